@@ -1,0 +1,72 @@
+//! Error codes shared by the relay and its clients.
+//!
+//! Every refusal carries a machine-readable [`ErrorCode`] (which the client
+//! translates for people) and an English `message` with the specifics (for
+//! logs and other clients).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The message was not valid JSON for this endpoint.
+    Malformed,
+    /// The message was larger than [`crate::protocol::MAX_MESSAGE_BYTES`].
+    TooLarge,
+    /// The client speaks a protocol version this relay does not.
+    UnsupportedVersion,
+    /// The first message was not a hello, or a hello came twice.
+    HelloExpected,
+    /// Missing, unknown or expired token.
+    Unauthorized,
+    /// The role behind the token may not do this.
+    Forbidden,
+    /// Wrong user name or password.
+    BadCredentials,
+    /// No exam has this join code.
+    UnknownCode,
+    /// The exam has not opened yet; its content is not served.
+    ExamNotOpen,
+    /// The exam's window has closed; no new attempts.
+    ExamClosed,
+    /// The name is empty or too long.
+    InvalidName,
+    /// This candidate already started on another computer.
+    AlreadyJoined,
+    /// The answer names a question that is not in this exam.
+    UnknownQuestion,
+    /// The answer names an option the question does not have.
+    UnknownOption,
+    /// The event arrived after the attempt's deadline (and its grace).
+    DeadlinePassed,
+    /// The attempt was already submitted or closed.
+    AttemptClosed,
+    /// A sequence number was skipped; resend from `expected`.
+    OutOfOrder,
+    /// A newer connection took over this attempt or session.
+    Replaced,
+    /// The relay failed internally; nothing was changed.
+    Internal,
+}
+
+/// A refusal as it travels: code plus specifics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorBody {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}

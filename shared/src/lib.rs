@@ -1,0 +1,41 @@
+//! The sans-IO core of examgate, shared by the relay and the browser client.
+//!
+//! Nothing in this crate opens a socket, reads a clock or touches storage:
+//! every function takes the current time and the incoming data as arguments
+//! and returns what should happen next. The relay and the client are thin
+//! shells that drive these types, so the rules live exactly once.
+//!
+//! # Layout
+//!
+//! - [`exam`]: the exam definition (questions, options, answer key) and the
+//!   key-free [`exam::Paper`] a student is shown.
+//! - [`points`]: exact points (milli-points) and the 10-point mark with its
+//!   rounding rule.
+//! - [`scoring`]: grading an attempt's answers against the key.
+//! - [`attempt`]: the attempt lifecycle (not started → working → submitted or
+//!   closed at the deadline) and the per-attempt event sequence.
+//! - [`outbox`]: the client's numbered, reload-proof queue of unacknowledged
+//!   events and its reconciliation with what the relay says it stored.
+//! - [`clock`]: estimating the relay's clock from the client's, so the
+//!   countdown is right whatever the student's PC clock says.
+//! - [`backoff`]: the reconnect delay schedule.
+//! - [`protocol`]: every WebSocket message, encoding, decoding and limits.
+//! - [`error`]: the error codes both sides speak.
+//! - [`roster`]: the rows a proctor sees, and how a row's status is derived.
+//! - [`tex`]: TeX maths in question text turned into MathML.
+
+pub mod attempt;
+pub mod backoff;
+pub mod clock;
+pub mod error;
+pub mod exam;
+pub mod outbox;
+pub mod points;
+pub mod protocol;
+pub mod roster;
+pub mod scoring;
+pub mod tex;
+
+/// Milliseconds since the Unix epoch, on the relay's clock unless a name says
+/// otherwise. Plain `i64` so it crosses JSON and JavaScript without loss.
+pub type Millis = i64;

@@ -1,0 +1,268 @@
+//! The WebSocket protocol between browsers and the relay (version 1).
+//!
+//! Every message is one JSON text frame, an object tagged by `"type"`. There
+//! are two endpoints with their own message sets:
+//!
+//! - `/ws/student`: [`StudentToRelay`] and [`RelayToStudent`].
+//! - `/ws/proctor`: [`ProctorToRelay`] and [`RelayToProctor`].
+//!
+//! The first client message on either must be a hello carrying
+//! [`PROTOCOL_VERSION`] and a token obtained over HTTP (`/api/join`,
+//! `/api/login`). Fatal problems are answered with an `error` message and then
+//! a close frame whose reason repeats the code. `docs/protocol.md` is the
+//! prose version of this file, with examples.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::attempt::{AttemptStatus, StudentEvent};
+use crate::error::{ErrorBody, ErrorCode};
+use crate::exam::{OptionId, Paper, QuestionId};
+use crate::roster::{CandidateRow, RoomView};
+use crate::scoring::Grade;
+
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// Largest client message the relay reads. An answer is under 150 bytes; the
+/// limit leaves room without letting one client make the relay buffer much.
+pub const MAX_MESSAGE_BYTES: usize = 4 * 1024;
+
+/// WebSocket close codes the relay uses (RFC 6455 and the 4000 private range).
+pub mod close_code {
+    /// Payload was not valid for this endpoint.
+    pub const INVALID_PAYLOAD: u16 = 1007;
+    /// Policy: unauthorised, wrong version, hello expected.
+    pub const POLICY: u16 = 1008;
+    /// Message larger than the limit.
+    pub const TOO_BIG: u16 = 1009;
+    /// A newer connection took over the same attempt or session.
+    pub const REPLACED: u16 = 4001;
+    /// The attempt is final; nothing more to say.
+    pub const ATTEMPT_FINAL: u16 = 4002;
+}
+
+// ---------------------------------------------------------------- student
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StudentToRelay {
+    /// First message. `sent_at` is the client's clock, used only to echo back
+    /// for clock sync, never trusted.
+    Hello {
+        v: u16,
+        token: String,
+        sent_at: Millis,
+    },
+    /// A numbered event; see [`crate::attempt`] for the sequence rules.
+    Event {
+        seq: u64,
+        #[serde(flatten)]
+        event: StudentEvent,
+    },
+    /// Clock sync probe.
+    Ping { sent_at: Millis },
+}
+
+/// The attempt as the student's browser needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub attempt_id: u64,
+    pub candidate_name: String,
+    pub status: AttemptStatus,
+    pub deadline_ms: Millis,
+    /// Highest sequence number the relay holds.
+    pub acked_seq: u64,
+    /// The answers the relay holds, in canonical ids.
+    pub answers: Vec<(QuestionId, OptionId)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RelayToStudent {
+    /// Reply to hello. `paper` is absent once the attempt is final (the
+    /// `result` message follows instead).
+    Welcome {
+        /// Echo of the hello's `sent_at`.
+        echo: Millis,
+        relay_time: Millis,
+        attempt: AttemptView,
+        paper: Option<Paper>,
+    },
+    /// Everything up to and including `seq` is stored durably.
+    Ack { seq: u64 },
+    /// Event `seq` was refused (and its number consumed); the attempt is
+    /// unchanged.
+    Refused { seq: u64, error: ErrorBody },
+    /// Reply to ping.
+    Pong { echo: Millis, relay_time: Millis },
+    /// The attempt is final and graded.
+    Result {
+        status: AttemptStatus,
+        grade: Grade,
+    },
+    /// Fatal or stream-level problem. For `out_of_order`, `expected` says
+    /// which sequence number to resend from, and the connection stays open.
+    Error {
+        #[serde(flatten)]
+        error: ErrorBody,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        expected: Option<u64>,
+    },
+}
+
+// ---------------------------------------------------------------- proctor
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ProctorToRelay {
+    Hello {
+        v: u16,
+        token: String,
+        sent_at: Millis,
+    },
+    Ping {
+        sent_at: Millis,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RelayToProctor {
+    /// Everything this proctor may see, sent after hello and whenever the
+    /// view fell too far behind to patch.
+    Snapshot {
+        echo: Option<Millis>,
+        relay_time: Millis,
+        rooms: Vec<RoomView>,
+    },
+    /// One row changed.
+    Row { room_id: u64, row: CandidateRow },
+    Pong {
+        echo: Millis,
+        relay_time: Millis,
+    },
+    Error {
+        #[serde(flatten)]
+        error: ErrorBody,
+    },
+}
+
+// ---------------------------------------------------------------- HTTP
+
+/// `POST /api/join` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinRequest {
+    pub code: String,
+    pub name: String,
+    /// A token this browser already holds for the same candidate, so a
+    /// returning student resumes instead of being refused as a duplicate.
+    #[serde(default)]
+    pub resume_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinResponse {
+    pub token: String,
+    pub attempt_id: u64,
+    pub exam_title: String,
+    pub room: String,
+}
+
+/// `POST /api/login` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Watches one room.
+    RoomProctor,
+    /// Watches every room of every site.
+    CentralProctor,
+    /// Builds exams and reads results (also sees every room).
+    Teacher,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub role: Role,
+    pub display_name: String,
+}
+
+// ---------------------------------------------------------------- decoding
+
+/// Decodes one client text frame, enforcing the size limit before parsing.
+pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ErrorBody> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(ErrorBody::new(
+            ErrorCode::TooLarge,
+            format!(
+                "message of {} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit",
+                text.len()
+            ),
+        ));
+    }
+    serde_json::from_str(text)
+        .map_err(|e| ErrorBody::new(ErrorCode::Malformed, format!("invalid message: {e}")))
+}
+
+/// Encodes a message as a JSON text frame.
+pub fn encode<T: Serialize>(msg: &T) -> String {
+    serde_json::to_string(msg).expect("protocol messages always serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_wire_shape_is_flat() {
+        let msg = StudentToRelay::Event {
+            seq: 3,
+            event: StudentEvent::Answer {
+                question: QuestionId(7),
+                choice: Some(OptionId(2)),
+            },
+        };
+        let text = encode(&msg);
+        assert_eq!(
+            text,
+            r#"{"type":"event","seq":3,"kind":"answer","question":7,"choice":2}"#
+        );
+        assert_eq!(decode::<StudentToRelay>(&text).unwrap(), msg);
+        let submit = decode::<StudentToRelay>(r#"{"type":"event","seq":4,"kind":"submit"}"#);
+        assert_eq!(
+            submit.unwrap(),
+            StudentToRelay::Event {
+                seq: 4,
+                event: StudentEvent::Submit
+            }
+        );
+    }
+
+    #[test]
+    fn malformed_and_oversized_are_told_apart() {
+        let err = decode::<StudentToRelay>(r#"{"type":"event","seq":"x"}"#).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Malformed);
+        let err = decode::<StudentToRelay>("not json").unwrap_err();
+        assert_eq!(err.code, ErrorCode::Malformed);
+        let big = format!(r#"{{"type":"ping","sent_at":1,"pad":"{}"}}"#, "x".repeat(5000));
+        assert_eq!(decode::<StudentToRelay>(&big).unwrap_err().code, ErrorCode::TooLarge);
+    }
+
+    #[test]
+    fn error_message_flattens() {
+        let msg = RelayToStudent::Error {
+            error: ErrorBody::new(ErrorCode::OutOfOrder, "expected 5"),
+            expected: Some(5),
+        };
+        assert_eq!(
+            encode(&msg),
+            r#"{"type":"error","code":"out_of_order","message":"expected 5","expected":5}"#
+        );
+    }
+}

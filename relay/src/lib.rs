@@ -1,1 +1,77 @@
+//! The examgate relay: one process that serves the exam client, owns the
+//! clock, stores every answer durably before acknowledging it, closes and
+//! grades attempts at their deadline, and feeds the proctor views live.
+//!
+//! The exam rules themselves live in `examgate_shared`; this crate is the IO
+//! shell that drives them.
+//!
+//! # Layout
+//!
+//! - [`app`]: the router (HTTP API, WebSockets, static files), testable
+//!   without a port; [`serve`] runs it with the deadline task.
+//! - [`boot`]: opening the database, seeding the demo, loading the state.
+//! - [`state`]: the in-memory state and its locking rules.
+//! - [`attempts`]: join, start, take an event, close — persist, then apply.
+//! - [`deadlines`]: the task that closes attempts at their deadline.
+//! - [`live`]: connected students and the proctor feed.
+//! - [`roster`]: room tables for proctors.
+//! - [`http`]: `/api/join`, `/api/login`.
+//! - [`ws`]: `/ws/student`, `/ws/proctor`.
+//! - [`store`]: SQLite schema, loading, the group-commit writer.
+//! - [`auth`]: tokens, password hashes, sessions.
+//! - [`seed`]: the demo exam, rooms and accounts.
+//! - [`model`], [`clock`]: records and the relay's clock.
 
+pub mod attempts;
+pub mod auth;
+pub mod boot;
+pub mod clock;
+pub mod deadlines;
+pub mod http;
+pub mod live;
+pub mod model;
+pub mod roster;
+pub mod seed;
+pub mod state;
+pub mod store;
+pub mod ws;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower_http::services::{ServeDir, ServeFile};
+
+pub use state::{AppState, Config};
+
+/// The whole relay as a router.
+pub fn app(state: AppState) -> Router {
+    let www = &state.config.www_dir;
+    // Client routes such as /proctor are the same single page.
+    let static_files = ServeDir::new(www).fallback(ServeFile::new(www.join("index.html")));
+    Router::new()
+        .route("/api/health", get(|| async { "ok" }))
+        .route("/api/join", post(http::join::join))
+        .route("/api/login", post(http::login::login))
+        .route("/ws/student", get(ws::student::upgrade))
+        .route("/ws/proctor", get(ws::proctor::upgrade))
+        .fallback_service(static_files)
+        .layer(DefaultBodyLimit::max(http::MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves, with the task
+/// that closes attempts at their deadline.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let closer = tokio::spawn(deadlines::run_closer(state.clone()));
+    let result = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    closer.abort();
+    result
+}

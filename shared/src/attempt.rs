@@ -144,9 +144,9 @@ impl Attempt {
         }
         match self.status {
             AttemptStatus::Working => {}
-            AttemptStatus::Submitted | AttemptStatus::Closed => {
-                return Decision::Refuse(ErrorCode::AttemptClosed);
-            }
+            AttemptStatus::Submitted => return Decision::Refuse(ErrorCode::AttemptClosed),
+            // Closed only ever happens at the deadline.
+            AttemptStatus::Closed => return Decision::Refuse(ErrorCode::DeadlinePassed),
             AttemptStatus::NotStarted => return Decision::Refuse(ErrorCode::ExamNotOpen),
         }
         if self.deadline_ms.is_some_and(|d| now > d + grace_ms) {
@@ -199,7 +199,8 @@ impl Attempt {
 
     /// Whether the relay must close this attempt now.
     pub fn is_due(&self, now: Millis, grace_ms: Millis) -> bool {
-        self.status == AttemptStatus::Working && self.deadline_ms.is_some_and(|d| now > d + grace_ms)
+        self.status == AttemptStatus::Working
+            && self.deadline_ms.is_some_and(|d| now > d + grace_ms)
     }
 
     /// Closes a working attempt (deadline reached). Returns false, changing
@@ -244,7 +245,10 @@ mod tests {
         // A second start (a reload) keeps the first deadline.
         assert_eq!(a.start(20_000, 60_000, 90_000), Ok(30_000));
         let mut late = Attempt::default();
-        assert_eq!(late.start(5_000, 60_000, 5_000), Err(StartError::WindowClosed));
+        assert_eq!(
+            late.start(5_000, 60_000, 5_000),
+            Err(StartError::WindowClosed)
+        );
         assert_eq!(late.status, AttemptStatus::NotStarted);
     }
 
@@ -253,7 +257,10 @@ mod tests {
         let exam = small_exam();
         let mut a = started();
         let e = answer(1, 2);
-        assert_eq!(a.decide(&exam, 2, &e, 2_000, 0), Decision::OutOfOrder { expected: 1 });
+        assert_eq!(
+            a.decide(&exam, 2, &e, 2_000, 0),
+            Decision::OutOfOrder { expected: 1 }
+        );
         assert_eq!(a.decide(&exam, 1, &e, 2_000, 0), Decision::Accept);
         a.apply(1, &e, 2_000);
         assert_eq!(a.decide(&exam, 1, &e, 2_000, 0), Decision::Duplicate);
@@ -285,7 +292,10 @@ mod tests {
             Decision::Refuse(ErrorCode::UnknownOption)
         );
         a.consume_refused(1);
-        assert_eq!(a.decide(&exam, 2, &answer(1, 0), 2_000, 0), Decision::Accept);
+        assert_eq!(
+            a.decide(&exam, 2, &answer(1, 0), 2_000, 0),
+            Decision::Accept
+        );
         assert!(a.answers.is_empty());
     }
 
@@ -293,8 +303,14 @@ mod tests {
     fn deadline_and_grace() {
         let exam = small_exam();
         let a = started(); // deadline 61_000
-        assert_eq!(a.decide(&exam, 1, &answer(1, 0), 61_000, 0), Decision::Accept);
-        assert_eq!(a.decide(&exam, 1, &answer(1, 0), 63_000, 3_000), Decision::Accept);
+        assert_eq!(
+            a.decide(&exam, 1, &answer(1, 0), 61_000, 0),
+            Decision::Accept
+        );
+        assert_eq!(
+            a.decide(&exam, 1, &answer(1, 0), 63_000, 3_000),
+            Decision::Accept
+        );
         assert_eq!(
             a.decide(&exam, 1, &answer(1, 0), 64_001, 3_000),
             Decision::Refuse(ErrorCode::DeadlinePassed)
@@ -318,6 +334,10 @@ mod tests {
         assert!(b.close(70_000));
         assert_eq!(b.status, AttemptStatus::Closed);
         assert!(b.status.is_final());
+        assert_eq!(
+            b.decide(&exam, 1, &answer(1, 0), 70_001, 0),
+            Decision::Refuse(ErrorCode::DeadlinePassed)
+        );
         assert!(!b.is_due(1_000_000, 0));
     }
 

@@ -89,7 +89,11 @@ mod tests {
             // 40 ms round trip; the relay stamped its time half-way.
             let t0 = relay_now + skew - 20;
             c.observe(t0, relay_now, t0 + 40);
-            assert_eq!(c.remaining(deadline, t0 + 40), 45 * 60_000 - 20, "skew {skew}");
+            assert_eq!(
+                c.remaining(deadline, t0 + 40),
+                45 * 60_000 - 20,
+                "skew {skew}"
+            );
         }
     }
 

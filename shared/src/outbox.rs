@@ -92,9 +92,9 @@ impl Outbox {
 
     /// Whether an answer to `question` is still waiting for its ack.
     pub fn has_unsaved_answer(&self, question: QuestionId) -> bool {
-        self.pending.iter().any(|p| {
-            matches!(&p.event, StudentEvent::Answer { question: q, .. } if *q == question)
-        })
+        self.pending
+            .iter()
+            .any(|p| matches!(&p.event, StudentEvent::Answer { question: q, .. } if *q == question))
     }
 
     /// The answers the student sees: the relay's, overlaid with ours that it

@@ -96,10 +96,7 @@ pub enum RelayToStudent {
     /// Reply to ping.
     Pong { echo: Millis, relay_time: Millis },
     /// The attempt is final and graded.
-    Result {
-        status: AttemptStatus,
-        grade: Grade,
-    },
+    Result { status: AttemptStatus, grade: Grade },
     /// Fatal or stream-level problem. For `out_of_order`, `expected` says
     /// which sequence number to resend from, and the connection stays open.
     Error {
@@ -136,7 +133,10 @@ pub enum RelayToProctor {
         rooms: Vec<RoomView>,
     },
     /// One row changed.
-    Row { room_id: u64, row: CandidateRow },
+    Row {
+        room_id: u64,
+        row: CandidateRow,
+    },
     Pong {
         echo: Millis,
         relay_time: Millis,
@@ -250,8 +250,14 @@ mod tests {
         assert_eq!(err.code, ErrorCode::Malformed);
         let err = decode::<StudentToRelay>("not json").unwrap_err();
         assert_eq!(err.code, ErrorCode::Malformed);
-        let big = format!(r#"{{"type":"ping","sent_at":1,"pad":"{}"}}"#, "x".repeat(5000));
-        assert_eq!(decode::<StudentToRelay>(&big).unwrap_err().code, ErrorCode::TooLarge);
+        let big = format!(
+            r#"{{"type":"ping","sent_at":1,"pad":"{}"}}"#,
+            "x".repeat(5000)
+        );
+        assert_eq!(
+            decode::<StudentToRelay>(&big).unwrap_err().code,
+            ErrorCode::TooLarge
+        );
     }
 
     #[test]

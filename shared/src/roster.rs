@@ -61,9 +61,15 @@ mod tests {
     #[test]
     fn status_derivation() {
         use AttemptStatus as A;
-        assert_eq!(RowStatus::derive(A::NotStarted, true), RowStatus::NotStarted);
+        assert_eq!(
+            RowStatus::derive(A::NotStarted, true),
+            RowStatus::NotStarted
+        );
         assert_eq!(RowStatus::derive(A::Working, true), RowStatus::Working);
-        assert_eq!(RowStatus::derive(A::Working, false), RowStatus::Disconnected);
+        assert_eq!(
+            RowStatus::derive(A::Working, false),
+            RowStatus::Disconnected
+        );
         assert_eq!(RowStatus::derive(A::Closed, false), RowStatus::Submitted);
         assert_eq!(RowStatus::derive(A::Submitted, true), RowStatus::Submitted);
     }

@@ -1,0 +1,314 @@
+//! The attempt operations: join, start, take an event, close at the deadline.
+//!
+//! This is the IO shell around `examgate_shared::attempt`: the shared state
+//! machine decides, this module persists the decision and only then applies
+//! it and answers. Invariant: no ack, grade or row is ever based on a change
+//! that is not yet committed to SQLite.
+
+use examgate_shared::Millis;
+use examgate_shared::attempt::{Decision, StartError, StudentEvent};
+use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::protocol::{AttemptView, JoinRequest, JoinResponse, RelayToStudent};
+use examgate_shared::scoring::grade;
+
+use crate::AppState;
+use crate::auth::{hash_token, new_token};
+use crate::clock::now_ms;
+use crate::live::Outgoing;
+use crate::model::{AttemptId, Candidate, name_key};
+use crate::state::{AttemptCell, AttemptSlot};
+use crate::store::{StoreError, writes};
+
+/// Longest accepted candidate name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+fn internal(e: StoreError) -> ErrorBody {
+    tracing::error!("store: {e}");
+    ErrorBody::new(ErrorCode::Internal, "the relay could not store this; nothing was changed")
+}
+
+impl AppState {
+    /// A student joins a room with its code and their name (practice mode,
+    /// no card). Returns the bearer token of their attempt.
+    pub async fn join(&self, req: JoinRequest) -> Result<JoinResponse, ErrorBody> {
+        let name = req.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+            return Err(ErrorBody::new(
+                ErrorCode::InvalidName,
+                format!("a name of 1 to {MAX_NAME_CHARS} characters is required"),
+            ));
+        }
+        let code_key = req.code.trim().to_uppercase();
+        let Some(code) = self.catalog.join_codes.get(&code_key).cloned() else {
+            return Err(ErrorBody::new(ErrorCode::UnknownCode, "no room has this join code"));
+        };
+        let sitting = &self.catalog.sittings[&code.sitting_id];
+        let room = &self.catalog.rooms[&code.room_id];
+        let exam = self.exam_for_sitting(code.sitting_id);
+        let now = now_ms();
+        if now < sitting.opens_at {
+            return Err(ErrorBody::new(
+                ErrorCode::ExamNotOpen,
+                format!("the exam opens at {} (relay time, ms)", sitting.opens_at),
+            ));
+        }
+        if now >= sitting.closes_at {
+            return Err(ErrorBody::new(ErrorCode::ExamClosed, "the exam window has closed"));
+        }
+        let response = |token: String, attempt_id: AttemptId| JoinResponse {
+            token,
+            attempt_id,
+            exam_title: exam.title.clone(),
+            room: room.name.clone(),
+        };
+
+        let _guard = self.join_lock.lock().await;
+        let key = (code.sitting_id, code.room_id, name_key(&name));
+        let (existing, attempt) = {
+            let people = self.people();
+            let existing = people.by_name.get(&key).and_then(|id| people.candidates.get(id)).cloned();
+            let attempt = existing.as_ref().and_then(|c| people.attempt_of.get(&c.id).copied());
+            (existing, attempt)
+        };
+        if let Some(attempt_id) = attempt {
+            // Only the browser that holds this attempt's token may come back
+            // through join; anyone else typing the same name is refused.
+            let resumes = req.resume_token.as_deref().is_some_and(|t| {
+                self.attempt_by_token(&hash_token(t)).is_some_and(|s| s.id == attempt_id)
+            });
+            return match (resumes, req.resume_token) {
+                (true, Some(token)) => Ok(response(token, attempt_id)),
+                _ => Err(ErrorBody::new(
+                    ErrorCode::AlreadyJoined,
+                    "this candidate has already started on another computer; ask the proctor",
+                )),
+            };
+        }
+
+        let token = new_token();
+        let token_hash = hash_token(&token);
+        let (sitting_id, room_id) = (code.sitting_id, code.room_id);
+        let existing_id = existing.as_ref().map(|c| c.id);
+        let name_for_db = name.clone();
+        let (candidate_id, attempt_id) = self
+            .store
+            .write(move |txn| {
+                let candidate_id = match existing_id {
+                    Some(id) => id,
+                    None => writes::insert_candidate(
+                        txn,
+                        sitting_id,
+                        room_id,
+                        &name_for_db,
+                        &name_key(&name_for_db),
+                    )?,
+                };
+                let attempt_id = writes::insert_attempt(txn, candidate_id, &token_hash)?;
+                writes::audit(
+                    txn,
+                    now,
+                    &format!("candidate:{candidate_id}"),
+                    "join",
+                    &format!("code {code_key}, attempt {attempt_id}"),
+                )?;
+                Ok((candidate_id, attempt_id))
+            })
+            .await
+            .map_err(internal)?;
+        let candidate = existing.unwrap_or_else(|| Candidate {
+            id: candidate_id,
+            sitting_id,
+            room_id,
+            name,
+        });
+        if existing_id.is_none() {
+            self.people.write().expect("people lock").add_candidate(candidate.clone());
+        }
+        self.insert_attempt(
+            candidate,
+            attempt_id,
+            token_hash,
+            AttemptCell {
+                attempt: Default::default(),
+                grade: None,
+            },
+        );
+        Ok(response(token, attempt_id))
+    }
+
+    fn exam_for_sitting(&self, sitting: u64) -> std::sync::Arc<examgate_shared::exam::Exam> {
+        self.catalog
+            .exam_of(sitting)
+            .cloned()
+            .expect("every sitting's exam is loaded")
+    }
+
+    /// Starts the attempt if it has not started (a reload never restarts the
+    /// clock) and returns the welcome, plus the result if it is final.
+    /// Refuses before the window opens (content is never served early) and
+    /// after it closes.
+    pub async fn open_attempt(
+        &self,
+        slot: &AttemptSlot,
+        echo: Millis,
+    ) -> Result<Vec<RelayToStudent>, ErrorBody> {
+        let sitting = self.catalog.sittings[&slot.candidate.sitting_id].clone();
+        let exam = self.exam_for(&slot.candidate);
+        let mut cell = slot.cell.lock().await;
+        let now = now_ms();
+        if cell.attempt.deadline_ms.is_none() {
+            if now < sitting.opens_at {
+                return Err(ErrorBody::new(
+                    ErrorCode::ExamNotOpen,
+                    format!("the exam opens at {} (relay time, ms)", sitting.opens_at),
+                ));
+            }
+            let mut next = cell.attempt.clone();
+            let deadline = match next.start(now, sitting.duration_ms, sitting.closes_at) {
+                Ok(d) => d,
+                Err(StartError::WindowClosed) => {
+                    return Err(ErrorBody::new(ErrorCode::ExamClosed, "the exam window has closed"));
+                }
+            };
+            let id = slot.id;
+            self.store
+                .write(move |txn| writes::start_attempt(txn, id, now, deadline))
+                .await
+                .map_err(internal)?;
+            cell.attempt = next;
+            self.deadlines.schedule(deadline + self.config.grace_ms + 1, slot.id);
+        }
+        let attempt = &cell.attempt;
+        let view = AttemptView {
+            attempt_id: slot.id,
+            candidate_name: slot.candidate.name.clone(),
+            status: attempt.status,
+            deadline_ms: attempt.deadline_ms.expect("started above"),
+            acked_seq: attempt.acked_seq,
+            answers: attempt.answers.iter().map(|(q, o)| (*q, *o)).collect(),
+        };
+        let mut out = vec![RelayToStudent::Welcome {
+            echo,
+            relay_time: now,
+            attempt: view,
+            paper: (!attempt.status.is_final()).then(|| exam.paper()),
+        }];
+        if let Some(grade) = &cell.grade {
+            out.push(RelayToStudent::Result {
+                status: attempt.status,
+                grade: grade.clone(),
+            });
+        }
+        self.publish_row(&slot.candidate, Some((slot.id, &cell)));
+        Ok(out)
+    }
+
+    /// Takes one numbered event: decide, persist, apply, answer.
+    pub async fn take_event(
+        &self,
+        slot: &AttemptSlot,
+        seq: u64,
+        event: StudentEvent,
+    ) -> Result<Vec<RelayToStudent>, ErrorBody> {
+        let exam = self.exam_for(&slot.candidate);
+        let mut cell = slot.cell.lock().await;
+        let now = now_ms();
+        let id = slot.id;
+        let replies = match cell.attempt.decide(&exam, seq, &event, now, self.config.grace_ms) {
+            Decision::Duplicate => vec![RelayToStudent::Ack {
+                seq: cell.attempt.acked_seq,
+            }],
+            Decision::OutOfOrder { expected } => vec![RelayToStudent::Error {
+                error: ErrorBody::new(
+                    ErrorCode::OutOfOrder,
+                    format!("got event {seq}, expected {expected}; resend from {expected}"),
+                ),
+                expected: Some(expected),
+            }],
+            Decision::Refuse(code) => {
+                self.store
+                    .write(move |txn| writes::insert_event(txn, id, seq, now, &event, Some(code)))
+                    .await
+                    .map_err(internal)?;
+                cell.attempt.consume_refused(seq);
+                vec![RelayToStudent::Refused {
+                    seq,
+                    error: ErrorBody::new(code, refusal_message(code, seq)),
+                }]
+            }
+            Decision::Accept => {
+                let mut next = cell.attempt.clone();
+                next.apply(seq, &event, now);
+                let final_grade = next.status.is_final().then(|| grade(&exam, &next.answers));
+                let (status, to_store) = (next.status, final_grade.clone());
+                self.store
+                    .write(move |txn| {
+                        writes::insert_event(txn, id, seq, now, &event, None)?;
+                        if let Some(g) = &to_store {
+                            writes::finish_attempt(txn, id, status, now, g)?;
+                        }
+                        Ok(())
+                    })
+                    .await
+                    .map_err(internal)?;
+                cell.attempt = next;
+                let mut replies = vec![RelayToStudent::Ack { seq }];
+                if let Some(g) = final_grade {
+                    cell.grade = Some(g.clone());
+                    replies.push(RelayToStudent::Result { status, grade: g });
+                }
+                replies
+            }
+        };
+        self.publish_row(&slot.candidate, Some((slot.id, &cell)));
+        Ok(replies)
+    }
+
+    /// Closes and grades the attempt if its deadline (plus grace) has passed.
+    /// Called by the deadline task; safe to call at any time.
+    pub async fn close_if_due(&self, id: AttemptId) -> Result<(), StoreError> {
+        let Some(slot) = self.people().attempts.get(&id).cloned() else {
+            return Ok(());
+        };
+        let exam = self.exam_for(&slot.candidate);
+        let mut cell = slot.cell.lock().await;
+        let now = now_ms();
+        if !cell.attempt.is_due(now, self.config.grace_ms) {
+            return Ok(());
+        }
+        let mut next = cell.attempt.clone();
+        next.close(now);
+        let g = grade(&exam, &next.answers);
+        let (status, to_store) = (next.status, g.clone());
+        self.store
+            .write(move |txn| {
+                writes::finish_attempt(txn, id, status, now, &to_store)?;
+                writes::audit(txn, now, "relay", "close_at_deadline", &format!("attempt {id}"))
+            })
+            .await?;
+        cell.attempt = next;
+        cell.grade = Some(g.clone());
+        self.publish_row(&slot.candidate, Some((id, &cell)));
+        let msg = examgate_shared::protocol::encode(&RelayToStudent::Result { status, grade: g });
+        self.live.send_to_student(id, Outgoing::Text(msg));
+        Ok(())
+    }
+
+    /// Marks the attempt's connection state change on the proctor row.
+    pub async fn refresh_row(&self, slot: &AttemptSlot) {
+        let cell = slot.cell.lock().await;
+        self.publish_row(&slot.candidate, Some((slot.id, &cell)));
+    }
+}
+
+fn refusal_message(code: ErrorCode, seq: u64) -> String {
+    let why = match code {
+        ErrorCode::UnknownQuestion => "the question is not in this exam",
+        ErrorCode::UnknownOption => "the question has no such option",
+        ErrorCode::DeadlinePassed => "the deadline has passed",
+        ErrorCode::AttemptClosed => "the attempt is already submitted",
+        ErrorCode::ExamNotOpen => "the attempt has not started",
+        _ => "refused",
+    };
+    format!("event {seq} refused: {why}")
+}

@@ -1,0 +1,36 @@
+//! Refusals as HTTP responses: a status code and the JSON [`ErrorBody`].
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use examgate_shared::error::{ErrorBody, ErrorCode};
+
+pub struct ApiError(pub ErrorBody);
+
+impl From<ErrorBody> for ApiError {
+    fn from(e: ErrorBody) -> Self {
+        ApiError(e)
+    }
+}
+
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    use ErrorCode::*;
+    match code {
+        Malformed | InvalidName | UnsupportedVersion | HelloExpected | OutOfOrder => {
+            StatusCode::BAD_REQUEST
+        }
+        TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Unauthorized | BadCredentials => StatusCode::UNAUTHORIZED,
+        Forbidden | ExamNotOpen => StatusCode::FORBIDDEN,
+        UnknownCode | UnknownQuestion | UnknownOption => StatusCode::NOT_FOUND,
+        ExamClosed | DeadlinePassed | AttemptClosed => StatusCode::GONE,
+        AlreadyJoined | Replaced => StatusCode::CONFLICT,
+        Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (status_of(self.0.code), Json(self.0)).into_response()
+    }
+}

@@ -1,0 +1,135 @@
+//! Who is connected, and the proctor feed.
+//!
+//! - Each attempt has at most one live student connection. A newer one
+//!   (a reload, a second tab, another computer) replaces the older, which is
+//!   told why and closed.
+//! - Every candidate's current [`CandidateRow`] is cached here; a change is
+//!   stored in the cache and broadcast to proctor connections, which filter
+//!   by what their session may see. A proctor that falls behind the bounded
+//!   broadcast gets a fresh snapshot instead of the missed patches.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use examgate_shared::roster::CandidateRow;
+use tokio::sync::{broadcast, mpsc};
+
+use crate::model::{AttemptId, CandidateId, RoomId};
+
+/// Patches queued per proctor connection before it counts as lagging.
+const FEED_CAPACITY: usize = 1024;
+
+/// Messages queued per student connection; a student that cannot take them
+/// is disconnected (it will reconnect and get a fresh welcome).
+pub const STUDENT_QUEUE: usize = 32;
+
+/// What a connection's writer task sends.
+#[derive(Debug, Clone)]
+pub enum Outgoing {
+    Text(String),
+    Close(u16, String),
+}
+
+#[derive(Debug, Clone)]
+pub struct RowUpdate {
+    pub room_id: RoomId,
+    pub row: CandidateRow,
+}
+
+struct StudentConn {
+    conn_id: u64,
+    tx: mpsc::Sender<Outgoing>,
+}
+
+pub struct Live {
+    students: Mutex<HashMap<AttemptId, StudentConn>>,
+    rows: Mutex<HashMap<CandidateId, (RoomId, CandidateRow)>>,
+    feed: broadcast::Sender<RowUpdate>,
+    next_conn_id: AtomicU64,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            students: Mutex::default(),
+            rows: Mutex::default(),
+            feed: broadcast::channel(FEED_CAPACITY).0,
+            next_conn_id: AtomicU64::new(1),
+        }
+    }
+}
+
+impl Live {
+    /// Registers the connection for `attempt`, replacing (and closing) any
+    /// older one. Returns the new connection's id.
+    pub fn connect_student(&self, attempt: AttemptId, tx: mpsc::Sender<Outgoing>) -> u64 {
+        let conn_id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
+        let old = self
+            .students
+            .lock()
+            .expect("students lock")
+            .insert(attempt, StudentConn { conn_id, tx });
+        if let Some(old) = old {
+            let _ = old.tx.try_send(Outgoing::Close(
+                examgate_shared::protocol::close_code::REPLACED,
+                "replaced by a newer connection".into(),
+            ));
+        }
+        conn_id
+    }
+
+    /// Unregisters `conn_id` if it is still the attempt's current connection.
+    /// Returns whether it was (and so whether the attempt is now offline).
+    pub fn disconnect_student(&self, attempt: AttemptId, conn_id: u64) -> bool {
+        let mut map = self.students.lock().expect("students lock");
+        if map.get(&attempt).is_some_and(|c| c.conn_id == conn_id) {
+            map.remove(&attempt);
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn is_connected(&self, attempt: AttemptId) -> bool {
+        self.students.lock().expect("students lock").contains_key(&attempt)
+    }
+
+    /// Sends to the attempt's live connection, if any. A full queue means the
+    /// browser is not reading: it is disconnected rather than let the relay
+    /// buffer without bound.
+    pub fn send_to_student(&self, attempt: AttemptId, msg: Outgoing) {
+        let map = self.students.lock().expect("students lock");
+        if let Some(conn) = map.get(&attempt)
+            && conn.tx.try_send(msg).is_err()
+        {
+            let _ = conn.tx.try_send(Outgoing::Close(1008, "too slow".into()));
+        }
+    }
+
+    /// Stores and broadcasts a row.
+    pub fn publish(&self, room_id: RoomId, row: CandidateRow) {
+        self.rows
+            .lock()
+            .expect("rows lock")
+            .insert(row.candidate_id, (room_id, row.clone()));
+        // No receivers is fine: nobody is watching.
+        let _ = self.feed.send(RowUpdate { room_id, row });
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<RowUpdate> {
+        self.feed.subscribe()
+    }
+
+    /// The cached rows of `room`, by candidate id.
+    pub fn rows_of(&self, room: RoomId) -> Vec<CandidateRow> {
+        let map = self.rows.lock().expect("rows lock");
+        let mut rows: Vec<CandidateRow> = map
+            .values()
+            .filter(|(r, _)| *r == room)
+            .map(|(_, row)| row.clone())
+            .collect();
+        rows.sort_by_key(|r| r.candidate_id);
+        rows
+    }
+}

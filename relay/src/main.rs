@@ -1,0 +1,100 @@
+//! `examgate-relay`: parse flags, boot, print where to go, serve.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use examgate_relay::boot::boot;
+use examgate_relay::seed::DemoInfo;
+use examgate_relay::{Config, serve};
+use examgate_shared::attempt::DEFAULT_GRACE_MS;
+
+/// The examgate relay: serves the exam client, stores answers, feeds proctors.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Folder for the SQLite database (created if missing).
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    /// Folder with the built client (index.html, pkg/).
+    #[arg(long, default_value = "www")]
+    www: PathBuf,
+    /// Milliseconds after a deadline that in-flight answers still count.
+    #[arg(long, default_value_t = DEFAULT_GRACE_MS)]
+    grace_ms: i64,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    if !args.www.join("index.html").exists() {
+        tracing::warn!(
+            "{} has no index.html: build the client with `cargo xtask build`",
+            args.www.display()
+        );
+    }
+    let config = Config {
+        www_dir: args.www.clone(),
+        grace_ms: args.grace_ms,
+    };
+    let booted = boot(&args.data, config, None)?;
+    let credentials_file = args.data.join("credentials.txt");
+    if let Some(info) = &booted.seeded {
+        write_credentials(&credentials_file, info)?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let addr = listener.local_addr()?;
+    print_banner(addr, &booted.db_path, &credentials_file);
+    serve(listener, booted.state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+/// Keeps the seeded passwords (shown again on every start) readable only by
+/// the owner.
+fn write_credentials(path: &Path, info: &DemoInfo) -> std::io::Result<()> {
+    let mut text = String::from("# examgate demo accounts: user<TAB>password<TAB>role<TAB>scope\n");
+    for c in &info.credentials {
+        text.push_str(&format!("{}\t{}\t{:?}\t{}\n", c.username, c.password, c.role, c.scope));
+    }
+    for (code, room) in &info.join_codes {
+        text.push_str(&format!("# join code {code}\t{room}\n"));
+    }
+    std::fs::write(path, text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+fn print_banner(addr: SocketAddr, db: &Path, credentials: &Path) {
+    println!();
+    println!("examgate relay is running (Ctrl+C to stop)");
+    println!("  Student page:  http://{addr}/");
+    println!("  Proctor view:  http://{addr}/proctor");
+    println!("  Database:      {}", db.display());
+    match std::fs::read_to_string(credentials) {
+        Ok(text) => {
+            println!("  Demo accounts and join codes ({}):", credentials.display());
+            for line in text.lines().skip(1) {
+                let line = line.trim_start_matches("# ");
+                println!("    {}", line.replace('\t', "  "));
+            }
+        }
+        Err(_) => println!("  (no {} — accounts were created elsewhere)", credentials.display()),
+    }
+    println!();
+}

@@ -1,0 +1,39 @@
+//! The rooms as proctors see them.
+
+use std::collections::BTreeSet;
+
+use examgate_shared::roster::RoomView;
+
+use crate::AppState;
+use crate::model::RoomId;
+
+impl AppState {
+    /// Room tables for every room that `visible` admits, in room order.
+    pub fn room_views(&self, visible: impl Fn(RoomId) -> bool) -> Vec<RoomView> {
+        self.catalog
+            .rooms
+            .values()
+            .filter(|room| visible(room.id))
+            .map(|room| RoomView {
+                room_id: room.id,
+                site: self.catalog.site_name(room).to_owned(),
+                name: room.name.clone(),
+                exam_title: self.exam_titles(room.id),
+                rows: self.live.rows_of(room.id),
+            })
+            .collect()
+    }
+
+    /// The titles of the exams sat in `room`, joined.
+    fn exam_titles(&self, room: RoomId) -> String {
+        let titles: BTreeSet<&str> = self
+            .catalog
+            .join_codes
+            .values()
+            .filter(|c| c.room_id == room)
+            .filter_map(|c| self.catalog.exam_of(c.sitting_id))
+            .map(|e| e.title.as_str())
+            .collect();
+        titles.into_iter().collect::<Vec<_>>().join(" · ")
+    }
+}

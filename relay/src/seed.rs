@@ -1,0 +1,160 @@
+//! The demo: one Math exam, one site with two rooms, a few candidates, join
+//! codes and proctor accounts. Run on first start so a fresh install can be
+//! tried at once; tests call it with a short duration.
+
+use examgate_shared::Millis;
+use examgate_shared::exam::Exam;
+use examgate_shared::protocol::Role;
+use rusqlite::Connection;
+
+use crate::auth::{hash_password, random_password};
+use crate::model::{User, name_key};
+use crate::store::writes;
+
+/// The demo exam: 12 single-choice Math questions in Vietnamese, with TeX.
+pub const DEMO_EXAM_JSON: &str = include_str!("../demo/toan-demo.json");
+
+pub fn demo_exam() -> Exam {
+    let exam: Exam = serde_json::from_str(DEMO_EXAM_JSON).expect("the demo exam is valid JSON");
+    exam.validate().expect("the demo exam is a valid exam");
+    exam
+}
+
+/// What to seed.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// The exam window (relay time).
+    pub opens_at: Millis,
+    pub closes_at: Millis,
+    /// Working time per attempt; the exam's own duration when `None`.
+    pub duration_ms: Option<Millis>,
+    /// Passwords to use instead of random ones (tests).
+    pub fixed_password: Option<String>,
+}
+
+impl DemoOptions {
+    /// Open from a minute ago for 30 days, the exam's own 45 minutes.
+    pub fn starting(now: Millis) -> Self {
+        DemoOptions {
+            opens_at: now - 60_000,
+            closes_at: now + 30 * 24 * 3_600_000,
+            duration_ms: None,
+            fixed_password: None,
+        }
+    }
+}
+
+/// A sign-in created by the seed, with its password in clear (shown once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoInfo {
+    /// (code, room name)
+    pub join_codes: Vec<(String, String)>,
+    pub credentials: Vec<Credential>,
+}
+
+const SITE: &str = "THPT Phan Đình Phùng";
+const ROOMS: [(&str, &str, [&str; 3]); 2] = [
+    ("Phòng 01", "TOAN-P01", ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"]),
+    ("Phòng 02", "TOAN-P02", ["Phạm Minh Đức", "Hoàng Thu Hà", "Vũ Quốc Huy"]),
+];
+
+/// Writes the demo into an empty database, in one transaction.
+pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<DemoInfo> {
+    let exam = demo_exam();
+    let duration = opts
+        .duration_ms
+        .unwrap_or(Millis::from(exam.duration_secs) * 1000);
+    let txn = conn.transaction()?;
+    writes::insert_exam(&txn, &exam)?;
+    let site = writes::insert_site(&txn, SITE)?;
+    let sitting = writes::insert_sitting(&txn, &exam.id, opts.opens_at, opts.closes_at, duration)?;
+    let password = |fixed: &Option<String>| fixed.clone().unwrap_or_else(random_password);
+    let mut info = DemoInfo {
+        join_codes: Vec::new(),
+        credentials: Vec::new(),
+    };
+    let mut add_user = |txn: &rusqlite::Transaction<'_>,
+                        username: &str,
+                        role: Role,
+                        room_id: Option<u64>,
+                        display: &str,
+                        scope: &str|
+     -> rusqlite::Result<()> {
+        let pw = password(&opts.fixed_password);
+        writes::insert_user(
+            txn,
+            &User {
+                username: username.into(),
+                password_hash: hash_password(&pw),
+                role,
+                room_id,
+                display_name: display.into(),
+            },
+        )?;
+        info.credentials.push(Credential {
+            username: username.into(),
+            password: pw,
+            role,
+            scope: scope.into(),
+        });
+        Ok(())
+    };
+    add_user(&txn, "central", Role::CentralProctor, None, "Sở GD&ĐT — giám sát trung tâm", "all rooms")?;
+    let mut codes = Vec::new();
+    for (i, (room_name, code, names)) in ROOMS.iter().enumerate() {
+        let room = writes::insert_room(&txn, site, room_name)?;
+        writes::insert_join_code(&txn, code, sitting, room)?;
+        codes.push((code.to_string(), room_name.to_string()));
+        for name in names {
+            writes::insert_candidate(&txn, sitting, room, name, &name_key(name))?;
+        }
+        let username = format!("phong{:02}", i + 1);
+        add_user(
+            &txn,
+            &username,
+            Role::RoomProctor,
+            Some(room),
+            &format!("Giám thị {room_name}"),
+            room_name,
+        )?;
+    }
+    add_user(&txn, "giaovien", Role::Teacher, None, "Giáo viên Toán", "exams and results")?;
+    txn.commit()?;
+    info.join_codes = codes;
+    Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_exam_has_ten_plus_questions_with_tex() {
+        let exam = demo_exam();
+        assert!(exam.questions.len() >= 10);
+        assert!(exam.questions.iter().filter(|q| q.text.contains("\\(")).count() >= 5);
+    }
+
+    #[test]
+    fn seeds_and_loads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
+        assert!(crate::store::is_empty(&conn).unwrap());
+        let info = seed_demo(&mut conn, &DemoOptions::starting(1_000_000)).unwrap();
+        assert_eq!(info.join_codes.len(), 2);
+        assert_eq!(info.credentials.len(), 4);
+        let loaded = crate::store::load(&conn).unwrap();
+        assert_eq!(loaded.rooms.len(), 2);
+        assert_eq!(loaded.candidates.len(), 6);
+        assert_eq!(loaded.users.len(), 4);
+        assert!(!crate::store::is_empty(&conn).unwrap());
+    }
+}

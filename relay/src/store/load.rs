@@ -1,0 +1,198 @@
+//! Reading everything back at start-up.
+//!
+//! The relay keeps its working set in memory; SQLite is the durable record.
+//! Attempts are rebuilt by replaying their stored events through the shared
+//! attempt state machine, so a restart reaches exactly the state the relay
+//! had acknowledged.
+
+use examgate_shared::attempt::{Attempt, AttemptStatus, StudentEvent};
+use examgate_shared::exam::Exam;
+use rusqlite::Connection;
+
+use crate::model::{
+    AttemptId, Candidate, CandidateId, JoinCode, Room, Site, Sitting, TokenHash, User, parse_role,
+};
+
+/// An attempt as stored, replayed.
+#[derive(Debug, Clone)]
+pub struct StoredAttempt {
+    pub id: AttemptId,
+    pub candidate_id: CandidateId,
+    pub token_hash: TokenHash,
+    pub attempt: Attempt,
+}
+
+/// Everything the relay needs in memory.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub exams: Vec<Exam>,
+    pub sites: Vec<Site>,
+    pub rooms: Vec<Room>,
+    pub sittings: Vec<Sitting>,
+    pub join_codes: Vec<JoinCode>,
+    pub candidates: Vec<Candidate>,
+    pub attempts: Vec<StoredAttempt>,
+    pub users: Vec<User>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is invalid: {0}")]
+    Invalid(String),
+}
+
+pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
+    let mut out = Loaded::default();
+    let mut stmt = conn.prepare("SELECT id, definition FROM exams")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, json) = row?;
+        let exam: Exam = serde_json::from_str(&json)
+            .map_err(|e| LoadError::Invalid(format!("exam {id}: {e}")))?;
+        exam.validate()
+            .map_err(|e| LoadError::Invalid(format!("exam {id}: {e}")))?;
+        out.exams.push(exam);
+    }
+    out.sites = query(conn, "SELECT id, name FROM sites ORDER BY id", |r| {
+        Ok(Site { id: r.get(0)?, name: r.get(1)? })
+    })?;
+    out.rooms = query(conn, "SELECT id, site_id, name FROM rooms ORDER BY id", |r| {
+        Ok(Room { id: r.get(0)?, site_id: r.get(1)?, name: r.get(2)? })
+    })?;
+    out.sittings = query(
+        conn,
+        "SELECT id, exam_id, opens_at, closes_at, duration_ms FROM sittings ORDER BY id",
+        |r| {
+            Ok(Sitting {
+                id: r.get(0)?,
+                exam_id: r.get(1)?,
+                opens_at: r.get(2)?,
+                closes_at: r.get(3)?,
+                duration_ms: r.get(4)?,
+            })
+        },
+    )?;
+    out.join_codes = query(conn, "SELECT code, sitting_id, room_id FROM join_codes", |r| {
+        Ok(JoinCode { code: r.get(0)?, sitting_id: r.get(1)?, room_id: r.get(2)? })
+    })?;
+    out.candidates = query(
+        conn,
+        "SELECT id, sitting_id, room_id, name FROM candidates ORDER BY id",
+        |r| {
+            Ok(Candidate {
+                id: r.get(0)?,
+                sitting_id: r.get(1)?,
+                room_id: r.get(2)?,
+                name: r.get(3)?,
+            })
+        },
+    )?;
+    let users = query(
+        conn,
+        "SELECT username, password_hash, role, room_id, display_name FROM users",
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<u64>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        },
+    )?;
+    for (username, password_hash, role, room_id, display_name) in users {
+        let role = parse_role(&role)
+            .ok_or_else(|| LoadError::Invalid(format!("user {username}: unknown role {role}")))?;
+        out.users.push(User { username, password_hash, role, room_id, display_name });
+    }
+    out.attempts = load_attempts(conn)?;
+    Ok(out)
+}
+
+fn query<T>(
+    conn: &Connection,
+    sql: &str,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    stmt.query_map([], f)?.collect()
+}
+
+fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
+    struct Row {
+        id: AttemptId,
+        candidate_id: CandidateId,
+        token_hash: Vec<u8>,
+        started_at: Option<i64>,
+        deadline_at: Option<i64>,
+        final_status: Option<String>,
+        finished_at: Option<i64>,
+    }
+    let rows = query(
+        conn,
+        "SELECT id, candidate_id, token_hash, started_at, deadline_at, final_status, finished_at
+         FROM attempts ORDER BY id",
+        |r| {
+            Ok(Row {
+                id: r.get(0)?,
+                candidate_id: r.get(1)?,
+                token_hash: r.get(2)?,
+                started_at: r.get(3)?,
+                deadline_at: r.get(4)?,
+                final_status: r.get(5)?,
+                finished_at: r.get(6)?,
+            })
+        },
+    )?;
+    let mut events = conn.prepare(
+        "SELECT seq, received_at, event, refused FROM events WHERE attempt_id = ?1 ORDER BY seq",
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let token_hash: TokenHash = row.token_hash.as_slice().try_into().map_err(|_| {
+            LoadError::Invalid(format!("attempt {}: token hash is not 32 bytes", row.id))
+        })?;
+        let mut attempt = Attempt::default();
+        if let (Some(started), Some(deadline)) = (row.started_at, row.deadline_at) {
+            attempt.status = AttemptStatus::Working;
+            attempt.started_ms = Some(started);
+            attempt.deadline_ms = Some(deadline);
+            attempt.last_activity_ms = Some(started);
+        }
+        let replay = events.query_map([row.id], |r| {
+            Ok((
+                r.get::<_, u64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        for ev in replay {
+            let (seq, at, json, refused) = ev?;
+            if seq != attempt.acked_seq + 1 {
+                return Err(LoadError::Invalid(format!(
+                    "attempt {}: event {seq} follows {}",
+                    row.id, attempt.acked_seq
+                )));
+            }
+            if refused.is_some() {
+                attempt.consume_refused(seq);
+                continue;
+            }
+            let event: StudentEvent = serde_json::from_str(&json)
+                .map_err(|e| LoadError::Invalid(format!("attempt {} event {seq}: {e}", row.id)))?;
+            attempt.apply(seq, &event, at);
+        }
+        if row.final_status.as_deref() == Some("closed") {
+            attempt.close(row.finished_at.unwrap_or_default());
+        }
+        out.push(StoredAttempt {
+            id: row.id,
+            candidate_id: row.candidate_id,
+            token_hash,
+            attempt,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,121 @@
+//! The SQLite schema and connection settings.
+//!
+//! Durability first: WAL with `synchronous=FULL`, so an answer the relay has
+//! acknowledged survives a power cut (NORMAL could roll the last commit
+//! back). Throughput comes from group commit in [`super::writer`], not from
+//! weaker syncing.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+/// Bumped when the schema changes; stored in `meta`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+-- The full exam definition (shared::exam::Exam as JSON), key included.
+CREATE TABLE IF NOT EXISTS exams (
+    id         TEXT PRIMARY KEY,
+    definition TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sites (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rooms (
+    id      INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    name    TEXT NOT NULL
+);
+-- One scheduled run of an exam: its window and the working time per attempt.
+CREATE TABLE IF NOT EXISTS sittings (
+    id          INTEGER PRIMARY KEY,
+    exam_id     TEXT NOT NULL REFERENCES exams(id),
+    opens_at    INTEGER NOT NULL,
+    closes_at   INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL
+);
+-- A code students type to join a room of a sitting without a card.
+CREATE TABLE IF NOT EXISTS join_codes (
+    code       TEXT PRIMARY KEY,
+    sitting_id INTEGER NOT NULL REFERENCES sittings(id),
+    room_id    INTEGER NOT NULL REFERENCES rooms(id)
+);
+CREATE TABLE IF NOT EXISTS candidates (
+    id         INTEGER PRIMARY KEY,
+    sitting_id INTEGER NOT NULL REFERENCES sittings(id),
+    room_id    INTEGER NOT NULL REFERENCES rooms(id),
+    name       TEXT NOT NULL,
+    -- Lower-cased, whitespace-folded name: one candidate per name per room.
+    name_key   TEXT NOT NULL,
+    UNIQUE (sitting_id, room_id, name_key)
+);
+-- At most one attempt per candidate. Only the token's SHA-256 is kept.
+CREATE TABLE IF NOT EXISTS attempts (
+    id           INTEGER PRIMARY KEY,
+    candidate_id INTEGER NOT NULL UNIQUE REFERENCES candidates(id),
+    token_hash   BLOB NOT NULL UNIQUE,
+    started_at   INTEGER,
+    deadline_at  INTEGER,
+    -- 'submitted' or 'closed' once final, with the grade beside it.
+    final_status TEXT,
+    finished_at  INTEGER,
+    score_milli  INTEGER,
+    mark_tenths  INTEGER
+);
+-- Every numbered student event, accepted or refused: the attempt's state is
+-- a replay of these through shared::attempt. `refused` holds the error code.
+CREATE TABLE IF NOT EXISTS events (
+    attempt_id  INTEGER NOT NULL REFERENCES attempts(id),
+    seq         INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    event       TEXT NOT NULL,
+    refused     TEXT,
+    PRIMARY KEY (attempt_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS users (
+    username      TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    room_id       INTEGER REFERENCES rooms(id),
+    display_name  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    actor  TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+"#;
+
+/// Opens (creating if needed) the database at `path` and brings the schema
+/// up to date.
+pub fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    conn.execute_batch(SCHEMA)?;
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?1)",
+        [SCHEMA_VERSION.to_string()],
+    )?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// True when nothing has been set up yet (no exam at all).
+pub fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM exams", [], |r| r.get(0))?;
+    Ok(n == 0)
+}

@@ -1,0 +1,181 @@
+//! Every write the relay makes, as a function of a connection (a
+//! `Transaction` derefs to one). The writer thread runs them; seeding runs
+//! them directly before the writer starts.
+
+use examgate_shared::Millis;
+use examgate_shared::attempt::{AttemptStatus, StudentEvent};
+use examgate_shared::error::ErrorCode;
+use examgate_shared::exam::Exam;
+use examgate_shared::scoring::Grade;
+use rusqlite::{Connection, params};
+
+use crate::model::{AttemptId, CandidateId, RoomId, SiteId, SittingId, TokenHash, User, role_name};
+
+pub fn insert_exam(conn: &Connection, exam: &Exam) -> rusqlite::Result<()> {
+    let json = serde_json::to_string(exam).expect("exams serialise");
+    conn.execute(
+        "INSERT INTO exams (id, definition) VALUES (?1, ?2)",
+        params![exam.id, json],
+    )?;
+    Ok(())
+}
+
+pub fn insert_site(conn: &Connection, name: &str) -> rusqlite::Result<SiteId> {
+    conn.execute("INSERT INTO sites (name) VALUES (?1)", [name])?;
+    Ok(conn.last_insert_rowid() as SiteId)
+}
+
+pub fn insert_room(conn: &Connection, site: SiteId, name: &str) -> rusqlite::Result<RoomId> {
+    conn.execute(
+        "INSERT INTO rooms (site_id, name) VALUES (?1, ?2)",
+        params![site, name],
+    )?;
+    Ok(conn.last_insert_rowid() as RoomId)
+}
+
+pub fn insert_sitting(
+    conn: &Connection,
+    exam_id: &str,
+    opens_at: Millis,
+    closes_at: Millis,
+    duration_ms: Millis,
+) -> rusqlite::Result<SittingId> {
+    conn.execute(
+        "INSERT INTO sittings (exam_id, opens_at, closes_at, duration_ms) VALUES (?1, ?2, ?3, ?4)",
+        params![exam_id, opens_at, closes_at, duration_ms],
+    )?;
+    Ok(conn.last_insert_rowid() as SittingId)
+}
+
+pub fn insert_join_code(
+    conn: &Connection,
+    code: &str,
+    sitting: SittingId,
+    room: RoomId,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO join_codes (code, sitting_id, room_id) VALUES (?1, ?2, ?3)",
+        params![code, sitting, room],
+    )?;
+    Ok(())
+}
+
+pub fn insert_user(conn: &Connection, user: &User) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO users (username, password_hash, role, room_id, display_name)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            user.username,
+            user.password_hash,
+            role_name(user.role),
+            user.room_id,
+            user.display_name
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn insert_candidate(
+    conn: &Connection,
+    sitting: SittingId,
+    room: RoomId,
+    name: &str,
+    name_key: &str,
+) -> rusqlite::Result<CandidateId> {
+    conn.execute(
+        "INSERT INTO candidates (sitting_id, room_id, name, name_key) VALUES (?1, ?2, ?3, ?4)",
+        params![sitting, room, name, name_key],
+    )?;
+    Ok(conn.last_insert_rowid() as CandidateId)
+}
+
+pub fn insert_attempt(
+    conn: &Connection,
+    candidate: CandidateId,
+    token_hash: &TokenHash,
+) -> rusqlite::Result<AttemptId> {
+    conn.execute(
+        "INSERT INTO attempts (candidate_id, token_hash) VALUES (?1, ?2)",
+        params![candidate, token_hash.as_slice()],
+    )?;
+    Ok(conn.last_insert_rowid() as AttemptId)
+}
+
+pub fn start_attempt(
+    conn: &Connection,
+    attempt: AttemptId,
+    started_at: Millis,
+    deadline_at: Millis,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE attempts SET started_at = ?2, deadline_at = ?3 WHERE id = ?1 AND started_at IS NULL",
+        params![attempt, started_at, deadline_at],
+    )?;
+    Ok(())
+}
+
+/// Records event `seq`; `refused` is the code it was refused with, if any.
+/// The primary key (attempt, seq) makes a second insert of the same number
+/// fail rather than silently duplicate.
+pub fn insert_event(
+    conn: &Connection,
+    attempt: AttemptId,
+    seq: u64,
+    received_at: Millis,
+    event: &StudentEvent,
+    refused: Option<ErrorCode>,
+) -> rusqlite::Result<()> {
+    let json = serde_json::to_string(event).expect("events serialise");
+    let refused = refused.map(|c| {
+        serde_json::to_value(c)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    });
+    conn.execute(
+        "INSERT INTO events (attempt_id, seq, received_at, event, refused) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![attempt, seq, received_at, json, refused],
+    )?;
+    Ok(())
+}
+
+/// Marks the attempt final with its grade.
+pub fn finish_attempt(
+    conn: &Connection,
+    attempt: AttemptId,
+    status: AttemptStatus,
+    finished_at: Millis,
+    grade: &Grade,
+) -> rusqlite::Result<()> {
+    let status = match status {
+        AttemptStatus::Submitted => "submitted",
+        AttemptStatus::Closed => "closed",
+        other => unreachable!("finish_attempt with non-final status {other:?}"),
+    };
+    conn.execute(
+        "UPDATE attempts SET final_status = ?2, finished_at = ?3, score_milli = ?4, mark_tenths = ?5
+         WHERE id = ?1",
+        params![
+            attempt,
+            status,
+            finished_at,
+            grade.score.milli(),
+            grade.mark.tenths()
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn audit(
+    conn: &Connection,
+    at: Millis,
+    actor: &str,
+    action: &str,
+    detail: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![at, actor, action, detail],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! Test support: a real relay on 127.0.0.1:0 seeded with the demo, and a
+//! student WebSocket client speaking the real protocol.
+
+pub mod browser;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use examgate_relay::boot::boot;
+use examgate_relay::seed::{DemoInfo, DemoOptions};
+use examgate_relay::{AppState, Config};
+use examgate_shared::Millis;
+use examgate_shared::attempt::StudentEvent;
+use examgate_shared::error::ErrorBody;
+use examgate_shared::exam::{OptionId, QuestionId};
+use examgate_shared::protocol::{
+    JoinRequest, JoinResponse, LoginRequest, LoginResponse, PROTOCOL_VERSION, ProctorToRelay,
+    RelayToProctor, RelayToStudent, StudentToRelay, encode,
+};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const PASSWORD: &str = "test-password";
+
+/// Relay time now, from this host's clock (the relay runs in-process).
+pub fn now_ms() -> Millis {
+    examgate_relay::clock::now_ms()
+}
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A running relay with its own temporary database.
+pub struct TestRelay {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub info: DemoInfo,
+    pub db_path: PathBuf,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestRelay {
+    /// Demo window open now; each attempt lasts `duration_ms`.
+    pub async fn with_duration(duration_ms: Millis, grace_ms: Millis) -> TestRelay {
+        let now = now_ms();
+        TestRelay::start(
+            DemoOptions {
+                opens_at: now - 1_000,
+                closes_at: now + 3_600_000,
+                duration_ms: Some(duration_ms),
+                fixed_password: Some(PASSWORD.into()),
+            },
+            grace_ms,
+        )
+        .await
+    }
+
+    pub async fn start(opts: DemoOptions, grace_ms: Millis) -> TestRelay {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            www_dir: workspace_root().join("www"),
+            grace_ms,
+        };
+        let booted = boot(dir.path(), config, Some(opts)).expect("boot the relay");
+        let info = booted.seeded.clone().expect("a fresh database is seeded");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let state = booted.state.clone();
+        tokio::spawn(examgate_relay::serve(listener, booted.state, async {
+            let _ = rx.await;
+        }));
+        TestRelay {
+            addr,
+            state,
+            info,
+            db_path: booted.db_path,
+            shutdown: Some(tx),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn code(&self, room: usize) -> String {
+        self.info.join_codes[room].0.clone()
+    }
+
+    pub async fn join(&self, code: &str, name: &str) -> Result<JoinResponse, (u16, ErrorBody)> {
+        self.join_with(JoinRequest {
+            code: code.into(),
+            name: name.into(),
+            resume_token: None,
+        })
+        .await
+    }
+
+    pub async fn join_with(&self, req: JoinRequest) -> Result<JoinResponse, (u16, ErrorBody)> {
+        let resp = reqwest::Client::new()
+            .post(self.url("/api/join"))
+            .json(&req)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        if status == 200 {
+            Ok(resp.json().await.unwrap())
+        } else {
+            Err((status, resp.json().await.unwrap()))
+        }
+    }
+
+    pub async fn login(&self, user: &str) -> LoginResponse {
+        let resp = reqwest::Client::new()
+            .post(self.url("/api/login"))
+            .json(&LoginRequest {
+                username: user.into(),
+                password: PASSWORD.into(),
+            })
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "login {user}");
+        resp.json().await.unwrap()
+    }
+
+    /// A read-only look at the database, as an inspector would take it.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db_path).unwrap()
+    }
+
+    /// Stored events of an attempt: (seq, refused code).
+    pub fn stored_events(&self, attempt: u64) -> Vec<(u64, Option<String>)> {
+        let db = self.db();
+        let mut stmt = db
+            .prepare("SELECT seq, refused FROM events WHERE attempt_id = ?1 ORDER BY seq")
+            .unwrap();
+        stmt.query_map([attempt], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+}
+
+impl Drop for TestRelay {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How a connection ended, as the client saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closed {
+    pub code: u16,
+    pub reason: String,
+}
+
+/// A student's browser, reduced to the protocol.
+pub struct StudentWs {
+    ws: Ws,
+}
+
+pub const RECV_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl StudentWs {
+    pub async fn connect(relay: &TestRelay) -> StudentWs {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/student", relay.addr))
+            .await
+            .expect("connect");
+        StudentWs { ws }
+    }
+
+    /// Connects and says hello with `local_now` as the client's clock;
+    /// returns the welcome (and any result that followed it).
+    pub async fn hello(relay: &TestRelay, token: &str, local_now: Millis) -> (StudentWs, RelayToStudent) {
+        let mut s = StudentWs::connect(relay).await;
+        s.send(&StudentToRelay::Hello {
+            v: PROTOCOL_VERSION,
+            token: token.into(),
+            sent_at: local_now,
+        })
+        .await;
+        let welcome = s.recv().await;
+        assert!(matches!(welcome, RelayToStudent::Welcome { .. }), "{welcome:?}");
+        (s, welcome)
+    }
+
+    pub async fn send(&mut self, msg: &StudentToRelay) {
+        self.ws.send(Message::text(encode(msg))).await.unwrap();
+    }
+
+    pub async fn send_raw(&mut self, msg: Message) {
+        // The relay may already have closed; that is what some tests expect.
+        let _ = self.ws.send(msg).await;
+    }
+
+    pub async fn answer(&mut self, seq: u64, question: u32, choice: u8) {
+        self.send(&StudentToRelay::Event {
+            seq,
+            event: StudentEvent::Answer {
+                question: QuestionId(question),
+                choice: Some(OptionId(choice)),
+            },
+        })
+        .await;
+    }
+
+    /// The next protocol message; panics on close or timeout.
+    pub async fn recv(&mut self) -> RelayToStudent {
+        match self.next().await {
+            Ok(m) => m,
+            Err(closed) => panic!("connection closed: {closed:?}"),
+        }
+    }
+
+    /// The next protocol message, or how the connection closed.
+    pub async fn next(&mut self) -> Result<RelayToStudent, Closed> {
+        loop {
+            let msg = tokio::time::timeout(RECV_TIMEOUT, self.ws.next())
+                .await
+                .expect("a message within the timeout");
+            match msg {
+                Some(Ok(Message::Text(t))) => return Ok(serde_json::from_str(t.as_str()).unwrap()),
+                Some(Ok(Message::Close(frame))) => {
+                    return Err(frame.map_or(
+                        Closed {
+                            code: 1005,
+                            reason: String::new(),
+                        },
+                        |f| Closed {
+                            code: f.code.into(),
+                            reason: f.reason.to_string(),
+                        },
+                    ));
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => {
+                    return Err(Closed {
+                        code: 1006,
+                        reason: e.to_string(),
+                    });
+                }
+                None => {
+                    return Err(Closed {
+                        code: 1006,
+                        reason: "stream ended".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Reads until the connection closes; returns the messages before it.
+    pub async fn until_closed(&mut self) -> (Vec<RelayToStudent>, Closed) {
+        let mut seen = Vec::new();
+        loop {
+            match self.next().await {
+                Ok(m) => seen.push(m),
+                Err(c) => return (seen, c),
+            }
+        }
+    }
+
+    /// Whether a message arrives within `wait`.
+    pub async fn quiet_for(&mut self, wait: Duration) -> bool {
+        tokio::time::timeout(wait, self.ws.next()).await.is_err()
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}
+
+/// A proctor view, reduced to the protocol.
+pub struct ProctorWs {
+    ws: Ws,
+}
+
+impl ProctorWs {
+    pub async fn connect(relay: &TestRelay, token: &str) -> (ProctorWs, RelayToProctor) {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/proctor", relay.addr))
+            .await
+            .unwrap();
+        let mut p = ProctorWs { ws };
+        let hello = ProctorToRelay::Hello {
+            v: PROTOCOL_VERSION,
+            token: token.into(),
+            sent_at: now_ms(),
+        };
+        p.ws.send(Message::text(encode(&hello))).await.unwrap();
+        let first = p.recv().await;
+        (p, first)
+    }
+
+    pub async fn recv(&mut self) -> RelayToProctor {
+        loop {
+            let msg = tokio::time::timeout(RECV_TIMEOUT, self.ws.next())
+                .await
+                .expect("a proctor message within the timeout")
+                .expect("open")
+                .expect("readable");
+            if let Message::Text(t) = msg {
+                return serde_json::from_str(t.as_str()).unwrap();
+            }
+        }
+    }
+}

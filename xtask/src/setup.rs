@@ -1,0 +1,66 @@
+//! Installing what builds and tests need, from the places this project may
+//! use: rustup's own components and Debian's packages. Nothing from GitHub.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::Result;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
+
+fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Runs cargo with `args` in the workspace root; fails if it fails.
+pub fn cargo(args: &[&str]) -> Result<()> {
+    run(Command::new(cargo_bin()).args(args).current_dir(root()))
+}
+
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed with {status}").into())
+    }
+}
+
+/// `rustup target add wasm32-unknown-unknown` unless it is there.
+pub fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustc").args(["--print", "sysroot"]).output()?;
+    let sysroot = String::from_utf8(out.stdout)?;
+    let target_dir = Path::new(sysroot.trim()).join("lib/rustlib/wasm32-unknown-unknown");
+    if target_dir.exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing the wasm32-unknown-unknown target");
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The Chromium binary browser tests drive: Debian's package.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Installs Debian's chromium and chromium-driver when missing (the machine
+/// runs as root; elsewhere this asks for them to be installed).
+pub fn ensure_chromium() -> Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Debian's chromium and chromium-driver");
+    let apt = |args: &[&str]| {
+        run(Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    apt(&["update", "-q"])?;
+    apt(&["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])
+        .map_err(|e| format!("{e}; install Debian's chromium and chromium-driver as root"))?;
+    Ok(())
+}

@@ -1,1 +1,67 @@
-pub fn run() {}
+//! The examgate browser client: one wasm module serving two apps.
+//!
+//! `www/index.html` loads the module and calls [`run`], which mounts the
+//! proctor dashboard under `/proctor` and the student exam everywhere else.
+//! All rules (sequence numbers, clock sync, grading display) come from
+//! `examgate-shared`; this crate only drives them from browser events and
+//! draws the result.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+pub mod forms;
+pub mod http;
+pub mod i18n;
+pub mod proctor;
+pub mod rich_text;
+pub mod socket;
+pub mod storage;
+pub mod student;
+pub mod time;
+
+/// Entry point called by `index.html` after `init()`.
+///
+/// Not `#[wasm_bindgen(start)]`: the page decides when to run, and a test
+/// harness can load the module without mounting anything.
+#[wasm_bindgen]
+pub fn run() {
+    // Yew installs its own hook on first render unless one was set through
+    // it; ours writes the panic to the console, which is all we need to
+    // diagnose a crash on a school PC.
+    yew::set_custom_panic_hook(Box::new(|info| {
+        gloo::console::error!(format!("examgate panicked: {info}"));
+    }));
+
+    let document = gloo::utils::document();
+    let Some(root) = document.get_element_by_id("app") else {
+        gloo::console::error!("examgate: no <main id=\"app\"> to mount into");
+        return;
+    };
+    let path = gloo::utils::window()
+        .location()
+        .pathname()
+        .unwrap_or_default();
+    if is_proctor_path(&path) {
+        yew::Renderer::<proctor::ProctorApp>::with_root(root).render();
+    } else {
+        yew::Renderer::<student::StudentApp>::with_root(root).render();
+    }
+}
+
+/// `/proctor` and everything below it; `/proctorx` is not the dashboard.
+fn is_proctor_path(path: &str) -> bool {
+    path == "/proctor" || path.starts_with("/proctor/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_proctor_path;
+
+    #[test]
+    fn routing() {
+        assert!(is_proctor_path("/proctor"));
+        assert!(is_proctor_path("/proctor/"));
+        assert!(is_proctor_path("/proctor/room/3"));
+        assert!(!is_proctor_path("/"));
+        assert!(!is_proctor_path("/proctors"));
+    }
+}

@@ -1,1 +1,176 @@
-pub fn placeholder() {}
+//! Driving Debian's headless Chromium over the DevTools protocol
+//! (chromiumoxide, no browser download). Each simulated person gets their own
+//! browser context: separate storage, separate cookies, like separate PCs.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
+use chromiumoxide::cdp::browser_protocol::target::{CreateBrowserContextParams, CreateTargetParams};
+use chromiumoxide::page::{Page, ScreenshotParams};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub struct Chromium {
+    pub browser: Browser,
+    handler: tokio::task::JoinHandle<()>,
+    _profile: tempfile::TempDir,
+}
+
+impl Chromium {
+    pub async fn launch() -> Chromium {
+        assert!(
+            Path::new(CHROMIUM).exists(),
+            "{CHROMIUM} is missing: run `cargo xtask test`, which installs Debian's chromium"
+        );
+        let profile = tempfile::tempdir().unwrap();
+        let config = BrowserConfig::builder()
+            .chrome_executable(CHROMIUM)
+            .no_sandbox()
+            .user_data_dir(profile.path())
+            .window_size(1280, 900)
+            .viewport(None)
+            // chromiumoxide adds the leading dashes. Without the network
+            // switches Chromium keeps calling home, which this machine refuses.
+            .args([
+                "disable-gpu",
+                "disable-quic",
+                "no-first-run",
+                "disable-background-networking",
+                "disable-component-update",
+                "disable-sync",
+                "disable-dev-shm-usage",
+            ])
+            .launch_timeout(Duration::from_secs(60))
+            .request_timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let (browser, mut handler) = Browser::launch(config).await.expect("launch chromium");
+        // The handler must be polled for the whole session.
+        let handler = tokio::spawn(async move {
+            while let Some(event) = handler.next().await {
+                if event.is_err() {
+                    // Unparsed events are harmless; keep polling.
+                    continue;
+                }
+            }
+        });
+        Chromium {
+            browser,
+            handler,
+            _profile: profile,
+        }
+    }
+
+    /// A page in a fresh browser context (its own storage), at `url`.
+    pub async fn new_person(&self, url: &str) -> Page {
+        let context = self
+            .browser
+            .create_browser_context(CreateBrowserContextParams::default())
+            .await
+            .unwrap();
+        let params = CreateTargetParams::builder()
+            .url(url)
+            .browser_context_id(context)
+            .build()
+            .unwrap();
+        self.browser.new_page(params).await.unwrap()
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.browser.close().await;
+        let _ = self.browser.wait().await;
+        self.handler.abort();
+    }
+}
+
+/// Evaluates `js` in the page.
+pub async fn eval<T: DeserializeOwned>(page: &Page, js: &str) -> T {
+    page.evaluate(js)
+        .await
+        .unwrap_or_else(|e| panic!("evaluate {js}: {e}"))
+        .into_value()
+        .unwrap_or_else(|e| panic!("value of {js}: {e}"))
+}
+
+/// Polls `js` (an expression) until it is `true`; returns how long it took.
+pub async fn wait_for(page: &Page, js: &str, timeout: Duration) -> Duration {
+    let start = Instant::now();
+    loop {
+        let ok = page
+            .evaluate(js)
+            .await
+            .ok()
+            .and_then(|v| v.into_value::<bool>().ok())
+            .unwrap_or(false);
+        if ok {
+            return start.elapsed();
+        }
+        if start.elapsed() > timeout {
+            let body: String = eval(page, "document.body ? document.body.innerText : ''").await;
+            panic!("timed out after {timeout:?} waiting for `{js}`; page text:\n{body}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits for `selector` to exist, then clicks it with a real mouse event.
+pub async fn click(page: &Page, selector: &str) {
+    wait_for(
+        page,
+        &format!("!!document.querySelector({})", js_str(selector)),
+        Duration::from_secs(20),
+    )
+    .await;
+    page.find_element(selector)
+        .await
+        .unwrap_or_else(|e| panic!("find {selector}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+}
+
+/// Types `text` into the input `selector`: focuses it with a click, then
+/// inserts the text as an input method does (Vietnamese letters such as "ễ"
+/// have no key of their own; students type them through Telex or VNI).
+pub async fn type_into(page: &Page, selector: &str, text: &str) {
+    click(page, selector).await;
+    page.execute(InsertTextParams::new(text))
+        .await
+        .unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+}
+
+/// `s` as a JavaScript string literal.
+pub fn js_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+/// The text of `selector`, or "" when absent.
+pub async fn text_of(page: &Page, selector: &str) -> String {
+    eval(
+        page,
+        &format!(
+            "(document.querySelector({}) || {{innerText: ''}}).innerText",
+            js_str(selector)
+        ),
+    )
+    .await
+}
+
+/// Where test screenshots go: `target/e2e/`.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = crate::workspace_root().join("target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub async fn screenshot(page: &Page, name: &str) -> PathBuf {
+    let path = screenshot_dir().join(name);
+    page.save_screenshot(ScreenshotParams::builder().full_page(true).build(), &path)
+        .await
+        .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+    path
+}

@@ -59,7 +59,7 @@ fn test(extra: &[String]) -> Result<()> {
     setup::ensure_chromium()?;
     let built = client::build()?;
     size::report(&built)?;
-    let mut args: Vec<&str> = vec!["test", "--workspace", "--exclude", "examgate-client"];
+    let mut args: Vec<&str> = vec!["test", "--workspace"];
     args.extend(extra.iter().map(String::as_str));
     setup::cargo(&args)
 }

@@ -60,7 +60,7 @@ pub fn ensure_chromium() -> Result<()> {
             .env("DEBIAN_FRONTEND", "noninteractive"))
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])
+    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
         .map_err(|e| format!("{e}; install Debian's chromium and chromium-driver as root"))?;
     Ok(())
 }

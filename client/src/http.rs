@@ -1,0 +1,78 @@
+//! JSON over HTTP to the relay's `/api/*` endpoints.
+//!
+//! Uses the browser's `fetch` directly (gloo-net is not compiled in). A
+//! refusal comes back as the relay's [`ErrorBody`]; failing to reach the
+//! relay at all is told apart, because on a school network it is the common
+//! case and needs a different instruction.
+
+use examgate_shared::error::{ErrorBody, ErrorCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+use crate::i18n::Problem;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpError {
+    /// The relay answered with a refusal.
+    Relay(ErrorBody),
+    /// No answer: offline, relay down, or the request was blocked.
+    Network,
+}
+
+impl HttpError {
+    pub fn problem(&self) -> Problem {
+        match self {
+            HttpError::Relay(body) => Problem::Code(body.code),
+            HttpError::Network => Problem::Network,
+        }
+    }
+}
+
+/// `POST`s `body` as JSON to `path` (same origin) and decodes the reply.
+pub async fn post_json<T: Serialize, R: DeserializeOwned>(
+    path: &str,
+    body: &T,
+) -> Result<R, HttpError> {
+    let (status, text) = send(path, &serde_json::to_string(body).unwrap_or_default())
+        .await
+        .map_err(|e| {
+            gloo::console::warn!(format!("examgate: POST {path} failed"), e);
+            HttpError::Network
+        })?;
+    if (200..300).contains(&status) {
+        serde_json::from_str(&text).map_err(|e| {
+            HttpError::Relay(ErrorBody::new(
+                ErrorCode::Internal,
+                format!("unreadable reply from {path}: {e}"),
+            ))
+        })
+    } else {
+        // A proxy in front of the relay may answer with HTML; that is still
+        // a server-side failure, not ours.
+        Err(HttpError::Relay(
+            serde_json::from_str(&text).unwrap_or_else(|_| {
+                ErrorBody::new(ErrorCode::Internal, format!("HTTP {status} from {path}"))
+            }),
+        ))
+    }
+}
+
+/// The fetch itself: status and body text, or the JavaScript error.
+async fn send(path: &str, json: &str) -> Result<(u16, String), JsValue> {
+    let headers = Headers::new()?;
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Accept", "application/json")?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(json));
+    let request = Request::new_with_str_and_init(path, &init)?;
+    let response: Response = JsFuture::from(gloo::utils::window().fetch_with_request(&request))
+        .await?
+        .dyn_into()?;
+    let text = JsFuture::from(response.text()?).await?;
+    Ok((response.status(), text.as_string().unwrap_or_default()))
+}

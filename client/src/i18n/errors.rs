@@ -1,0 +1,160 @@
+//! People-readable explanations of every [`ErrorCode`], each saying what to
+//! do next, plus the one problem the relay cannot report: not reaching it.
+
+use examgate_shared::error::ErrorCode;
+
+use super::Lang;
+
+/// Something that went wrong, as shown to people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// The relay refused, with its reason.
+    Code(ErrorCode),
+    /// The relay could not be reached at all.
+    Network,
+}
+
+impl Problem {
+    /// The value of the `data-code` attribute: the snake_case error code, or
+    /// `network`.
+    pub fn data_code(self) -> String {
+        match self {
+            Problem::Code(code) => wire_name(&code),
+            Problem::Network => "network".to_owned(),
+        }
+    }
+
+    pub(super) fn message(self, lang: Lang) -> &'static str {
+        match self {
+            Problem::Code(code) => code_message(code, lang),
+            Problem::Network => pick(
+                lang,
+                "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.",
+                "Cannot reach the server. Check the network and try again.",
+            ),
+        }
+    }
+}
+
+impl From<ErrorCode> for Problem {
+    fn from(code: ErrorCode) -> Self {
+        Problem::Code(code)
+    }
+}
+
+/// The wire name of a unit enum value (`unknown_code`, `not_started`), from
+/// its serde form so the page and the protocol can never disagree.
+pub fn wire_name<T: serde::Serialize + std::fmt::Debug>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => format!("{value:?}"),
+    }
+}
+
+fn pick(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+fn code_message(code: ErrorCode, lang: Lang) -> &'static str {
+    use ErrorCode::*;
+    let (vi, en) = match code {
+        Malformed => (
+            "Trình duyệt gửi dữ liệu không hợp lệ. Hãy tải lại trang rồi thử lại.",
+            "The browser sent invalid data. Reload the page and try again.",
+        ),
+        TooLarge => (
+            "Dữ liệu gửi đi quá lớn. Hãy tải lại trang rồi thử lại.",
+            "The data sent was too large. Reload the page and try again.",
+        ),
+        UnsupportedVersion => (
+            "Trang thi đã cũ hơn máy chủ. Hãy tải lại trang (Ctrl+F5).",
+            "This page is older than the server. Reload it (Ctrl+F5).",
+        ),
+        HelloExpected => (
+            "Kết nối với máy chủ bị lỗi. Hãy tải lại trang.",
+            "The connection to the server went wrong. Reload the page.",
+        ),
+        Unauthorized => (
+            "Phiên làm việc đã hết hạn hoặc không hợp lệ. Hãy vào lại (nhập mã phòng thi hoặc đăng nhập lại).",
+            "Your session has expired or is not valid. Join or sign in again.",
+        ),
+        Forbidden => (
+            "Tài khoản này không được phép làm việc này. Hãy liên hệ người quản lý kỳ thi.",
+            "This account is not allowed to do that. Contact the exam organiser.",
+        ),
+        BadCredentials => (
+            "Sai tên đăng nhập hoặc mật khẩu. Kiểm tra lại, chú ý chữ hoa và chữ thường.",
+            "Wrong user name or password. Check them, including upper and lower case.",
+        ),
+        UnknownCode => (
+            "Mã phòng thi không đúng. Kiểm tra lại mã giám thị đưa.",
+            "This join code is wrong. Check the code your proctor gave you.",
+        ),
+        ExamNotOpen => (
+            "Bài thi chưa mở. Hãy chờ giám thị cho phép rồi thử lại.",
+            "The exam has not opened yet. Wait for your proctor, then try again.",
+        ),
+        ExamClosed => (
+            "Bài thi đã đóng, không thể vào thi nữa. Hãy báo giám thị.",
+            "The exam has closed; you can no longer join. Tell your proctor.",
+        ),
+        InvalidName => (
+            "Họ tên để trống hoặc quá dài. Hãy nhập đầy đủ họ tên của em.",
+            "The name is empty or too long. Enter your full name.",
+        ),
+        AlreadyJoined => (
+            "Thí sinh này đã vào thi trên máy khác. Hãy báo giám thị để được giúp.",
+            "This candidate has already started on another computer. Ask your proctor for help.",
+        ),
+        UnknownQuestion => (
+            "Câu hỏi này không có trong đề. Hãy tải lại trang.",
+            "That question is not in this exam. Reload the page.",
+        ),
+        UnknownOption => (
+            "Phương án này không có trong câu hỏi. Hãy tải lại trang.",
+            "That option is not part of the question. Reload the page.",
+        ),
+        DeadlinePassed => (
+            "Đã hết giờ: câu trả lời đến máy chủ quá muộn nên không được tính.",
+            "Time is up: the answer reached the server too late and was not counted.",
+        ),
+        AttemptClosed => (
+            "Bài thi đã nộp hoặc đã kết thúc nên không sửa được nữa.",
+            "The exam was already handed in or closed, so it cannot be changed.",
+        ),
+        OutOfOrder => (
+            "Câu trả lời đến máy chủ không theo thứ tự; đang gửi lại.",
+            "Answers reached the server out of order; sending them again.",
+        ),
+        Replaced => (
+            "Bài thi đang được mở ở tab hoặc máy khác.",
+            "This is open in another tab or on another computer.",
+        ),
+        Internal => (
+            "Máy chủ gặp lỗi, chưa có gì bị thay đổi. Chờ một lát rồi thử lại; nếu vẫn lỗi, hãy báo giám thị.",
+            "The server failed and nothing was changed. Wait a moment and try again; if it keeps failing, tell your proctor.",
+        ),
+    };
+    pick(lang, vi, en)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_codes_are_wire_names() {
+        assert_eq!(
+            Problem::Code(ErrorCode::UnknownCode).data_code(),
+            "unknown_code"
+        );
+        assert_eq!(
+            Problem::Code(ErrorCode::DeadlinePassed).data_code(),
+            "deadline_passed"
+        );
+        assert_eq!(Problem::Network.data_code(), "network");
+    }
+}

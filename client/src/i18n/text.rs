@@ -1,0 +1,308 @@
+//! Every string people read, in Vietnamese and English.
+//!
+//! One variant per message; variants with data format it. `render` matches
+//! exhaustively, so adding a key without both translations does not compile.
+
+use std::borrow::Cow;
+
+use examgate_shared::Millis;
+use examgate_shared::attempt::AttemptStatus;
+use examgate_shared::points::Points;
+use examgate_shared::protocol::Role;
+use examgate_shared::roster::RowStatus;
+
+use super::{Lang, Problem};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    // ------------------------------------------------------------ general
+    /// The label of the language switch: the *other* language's own name.
+    OtherLanguageName,
+    SwitchLanguage,
+    Loading,
+    Problem(Problem),
+    ReloadPage,
+    Dismiss,
+
+    // ------------------------------------------------------------ join
+    JoinTitle,
+    JoinIntro,
+    JoinCode,
+    JoinName,
+    JoinSubmit,
+    JoinBusy,
+
+    // ------------------------------------------------------------ exam
+    TimeLeft,
+    SaveSaved,
+    SavePending(usize),
+    SaveOffline(usize),
+    WaitingPaper,
+    NotStarted,
+    QuestionNumber(usize),
+    QuestionPoints(Points),
+    Prev,
+    Next,
+    Flag,
+    Unflag,
+    NavTitle,
+    Answered {
+        done: usize,
+        total: usize,
+    },
+    LegendAnswered,
+    LegendFlagged,
+    LegendUnsaved,
+    Submit,
+    TimeUp,
+    Submitting,
+    WaitingResult,
+    Replaced,
+    TakeOver,
+    SubmitTitle,
+    SubmitUnanswered(usize),
+    SubmitAllAnswered,
+    SubmitFlagged(usize),
+    SubmitWarning,
+    ConfirmSubmit,
+    CancelSubmit,
+
+    // ------------------------------------------------------------ result
+    ResultTitle,
+    ResultMark,
+    ResultScore {
+        score: Points,
+        max: Points,
+    },
+    ResultHow(AttemptStatus),
+    ResultCorrect {
+        correct: usize,
+        total: usize,
+    },
+    ResultChosen,
+    ResultKey,
+    VerdictCorrect,
+    VerdictWrong,
+    VerdictBlank,
+    Leave,
+
+    // ------------------------------------------------------------ proctor
+    LoginTitle,
+    LoginUser,
+    LoginPass,
+    LoginSubmit,
+    LoginBusy,
+    DashboardTitle,
+    Role(Role),
+    Logout,
+    ConnLive,
+    ConnOffline,
+    RelayClock,
+    WaitingRooms,
+    NoRooms,
+    NoCandidates,
+    ProctorReplaced,
+    RowStatus(RowStatus),
+    ColName,
+    ColStatus,
+    ColAnswered,
+    ColTimeLeft,
+    ColLastActivity,
+    ColMark,
+    /// How long ago, in milliseconds.
+    Ago(Millis),
+}
+
+impl Text {
+    pub fn render(&self, lang: Lang) -> String {
+        self.localise(lang).into_owned()
+    }
+
+    fn localise(&self, lang: Lang) -> Cow<'static, str> {
+        let vi = lang == Lang::Vi;
+        // Fixed strings: (Vietnamese, English).
+        let pick = |v: &'static str, e: &'static str| Cow::Borrowed(if vi { v } else { e });
+        // Formatted strings: both arms are written out so they read naturally.
+        let fmt = |v: String, e: String| Cow::Owned(if vi { v } else { e });
+        match self {
+            Text::OtherLanguageName => pick("English", "Tiếng Việt"),
+            Text::SwitchLanguage => pick("Đổi ngôn ngữ", "Change language"),
+            Text::Loading => pick("Đang tải…", "Loading…"),
+            Text::Problem(p) => Cow::Borrowed(p.message(lang)),
+            Text::ReloadPage => pick("Tải lại trang", "Reload the page"),
+            Text::Dismiss => pick("Đóng", "Close"),
+
+            Text::JoinTitle => pick("Vào phòng thi", "Join the exam"),
+            Text::JoinIntro => pick(
+                "Nhập mã phòng thi giám thị đưa và họ tên đầy đủ của em.",
+                "Enter the join code your proctor gave you and your full name.",
+            ),
+            Text::JoinCode => pick("Mã phòng thi", "Join code"),
+            Text::JoinName => pick("Họ và tên", "Full name"),
+            Text::JoinSubmit => pick("Vào thi", "Start"),
+            Text::JoinBusy => pick("Đang vào phòng thi…", "Joining…"),
+
+            Text::TimeLeft => pick("Thời gian còn lại", "Time left"),
+            Text::SaveSaved => pick("Đã lưu", "Saved"),
+            Text::SavePending(n) => fmt(format!("Đang lưu… ({n})"), format!("Saving… ({n})")),
+            Text::SaveOffline(0) => pick(
+                "Mất kết nối — câu trả lời vẫn được giữ trên máy",
+                "Offline — your answers are kept on this computer",
+            ),
+            Text::SaveOffline(n) => fmt(
+                format!("Mất kết nối — câu trả lời vẫn được giữ trên máy ({n} chưa gửi)"),
+                format!("Offline — your answers are kept on this computer ({n} not sent yet)"),
+            ),
+            Text::WaitingPaper => pick("Đang tải đề thi…", "Loading the exam paper…"),
+            Text::NotStarted => pick(
+                "Bài thi chưa bắt đầu. Hãy chờ giám thị.",
+                "The exam has not started. Wait for your proctor.",
+            ),
+            Text::QuestionNumber(n) => fmt(format!("Câu {n}"), format!("Question {n}")),
+            Text::QuestionPoints(p) => fmt(
+                format!("{p} điểm"),
+                if p.milli() == 1000 {
+                    "1 point".to_owned()
+                } else {
+                    format!("{p} points")
+                },
+            ),
+            Text::Prev => pick("← Câu trước", "← Previous"),
+            Text::Next => pick("Câu sau →", "Next →"),
+            Text::Flag => pick("Đánh dấu xem lại", "Flag for review"),
+            Text::Unflag => pick("Bỏ đánh dấu", "Remove flag"),
+            Text::NavTitle => pick("Các câu hỏi", "Questions"),
+            Text::Answered { done, total } => fmt(
+                format!("Đã trả lời {done}/{total}"),
+                format!("Answered {done}/{total}"),
+            ),
+            Text::LegendAnswered => pick("Đã trả lời", "Answered"),
+            Text::LegendFlagged => pick("Đánh dấu", "Flagged"),
+            Text::LegendUnsaved => pick("Chưa lưu", "Not saved yet"),
+            Text::Submit => pick("Nộp bài", "Hand in"),
+            Text::TimeUp => pick(
+                "Hết giờ làm bài. Hệ thống đang chấm bài…",
+                "Time is up. Your exam is being graded…",
+            ),
+            Text::Submitting => pick("Đang nộp bài…", "Handing in…"),
+            Text::WaitingResult => pick(
+                "Đã nộp bài. Đang chờ kết quả…",
+                "Handed in. Waiting for the result…",
+            ),
+            Text::Replaced => pick(
+                "Bài thi này vừa được mở ở tab hoặc máy khác. Các câu trả lời đã lưu vẫn an toàn.",
+                "This exam was just opened in another tab or on another computer. Saved answers are safe.",
+            ),
+            Text::TakeOver => pick("Tiếp tục làm bài ở đây", "Continue here"),
+            Text::SubmitTitle => pick("Nộp bài?", "Hand in your exam?"),
+            Text::SubmitUnanswered(n) => fmt(
+                format!("Bạn còn {n} câu chưa trả lời."),
+                if *n == 1 {
+                    "You have 1 unanswered question.".to_owned()
+                } else {
+                    format!("You have {n} unanswered questions.")
+                },
+            ),
+            Text::SubmitAllAnswered => pick(
+                "Bạn đã trả lời tất cả các câu.",
+                "You have answered every question.",
+            ),
+            Text::SubmitFlagged(n) => fmt(
+                format!("Có {n} câu đang được đánh dấu xem lại."),
+                if *n == 1 {
+                    "1 question is flagged for review.".to_owned()
+                } else {
+                    format!("{n} questions are flagged for review.")
+                },
+            ),
+            Text::SubmitWarning => pick(
+                "Sau khi nộp bài, bạn không thể sửa câu trả lời nữa.",
+                "Once handed in, your answers cannot be changed.",
+            ),
+            Text::ConfirmSubmit => pick("Nộp bài", "Hand in"),
+            Text::CancelSubmit => pick("Quay lại làm bài", "Back to the exam"),
+
+            Text::ResultTitle => pick("Kết quả bài thi", "Your result"),
+            Text::ResultMark => pick("Điểm", "Mark"),
+            Text::ResultScore { score, max } => fmt(
+                format!("{score}/{max} điểm"),
+                format!("{score}/{max} points"),
+            ),
+            Text::ResultHow(AttemptStatus::Closed) => pick(
+                "Hệ thống đã thu bài khi hết giờ.",
+                "Collected automatically when time ran out.",
+            ),
+            Text::ResultHow(_) => pick("Em đã nộp bài.", "You handed in your exam."),
+            Text::ResultCorrect { correct, total } => fmt(
+                format!("Đúng {correct}/{total} câu"),
+                format!("{correct} of {total} correct"),
+            ),
+            Text::ResultChosen => pick("Em chọn", "You chose"),
+            Text::ResultKey => pick("Đáp án", "Answer"),
+            Text::VerdictCorrect => pick("Đúng", "Correct"),
+            Text::VerdictWrong => pick("Sai", "Wrong"),
+            Text::VerdictBlank => pick("Bỏ trống", "Blank"),
+            Text::Leave => pick("Thoát", "Leave"),
+
+            Text::LoginTitle => pick("Đăng nhập giám thị", "Proctor sign-in"),
+            Text::LoginUser => pick("Tên đăng nhập", "User name"),
+            Text::LoginPass => pick("Mật khẩu", "Password"),
+            Text::LoginSubmit => pick("Đăng nhập", "Sign in"),
+            Text::LoginBusy => pick("Đang đăng nhập…", "Signing in…"),
+            Text::DashboardTitle => pick("Theo dõi phòng thi", "Exam rooms"),
+            Text::Role(Role::RoomProctor) => pick("Giám thị phòng thi", "Room proctor"),
+            Text::Role(Role::CentralProctor) => pick("Giám sát chung", "Central proctor"),
+            Text::Role(Role::Teacher) => pick("Giáo viên", "Teacher"),
+            Text::Logout => pick("Đăng xuất", "Sign out"),
+            Text::ConnLive => pick("Đang cập nhật trực tiếp", "Live"),
+            Text::ConnOffline => pick("Mất kết nối — đang kết nối lại…", "Offline — reconnecting…"),
+            Text::RelayClock => pick("Giờ máy chủ", "Server time"),
+            Text::WaitingRooms => pick("Đang tải danh sách phòng…", "Loading rooms…"),
+            Text::NoRooms => pick("Không có phòng thi nào để theo dõi.", "No rooms to watch."),
+            Text::NoCandidates => pick("Chưa có thí sinh.", "No candidates yet."),
+            Text::ProctorReplaced => pick(
+                "Bảng theo dõi vừa được mở ở tab hoặc máy khác.",
+                "The dashboard was just opened in another tab or on another computer.",
+            ),
+            Text::RowStatus(RowStatus::NotStarted) => pick("Chưa vào thi", "Not started"),
+            Text::RowStatus(RowStatus::Working) => pick("Đang làm bài", "Working"),
+            Text::RowStatus(RowStatus::Disconnected) => pick("Mất kết nối", "Disconnected"),
+            Text::RowStatus(RowStatus::Submitted) => pick("Đã nộp bài", "Handed in"),
+            Text::ColName => pick("Họ tên", "Name"),
+            Text::ColStatus => pick("Trạng thái", "Status"),
+            Text::ColAnswered => pick("Đã làm", "Answered"),
+            Text::ColTimeLeft => pick("Còn lại", "Time left"),
+            Text::ColLastActivity => pick("Hoạt động gần nhất", "Last activity"),
+            Text::ColMark => pick("Điểm", "Mark"),
+            Text::Ago(ms) => {
+                let secs = (*ms).max(0) / 1000;
+                let (mins, hours) = (secs / 60, secs / 3600);
+                if secs < 60 {
+                    fmt(format!("{secs} giây trước"), format!("{secs} s ago"))
+                } else if mins < 60 {
+                    fmt(format!("{mins} phút trước"), format!("{mins} min ago"))
+                } else {
+                    fmt(format!("{hours} giờ trước"), format!("{hours} h ago"))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_both_languages() {
+        let done = Text::Answered { done: 3, total: 12 };
+        assert_eq!(done.render(Lang::Vi), "Đã trả lời 3/12");
+        assert_eq!(done.render(Lang::En), "Answered 3/12");
+        assert_eq!(Text::Ago(12_400).render(Lang::Vi), "12 giây trước");
+        assert_eq!(Text::Ago(125_000).render(Lang::En), "2 min ago");
+        assert_eq!(
+            Text::QuestionPoints(Points::from_milli(250)).render(Lang::Vi),
+            "0.25 điểm"
+        );
+    }
+}

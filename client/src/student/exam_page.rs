@@ -1,0 +1,182 @@
+//! The exam screen (`#exam`), and the result screen once graded.
+//!
+//! Owns the socket and the [`ExamState`] reducer; every child gets plain
+//! props and callbacks that only dispatch actions. The callbacks the
+//! question and the navigator get are built once (`use_callback` on the
+//! stable dispatcher), so the clock tick only redraws what shows the time.
+
+use std::rc::Rc;
+
+use examgate_shared::attempt::AttemptStatus;
+use examgate_shared::error::ErrorCode;
+use gloo::timers::callback::Interval;
+use yew::prelude::*;
+
+use super::banners::Banners;
+use super::countdown::Countdown;
+use super::io::{BrowserIo, StudentChannel};
+use super::navigator::{NavItem, Navigator};
+use super::question::QuestionView;
+use super::question_nav::QuestionNav;
+use super::records::StudentSession;
+use super::result::ResultView;
+use super::save_status::SaveStatus;
+use super::state::{ExamAction, ExamState};
+use super::submit_dialog::SubmitDialog;
+use crate::i18n::{LangToggle, Text, use_i18n};
+use crate::socket::{Link, Socket, Stop};
+use crate::{storage, time};
+
+/// Countdown refresh; under a second so it never skips a visible second.
+const TICK_MS: u32 = 250;
+
+#[derive(Properties, PartialEq)]
+pub struct ExamPageProps {
+    pub session: Rc<StudentSession>,
+    /// The relay refused the token; the app returns to the join screen.
+    pub on_signed_out: Callback<ErrorCode>,
+    /// The student left the result screen.
+    pub on_leave: Callback<()>,
+}
+
+#[component]
+pub fn ExamPage(props: &ExamPageProps) -> Html {
+    let i18n = use_i18n();
+    let socket = use_memo((), |_| Socket::<StudentChannel>::new());
+    let state = use_reducer({
+        let socket = (*socket).clone();
+        let session = props.session.clone();
+        move || {
+            let id = session.attempt_id;
+            let io = Rc::new(BrowserIo {
+                attempt_id: id,
+                socket,
+            });
+            let local = storage::attempt(id).load().unwrap_or_default();
+            ExamState::new(io, &session, local, storage::paper(id).load(), time::now())
+        }
+    });
+    let dispatcher = state.dispatcher();
+
+    // Connect and tick for as long as the page is up.
+    use_effect_with((), {
+        let socket = (*socket).clone();
+        let dispatcher = dispatcher.clone();
+        let token = props.session.token.clone();
+        move |_| {
+            socket.start(token, dispatcher.to_callback().reform(ExamAction::from));
+            let tick = Interval::new(TICK_MS, move || {
+                dispatcher.dispatch(ExamAction::Tick(time::now()));
+            });
+            move || {
+                socket.stop();
+                drop(tick);
+            }
+        }
+    });
+    use_effect_with(state.signed_out, {
+        let on_signed_out = props.on_signed_out.clone();
+        move |code| {
+            if let Some(code) = *code {
+                on_signed_out.emit(code);
+            }
+        }
+    });
+
+    let dispatch = dispatcher.to_callback();
+    let on_choose = use_callback(dispatcher.clone(), |(question, option), d| {
+        d.dispatch(ExamAction::Choose { question, option });
+    });
+    let on_go = use_callback(dispatcher.clone(), |index, d| {
+        d.dispatch(ExamAction::Go(index))
+    });
+    let on_confirm = dispatch.reform(|()| ExamAction::ConfirmSubmit);
+    let on_cancel = dispatch.reform(|()| ExamAction::CancelSubmit);
+    let on_dismiss = use_callback(dispatcher.clone(), |(), d| {
+        d.dispatch(ExamAction::DismissNotice);
+    });
+    let open_submit = dispatch.reform(|_: MouseEvent| ExamAction::OpenSubmit);
+
+    if let Some(result) = &state.result {
+        let on_leave = props.on_leave.clone();
+        return html! {
+            <ResultView result={result.clone()} title={props.session.exam_title.clone()}
+                name={state.candidate_name.clone()} on_leave={on_leave} />
+        };
+    }
+
+    let can_answer = state.can_answer();
+    let total = state.paper.as_ref().map_or(0, |p| p.questions.len());
+    let current = state.local.current;
+    let question_area = match (&state.paper, state.current_question()) {
+        (Some(paper), Some(q)) if state.status() != AttemptStatus::NotStarted => html! {
+            <>
+                <QuestionView paper={paper.clone()} index={current}
+                    chosen={state.answers.get(&q.id).copied()}
+                    disabled={!can_answer} on_choose={on_choose} />
+                <QuestionNav first={current == 0} last={current + 1 >= total}
+                    flagged={state.is_flagged(q.id)} dispatch={dispatch} />
+            </>
+        },
+        (Some(_), _) => html! { <p class="waiting">{ i18n.t(Text::NotStarted) }</p> },
+        (None, _) if state.status().is_final() => {
+            html! { <p class="waiting">{ i18n.t(Text::WaitingResult) }</p> }
+        }
+        (None, _) => html! { <p class="waiting">{ i18n.t(Text::WaitingPaper) }</p> },
+    };
+
+    let nav_items: Vec<NavItem> = state.paper.as_ref().map_or_else(Vec::new, |paper| {
+        paper
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| NavItem {
+                qid: q.id,
+                number: i + 1,
+                answered: state.answers.contains_key(&q.id),
+                flagged: state.is_flagged(q.id),
+                unsaved: state.is_unsaved(q.id),
+            })
+            .collect()
+    });
+    let answered = nav_items.iter().filter(|n| n.answered).count();
+    let stopped_final = state.link == Link::Stopped(Stop::Final);
+
+    html! {
+        <div id="exam" class={classes!("page", "exam", state.time_up().then_some("time-up"))}>
+            <header class="topbar exam-header">
+                <div class="exam-id">
+                    <h1 class="exam-title">{ props.session.exam_title.clone() }</h1>
+                    <p class="who">
+                        <span id="candidate-name">{ state.candidate_name.clone() }</span>
+                        <span class="room">{ props.session.room.clone() }</span>
+                    </p>
+                </div>
+                <Countdown remaining={state.remaining()} />
+                <SaveStatus state={state.save_state()} />
+                <LangToggle />
+            </header>
+            <Banners
+                time_up={state.time_up()}
+                submitting={state.submit_pending()}
+                awaiting_result={state.status().is_final() || stopped_final}
+                replaced={state.link == Link::Stopped(Stop::Replaced)}
+                fatal={state.fatal}
+                notice={state.notice.map(|n| n.code)}
+                on_dismiss={on_dismiss} />
+            <div class="exam-body">
+                <section class="question-area">{ question_area }</section>
+                <aside class="sidebar">
+                    <Navigator items={nav_items} current={current} on_go={on_go} />
+                    <p id="answered-count">{ i18n.t(Text::Answered { done: answered, total }) }</p>
+                    <button id="submit" type="button" class="primary" disabled={!can_answer}
+                        onclick={open_submit}>{ i18n.t(Text::Submit) }</button>
+                </aside>
+            </div>
+            if state.dialog_open {
+                <SubmitDialog unanswered={state.unanswered()} flagged={state.flagged()}
+                    on_confirm={on_confirm} on_cancel={on_cancel} />
+            }
+        </div>
+    }
+}

@@ -1,0 +1,54 @@
+//! The student page's connection to the world: the `/ws/student` channel
+//! and the [`ExamIo`] the reducer writes through.
+
+use examgate_shared::Millis;
+use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay};
+
+use super::records::{LocalAttempt, PaperCache};
+use super::state::ExamIo;
+use crate::socket::{Channel, Socket};
+use crate::storage;
+
+pub struct StudentChannel;
+
+impl Channel for StudentChannel {
+    type Out = StudentToRelay;
+    type In = RelayToStudent;
+    const PATH: &'static str = "/ws/student";
+
+    fn hello(token: &str, sent_at: Millis) -> StudentToRelay {
+        StudentToRelay::Hello {
+            v: PROTOCOL_VERSION,
+            token: token.to_owned(),
+            sent_at,
+        }
+    }
+
+    fn ping(sent_at: Millis) -> StudentToRelay {
+        StudentToRelay::Ping { sent_at }
+    }
+
+    fn is_greeting(msg: &RelayToStudent) -> bool {
+        matches!(msg, RelayToStudent::Welcome { .. })
+    }
+}
+
+/// Local storage plus the socket, for one attempt.
+pub struct BrowserIo {
+    pub attempt_id: u64,
+    pub socket: Socket<StudentChannel>,
+}
+
+impl ExamIo for BrowserIo {
+    fn persist(&self, local: &LocalAttempt) {
+        storage::attempt(self.attempt_id).save(local);
+    }
+
+    fn cache_paper(&self, cache: &PaperCache) {
+        storage::paper(self.attempt_id).save(cache);
+    }
+
+    fn send(&self, msg: &StudentToRelay) -> bool {
+        self.socket.send(msg)
+    }
+}

@@ -1,0 +1,77 @@
+//! What the student's browser keeps across reloads (see [`crate::storage`]
+//! for the keys).
+
+use std::collections::BTreeSet;
+
+use examgate_shared::attempt::Attempt;
+use examgate_shared::clock::ClockSync;
+use examgate_shared::exam::{Paper, QuestionId};
+use examgate_shared::outbox::Outbox;
+use serde::{Deserialize, Serialize};
+
+/// Who this browser joined as (`examgate.student`). Its presence means "go
+/// straight to the exam" on load.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentSession {
+    pub token: String,
+    pub attempt_id: u64,
+    pub exam_title: String,
+    pub room: String,
+    /// As typed at join; the relay's spelling replaces it once welcomed.
+    pub name: String,
+}
+
+/// The attempt's working state (`examgate.attempt.<id>`), written before
+/// every send so nothing clicked is ever lost to a reload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalAttempt {
+    /// Events the relay has not acknowledged yet.
+    pub outbox: Outbox,
+    /// Questions marked for review; only this browser knows them.
+    #[serde(default)]
+    pub flags: BTreeSet<QuestionId>,
+    /// Position of the question on screen (0-based, paper order).
+    #[serde(default)]
+    pub current: usize,
+    /// The client's prediction of the relay's attempt: the last welcome,
+    /// with every acknowledged event applied through the shared
+    /// [`Attempt::apply`]. With the outbox overlaid on its answers it gives
+    /// what the student sees, even after a reload without network.
+    #[serde(default)]
+    pub relay: Attempt,
+}
+
+/// The paper from the last welcome (`examgate.paper.<id>`), so a reload
+/// while the network is down still shows the questions and a countdown.
+/// Written once per welcome, not per click: it is the big one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperCache {
+    pub paper: Paper,
+    pub candidate_name: String,
+    /// The offset measured then; replaced at the next welcome.
+    pub clock: ClockSync,
+}
+
+#[cfg(test)]
+mod tests {
+    use examgate_shared::attempt::StudentEvent;
+    use examgate_shared::exam::OptionId;
+
+    use super::*;
+
+    #[test]
+    fn the_attempt_record_survives_json() {
+        let mut local = LocalAttempt::default();
+        local.outbox.push(StudentEvent::Submit);
+        local.flags.insert(QuestionId(4));
+        local.current = 3;
+        local.relay.answers.insert(QuestionId(2), OptionId(1));
+        local.relay.acked_seq = 7;
+        let text = serde_json::to_string(&local).unwrap();
+        assert_eq!(serde_json::from_str::<LocalAttempt>(&text).unwrap(), local);
+        // A record from before a field existed still loads.
+        let old: LocalAttempt =
+            serde_json::from_str(r#"{"outbox":{"next_seq":1,"pending":[]}}"#).unwrap();
+        assert_eq!(old.current, 0);
+    }
+}

@@ -1,0 +1,246 @@
+//! The whole path in a real browser: two students and the central proctor,
+//! each in their own headless-Chromium context, against the real relay
+//! serving the real wasm client.
+//!
+//! Needs the client built into `www/pkg/` and Debian's chromium; `cargo xtask
+//! test` does both before running this.
+
+use std::time::Duration;
+
+use chromiumoxide::page::Page;
+use examgate_tests::browser::{Chromium, click, eval, js_str, screenshot, text_of, type_into, wait_for};
+use examgate_tests::{PASSWORD, TestRelay, workspace_root};
+
+const LONG: Duration = Duration::from_secs(30);
+
+fn require_client() {
+    let js = workspace_root().join("www/pkg/examgate_client.js");
+    assert!(
+        js.exists(),
+        "{} is missing: build the client with `cargo xtask build` (or run `cargo xtask test`)",
+        js.display()
+    );
+}
+
+async fn join(page: &Page, code: &str, name: &str) {
+    type_into(page, "#join-code", code).await;
+    type_into(page, "#join-name", name).await;
+    click(page, "#join-submit").await;
+    wait_for(page, "!!document.querySelector('#exam .question')", LONG).await;
+}
+
+/// Goes to question `qid` with the navigator and picks option `option`.
+async fn answer(page: &Page, qid: u32, option: u8) {
+    click(page, &format!("#navigator .nav-item[data-qid='{qid}']")).await;
+    wait_for(
+        page,
+        &format!("!!document.querySelector(\".question[data-qid='{qid}']\")"),
+        LONG,
+    )
+    .await;
+    click(page, &format!(".question[data-qid='{qid}'] .option[data-option='{option}']")).await;
+    wait_for(
+        page,
+        &format!(
+            "document.querySelector(\".question[data-qid='{qid}'] .option[data-option='{option}']\").classList.contains('selected')"
+        ),
+        LONG,
+    )
+    .await;
+}
+
+async fn wait_saved(page: &Page) -> Duration {
+    wait_for(
+        page,
+        "document.querySelector('#save-status')?.dataset.state === 'saved'",
+        LONG,
+    )
+    .await
+}
+
+/// The proctor row of `name`: (status, answered text, mark text).
+async fn proctor_row(page: &Page, name: &str) -> Option<(String, String, String)> {
+    let js = format!(
+        "(() => {{ const r = [...document.querySelectorAll('tr.candidate')].find(r => r.innerText.includes({n}));
+            return r ? [r.dataset.status, r.querySelector('.answered').innerText.trim(), r.querySelector('.mark').innerText.trim()] : null; }})()",
+        n = js_str(name)
+    );
+    let row: Option<(String, String, String)> = eval(page, &js).await;
+    row
+}
+
+async fn wait_row(page: &Page, name: &str, status: &str, answered: &str) -> Duration {
+    wait_for(
+        page,
+        &format!(
+            "(() => {{ const r = [...document.querySelectorAll('tr.candidate')].find(r => r.innerText.includes({n}));
+                return !!r && r.dataset.status === {s} && r.querySelector('.answered').innerText.trim() === {a}; }})()",
+            n = js_str(name),
+            s = js_str(status),
+            a = js_str(answered)
+        ),
+        LONG,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_students_and_the_central_proctor() {
+    require_client();
+    // Each attempt lasts 45 s: long enough for the steps below on a slow
+    // machine, short enough to watch the relay close it.
+    let relay = TestRelay::with_duration(45_000, 500).await;
+    let chromium = Chromium::launch().await;
+
+    // The central proctor signs in and watches every room.
+    let proctor = chromium.new_person(&relay.url("/proctor")).await;
+    type_into(&proctor, "#login-user", "central").await;
+    type_into(&proctor, "#login-pass", PASSWORD).await;
+    click(&proctor, "#login-submit").await;
+    wait_for(&proctor, "document.querySelectorAll('.room').length === 2", LONG).await;
+    wait_for(
+        &proctor,
+        "document.querySelector('#conn-status')?.dataset.state === 'live'",
+        LONG,
+    )
+    .await;
+    assert_eq!(
+        proctor_row(&proctor, "Nguyễn Văn An").await.map(|r| r.0),
+        Some("not_started".to_string())
+    );
+
+    // Student A: Vietnamese first, English on request.
+    let a = chromium.new_person(&relay.url("/")).await;
+    wait_for(&a, "!!document.querySelector('#join-submit')", LONG).await;
+    let vi: String = text_of(&a, "#join-submit").await;
+    click(&a, "#lang-toggle").await;
+    wait_for(
+        &a,
+        &format!("document.querySelector('#join-submit').innerText !== {}", js_str(&vi)),
+        LONG,
+    )
+    .await;
+    click(&a, "#lang-toggle").await;
+    wait_for(
+        &a,
+        &format!("document.querySelector('#join-submit').innerText === {}", js_str(&vi)),
+        LONG,
+    )
+    .await;
+    // A wrong code is refused with its reason.
+    type_into(&a, "#join-code", "SAI-MA").await;
+    type_into(&a, "#join-name", "Nguyễn Văn An").await;
+    click(&a, "#join-submit").await;
+    wait_for(
+        &a,
+        "document.querySelector('#join-error')?.dataset.code === 'unknown_code'",
+        LONG,
+    )
+    .await;
+    eval::<bool>(
+        &a,
+        "(() => { for (const id of ['#join-code', '#join-name']) { const el = document.querySelector(id);
+            const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+            set.call(el, ''); el.dispatchEvent(new Event('input', {bubbles: true})); } return true; })()",
+    )
+    .await;
+    join(&a, &relay.code(0), "Nguyễn Văn An").await;
+    // The demo paper renders its TeX as MathML.
+    wait_for(&a, "document.querySelectorAll('#exam math').length > 0", LONG).await;
+
+    // A answers: q1 right (A), q2 right (B), q3 wrong (A; key C).
+    answer(&a, 1, 0).await;
+    let proctor_latency = wait_row(&proctor, "Nguyễn Văn An", "working", "1/12").await;
+    answer(&a, 2, 1).await;
+    answer(&a, 3, 0).await;
+    wait_saved(&a).await;
+    wait_row(&proctor, "Nguyễn Văn An", "working", "3/12").await;
+    // Flag a question for review: the navigator shows it.
+    click(&a, "#flag").await;
+    wait_for(&a, "document.querySelectorAll('#navigator .nav-item.flagged').length === 1", LONG).await;
+
+    // Student B in room 2: q1 right.
+    let b = chromium.new_person(&relay.url("/")).await;
+    join(&b, &relay.code(1), "Phạm Minh Đức").await;
+    answer(&b, 1, 0).await;
+    wait_saved(&b).await;
+    wait_row(&proctor, "Phạm Minh Đức", "working", "1/12").await;
+
+    // The countdown follows the relay's clock.
+    let remaining: f64 = eval(
+        &a,
+        "Number(document.querySelector('#countdown').dataset.remainingMs)",
+    )
+    .await;
+    assert!(remaining > 0.0 && remaining <= 45_000.0, "{remaining}");
+
+    screenshot(&a, "exam-page.png").await;
+    screenshot(&proctor, "proctor-view.png").await;
+
+    // A reloads mid-exam and keeps every answer and the flag.
+    a.reload().await.unwrap();
+    wait_for(&a, "!!document.querySelector('#exam .question')", LONG).await;
+    wait_for(
+        &a,
+        "document.querySelectorAll('#navigator .nav-item.answered').length === 3",
+        LONG,
+    )
+    .await;
+    wait_for(&a, "document.querySelectorAll('#navigator .nav-item.flagged').length === 1", LONG).await;
+    click(&a, "#navigator .nav-item[data-qid='2']").await;
+    wait_for(
+        &a,
+        "document.querySelector(\".question[data-qid='2'] .option[data-option='1']\")?.classList.contains('selected')",
+        LONG,
+    )
+    .await;
+
+    // Nobody submits: the relay closes both attempts at the deadline and
+    // each student sees their mark without a click.
+    wait_for(&a, "!!document.querySelector('#result-mark')", Duration::from_secs(90)).await;
+    wait_for(&b, "!!document.querySelector('#result-mark')", Duration::from_secs(90)).await;
+    assert_eq!(text_of(&a, "#result-mark").await.trim(), "1.7");
+    assert_eq!(text_of(&b, "#result-mark").await.trim(), "0.8");
+    let right: u32 = eval(&a, "document.querySelectorAll('.result-item.correct').length").await;
+    assert_eq!(right, 2);
+    screenshot(&a, "result-page.png").await;
+
+    wait_row(&proctor, "Nguyễn Văn An", "submitted", "3/12").await;
+    wait_row(&proctor, "Phạm Minh Đức", "submitted", "1/12").await;
+    assert_eq!(proctor_row(&proctor, "Nguyễn Văn An").await.unwrap().2, "1.7");
+    assert_eq!(proctor_row(&proctor, "Phạm Minh Đức").await.unwrap().2, "0.8");
+    screenshot(&proctor, "proctor-view-final.png").await;
+
+    println!(
+        "proctor row updated {} ms after the first click was visible",
+        proctor_latency.as_millis()
+    );
+    chromium.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_proctor_sees_only_their_room() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 500).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_person(&relay.url("/proctor")).await;
+    type_into(&page, "#login-user", "phong02").await;
+    type_into(&page, "#login-pass", PASSWORD).await;
+    click(&page, "#login-submit").await;
+    wait_for(&page, "document.querySelectorAll('tr.candidate').length === 3", LONG).await;
+    assert_eq!(eval::<u32>(&page, "document.querySelectorAll('.room').length").await, 1);
+    let text: String = eval(&page, "document.body.innerText").await;
+    assert!(text.contains("Phạm Minh Đức") && !text.contains("Nguyễn Văn An"));
+    // A wrong password is refused on screen.
+    let other = chromium.new_person(&relay.url("/proctor")).await;
+    type_into(&other, "#login-user", "central").await;
+    type_into(&other, "#login-pass", "sai-mat-khau").await;
+    click(&other, "#login-submit").await;
+    wait_for(
+        &other,
+        "document.querySelector('#login-error')?.dataset.code === 'bad_credentials'",
+        LONG,
+    )
+    .await;
+    chromium.close().await;
+}

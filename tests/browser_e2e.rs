@@ -8,7 +8,9 @@
 use std::time::Duration;
 
 use chromiumoxide::page::Page;
-use examgate_tests::browser::{Chromium, click, eval, js_str, screenshot, text_of, type_into, wait_for};
+use examgate_tests::browser::{
+    Chromium, click, eval, js_str, screenshot, text_of, type_into, wait_for,
+};
 use examgate_tests::{PASSWORD, TestRelay, workspace_root};
 
 const LONG: Duration = Duration::from_secs(30);
@@ -38,7 +40,11 @@ async fn answer(page: &Page, qid: u32, option: u8) {
         LONG,
     )
     .await;
-    click(page, &format!(".question[data-qid='{qid}'] .option[data-option='{option}']")).await;
+    click(
+        page,
+        &format!(".question[data-qid='{qid}'] .option[data-option='{option}']"),
+    )
+    .await;
     wait_for(
         page,
         &format!(
@@ -97,7 +103,12 @@ async fn two_students_and_the_central_proctor() {
     type_into(&proctor, "#login-user", "central").await;
     type_into(&proctor, "#login-pass", PASSWORD).await;
     click(&proctor, "#login-submit").await;
-    wait_for(&proctor, "document.querySelectorAll('.room').length === 2", LONG).await;
+    wait_for(
+        &proctor,
+        "document.querySelectorAll('.room').length === 2",
+        LONG,
+    )
+    .await;
     wait_for(
         &proctor,
         "document.querySelector('#conn-status')?.dataset.state === 'live'",
@@ -116,14 +127,20 @@ async fn two_students_and_the_central_proctor() {
     click(&a, "#lang-toggle").await;
     wait_for(
         &a,
-        &format!("document.querySelector('#join-submit').innerText !== {}", js_str(&vi)),
+        &format!(
+            "document.querySelector('#join-submit').innerText !== {}",
+            js_str(&vi)
+        ),
         LONG,
     )
     .await;
     click(&a, "#lang-toggle").await;
     wait_for(
         &a,
-        &format!("document.querySelector('#join-submit').innerText === {}", js_str(&vi)),
+        &format!(
+            "document.querySelector('#join-submit').innerText === {}",
+            js_str(&vi)
+        ),
         LONG,
     )
     .await;
@@ -146,7 +163,12 @@ async fn two_students_and_the_central_proctor() {
     .await;
     join(&a, &relay.code(0), "Nguyễn Văn An").await;
     // The demo paper renders its TeX as MathML.
-    wait_for(&a, "document.querySelectorAll('#exam math').length > 0", LONG).await;
+    wait_for(
+        &a,
+        "document.querySelectorAll('#exam math').length > 0",
+        LONG,
+    )
+    .await;
 
     // A answers: q1 right (A), q2 right (B), q3 wrong (A; key C).
     answer(&a, 1, 0).await;
@@ -157,7 +179,12 @@ async fn two_students_and_the_central_proctor() {
     wait_row(&proctor, "Nguyễn Văn An", "working", "3/12").await;
     // Flag a question for review: the navigator shows it.
     click(&a, "#flag").await;
-    wait_for(&a, "document.querySelectorAll('#navigator .nav-item.flagged').length === 1", LONG).await;
+    wait_for(
+        &a,
+        "document.querySelectorAll('#navigator .nav-item.flagged').length === 1",
+        LONG,
+    )
+    .await;
 
     // Student B in room 2: q1 right.
     let b = chromium.new_person(&relay.url("/")).await;
@@ -186,7 +213,12 @@ async fn two_students_and_the_central_proctor() {
         LONG,
     )
     .await;
-    wait_for(&a, "document.querySelectorAll('#navigator .nav-item.flagged').length === 1", LONG).await;
+    wait_for(
+        &a,
+        "document.querySelectorAll('#navigator .nav-item.flagged').length === 1",
+        LONG,
+    )
+    .await;
     click(&a, "#navigator .nav-item[data-qid='2']").await;
     wait_for(
         &a,
@@ -197,18 +229,38 @@ async fn two_students_and_the_central_proctor() {
 
     // Nobody submits: the relay closes both attempts at the deadline and
     // each student sees their mark without a click.
-    wait_for(&a, "!!document.querySelector('#result-mark')", Duration::from_secs(90)).await;
-    wait_for(&b, "!!document.querySelector('#result-mark')", Duration::from_secs(90)).await;
+    wait_for(
+        &a,
+        "!!document.querySelector('#result-mark')",
+        Duration::from_secs(90),
+    )
+    .await;
+    wait_for(
+        &b,
+        "!!document.querySelector('#result-mark')",
+        Duration::from_secs(90),
+    )
+    .await;
     assert_eq!(text_of(&a, "#result-mark").await.trim(), "1.7");
     assert_eq!(text_of(&b, "#result-mark").await.trim(), "0.8");
-    let right: u32 = eval(&a, "document.querySelectorAll('.result-item.correct').length").await;
+    let right: u32 = eval(
+        &a,
+        "document.querySelectorAll('.result-item.correct').length",
+    )
+    .await;
     assert_eq!(right, 2);
     screenshot(&a, "result-page.png").await;
 
     wait_row(&proctor, "Nguyễn Văn An", "submitted", "3/12").await;
     wait_row(&proctor, "Phạm Minh Đức", "submitted", "1/12").await;
-    assert_eq!(proctor_row(&proctor, "Nguyễn Văn An").await.unwrap().2, "1.7");
-    assert_eq!(proctor_row(&proctor, "Phạm Minh Đức").await.unwrap().2, "0.8");
+    assert_eq!(
+        proctor_row(&proctor, "Nguyễn Văn An").await.unwrap().2,
+        "1.7"
+    );
+    assert_eq!(
+        proctor_row(&proctor, "Phạm Minh Đức").await.unwrap().2,
+        "0.8"
+    );
     screenshot(&proctor, "proctor-view-final.png").await;
 
     println!(
@@ -227,8 +279,16 @@ async fn a_room_proctor_sees_only_their_room() {
     type_into(&page, "#login-user", "phong02").await;
     type_into(&page, "#login-pass", PASSWORD).await;
     click(&page, "#login-submit").await;
-    wait_for(&page, "document.querySelectorAll('tr.candidate').length === 3", LONG).await;
-    assert_eq!(eval::<u32>(&page, "document.querySelectorAll('.room').length").await, 1);
+    wait_for(
+        &page,
+        "document.querySelectorAll('tr.candidate').length === 3",
+        LONG,
+    )
+    .await;
+    assert_eq!(
+        eval::<u32>(&page, "document.querySelectorAll('.room').length").await,
+        1
+    );
     let text: String = eval(&page, "document.body.innerText").await;
     assert!(text.contains("Phạm Minh Đức") && !text.contains("Nguyễn Văn An"));
     // A wrong password is refused on screen.

@@ -14,7 +14,10 @@ async fn join_refusals() {
     assert_eq!((err.0, err.1.code), (404, ErrorCode::UnknownCode));
     let err = relay.join(&relay.code(0), "   ").await.unwrap_err();
     assert_eq!((err.0, err.1.code), (400, ErrorCode::InvalidName));
-    let err = relay.join(&relay.code(0), &"x".repeat(101)).await.unwrap_err();
+    let err = relay
+        .join(&relay.code(0), &"x".repeat(101))
+        .await
+        .unwrap_err();
     assert_eq!(err.1.code, ErrorCode::InvalidName);
 
     // Codes are not case-sensitive; names fold case and spaces.
@@ -22,7 +25,10 @@ async fn join_refusals() {
         .join(&relay.code(0).to_lowercase(), "Nguyễn Văn An")
         .await
         .unwrap();
-    let err = relay.join(&relay.code(0), " nguyễn  văn an ").await.unwrap_err();
+    let err = relay
+        .join(&relay.code(0), " nguyễn  văn an ")
+        .await
+        .unwrap_err();
     assert_eq!((err.0, err.1.code), (409, ErrorCode::AlreadyJoined));
     // The browser that holds the token comes back in.
     let again = relay
@@ -63,7 +69,10 @@ async fn malformed_json_is_an_error_body() {
     let resp = reqwest::Client::new()
         .post(relay.url("/api/join"))
         .header("content-type", "application/json")
-        .body(format!("{{\"code\":\"{}\",\"name\":\"a\"}}", "x".repeat(64 * 1024)))
+        .body(format!(
+            "{{\"code\":\"{}\",\"name\":\"a\"}}",
+            "x".repeat(64 * 1024)
+        ))
         .send()
         .await
         .unwrap();

@@ -65,21 +65,34 @@ async fn resend_after_reconnect_stores_no_duplicate() {
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     let (mut s, welcome) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
-    let RelayToStudent::Welcome { attempt, .. } = welcome else { unreachable!() };
+    let RelayToStudent::Welcome { attempt, .. } = welcome else {
+        unreachable!()
+    };
     assert_eq!(attempt.acked_seq, 3, "the relay says what it holds");
     // A client that lost its acks resends everything; only new numbers count.
     for (seq, q, c) in [(1, 1, 0), (2, 2, 3), (3, 3, 2), (4, 4, 1)] {
         s.answer(seq, q, c).await;
     }
-    let acks: Vec<u64> = [s.recv().await, s.recv().await, s.recv().await, s.recv().await]
-        .iter()
-        .map(acked)
-        .collect();
-    assert_eq!(acks, [3, 3, 3, 4], "duplicates are re-acknowledged, not stored");
+    let acks: Vec<u64> = [
+        s.recv().await,
+        s.recv().await,
+        s.recv().await,
+        s.recv().await,
+    ]
+    .iter()
+    .map(acked)
+    .collect();
+    assert_eq!(
+        acks,
+        [3, 3, 3, 4],
+        "duplicates are re-acknowledged, not stored"
+    );
     let stored = relay.stored_events(joined.attempt_id);
     assert_eq!(stored.iter().map(|e| e.0).collect::<Vec<_>>(), [1, 2, 3, 4]);
     let (_, welcome) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
-    let RelayToStudent::Welcome { attempt, .. } = welcome else { unreachable!() };
+    let RelayToStudent::Welcome { attempt, .. } = welcome else {
+        unreachable!()
+    };
     assert_eq!(
         attempt.answers,
         vec![
@@ -186,13 +199,18 @@ async fn attempts_are_closed_and_graded_at_the_deadline_without_a_client() {
     let finals: Vec<(u64, String, u32)> = db
         .prepare("SELECT id, final_status, mark_tenths FROM attempts ORDER BY id")
         .unwrap()
-        .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+        })
         .unwrap()
         .map(Result::unwrap)
         .collect();
     assert_eq!(
         finals,
-        vec![(a.attempt_id, "closed".into(), 17), (b.attempt_id, "closed".into(), 8)]
+        vec![
+            (a.attempt_id, "closed".into(), 17),
+            (b.attempt_id, "closed".into(), 8)
+        ]
     );
 
     // The proctor saw both rows become submitted with their marks.
@@ -230,7 +248,9 @@ async fn submit_grades_at_once_and_ends_the_attempt() {
     assert_eq!(refused_code(&s.recv().await), ErrorCode::AttemptClosed);
     // A reload after the end shows the result, not the paper.
     let (mut again, welcome) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
-    let RelayToStudent::Welcome { paper, .. } = welcome else { unreachable!() };
+    let RelayToStudent::Welcome { paper, .. } = welcome else {
+        unreachable!()
+    };
     assert!(paper.is_none(), "no paper once final");
     assert!(matches!(again.recv().await, RelayToStudent::Result { .. }));
 }
@@ -240,10 +260,15 @@ async fn bad_events_get_their_own_errors_and_change_nothing() {
     let relay = TestRelay::with_duration(2_000, 200).await;
     let joined = relay.join(&relay.code(0), "Lỗi").await.unwrap();
     let (mut s, welcome) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
-    let RelayToStudent::Welcome { paper, .. } = welcome else { unreachable!() };
+    let RelayToStudent::Welcome { paper, .. } = welcome else {
+        unreachable!()
+    };
     let paper = paper.expect("paper while working");
     let json = serde_json::to_string(&paper).unwrap();
-    assert!(!json.contains("\"key\""), "the key is never sent while working");
+    assert!(
+        !json.contains("\"key\""),
+        "the key is never sent while working"
+    );
 
     s.answer(1, 999, 0).await;
     assert_eq!(refused_code(&s.recv().await), ErrorCode::UnknownQuestion);
@@ -273,7 +298,8 @@ async fn malformed_and_oversized_messages_close_only_that_connection() {
 
     let bad = relay.join(&relay.code(0), "Người xấu").await.unwrap();
     let (mut s, _) = StudentWs::hello(&relay, &bad.token, now_ms()).await;
-    s.send_raw(Message::text(r#"{"type":"event","seq":"one"}"#)).await;
+    s.send_raw(Message::text(r#"{"type":"event","seq":"one"}"#))
+        .await;
     let (seen, closed) = s.until_closed().await;
     assert!(
         matches!(&seen[..], [RelayToStudent::Error { error, .. }] if error.code == ErrorCode::Malformed),
@@ -296,7 +322,10 @@ async fn malformed_and_oversized_messages_close_only_that_connection() {
     let (mut s, _) = StudentWs::hello(&relay, &bad.token, now_ms()).await;
     s.send_raw(Message::text("x".repeat(1024 * 1024))).await;
     let (_, closed) = s.until_closed().await;
-    assert!([close_code::TOO_BIG, 1006].contains(&closed.code), "{closed:?}");
+    assert!(
+        [close_code::TOO_BIG, 1006].contains(&closed.code),
+        "{closed:?}"
+    );
 
     let (mut s, _) = StudentWs::hello(&relay, &bad.token, now_ms()).await;
     s.send_raw(Message::binary(vec![1, 2, 3])).await;
@@ -316,7 +345,11 @@ async fn hello_problems_are_refused_with_reasons() {
     s.send(&StudentToRelay::Ping { sent_at: 0 }).await;
     let (_, closed) = s.until_closed().await;
     assert_eq!(closed.code, close_code::POLICY);
-    assert!(closed.reason.starts_with("hello_expected"), "{}", closed.reason);
+    assert!(
+        closed.reason.starts_with("hello_expected"),
+        "{}",
+        closed.reason
+    );
     // Unknown token.
     let mut s = StudentWs::connect(&relay).await;
     s.send(&StudentToRelay::Hello {
@@ -326,7 +359,11 @@ async fn hello_problems_are_refused_with_reasons() {
     })
     .await;
     let (_, closed) = s.until_closed().await;
-    assert!(closed.reason.starts_with("unauthorized"), "{}", closed.reason);
+    assert!(
+        closed.reason.starts_with("unauthorized"),
+        "{}",
+        closed.reason
+    );
     // Future protocol version.
     let joined = relay.join(&relay.code(0), "Phiên bản").await.unwrap();
     let mut s = StudentWs::connect(&relay).await;
@@ -337,7 +374,11 @@ async fn hello_problems_are_refused_with_reasons() {
     })
     .await;
     let (_, closed) = s.until_closed().await;
-    assert!(closed.reason.starts_with("unsupported_version"), "{}", closed.reason);
+    assert!(
+        closed.reason.starts_with("unsupported_version"),
+        "{}",
+        closed.reason
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -350,7 +391,9 @@ async fn a_second_connection_replaces_the_first_and_loses_nothing() {
     let (mut second, welcome) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
     let (_, closed) = first.until_closed().await;
     assert_eq!(closed.code, close_code::REPLACED);
-    let RelayToStudent::Welcome { attempt, .. } = welcome else { unreachable!() };
+    let RelayToStudent::Welcome { attempt, .. } = welcome else {
+        unreachable!()
+    };
     assert_eq!(attempt.answers, vec![(QuestionId(1), OptionId(2))]);
     second.answer(2, 2, 0).await;
     assert_eq!(acked(&second.recv().await), 2);
@@ -362,11 +405,15 @@ async fn proctor_rows_update_live_and_room_proctors_see_only_their_room() {
     let central = relay.login("central").await;
     let room1 = relay.login("phong01").await;
     let (mut pc, snap) = ProctorWs::connect(&relay, &central.token).await;
-    let RelayToProctor::Snapshot { rooms, .. } = snap else { panic!() };
+    let RelayToProctor::Snapshot { rooms, .. } = snap else {
+        panic!()
+    };
     assert_eq!(rooms.len(), 2);
     assert_eq!(rooms[0].rows.len(), 3, "the seeded roster");
     let (mut p1, snap) = ProctorWs::connect(&relay, &room1.token).await;
-    let RelayToProctor::Snapshot { rooms, .. } = snap else { panic!() };
+    let RelayToProctor::Snapshot { rooms, .. } = snap else {
+        panic!()
+    };
     assert_eq!(rooms.len(), 1);
     let room1_id = rooms[0].room_id;
 
@@ -377,7 +424,9 @@ async fn proctor_rows_update_live_and_room_proctors_see_only_their_room() {
     acked(&s.recv().await);
     let started = std::time::Instant::now();
     loop {
-        let RelayToProctor::Row { row, room_id } = pc.recv().await else { continue };
+        let RelayToProctor::Row { row, room_id } = pc.recv().await else {
+            continue;
+        };
         assert_ne!(room_id, room1_id);
         if row.name == "Hoàng Thu Hà" && row.answered == 1 {
             assert_eq!(row.status, RowStatus::Working);
@@ -389,13 +438,17 @@ async fn proctor_rows_update_live_and_room_proctors_see_only_their_room() {
     // change is the first thing it receives.
     let other = relay.join(&relay.code(0), "Lê Hoàng Cường").await.unwrap();
     let (_s2, _) = StudentWs::hello(&relay, &other.token, now_ms()).await;
-    let RelayToProctor::Row { room_id, row } = p1.recv().await else { panic!() };
+    let RelayToProctor::Row { room_id, row } = p1.recv().await else {
+        panic!()
+    };
     assert_eq!(room_id, room1_id);
     assert_eq!(row.name, "Lê Hoàng Cường");
     // Disconnection shows.
     s.close().await;
     loop {
-        let RelayToProctor::Row { row, .. } = pc.recv().await else { continue };
+        let RelayToProctor::Row { row, .. } = pc.recv().await else {
+            continue;
+        };
         if row.name == "Hoàng Thu Hà" && row.status == RowStatus::Disconnected {
             break;
         }

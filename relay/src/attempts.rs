@@ -24,7 +24,10 @@ pub const MAX_NAME_CHARS: usize = 100;
 
 fn internal(e: StoreError) -> ErrorBody {
     tracing::error!("store: {e}");
-    ErrorBody::new(ErrorCode::Internal, "the relay could not store this; nothing was changed")
+    ErrorBody::new(
+        ErrorCode::Internal,
+        "the relay could not store this; nothing was changed",
+    )
 }
 
 impl AppState {
@@ -40,7 +43,10 @@ impl AppState {
         }
         let code_key = req.code.trim().to_uppercase();
         let Some(code) = self.catalog.join_codes.get(&code_key).cloned() else {
-            return Err(ErrorBody::new(ErrorCode::UnknownCode, "no room has this join code"));
+            return Err(ErrorBody::new(
+                ErrorCode::UnknownCode,
+                "no room has this join code",
+            ));
         };
         let sitting = &self.catalog.sittings[&code.sitting_id];
         let room = &self.catalog.rooms[&code.room_id];
@@ -53,7 +59,10 @@ impl AppState {
             ));
         }
         if now >= sitting.closes_at {
-            return Err(ErrorBody::new(ErrorCode::ExamClosed, "the exam window has closed"));
+            return Err(ErrorBody::new(
+                ErrorCode::ExamClosed,
+                "the exam window has closed",
+            ));
         }
         let response = |token: String, attempt_id: AttemptId| JoinResponse {
             token,
@@ -66,15 +75,22 @@ impl AppState {
         let key = (code.sitting_id, code.room_id, name_key(&name));
         let (existing, attempt) = {
             let people = self.people();
-            let existing = people.by_name.get(&key).and_then(|id| people.candidates.get(id)).cloned();
-            let attempt = existing.as_ref().and_then(|c| people.attempt_of.get(&c.id).copied());
+            let existing = people
+                .by_name
+                .get(&key)
+                .and_then(|id| people.candidates.get(id))
+                .cloned();
+            let attempt = existing
+                .as_ref()
+                .and_then(|c| people.attempt_of.get(&c.id).copied());
             (existing, attempt)
         };
         if let Some(attempt_id) = attempt {
             // Only the browser that holds this attempt's token may come back
             // through join; anyone else typing the same name is refused.
             let resumes = req.resume_token.as_deref().is_some_and(|t| {
-                self.attempt_by_token(&hash_token(t)).is_some_and(|s| s.id == attempt_id)
+                self.attempt_by_token(&hash_token(t))
+                    .is_some_and(|s| s.id == attempt_id)
             });
             return match (resumes, req.resume_token) {
                 (true, Some(token)) => Ok(response(token, attempt_id)),
@@ -115,14 +131,17 @@ impl AppState {
             })
             .await
             .map_err(internal)?;
-        let candidate = existing.unwrap_or_else(|| Candidate {
+        let candidate = existing.unwrap_or(Candidate {
             id: candidate_id,
             sitting_id,
             room_id,
             name,
         });
         if existing_id.is_none() {
-            self.people.write().expect("people lock").add_candidate(candidate.clone());
+            self.people
+                .write()
+                .expect("people lock")
+                .add_candidate(candidate.clone());
         }
         self.insert_attempt(
             candidate,
@@ -167,7 +186,10 @@ impl AppState {
             let deadline = match next.start(now, sitting.duration_ms, sitting.closes_at) {
                 Ok(d) => d,
                 Err(StartError::WindowClosed) => {
-                    return Err(ErrorBody::new(ErrorCode::ExamClosed, "the exam window has closed"));
+                    return Err(ErrorBody::new(
+                        ErrorCode::ExamClosed,
+                        "the exam window has closed",
+                    ));
                 }
             };
             let id = slot.id;
@@ -176,7 +198,8 @@ impl AppState {
                 .await
                 .map_err(internal)?;
             cell.attempt = next;
-            self.deadlines.schedule(deadline + self.config.grace_ms + 1, slot.id);
+            self.deadlines
+                .schedule(deadline + self.config.grace_ms + 1, slot.id);
         }
         let attempt = &cell.attempt;
         let view = AttemptView {
@@ -214,7 +237,10 @@ impl AppState {
         let mut cell = slot.cell.lock().await;
         let now = now_ms();
         let id = slot.id;
-        let replies = match cell.attempt.decide(&exam, seq, &event, now, self.config.grace_ms) {
+        let replies = match cell
+            .attempt
+            .decide(&exam, seq, &event, now, self.config.grace_ms)
+        {
             Decision::Duplicate => vec![RelayToStudent::Ack {
                 seq: cell.attempt.acked_seq,
             }],
@@ -283,7 +309,13 @@ impl AppState {
         self.store
             .write(move |txn| {
                 writes::finish_attempt(txn, id, status, now, &to_store)?;
-                writes::audit(txn, now, "relay", "close_at_deadline", &format!("attempt {id}"))
+                writes::audit(
+                    txn,
+                    now,
+                    "relay",
+                    "close_at_deadline",
+                    &format!("attempt {id}"),
+                )
             })
             .await?;
         cell.attempt = next;

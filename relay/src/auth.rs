@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use examgate_shared::Millis;
 use examgate_shared::protocol::Role;
 use sha2::{Digest, Sha256};
@@ -26,7 +26,10 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// A fresh bearer token: 64 hex characters.
 pub fn new_token() -> String {
-    random_bytes::<32>().iter().map(|b| format!("{b:02x}")).collect()
+    random_bytes::<32>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub fn hash_token(token: &str) -> TokenHash {

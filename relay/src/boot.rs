@@ -28,7 +28,11 @@ pub struct Booted {
 
 /// Opens `data_dir/examgate.sqlite3`, seeds it with `demo` (or the default
 /// demo) when empty, and loads the state.
-pub fn boot(data_dir: &Path, config: Config, demo: Option<DemoOptions>) -> Result<Booted, BootError> {
+pub fn boot(
+    data_dir: &Path,
+    config: Config,
+    demo: Option<DemoOptions>,
+) -> Result<Booted, BootError> {
     std::fs::create_dir_all(data_dir).map_err(|e| BootError::DataDir(data_dir.into(), e))?;
     let db_path = data_dir.join("examgate.sqlite3");
     let mut conn = store::open(&db_path)?;

@@ -27,12 +27,19 @@ pub struct Deadlines {
 impl Deadlines {
     /// Schedules `attempt` to be checked at `due` (relay time).
     pub fn schedule(&self, due: Millis, attempt: AttemptId) {
-        self.heap.lock().expect("deadlines lock").push(Reverse((due, attempt)));
+        self.heap
+            .lock()
+            .expect("deadlines lock")
+            .push(Reverse((due, attempt)));
         self.wake.notify_one();
     }
 
     fn next_due(&self) -> Option<Millis> {
-        self.heap.lock().expect("deadlines lock").peek().map(|r| r.0.0)
+        self.heap
+            .lock()
+            .expect("deadlines lock")
+            .peek()
+            .map(|r| r.0.0)
     }
 
     fn pop_due(&self, now: Millis) -> Vec<AttemptId> {

@@ -92,7 +92,10 @@ impl Live {
     }
 
     pub fn is_connected(&self, attempt: AttemptId) -> bool {
-        self.students.lock().expect("students lock").contains_key(&attempt)
+        self.students
+            .lock()
+            .expect("students lock")
+            .contains_key(&attempt)
     }
 
     /// Sends to the attempt's live connection, if any. A full queue means the

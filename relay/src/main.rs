@@ -31,8 +31,7 @@ struct Args {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     let args = Args::parse();
@@ -66,7 +65,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn write_credentials(path: &Path, info: &DemoInfo) -> std::io::Result<()> {
     let mut text = String::from("# examgate demo accounts: user<TAB>password<TAB>role<TAB>scope\n");
     for c in &info.credentials {
-        text.push_str(&format!("{}\t{}\t{:?}\t{}\n", c.username, c.password, c.role, c.scope));
+        text.push_str(&format!(
+            "{}\t{}\t{:?}\t{}\n",
+            c.username, c.password, c.role, c.scope
+        ));
     }
     for (code, room) in &info.join_codes {
         text.push_str(&format!("# join code {code}\t{room}\n"));
@@ -88,13 +90,19 @@ fn print_banner(addr: SocketAddr, db: &Path, credentials: &Path) {
     println!("  Database:      {}", db.display());
     match std::fs::read_to_string(credentials) {
         Ok(text) => {
-            println!("  Demo accounts and join codes ({}):", credentials.display());
+            println!(
+                "  Demo accounts and join codes ({}):",
+                credentials.display()
+            );
             for line in text.lines().skip(1) {
                 let line = line.trim_start_matches("# ");
                 println!("    {}", line.replace('\t', "  "));
             }
         }
-        Err(_) => println!("  (no {} — accounts were created elsewhere)", credentials.display()),
+        Err(_) => println!(
+            "  (no {} — accounts were created elsewhere)",
+            credentials.display()
+        ),
     }
     println!();
 }

@@ -62,8 +62,16 @@ pub struct DemoInfo {
 
 const SITE: &str = "THPT Phan Đình Phùng";
 const ROOMS: [(&str, &str, [&str; 3]); 2] = [
-    ("Phòng 01", "TOAN-P01", ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"]),
-    ("Phòng 02", "TOAN-P02", ["Phạm Minh Đức", "Hoàng Thu Hà", "Vũ Quốc Huy"]),
+    (
+        "Phòng 01",
+        "TOAN-P01",
+        ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"],
+    ),
+    (
+        "Phòng 02",
+        "TOAN-P02",
+        ["Phạm Minh Đức", "Hoàng Thu Hà", "Vũ Quốc Huy"],
+    ),
 ];
 
 /// Writes the demo into an empty database, in one transaction.
@@ -107,7 +115,14 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
         });
         Ok(())
     };
-    add_user(&txn, "central", Role::CentralProctor, None, "Sở GD&ĐT — giám sát trung tâm", "all rooms")?;
+    add_user(
+        &txn,
+        "central",
+        Role::CentralProctor,
+        None,
+        "Sở GD&ĐT — giám sát trung tâm",
+        "all rooms",
+    )?;
     let mut codes = Vec::new();
     for (i, (room_name, code, names)) in ROOMS.iter().enumerate() {
         let room = writes::insert_room(&txn, site, room_name)?;
@@ -126,7 +141,14 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
             room_name,
         )?;
     }
-    add_user(&txn, "giaovien", Role::Teacher, None, "Giáo viên Toán", "exams and results")?;
+    add_user(
+        &txn,
+        "giaovien",
+        Role::Teacher,
+        None,
+        "Giáo viên Toán",
+        "exams and results",
+    )?;
     txn.commit()?;
     info.join_codes = codes;
     Ok(info)
@@ -140,7 +162,13 @@ mod tests {
     fn demo_exam_has_ten_plus_questions_with_tex() {
         let exam = demo_exam();
         assert!(exam.questions.len() >= 10);
-        assert!(exam.questions.iter().filter(|q| q.text.contains("\\(")).count() >= 5);
+        assert!(
+            exam.questions
+                .iter()
+                .filter(|q| q.text.contains("\\("))
+                .count()
+                >= 5
+        );
     }
 
     #[test]

@@ -77,7 +77,9 @@ impl Catalog {
     }
 
     pub fn site_name(&self, room: &Room) -> &str {
-        self.sites.get(&room.site_id).map_or("", |s| s.name.as_str())
+        self.sites
+            .get(&room.site_id)
+            .map_or("", |s| s.name.as_str())
     }
 }
 

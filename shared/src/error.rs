@@ -49,6 +49,62 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// Every code, for exhaustive tests and translation tables.
+    pub const ALL: [ErrorCode; 19] = [
+        ErrorCode::Malformed,
+        ErrorCode::TooLarge,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::HelloExpected,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::BadCredentials,
+        ErrorCode::UnknownCode,
+        ErrorCode::ExamNotOpen,
+        ErrorCode::ExamClosed,
+        ErrorCode::InvalidName,
+        ErrorCode::AlreadyJoined,
+        ErrorCode::UnknownQuestion,
+        ErrorCode::UnknownOption,
+        ErrorCode::DeadlinePassed,
+        ErrorCode::AttemptClosed,
+        ErrorCode::OutOfOrder,
+        ErrorCode::Replaced,
+        ErrorCode::Internal,
+    ];
+
+    /// The wire name (`"unknown_code"`), as in JSON, close reasons, the
+    /// database and `data-code` attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::UnsupportedVersion => "unsupported_version",
+            ErrorCode::HelloExpected => "hello_expected",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::BadCredentials => "bad_credentials",
+            ErrorCode::UnknownCode => "unknown_code",
+            ErrorCode::ExamNotOpen => "exam_not_open",
+            ErrorCode::ExamClosed => "exam_closed",
+            ErrorCode::InvalidName => "invalid_name",
+            ErrorCode::AlreadyJoined => "already_joined",
+            ErrorCode::UnknownQuestion => "unknown_question",
+            ErrorCode::UnknownOption => "unknown_option",
+            ErrorCode::DeadlinePassed => "deadline_passed",
+            ErrorCode::AttemptClosed => "attempt_closed",
+            ErrorCode::OutOfOrder => "out_of_order",
+            ErrorCode::Replaced => "replaced",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The code for a wire name.
+    pub fn parse(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
 /// A refusal as it travels: code plus specifics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -68,5 +124,20 @@ impl ErrorBody {
 impl std::fmt::Display for ErrorBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde_and_parse_back() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("nope"), None);
     }
 }

@@ -19,6 +19,23 @@ pub enum RowStatus {
 }
 
 impl RowStatus {
+    pub const ALL: [RowStatus; 4] = [
+        RowStatus::NotStarted,
+        RowStatus::Working,
+        RowStatus::Disconnected,
+        RowStatus::Submitted,
+    ];
+
+    /// The wire name (`"not_started"`), as in JSON and `data-status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::NotStarted => "not_started",
+            RowStatus::Working => "working",
+            RowStatus::Disconnected => "disconnected",
+            RowStatus::Submitted => "submitted",
+        }
+    }
+
     pub fn derive(attempt: AttemptStatus, connected: bool) -> Self {
         match attempt {
             AttemptStatus::NotStarted => RowStatus::NotStarted,
@@ -57,6 +74,14 @@ pub struct RoomView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wire_names_match_serde() {
+        for status in RowStatus::ALL {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
+    }
 
     #[test]
     fn status_derivation() {

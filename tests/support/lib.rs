@@ -31,7 +31,10 @@ pub fn now_ms() -> Millis {
 }
 
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// A running relay with its own temporary database.
@@ -183,7 +186,11 @@ impl StudentWs {
 
     /// Connects and says hello with `local_now` as the client's clock;
     /// returns the welcome (and any result that followed it).
-    pub async fn hello(relay: &TestRelay, token: &str, local_now: Millis) -> (StudentWs, RelayToStudent) {
+    pub async fn hello(
+        relay: &TestRelay,
+        token: &str,
+        local_now: Millis,
+    ) -> (StudentWs, RelayToStudent) {
         let mut s = StudentWs::connect(relay).await;
         s.send(&StudentToRelay::Hello {
             v: PROTOCOL_VERSION,
@@ -192,7 +199,10 @@ impl StudentWs {
         })
         .await;
         let welcome = s.recv().await;
-        assert!(matches!(welcome, RelayToStudent::Welcome { .. }), "{welcome:?}");
+        assert!(
+            matches!(welcome, RelayToStudent::Welcome { .. }),
+            "{welcome:?}"
+        );
         (s, welcome)
     }
 

@@ -24,7 +24,9 @@ pub fn cargo(args: &[&str]) -> Result<()> {
 }
 
 pub fn run(cmd: &mut Command) -> Result<()> {
-    let status = cmd.status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -34,7 +36,9 @@ pub fn run(cmd: &mut Command) -> Result<()> {
 
 /// `rustup target add wasm32-unknown-unknown` unless it is there.
 pub fn ensure_wasm_target() -> Result<()> {
-    let out = Command::new("rustc").args(["--print", "sysroot"]).output()?;
+    let out = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()?;
     let sysroot = String::from_utf8(out.stdout)?;
     let target_dir = Path::new(sysroot.trim()).join("lib/rustlib/wasm32-unknown-unknown");
     if target_dir.exists() {

@@ -55,11 +55,22 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
         out.exams.push(exam);
     }
     out.sites = query(conn, "SELECT id, name FROM sites ORDER BY id", |r| {
-        Ok(Site { id: r.get(0)?, name: r.get(1)? })
+        Ok(Site {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
     })?;
-    out.rooms = query(conn, "SELECT id, site_id, name FROM rooms ORDER BY id", |r| {
-        Ok(Room { id: r.get(0)?, site_id: r.get(1)?, name: r.get(2)? })
-    })?;
+    out.rooms = query(
+        conn,
+        "SELECT id, site_id, name FROM rooms ORDER BY id",
+        |r| {
+            Ok(Room {
+                id: r.get(0)?,
+                site_id: r.get(1)?,
+                name: r.get(2)?,
+            })
+        },
+    )?;
     out.sittings = query(
         conn,
         "SELECT id, exam_id, opens_at, closes_at, duration_ms FROM sittings ORDER BY id",
@@ -73,9 +84,17 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
             })
         },
     )?;
-    out.join_codes = query(conn, "SELECT code, sitting_id, room_id FROM join_codes", |r| {
-        Ok(JoinCode { code: r.get(0)?, sitting_id: r.get(1)?, room_id: r.get(2)? })
-    })?;
+    out.join_codes = query(
+        conn,
+        "SELECT code, sitting_id, room_id FROM join_codes",
+        |r| {
+            Ok(JoinCode {
+                code: r.get(0)?,
+                sitting_id: r.get(1)?,
+                room_id: r.get(2)?,
+            })
+        },
+    )?;
     out.candidates = query(
         conn,
         "SELECT id, sitting_id, room_id, name FROM candidates ORDER BY id",
@@ -104,7 +123,13 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
     for (username, password_hash, role, room_id, display_name) in users {
         let role = parse_role(&role)
             .ok_or_else(|| LoadError::Invalid(format!("user {username}: unknown role {role}")))?;
-        out.users.push(User { username, password_hash, role, room_id, display_name });
+        out.users.push(User {
+            username,
+            password_hash,
+            role,
+            room_id,
+            display_name,
+        });
     }
     out.attempts = load_attempts(conn)?;
     Ok(out)

@@ -126,12 +126,7 @@ pub fn insert_event(
     refused: Option<ErrorCode>,
 ) -> rusqlite::Result<()> {
     let json = serde_json::to_string(event).expect("events serialise");
-    let refused = refused.map(|c| {
-        serde_json::to_value(c)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    });
+    let refused = refused.map(ErrorCode::as_str);
     conn.execute(
         "INSERT INTO events (attempt_id, seq, received_at, event, refused) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![attempt, seq, received_at, json, refused],

@@ -11,10 +11,10 @@ pub mod student;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use futures_util::SinkExt;
-use futures_util::stream::SplitSink;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{MAX_MESSAGE_BYTES, close_code};
+use futures_util::SinkExt;
+use futures_util::stream::SplitSink;
 use tokio::sync::mpsc;
 
 use crate::live::Outgoing;
@@ -85,11 +85,7 @@ pub fn close_code_for(code: ErrorCode) -> u16 {
 
 /// The close reason: the code's wire name, then the specifics.
 pub fn close_reason(error: &ErrorBody) -> String {
-    let name = serde_json::to_value(error.code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    format!("{name}: {}", error.message)
+    format!("{}: {}", error.code.as_str(), error.message)
 }
 
 /// Whether a read error is tungstenite refusing an oversized message. axum

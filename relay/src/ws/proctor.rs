@@ -9,13 +9,13 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use examgate_shared::Millis;
 use examgate_shared::error::{ErrorBody, ErrorCode};
-use examgate_shared::protocol::{
-    PROTOCOL_VERSION, ProctorToRelay, RelayToProctor, decode, encode,
-};
+use examgate_shared::protocol::{PROTOCOL_VERSION, ProctorToRelay, RelayToProctor, decode, encode};
 use futures_util::StreamExt;
 use tokio::sync::{broadcast, mpsc};
 
-use super::{HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, limited, read_error, write_loop};
+use super::{
+    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, limited, read_error, write_loop,
+};
 use crate::AppState;
 use crate::auth::Session;
 use crate::clock::now_ms;
@@ -44,7 +44,9 @@ async fn run(socket: WebSocket, state: AppState) {
         async move {
             let code = close_code_for(error.code);
             let reason = close_reason(&error);
-            let _ = tx.send(Outgoing::Text(encode(&RelayToProctor::Error { error }))).await;
+            let _ = tx
+                .send(Outgoing::Text(encode(&RelayToProctor::Error { error })))
+                .await;
             let _ = tx.send(Outgoing::Close(code, reason)).await;
         }
     };
@@ -52,17 +54,19 @@ async fn run(socket: WebSocket, state: AppState) {
     // Hello first.
     let session = match tokio::time::timeout(HELLO_TIMEOUT, stream.next()).await {
         Ok(Some(Ok(Message::Text(text)))) => match decode::<ProctorToRelay>(text.as_str()) {
-            Ok(ProctorToRelay::Hello { v, token, sent_at }) => {
-                match authorise(&state, v, &token) {
-                    Ok(s) => Some((s, sent_at)),
-                    Err(e) => {
-                        fatal(e).await;
-                        None
-                    }
+            Ok(ProctorToRelay::Hello { v, token, sent_at }) => match authorise(&state, v, &token) {
+                Ok(s) => Some((s, sent_at)),
+                Err(e) => {
+                    fatal(e).await;
+                    None
                 }
-            }
+            },
             Ok(_) => {
-                fatal(ErrorBody::new(ErrorCode::HelloExpected, "the first message must be hello")).await;
+                fatal(ErrorBody::new(
+                    ErrorCode::HelloExpected,
+                    "the first message must be hello",
+                ))
+                .await;
                 None
             }
             Err(e) => {
@@ -75,8 +79,11 @@ async fn run(socket: WebSocket, state: AppState) {
             None
         }
         Ok(Some(Ok(_))) | Err(_) => {
-            fatal(ErrorBody::new(ErrorCode::HelloExpected, "the first message must be a hello text frame"))
-                .await;
+            fatal(ErrorBody::new(
+                ErrorCode::HelloExpected,
+                "the first message must be a hello text frame",
+            ))
+            .await;
             None
         }
         Ok(None) => None,
@@ -143,10 +150,12 @@ fn authorise(state: &AppState, v: u16, token: &str) -> Result<Session, ErrorBody
             format!("protocol version {v} is not supported; this relay speaks {PROTOCOL_VERSION}"),
         ));
     }
-    state
-        .sessions
-        .get(token, now_ms())
-        .ok_or_else(|| ErrorBody::new(ErrorCode::Unauthorized, "unknown or expired session; sign in again"))
+    state.sessions.get(token, now_ms()).ok_or_else(|| {
+        ErrorBody::new(
+            ErrorCode::Unauthorized,
+            "unknown or expired session; sign in again",
+        )
+    })
 }
 
 /// Every room `session` may watch, with its rows.

@@ -11,13 +11,13 @@ use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use examgate_shared::error::{ErrorBody, ErrorCode};
-use examgate_shared::protocol::{
-    PROTOCOL_VERSION, RelayToStudent, StudentToRelay, decode, encode,
-};
+use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay, decode, encode};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-use super::{HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, limited, read_error, write_loop};
+use super::{
+    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, limited, read_error, write_loop,
+};
 use crate::AppState;
 use crate::auth::hash_token;
 use crate::clock::now_ms;
@@ -81,8 +81,11 @@ async fn run(socket: WebSocket, state: AppState) {
             }
             Ok(Some(Ok(Message::Text(text)))) => conn.on_text(text.as_str()).await,
             Ok(Some(Ok(Message::Binary(_)))) => {
-                conn.fatal(ErrorBody::new(ErrorCode::Malformed, "binary frames are not part of the protocol"))
-                    .await;
+                conn.fatal(ErrorBody::new(
+                    ErrorCode::Malformed,
+                    "binary frames are not part of the protocol",
+                ))
+                .await;
                 Flow::Stop
             }
             // Pings are answered by the WebSocket layer itself.
@@ -128,14 +131,23 @@ impl Conn {
             }
         };
         match (msg, self.attempt.clone()) {
-            (StudentToRelay::Hello { v, token, sent_at }, None) => self.on_hello(v, &token, sent_at).await,
+            (StudentToRelay::Hello { v, token, sent_at }, None) => {
+                self.on_hello(v, &token, sent_at).await
+            }
             (StudentToRelay::Hello { .. }, Some(_)) => {
-                self.fatal(ErrorBody::new(ErrorCode::HelloExpected, "hello was already sent")).await;
+                self.fatal(ErrorBody::new(
+                    ErrorCode::HelloExpected,
+                    "hello was already sent",
+                ))
+                .await;
                 Flow::Stop
             }
             (_, None) => {
-                self.fatal(ErrorBody::new(ErrorCode::HelloExpected, "the first message must be hello"))
-                    .await;
+                self.fatal(ErrorBody::new(
+                    ErrorCode::HelloExpected,
+                    "the first message must be hello",
+                ))
+                .await;
                 Flow::Stop
             }
             (StudentToRelay::Ping { sent_at }, Some(_)) => {
@@ -169,14 +181,19 @@ impl Conn {
         if v != PROTOCOL_VERSION {
             self.fatal(ErrorBody::new(
                 ErrorCode::UnsupportedVersion,
-                format!("protocol version {v} is not supported; this relay speaks {PROTOCOL_VERSION}"),
+                format!(
+                    "protocol version {v} is not supported; this relay speaks {PROTOCOL_VERSION}"
+                ),
             ))
             .await;
             return Flow::Stop;
         }
         let Some(slot) = self.state.attempt_by_token(&hash_token(token)) else {
-            self.fatal(ErrorBody::new(ErrorCode::Unauthorized, "unknown attempt token; join again"))
-                .await;
+            self.fatal(ErrorBody::new(
+                ErrorCode::Unauthorized,
+                "unknown attempt token; join again",
+            ))
+            .await;
             return Flow::Stop;
         };
         let conn_id = self.state.live.connect_student(slot.id, self.tx.clone());

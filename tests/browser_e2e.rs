@@ -11,6 +11,7 @@ use chromiumoxide::page::Page;
 use examgate_tests::browser::{
     Chromium, click, eval, js_str, screenshot, text_of, type_into, wait_for,
 };
+use examgate_tests::proxy::NetworkProxy;
 use examgate_tests::{PASSWORD, TestRelay, workspace_root};
 
 const LONG: Duration = Duration::from_secs(30);
@@ -171,8 +172,16 @@ async fn two_students_and_the_central_proctor() {
     .await;
 
     // A answers: q1 right (A), q2 right (B), q3 wrong (A; key C).
+    let clicked = std::time::Instant::now();
     answer(&a, 1, 0).await;
-    let proctor_latency = wait_row(&proctor, "Nguyễn Văn An", "working", "1/12").await;
+    wait_row(&proctor, "Nguyễn Văn An", "working", "1/12").await;
+    // Click → relay → SQLite commit → proctor row on screen (polled every
+    // 50 ms). The requirement is "within a second".
+    let proctor_latency = clicked.elapsed();
+    assert!(
+        proctor_latency < Duration::from_secs(1),
+        "{proctor_latency:?}"
+    );
     answer(&a, 2, 1).await;
     answer(&a, 3, 0).await;
     wait_saved(&a).await;
@@ -264,7 +273,7 @@ async fn two_students_and_the_central_proctor() {
     screenshot(&proctor, "proctor-view-final.png").await;
 
     println!(
-        "proctor row updated {} ms after the first click was visible",
+        "proctor row updated {} ms after the student's click",
         proctor_latency.as_millis()
     );
     chromium.close().await;
@@ -299,6 +308,66 @@ async fn a_room_proctor_sees_only_their_room() {
     wait_for(
         &other,
         "document.querySelector('#login-error')?.dataset.code === 'bad_credentials'",
+        LONG,
+    )
+    .await;
+    chromium.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_network_loses_nothing() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 500).await;
+    let network = NetworkProxy::start(relay.addr).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_person(&network.url("/")).await;
+    join(&page, &relay.code(0), "Trần Thị Bình").await;
+    let attempt: u64 = eval(
+        &page,
+        "JSON.parse(localStorage.getItem('examgate.student')).attempt_id",
+    )
+    .await;
+    answer(&page, 1, 0).await;
+    wait_saved(&page).await;
+
+    // The network goes down: answers are kept in the browser, shown unsaved.
+    network.cut();
+    wait_for(
+        &page,
+        "document.querySelector('#save-status')?.dataset.state === 'offline'",
+        LONG,
+    )
+    .await;
+    answer(&page, 2, 1).await;
+    answer(&page, 3, 2).await;
+    wait_for(
+        &page,
+        "document.querySelectorAll('#navigator .nav-item.unsaved').length === 2",
+        LONG,
+    )
+    .await;
+    assert_eq!(
+        relay.stored_events(attempt).len(),
+        1,
+        "only the first answer reached the relay"
+    );
+
+    // It comes back: the client reconnects by itself and resends.
+    network.restore();
+    wait_saved(&page).await;
+    wait_for(
+        &page,
+        "document.querySelectorAll('#navigator .nav-item.unsaved').length === 0",
+        LONG,
+    )
+    .await;
+    let stored = relay.stored_events(attempt);
+    assert_eq!(stored, vec![(1, None), (2, None), (3, None)]);
+    // And a reload shows all three, now from the relay.
+    page.reload().await.unwrap();
+    wait_for(
+        &page,
+        "document.querySelectorAll('#navigator .nav-item.answered').length === 3",
         LONG,
     )
     .await;

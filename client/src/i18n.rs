@@ -11,7 +11,7 @@ mod text;
 
 use yew::prelude::*;
 
-pub use errors::{Problem, wire_name};
+pub use errors::Problem;
 pub use text::Text;
 
 use crate::storage;

@@ -8,7 +8,9 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+pub mod banner;
 pub mod forms;
+pub mod hooks;
 pub mod http;
 pub mod i18n;
 pub mod proctor;

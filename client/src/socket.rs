@@ -92,6 +92,29 @@ pub enum Stop {
     Policy(Option<ErrorCode>),
 }
 
+/// What a [`Stop::Policy`] means for the page; both apps follow the same
+/// rule, so it lives here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The token is no good: back to the sign-in screen.
+    SignedOut(ErrorCode),
+    /// Refused for good for another reason: only a reload helps.
+    Fatal(ErrorCode),
+}
+
+impl Refusal {
+    /// From the best explanation at hand: the last error message before
+    /// the close, else the close reason. None at all is the relay's fault.
+    pub fn new(code: Option<ErrorCode>) -> Refusal {
+        match code {
+            Some(code @ (ErrorCode::Unauthorized | ErrorCode::Forbidden)) => {
+                Refusal::SignedOut(code)
+            }
+            code => Refusal::Fatal(code.unwrap_or(ErrorCode::Internal)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum SocketEvent<In> {
     Message { msg: In, at: Millis },
@@ -495,9 +518,7 @@ fn stop_for(code: u16, reason: &str) -> Option<Stop> {
         // The close reason starts with the error code: "unauthorized: …".
         close_code::POLICY => {
             let code = reason.split(':').next().unwrap_or_default().trim();
-            Some(Stop::Policy(
-                serde_json::from_value(serde_json::Value::String(code.to_owned())).ok(),
-            ))
+            Some(Stop::Policy(ErrorCode::parse(code)))
         }
         _ => None,
     }
@@ -531,5 +552,17 @@ mod tests {
         assert_eq!(stop_for(1006, ""), None);
         assert_eq!(stop_for(1000, ""), None);
         assert_eq!(stop_for(1007, "malformed"), None);
+    }
+
+    #[test]
+    fn refusals() {
+        use ErrorCode::*;
+        assert_eq!(
+            Refusal::new(Some(Unauthorized)),
+            Refusal::SignedOut(Unauthorized)
+        );
+        assert_eq!(Refusal::new(Some(Forbidden)), Refusal::SignedOut(Forbidden));
+        assert_eq!(Refusal::new(Some(ExamClosed)), Refusal::Fatal(ExamClosed));
+        assert_eq!(Refusal::new(None), Refusal::Fatal(Internal));
     }
 }

@@ -16,14 +16,20 @@ use serde::de::DeserializeOwned;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// One browser test at a time: on two cores, several Chromiums plus a relay
+/// at once only make every test slower and timing-sensitive steps flaky.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 pub struct Chromium {
     pub browser: Browser,
     handler: tokio::task::JoinHandle<()>,
     _profile: tempfile::TempDir,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl Chromium {
     pub async fn launch() -> Chromium {
+        let turn = ONE_AT_A_TIME.lock().await;
         assert!(
             Path::new(CHROMIUM).exists(),
             "{CHROMIUM} is missing: run `cargo xtask test`, which installs Debian's chromium"
@@ -64,6 +70,7 @@ impl Chromium {
             browser,
             handler,
             _profile: profile,
+            _turn: turn,
         }
     }
 

@@ -2,6 +2,7 @@
 //! student WebSocket client speaking the real protocol.
 
 pub mod browser;
+pub mod proxy;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! Building the Yew client: cargo for wasm32, then wasm-bindgen (as a
 //! library, at the exact version of the `wasm-bindgen` crate) writing the JS
-//! glue and the final wasm into `www/pkg/`.
+//! glue and the final wasm into `www/pkg/`, then `wasm-opt -Oz`.
 
 use std::path::PathBuf;
 
@@ -13,6 +13,8 @@ const PROFILE: &str = "wasm-release";
 pub struct Built {
     pub wasm: PathBuf,
     pub js: PathBuf,
+    /// Whether `wasm-opt -Oz` ran (it is skipped without npm).
+    pub optimised: bool,
 }
 
 pub fn build() -> Result<Built> {
@@ -40,9 +42,12 @@ pub fn build() -> Result<Built> {
         .omit_default_module_path(false)
         .typescript(false)
         .generate(&out_dir)?;
+    let wasm = out_dir.join("examgate_client_bg.wasm");
+    let optimised = crate::wasm_opt::optimise(&wasm)?;
     let built = Built {
-        wasm: out_dir.join("examgate_client_bg.wasm"),
+        wasm,
         js: out_dir.join("examgate_client.js"),
+        optimised,
     };
     eprintln!("xtask: client built into {}", out_dir.display());
     Ok(built)

@@ -13,6 +13,7 @@
 mod client;
 mod setup;
 mod size;
+mod wasm_opt;
 
 use std::process::ExitCode;
 

@@ -27,6 +27,7 @@ pub fn report(built: &Built) -> Result<()> {
         "total_bytes": wasm.len() + js.len(),
         "total_gzip_bytes": gzipped_len(&wasm)? + gzipped_len(&js)?,
         "gzip_level": 9,
+        "wasm_opt": built.optimised,
     });
     let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir)?;

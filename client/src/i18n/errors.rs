@@ -17,10 +17,11 @@ pub enum Problem {
 impl Problem {
     /// The value of the `data-code` attribute: the snake_case error code, or
     /// `network`.
-    pub fn data_code(self) -> String {
+    pub fn data_code(self) -> &'static str {
         match self {
-            Problem::Code(code) => wire_name(&code),
-            Problem::Network => "network".to_owned(),
+            Problem::Code(code) => code.as_str(),
+            // Not an `ErrorCode`: the relay never says it, the client does.
+            Problem::Network => "network",
         }
     }
 
@@ -39,15 +40,6 @@ impl Problem {
 impl From<ErrorCode> for Problem {
     fn from(code: ErrorCode) -> Self {
         Problem::Code(code)
-    }
-}
-
-/// The wire name of a unit enum value (`unknown_code`, `not_started`), from
-/// its serde form so the page and the protocol can never disagree.
-pub fn wire_name<T: serde::Serialize + std::fmt::Debug>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => format!("{value:?}"),
     }
 }
 
@@ -147,14 +139,33 @@ mod tests {
 
     #[test]
     fn data_codes_are_wire_names() {
-        assert_eq!(
-            Problem::Code(ErrorCode::UnknownCode).data_code(),
-            "unknown_code"
-        );
+        for code in ErrorCode::ALL {
+            let data_code = Problem::Code(code).data_code();
+            assert_eq!(data_code, code.as_str());
+            assert_eq!(ErrorCode::parse(data_code), Some(code));
+        }
         assert_eq!(
             Problem::Code(ErrorCode::DeadlinePassed).data_code(),
             "deadline_passed"
         );
         assert_eq!(Problem::Network.data_code(), "network");
+        assert_eq!(ErrorCode::parse("network"), None);
+    }
+
+    #[test]
+    fn every_problem_is_explained_in_both_languages() {
+        let problems = ErrorCode::ALL
+            .into_iter()
+            .map(Problem::Code)
+            .chain([Problem::Network]);
+        for problem in problems {
+            let (vi, en) = (problem.message(Lang::Vi), problem.message(Lang::En));
+            assert!(
+                !vi.trim().is_empty(),
+                "{problem:?} has no Vietnamese message"
+            );
+            assert!(!en.trim().is_empty(), "{problem:?} has no English message");
+            assert_ne!(vi, en, "{problem:?} is not translated");
+        }
     }
 }

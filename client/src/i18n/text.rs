@@ -305,4 +305,15 @@ mod tests {
             "0.25 điểm"
         );
     }
+
+    #[test]
+    fn every_row_status_is_named_in_both_languages() {
+        for status in RowStatus::ALL {
+            let (vi, en) = (
+                Text::RowStatus(status).render(Lang::Vi),
+                Text::RowStatus(status).render(Lang::En),
+            );
+            assert!(!vi.is_empty() && !en.is_empty(), "{status:?}");
+        }
+    }
 }

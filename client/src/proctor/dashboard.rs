@@ -3,14 +3,15 @@
 use std::rc::Rc;
 
 use examgate_shared::error::ErrorCode;
-use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
 use super::ProctorSession;
 use super::channel::ProctorChannel;
 use super::room_table::RoomTable;
 use super::state::{DashAction, DashState};
-use crate::i18n::{LangToggle, Problem, Text, use_i18n};
+use crate::banner::{FatalBanner, ReplacedBanner};
+use crate::hooks::{use_live_socket, use_signed_out};
+use crate::i18n::{LangToggle, Text, use_i18n};
 use crate::socket::{Link, Socket, Stop};
 use crate::time;
 
@@ -30,29 +31,14 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     let socket = use_memo((), |_| Socket::<ProctorChannel>::new());
     let state = use_reducer(|| DashState::new(time::now()));
 
-    use_effect_with((), {
-        let socket = (*socket).clone();
-        let dispatcher = state.dispatcher();
-        let token = props.session.token.clone();
-        move |_| {
-            socket.start(token, dispatcher.to_callback().reform(DashAction::from));
-            let tick = Interval::new(TICK_MS, move || {
-                dispatcher.dispatch(DashAction::Tick(time::now()));
-            });
-            move || {
-                socket.stop();
-                drop(tick);
-            }
-        }
-    });
-    use_effect_with(state.signed_out, {
-        let on_signed_out = props.on_signed_out.clone();
-        move |code| {
-            if let Some(code) = *code {
-                on_signed_out.emit(code);
-            }
-        }
-    });
+    use_live_socket(
+        &socket,
+        &props.session.token,
+        state.dispatcher(),
+        TICK_MS,
+        DashAction::Tick,
+    );
+    use_signed_out(state.signed_out, &props.on_signed_out);
 
     let live = state.link.is_live();
     let conn_state = if live { "live" } else { "offline" };
@@ -60,9 +46,6 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         let socket = (*socket).clone();
         Callback::from(move |_: MouseEvent| socket.reconnect_now())
     };
-    let reload = Callback::from(|_: MouseEvent| {
-        let _ = gloo::utils::window().location().reload();
-    });
     let rooms = if !state.loaded {
         html! { <p class="waiting">{ i18n.t(Text::WaitingRooms) }</p> }
     } else if state.rooms.is_empty() {
@@ -104,18 +87,10 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 </button>
             </header>
             if state.link == Link::Stopped(Stop::Replaced) {
-                <div id="replaced" class="banner warn" role="alert">
-                    <p>{ i18n.t(Text::ProctorReplaced) }</p>
-                    <button id="take-over" type="button" class="primary" onclick={take_over}>
-                        { i18n.t(Text::TakeOver) }
-                    </button>
-                </div>
+                <ReplacedBanner text={Text::ProctorReplaced} on_take_over={take_over} />
             }
             if let Some(code) = state.fatal {
-                <div id="fatal" class="banner error" role="alert" data-code={Problem::Code(code).data_code()}>
-                    <p>{ i18n.t(Text::Problem(Problem::Code(code))) }</p>
-                    <button id="reload" type="button" onclick={reload}>{ i18n.t(Text::ReloadPage) }</button>
-                </div>
+                <FatalBanner {code} />
             }
             <div class="rooms">{ rooms }</div>
         </div>

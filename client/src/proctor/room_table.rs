@@ -8,8 +8,10 @@ use examgate_shared::clock::{ClockSync, format_countdown};
 use examgate_shared::roster::{CandidateRow, RoomView, RowStatus};
 use yew::prelude::*;
 
-use crate::i18n::{Text, use_i18n, wire_name};
+use crate::i18n::{Text, use_i18n};
 
+/// The counts above a table, in the order a proctor looks for them (who is
+/// working, who dropped out), not [`RowStatus::ALL`]'s order.
 const STATUSES: [RowStatus; 4] = [
     RowStatus::Working,
     RowStatus::Disconnected,
@@ -31,9 +33,9 @@ pub fn RoomTable(props: &RoomTableProps) -> Html {
     let room = &props.room;
     let counts = STATUSES.iter().map(|&status| {
         let n = room.rows.iter().filter(|r| r.status == status).count();
-        let name = status_name(status);
+        let name = status.as_str();
         html! {
-            <li class={classes!("count", name.clone())} data-status={name.clone()}>
+            <li class={classes!("count", name)} data-status={name}>
                 { i18n.t(Text::RowStatus(status)) }{ ": " }<b>{ n }</b>
             </li>
         }
@@ -79,7 +81,7 @@ struct CandidateLineProps {
 fn CandidateLine(props: &CandidateLineProps) -> Html {
     let i18n = use_i18n();
     let row = &props.row;
-    let status = status_name(row.status);
+    let status = row.status.as_str();
     // A countdown only means something while the candidate can still work.
     let time_left = match (row.status, row.deadline_ms) {
         (RowStatus::Working | RowStatus::Disconnected, Some(deadline)) => {
@@ -92,8 +94,8 @@ fn CandidateLine(props: &CandidateLineProps) -> Html {
         |at| i18n.t(Text::Ago(props.clock.relay_now(props.now) - at)),
     );
     html! {
-        <tr class={classes!("candidate", status.clone())} data-candidate-id={row.candidate_id.to_string()}
-            data-status={status.clone()}>
+        <tr class={classes!("candidate", status)} data-candidate-id={row.candidate_id.to_string()}
+            data-status={status}>
             <td class="name">{ row.name.clone() }</td>
             <td class="status">{ i18n.t(Text::RowStatus(row.status)) }</td>
             <td class="answered">{ format!("{}/{}", row.answered, row.total) }</td>
@@ -104,7 +106,15 @@ fn CandidateLine(props: &CandidateLineProps) -> Html {
     }
 }
 
-/// The snake_case wire name (`not_started`), used for `data-status`.
-fn status_name(status: RowStatus) -> String {
-    wire_name(&status)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_cover_every_status_once() {
+        for status in RowStatus::ALL {
+            assert_eq!(STATUSES.iter().filter(|&&s| s == status).count(), 1);
+        }
+        assert_eq!(STATUSES.len(), RowStatus::ALL.len());
+    }
 }

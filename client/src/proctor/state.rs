@@ -14,7 +14,7 @@ use examgate_shared::protocol::RelayToProctor;
 use examgate_shared::roster::{CandidateRow, RoomView};
 use yew::Reducible;
 
-use crate::socket::{Link, SocketEvent, Stop};
+use crate::socket::{Link, Refusal, SocketEvent, Stop};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DashState {
@@ -103,11 +103,9 @@ impl DashState {
     fn on_link(&mut self, link: Link) {
         self.link = link;
         if let Link::Stopped(Stop::Policy(reason)) = link {
-            match self.last_error.or(reason) {
-                Some(code @ (ErrorCode::Unauthorized | ErrorCode::Forbidden)) => {
-                    self.signed_out = Some(code);
-                }
-                code => self.fatal = Some(code.unwrap_or(ErrorCode::Internal)),
+            match Refusal::new(self.last_error.or(reason)) {
+                Refusal::SignedOut(code) => self.signed_out = Some(code),
+                Refusal::Fatal(code) => self.fatal = Some(code),
             }
         }
     }

@@ -4,7 +4,8 @@
 use examgate_shared::error::ErrorCode;
 use yew::prelude::*;
 
-use crate::i18n::{Problem, Text, use_i18n};
+use crate::banner::{ErrorBanner, FatalBanner, ReplacedBanner, reload_page};
+use crate::i18n::{Text, use_i18n};
 
 #[derive(Properties, PartialEq)]
 pub struct BannersProps {
@@ -20,11 +21,6 @@ pub struct BannersProps {
 #[component]
 pub fn Banners(props: &BannersProps) -> Html {
     let i18n = use_i18n();
-    // Taking over, or recovering from a refusal, is a reload: the page then
-    // re-reads the stored record, which another tab may have moved on.
-    let reload = Callback::from(|_: MouseEvent| {
-        let _ = gloo::utils::window().location().reload();
-    });
     let dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
     let status = if props.time_up {
         Some(("time-up", Text::TimeUp))
@@ -41,24 +37,17 @@ pub fn Banners(props: &BannersProps) -> Html {
                 <p {id} class="banner info" role="status">{ i18n.t(text) }</p>
             }
             if props.replaced {
-                <div id="replaced" class="banner warn" role="alert">
-                    <p>{ i18n.t(Text::Replaced) }</p>
-                    <button id="take-over" type="button" class="primary" onclick={reload.clone()}>
-                        { i18n.t(Text::TakeOver) }
-                    </button>
-                </div>
+                // Taking over is a reload: the page then re-reads the stored
+                // record, which the other tab may have moved on.
+                <ReplacedBanner text={Text::Replaced} on_take_over={reload_page()} />
             }
             if let Some(code) = props.fatal {
-                <div id="fatal" class="banner error" role="alert" data-code={Problem::Code(code).data_code()}>
-                    <p>{ i18n.t(Text::Problem(Problem::Code(code))) }</p>
-                    <button id="reload" type="button" onclick={reload}>{ i18n.t(Text::ReloadPage) }</button>
-                </div>
+                <FatalBanner {code} />
             }
             if let Some(code) = props.notice {
-                <div id="notice" class="banner error" role="alert" data-code={Problem::Code(code).data_code()}>
-                    <p>{ i18n.t(Text::Problem(Problem::Code(code))) }</p>
+                <ErrorBanner id="notice" {code}>
                     <button type="button" class="link" onclick={dismiss}>{ i18n.t(Text::Dismiss) }</button>
-                </div>
+                </ErrorBanner>
             }
         </div>
     }

@@ -9,7 +9,6 @@ use std::rc::Rc;
 
 use examgate_shared::attempt::AttemptStatus;
 use examgate_shared::error::ErrorCode;
-use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
 use super::banners::Banners;
@@ -23,6 +22,7 @@ use super::result::ResultView;
 use super::save_status::SaveStatus;
 use super::state::{ExamAction, ExamState};
 use super::submit_dialog::SubmitDialog;
+use crate::hooks::{use_live_socket, use_signed_out};
 use crate::i18n::{LangToggle, Text, use_i18n};
 use crate::socket::{Link, Socket, Stop};
 use crate::{storage, time};
@@ -58,30 +58,14 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
     });
     let dispatcher = state.dispatcher();
 
-    // Connect and tick for as long as the page is up.
-    use_effect_with((), {
-        let socket = (*socket).clone();
-        let dispatcher = dispatcher.clone();
-        let token = props.session.token.clone();
-        move |_| {
-            socket.start(token, dispatcher.to_callback().reform(ExamAction::from));
-            let tick = Interval::new(TICK_MS, move || {
-                dispatcher.dispatch(ExamAction::Tick(time::now()));
-            });
-            move || {
-                socket.stop();
-                drop(tick);
-            }
-        }
-    });
-    use_effect_with(state.signed_out, {
-        let on_signed_out = props.on_signed_out.clone();
-        move |code| {
-            if let Some(code) = *code {
-                on_signed_out.emit(code);
-            }
-        }
-    });
+    use_live_socket(
+        &socket,
+        &props.session.token,
+        dispatcher.clone(),
+        TICK_MS,
+        ExamAction::Tick,
+    );
+    use_signed_out(state.signed_out, &props.on_signed_out);
 
     let dispatch = dispatcher.to_callback();
     let on_choose = use_callback(dispatcher.clone(), |(question, option), d| {

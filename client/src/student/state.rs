@@ -26,7 +26,7 @@ use examgate_shared::scoring::Grade;
 use yew::Reducible;
 
 use super::records::{LocalAttempt, PaperCache, StudentSession};
-use crate::socket::{Link, SocketEvent, Stop};
+use crate::socket::{Link, Refusal, SocketEvent, Stop};
 
 /// How long a refusal stays on screen.
 pub const NOTICE_MS: Millis = 8_000;
@@ -382,11 +382,9 @@ impl ExamState {
         self.link = link;
         match link {
             Link::Stopped(Stop::Policy(reason)) => {
-                match self.last_error.or(reason) {
-                    Some(code @ (ErrorCode::Unauthorized | ErrorCode::Forbidden)) => {
-                        self.signed_out = Some(code);
-                    }
-                    code => self.fatal = Some(code.unwrap_or(ErrorCode::Internal)),
+                match Refusal::new(self.last_error.or(reason)) {
+                    Refusal::SignedOut(code) => self.signed_out = Some(code),
+                    Refusal::Fatal(code) => self.fatal = Some(code),
                 }
                 self.dialog_open = false;
             }

@@ -9,11 +9,11 @@
 //!   broadcast gets a fresh snapshot instead of the missed patches.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use examgate_shared::roster::CandidateRow;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{Notify, broadcast, mpsc};
 
 use crate::model::{AttemptId, CandidateId, RoomId};
 
@@ -40,6 +40,19 @@ pub struct RowUpdate {
 struct StudentConn {
     conn_id: u64,
     tx: mpsc::Sender<Outgoing>,
+    /// Ends the connection's read loop when its queue cannot take a close.
+    kill: Arc<Notify>,
+}
+
+impl StudentConn {
+    /// Queues `msg`; a connection whose queue is full is not reading, so it
+    /// is ended instead of letting the relay buffer without bound (the
+    /// browser reconnects and gets a fresh welcome).
+    fn send_or_kill(&self, msg: Outgoing) {
+        if self.tx.try_send(msg).is_err() {
+            self.kill.notify_one();
+        }
+    }
 }
 
 pub struct Live {
@@ -63,17 +76,23 @@ impl Default for Live {
 impl Live {
     /// Registers the connection for `attempt`, replacing (and closing) any
     /// older one. Returns the new connection's id.
-    pub fn connect_student(&self, attempt: AttemptId, tx: mpsc::Sender<Outgoing>) -> u64 {
+    /// `kill` is notified when the connection must end at once.
+    pub fn connect_student(
+        &self,
+        attempt: AttemptId,
+        tx: mpsc::Sender<Outgoing>,
+        kill: Arc<Notify>,
+    ) -> u64 {
         let conn_id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
         let old = self
             .students
             .lock()
             .expect("students lock")
-            .insert(attempt, StudentConn { conn_id, tx });
+            .insert(attempt, StudentConn { conn_id, tx, kill });
         if let Some(old) = old {
-            let _ = old.tx.try_send(Outgoing::Close(
+            old.send_or_kill(Outgoing::Close(
                 examgate_shared::protocol::close_code::REPLACED,
-                "replaced by a newer connection".into(),
+                "replaced: a newer connection took over this attempt".into(),
             ));
         }
         conn_id
@@ -98,15 +117,11 @@ impl Live {
             .contains_key(&attempt)
     }
 
-    /// Sends to the attempt's live connection, if any. A full queue means the
-    /// browser is not reading: it is disconnected rather than let the relay
-    /// buffer without bound.
+    /// Sends to the attempt's live connection, if any.
     pub fn send_to_student(&self, attempt: AttemptId, msg: Outgoing) {
         let map = self.students.lock().expect("students lock");
-        if let Some(conn) = map.get(&attempt)
-            && conn.tx.try_send(msg).is_err()
-        {
-            let _ = conn.tx.try_send(Outgoing::Close(1008, "too slow".into()));
+        if let Some(conn) = map.get(&attempt) {
+            conn.send_or_kill(msg);
         }
     }
 

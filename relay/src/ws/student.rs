@@ -13,7 +13,7 @@ use axum::response::Response;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay, decode, encode};
 use futures_util::StreamExt;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use super::{
     HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, limited, read_error, write_loop,
@@ -34,6 +34,8 @@ pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Res
 struct Conn {
     state: AppState,
     tx: mpsc::Sender<Outgoing>,
+    /// Notified by [`crate::live::Live`] when this connection must end now.
+    kill: Arc<Notify>,
     /// Set once the hello is accepted.
     attempt: Option<(Arc<AttemptSlot>, u64)>,
 }
@@ -51,6 +53,7 @@ async fn run(socket: WebSocket, state: AppState) {
     let mut conn = Conn {
         state,
         tx,
+        kill: Arc::new(Notify::new()),
         attempt: None,
     };
     loop {
@@ -59,9 +62,11 @@ async fn run(socket: WebSocket, state: AppState) {
         } else {
             HELLO_TIMEOUT
         };
+        let kill = conn.kill.clone();
         let next = tokio::select! {
             next = tokio::time::timeout(timeout, stream.next()) => next,
             _ = &mut writer => break,
+            _ = kill.notified() => break,
         };
         let flow = match next {
             Err(_elapsed) if conn.attempt.is_some() => {
@@ -196,7 +201,10 @@ impl Conn {
             .await;
             return Flow::Stop;
         };
-        let conn_id = self.state.live.connect_student(slot.id, self.tx.clone());
+        let conn_id = self
+            .state
+            .live
+            .connect_student(slot.id, self.tx.clone(), self.kill.clone());
         self.attempt = Some((slot.clone(), conn_id));
         match self.state.open_attempt(&slot, sent_at).await {
             Ok(msgs) => {

@@ -371,5 +371,16 @@ async fn a_dropped_network_loses_nothing() {
         LONG,
     )
     .await;
+
+    // Submitting asks first; cancelling changes nothing.
+    click(&page, "#submit").await;
+    wait_for(&page, "document.querySelector('#submit-dialog')?.dataset.unanswered === '9'", LONG).await;
+    click(&page, "#confirm-cancel").await;
+    wait_for(&page, "!document.querySelector('#submit-dialog')", LONG).await;
+    click(&page, "#submit").await;
+    click(&page, "#confirm-submit").await;
+    wait_for(&page, "!!document.querySelector('#result-mark')", LONG).await;
+    // Keys: q1 A (right), q2 B (right), q3 C (right).
+    assert_eq!(text_of(&page, "#result-mark").await.trim(), "2.5");
     chromium.close().await;
 }

@@ -37,7 +37,8 @@ pub mod close_code {
     pub const TOO_BIG: u16 = 1009;
     /// A newer connection took over the same attempt or session.
     pub const REPLACED: u16 = 4001;
-    /// The attempt is final; nothing more to say.
+    /// The attempt is final; nothing more to say. Reserved: the relay keeps
+    /// final attempts' connections open for now, clients already honour it.
     pub const ATTEMPT_FINAL: u16 = 4002;
 }
 

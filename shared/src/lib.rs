@@ -23,17 +23,21 @@
 //! - [`error`]: the error codes both sides speak.
 //! - [`roster`]: the rows a proctor sees, and how a row's status is derived.
 //! - [`tex`]: TeX maths in question text turned into MathML.
+//! - [`numeric`]: typed numeric answers, parsed and compared exactly.
+//! - [`shuffle`]: deterministic per-candidate orders with pinned items.
 
 pub mod attempt;
 pub mod backoff;
 pub mod clock;
 pub mod error;
 pub mod exam;
+pub mod numeric;
 pub mod outbox;
 pub mod points;
 pub mod protocol;
 pub mod roster;
 pub mod scoring;
+pub mod shuffle;
 pub mod tex;
 
 /// Milliseconds since the Unix epoch, on the relay's clock unless a name says

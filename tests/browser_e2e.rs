@@ -374,7 +374,12 @@ async fn a_dropped_network_loses_nothing() {
 
     // Submitting asks first; cancelling changes nothing.
     click(&page, "#submit").await;
-    wait_for(&page, "document.querySelector('#submit-dialog')?.dataset.unanswered === '9'", LONG).await;
+    wait_for(
+        &page,
+        "document.querySelector('#submit-dialog')?.dataset.unanswered === '9'",
+        LONG,
+    )
+    .await;
     click(&page, "#confirm-cancel").await;
     wait_for(&page, "!document.querySelector('#submit-dialog')", LONG).await;
     click(&page, "#submit").await;

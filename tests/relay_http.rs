@@ -88,6 +88,7 @@ async fn exam_window_is_enforced() {
             closes_at: now + 2 * HOUR,
             duration_ms: None,
             fixed_password: Some(PASSWORD.into()),
+            exam: None,
         },
         1_000,
     )
@@ -101,6 +102,7 @@ async fn exam_window_is_enforced() {
             closes_at: now - HOUR,
             duration_ms: None,
             fixed_password: Some(PASSWORD.into()),
+            exam: None,
         },
         1_000,
     )
@@ -125,4 +127,91 @@ async fn login_refuses_wrong_passwords_and_unknown_users() {
     }
     let ok = relay.login("phong02").await;
     assert_eq!(ok.role, examgate_shared::protocol::Role::RoomProctor);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_correction_regrades_final_attempts_and_is_audited() {
+    use examgate_shared::attempt::StudentEvent;
+    use examgate_shared::protocol::{RelayToStudent, StudentToRelay};
+    use examgate_tests::StudentWs;
+
+    let relay = TestRelay::with_duration(HOUR, 1_000).await;
+    let joined = relay.join(&relay.code(0), "Sửa đáp án").await.unwrap();
+    let (mut s, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
+    s.answer(1, 1, 1).await; // key is A: wrong for now
+    s.send(&StudentToRelay::Event {
+        seq: 2,
+        event: StudentEvent::Submit,
+    })
+    .await;
+    let mut mark = None;
+    while mark.is_none() {
+        if let RelayToStudent::Result { grade, .. } = s.recv().await {
+            mark = Some(grade.mark.to_string());
+        }
+    }
+    assert_eq!(mark.as_deref(), Some("0.0"));
+
+    let correction = serde_json::json!({
+        "corrections": [{"action": "set_key", "question": 1, "key": {"choice": 1}}],
+        "reason": "Đáp án câu 1 in nhầm"
+    });
+    let post = |token: Option<String>| {
+        let mut req = reqwest::Client::new()
+            .post(relay.url("/api/exams/toan-demo/corrections"))
+            .json(&correction);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(post(None).await.unwrap().status(), 401);
+    let proctor = relay.login("phong01").await;
+    assert_eq!(post(Some(proctor.token)).await.unwrap().status(), 403);
+    let teacher = relay.login("giaovien").await;
+    let resp = post(Some(teacher.token.clone())).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let report: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(report["regraded"], 1);
+    assert_eq!(report["marks_changed"], 1);
+
+    // The stored mark moved (0.25 of 10 points → 0.3) and the audit says
+    // who and why.
+    let db = relay.db();
+    let tenths: i64 = db
+        .query_row(
+            "SELECT mark_tenths FROM attempts WHERE id = ?1",
+            [joined.attempt_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tenths, 3);
+    let (actor, detail): (String, String) = db
+        .query_row(
+            "SELECT actor, detail FROM audit WHERE action = 'correct_exam'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(actor, "user:giaovien");
+    assert!(detail.contains("in nhầm"), "{detail}");
+    // A reload shows the new result.
+    let (mut again, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
+    let RelayToStudent::Result { grade, .. } = again.recv().await else {
+        panic!("result expected")
+    };
+    assert_eq!(grade.mark.to_string(), "0.3");
+
+    // A correction of the wrong kind is refused and changes nothing.
+    let bad = reqwest::Client::new()
+        .post(relay.url("/api/exams/toan-demo/corrections"))
+        .bearer_auth(teacher.token)
+        .json(&serde_json::json!({
+            "corrections": [{"action": "set_key", "question": 13, "key": {"choice": 0}}],
+            "reason": "sai loại"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
 }

@@ -3,12 +3,14 @@
 
 use std::time::Duration;
 
+use examgate_shared::answer::AnswerValue;
 use examgate_shared::attempt::{AttemptStatus, StudentEvent};
 use examgate_shared::clock::ClockSync;
 use examgate_shared::error::ErrorCode;
 use examgate_shared::exam::{OptionId, QuestionId};
 use examgate_shared::protocol::{RelayToProctor, RelayToStudent, StudentToRelay, close_code};
 use examgate_shared::roster::RowStatus;
+use examgate_shared::scoring::Outcome;
 use examgate_tests::{ProctorWs, StudentWs, TestRelay, now_ms};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -95,12 +97,9 @@ async fn resend_after_reconnect_stores_no_duplicate() {
     };
     assert_eq!(
         attempt.answers,
-        vec![
-            (QuestionId(1), OptionId(0)),
-            (QuestionId(2), OptionId(3)),
-            (QuestionId(3), OptionId(2)),
-            (QuestionId(4), OptionId(1)),
-        ]
+        [(1, 0), (2, 3), (3, 2), (4, 1)]
+            .map(|(q, o)| (QuestionId(q), AnswerValue::Choice(OptionId(o))))
+            .to_vec()
     );
 }
 
@@ -189,10 +188,20 @@ async fn attempts_are_closed_and_graded_at_the_deadline_without_a_client() {
         panic!("{result:?}")
     };
     assert_eq!(status, AttemptStatus::Closed);
-    assert_eq!(grade.score.milli(), 500);
-    assert_eq!(grade.max.milli(), 3_000);
-    assert_eq!(grade.mark.to_string(), "1.7");
-    assert!(grade.items[0].correct && grade.items[1].correct && !grade.items[2].correct);
+    assert_eq!(grade.score.fraction(), (500, 1));
+    // The demo is the Math 2025 shape: 22 questions, 10 points.
+    assert_eq!(grade.max.milli(), 10_000);
+    assert_eq!(grade.mark.to_string(), "0.5");
+    let outcomes: Vec<Outcome> = grade.items.iter().take(4).map(|i| i.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Right,
+            Outcome::Right,
+            Outcome::Wrong,
+            Outcome::Blank
+        ]
+    );
 
     tokio::time::sleep(Duration::from_millis(500)).await;
     let db = relay.db();
@@ -208,8 +217,8 @@ async fn attempts_are_closed_and_graded_at_the_deadline_without_a_client() {
     assert_eq!(
         finals,
         vec![
-            (a.attempt_id, "closed".into(), 17),
-            (b.attempt_id, "closed".into(), 8)
+            (a.attempt_id, "closed".into(), 5),
+            (b.attempt_id, "closed".into(), 3)
         ]
     );
 
@@ -222,8 +231,9 @@ async fn attempts_are_closed_and_graded_at_the_deadline_without_a_client() {
             marks.insert(row.name.clone(), row.mark.unwrap().to_string());
         }
     }
-    assert_eq!(marks["Nguyễn Văn An"], "1.7");
-    assert_eq!(marks["Phạm Minh Đức"], "0.8");
+    assert_eq!(marks["Nguyễn Văn An"], "0.5");
+    // 0.25 of 10 points is 0.25, rounded half up to 0.3.
+    assert_eq!(marks["Phạm Minh Đức"], "0.3");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -243,15 +253,16 @@ async fn submit_grades_at_once_and_ends_the_attempt() {
         panic!("result expected")
     };
     assert_eq!(status, AttemptStatus::Submitted);
-    assert_eq!(grade.mark.to_string(), "0.8");
+    assert_eq!(grade.mark.to_string(), "0.3");
     s.answer(3, 2, 1).await;
     assert_eq!(refused_code(&s.recv().await), ErrorCode::AttemptClosed);
-    // A reload after the end shows the result, not the paper.
+    // A reload after the end shows the result (with the paper, so choice
+    // answers show in the letters this student saw).
     let (mut again, welcome) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
     let RelayToStudent::Welcome { paper, .. } = welcome else {
         unreachable!()
     };
-    assert!(paper.is_none(), "no paper once final");
+    assert!(paper.is_some());
     assert!(matches!(again.recv().await, RelayToStudent::Result { .. }));
 }
 
@@ -394,7 +405,10 @@ async fn a_second_connection_replaces_the_first_and_loses_nothing() {
     let RelayToStudent::Welcome { attempt, .. } = welcome else {
         unreachable!()
     };
-    assert_eq!(attempt.answers, vec![(QuestionId(1), OptionId(2))]);
+    assert_eq!(
+        attempt.answers,
+        vec![(QuestionId(1), AnswerValue::Choice(OptionId(2)))]
+    );
     second.answer(2, 2, 0).await;
     assert_eq!(acked(&second.recv().await), 2);
 }
@@ -476,4 +490,96 @@ async fn restart_keeps_every_acknowledged_answer() {
     assert_eq!(stored.attempt.acked_seq, 5);
     assert_eq!(stored.attempt.answers.len(), 5);
     assert_eq!(stored.attempt.status, AttemptStatus::Working);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_question_kind_and_per_candidate_papers() {
+    use examgate_shared::exam::Versioning;
+    use examgate_shared::paper::PaperBody;
+
+    // The demo (Math 2025 shape) with Part I shuffled per candidate.
+    let mut exam = examgate_relay::seed::demo_exam();
+    exam.versioning = Versioning::PerCandidate;
+    exam.sections[0].shuffle_questions = true;
+    exam.sections[0].shuffle_options = true;
+    let relay = TestRelay::with_exam(exam, HOUR).await;
+
+    let papers = {
+        let mut papers = Vec::new();
+        for name in ["Thí sinh một", "Thí sinh hai"] {
+            let joined = relay.join(&relay.code(0), name).await.unwrap();
+            let (_, welcome) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
+            let RelayToStudent::Welcome { paper, .. } = welcome else {
+                unreachable!()
+            };
+            papers.push((joined, paper.unwrap()));
+        }
+        papers
+    };
+    let order = |p: &examgate_shared::paper::Paper| -> Vec<u32> {
+        p.questions.iter().map(|q| q.id.0).collect()
+    };
+    assert_ne!(
+        order(&papers[0].1),
+        order(&papers[1].1),
+        "own order per candidate"
+    );
+    // Part II and III keep their order and come after Part I.
+    assert_eq!(order(&papers[0].1)[12..], (13..=22).collect::<Vec<_>>()[..]);
+    assert!(matches!(
+        papers[0].1.questions[12].body,
+        PaperBody::TrueFalse { .. }
+    ));
+    assert!(matches!(papers[0].1.questions[21].body, PaperBody::Numeric));
+    // A reload shows the very same paper.
+    let (joined, first) = &papers[0];
+    let (mut s, welcome) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
+    let RelayToStudent::Welcome { paper, .. } = welcome else {
+        unreachable!()
+    };
+    assert_eq!(paper.as_ref(), Some(first));
+
+    // Question 13 (keys T F T T): two right → 0.25 of its point.
+    s.answer_value(
+        1,
+        13,
+        AnswerValue::TrueFalse(vec![Some(true), Some(false), None, None]),
+    )
+    .await;
+    assert_eq!(acked(&s.recv().await), 1);
+    // Numeric answers compare as numbers: "-1.25" for the key "-1,25".
+    s.answer_value(2, 21, AnswerValue::Typed("-1.25".into()))
+        .await;
+    assert_eq!(acked(&s.recv().await), 2);
+    s.answer_value(3, 22, AnswerValue::Typed("1,2,3".into()))
+        .await;
+    assert_eq!(refused_code(&s.recv().await), ErrorCode::InvalidAnswer);
+    s.answer_value(4, 22, AnswerValue::Choice(OptionId(0)))
+        .await;
+    assert_eq!(refused_code(&s.recv().await), ErrorCode::InvalidAnswer);
+    s.answer_value(5, 22, AnswerValue::Typed("25".into())).await;
+    assert_eq!(acked(&s.recv().await), 5);
+    s.send(&StudentToRelay::Event {
+        seq: 6,
+        event: StudentEvent::Submit,
+    })
+    .await;
+    assert_eq!(acked(&s.recv().await), 6);
+    let RelayToStudent::Result { grade, .. } = s.recv().await else {
+        panic!("result expected")
+    };
+    // 0.25 + 0.5 + 0.5 = 1.25 of 10 → 1.3 (half up).
+    assert_eq!(grade.score.to_string(), "1.25");
+    assert_eq!(grade.mark.to_string(), "1.3");
+    let outcome = |q: u32| {
+        grade
+            .items
+            .iter()
+            .find(|i| i.question.0 == q)
+            .unwrap()
+            .outcome
+    };
+    assert_eq!(outcome(13), Outcome::Partial);
+    assert_eq!(outcome(21), Outcome::Right);
+    assert_eq!(outcome(1), Outcome::Blank);
 }

@@ -8,11 +8,12 @@
 use examgate_shared::Millis;
 use examgate_shared::attempt::{Decision, StartError, StudentEvent};
 use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::paper::Arrangement;
 use examgate_shared::protocol::{AttemptView, JoinRequest, JoinResponse, RelayToStudent};
 use examgate_shared::scoring::grade;
 
 use crate::AppState;
-use crate::auth::{hash_token, new_token};
+use crate::auth::{hash_token, new_token, random_u64};
 use crate::clock::now_ms;
 use crate::live::Outgoing;
 use crate::model::{AttemptId, Candidate, name_key};
@@ -103,6 +104,14 @@ impl AppState {
 
         let token = new_token();
         let token_hash = hash_token(&token);
+        // Numbered papers are dealt out in joining order within the sitting.
+        let ordinal = self
+            .people()
+            .attempts
+            .values()
+            .filter(|a| a.candidate.sitting_id == code.sitting_id)
+            .count() as u64;
+        let arrangement = Arrangement::for_new_attempt(&exam, random_u64(), ordinal);
         let (sitting_id, room_id) = (code.sitting_id, code.room_id);
         let existing_id = existing.as_ref().map(|c| c.id);
         let name_for_db = name.clone();
@@ -119,7 +128,8 @@ impl AppState {
                         &name_key(&name_for_db),
                     )?,
                 };
-                let attempt_id = writes::insert_attempt(txn, candidate_id, &token_hash)?;
+                let attempt_id =
+                    writes::insert_attempt(txn, candidate_id, &token_hash, &arrangement)?;
                 writes::audit(
                     txn,
                     now,
@@ -147,6 +157,7 @@ impl AppState {
             candidate,
             attempt_id,
             token_hash,
+            arrangement,
             AttemptCell {
                 attempt: Default::default(),
                 grade: None,
@@ -158,7 +169,6 @@ impl AppState {
     fn exam_for_sitting(&self, sitting: u64) -> std::sync::Arc<examgate_shared::exam::Exam> {
         self.catalog
             .exam_of(sitting)
-            .cloned()
             .expect("every sitting's exam is loaded")
     }
 
@@ -208,13 +218,19 @@ impl AppState {
             status: attempt.status,
             deadline_ms: attempt.deadline_ms.expect("started above"),
             acked_seq: attempt.acked_seq,
-            answers: attempt.answers.iter().map(|(q, o)| (*q, *o)).collect(),
+            answers: attempt
+                .answers
+                .iter()
+                .map(|(q, a)| (*q, a.clone()))
+                .collect(),
         };
         let mut out = vec![RelayToStudent::Welcome {
             echo,
             relay_time: now,
             attempt: view,
-            paper: (!attempt.status.is_final()).then(|| exam.paper()),
+            // Also once final: the result view shows answers in this paper's
+            // letters, and the student has seen it already.
+            paper: Some(exam.paper(slot.arrangement)),
         }];
         if let Some(grade) = &cell.grade {
             out.push(RelayToStudent::Result {
@@ -337,6 +353,7 @@ fn refusal_message(code: ErrorCode, seq: u64) -> String {
     let why = match code {
         ErrorCode::UnknownQuestion => "the question is not in this exam",
         ErrorCode::UnknownOption => "the question has no such option",
+        ErrorCode::InvalidAnswer => "the answer does not fit the question",
         ErrorCode::DeadlinePassed => "the deadline has passed",
         ErrorCode::AttemptClosed => "the attempt is already submitted",
         ErrorCode::ExamNotOpen => "the attempt has not started",

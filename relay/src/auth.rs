@@ -24,6 +24,11 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     buf
 }
 
+/// A random number from the OS source (paper shuffle seeds).
+pub fn random_u64() -> u64 {
+    u64::from_le_bytes(random_bytes::<8>())
+}
+
 /// A fresh bearer token: 64 hex characters.
 pub fn new_token() -> String {
     random_bytes::<32>()

@@ -13,9 +13,10 @@
 //! - [`state`]: the in-memory state and its locking rules.
 //! - [`attempts`]: join, start, take an event, close — persist, then apply.
 //! - [`deadlines`]: the task that closes attempts at their deadline.
+//! - [`regrade`]: key corrections and regrading, with the audit record.
 //! - [`live`]: connected students and the proctor feed.
 //! - [`roster`]: room tables for proctors.
-//! - [`http`]: `/api/join`, `/api/login`.
+//! - [`http`]: `/api/join`, `/api/login`, staff endpoints with role checks.
 //! - [`ws`]: `/ws/student`, `/ws/proctor`.
 //! - [`store`]: SQLite schema, loading, the group-commit writer.
 //! - [`auth`]: tokens, password hashes, sessions.
@@ -30,6 +31,7 @@ pub mod deadlines;
 pub mod http;
 pub mod live;
 pub mod model;
+pub mod regrade;
 pub mod roster;
 pub mod seed;
 pub mod state;
@@ -54,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/health", get(|| async { "ok" }))
         .route("/api/join", post(http::join::join))
         .route("/api/login", post(http::login::login))
+        .route("/api/exams/{id}/corrections", post(http::exams::correct))
         .route("/ws/student", get(ws::student::upgrade))
         .route("/ws/proctor", get(ws::proctor::upgrade))
         .fallback_service(static_files)

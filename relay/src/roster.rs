@@ -26,13 +26,13 @@ impl AppState {
 
     /// The titles of the exams sat in `room`, joined.
     fn exam_titles(&self, room: RoomId) -> String {
-        let titles: BTreeSet<&str> = self
+        let titles: BTreeSet<String> = self
             .catalog
             .join_codes
             .values()
             .filter(|c| c.room_id == room)
             .filter_map(|c| self.catalog.exam_of(c.sitting_id))
-            .map(|e| e.title.as_str())
+            .map(|e| e.title.clone())
             .collect();
         titles.into_iter().collect::<Vec<_>>().join(" · ")
     }

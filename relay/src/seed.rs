@@ -30,6 +30,8 @@ pub struct DemoOptions {
     pub duration_ms: Option<Millis>,
     /// Passwords to use instead of random ones (tests).
     pub fixed_password: Option<String>,
+    /// Another exam instead of the demo's (tests).
+    pub exam: Option<Exam>,
 }
 
 impl DemoOptions {
@@ -40,6 +42,7 @@ impl DemoOptions {
             closes_at: now + 30 * 24 * 3_600_000,
             duration_ms: None,
             fixed_password: None,
+            exam: None,
         }
     }
 }
@@ -76,7 +79,7 @@ const ROOMS: [(&str, &str, [&str; 3]); 2] = [
 
 /// Writes the demo into an empty database, in one transaction.
 pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<DemoInfo> {
-    let exam = demo_exam();
+    let exam = opts.exam.clone().unwrap_or_else(demo_exam);
     let duration = opts
         .duration_ms
         .unwrap_or(Millis::from(exam.duration_secs) * 1000);

@@ -13,6 +13,7 @@ use std::sync::{Arc, RwLock};
 use examgate_shared::Millis;
 use examgate_shared::attempt::{Attempt, DEFAULT_GRACE_MS};
 use examgate_shared::exam::Exam;
+use examgate_shared::paper::Arrangement;
 use examgate_shared::roster::{CandidateRow, RowStatus};
 use examgate_shared::scoring::{Grade, grade};
 
@@ -55,13 +56,16 @@ pub struct AttemptCell {
 pub struct AttemptSlot {
     pub id: AttemptId,
     pub candidate: Candidate,
+    /// The order of this attempt's paper, fixed at creation.
+    pub arrangement: Arrangement,
     pub cell: tokio::sync::Mutex<AttemptCell>,
 }
 
-/// The rooms, sittings and exams: fixed while the relay runs.
+/// The rooms, sittings and exams. Only exams change while the relay runs
+/// (key corrections), and then as a whole: readers keep the `Arc` they took.
 #[derive(Default)]
 pub struct Catalog {
-    pub exams: HashMap<String, Arc<Exam>>,
+    pub exams: RwLock<HashMap<String, Arc<Exam>>>,
     pub sites: BTreeMap<u64, Site>,
     pub rooms: BTreeMap<RoomId, Room>,
     pub sittings: HashMap<SittingId, Sitting>,
@@ -70,10 +74,21 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    pub fn exam_of(&self, sitting: SittingId) -> Option<&Arc<Exam>> {
-        self.sittings
-            .get(&sitting)
-            .and_then(|s| self.exams.get(&s.exam_id))
+    pub fn exam_of(&self, sitting: SittingId) -> Option<Arc<Exam>> {
+        let sitting = self.sittings.get(&sitting)?;
+        self.exam(&sitting.exam_id)
+    }
+
+    pub fn exam(&self, id: &str) -> Option<Arc<Exam>> {
+        self.exams.read().expect("exams lock").get(id).cloned()
+    }
+
+    /// Replaces an exam (after a correction).
+    pub fn replace_exam(&self, exam: Exam) {
+        self.exams
+            .write()
+            .expect("exams lock")
+            .insert(exam.id.clone(), Arc::new(exam));
     }
 
     pub fn site_name(&self, room: &Room) -> &str {
@@ -125,7 +140,11 @@ impl AppState {
     pub fn new(loaded: Loaded, store: Store, config: Config) -> AppState {
         let mut catalog = Catalog::default();
         for exam in loaded.exams {
-            catalog.exams.insert(exam.id.clone(), Arc::new(exam));
+            catalog
+                .exams
+                .get_mut()
+                .expect("exams lock")
+                .insert(exam.id.clone(), Arc::new(exam));
         }
         catalog.sites = loaded.sites.into_iter().map(|s| (s.id, s)).collect();
         catalog.rooms = loaded.rooms.into_iter().map(|r| (r.id, r)).collect();
@@ -161,7 +180,7 @@ impl AppState {
                 tracing::warn!("attempt {} has no candidate; skipped", stored.id);
                 continue;
             };
-            let exam = state.catalog.exam_of(candidate.sitting_id).cloned();
+            let exam = state.catalog.exam_of(candidate.sitting_id);
             let grade = match (&exam, stored.attempt.status.is_final()) {
                 (Some(exam), true) => Some(grade(exam, &stored.attempt.answers)),
                 _ => None,
@@ -177,6 +196,7 @@ impl AppState {
                 candidate,
                 stored.id,
                 stored.token_hash,
+                stored.arrangement,
                 AttemptCell {
                     attempt: stored.attempt,
                     grade,
@@ -202,12 +222,14 @@ impl AppState {
         candidate: Candidate,
         id: AttemptId,
         token_hash: TokenHash,
+        arrangement: Arrangement,
         cell: AttemptCell,
     ) -> Arc<AttemptSlot> {
         let row_cell = cell.clone();
         let slot = Arc::new(AttemptSlot {
             id,
             candidate: candidate.clone(),
+            arrangement,
             cell: tokio::sync::Mutex::new(cell),
         });
         {
@@ -232,7 +254,6 @@ impl AppState {
     pub fn exam_for(&self, candidate: &Candidate) -> Arc<Exam> {
         self.catalog
             .exam_of(candidate.sitting_id)
-            .cloned()
             .expect("every sitting's exam is loaded (checked at start-up)")
     }
 

@@ -23,8 +23,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
+use crate::answer::AnswerValue;
 use crate::error::ErrorCode;
-use crate::exam::{Exam, OptionId, QuestionId};
+use crate::exam::{Exam, QuestionId};
 
 /// How long after the deadline an event may still arrive and count, and when
 /// the relay closes the attempt. It covers the network delay of a click made
@@ -55,10 +56,10 @@ impl AttemptStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StudentEvent {
-    /// Choose an option, or clear the answer with `choice: null`.
+    /// Answer a question, or clear its answer with `value: null`.
     Answer {
         question: QuestionId,
-        choice: Option<OptionId>,
+        value: Option<AnswerValue>,
     },
     /// Hand in the attempt before the deadline.
     Submit,
@@ -95,8 +96,8 @@ pub struct Attempt {
     pub deadline_ms: Option<Millis>,
     /// Highest sequence number handled (accepted or refused).
     pub acked_seq: u64,
-    /// Current answer per question; cleared answers are absent.
-    pub answers: BTreeMap<QuestionId, OptionId>,
+    /// Current answer per question; cleared or blank answers are absent.
+    pub answers: BTreeMap<QuestionId, AnswerValue>,
     pub last_activity_ms: Option<Millis>,
     pub finished_ms: Option<Millis>,
 }
@@ -153,15 +154,13 @@ impl Attempt {
             return Decision::Refuse(ErrorCode::DeadlinePassed);
         }
         match event {
-            StudentEvent::Answer { question, choice } => {
-                if exam.question(*question).is_none() {
-                    Decision::Refuse(ErrorCode::UnknownQuestion)
-                } else if choice.is_some_and(|c| !exam.has_option(*question, c)) {
-                    Decision::Refuse(ErrorCode::UnknownOption)
-                } else {
-                    Decision::Accept
-                }
-            }
+            StudentEvent::Answer { question, value } => match exam.question(*question) {
+                None => Decision::Refuse(ErrorCode::UnknownQuestion),
+                Some(q) => match value.as_ref().map(|v| v.check(q)) {
+                    Some(Err(code)) => Decision::Refuse(code),
+                    _ => Decision::Accept,
+                },
+            },
             StudentEvent::Submit => Decision::Accept,
         }
     }
@@ -172,18 +171,14 @@ impl Attempt {
         self.acked_seq = seq;
         self.last_activity_ms = Some(now);
         match event {
-            StudentEvent::Answer {
-                question,
-                choice: Some(c),
-            } => {
-                self.answers.insert(*question, *c);
-            }
-            StudentEvent::Answer {
-                question,
-                choice: None,
-            } => {
-                self.answers.remove(question);
-            }
+            StudentEvent::Answer { question, value } => match value {
+                Some(v) if !v.is_blank() => {
+                    self.answers.insert(*question, v.clone());
+                }
+                _ => {
+                    self.answers.remove(question);
+                }
+            },
             StudentEvent::Submit => {
                 self.status = AttemptStatus::Submitted;
                 self.finished_ms = Some(now);
@@ -222,12 +217,13 @@ impl Attempt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exam::OptionId;
     use crate::exam::tests::small_exam;
 
     fn answer(q: u32, c: u8) -> StudentEvent {
         StudentEvent::Answer {
             question: QuestionId(q),
-            choice: Some(OptionId(c)),
+            value: Some(AnswerValue::Choice(OptionId(c))),
         }
     }
 
@@ -264,14 +260,14 @@ mod tests {
         assert_eq!(a.decide(&exam, 1, &e, 2_000, 0), Decision::Accept);
         a.apply(1, &e, 2_000);
         assert_eq!(a.decide(&exam, 1, &e, 2_000, 0), Decision::Duplicate);
-        assert_eq!(a.answers[&QuestionId(1)], OptionId(2));
+        assert_eq!(a.answers[&QuestionId(1)], AnswerValue::Choice(OptionId(2)));
         // Changing and clearing answers.
         a.apply(2, &answer(1, 3), 2_100);
         a.apply(
             3,
             &StudentEvent::Answer {
                 question: QuestionId(1),
-                choice: None,
+                value: None,
             },
             2_200,
         );

@@ -37,6 +37,8 @@ pub enum ErrorCode {
     UnknownQuestion,
     /// The answer names an option the question does not have.
     UnknownOption,
+    /// The answer does not fit the question (wrong kind, not a number, …).
+    InvalidAnswer,
     /// The event arrived after the attempt's deadline (and its grace).
     DeadlinePassed,
     /// The attempt was already submitted or closed.
@@ -51,7 +53,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and translation tables.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
         ErrorCode::UnsupportedVersion,
@@ -66,6 +68,7 @@ impl ErrorCode {
         ErrorCode::AlreadyJoined,
         ErrorCode::UnknownQuestion,
         ErrorCode::UnknownOption,
+        ErrorCode::InvalidAnswer,
         ErrorCode::DeadlinePassed,
         ErrorCode::AttemptClosed,
         ErrorCode::OutOfOrder,
@@ -91,6 +94,7 @@ impl ErrorCode {
             ErrorCode::AlreadyJoined => "already_joined",
             ErrorCode::UnknownQuestion => "unknown_question",
             ErrorCode::UnknownOption => "unknown_option",
+            ErrorCode::InvalidAnswer => "invalid_answer",
             ErrorCode::DeadlinePassed => "deadline_passed",
             ErrorCode::AttemptClosed => "attempt_closed",
             ErrorCode::OutOfOrder => "out_of_order",

@@ -7,11 +7,16 @@
 //!
 //! # Layout
 //!
-//! - [`exam`]: the exam definition (questions, options, answer key) and the
-//!   key-free [`exam::Paper`] a student is shown.
-//! - [`points`]: exact points (milli-points) and the 10-point mark with its
-//!   rounding rule.
-//! - [`scoring`]: grading an attempt's answers against the key.
+//! - [`exam`]: the exam definition: sections, four question kinds, keys,
+//!   versioning.
+//! - [`paper`]: the key-free paper a candidate sees, in their arrangement.
+//! - [`answer`]: what a student answered, and whether it fits the question.
+//! - [`points`]: exact points, exact fractional scores, and the 10-point
+//!   mark with its rounding rule.
+//! - [`scoring`]: grading an attempt's answers against the keys, exactly.
+//! - [`analysis`]: classical item analysis of the marks (Moodle's statistics).
+//! - [`correction`]: fixing a key or voiding a question after the fact.
+//! - [`results`]: graded attempts → response matrix, analysis, CSV export.
 //! - [`attempt`]: the attempt lifecycle (not started → working → submitted or
 //!   closed at the deadline) and the per-attempt event sequence.
 //! - [`outbox`]: the client's numbered, reload-proof queue of unacknowledged
@@ -25,16 +30,23 @@
 //! - [`tex`]: TeX maths in question text turned into MathML.
 //! - [`numeric`]: typed numeric answers, parsed and compared exactly.
 //! - [`shuffle`]: deterministic per-candidate orders with pinned items.
+//! - [`csv`]: a small CSV reader and writer for keys, imports and exports.
 
+pub mod analysis;
+pub mod answer;
 pub mod attempt;
 pub mod backoff;
 pub mod clock;
+pub mod correction;
+pub mod csv;
 pub mod error;
 pub mod exam;
 pub mod numeric;
 pub mod outbox;
+pub mod paper;
 pub mod points;
 pub mod protocol;
+pub mod results;
 pub mod roster;
 pub mod scoring;
 pub mod shuffle;

@@ -7,14 +7,15 @@
 //! integer and a power of ten ([`Decimal`]), so `2.50` equals `2.5` and no
 //! binary rounding ever decides whether an answer is right.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Most digits accepted (the answer grid has a handful of cells; this only
 /// bounds the arithmetic).
 pub const MAX_DIGITS: usize = 15;
 
-/// `mantissa · 10^(−scale)`, exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// `mantissa · 10^(−scale)`, exactly. In JSON it is the text a person
+/// would write (`"-1,5"`), parsed by the same rules as a student's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Decimal {
     pub mantissa: i64,
     pub scale: u32,
@@ -85,6 +86,19 @@ impl Decimal {
         let scale = self.scale.max(key.scale).max(tolerance.scale);
         let lift = |d: Decimal| i128::from(d.mantissa) * 10i128.pow(scale - d.scale);
         (lift(self) - lift(key)).abs() <= lift(tolerance).abs()
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Decimal::parse(&text).map_err(|e| serde::de::Error::custom(format!("{text:?}: {e}")))
     }
 }
 

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::AnswerValue;
 use crate::attempt::StudentEvent;
-use crate::exam::{OptionId, QuestionId};
+use crate::exam::QuestionId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
@@ -99,12 +100,12 @@ impl Outbox {
 
     /// The answers the student sees: the relay's, overlaid with ours that it
     /// does not have yet.
-    pub fn overlay(&self, relay_answers: &mut BTreeMap<QuestionId, OptionId>) {
+    pub fn overlay(&self, relay_answers: &mut BTreeMap<QuestionId, AnswerValue>) {
         for p in &self.pending {
-            if let StudentEvent::Answer { question, choice } = &p.event {
-                match choice {
-                    Some(c) => relay_answers.insert(*question, *c),
-                    None => relay_answers.remove(question),
+            if let StudentEvent::Answer { question, value } = &p.event {
+                match value {
+                    Some(v) if !v.is_blank() => relay_answers.insert(*question, v.clone()),
+                    _ => relay_answers.remove(question),
                 };
             }
         }
@@ -114,11 +115,12 @@ impl Outbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exam::OptionId;
 
     fn answer(q: u32, c: Option<u8>) -> StudentEvent {
         StudentEvent::Answer {
             question: QuestionId(q),
-            choice: c.map(OptionId),
+            value: c.map(|c| AnswerValue::Choice(OptionId(c))),
         }
     }
 
@@ -130,9 +132,12 @@ mod tests {
         assert_eq!(o.push(answer(1, None)).seq, 3);
         o.ack(1);
         assert_eq!(o.pending().map(|p| p.seq).collect::<Vec<_>>(), [2, 3]);
-        let mut answers = BTreeMap::from([(QuestionId(1), OptionId(0))]);
+        let mut answers = BTreeMap::from([(QuestionId(1), AnswerValue::Choice(OptionId(0)))]);
         o.overlay(&mut answers);
-        assert_eq!(answers, BTreeMap::from([(QuestionId(2), OptionId(1))]));
+        assert_eq!(
+            answers,
+            BTreeMap::from([(QuestionId(2), AnswerValue::Choice(OptionId(1)))])
+        );
         assert!(o.has_unsaved_answer(QuestionId(1)));
         o.ack(3);
         assert!(o.is_empty());

@@ -56,6 +56,89 @@ impl std::fmt::Display for Points {
     }
 }
 
+/// An exact non-negative score in milli-points, as a reduced fraction.
+///
+/// Partial credit can be a third of a point (multiple response) or a tenth
+/// of a quarter point; a fraction keeps every total exact until the one
+/// rounding the rules ask for, the mark's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Score {
+    num: u64,
+    den: u64,
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+impl Score {
+    pub const ZERO: Score = Score { num: 0, den: 1 };
+
+    /// `points · num / den`; `den` must not be zero.
+    pub fn of(points: Points, num: u64, den: u64) -> Score {
+        assert!(den > 0, "a fraction with a zero denominator");
+        Score::reduced(u64::from(points.0) * num, den)
+    }
+
+    fn reduced(num: u64, den: u64) -> Score {
+        let g = gcd(num, den).max(1);
+        Score {
+            num: num / g,
+            den: den / g,
+        }
+    }
+
+    /// Numerator and denominator of the milli-points, reduced.
+    pub fn fraction(self) -> (u64, u64) {
+        (self.num, self.den)
+    }
+
+    /// Whole milli-points, rounded half up (for display and analysis only).
+    pub fn milli_rounded(self) -> u64 {
+        (2 * self.num + self.den) / (2 * self.den)
+    }
+
+    /// Milli-points as a float, for statistics only, never for marks.
+    pub fn milli_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+}
+
+impl std::ops::Add for Score {
+    type Output = Score;
+    fn add(self, rhs: Score) -> Score {
+        let g = gcd(self.den, rhs.den).max(1);
+        let den = self.den / g * rhs.den;
+        Score::reduced(self.num * (den / self.den) + rhs.num * (den / rhs.den), den)
+    }
+}
+
+impl std::iter::Sum for Score {
+    fn sum<I: Iterator<Item = Score>>(iter: I) -> Score {
+        iter.fold(Score::ZERO, |a, b| a + b)
+    }
+}
+
+impl From<Points> for Score {
+    fn from(p: Points) -> Score {
+        Score {
+            num: u64::from(p.0),
+            den: 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Score {
+    /// Points with up to three decimals, rounded half up when inexact.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let milli = u32::try_from(self.milli_rounded()).unwrap_or(u32::MAX);
+        write!(f, "{}", Points(milli))
+    }
+}
+
 /// A mark on the 10-point scale, in tenths (0 ..= 100).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -72,6 +155,24 @@ impl Mark10 {
         // tenths = round(100 · score / max), halves up: floor((200·score + max) / (2·max)).
         let tenths = (200 * score + max) / (2 * max);
         Mark10(u16::try_from(tenths).expect("at most 100 tenths"))
+    }
+
+    /// `10 · score / max` for an exact fractional score, rounded the same way.
+    pub fn from_score(score: Score, max: Points) -> Self {
+        if max.0 == 0 {
+            return Mark10(0);
+        }
+        let (num, den) = (u128::from(score.num), u128::from(score.den));
+        let max = u128::from(max.0);
+        // score/max capped at 1: num/den ≤ max.
+        let num = num.min(max * den);
+        let tenths = (200 * num + max * den) / (2 * max * den);
+        Mark10(u16::try_from(tenths).expect("at most 100 tenths"))
+    }
+
+    /// From tenths (as stored).
+    pub fn from_tenths(tenths: u16) -> Self {
+        Mark10(tenths.min(100))
     }
 
     pub const fn tenths(self) -> u16 {
@@ -113,6 +214,26 @@ mod tests {
         assert_eq!(mark(3000, 3000), "10.0");
         assert_eq!(mark(0, 3000), "0.0");
         assert_eq!(mark(0, 0), "0.0");
+    }
+
+    #[test]
+    fn fractional_scores_are_exact_until_the_mark() {
+        // A third of a point three times is exactly one point.
+        let third = Score::of(Points(1000), 1, 3);
+        let one = third + third + third;
+        assert_eq!(one, Score::from(Points(1000)));
+        // 0.25 · 1/10 = 0.025 points = 25 milli.
+        assert_eq!(Score::of(Points(250), 100, 1000).fraction(), (25, 1));
+        // 6.25 of 10 as a fraction: rounds half up to 6.3; a hair less to 6.2.
+        let s = Score::of(Points(10_000), 625, 1000);
+        assert_eq!(Mark10::from_score(s, Points(10_000)).to_string(), "6.3");
+        let s = Score::of(Points(10_000), 624_999, 1_000_000);
+        assert_eq!(Mark10::from_score(s, Points(10_000)).to_string(), "6.2");
+        // 2/3 of the points: 6.666… → 6.7.
+        let s = Score::of(Points(3_000), 2, 3);
+        assert_eq!(Mark10::from_score(s, Points(3_000)).to_string(), "6.7");
+        assert_eq!(third.to_string(), "0.333");
+        assert_eq!(Score::ZERO.to_string(), "0");
     }
 
     #[test]

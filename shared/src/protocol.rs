@@ -15,9 +15,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
+use crate::answer::AnswerValue;
 use crate::attempt::{AttemptStatus, StudentEvent};
 use crate::error::{ErrorBody, ErrorCode};
-use crate::exam::{OptionId, Paper, QuestionId};
+use crate::exam::QuestionId;
+use crate::paper::Paper;
 use crate::roster::{CandidateRow, RoomView};
 use crate::scoring::Grade;
 
@@ -74,19 +76,20 @@ pub struct AttemptView {
     /// Highest sequence number the relay holds.
     pub acked_seq: u64,
     /// The answers the relay holds, in canonical ids.
-    pub answers: Vec<(QuestionId, OptionId)>,
+    pub answers: Vec<(QuestionId, AnswerValue)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RelayToStudent {
-    /// Reply to hello. `paper` is absent once the attempt is final (the
-    /// `result` message follows instead).
+    /// Reply to hello. Once the attempt is final, a `result` follows it.
     Welcome {
         /// Echo of the hello's `sent_at`.
         echo: Millis,
         relay_time: Millis,
         attempt: AttemptView,
+        /// Always present from this relay; optional for forward
+        /// compatibility.
         paper: Option<Paper>,
     },
     /// Everything up to and including `seq` is stored durably.
@@ -226,13 +229,13 @@ mod tests {
             seq: 3,
             event: StudentEvent::Answer {
                 question: QuestionId(7),
-                choice: Some(OptionId(2)),
+                value: Some(AnswerValue::Choice(crate::exam::OptionId(2))),
             },
         };
         let text = encode(&msg);
         assert_eq!(
             text,
-            r#"{"type":"event","seq":3,"kind":"answer","question":7,"choice":2}"#
+            r#"{"type":"event","seq":3,"kind":"answer","question":7,"value":{"choice":2}}"#
         );
         assert_eq!(decode::<StudentToRelay>(&text).unwrap(), msg);
         let submit = decode::<StudentToRelay>(r#"{"type":"event","seq":4,"kind":"submit"}"#);

@@ -12,6 +12,7 @@ use examgate_relay::boot::boot;
 use examgate_relay::seed::{DemoInfo, DemoOptions};
 use examgate_relay::{AppState, Config};
 use examgate_shared::Millis;
+use examgate_shared::answer::AnswerValue;
 use examgate_shared::attempt::StudentEvent;
 use examgate_shared::error::ErrorBody;
 use examgate_shared::exam::{OptionId, QuestionId};
@@ -58,8 +59,25 @@ impl TestRelay {
                 closes_at: now + 3_600_000,
                 duration_ms: Some(duration_ms),
                 fixed_password: Some(PASSWORD.into()),
+                exam: None,
             },
             grace_ms,
+        )
+        .await
+    }
+
+    /// Like [`TestRelay::with_duration`], with another exam.
+    pub async fn with_exam(exam: examgate_shared::exam::Exam, duration_ms: Millis) -> TestRelay {
+        let now = now_ms();
+        TestRelay::start(
+            DemoOptions {
+                opens_at: now - 1_000,
+                closes_at: now + 3_600_000,
+                duration_ms: Some(duration_ms),
+                fixed_password: Some(PASSWORD.into()),
+                exam: Some(exam),
+            },
+            1_000,
         )
         .await
     }
@@ -217,11 +235,16 @@ impl StudentWs {
     }
 
     pub async fn answer(&mut self, seq: u64, question: u32, choice: u8) {
+        self.answer_value(seq, question, AnswerValue::Choice(OptionId(choice)))
+            .await;
+    }
+
+    pub async fn answer_value(&mut self, seq: u64, question: u32, value: AnswerValue) {
         self.send(&StudentToRelay::Event {
             seq,
             event: StudentEvent::Answer {
                 question: QuestionId(question),
-                choice: Some(OptionId(choice)),
+                value: Some(value),
             },
         })
         .await;

@@ -109,6 +109,10 @@ fn code_message(code: ErrorCode, lang: Lang) -> &'static str {
             "Phương án này không có trong câu hỏi. Hãy tải lại trang.",
             "That option is not part of the question. Reload the page.",
         ),
+        InvalidAnswer => (
+            "Câu trả lời không hợp lệ với câu hỏi này nên không được lưu. Hãy kiểm tra lại rồi trả lời lại.",
+            "That answer does not fit the question, so it was not saved. Check it and answer again.",
+        ),
         DeadlinePassed => (
             "Đã hết giờ: câu trả lời đến máy chủ quá muộn nên không được tính.",
             "Time is up: the answer reached the server too late and was not counted.",

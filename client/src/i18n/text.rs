@@ -7,7 +7,8 @@ use std::borrow::Cow;
 
 use examgate_shared::Millis;
 use examgate_shared::attempt::AttemptStatus;
-use examgate_shared::points::Points;
+use examgate_shared::numeric::{Decimal, MAX_DIGITS, NumericError};
+use examgate_shared::points::{Points, Score};
 use examgate_shared::protocol::Role;
 use examgate_shared::roster::RowStatus;
 
@@ -39,8 +40,19 @@ pub enum Text {
     SaveOffline(usize),
     WaitingPaper,
     NotStarted,
+    /// The paper number of numbered versions ("mã đề").
+    PaperVersion(u16),
     QuestionNumber(usize),
     QuestionPoints(Points),
+    MultiHint,
+    TrueFalseHint,
+    /// The buttons of a true/false statement.
+    MarkTrue,
+    MarkFalse,
+    NumericLabel,
+    NumericHint,
+    /// Why a typed answer is not a number.
+    NumericProblem(NumericError),
     Prev,
     Next,
     Flag,
@@ -71,7 +83,7 @@ pub enum Text {
     ResultTitle,
     ResultMark,
     ResultScore {
-        score: Points,
+        score: Score,
         max: Points,
     },
     ResultHow(AttemptStatus),
@@ -79,11 +91,36 @@ pub enum Text {
         correct: usize,
         total: usize,
     },
+    /// How many questions earned part of their points.
+    ResultPartial(usize),
+    /// Label of a choice answer.
     ResultChosen,
+    /// Label of any other answer.
+    ResultAnswered,
     ResultKey,
+    /// One item's score out of its points.
+    ItemScore {
+        score: Score,
+        points: Points,
+    },
     VerdictCorrect,
+    VerdictPartial,
     VerdictWrong,
     VerdictBlank,
+    VerdictVoided,
+    /// Option letters as the student saw them: "A, C".
+    OptionLetters(Vec<char>),
+    /// Per statement true, false or undecided: "Đ S – Đ".
+    Marks(Vec<Option<bool>>),
+    /// A number with its decimal comma, and the tolerance accepted.
+    Number {
+        value: Decimal,
+        tolerance: Option<Decimal>,
+    },
+    /// Typed text shown as it was typed.
+    Verbatim(String),
+    /// No answer given.
+    NoAnswer,
     Leave,
 
     // ------------------------------------------------------------ proctor
@@ -158,6 +195,7 @@ impl Text {
                 "Bài thi chưa bắt đầu. Hãy chờ giám thị.",
                 "The exam has not started. Wait for your proctor.",
             ),
+            Text::PaperVersion(v) => fmt(format!("Mã đề {v:04}"), format!("Paper {v:04}")),
             Text::QuestionNumber(n) => fmt(format!("Câu {n}"), format!("Question {n}")),
             Text::QuestionPoints(p) => fmt(
                 format!("{p} điểm"),
@@ -167,6 +205,19 @@ impl Text {
                     format!("{p} points")
                 },
             ),
+            Text::MultiHint => pick("Chọn tất cả các đáp án đúng", "Choose every right answer"),
+            Text::TrueFalseHint => pick(
+                "Chọn Đúng hoặc Sai cho từng ý. Bấm lại để bỏ chọn.",
+                "Mark each statement True or False. Click again to undo.",
+            ),
+            Text::MarkTrue => pick("Đúng", "True"),
+            Text::MarkFalse => pick("Sai", "False"),
+            Text::NumericLabel => pick("Đáp số", "Your answer"),
+            Text::NumericHint => pick(
+                "Nhập số, dùng dấu phẩy cho phần thập phân, ví dụ -1,5",
+                "Type a number, with a decimal comma, e.g. -1,5",
+            ),
+            Text::NumericProblem(problem) => numeric_problem(*problem, vi),
             Text::Prev => pick("← Câu trước", "← Previous"),
             Text::Next => pick("Câu sau →", "Next →"),
             Text::Flag => pick("Đánh dấu xem lại", "Flag for review"),
@@ -237,11 +288,62 @@ impl Text {
                 format!("Đúng {correct}/{total} câu"),
                 format!("{correct} of {total} correct"),
             ),
+            Text::ResultPartial(n) => fmt(
+                format!("Đúng một phần {n} câu"),
+                format!("{n} partly right"),
+            ),
             Text::ResultChosen => pick("Em chọn", "You chose"),
+            Text::ResultAnswered => pick("Em trả lời", "You answered"),
             Text::ResultKey => pick("Đáp án", "Answer"),
+            Text::ItemScore { score, points } => fmt(
+                format!("{score}/{points} điểm"),
+                if points.milli() == 1000 {
+                    format!("{score}/1 point")
+                } else {
+                    format!("{score}/{points} points")
+                },
+            ),
             Text::VerdictCorrect => pick("Đúng", "Correct"),
+            Text::VerdictPartial => pick("Đúng một phần", "Partly right"),
             Text::VerdictWrong => pick("Sai", "Wrong"),
             Text::VerdictBlank => pick("Bỏ trống", "Blank"),
+            Text::VerdictVoided => pick(
+                "Câu hỏi bị hủy, không tính điểm",
+                "Question voided, not counted",
+            ),
+            Text::OptionLetters(letters) => Cow::Owned(
+                letters
+                    .iter()
+                    .map(char::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            Text::Marks(marks) => {
+                // Đ/S is how Vietnamese answer sheets write true/false.
+                let (t, f) = if vi { ("Đ", "S") } else { ("T", "F") };
+                let marks: Vec<&str> = marks
+                    .iter()
+                    .map(|m| match m {
+                        Some(true) => t,
+                        Some(false) => f,
+                        None => "–",
+                    })
+                    .collect();
+                Cow::Owned(marks.join(" "))
+            }
+            Text::Number {
+                value,
+                tolerance: None,
+            } => Cow::Owned(value.to_string()),
+            Text::Number {
+                value,
+                tolerance: Some(t),
+            } => fmt(
+                format!("{value} (sai số ± {t})"),
+                format!("{value} (± {t})"),
+            ),
+            Text::Verbatim(text) => Cow::Owned(text.clone()),
+            Text::NoAnswer => Cow::Borrowed("—"),
             Text::Leave => pick("Thoát", "Leave"),
 
             Text::LoginTitle => pick("Đăng nhập giám thị", "Proctor sign-in"),
@@ -289,6 +391,37 @@ impl Text {
     }
 }
 
+/// Why a typed answer is not a number, saying how to fix it.
+fn numeric_problem(problem: NumericError, vi: bool) -> Cow<'static, str> {
+    let (v, e) = match problem {
+        NumericError::Empty => (
+            "Chưa nhập số.".to_owned(),
+            "Nothing has been typed.".to_owned(),
+        ),
+        NumericError::SeveralSeparators => (
+            "Chỉ được có một dấu phẩy thập phân.".to_owned(),
+            "Use only one decimal comma.".to_owned(),
+        ),
+        NumericError::InvalidChar(c) => (
+            format!("Không dùng được ký tự «{c}»: chỉ nhập chữ số, dấu trừ và dấu phẩy."),
+            format!("“{c}” is not allowed: type only digits, a minus sign and a comma."),
+        ),
+        NumericError::MisplacedSign => (
+            "Dấu trừ chỉ được đặt ở đầu số.".to_owned(),
+            "A minus sign may only come first.".to_owned(),
+        ),
+        NumericError::NoDigits => (
+            "Chưa có chữ số nào.".to_owned(),
+            "There are no digits.".to_owned(),
+        ),
+        NumericError::TooLong => (
+            format!("Quá nhiều chữ số (tối đa {MAX_DIGITS})."),
+            format!("Too many digits (at most {MAX_DIGITS})."),
+        ),
+    };
+    Cow::Owned(if vi { v } else { e })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,6 +436,53 @@ mod tests {
         assert_eq!(
             Text::QuestionPoints(Points::from_milli(250)).render(Lang::Vi),
             "0.25 điểm"
+        );
+    }
+
+    #[test]
+    fn answers_and_keys_read_as_on_paper() {
+        let marks = Text::Marks(vec![Some(true), Some(false), None, Some(true)]);
+        assert_eq!(marks.render(Lang::Vi), "Đ S – Đ");
+        assert_eq!(marks.render(Lang::En), "T F – T");
+        let number = |t: Option<&str>| Text::Number {
+            value: Decimal::parse("-1.5").unwrap(),
+            tolerance: t.map(|t| Decimal::parse(t).unwrap()),
+        };
+        assert_eq!(number(None).render(Lang::Vi), "-1,5");
+        assert_eq!(
+            number(Some("0.05")).render(Lang::Vi),
+            "-1,5 (sai số ± 0,05)"
+        );
+        assert_eq!(Text::OptionLetters(vec!['A', 'C']).render(Lang::En), "A, C");
+        let score = Text::ItemScore {
+            score: Score::of(Points::from_milli(1000), 1, 4),
+            points: Points::from_milli(1000),
+        };
+        assert_eq!(score.render(Lang::Vi), "0.25/1 điểm");
+        assert_eq!(Text::PaperVersion(101).render(Lang::Vi), "Mã đề 0101");
+    }
+
+    #[test]
+    fn every_numeric_problem_is_explained_in_both_languages() {
+        let problems = [
+            NumericError::Empty,
+            NumericError::SeveralSeparators,
+            NumericError::InvalidChar('e'),
+            NumericError::MisplacedSign,
+            NumericError::NoDigits,
+            NumericError::TooLong,
+        ];
+        for p in problems {
+            let (vi, en) = (
+                Text::NumericProblem(p).render(Lang::Vi),
+                Text::NumericProblem(p).render(Lang::En),
+            );
+            assert!(!vi.is_empty() && !en.is_empty() && vi != en, "{p:?}");
+        }
+        let reason = Decimal::parse("1,2,3").unwrap_err();
+        assert_eq!(
+            Text::NumericProblem(reason).render(Lang::Vi),
+            "Chỉ được có một dấu phẩy thập phân."
         );
     }
 

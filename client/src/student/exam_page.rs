@@ -3,18 +3,21 @@
 //! Owns the socket and the [`ExamState`] reducer; every child gets plain
 //! props and callbacks that only dispatch actions. The callbacks the
 //! question and the navigator get are built once (`use_callback` on the
-//! stable dispatcher), so the clock tick only redraws what shows the time.
+//! stable dispatcher), so the clock tick only redraws what shows the time
+//! (on an old PC, re-rendering a question's maths four times a second
+//! shows).
 
 use std::rc::Rc;
 
 use examgate_shared::attempt::AttemptStatus;
 use examgate_shared::error::ErrorCode;
+use examgate_shared::paper::Paper;
 use yew::prelude::*;
 
 use super::banners::Banners;
 use super::countdown::Countdown;
 use super::io::{BrowserIo, StudentChannel};
-use super::navigator::{NavItem, Navigator};
+use super::navigator::{NavGroup, NavItem, Navigator};
 use super::question::QuestionView;
 use super::question_nav::QuestionNav;
 use super::records::StudentSession;
@@ -68,8 +71,8 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
     use_signed_out(state.signed_out, &props.on_signed_out);
 
     let dispatch = dispatcher.to_callback();
-    let on_choose = use_callback(dispatcher.clone(), |(question, option), d| {
-        d.dispatch(ExamAction::Choose { question, option });
+    let on_answer = use_callback(dispatcher.clone(), |(question, input), d| {
+        d.dispatch(ExamAction::Answer { question, input });
     });
     let on_go = use_callback(dispatcher.clone(), |index, d| {
         d.dispatch(ExamAction::Go(index))
@@ -84,7 +87,8 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
     if let Some(result) = &state.result {
         let on_leave = props.on_leave.clone();
         return html! {
-            <ResultView result={result.clone()} title={props.session.exam_title.clone()}
+            <ResultView result={result.clone()} paper={state.paper.clone()}
+                title={props.session.exam_title.clone()}
                 name={state.candidate_name.clone()} on_leave={on_leave} />
         };
     }
@@ -95,9 +99,13 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
     let question_area = match (&state.paper, state.current_question()) {
         (Some(paper), Some(q)) if state.status() != AttemptStatus::NotStarted => html! {
             <>
+                if let Some(title) = state.current_section().map(|s| &s.title).filter(|t| !t.is_empty()) {
+                    <h2 id="section-title" class="section-title">{ title.clone() }</h2>
+                }
                 <QuestionView paper={paper.clone()} index={current}
-                    chosen={state.answers.get(&q.id).copied()}
-                    disabled={!can_answer} on_choose={on_choose} />
+                    answer={state.answers.get(&q.id).cloned()}
+                    draft={state.drafts.get(&q.id).cloned()}
+                    disabled={!can_answer} on_answer={on_answer} />
                 <QuestionNav first={current == 0} last={current + 1 >= total}
                     flagged={state.is_flagged(q.id)} dispatch={dispatch} />
             </>
@@ -109,21 +117,16 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
         (None, _) => html! { <p class="waiting">{ i18n.t(Text::WaitingPaper) }</p> },
     };
 
-    let nav_items: Vec<NavItem> = state.paper.as_ref().map_or_else(Vec::new, |paper| {
-        paper
-            .questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| NavItem {
-                qid: q.id,
-                number: i + 1,
-                answered: state.answers.contains_key(&q.id),
-                flagged: state.is_flagged(q.id),
-                unsaved: state.is_unsaved(q.id),
-            })
-            .collect()
-    });
-    let answered = nav_items.iter().filter(|n| n.answered).count();
+    let nav_groups = state
+        .paper
+        .as_ref()
+        .map_or_else(Vec::new, |paper| nav_groups(paper, &state));
+    let answered = nav_groups
+        .iter()
+        .flat_map(|g| &g.items)
+        .filter(|n| n.answered)
+        .count();
+    let version = state.paper.as_ref().and_then(|p| p.version);
     let stopped_final = state.link == Link::Stopped(Stop::Final);
 
     html! {
@@ -134,6 +137,11 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
                     <p class="who">
                         <span id="candidate-name">{ state.candidate_name.clone() }</span>
                         <span class="room">{ props.session.room.clone() }</span>
+                        if let Some(v) = version {
+                            <span id="paper-version" class="paper-version" data-version={v.to_string()}>
+                                { i18n.t(Text::PaperVersion(v)) }
+                            </span>
+                        }
                     </p>
                 </div>
                 <Countdown remaining={state.remaining()} />
@@ -151,7 +159,7 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
             <div class="exam-body">
                 <section class="question-area">{ question_area }</section>
                 <aside class="sidebar">
-                    <Navigator items={nav_items} current={current} on_go={on_go} />
+                    <Navigator groups={nav_groups} current={current} on_go={on_go} />
                     <p id="answered-count">{ i18n.t(Text::Answered { done: answered, total }) }</p>
                     <button id="submit" type="button" class="primary" disabled={!can_answer}
                         onclick={open_submit}>{ i18n.t(Text::Submit) }</button>
@@ -163,4 +171,41 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
             }
         </div>
     }
+}
+
+/// The navigator's buttons, section by section. A paper whose sections do
+/// not account for every question (never sent by the relay) gets one
+/// untitled group, so no question is ever missing from the navigator.
+fn nav_groups(paper: &Paper, state: &ExamState) -> Vec<NavGroup> {
+    let item = |index: usize| {
+        let q = &paper.questions[index];
+        NavItem {
+            qid: q.id,
+            number: index + 1,
+            answered: state.is_answered(q.id),
+            flagged: state.is_flagged(q.id),
+            unsaved: state.is_unsaved(q.id),
+        }
+    };
+    let total = paper.questions.len();
+    // Sections are consecutive runs of the paper, from the first question
+    // to the last.
+    let end = paper
+        .sections
+        .iter()
+        .try_fold(0, |next, s| (s.first == next).then_some(next + s.count));
+    if end != Some(total) {
+        return vec![NavGroup {
+            title: String::new(),
+            items: (0..total).map(item).collect(),
+        }];
+    }
+    paper
+        .sections
+        .iter()
+        .map(|s| NavGroup {
+            title: s.title.clone(),
+            items: (s.first..s.first + s.count).map(item).collect(),
+        })
+        .collect()
 }

@@ -4,6 +4,10 @@
 //! a reload goes straight back to the exam, and the exam page restores its
 //! outbox, flags and position from `examgate.attempt.<id>`.
 
+mod answer_choice;
+mod answer_multi;
+mod answer_numeric;
+mod answer_true_false;
 mod banners;
 mod countdown;
 mod exam_page;
@@ -15,6 +19,7 @@ mod question_nav;
 pub mod records;
 mod result;
 mod save_status;
+pub mod shown;
 pub mod state;
 mod submit_dialog;
 

@@ -1,5 +1,7 @@
 //! `#navigator`: one button per question, to see at a glance what is
-//! answered, flagged, or not yet saved, and to jump there.
+//! answered, flagged, or not yet saved, and to jump there. Grouped by the
+//! paper's sections ("Phần I", …), each group its own `ol.nav-grid` under
+//! its title; an untitled paper is one grid, as before sections existed.
 
 use examgate_shared::exam::QuestionId;
 use yew::prelude::*;
@@ -9,7 +11,7 @@ use crate::i18n::{Text, use_i18n};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NavItem {
     pub qid: QuestionId,
-    /// 1-based position on the paper.
+    /// 1-based position on the paper (the index to go to is one less).
     pub number: usize,
     pub answered: bool,
     pub flagged: bool,
@@ -17,9 +19,17 @@ pub struct NavItem {
     pub unsaved: bool,
 }
 
+/// One section's questions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavGroup {
+    /// Empty when the paper has no titled sections.
+    pub title: String,
+    pub items: Vec<NavItem>,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NavigatorProps {
-    pub items: Vec<NavItem>,
+    pub groups: Vec<NavGroup>,
     /// 0-based index of the question on screen.
     pub current: usize,
     pub on_go: Callback<usize>,
@@ -28,12 +38,10 @@ pub struct NavigatorProps {
 #[component]
 pub fn Navigator(props: &NavigatorProps) -> Html {
     let i18n = use_i18n();
-    let buttons = props.items.iter().enumerate().map(|(i, item)| {
-        let current = i == props.current;
-        let onclick = {
-            let on_go = props.on_go.clone();
-            Callback::from(move |_: MouseEvent| on_go.emit(i))
-        };
+    let button = |item: &NavItem| {
+        let index = item.number - 1;
+        let current = index == props.current;
+        let onclick = props.on_go.reform(move |_: MouseEvent| index);
         let class = classes!(
             "nav-item",
             item.answered.then_some("answered"),
@@ -50,11 +58,25 @@ pub fn Navigator(props: &NavigatorProps) -> Html {
                 </button>
             </li>
         }
-    });
+    };
+    let groups = props
+        .groups
+        .iter()
+        .filter(|g| !g.items.is_empty())
+        .map(|group| {
+            html! {
+                <>
+                    if !group.title.is_empty() {
+                        <h3 class="nav-section-title">{ group.title.clone() }</h3>
+                    }
+                    <ol class="nav-grid">{ for group.items.iter().map(button) }</ol>
+                </>
+            }
+        });
     html! {
         <nav id="navigator" aria-label={i18n.t(Text::NavTitle)}>
             <h2 class="nav-title">{ i18n.t(Text::NavTitle) }</h2>
-            <ol class="nav-grid">{ for buttons }</ol>
+            { for groups }
             <ul class="nav-legend">
                 <li><span class="swatch answered"></span>{ i18n.t(Text::LegendAnswered) }</li>
                 <li><span class="swatch flagged"></span>{ i18n.t(Text::LegendFlagged) }</li>

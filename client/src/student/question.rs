@@ -1,10 +1,19 @@
-//! One question (`.question[data-qid]`): number, points, text and options.
+//! One question (`article.question[data-qid][data-kind]`): number, points,
+//! text, and the answer area of its kind.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use examgate_shared::exam::{OptionId, Paper, QuestionId};
+use examgate_shared::answer::AnswerValue;
+use examgate_shared::exam::QuestionId;
+use examgate_shared::paper::{Paper, PaperBody};
 use yew::prelude::*;
 
+use super::answer_choice::AnswerChoice;
+use super::answer_multi::AnswerMulti;
+use super::answer_numeric::AnswerNumeric;
+use super::answer_true_false::AnswerTrueFalse;
+use super::state::{AnswerInput, Draft};
 use crate::i18n::{Text, use_i18n};
 use crate::rich_text::rich_text;
 
@@ -13,10 +22,24 @@ pub struct QuestionProps {
     pub paper: Rc<Paper>,
     /// Position on the paper (0-based); shown 1-based.
     pub index: usize,
-    pub chosen: Option<OptionId>,
+    /// The answer shown (the relay's, overlaid with the outbox).
+    pub answer: Option<AnswerValue>,
+    /// A numeric box's text while it is not the stored answer.
+    pub draft: Option<Draft>,
     /// Time is up, submitted, or this tab lost its session.
     pub disabled: bool,
-    pub on_choose: Callback<(QuestionId, OptionId)>,
+    /// Built once by the page, so the clock tick does not redraw this.
+    pub on_answer: Callback<(QuestionId, AnswerInput)>,
+}
+
+/// The `data-kind` of a question, as the exam format names it.
+fn kind(body: &PaperBody) -> &'static str {
+    match body {
+        PaperBody::SingleChoice { .. } => "single_choice",
+        PaperBody::TrueFalse { .. } => "true_false",
+        PaperBody::Numeric => "numeric",
+        PaperBody::MultipleResponse { .. } => "multiple_response",
+    }
 }
 
 #[component]
@@ -25,33 +48,49 @@ pub fn QuestionView(props: &QuestionProps) -> Html {
     let Some(q) = props.paper.questions.get(props.index) else {
         return Html::default();
     };
-    let options = q.options.iter().enumerate().map(|(i, text)| {
-        // Option lists are at most 8 long (MAX_OPTIONS), so this never saturates.
-        let option = OptionId(u8::try_from(i).unwrap_or(u8::MAX));
-        let selected = props.chosen == Some(option);
-        let onclick = {
-            let (on_choose, qid) = (props.on_choose.clone(), q.id);
-            Callback::from(move |_: MouseEvent| on_choose.emit((qid, option)))
-        };
-        html! {
-            <li key={i}>
-                <button type="button" class={classes!("option", selected.then_some("selected"))}
-                    data-option={option.0.to_string()} aria-pressed={selected.to_string()}
-                    disabled={props.disabled} {onclick}>
-                    <span class="option-letter">{ option.letter() }</span>
-                    <span class="option-text">{ rich_text(text) }</span>
-                </button>
-            </li>
+    let (qid, disabled, on_answer) = (q.id, props.disabled, props.on_answer.clone());
+    // An answer of another kind (never stored by the relay) shows as none.
+    let body = match &q.body {
+        PaperBody::SingleChoice { options } => {
+            let chosen = match &props.answer {
+                Some(AnswerValue::Choice(id)) => Some(*id),
+                _ => None,
+            };
+            html! { <AnswerChoice {qid} options={options.clone()} {chosen} {disabled} {on_answer} /> }
         }
-    });
+        PaperBody::MultipleResponse { options } => {
+            let chosen = match &props.answer {
+                Some(AnswerValue::Choices(set)) => set.clone(),
+                _ => BTreeSet::new(),
+            };
+            html! { <AnswerMulti {qid} options={options.clone()} {chosen} {disabled} {on_answer} /> }
+        }
+        PaperBody::TrueFalse { statements } => {
+            let marks = match &props.answer {
+                Some(AnswerValue::TrueFalse(marks)) => marks.clone(),
+                _ => Vec::new(),
+            };
+            html! {
+                <AnswerTrueFalse {qid} statements={statements.clone()} {marks} {disabled} {on_answer} />
+            }
+        }
+        PaperBody::Numeric => {
+            let (text, error) = match (&props.draft, &props.answer) {
+                (Some(draft), _) => (draft.text.clone(), draft.error),
+                (None, Some(AnswerValue::Typed(text))) => (text.clone(), None),
+                _ => (String::new(), None),
+            };
+            html! { <AnswerNumeric {qid} text={text} {error} {disabled} {on_answer} /> }
+        }
+    };
     html! {
-        <article class="question" data-qid={q.id.0.to_string()}>
+        <article class="question" data-qid={q.id.0.to_string()} data-kind={kind(&q.body)}>
             <header class="question-head">
                 <h2 class="question-number">{ i18n.t(Text::QuestionNumber(props.index + 1)) }</h2>
                 <span class="question-points">{ i18n.t(Text::QuestionPoints(q.points)) }</span>
             </header>
             <div class="question-text">{ rich_text(&q.text) }</div>
-            <ol class="options">{ for options }</ol>
+            { body }
         </article>
     }
 }

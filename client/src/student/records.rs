@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use examgate_shared::attempt::Attempt;
 use examgate_shared::clock::ClockSync;
-use examgate_shared::exam::{Paper, QuestionId};
+use examgate_shared::exam::QuestionId;
 use examgate_shared::outbox::Outbox;
+use examgate_shared::paper::Paper;
 use serde::{Deserialize, Serialize};
 
 /// Who this browser joined as (`examgate.student`). Its presence means "go
@@ -42,8 +43,10 @@ pub struct LocalAttempt {
 }
 
 /// The paper from the last welcome (`examgate.paper.<id>`), so a reload
-/// while the network is down still shows the questions and a countdown.
-/// Written once per welcome, not per click: it is the big one.
+/// while the network is down still shows the questions and a countdown,
+/// and the result can name options by the letters this student saw (the
+/// relay sends no paper once the attempt is final). Written once per
+/// welcome, not per click: it is the big one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaperCache {
     pub paper: Paper,
@@ -54,6 +57,7 @@ pub struct PaperCache {
 
 #[cfg(test)]
 mod tests {
+    use examgate_shared::answer::AnswerValue;
     use examgate_shared::attempt::StudentEvent;
     use examgate_shared::exam::OptionId;
 
@@ -62,10 +66,21 @@ mod tests {
     #[test]
     fn the_attempt_record_survives_json() {
         let mut local = LocalAttempt::default();
+        local.outbox.push(StudentEvent::Answer {
+            question: QuestionId(5),
+            value: Some(AnswerValue::Typed("-1,5".into())),
+        });
         local.outbox.push(StudentEvent::Submit);
         local.flags.insert(QuestionId(4));
         local.current = 3;
-        local.relay.answers.insert(QuestionId(2), OptionId(1));
+        local
+            .relay
+            .answers
+            .insert(QuestionId(2), AnswerValue::Choice(OptionId(1)));
+        local.relay.answers.insert(
+            QuestionId(3),
+            AnswerValue::TrueFalse(vec![Some(true), None, Some(false), None]),
+        );
         local.relay.acked_seq = 7;
         let text = serde_json::to_string(&local).unwrap();
         assert_eq!(serde_json::from_str::<LocalAttempt>(&text).unwrap(), local);

@@ -16,9 +16,8 @@ impl From<ErrorBody> for ApiError {
 pub fn status_of(code: ErrorCode) -> StatusCode {
     use ErrorCode::*;
     match code {
-        Malformed | InvalidName | UnsupportedVersion | HelloExpected | OutOfOrder => {
-            StatusCode::BAD_REQUEST
-        }
+        Malformed | InvalidName | InvalidAnswer | UnsupportedVersion | HelloExpected
+        | OutOfOrder => StatusCode::BAD_REQUEST,
         TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         Unauthorized | BadCredentials => StatusCode::UNAUTHORIZED,
         Forbidden | ExamNotOpen => StatusCode::FORBIDDEN,

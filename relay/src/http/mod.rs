@@ -1,7 +1,10 @@
-//! The HTTP API: joining an exam and signing in. Everything live happens on
-//! the WebSockets in [`crate::ws`].
+//! The HTTP API: joining an exam, signing in, and the staff endpoints
+//! (corrections, results). Everything live happens on the WebSockets in
+//! [`crate::ws`].
 
+pub mod auth;
 pub mod error;
+pub mod exams;
 pub mod join;
 pub mod login;
 

@@ -7,6 +7,7 @@
 
 use examgate_shared::attempt::{Attempt, AttemptStatus, StudentEvent};
 use examgate_shared::exam::Exam;
+use examgate_shared::paper::Arrangement;
 use rusqlite::Connection;
 
 use crate::model::{
@@ -19,6 +20,7 @@ pub struct StoredAttempt {
     pub id: AttemptId,
     pub candidate_id: CandidateId,
     pub token_hash: TokenHash,
+    pub arrangement: Arrangement,
     pub attempt: Attempt,
 }
 
@@ -149,6 +151,7 @@ fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
         id: AttemptId,
         candidate_id: CandidateId,
         token_hash: Vec<u8>,
+        arrangement: String,
         started_at: Option<i64>,
         deadline_at: Option<i64>,
         final_status: Option<String>,
@@ -156,17 +159,19 @@ fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
     }
     let rows = query(
         conn,
-        "SELECT id, candidate_id, token_hash, started_at, deadline_at, final_status, finished_at
+        "SELECT id, candidate_id, token_hash, arrangement, started_at, deadline_at, final_status,
+                finished_at
          FROM attempts ORDER BY id",
         |r| {
             Ok(Row {
                 id: r.get(0)?,
                 candidate_id: r.get(1)?,
                 token_hash: r.get(2)?,
-                started_at: r.get(3)?,
-                deadline_at: r.get(4)?,
-                final_status: r.get(5)?,
-                finished_at: r.get(6)?,
+                arrangement: r.get(3)?,
+                started_at: r.get(4)?,
+                deadline_at: r.get(5)?,
+                final_status: r.get(6)?,
+                finished_at: r.get(7)?,
             })
         },
     )?;
@@ -178,6 +183,8 @@ fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
         let token_hash: TokenHash = row.token_hash.as_slice().try_into().map_err(|_| {
             LoadError::Invalid(format!("attempt {}: token hash is not 32 bytes", row.id))
         })?;
+        let arrangement: Arrangement = serde_json::from_str(&row.arrangement)
+            .map_err(|e| LoadError::Invalid(format!("attempt {}: arrangement: {e}", row.id)))?;
         let mut attempt = Attempt::default();
         if let (Some(started), Some(deadline)) = (row.started_at, row.deadline_at) {
             attempt.status = AttemptStatus::Working;
@@ -216,6 +223,7 @@ fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
             id: row.id,
             candidate_id: row.candidate_id,
             token_hash,
+            arrangement,
             attempt,
         });
     }

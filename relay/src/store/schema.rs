@@ -10,7 +10,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 /// Bumped when the schema changes; stored in `meta`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
@@ -59,11 +59,15 @@ CREATE TABLE IF NOT EXISTS attempts (
     id           INTEGER PRIMARY KEY,
     candidate_id INTEGER NOT NULL UNIQUE REFERENCES candidates(id),
     token_hash   BLOB NOT NULL UNIQUE,
+    -- The paper's order for this attempt (shared::paper::Arrangement, JSON).
+    arrangement  TEXT NOT NULL DEFAULT '{}',
     started_at   INTEGER,
     deadline_at  INTEGER,
     -- 'submitted' or 'closed' once final, with the grade beside it.
     final_status TEXT,
     finished_at  INTEGER,
+    -- Exact score in milli-points as 'num/den', and rounded for reading.
+    score        TEXT,
     score_milli  INTEGER,
     mark_tenths  INTEGER
 );
@@ -99,11 +103,37 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     configure(&conn)?;
     conn.execute_batch(SCHEMA)?;
-    conn.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?1)",
-        [SCHEMA_VERSION.to_string()],
-    )?;
+    migrate(&conn)?;
     Ok(conn)
+}
+
+/// Brings an older database up to [`SCHEMA_VERSION`], one step at a time.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    let mut version = stored
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(SCHEMA_VERSION);
+    if version == 1 {
+        // Version 2: per-attempt arrangement (versions, shuffles) and exact
+        // fractional scores.
+        conn.execute_batch(
+            "ALTER TABLE attempts ADD COLUMN arrangement TEXT NOT NULL DEFAULT '{}';
+             ALTER TABLE attempts ADD COLUMN score TEXT;",
+        )?;
+        version = 2;
+    }
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [version.to_string()],
+    )?;
+    Ok(())
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

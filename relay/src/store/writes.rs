@@ -6,6 +6,7 @@ use examgate_shared::Millis;
 use examgate_shared::attempt::{AttemptStatus, StudentEvent};
 use examgate_shared::error::ErrorCode;
 use examgate_shared::exam::Exam;
+use examgate_shared::paper::Arrangement;
 use examgate_shared::scoring::Grade;
 use rusqlite::{Connection, params};
 
@@ -93,10 +94,12 @@ pub fn insert_attempt(
     conn: &Connection,
     candidate: CandidateId,
     token_hash: &TokenHash,
+    arrangement: &Arrangement,
 ) -> rusqlite::Result<AttemptId> {
+    let arrangement = serde_json::to_string(arrangement).expect("arrangements serialise");
     conn.execute(
-        "INSERT INTO attempts (candidate_id, token_hash) VALUES (?1, ?2)",
-        params![candidate, token_hash.as_slice()],
+        "INSERT INTO attempts (candidate_id, token_hash, arrangement) VALUES (?1, ?2, ?3)",
+        params![candidate, token_hash.as_slice(), arrangement],
     )?;
     Ok(conn.last_insert_rowid() as AttemptId)
 }
@@ -147,14 +150,16 @@ pub fn finish_attempt(
         AttemptStatus::Closed => "closed",
         other => unreachable!("finish_attempt with non-final status {other:?}"),
     };
+    let (num, den) = grade.score.fraction();
     conn.execute(
-        "UPDATE attempts SET final_status = ?2, finished_at = ?3, score_milli = ?4, mark_tenths = ?5
-         WHERE id = ?1",
+        "UPDATE attempts SET final_status = ?2, finished_at = ?3, score = ?4, score_milli = ?5,
+         mark_tenths = ?6 WHERE id = ?1",
         params![
             attempt,
             status,
             finished_at,
-            grade.score.milli(),
+            format!("{num}/{den}"),
+            grade.score.milli_rounded(),
             grade.mark.tenths()
         ],
     )?;

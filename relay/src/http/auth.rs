@@ -1,0 +1,58 @@
+//! Who is calling: the session behind `Authorization: Bearer <token>`, and
+//! the role checks every staff endpoint makes on the relay (never trusting
+//! what the page shows or hides).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::protocol::Role;
+
+use super::error::ApiError;
+use crate::AppState;
+use crate::auth::Session;
+use crate::clock::now_ms;
+
+/// A signed-in staff member.
+pub struct Staff(pub Session);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| {
+                ApiError(ErrorBody::new(
+                    ErrorCode::Unauthorized,
+                    "sign in first (Bearer token)",
+                ))
+            })?;
+        state
+            .sessions
+            .get(token.trim(), now_ms())
+            .map(Staff)
+            .ok_or_else(|| {
+                ApiError(ErrorBody::new(
+                    ErrorCode::Unauthorized,
+                    "unknown or expired session; sign in again",
+                ))
+            })
+    }
+}
+
+impl Staff {
+    /// Refuses unless the session has one of `roles`.
+    pub fn require(&self, roles: &[Role], what: &str) -> Result<(), ApiError> {
+        if roles.contains(&self.0.role) {
+            Ok(())
+        } else {
+            Err(ApiError(ErrorBody::new(
+                ErrorCode::Forbidden,
+                format!("{:?} may not {what}", self.0.role),
+            )))
+        }
+    }
+}

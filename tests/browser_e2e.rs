@@ -174,7 +174,7 @@ async fn two_students_and_the_central_proctor() {
     // A answers: q1 right (A), q2 right (B), q3 wrong (A; key C).
     let clicked = std::time::Instant::now();
     answer(&a, 1, 0).await;
-    wait_row(&proctor, "Nguyễn Văn An", "working", "1/12").await;
+    wait_row(&proctor, "Nguyễn Văn An", "working", "1/22").await;
     // Click → relay → SQLite commit → proctor row on screen (polled every
     // 50 ms). The requirement is "within a second".
     let proctor_latency = clicked.elapsed();
@@ -185,7 +185,7 @@ async fn two_students_and_the_central_proctor() {
     answer(&a, 2, 1).await;
     answer(&a, 3, 0).await;
     wait_saved(&a).await;
-    wait_row(&proctor, "Nguyễn Văn An", "working", "3/12").await;
+    wait_row(&proctor, "Nguyễn Văn An", "working", "3/22").await;
     // Flag a question for review: the navigator shows it.
     click(&a, "#flag").await;
     wait_for(
@@ -195,12 +195,42 @@ async fn two_students_and_the_central_proctor() {
     )
     .await;
 
+    // Part II, a true/false cluster (keys Đ S Đ Đ): a) Đúng, b) Sai are
+    // right, c) and d) left undecided → 2 of 4 right → 0.25 of its point.
+    click(&a, "#navigator .nav-item[data-qid='13']").await;
+    for (statement, value) in [(0, "true"), (1, "false")] {
+        let button = format!(
+            ".question[data-qid='13'] button.tf[data-statement='{statement}'][data-value='{value}']"
+        );
+        click(&a, &button).await;
+        wait_for(
+            &a,
+            &format!(
+                "document.querySelector({}).classList.contains('selected')",
+                js_str(&button)
+            ),
+            LONG,
+        )
+        .await;
+    }
+    // Part III, a typed number (key 1), sent when the student presses Enter.
+    click(&a, "#navigator .nav-item[data-qid='17']").await;
+    type_into(&a, "#numeric-answer-17", "1").await;
+    a.find_element("#numeric-answer-17")
+        .await
+        .unwrap()
+        .press_key("Enter")
+        .await
+        .unwrap();
+    wait_saved(&a).await;
+    wait_row(&proctor, "Nguyễn Văn An", "working", "5/22").await;
+
     // Student B in room 2: q1 right.
     let b = chromium.new_person(&relay.url("/")).await;
     join(&b, &relay.code(1), "Phạm Minh Đức").await;
     answer(&b, 1, 0).await;
     wait_saved(&b).await;
-    wait_row(&proctor, "Phạm Minh Đức", "working", "1/12").await;
+    wait_row(&proctor, "Phạm Minh Đức", "working", "1/22").await;
 
     // The countdown follows the relay's clock.
     let remaining: f64 = eval(
@@ -218,7 +248,7 @@ async fn two_students_and_the_central_proctor() {
     wait_for(&a, "!!document.querySelector('#exam .question')", LONG).await;
     wait_for(
         &a,
-        "document.querySelectorAll('#navigator .nav-item.answered').length === 3",
+        "document.querySelectorAll('#navigator .nav-item.answered').length === 5",
         LONG,
     )
     .await;
@@ -250,25 +280,33 @@ async fn two_students_and_the_central_proctor() {
         Duration::from_secs(90),
     )
     .await;
-    assert_eq!(text_of(&a, "#result-mark").await.trim(), "1.7");
-    assert_eq!(text_of(&b, "#result-mark").await.trim(), "0.8");
+    // The demo is worth 10 points: A has 0.25 + 0.25 + 0.25 (the cluster) +
+    // 0.5 = 1.25 → 1.3 (half up); B 0.25 → 0.3.
+    assert_eq!(text_of(&a, "#result-mark").await.trim(), "1.3");
+    assert_eq!(text_of(&b, "#result-mark").await.trim(), "0.3");
     let right: u32 = eval(
         &a,
         "document.querySelectorAll('.result-item.correct').length",
     )
     .await;
-    assert_eq!(right, 2);
+    assert_eq!(right, 3);
+    let partial: u32 = eval(
+        &a,
+        "document.querySelectorAll('.result-item.partial').length",
+    )
+    .await;
+    assert_eq!(partial, 1);
     screenshot(&a, "result-page.png").await;
 
-    wait_row(&proctor, "Nguyễn Văn An", "submitted", "3/12").await;
-    wait_row(&proctor, "Phạm Minh Đức", "submitted", "1/12").await;
+    wait_row(&proctor, "Nguyễn Văn An", "submitted", "5/22").await;
+    wait_row(&proctor, "Phạm Minh Đức", "submitted", "1/22").await;
     assert_eq!(
         proctor_row(&proctor, "Nguyễn Văn An").await.unwrap().2,
-        "1.7"
+        "1.3"
     );
     assert_eq!(
         proctor_row(&proctor, "Phạm Minh Đức").await.unwrap().2,
-        "0.8"
+        "0.3"
     );
     screenshot(&proctor, "proctor-view-final.png").await;
 
@@ -376,7 +414,7 @@ async fn a_dropped_network_loses_nothing() {
     click(&page, "#submit").await;
     wait_for(
         &page,
-        "document.querySelector('#submit-dialog')?.dataset.unanswered === '9'",
+        "document.querySelector('#submit-dialog')?.dataset.unanswered === '19'",
         LONG,
     )
     .await;
@@ -385,7 +423,7 @@ async fn a_dropped_network_loses_nothing() {
     click(&page, "#submit").await;
     click(&page, "#confirm-submit").await;
     wait_for(&page, "!!document.querySelector('#result-mark')", LONG).await;
-    // Keys: q1 A (right), q2 B (right), q3 C (right).
-    assert_eq!(text_of(&page, "#result-mark").await.trim(), "2.5");
+    // Keys: q1 A, q2 B, q3 C, all right: 0.75 of 10 points → 0.8.
+    assert_eq!(text_of(&page, "#result-mark").await.trim(), "0.8");
     chromium.close().await;
 }

@@ -215,3 +215,95 @@ async fn a_key_correction_regrades_final_attempts_and_is_audited() {
         .unwrap();
     assert_eq!(bad.status(), 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_with_item_analysis_for_teachers_only() {
+    use examgate_shared::attempt::StudentEvent;
+    use examgate_shared::protocol::{RelayToStudent, StudentToRelay};
+    use examgate_tests::StudentWs;
+
+    let relay = TestRelay::with_duration(HOUR, 1_000).await;
+    // Three students: all right on q1, q2 split, q3 wrong; then submit.
+    let plans: [(&str, &[(u32, u8)]); 3] = [
+        ("Giỏi", &[(1, 0), (2, 1), (3, 2)]),
+        ("Khá", &[(1, 0), (2, 1), (3, 0)]),
+        ("Yếu", &[(1, 0), (2, 0), (3, 0)]),
+    ];
+    for (name, answers) in plans {
+        let joined = relay.join(&relay.code(0), name).await.unwrap();
+        let (mut s, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
+        for (i, (q, c)) in answers.iter().enumerate() {
+            s.answer(i as u64 + 1, *q, *c).await;
+        }
+        s.send(&StudentToRelay::Event {
+            seq: answers.len() as u64 + 1,
+            event: StudentEvent::Submit,
+        })
+        .await;
+        while !matches!(s.recv().await, RelayToStudent::Result { .. }) {}
+    }
+
+    let get = |path: &str, token: Option<String>| {
+        let mut req = reqwest::Client::new().get(relay.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(
+        get("/api/sittings/1/results", None).await.unwrap().status(),
+        401
+    );
+    let room = relay.login("phong01").await;
+    assert_eq!(
+        get("/api/sittings/1/results", Some(room.token))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let teacher = relay.login("giaovien").await.token;
+    let sittings: serde_json::Value = get("/api/sittings", Some(teacher.clone()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sittings[0]["finished"], 3);
+
+    let results: serde_json::Value = get("/api/sittings/1/results", Some(teacher.clone()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(results["rows"].as_array().unwrap().len(), 3);
+    assert_eq!(results["analysis"]["test"]["attempts"], 3);
+    let items = results["analysis"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 22);
+    // q1: everyone right → facility 100 %; q3: one of three.
+    assert_eq!(items[0]["facility_pct"]["value"], 100.0);
+    let f3 = items[2]["facility_pct"]["value"].as_f64().unwrap();
+    assert!((f3 - 100.0 / 3.0).abs() < 1e-9, "{f3}");
+
+    let csv = get("/api/sittings/1/results.csv", Some(teacher))
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    let rows = examgate_shared::csv::parse(&text).unwrap();
+    assert_eq!(rows[0][..4], ["candidate", "room", "mark", "score"]);
+    assert_eq!(rows.len(), 4);
+
+    // The sitting still has other (not started) candidates, but nobody is
+    // working: the snapshot was stored when the last attempt ended.
+    let stored: i64 = relay
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM results WHERE sitting_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(stored >= 1);
+}

@@ -29,6 +29,14 @@ impl HttpError {
             HttpError::Network => Problem::Network,
         }
     }
+
+    /// The relay's error code, if it answered.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            HttpError::Relay(body) => Some(body.code),
+            HttpError::Network => None,
+        }
+    }
 }
 
 /// `POST`s `body` as JSON to `path` (same origin) and decodes the reply.
@@ -36,12 +44,25 @@ pub async fn post_json<T: Serialize, R: DeserializeOwned>(
     path: &str,
     body: &T,
 ) -> Result<R, HttpError> {
-    let (status, text) = send(path, &serde_json::to_string(body).unwrap_or_default())
-        .await
-        .map_err(|e| {
-            gloo::console::warn!(format!("examgate: POST {path} failed"), e);
-            HttpError::Network
-        })?;
+    let json = serde_json::to_string(body).unwrap_or_default();
+    decode(path, send("POST", path, Some(&json), None).await)
+}
+
+/// `GET`s `path` (same origin) as a signed-in staff member, `token` going in
+/// the `Authorization: Bearer` header, and decodes the JSON reply.
+pub async fn get_json<R: DeserializeOwned>(path: &str, token: &str) -> Result<R, HttpError> {
+    decode(path, send("GET", path, None, Some(token)).await)
+}
+
+/// Turns the outcome of [`send`] into the reply or the reason there is none.
+fn decode<R: DeserializeOwned>(
+    path: &str,
+    sent: Result<(u16, String), JsValue>,
+) -> Result<R, HttpError> {
+    let (status, text) = sent.map_err(|e| {
+        gloo::console::warn!(format!("examgate: request to {path} failed"), e);
+        HttpError::Network
+    })?;
     if (200..300).contains(&status) {
         serde_json::from_str(&text).map_err(|e| {
             HttpError::Relay(ErrorBody::new(
@@ -61,14 +82,26 @@ pub async fn post_json<T: Serialize, R: DeserializeOwned>(
 }
 
 /// The fetch itself: status and body text, or the JavaScript error.
-async fn send(path: &str, json: &str) -> Result<(u16, String), JsValue> {
+async fn send(
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+    token: Option<&str>,
+) -> Result<(u16, String), JsValue> {
     let headers = Headers::new()?;
-    headers.set("Content-Type", "application/json")?;
     headers.set("Accept", "application/json")?;
+    if json.is_some() {
+        headers.set("Content-Type", "application/json")?;
+    }
+    if let Some(token) = token {
+        headers.set("Authorization", &format!("Bearer {token}"))?;
+    }
     let init = RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(json));
+    if let Some(json) = json {
+        init.set_body(&JsValue::from_str(json));
+    }
     let request = Request::new_with_str_and_init(path, &init)?;
     let response: Response = JsFuture::from(gloo::utils::window().fetch_with_request(&request))
         .await?

@@ -7,11 +7,13 @@
 //! it. The choice is remembered in `localStorage` (`examgate.lang`).
 
 mod errors;
+mod report;
 mod text;
 
 use yew::prelude::*;
 
 pub use errors::Problem;
+pub use report::ReportText;
 pub use text::Text;
 
 use crate::storage;

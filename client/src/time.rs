@@ -22,3 +22,17 @@ pub fn wall_clock(ms: Millis) -> String {
         date.get_seconds()
     )
 }
+
+/// `DD/MM/YYYY HH:MM` of an epoch time in the PC's time zone, day first as
+/// Vietnamese dates are written; for when a sitting opens and closes.
+pub fn date_time(ms: Millis) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        date.get_date(),
+        date.get_month() + 1,
+        date.get_full_year(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}

@@ -303,6 +303,14 @@ impl AppState {
             }
         };
         self.publish_row(&slot.candidate, Some((slot.id, &cell)));
+        let became_final = replies
+            .iter()
+            .any(|r| matches!(r, RelayToStudent::Result { .. }));
+        drop(cell);
+        if became_final {
+            self.snapshot_if_sitting_done(slot.candidate.sitting_id)
+                .await;
+        }
         Ok(replies)
     }
 
@@ -339,6 +347,9 @@ impl AppState {
         self.publish_row(&slot.candidate, Some((id, &cell)));
         let msg = examgate_shared::protocol::encode(&RelayToStudent::Result { status, grade: g });
         self.live.send_to_student(id, Outgoing::Text(msg));
+        drop(cell);
+        self.snapshot_if_sitting_done(slot.candidate.sitting_id)
+            .await;
         Ok(())
     }
 

@@ -14,6 +14,7 @@
 //! - [`attempts`]: join, start, take an event, close — persist, then apply.
 //! - [`deadlines`]: the task that closes attempts at their deadline.
 //! - [`regrade`]: key corrections and regrading, with the audit record.
+//! - [`results`]: a sitting's results and item analysis; stored snapshots.
 //! - [`live`]: connected students and the proctor feed.
 //! - [`roster`]: room tables for proctors.
 //! - [`http`]: `/api/join`, `/api/login`, staff endpoints with role checks.
@@ -32,6 +33,7 @@ pub mod http;
 pub mod live;
 pub mod model;
 pub mod regrade;
+pub mod results;
 pub mod roster;
 pub mod seed;
 pub mod state;
@@ -57,6 +59,15 @@ pub fn app(state: AppState) -> Router {
         .route("/api/join", post(http::join::join))
         .route("/api/login", post(http::login::login))
         .route("/api/exams/{id}/corrections", post(http::exams::correct))
+        .route("/api/sittings", get(http::results::sittings))
+        .route(
+            "/api/sittings/{id}/results",
+            get(http::results::results_json),
+        )
+        .route(
+            "/api/sittings/{id}/results.csv",
+            get(http::results::results_csv_export),
+        )
         .route("/ws/student", get(ws::student::upgrade))
         .route("/ws/proctor", get(ws::proctor::upgrade))
         .fallback_service(static_files)

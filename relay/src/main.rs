@@ -1,4 +1,5 @@
-//! `examgate-relay`: parse flags, boot, print where to go, serve.
+//! `examgate-relay`: parse flags, boot, print where to go, serve; or, with
+//! `analyse`, grade and analyse answer sheets from elsewhere and print JSON.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ use examgate_shared::attempt::DEFAULT_GRACE_MS;
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -27,14 +30,51 @@ struct Args {
     grace_ms: i64,
 }
 
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Grade and analyse responses from elsewhere (OMR scanner, another
+    /// platform); prints the analysis as JSON. Format: docs/import-format.md.
+    Analyse {
+        /// The answer key CSV.
+        #[arg(long)]
+        key: PathBuf,
+        /// The responses CSV (one row per candidate).
+        #[arg(long)]
+        responses: PathBuf,
+    },
+}
+
+fn analyse(key: &Path, responses: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    let imported = examgate_shared::import::import(&read(key)?, &read(responses)?)?;
+    println!("{}", serde_json::to_string_pretty(&imported)?);
+    Ok(())
+}
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    // Errors for people: their Display, not Debug.
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("examgate-relay: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    if let Some(Command::Analyse { key, responses }) = &args.command {
+        return analyse(key, responses);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let args = Args::parse();
     if !args.www.join("index.html").exists() {
         tracing::warn!(
             "{} has no index.html: build the client with `cargo xtask build`",

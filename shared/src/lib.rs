@@ -17,6 +17,8 @@
 //! - [`analysis`]: classical item analysis of the marks (Moodle's statistics).
 //! - [`correction`]: fixing a key or voiding a question after the fact.
 //! - [`results`]: graded attempts → response matrix, analysis, CSV export.
+//! - [`import`]: answer sheets from elsewhere (CSV key + responses), graded
+//!   and analysed the same way.
 //! - [`attempt`]: the attempt lifecycle (not started → working → submitted or
 //!   closed at the deadline) and the per-attempt event sequence.
 //! - [`outbox`]: the client's numbered, reload-proof queue of unacknowledged
@@ -41,6 +43,7 @@ pub mod correction;
 pub mod csv;
 pub mod error;
 pub mod exam;
+pub mod import;
 pub mod numeric;
 pub mod outbox;
 pub mod paper;

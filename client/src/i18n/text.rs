@@ -12,7 +12,7 @@ use examgate_shared::points::{Points, Score};
 use examgate_shared::protocol::Role;
 use examgate_shared::roster::RowStatus;
 
-use super::{Lang, Problem};
+use super::{Lang, Problem, ReportText};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Text {
@@ -148,6 +148,10 @@ pub enum Text {
     ColMark,
     /// How long ago, in milliseconds.
     Ago(Millis),
+
+    // ------------------------------------------------------------ results
+    /// The results page's strings.
+    Report(ReportText),
 }
 
 impl Text {
@@ -387,6 +391,7 @@ impl Text {
                     fmt(format!("{hours} giờ trước"), format!("{hours} h ago"))
                 }
             }
+            Text::Report(text) => text.localise(lang),
         }
     }
 }

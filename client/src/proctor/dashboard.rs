@@ -1,32 +1,24 @@
-//! `#dashboard`: connection, relay clock, and one table per room.
+//! `#dashboard`: connection, relay clock, and one table per room; teachers
+//! and the central proctor also get `#results-link` to the results page.
 
-use std::rc::Rc;
-
-use examgate_shared::error::ErrorCode;
 use yew::prelude::*;
 
-use super::ProctorSession;
+use super::StaffPageProps;
 use super::channel::ProctorChannel;
 use super::room_table::RoomTable;
 use super::state::{DashAction, DashState};
 use crate::banner::{FatalBanner, ReplacedBanner};
 use crate::hooks::{use_live_socket, use_signed_out};
-use crate::i18n::{LangToggle, Text, use_i18n};
+use crate::i18n::{LangToggle, ReportText, Text, use_i18n};
+use crate::results;
 use crate::socket::{Link, Socket, Stop};
 use crate::time;
 
 /// Times on the dashboard move in whole seconds.
 const TICK_MS: u32 = 1_000;
 
-#[derive(Properties, PartialEq)]
-pub struct DashboardProps {
-    pub session: Rc<ProctorSession>,
-    pub on_signed_out: Callback<ErrorCode>,
-    pub on_logout: Callback<()>,
-}
-
 #[component]
-pub fn Dashboard(props: &DashboardProps) -> Html {
+pub fn Dashboard(props: &StaffPageProps) -> Html {
     let i18n = use_i18n();
     let socket = use_memo((), |_| Socket::<ProctorChannel>::new());
     let state = use_reducer(|| DashState::new(time::now()));
@@ -81,6 +73,11 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     <span class="label">{ i18n.t(Text::RelayClock) }</span>
                     <span id="relay-clock">{ time::wall_clock(state.relay_now()) }</span>
                 </p>
+                if results::reads_results(props.session.role) {
+                    <a id="results-link" class="nav-link" href={results::PATH}>
+                        { i18n.t(Text::Report(ReportText::ResultsLink)) }
+                    </a>
+                }
                 <LangToggle />
                 <button id="logout" type="button" onclick={props.on_logout.reform(|_: MouseEvent| ())}>
                     { i18n.t(Text::Logout) }

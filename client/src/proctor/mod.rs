@@ -1,7 +1,11 @@
 //! The proctor app (`/proctor`): sign in, then watch rooms live.
 //!
 //! The login lives in `sessionStorage` (`examgate.proctor`): it survives a
-//! reload but not closing the tab, which suits a shared staff-room PC.
+//! reload but not closing the tab, which suits a shared staff-room PC. The
+//! results page (`/results`, [`crate::results`]) is another staff page behind
+//! the same login: [`StaffApp`] holds the sign-in flow once, for any page
+//! that takes [`StaffPageProps`], so signing in on either page signs in on
+//! both and each page stays where it is.
 
 mod channel;
 mod dashboard;
@@ -21,6 +25,15 @@ use crate::storage;
 use dashboard::Dashboard;
 use login::LoginPage;
 
+/// What a page behind the staff login gets.
+#[derive(Properties, PartialEq)]
+pub struct StaffPageProps {
+    pub session: Rc<ProctorSession>,
+    /// The relay refused the token: back to the sign-in screen with why.
+    pub on_signed_out: Callback<ErrorCode>,
+    pub on_logout: Callback<()>,
+}
+
 /// A signed-in proctor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProctorSession {
@@ -32,7 +45,7 @@ pub struct ProctorSession {
 #[derive(Debug, Clone, PartialEq)]
 enum Screen {
     Login(Option<Problem>),
-    Dashboard(Rc<ProctorSession>),
+    SignedIn(Rc<ProctorSession>),
 }
 
 /// Which screen is up; the reducer keeps `examgate.proctor` in step.
@@ -54,7 +67,7 @@ impl Reducible for AppState {
         let screen = match action {
             AppAction::SignedIn(session) => {
                 storage::proctor().save(&session);
-                Screen::Dashboard(Rc::new(session))
+                Screen::SignedIn(Rc::new(session))
             }
             AppAction::SignedOut(code) => {
                 storage::proctor().clear();
@@ -71,18 +84,28 @@ impl Reducible for AppState {
 
 #[component]
 pub fn ProctorApp() -> Html {
+    html! { <StaffApp<Dashboard> /> }
+}
+
+/// The staff login in front of `Page`: the sign-in form until there is a
+/// session, then the page. Used by `/proctor` and `/results`.
+#[component]
+pub fn StaffApp<Page>() -> Html
+where
+    Page: BaseComponent<Properties = StaffPageProps>,
+{
     let app = use_reducer(|| AppState {
         screen: storage::proctor()
             .load()
-            .map_or(Screen::Login(None), |s| Screen::Dashboard(Rc::new(s))),
+            .map_or(Screen::Login(None), |s| Screen::SignedIn(Rc::new(s))),
     });
     let body = match &app.screen {
         Screen::Login(problem) => html! {
             <LoginPage problem={*problem}
                 on_signed_in={app.dispatcher().to_callback().reform(AppAction::SignedIn)} />
         },
-        Screen::Dashboard(session) => html! {
-            <Dashboard session={session.clone()}
+        Screen::SignedIn(session) => html! {
+            <Page session={session.clone()}
                 on_signed_out={app.dispatcher().to_callback().reform(AppAction::SignedOut)}
                 on_logout={app.dispatcher().to_callback().reform(|()| AppAction::Logout)} />
         },

@@ -7,6 +7,7 @@ pub mod error;
 pub mod exams;
 pub mod join;
 pub mod login;
+pub mod results;
 
 use axum::Json;
 use axum::extract::FromRequest;

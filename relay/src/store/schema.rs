@@ -88,6 +88,13 @@ CREATE TABLE IF NOT EXISTS users (
     room_id       INTEGER REFERENCES rooms(id),
     display_name  TEXT NOT NULL
 );
+-- Results as computed when a sitting's last attempt ended (evidence).
+CREATE TABLE IF NOT EXISTS results (
+    id          INTEGER PRIMARY KEY,
+    sitting_id  INTEGER NOT NULL REFERENCES sittings(id),
+    computed_at INTEGER NOT NULL,
+    results     TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit (
     id     INTEGER PRIMARY KEY,
     at     INTEGER NOT NULL,

@@ -37,18 +37,10 @@ impl Tally {
 
     /// Replaces `runs` with the collected values and empties the tally.
     pub(crate) fn drain_into(&mut self, runs: &mut Runs) {
-        runs.clear();
         match self {
-            Tally::Dense(counts) => {
-                for (value, count) in counts.iter_mut().enumerate() {
-                    if *count > 0 {
-                        // `value` < counts.len() = max + 1, a `u32`.
-                        runs.push((value as u32, *count));
-                        *count = 0;
-                    }
-                }
-            }
+            Tally::Dense(counts) => drain_counts(counts, runs),
             Tally::Sorted(values) => {
+                runs.clear();
                 values.sort_unstable();
                 for &value in values.iter() {
                     match runs.last_mut() {
@@ -58,6 +50,19 @@ impl Tally {
                 }
                 values.clear();
             }
+        }
+    }
+}
+
+/// Replaces `runs` with the non-zero `counts` (indexed by value) and zeroes
+/// them for the next use.
+pub(crate) fn drain_counts(counts: &mut [u32], runs: &mut Runs) {
+    runs.clear();
+    for (value, count) in counts.iter_mut().enumerate() {
+        if *count > 0 {
+            // Counting arrays are at most MAX_TOTAL_MILLI + 1 long.
+            runs.push((value as u32, *count));
+            *count = 0;
         }
     }
 }

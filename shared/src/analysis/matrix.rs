@@ -354,9 +354,9 @@ fn validate_column(
 /// right with probability ½, so k are right with probability C(n, k) / 2ⁿ.
 /// The maximum is the table's largest entry.
 ///
-/// The 2025 table [0, 0.1, 0.25, 0.5, 1] gives (0·1 + 0.1·4 + 0.25·6 + 0.5·4
-/// + 1·1) / 16 = 4.9 / 16 = 0.30625, so 306. `None` for an empty or all-zero
-/// table, or more than 63 statements.
+/// The 2025 table [0, 0.1, 0.25, 0.5, 1] gives
+/// (0·1 + 0.1·4 + 0.25·6 + 0.5·4 + 1·1) / 16 = 4.9 / 16 = 0.30625, so 306.
+/// `None` for an empty or all-zero table, or more than 63 statements.
 pub fn cluster_guess_fraction_milli(points_by_right: &[u16]) -> Option<u16> {
     let statements = points_by_right.len().checked_sub(1)?;
     if statements > 63 {

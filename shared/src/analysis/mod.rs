@@ -27,13 +27,13 @@
 //!
 //! # How it is computed
 //!
-//! Two passes over the column-major matrix (see [`passes`]): the first adds
+//! Two passes over the column-major matrix (see `passes.rs`): the first adds
 //! the totals, the second reads each column against them. Marks are whole
 //! milli-points, so totals and rest scores are counted in arrays rather than
-//! sorted ([`distribution`]); all sums are exact integers, and each
+//! sorted (`distribution.rs`); all sums are exact integers, and each
 //! statistic is one division (or square root) of exact numerators. Work is
 //! O(s·p + p·max total); extra memory is the totals (4 bytes per attempt)
-//! plus one counting array, about a third of a 22-item matrix.
+//! plus one counting array: 7 % of a Math 2025 matrix (56 bytes per attempt).
 
 pub mod flags;
 
@@ -54,7 +54,8 @@ pub use matrix::{
 pub use report::{Analysis, ItemStats, OptionStats, ScoreBin, TestStats};
 pub use stat::{Reason, Stat, What};
 
-/// Analyses the matrix. Pure and single-threaded; about 0.1 µs per cell.
+/// Analyses the matrix. Pure and single-threaded: about 5 ns per cell
+/// (1,000,000 attempts × 22 items in 0.1 s; `benches/analysis.rs`).
 pub fn analyse(matrix: &ResponseMatrix) -> Analysis {
     analyse_with(matrix, distribution::DENSE_SLACK)
 }

@@ -114,13 +114,10 @@ pub(crate) fn collect(matrix: &ResponseMatrix, dense_slack: usize) -> Sums {
                 }
             };
             tally.drain_into(&mut rest_runs);
-            mark_runs.clear();
-            for (mark, count) in mark_counts.iter_mut().enumerate() {
-                if *count > 0 {
-                    mark_runs.push((mark as u32, *count));
-                    *count = 0;
-                }
-            }
+            distribution::drain_counts(
+                &mut mark_counts[..=usize::from(spec.max_milli)],
+                &mut mark_runs,
+            );
             let options = match (spec.kind, matrix.choices(item)) {
                 (ItemKind::Choice { options, .. }, Some(choices)) => {
                     scan_choices(choices, &totals, lower, upper, options)

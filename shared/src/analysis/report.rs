@@ -116,26 +116,23 @@ pub struct OptionStats {
 
 pub(crate) fn build(matrix: &ResponseMatrix, sums: &Sums) -> Analysis {
     let max_total = matrix.max_total_milli();
-    let test = &sums.test;
-    let total = Totals::of(test);
-    let items: Vec<ItemStats> = {
-        let weight_sum: f64 = sums
-            .items
-            .iter()
-            .map(|item| total.cov_with_total(item))
-            .filter(|&cov| cov >= 0)
-            .map(|cov| (cov as f64).sqrt())
-            .sum();
-        matrix
-            .items()
-            .iter()
-            .zip(&sums.items)
-            .enumerate()
-            .map(|(index, (spec, item))| {
-                item_stats(index, spec, item, &total, max_total, weight_sum)
-            })
-            .collect()
-    };
+    let total = Totals::of(&sums.test);
+    // Σ √Cov(xⱼ, X) over the items whose covariance is not negative (the
+    // common factor s(s − 1) cancels in every weight).
+    let weight_sum: f64 = sums
+        .items
+        .iter()
+        .map(|item| total.cov_with_total(item))
+        .filter(|&cov| cov >= 0)
+        .map(|cov| (cov as f64).sqrt())
+        .sum();
+    let items = matrix
+        .items()
+        .iter()
+        .zip(&sums.items)
+        .enumerate()
+        .map(|(index, (spec, item))| item_stats(index, spec, item, &total, max_total, weight_sum))
+        .collect();
     Analysis {
         test: test_stats(matrix, sums, &total, max_total),
         items,
@@ -436,7 +433,10 @@ fn test_stats(matrix: &ResponseMatrix, sums: &Sums, total: &Totals, max_total: u
     };
     let alpha = stat(|| Ok(1.0 - one_minus_alpha()?));
     let error_ratio_pct = stat(|| Ok(100.0 * one_minus_alpha()?.sqrt()));
-    let sem = stat(|| Ok(sd.value().unwrap_or_default() * one_minus_alpha()?.sqrt()));
+    let sem = stat(|| {
+        let one_minus_alpha = one_minus_alpha()?;
+        Ok(var_total()?.sqrt() / 1000.0 * one_minus_alpha.sqrt())
+    });
 
     TestStats {
         attempts: n as u32,

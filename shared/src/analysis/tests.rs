@@ -964,13 +964,15 @@ mod naive {
         v.iter().sum::<f64>() / v.len() as f64
     }
 
+    /// (n·Σab − Σa·Σb) / (n(n − 1)): on whole milli-points below 2⁵³ the
+    /// numerator is exact, so a zero covariance comes out as exactly zero
+    /// (centring on a rounded mean would leave 1e-20, and √ of that is not
+    /// small).
     fn cov(a: &[f64], b: &[f64]) -> f64 {
-        let (ma, mb) = (mean(a), mean(b));
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| (x - ma) * (y - mb))
-            .sum::<f64>()
-            / (a.len() as f64 - 1.0)
+        let n = a.len() as f64;
+        let sum_ab: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        let (sa, sb): (f64, f64) = (a.iter().sum(), b.iter().sum());
+        (n * sum_ab - sa * sb) / (n * (n - 1.0))
     }
 
     fn constant(v: &[f64]) -> bool {
@@ -1050,18 +1052,16 @@ mod naive {
         let s = m.attempts();
         let p = m.items().len();
         let cols: Vec<Vec<f64>> = (0..p)
-            .map(|i| m.marks(i).iter().map(|&v| f64::from(v) / 1000.0).collect())
+            .map(|i| m.marks(i).iter().map(|&v| f64::from(v)).collect())
             .collect();
-        // Totals and rest scores from the integers, so that equal ones are
-        // equal (0.001 + 38.929 − 38.929 is not 0.001 in f64).
+        // Everything in whole milli-points: equal totals and rest scores
+        // compare equal (0.001 + 38.929 − 38.929 is not 0.001 in f64), and
+        // covariances are exact (see `cov`).
         let totals_milli: Vec<u32> = (0..s)
             .map(|a| (0..p).map(|i| u32::from(m.marks(i)[a])).sum())
             .collect();
-        let totals: Vec<f64> = totals_milli
-            .iter()
-            .map(|&t| f64::from(t) / 1000.0)
-            .collect();
-        let max_total = f64::from(m.max_total_milli()) / 1000.0;
+        let totals: Vec<f64> = totals_milli.iter().map(|&t| f64::from(t)).collect();
+        let max_total = f64::from(m.max_total_milli());
         let (upper_w, lower_w, size) = group_weights(&totals);
         let cov_total: Vec<f64> = cols
             .iter()
@@ -1076,12 +1076,12 @@ mod naive {
         let items: Vec<serde_json::Value> = (0..p)
             .map(|i| {
                 let spec = m.items()[i];
-                let max = f64::from(spec.max_milli) / 1000.0;
+                let max = f64::from(spec.max_milli);
                 let x = &cols[i];
                 let rest: Vec<f64> = totals_milli
                     .iter()
                     .zip(m.marks(i))
-                    .map(|(&t, &x)| f64::from(t - u32::from(x)) / 1000.0)
+                    .map(|(&t, &x)| f64::from(t - u32::from(x)))
                     .collect();
                 let unit: Vec<f64> = x.iter().map(|v| v / max).collect();
                 let facility = few(1, s).unwrap_or_else(|| defined(100.0 * mean(x) / max));
@@ -1098,9 +1098,7 @@ mod naive {
                 };
                 let pb = corr(x, &totals, What::Item, What::Totals);
                 let effective = few(2, s).unwrap_or_else(|| {
-                    // An exact covariance is a multiple of 10⁻⁶/(s(s − 1))
-                    // points², far above 1e-12 unless it is zero.
-                    if cov_total[i] < -1e-12 {
+                    if cov_total[i] < 0.0 {
                         undefined(Reason::NegativeCovariance)
                     } else if constant(&totals) {
                         undefined(Reason::ZeroVariance(What::Totals))
@@ -1139,7 +1137,7 @@ mod naive {
                 };
                 serde_json::json!({
                     "item": i,
-                    "max_points": max,
+                    "max_points": max / 1000.0,
                     "kind": spec.kind,
                     "facility_pct": facility,
                     "sd_pct": sd,
@@ -1187,20 +1185,20 @@ mod naive {
             },
             Err,
         );
-        let sd = few(2, s).unwrap_or_else(|| defined(k2.sqrt()));
+        let sd = few(2, s).unwrap_or_else(|| defined(k2.sqrt() / 1000.0));
         let median = few(1, s).unwrap_or_else(|| {
             let mut sorted = totals.clone();
             sorted.sort_by(f64::total_cmp);
-            defined((sorted[(s - 1) / 2] + sorted[s / 2]) / 2.0)
+            defined((sorted[(s - 1) / 2] + sorted[s / 2]) / 2000.0)
         });
         let on_10 = |v: Stat| {
             if p == 0 {
                 undefined(Reason::NoItems)
             } else {
-                v.map(|v| v * 10.0 / max_total)
+                v.map(|v| v * 10_000.0 / max_total)
             }
         };
-        let mean_stat = few(1, s).unwrap_or_else(|| defined(mean_x));
+        let mean_stat = few(1, s).unwrap_or_else(|| defined(mean_x / 1000.0));
         let max_milli = u64::from(m.max_total_milli());
         let mut histogram: Vec<serde_json::Value> = Vec::new();
         let mut counts = [0u32; 20];
@@ -1219,13 +1217,13 @@ mod naive {
             }));
         }
         let error_ratio = alpha.map(|a| 100.0 * (1.0 - a).max(0.0).sqrt());
-        let sem = alpha.map(|a| k2.sqrt() * (1.0 - a).max(0.0).sqrt());
+        let sem = alpha.map(|a| k2.sqrt() / 1000.0 * (1.0 - a).max(0.0).sqrt());
         let from = |r: Result<f64, Stat>| r.map_or_else(|u| u, defined);
         Naive(serde_json::json!({
             "test": {
                 "attempts": s,
                 "items": p,
-                "max_points": max_total,
+                "max_points": max_total / 1000.0,
                 "mean": mean_stat,
                 "median": median,
                 "sd": sd,

@@ -1,0 +1,147 @@
+//! The results page (`/results`): teachers and the central proctor read a
+//! sitting's marks and item analysis, or analyse answer sheets imported from
+//! files, and download them.
+//!
+//! It sits behind the proctor login ([`StaffApp`]): the same session in
+//! `sessionStorage` (`examgate.proctor`), so a teacher signed in on
+//! `/proctor` follows `#results-link` here without signing in again, and
+//! signing in here stays here. The relay decides who may read results (a
+//! room proctor gets `forbidden`, shown as `#not-allowed`); the page never
+//! second-guesses it.
+//!
+//! Layout, top to bottom: the sittings (`#sittings`) next to the import form
+//! (`#import`), then `#results-view` with whichever report was picked last.
+//! Only one report is on show at a time, so every id inside it is unique.
+//!
+//! - [`state`]: the reducer (sorting, selection, import) and its tests;
+//! - [`api`]: the relay calls, the CSV/JSON exports, the download;
+//! - [`format`]: numbers and undefined statistics;
+//! - [`sittings`], [`view`], [`test_stats`], [`histogram`], [`item_table`],
+//!   [`option_chart`], [`result_rows`], [`import`]: one component each.
+
+pub mod api;
+pub mod format;
+pub mod histogram;
+pub mod import;
+pub mod item_table;
+pub mod option_chart;
+pub mod result_rows;
+pub mod sittings;
+pub mod state;
+pub mod test_stats;
+pub mod view;
+
+use examgate_shared::error::ErrorCode;
+use examgate_shared::protocol::Role;
+use yew::prelude::*;
+
+use crate::hooks::use_signed_out;
+use crate::i18n::{LangToggle, Problem, ReportText, Text, use_i18n};
+use crate::proctor::{StaffApp, StaffPageProps};
+use import::ImportPanel;
+use sittings::SittingList;
+use state::{Load, ResultsState};
+use view::ResultsView;
+
+/// Where the page lives.
+pub const PATH: &str = "/results";
+
+/// `/results` and everything below it; `/resultsx` is not the page.
+pub fn is_results_path(path: &str) -> bool {
+    path == PATH || path.strip_prefix(PATH).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Who the relay lets read results, for showing the link to them. The relay
+/// checks again on every request.
+pub fn reads_results(role: Role) -> bool {
+    matches!(role, Role::Teacher | Role::CentralProctor)
+}
+
+/// The app mounted at `/results`.
+#[component]
+pub fn ResultsApp() -> Html {
+    html! { <StaffApp<ResultsPage> /> }
+}
+
+/// `#results-page`, once signed in.
+#[component]
+pub fn ResultsPage(props: &StaffPageProps) -> Html {
+    let i18n = use_i18n();
+    let state = use_reducer(ResultsState::default);
+    let token = props.session.token.clone();
+
+    use_effect_with((), {
+        let (token, dispatcher) = (token.clone(), state.dispatcher());
+        move |_| api::load_sittings(&token, dispatcher)
+    });
+    use_signed_out(state.signed_out, &props.on_signed_out);
+
+    let on_open = {
+        let (token, dispatcher) = (token.clone(), state.dispatcher());
+        Callback::from(move |id: u64| api::open_sitting(&token, id, dispatcher.clone()))
+    };
+    let on_refresh = {
+        let (token, dispatcher) = (token.clone(), state.dispatcher());
+        Callback::from(move |()| api::load_sittings(&token, dispatcher.clone()))
+    };
+    let forbidden = state.sittings == Load::Failed(Problem::Code(ErrorCode::Forbidden));
+    let open = match state.source {
+        Some(state::Source::Sitting(id)) => Some(id),
+        _ => None,
+    };
+
+    html! {
+        <div id="results-page" class="page results-page">
+            <header class="topbar">
+                <div class="exam-id">
+                    <h1>{ i18n.t(Text::Report(ReportText::PageTitle)) }</h1>
+                    <p class="who">
+                        <span id="proctor-name">{ props.session.display_name.clone() }</span>
+                        <span class="role">{ i18n.t(Text::Role(props.session.role)) }</span>
+                    </p>
+                </div>
+                <a id="dashboard-link" class="nav-link" href="/proctor">
+                    { i18n.t(Text::Report(ReportText::DashboardLink)) }
+                </a>
+                <LangToggle />
+                <button id="logout" type="button" onclick={props.on_logout.reform(|_: MouseEvent| ())}>
+                    { i18n.t(Text::Logout) }
+                </button>
+            </header>
+            if forbidden {
+                <div id="not-allowed" class="banner error" role="alert" data-code="forbidden">
+                    <p>{ i18n.t(Text::Report(ReportText::NotAllowed)) }</p>
+                </div>
+            } else {
+                <div class="results-top">
+                    <SittingList sittings={state.sittings.clone()} {open} {on_open} {on_refresh} />
+                    <ImportPanel form={state.import.clone()} dispatcher={state.dispatcher()} />
+                </div>
+                <ResultsView source={state.source} report={state.report.clone()}
+                    sort={state.sort} selected={state.selected} dispatcher={state.dispatcher()} />
+            }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routing() {
+        assert!(is_results_path("/results"));
+        assert!(is_results_path("/results/"));
+        assert!(is_results_path("/results/3"));
+        assert!(!is_results_path("/resultsx"));
+        assert!(!is_results_path("/"));
+        assert!(!is_results_path("/proctor"));
+    }
+
+    #[test]
+    fn room_proctors_get_no_link() {
+        assert!(reads_results(Role::Teacher));
+        assert!(reads_results(Role::CentralProctor));
+        assert!(!reads_results(Role::RoomProctor));
+    }
+}

@@ -1,0 +1,60 @@
+//! Results for teachers and the central proctor: the list of sittings, a
+//! sitting's results with the item analysis (JSON), and the CSV export.
+//! Room proctors are refused: results are not theirs to read.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use examgate_shared::protocol::Role;
+use examgate_shared::results::{Results, results_csv};
+
+use super::auth::Staff;
+use super::error::ApiError;
+use crate::AppState;
+use crate::results::SittingSummary;
+
+const READERS: &[Role] = &[Role::Teacher, Role::CentralProctor];
+
+pub async fn sittings(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Json<Vec<SittingSummary>>, ApiError> {
+    staff.require(READERS, "read results")?;
+    Ok(Json(state.sitting_summaries()))
+}
+
+pub async fn results_json(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(sitting): Path<u64>,
+) -> Result<Json<Results>, ApiError> {
+    staff.require(READERS, "read results")?;
+    Ok(Json(state.sitting_results(sitting).await?))
+}
+
+pub async fn results_csv_export(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(sitting): Path<u64>,
+) -> Result<impl IntoResponse, ApiError> {
+    staff.require(READERS, "read results")?;
+    let results = state.sitting_results(sitting).await?;
+    let exam = state
+        .catalog
+        .exam_of(sitting)
+        .expect("sitting_results found the exam");
+    // A byte-order mark so spreadsheet programs read the Vietnamese names
+    // as UTF-8.
+    let body = format!("\u{feff}{}", results_csv(&exam, &results.rows));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"results-{sitting}.csv\""),
+            ),
+        ],
+        body,
+    ))
+}

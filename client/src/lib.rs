@@ -1,7 +1,9 @@
 //! The examgate browser client: one wasm module serving two apps.
 //!
 //! `www/index.html` loads the module and calls [`run`], which mounts the
-//! proctor dashboard under `/proctor` and the student exam everywhere else.
+//! proctor dashboard under `/proctor`, the teachers' results page under
+//! `/results` (behind the same staff login) and the student exam everywhere
+//! else.
 //! All rules (sequence numbers, clock sync, grading display) come from
 //! `examgate-shared`; this crate only drives them from browser events and
 //! draws the result.
@@ -14,6 +16,7 @@ pub mod hooks;
 pub mod http;
 pub mod i18n;
 pub mod proctor;
+pub mod results;
 pub mod rich_text;
 pub mod socket;
 pub mod storage;
@@ -44,6 +47,8 @@ pub fn run() {
         .unwrap_or_default();
     if is_proctor_path(&path) {
         yew::Renderer::<proctor::ProctorApp>::with_root(root).render();
+    } else if results::is_results_path(&path) {
+        yew::Renderer::<results::ResultsApp>::with_root(root).render();
     } else {
         yew::Renderer::<student::StudentApp>::with_root(root).render();
     }

@@ -11,6 +11,8 @@
 //! | `examgate.paper.<id>`        | local   | [`PaperCache`] (offline reload)    |
 //! | `examgate.proctor`           | session | [`ProctorSession`]                 |
 //!
+//! `examgate.proctor` is the staff login of both `/proctor` and `/results`.
+//!
 //! Values are JSON. A value that no longer parses (an older client wrote it)
 //! reads as absent rather than breaking the page.
 

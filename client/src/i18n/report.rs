@@ -117,6 +117,8 @@ pub enum ReportText {
     ImportFile(ImportField),
     ImportPaste(ImportField),
     ImportRun,
+    /// Fills both texts with the documented example.
+    ImportExample,
     ImportUnreadable(ImportField),
     ImportProblem(ImportError),
     FormatTitle,
@@ -267,7 +269,7 @@ impl ReportText {
             ReportText::ColScore => pick("Điểm thô", "Score (points)"),
             ReportText::NoRows => pick("Chưa có bài làm nào.", "No attempts yet."),
 
-            ReportText::ImportTitle => pick("Nhập kết quả từ tệp", "Import results from files"),
+            ReportText::ImportTitle => pick("Nhập từ tệp CSV", "Import from CSV files"),
             ReportText::ImportIntro => pick(
                 "Phân tích phiếu trả lời chấm ở nơi khác (máy chấm trắc nghiệm, nền tảng khác) từ một tệp đáp án và một tệp bài làm dạng CSV. Mọi tính toán chạy trên máy này; không có gì được gửi đi.",
                 "Analyse answer sheets from elsewhere (an OMR scanner, another platform) from a key file and a responses file in CSV. Everything runs on this computer; nothing is sent.",
@@ -285,6 +287,7 @@ impl ReportText {
                 "Responses file contents (or paste here)",
             ),
             ReportText::ImportRun => pick("Phân tích", "Analyse"),
+            ReportText::ImportExample => pick("Điền dữ liệu ví dụ", "Fill in the example"),
             ReportText::ImportUnreadable(field) => fmt(
                 format!(
                     "Không đọc được {}. Hãy chọn lại tệp.",
@@ -298,16 +301,16 @@ impl ReportText {
             ReportText::ImportProblem(e) => import_problem(e, vi),
             ReportText::FormatTitle => pick("Định dạng tệp", "File format"),
             ReportText::FormatKey => pick(
-                "Tệp đáp án: mỗi dòng một câu, dòng đầu là tiêu đề question,type,key,points (thêm options, tolerance nếu cần). question là số câu; points là số điểm của câu (dấu chấm hoặc dấu phẩy thập phân); options là số phương án (mặc định 4); tolerance là sai số cho phép của câu điền số.",
-                "Key file: one row per question, with the header question,type,key,points (plus options and tolerance when needed). question is the question number; points what it is worth (decimal point or comma); options the number of options (4 if absent); tolerance the accepted error of a numeric answer.",
+                "Hai tệp CSV mã UTF-8, phân cách bằng dấu phẩy (hoặc dấu chấm phẩy như Excel tiếng Việt lưu). Tệp đáp án: mỗi dòng một câu, dòng đầu là tiêu đề question,type,key,points (thêm options, tolerance nếu cần), thứ tự cột tùy ý. question là số câu; points là số điểm của câu (dấu chấm hoặc dấu phẩy thập phân); options là số phương án (mặc định 4); tolerance là sai số cho phép của câu điền số.",
+                "Two CSV files in UTF-8, separated by commas (or semicolons, as spreadsheets in Vietnamese locales save them). Key file: one row per question, with the header question,type,key,points (plus options and tolerance when needed), columns in any order. question is the question number; points what it is worth (decimal point or comma); options the number of options (4 if absent); tolerance the accepted error of a numeric answer.",
             ),
             ReportText::FormatTypes => pick(
                 "type là một trong: single_choice (một đáp án, key là một chữ A–H), true_false (Đúng/Sai từng ý, key như ĐSĐĐ hoặc TFTT), numeric (điền số, key như -1,5), multiple_response (nhiều đáp án, key như AC), mark (đã chấm ở nơi khác: ô bài làm là số điểm, key để trống).",
                 "type is one of: single_choice (one key, a letter A–H), true_false (true/false per statement, key like ĐSĐĐ or TFTT), numeric (a typed number, key like -1,5), multiple_response (several keys, like AC), mark (marked elsewhere: cells are marks, key left empty).",
             ),
             ReportText::FormatResponses => pick(
-                "Tệp bài làm: dòng đầu là candidate và các số câu (candidate,1,2,3,…), mỗi dòng sau là một thí sinh.",
-                "Responses file: the header is candidate and the question numbers (candidate,1,2,3,…), then one row per candidate.",
+                "Tệp bài làm: dòng đầu là candidate và các số câu (candidate,1,2,3,… hoặc q1, c1), theo thứ tự bất kỳ, không cần đủ mọi câu; mỗi dòng sau là một thí sinh.",
+                "Responses file: the header is candidate and the question numbers (candidate,1,2,3,… or q1, c1), in any order, not necessarily every question; then one row per candidate.",
             ),
             ReportText::FormatCells => pick(
                 "Mỗi ô là câu trả lời: B; ĐSĐĐ (dấu - cho ý bỏ trống); -1,5; AC; hoặc số điểm như 0,75 cho câu loại mark. Ô trống là không trả lời. Số có dấu phẩy phải đặt trong ngoặc kép: \"-1,5\".",

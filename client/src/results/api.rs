@@ -48,7 +48,7 @@ pub fn open_sitting(token: &str, id: u64, dispatcher: UseReducerDispatcher<Resul
     let token = token.to_owned();
     wasm_bindgen_futures::spawn_local(async move {
         let answer = get_json(&format!("/api/sittings/{id}/results"), &token).await;
-        dispatcher.dispatch(ResultsAction::ResultsLoaded(id, answer));
+        dispatcher.dispatch(ResultsAction::ResultsLoaded(id, answer.map(Box::new)));
     });
 }
 

@@ -48,7 +48,10 @@ pub const PATH: &str = "/results";
 
 /// `/results` and everything below it; `/resultsx` is not the page.
 pub fn is_results_path(path: &str) -> bool {
-    path == PATH || path.strip_prefix(PATH).is_some_and(|rest| rest.starts_with('/'))
+    path == PATH
+        || path
+            .strip_prefix(PATH)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Who the relay lets read results, for showing the link to them. The relay

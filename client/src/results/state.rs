@@ -224,10 +224,7 @@ impl Sort {
     pub fn order(self, items: &[ItemStats]) -> Vec<usize> {
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| {
-            let by_value = match (
-                self.key.value(a, &items[a]),
-                self.key.value(b, &items[b]),
-            ) {
+            let by_value = match (self.key.value(a, &items[a]), self.key.value(b, &items[b])) {
                 (Some(x), Some(y)) => match self.dir {
                     Dir::Asc => x.total_cmp(&y),
                     Dir::Desc => y.total_cmp(&x),
@@ -302,7 +299,8 @@ pub enum ResultsAction {
     SittingsLoaded(Result<Vec<SittingSummary>, HttpError>),
     /// A sitting was picked; its results are being fetched.
     Open(u64),
-    ResultsLoaded(u64, Result<Results, HttpError>),
+    /// Boxed: a report is large, and every other action small.
+    ResultsLoaded(u64, Result<Box<Results>, HttpError>),
     SortBy(SortKey),
     /// A click on an item: opens its options, or closes them if open.
     Select(usize),
@@ -338,7 +336,10 @@ impl ResultsState {
         match import(clean(&self.import.key), clean(&self.import.responses)) {
             Ok(imported) => {
                 self.import.problem = None;
-                self.show(Source::Import, Load::Ready(Report::new(imported_results(imported))));
+                self.show(
+                    Source::Import,
+                    Load::Ready(Report::new(imported_results(imported))),
+                );
             }
             Err(e) => self.import.problem = Some(ImportProblem::Refused(e)),
         }
@@ -385,7 +386,7 @@ impl Reducible for ResultsState {
                 // A slow answer for a sitting no longer on show is dropped.
                 if s.source == Some(Source::Sitting(id)) {
                     s.report = match result {
-                        Ok(results) => Load::Ready(Report::new(results)),
+                        Ok(results) => Load::Ready(Report::new(*results)),
                         Err(e) => Load::Failed(s.problem(&e)),
                     };
                 }
@@ -554,11 +555,14 @@ mod tests {
             vec![
                 ResultsAction::Open(1),
                 ResultsAction::Open(2),
-                ResultsAction::ResultsLoaded(1, Ok(results.clone())),
+                ResultsAction::ResultsLoaded(1, Ok(Box::new(results.clone()))),
             ],
         );
         assert_eq!(s.report, Load::Loading);
-        let s = reduce(s, vec![ResultsAction::ResultsLoaded(2, Ok(results))]);
+        let s = reduce(
+            s,
+            vec![ResultsAction::ResultsLoaded(2, Ok(Box::new(results)))],
+        );
         assert!(matches!(&s.report, Load::Ready(r) if r.rows.len() == 4));
     }
 
@@ -571,7 +575,10 @@ mod tests {
                 ErrorCode::Forbidden,
             )))],
         );
-        assert_eq!(s.sittings, Load::Failed(Problem::Code(ErrorCode::Forbidden)));
+        assert_eq!(
+            s.sittings,
+            Load::Failed(Problem::Code(ErrorCode::Forbidden))
+        );
         assert_eq!(s.signed_out, None);
         let s = reduce(
             s,
@@ -581,7 +588,10 @@ mod tests {
             ],
         );
         assert_eq!(s.signed_out, Some(ErrorCode::Unauthorized));
-        let s = reduce(s, vec![ResultsAction::SittingsLoaded(Err(HttpError::Network))]);
+        let s = reduce(
+            s,
+            vec![ResultsAction::SittingsLoaded(Err(HttpError::Network))],
+        );
         assert_eq!(s.sittings, Load::Failed(Problem::Network));
     }
 
@@ -593,7 +603,10 @@ mod tests {
         let Load::Ready(report) = &s.report else {
             panic!("no report: {:?}", s.report);
         };
-        assert_eq!(report.questions, [QuestionId(1), QuestionId(2), QuestionId(3)]);
+        assert_eq!(
+            report.questions,
+            [QuestionId(1), QuestionId(2), QuestionId(3)]
+        );
         assert_eq!(report.analysis.items.len(), 3);
         let marks: Vec<String> = report.rows.iter().map(|r| r.mark.to_string()).collect();
         // 4/4, 2/4, 1/4, 0.5/4 points.

@@ -13,7 +13,7 @@
 //! in `u64` over chunks short enough never to overflow, then widen.
 
 use super::distribution::{self, Groups, Runs, Tally};
-use super::matrix::{ItemKind, ResponseMatrix, UNANSWERED};
+use super::matrix::{ItemKind, ResponseMatrix};
 
 /// Attempts per block of pass 1: 16 KiB of totals stay in L1 while every
 /// column of the block is added in.
@@ -103,19 +103,19 @@ pub(crate) fn collect(matrix: &ResponseMatrix, dense_slack: usize) -> Sums {
             let marks = matrix.marks(item);
             let (sum_x_total, group) = match &mut tally {
                 Tally::Dense(counts) => {
-                    scan_item(marks, &totals, lower, upper, &mut mark_counts, |r| {
-                        counts[r as usize] += 1
-                    })
+                    scan_item(marks, &totals, lower, upper, |r| counts[r as usize] += 1)
                 }
                 Tally::Sorted(values) => {
-                    scan_item(marks, &totals, lower, upper, &mut mark_counts, |r| {
-                        values.push(r)
-                    })
+                    scan_item(marks, &totals, lower, upper, |r| values.push(r))
                 }
             };
             tally.drain_into(&mut rest_runs);
-            distribution::drain_counts(
-                &mut mark_counts[..=usize::from(spec.max_milli)],
+            mark_distribution(
+                marks,
+                spec.max_milli,
+                sum,
+                sum_sq,
+                &mut mark_counts,
                 &mut mark_runs,
             );
             let options = match (spec.kind, matrix.choices(item)) {
@@ -171,14 +171,13 @@ fn totals_pass(matrix: &ResponseMatrix) -> (Vec<u32>, Vec<(u64, u128)>) {
     (totals, sums)
 }
 
-/// Pass 2 for one item's marks: Σx·X and the group tallies; every mark is
-/// counted into `mark_counts` and every rest score handed to `rest`.
+/// Pass 2 for one item's marks: Σx·X and the group tallies; every rest
+/// score is handed to `rest`.
 fn scan_item(
     marks: &[u16],
     totals: &[u32],
     lower: u32,
     upper: u32,
-    mark_counts: &mut [u32],
     mut rest: impl FnMut(u32),
 ) -> (u128, GroupTally) {
     let mut sum_x_total = 0u128;
@@ -188,7 +187,6 @@ fn scan_item(
         for (&mark, &total) in marks.iter().zip(totals) {
             let x = u32::from(mark);
             rest(total - x);
-            mark_counts[usize::from(mark)] += 1;
             part += u64::from(x) * u64::from(total);
             // Selects, not branches: which group an attempt is in is random.
             let x = u64::from(x);
@@ -202,6 +200,39 @@ fn scan_item(
     (sum_x_total, group)
 }
 
+/// The sorted distribution of one item's marks into `runs`.
+///
+/// Most items are right-or-wrong, and then Σx and Σx² already tell it:
+/// every term of Σx·(M − x) is ≥ 0, so M·Σx = Σx² exactly when every mark
+/// is 0 or M, and then Σx / M attempts have M. Only partial-credit items are
+/// counted, in a loop of their own: counting marks that take two values
+/// makes every increment wait for the previous one to the same counter.
+fn mark_distribution(
+    marks: &[u16],
+    max: u16,
+    sum: u64,
+    sum_sq: u128,
+    counts: &mut [u32],
+    runs: &mut Runs,
+) {
+    if u128::from(max) * u128::from(sum) == sum_sq {
+        // At most s ≤ u32::MAX attempts, so both counts fit.
+        let full = (sum / u64::from(max)) as u32;
+        let none = marks.len() as u32 - full;
+        runs.clear();
+        runs.extend(
+            [(0, none), (u32::from(max), full)]
+                .into_iter()
+                .filter(|r| r.1 > 0),
+        );
+    } else {
+        for &mark in marks {
+            counts[usize::from(mark)] += 1;
+        }
+        distribution::drain_counts(&mut counts[..=usize::from(max)], runs);
+    }
+}
+
 /// Pass 2 for one choice item's choices: per option, how many chose it, their
 /// Σ X, and how many of them sit around the group edges.
 fn scan_choices(
@@ -211,25 +242,48 @@ fn scan_choices(
     upper: u32,
     options: u8,
 ) -> Vec<OptionSums> {
-    // Indexed by the raw choice byte, so no remapping in the loop; classes:
-    // 0 below the lower edge, 1 at it, 2 between, 3 at the upper edge,
-    // 4 above it. When the edges coincide the formula puts the attempts at
+    // Slots 0 ..< options are the options, slot `options` is unanswered.
+    // Classes: 0 below the lower edge, 1 at it, 2 between, 3 at the upper
+    // edge, 4 above it. When the edges coincide the sum puts the attempts at
     // the edge in class 2 and nobody in 1 or 3.
-    let mut by_class = [[0u32; 5]; 256];
-    let mut sum_total = [0u64; 256];
-    for (&choice, &total) in choices.iter().zip(totals) {
-        let class = usize::from(total >= lower)
+    let width = usize::from(options) + 1;
+    let slot = |choice: u8| usize::from(choice.min(options));
+    let class = |total: u32| {
+        usize::from(total >= lower)
             + usize::from(total > lower)
             + usize::from(total >= upper)
-            + usize::from(total > upper);
-        by_class[usize::from(choice)][class] += 1;
-        sum_total[usize::from(choice)] += u64::from(total);
+            + usize::from(total > upper)
+    };
+    // Most attempts choose the key, so one set of counters would make each
+    // increment wait for the last; four lanes of counters, one per attempt
+    // of every four, keep four increments in flight.
+    const LANES: usize = 4;
+    let mut by_class = vec![[0u32; 5]; LANES * width];
+    let mut sum_total = vec![0u64; LANES * width];
+    let mut cells = choices.chunks_exact(LANES).zip(totals.chunks_exact(LANES));
+    for (choices, totals) in &mut cells {
+        for lane in 0..LANES {
+            let at = lane * width + slot(choices[lane]);
+            by_class[at][class(totals[lane])] += 1;
+            sum_total[at] += u64::from(totals[lane]);
+        }
     }
+    let done = choices.len() / LANES * LANES;
+    for (&choice, &total) in choices[done..].iter().zip(&totals[done..]) {
+        by_class[slot(choice)][class(total)] += 1;
+        sum_total[slot(choice)] += u64::from(total);
+    }
+
     let edges_coincide = lower == upper;
-    (0..options)
-        .chain([UNANSWERED])
-        .map(|choice| {
-            let c = by_class[usize::from(choice)].map(u64::from);
+    (0..width)
+        .map(|slot| {
+            let lanes = (0..LANES).map(|lane| lane * width + slot);
+            let mut c = [0u64; 5];
+            for at in lanes.clone() {
+                for (sum, &count) in c.iter_mut().zip(&by_class[at]) {
+                    *sum += u64::from(count);
+                }
+            }
             let (at_lower, at_upper) = if edges_coincide {
                 (c[2], c[2])
             } else {
@@ -237,7 +291,7 @@ fn scan_choices(
             };
             OptionSums {
                 chosen: c.iter().sum(),
-                sum_total: sum_total[usize::from(choice)],
+                sum_total: lanes.map(|at| sum_total[at]).sum(),
                 group: GroupTally {
                     below_lower: c[0],
                     at_lower,

@@ -310,6 +310,40 @@ async fn two_students_and_the_central_proctor() {
     );
     screenshot(&proctor, "proctor-view-final.png").await;
 
+    // The central proctor opens the results: histogram, statistics and the
+    // item table with a row per question.
+    click(&proctor, "#results-link").await;
+    click(&proctor, "li.sitting button.sitting-open").await;
+    wait_for(
+        &proctor,
+        "document.querySelectorAll('#histogram rect.bar').length > 0 && document.querySelectorAll('table#items tr.item').length === 22",
+        LONG,
+    )
+    .await;
+    let counted: f64 = eval(
+        &proctor,
+        "[...document.querySelectorAll('#histogram rect.bar')].reduce((n, b) => n + Number(b.dataset.count), 0)",
+    )
+    .await;
+    assert_eq!(counted, 2.0, "both attempts are in the histogram");
+    wait_for(
+        &proctor,
+        "document.querySelector(\"#test-stats .stat-row[data-stat='attempts'] .stat\")?.innerText.trim() === '2'",
+        LONG,
+    )
+    .await;
+    // Sorting by facility puts the hardest question first; an item's
+    // option chart opens on click.
+    click(&proctor, "th[data-sort='facility']").await;
+    click(&proctor, "tr.item[data-qid='1']").await;
+    wait_for(
+        &proctor,
+        "document.querySelectorAll('#option-chart g.option').length >= 4",
+        LONG,
+    )
+    .await;
+    screenshot(&proctor, "results-page.png").await;
+
     println!(
         "proctor row updated {} ms after the student's click",
         proctor_latency.as_millis()

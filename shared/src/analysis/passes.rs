@@ -4,8 +4,9 @@
 //! item on the way). The totals are then counted into a sorted distribution,
 //! which fixes the upper and lower groups. Pass 2 reads each item's column
 //! once more, against the totals: Σx·X, the distribution of rest scores
-//! X − x and of marks x, the marks and choices inside the groups, and per
-//! option the count and Σ X of those who chose it.
+//! X − x, the marks and choices inside the groups, and per option the count
+//! and Σ X of those who chose it. The distribution of the marks themselves
+//! mostly follows from Σx and Σx² (see [`mark_distribution`]).
 //!
 //! Every sum is an integer of milli-points, so every statistic is exact up to
 //! its final division. Widths: x < 2¹⁶, X ≤ 2²⁶ (`MAX_TOTAL_MILLI`),
@@ -13,7 +14,7 @@
 //! in `u64` over chunks short enough never to overflow, then widen.
 
 use super::distribution::{self, Groups, Runs, Tally};
-use super::matrix::{ItemKind, ResponseMatrix};
+use super::matrix::{ItemKind, ResponseMatrix, UNANSWERED};
 
 /// Attempts per block of pass 1: 16 KiB of totals stay in L1 while every
 /// column of the block is added in.
@@ -242,48 +243,27 @@ fn scan_choices(
     upper: u32,
     options: u8,
 ) -> Vec<OptionSums> {
-    // Slots 0 ..< options are the options, slot `options` is unanswered.
-    // Classes: 0 below the lower edge, 1 at it, 2 between, 3 at the upper
-    // edge, 4 above it. When the edges coincide the sum puts the attempts at
-    // the edge in class 2 and nobody in 1 or 3.
-    let width = usize::from(options) + 1;
-    let slot = |choice: u8| usize::from(choice.min(options));
-    let class = |total: u32| {
-        usize::from(total >= lower)
+    // Indexed by the raw choice byte, so no remapping in the loop; classes:
+    // 0 below the lower edge, 1 at it, 2 between, 3 at the upper edge,
+    // 4 above it. When the edges coincide the sum puts the attempts at the
+    // edge in class 2 and nobody in 1 or 3. (Spreading the counters over
+    // lanes, so that runs of the same choice do not wait on each other,
+    // measured no faster.)
+    let mut by_class = [[0u32; 5]; 256];
+    let mut sum_total = [0u64; 256];
+    for (&choice, &total) in choices.iter().zip(totals) {
+        let class = usize::from(total >= lower)
             + usize::from(total > lower)
             + usize::from(total >= upper)
-            + usize::from(total > upper)
-    };
-    // Most attempts choose the key, so one set of counters would make each
-    // increment wait for the last; four lanes of counters, one per attempt
-    // of every four, keep four increments in flight.
-    const LANES: usize = 4;
-    let mut by_class = vec![[0u32; 5]; LANES * width];
-    let mut sum_total = vec![0u64; LANES * width];
-    let mut cells = choices.chunks_exact(LANES).zip(totals.chunks_exact(LANES));
-    for (choices, totals) in &mut cells {
-        for lane in 0..LANES {
-            let at = lane * width + slot(choices[lane]);
-            by_class[at][class(totals[lane])] += 1;
-            sum_total[at] += u64::from(totals[lane]);
-        }
+            + usize::from(total > upper);
+        by_class[usize::from(choice)][class] += 1;
+        sum_total[usize::from(choice)] += u64::from(total);
     }
-    let done = choices.len() / LANES * LANES;
-    for (&choice, &total) in choices[done..].iter().zip(&totals[done..]) {
-        by_class[slot(choice)][class(total)] += 1;
-        sum_total[slot(choice)] += u64::from(total);
-    }
-
     let edges_coincide = lower == upper;
-    (0..width)
-        .map(|slot| {
-            let lanes = (0..LANES).map(|lane| lane * width + slot);
-            let mut c = [0u64; 5];
-            for at in lanes.clone() {
-                for (sum, &count) in c.iter_mut().zip(&by_class[at]) {
-                    *sum += u64::from(count);
-                }
-            }
+    (0..options)
+        .chain([UNANSWERED])
+        .map(|choice| {
+            let c = by_class[usize::from(choice)].map(u64::from);
             let (at_lower, at_upper) = if edges_coincide {
                 (c[2], c[2])
             } else {
@@ -291,7 +271,7 @@ fn scan_choices(
             };
             OptionSums {
                 chosen: c.iter().sum(),
-                sum_total: lanes.map(|at| sum_total[at]).sum(),
+                sum_total: sum_total[usize::from(choice)],
                 group: GroupTally {
                     below_lower: c[0],
                     at_lower,

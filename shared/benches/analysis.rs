@@ -5,9 +5,10 @@
 //! `cargo bench -p examgate-shared --bench analysis` generates the attempts
 //! from a fixed seed with a latent-ability model (abler students are more
 //! likely right), then times, best and median of 5 runs:
-//! (a) grading: responses → [`ResponseMatrix`] (the choice marks follow from
-//!     the chosen option and the key), row by row as the relay would and
-//!     column by column;
+//! (a) grading: one-byte responses → [`ResponseMatrix`] with the crate's
+//!     own [`ByteGrader`] (tables filled by the real scoring rules) for the
+//!     paper's real `Question`s, row by row as the relay would and column by
+//!     column;
 //! (b) [`analyse`].
 //! It counts the bytes the analysis allocates at its peak (a counting global
 //! allocator) against the matrix's size, and writes `target/bench/
@@ -28,6 +29,10 @@ use examgate_shared::analysis::{
     Analysis, Column, ItemKind, ItemSpec, ResponseMatrix, UNANSWERED, analyse,
     cluster_guess_fraction_milli,
 };
+use examgate_shared::compact::ByteGrader;
+use examgate_shared::exam::{self, Body, OptionId, QuestionId};
+use examgate_shared::numeric::Decimal;
+use examgate_shared::points::Points;
 
 /// Counts live heap bytes and their high-water mark.
 struct Counting;
@@ -100,8 +105,10 @@ const CLUSTER_POINTS_MILLI: [u16; 5] = [0, 100, 250, 500, 1000];
 const MISKEYED_ITEM: usize = 7;
 
 /// One question of the simulated paper.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Question {
+    /// Grades this question's one-byte responses by the real rules.
+    grader: ByteGrader,
     spec: ItemSpec,
     /// IRT-style difficulty and discrimination.
     difficulty: f64,
@@ -152,6 +159,8 @@ fn paper() -> Vec<Question> {
                 weights[(usize::from(right_option) + 1) % 4] = 0.01;
             }
             Question {
+                grader: ByteGrader::new(&real_question(i, &spec, key), &numeric_dictionary())
+                    .expect("a gradable question"),
                 spec,
                 difficulty: -1.6 + 3.0 * spread,
                 discrimination: 0.7 + 1.1 * ((i * 7) % ITEMS) as f64 / ITEMS as f64,
@@ -163,13 +172,47 @@ fn paper() -> Vec<Question> {
         .collect()
 }
 
+/// Typed answers of every numeric question: index 0 is the key (written
+/// with a decimal comma), 1 a wrong number.
+fn numeric_dictionary() -> Vec<String> {
+    vec!["2,5".into(), "7".into()]
+}
+
+/// The exam-model question behind item `i`: what the relay would grade.
+fn real_question(i: usize, spec: &ItemSpec, key: u8) -> exam::Question {
+    let body = match spec.kind {
+        ItemKind::Choice { options, key } => Body::SingleChoice {
+            options: (0..options).map(|o| format!("option {o}")).collect(),
+            key: OptionId(key),
+            pinned: vec![],
+        },
+        ItemKind::Cluster { .. } => Body::TrueFalse {
+            statements: (0..4).map(|s| format!("statement {s}")).collect(),
+            keys: (0..4).map(|s| key >> s & 1 == 1).collect(),
+            table: None,
+        },
+        _ => Body::Numeric {
+            key: Decimal::parse("2.5").expect("a number"),
+            tolerance: None,
+        },
+    };
+    exam::Question {
+        id: QuestionId(i as u32 + 1),
+        text: String::new(),
+        points: Points::from_milli(u32::from(spec.max_milli)),
+        body,
+        voided: false,
+    }
+}
+
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Raw responses, row-major, one byte per cell: choice → option or
-/// UNANSWERED; cluster → the 4 true/false answers as bits; numeric → 1
-/// right, 0 wrong, UNANSWERED blank.
+/// Raw responses, row-major, one byte per cell in `compact`'s encoding:
+/// choice → option or UNANSWERED; cluster → high nibble "decided", low
+/// nibble the true/false marks; numeric → dictionary index (0 the key, 1 a
+/// wrong number) or UNANSWERED.
 fn simulate(paper: &[Question], attempts: usize, seed: u64) -> Vec<u8> {
     let mut rng = Rng(seed);
     let mut responses = vec![0u8; attempts * ITEMS];
@@ -210,15 +253,15 @@ fn simulate(paper: &[Question], attempts: usize, seed: u64) -> Vec<u8> {
                         let key_bit = (q.key >> statement) & 1;
                         answers |= (if right { key_bit } else { key_bit ^ 1 }) << statement;
                     }
-                    answers
+                    0xF0 | answers
                 }
                 _ => {
                     if rng.unit() < p {
-                        1
+                        0
                     } else if rng.unit() < 0.3 {
                         UNANSWERED
                     } else {
-                        0
+                        1
                     }
                 }
             };
@@ -227,20 +270,10 @@ fn simulate(paper: &[Question], attempts: usize, seed: u64) -> Vec<u8> {
     responses
 }
 
-/// Marks and chosen option of one cell.
+/// Marks and chosen option of one cell, by the question's real rules.
 #[inline]
 fn grade_cell(q: &Question, response: u8) -> (u16, u8) {
-    match q.spec.kind {
-        ItemKind::Choice { key, .. } => {
-            let mark = if response == key { q.spec.max_milli } else { 0 };
-            (mark, response)
-        }
-        ItemKind::Cluster { .. } => {
-            let right = 4 - ((response ^ q.key) & 0xF).count_ones();
-            (CLUSTER_POINTS_MILLI[right as usize], UNANSWERED)
-        }
-        _ => (if response == 1 { q.spec.max_milli } else { 0 }, UNANSWERED),
-    }
+    q.grader.grade(response)
 }
 
 fn specs(paper: &[Question]) -> Vec<ItemSpec> {

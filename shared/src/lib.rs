@@ -17,6 +17,7 @@
 //! - [`analysis`]: classical item analysis of the marks (Moodle's statistics).
 //! - [`correction`]: fixing a key or voiding a question after the fact.
 //! - [`results`]: graded attempts → response matrix, analysis, CSV export.
+//! - [`compact`]: one-byte responses graded by tables the real rules fill.
 //! - [`import`]: answer sheets from elsewhere (CSV key + responses), graded
 //!   and analysed the same way.
 //! - [`attempt`]: the attempt lifecycle (not started → working → submitted or
@@ -39,6 +40,7 @@ pub mod answer;
 pub mod attempt;
 pub mod backoff;
 pub mod clock;
+pub mod compact;
 pub mod correction;
 pub mod csv;
 pub mod error;

@@ -185,9 +185,9 @@ pub struct Results {
 }
 
 /// Builds [`Results`] from final attempts: (candidate, room, answers, grade).
-pub fn results<'a>(
+pub fn results(
     exam: &Exam,
-    attempts: &'a [(String, String, BTreeMap<QuestionId, AnswerValue>, Grade)],
+    attempts: &[(String, String, BTreeMap<QuestionId, AnswerValue>, Grade)],
 ) -> Result<Results, MatrixError> {
     let m = matrix(exam, attempts.iter().map(|a| &a.2))?;
     Ok(Results {

@@ -9,6 +9,8 @@
 //!   test (the README's test command; `.ci/run` calls it).
 //! - `cargo xtask size`: write the client size figures to
 //!   `target/bench/client-size.json`.
+//! - `cargo xtask bench`: every benchmark, each writing JSON under
+//!   `target/bench/` (installs numpy from PyPI for the analysis baseline).
 
 mod client;
 mod setup;
@@ -28,8 +30,9 @@ fn main() -> ExitCode {
         "build" => client::build().map(|_| ()),
         "test" => test(rest),
         "size" => client::build().and_then(|built| size::report(&built)),
+        "bench" => bench(),
         _ => {
-            eprintln!("usage: cargo xtask <run|build|test|size>");
+            eprintln!("usage: cargo xtask <run|build|test|size|bench>");
             return ExitCode::from(2);
         }
     };
@@ -63,4 +66,19 @@ fn test(extra: &[String]) -> Result<()> {
     let mut args: Vec<&str> = vec!["test", "--workspace"];
     args.extend(extra.iter().map(String::as_str));
     setup::cargo(&args)
+}
+
+/// Every benchmark; figures go to `target/bench/*.json`.
+fn bench() -> Result<()> {
+    setup::ensure_numpy()?;
+    setup::ensure_wasm_target()?;
+    let built = client::build()?;
+    size::report(&built)?;
+    setup::cargo(&[
+        "bench",
+        "--package",
+        "examgate-shared",
+        "--bench",
+        "analysis",
+    ])
 }

@@ -68,3 +68,16 @@ pub fn ensure_chromium() -> Result<()> {
         .map_err(|e| format!("{e}; install Debian's chromium and chromium-driver as root"))?;
     Ok(())
 }
+
+/// numpy from PyPI, for the analysis benchmark's baseline.
+pub fn ensure_numpy() -> Result<()> {
+    let has = Command::new("python3")
+        .args(["-c", "import numpy"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has {
+        return Ok(());
+    }
+    eprintln!("xtask: installing numpy from PyPI");
+    run(Command::new("python3").args(["-m", "pip", "install", "--quiet", "numpy"]))
+}

@@ -155,7 +155,8 @@ impl ResponseMatrix {
             });
         }
         let attempts = columns.first().map_or(0, |c| c.marks.len());
-        if attempts > MAX_ATTEMPTS {
+        // Counts are u32; on 32-bit targets (wasm) a Vec cannot be longer.
+        if u32::try_from(attempts).is_err() {
             return Err(MatrixError::TooManyAttempts);
         }
         for (item, (spec, column)) in items.iter().zip(&columns).enumerate() {

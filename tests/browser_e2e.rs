@@ -170,6 +170,14 @@ async fn two_students_and_the_central_proctor() {
         LONG,
     )
     .await;
+    // … and its embedded figure (question 12) as an image that loads.
+    click(&a, "#navigator .nav-item[data-qid='12']").await;
+    wait_for(
+        &a,
+        "document.querySelector(\".question[data-qid='12'] img.q-img\")?.naturalWidth > 0",
+        LONG,
+    )
+    .await;
 
     // A answers: q1 right (A), q2 right (B), q3 wrong (A; key C).
     let clicked = std::time::Instant::now();
@@ -310,39 +318,67 @@ async fn two_students_and_the_central_proctor() {
     );
     screenshot(&proctor, "proctor-view-final.png").await;
 
-    // The central proctor opens the results: histogram, statistics and the
-    // item table with a row per question.
+    // The central proctor may read results too: the link is there.
     click(&proctor, "#results-link").await;
-    click(&proctor, "li.sitting button.sitting-open").await;
     wait_for(
         &proctor,
+        "document.querySelectorAll('li.sitting').length === 1",
+        LONG,
+    )
+    .await;
+
+    // The teacher signs in to the results page: histogram, statistics and
+    // the item table with a row per question.
+    let teacher = chromium.new_person(&relay.url("/results")).await;
+    type_into(&teacher, "#login-user", "giaovien").await;
+    type_into(&teacher, "#login-pass", PASSWORD).await;
+    click(&teacher, "#login-submit").await;
+    click(&teacher, "li.sitting button.sitting-open").await;
+    wait_for(
+        &teacher,
         "document.querySelectorAll('#histogram rect.bar').length > 0 && document.querySelectorAll('table#items tr.item').length === 22",
         LONG,
     )
     .await;
     let counted: f64 = eval(
-        &proctor,
+        &teacher,
         "[...document.querySelectorAll('#histogram rect.bar')].reduce((n, b) => n + Number(b.dataset.count), 0)",
     )
     .await;
     assert_eq!(counted, 2.0, "both attempts are in the histogram");
     wait_for(
-        &proctor,
+        &teacher,
         "document.querySelector(\"#test-stats .stat-row[data-stat='attempts'] .stat\")?.innerText.trim() === '2'",
         LONG,
     )
     .await;
-    // Sorting by facility puts the hardest question first; an item's
-    // option chart opens on click.
-    click(&proctor, "th[data-sort='facility']").await;
-    click(&proctor, "tr.item[data-qid='1']").await;
+    // Sorting by facility; an item's option chart opens on click.
+    click(&teacher, "th[data-sort='facility']").await;
     wait_for(
-        &proctor,
+        &teacher,
+        "document.querySelector(\"th[data-sort='facility']\").getAttribute('aria-sort') !== 'none'",
+        LONG,
+    )
+    .await;
+    click(&teacher, "tr.item[data-qid='1']").await;
+    wait_for(
+        &teacher,
         "document.querySelectorAll('#option-chart g.option').length >= 4",
         LONG,
     )
     .await;
-    screenshot(&proctor, "results-page.png").await;
+    screenshot(&teacher, "results-page.png").await;
+
+    // Answer sheets from elsewhere, analysed in the browser: the documented
+    // example has 8 questions and 5 candidates.
+    click(&teacher, "#import-example").await;
+    click(&teacher, "#import-run").await;
+    wait_for(
+        &teacher,
+        "document.querySelector('#results-view')?.dataset.source === 'import' && document.querySelectorAll('table#items tr.item').length === 8",
+        LONG,
+    )
+    .await;
 
     println!(
         "proctor row updated {} ms after the student's click",

@@ -59,6 +59,15 @@ pub fn to_html(text: &str) -> String {
     // All slicing happens at ASCII delimiters, hence on char boundaries.
     let (mut i, mut plain_from) = (0, 0);
     while i < bytes.len() {
+        if bytes[i..].starts_with(b"![")
+            && let Some((img, len)) = image(&text[i..])
+        {
+            write_plain(&mut out, &text[plain_from..i]);
+            out.push_str(&img);
+            i += len;
+            plain_from = i;
+            continue;
+        }
         if bytes[i..].starts_with(b"\\$") {
             write_plain(&mut out, &text[plain_from..i]);
             out.push('$');
@@ -89,6 +98,43 @@ pub fn to_html(text: &str) -> String {
     }
     write_plain(&mut out, &text[plain_from..]);
     out
+}
+
+/// Image types a question may embed.
+const IMAGE_TYPES: [&str; 5] = ["png", "jpeg", "gif", "webp", "svg+xml"];
+
+/// Largest embedded image, in characters of base64.
+pub const MAX_IMAGE_CHARS: usize = 2 * 1024 * 1024;
+
+/// An image written `![alt](data:image/png;base64,…)` at the start of
+/// `text`: the `<img>` and how many bytes it took. Only base64 `data:` URLs
+/// of image types are accepted — the picture travels inside the paper, so
+/// it is served only with the paper (never before the exam opens) and no
+/// URL can point anywhere else. SVG is safe here: an `<img>` never runs an
+/// SVG's scripts.
+fn image(text: &str) -> Option<(String, usize)> {
+    let rest = text.strip_prefix("![")?;
+    let alt_end = rest.find("](")?;
+    let alt = &rest[..alt_end];
+    if alt.contains(['\n', '\r']) {
+        return None;
+    }
+    let after_alt = &rest[alt_end + 2..];
+    let src_end = after_alt.find(')')?;
+    let src = &after_alt[..src_end];
+    let (kind, data) = src.strip_prefix("data:image/")?.split_once(";base64,")?;
+    let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+    if !IMAGE_TYPES.contains(&kind)
+        || data.is_empty()
+        || data.len() > MAX_IMAGE_CHARS
+        || !data.chars().all(base64)
+    {
+        return None;
+    }
+    let mut alt_html = String::new();
+    write_plain(&mut alt_html, alt);
+    let html = format!(r#"<img class="q-img" src="{src}" alt="{alt_html}">"#);
+    Some((html, 2 + alt_end + 2 + src_end + 1))
 }
 
 /// Where `close` starts at or after `from`. Backslash pairs are skipped, so a
@@ -882,6 +928,17 @@ mod tests {
                         assert_eq!(open.pop(), Some(name), "{html}");
                         continue;
                     }
+                    if let Some(img) = tag.strip_prefix("img ") {
+                        // Our one void tag with free text: a data: URL of
+                        // base64 characters and an escaped alt.
+                        let (src, alt) = img.split_once(r#"" alt=""#).expect("src then alt");
+                        let src = src.strip_prefix(r#"class="q-img" src="data:image/"#);
+                        let b64 = |c: char| c.is_ascii_alphanumeric() || "+/=;,".contains(c);
+                        assert!(src.is_some_and(|s| s.chars().all(b64)), "{html}");
+                        let alt = alt.strip_suffix('"').expect("quoted alt");
+                        assert!(!alt.contains(['<', '>', '"', '\'']), "{html}");
+                        continue;
+                    }
                     let mut parts = tag.split(' ');
                     let name = parts.next().unwrap_or_default();
                     assert!(TAGS.split(' ').any(|t| t == name), "tag {name:?}: {html}");
@@ -904,6 +961,34 @@ mod tests {
             }
         }
         assert!(open.is_empty(), "unclosed {open:?}: {html}");
+    }
+
+    #[test]
+    fn images_only_as_embedded_data() {
+        let png = "![Hình 1: đồ thị](data:image/png;base64,iVBORw0KGgo=)";
+        let html = to_html(&format!("Xem {png} rồi trả lời"));
+        assert_eq!(
+            html,
+            r#"Xem <img class="q-img" src="data:image/png;base64,iVBORw0KGgo=" alt="Hình 1: đồ thị"> rồi trả lời"#
+        );
+        assert_safe(&html);
+        for refused in [
+            "![x](https://evil.example/a.png)",
+            "![x](data:text/html;base64,PHNjcmlwdD4=)",
+            "![x](data:image/png;base64,abc\"onerror=\"x)",
+            "![x](javascript:alert(1))",
+            "![a\nb](data:image/png;base64,AAAA)",
+        ] {
+            let html = to_html(refused);
+            assert!(!html.contains("<img"), "{refused} → {html}");
+            assert_safe(&html);
+        }
+        let html = to_html(r#"![<script>"'](data:image/gif;base64,R0lG)"#);
+        assert!(
+            html.contains(r#"alt="&lt;script&gt;&quot;&#39;""#),
+            "{html}"
+        );
+        assert_safe(&html);
     }
 
     #[test]

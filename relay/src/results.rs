@@ -8,25 +8,13 @@ use std::collections::BTreeMap;
 use examgate_shared::answer::AnswerValue;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::exam::QuestionId;
+use examgate_shared::protocol::SittingSummary;
 use examgate_shared::results::{Results, results};
 use examgate_shared::scoring::Grade;
-use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::clock::now_ms;
 use crate::model::SittingId;
-
-/// A sitting as the results list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SittingSummary {
-    pub sitting_id: SittingId,
-    pub exam_id: String,
-    pub title: String,
-    pub opens_at: i64,
-    pub closes_at: i64,
-    pub attempts: usize,
-    pub finished: usize,
-}
 
 impl AppState {
     pub fn sitting_summaries(&self) -> Vec<SittingSummary> {

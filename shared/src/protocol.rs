@@ -197,6 +197,20 @@ pub struct LoginResponse {
     pub display_name: String,
 }
 
+/// A sitting as `GET /api/sittings` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SittingSummary {
+    pub sitting_id: u64,
+    pub exam_id: String,
+    pub title: String,
+    /// Relay time, milliseconds since the epoch.
+    pub opens_at: Millis,
+    pub closes_at: Millis,
+    pub attempts: usize,
+    /// Attempts handed in or closed, i.e. graded.
+    pub finished: usize,
+}
+
 // ---------------------------------------------------------------- decoding
 
 /// Decodes one client text frame, enforcing the size limit before parsing.

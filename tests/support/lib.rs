@@ -39,6 +39,18 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A window open from a second ago for an hour, test passwords.
+fn open_now(duration_ms: Millis, exam: Option<examgate_shared::exam::Exam>) -> DemoOptions {
+    let now = now_ms();
+    DemoOptions {
+        opens_at: now - 1_000,
+        closes_at: now + 3_600_000,
+        duration_ms: Some(duration_ms),
+        fixed_password: Some(PASSWORD.into()),
+        exam,
+    }
+}
+
 /// A running relay with its own temporary database.
 pub struct TestRelay {
     pub addr: SocketAddr,
@@ -52,34 +64,12 @@ pub struct TestRelay {
 impl TestRelay {
     /// Demo window open now; each attempt lasts `duration_ms`.
     pub async fn with_duration(duration_ms: Millis, grace_ms: Millis) -> TestRelay {
-        let now = now_ms();
-        TestRelay::start(
-            DemoOptions {
-                opens_at: now - 1_000,
-                closes_at: now + 3_600_000,
-                duration_ms: Some(duration_ms),
-                fixed_password: Some(PASSWORD.into()),
-                exam: None,
-            },
-            grace_ms,
-        )
-        .await
+        TestRelay::start(open_now(duration_ms, None), grace_ms).await
     }
 
     /// Like [`TestRelay::with_duration`], with another exam.
     pub async fn with_exam(exam: examgate_shared::exam::Exam, duration_ms: Millis) -> TestRelay {
-        let now = now_ms();
-        TestRelay::start(
-            DemoOptions {
-                opens_at: now - 1_000,
-                closes_at: now + 3_600_000,
-                duration_ms: Some(duration_ms),
-                fixed_password: Some(PASSWORD.into()),
-                exam: Some(exam),
-            },
-            1_000,
-        )
-        .await
+        TestRelay::start(open_now(duration_ms, Some(exam)), 1_000).await
     }
 
     pub async fn start(opts: DemoOptions, grace_ms: Millis) -> TestRelay {

@@ -12,25 +12,13 @@
 
 use examgate_shared::csv::write_row;
 use examgate_shared::results::Results;
-use serde::{Deserialize, Serialize};
 use yew::UseReducerDispatcher;
 
 use super::state::{ResultsAction, ResultsState};
 use crate::http::get_json;
 
-/// A sitting as `GET /api/sittings` lists it (the relay's `SittingSummary`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SittingSummary {
-    pub sitting_id: u64,
-    pub exam_id: String,
-    pub title: String,
-    /// Relay time, milliseconds since the epoch.
-    pub opens_at: i64,
-    pub closes_at: i64,
-    pub attempts: usize,
-    /// Attempts handed in or closed, i.e. graded.
-    pub finished: usize,
-}
+/// A sitting as `GET /api/sittings` lists it.
+pub use examgate_shared::protocol::SittingSummary;
 
 /// Fetches the sittings into the page's state.
 pub fn load_sittings(token: &str, dispatcher: UseReducerDispatcher<ResultsState>) {

@@ -6,13 +6,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use examgate_shared::protocol::Role;
+use examgate_shared::protocol::{Role, SittingSummary};
 use examgate_shared::results::{Results, results_csv};
 
 use super::auth::Staff;
 use super::error::ApiError;
 use crate::AppState;
-use crate::results::SittingSummary;
 
 const READERS: &[Role] = &[Role::Teacher, Role::CentralProctor];
 

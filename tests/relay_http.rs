@@ -307,3 +307,24 @@ async fn results_with_item_analysis_for_teachers_only() {
         .unwrap();
     assert!(stored >= 1);
 }
+
+#[tokio::test]
+async fn repeated_failed_logins_lock_that_name_only() {
+    let relay = TestRelay::with_duration(HOUR, 1_000).await;
+    let attempt = |user: &str, pw: &str| {
+        reqwest::Client::new()
+            .post(relay.url("/api/login"))
+            .json(&serde_json::json!({"username": user, "password": pw}))
+            .send()
+    };
+    for _ in 0..examgate_relay::auth::MAX_FAILED_LOGINS {
+        assert_eq!(attempt("central", "đoán-bừa").await.unwrap().status(), 401);
+    }
+    // Now even the right password is refused for a while.
+    let locked = attempt("central", PASSWORD).await.unwrap();
+    assert_eq!(locked.status(), 429);
+    let body: examgate_shared::error::ErrorBody = locked.json().await.unwrap();
+    assert_eq!(body.code, ErrorCode::TooManyAttempts);
+    // Other accounts are unaffected.
+    assert_eq!(attempt("phong01", PASSWORD).await.unwrap().status(), 200);
+}

@@ -77,6 +77,48 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     ok && real
 }
 
+/// Failed sign-ins allowed per user name within [`THROTTLE_WINDOW_MS`].
+pub const MAX_FAILED_LOGINS: u32 = 5;
+pub const THROTTLE_WINDOW_MS: Millis = 15 * 60_000;
+
+/// Slows password guessing: after [`MAX_FAILED_LOGINS`] failures for a user
+/// name within the window, that name is refused (even with the right
+/// password) until the window that began with the first failure ends.
+/// Keyed by user name, not address: a whole school shares one address.
+#[derive(Default)]
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<String, (u32, Millis)>>,
+}
+
+impl LoginThrottle {
+    /// `Err(wait_ms)` while `username` is locked out.
+    pub fn check(&self, username: &str, now: Millis) -> Result<(), Millis> {
+        let map = self.failures.lock().expect("throttle lock");
+        match map.get(username) {
+            Some(&(count, first))
+                if count >= MAX_FAILED_LOGINS && now < first + THROTTLE_WINDOW_MS =>
+            {
+                Err(first + THROTTLE_WINDOW_MS - now)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn failed(&self, username: &str, now: Millis) {
+        let mut map = self.failures.lock().expect("throttle lock");
+        map.retain(|_, (_, first)| now < *first + THROTTLE_WINDOW_MS);
+        let entry = map.entry(username.to_owned()).or_insert((0, now));
+        entry.0 += 1;
+    }
+
+    pub fn succeeded(&self, username: &str) {
+        self.failures
+            .lock()
+            .expect("throttle lock")
+            .remove(username);
+    }
+}
+
 /// A signed-in proctor or teacher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -142,6 +184,25 @@ mod tests {
         assert_ne!(a, new_token());
         assert_eq!(hash_token(&a), hash_token(&a));
         assert_ne!(hash_token(&a), hash_token(&new_token()));
+    }
+
+    #[test]
+    fn throttle_locks_a_name_after_repeated_failures_then_forgets() {
+        let t = LoginThrottle::default();
+        for i in 0..MAX_FAILED_LOGINS {
+            assert_eq!(t.check("central", 1_000 + i64::from(i)), Ok(()));
+            t.failed("central", 1_000 + i64::from(i));
+        }
+        assert_eq!(t.check("central", 2_000), Err(THROTTLE_WINDOW_MS - 1_000));
+        assert_eq!(
+            t.check("phong01", 2_000),
+            Ok(()),
+            "other names are not affected"
+        );
+        assert_eq!(t.check("central", 1_000 + THROTTLE_WINDOW_MS), Ok(()));
+        t.failed("phong01", 0);
+        t.succeeded("phong01");
+        assert_eq!(t.check("phong01", 1), Ok(()));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use examgate_shared::paper::Arrangement;
 use examgate_shared::roster::{CandidateRow, RowStatus};
 use examgate_shared::scoring::{Grade, grade};
 
-use crate::auth::Sessions;
+use crate::auth::{LoginThrottle, Sessions};
 use crate::deadlines::Deadlines;
 use crate::live::Live;
 use crate::model::{
@@ -122,6 +122,7 @@ pub struct Inner {
     pub live: Live,
     pub deadlines: Deadlines,
     pub sessions: Sessions,
+    pub login_throttle: LoginThrottle,
     /// Serialises joins so two browsers typing the same name at the same
     /// instant cannot both create the candidate.
     pub join_lock: tokio::sync::Mutex<()>,
@@ -171,6 +172,7 @@ impl AppState {
             live: Live::default(),
             deadlines: Deadlines::default(),
             sessions: Sessions::default(),
+            login_throttle: LoginThrottle::default(),
             join_lock: tokio::sync::Mutex::new(()),
             catalog,
         }));

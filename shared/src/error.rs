@@ -23,6 +23,8 @@ pub enum ErrorCode {
     Forbidden,
     /// Wrong user name or password.
     BadCredentials,
+    /// Too many failed sign-ins for this user name; wait and retry.
+    TooManyAttempts,
     /// No exam has this join code.
     UnknownCode,
     /// The exam has not opened yet; its content is not served.
@@ -53,7 +55,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and translation tables.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
         ErrorCode::UnsupportedVersion,
@@ -61,6 +63,7 @@ impl ErrorCode {
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
         ErrorCode::BadCredentials,
+        ErrorCode::TooManyAttempts,
         ErrorCode::UnknownCode,
         ErrorCode::ExamNotOpen,
         ErrorCode::ExamClosed,
@@ -87,6 +90,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::BadCredentials => "bad_credentials",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::UnknownCode => "unknown_code",
             ErrorCode::ExamNotOpen => "exam_not_open",
             ErrorCode::ExamClosed => "exam_closed",

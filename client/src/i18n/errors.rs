@@ -81,6 +81,10 @@ fn code_message(code: ErrorCode, lang: Lang) -> &'static str {
             "Sai tên đăng nhập hoặc mật khẩu. Kiểm tra lại, chú ý chữ hoa và chữ thường.",
             "Wrong user name or password. Check them, including upper and lower case.",
         ),
+        TooManyAttempts => (
+            "Đăng nhập sai quá nhiều lần. Hãy chờ 15 phút rồi thử lại, hoặc liên hệ người quản lý kỳ thi.",
+            "Too many failed sign-ins. Wait 15 minutes and try again, or contact the exam organiser.",
+        ),
         UnknownCode => (
             "Mã phòng thi không đúng. Kiểm tra lại mã giám thị đưa.",
             "This join code is wrong. Check the code your proctor gave you.",

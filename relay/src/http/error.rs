@@ -19,6 +19,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         Malformed | InvalidName | InvalidAnswer | UnsupportedVersion | HelloExpected
         | OutOfOrder => StatusCode::BAD_REQUEST,
         TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         Unauthorized | BadCredentials => StatusCode::UNAUTHORIZED,
         Forbidden | ExamNotOpen => StatusCode::FORBIDDEN,
         UnknownCode | UnknownQuestion | UnknownOption => StatusCode::NOT_FOUND,

@@ -16,7 +16,17 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let user = state.users.get(req.username.trim()).cloned();
+    let username = req.username.trim().to_owned();
+    if let Err(wait_ms) = state.login_throttle.check(&username, now_ms()) {
+        return Err(ApiError(ErrorBody::new(
+            ErrorCode::TooManyAttempts,
+            format!(
+                "too many failed sign-ins; try again in {} s",
+                wait_ms / 1000 + 1
+            ),
+        )));
+    }
+    let user = state.users.get(&username).cloned();
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let password = req.password;
     // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
@@ -33,11 +43,13 @@ pub async fn login(
         tracing::error!("audit write failed: {e}");
     }
     let (true, Some(user)) = (ok, user) else {
+        state.login_throttle.failed(&username, now);
         return Err(ApiError(ErrorBody::new(
             ErrorCode::BadCredentials,
             "wrong user name or password",
         )));
     };
+    state.login_throttle.succeeded(&username);
     let token = state.sessions.create(Session {
         username: user.username.clone(),
         role: user.role,

@@ -127,6 +127,7 @@ fn print_banner(addr: SocketAddr, db: &Path, credentials: &Path) {
     println!("examgate relay is running (Ctrl+C to stop)");
     println!("  Student page:  http://{addr}/");
     println!("  Proctor view:  http://{addr}/proctor");
+    println!("  Results:       http://{addr}/results  (teacher, central proctor)");
     println!("  Database:      {}", db.display());
     match std::fs::read_to_string(credentials) {
         Ok(text) => {

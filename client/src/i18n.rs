@@ -7,12 +7,14 @@
 //! it. The choice is remembered in `localStorage` (`examgate.lang`).
 
 mod errors;
+#[cfg(feature = "staff")]
 mod report;
 mod text;
 
 use yew::prelude::*;
 
 pub use errors::Problem;
+#[cfg(feature = "staff")]
 pub use report::ReportText;
 pub use text::Text;
 

@@ -16,8 +16,12 @@ pub mod hooks;
 pub mod http;
 pub mod i18n;
 pub mod proctor;
+/// The teachers' results page: in the staff build only (`staff` feature), so
+/// students do not download the analysis code.
+#[cfg(feature = "staff")]
 pub mod results;
 pub mod rich_text;
+pub mod routes;
 pub mod socket;
 pub mod storage;
 pub mod student;
@@ -47,11 +51,25 @@ pub fn run() {
         .unwrap_or_default();
     if is_proctor_path(&path) {
         yew::Renderer::<proctor::ProctorApp>::with_root(root).render();
-    } else if results::is_results_path(&path) {
-        yew::Renderer::<results::ResultsApp>::with_root(root).render();
-    } else {
+    } else if let Err(root) = mount_results_page(&path, root) {
         yew::Renderer::<student::StudentApp>::with_root(root).render();
     }
+}
+
+/// Mounts the results page when this is the staff build and `path` is it;
+/// otherwise hands `root` back.
+#[cfg(feature = "staff")]
+fn mount_results_page(path: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    if !routes::is_results_path(path) {
+        return Err(root);
+    }
+    yew::Renderer::<results::ResultsApp>::with_root(root).render();
+    Ok(())
+}
+
+#[cfg(not(feature = "staff"))]
+fn mount_results_page(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    Err(root)
 }
 
 /// `/proctor` and everything below it; `/proctorx` is not the dashboard.

@@ -17,8 +17,6 @@ use crate::results::state::{ImportField, SortKey};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReportText {
     // ------------------------------------------------------------ page
-    /// The dashboard's link here, and this page's heading word.
-    ResultsLink,
     /// The link back to the dashboard.
     DashboardLink,
     PageTitle,
@@ -139,7 +137,6 @@ impl ReportText {
         let pick = |v: &'static str, e: &'static str| Cow::Borrowed(if vi { v } else { e });
         let fmt = |v: String, e: String| Cow::Owned(if vi { v } else { e });
         match self {
-            ReportText::ResultsLink => pick("Kết quả", "Results"),
             ReportText::DashboardLink => pick("Theo dõi phòng thi", "Exam rooms"),
             ReportText::PageTitle => {
                 pick("Kết quả và phân tích đề thi", "Results and item analysis")

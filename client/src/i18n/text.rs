@@ -12,7 +12,9 @@ use examgate_shared::points::{Points, Score};
 use examgate_shared::protocol::Role;
 use examgate_shared::roster::RowStatus;
 
-use super::{Lang, Problem, ReportText};
+#[cfg(feature = "staff")]
+use super::ReportText;
+use super::{Lang, Problem};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Text {
@@ -132,6 +134,8 @@ pub enum Text {
     DashboardTitle,
     Role(Role),
     Logout,
+    /// The dashboard's link to the results page.
+    ResultsLink,
     ConnLive,
     ConnOffline,
     RelayClock,
@@ -151,6 +155,7 @@ pub enum Text {
 
     // ------------------------------------------------------------ results
     /// The results page's strings.
+    #[cfg(feature = "staff")]
     Report(ReportText),
 }
 
@@ -360,6 +365,7 @@ impl Text {
             Text::Role(Role::CentralProctor) => pick("Giám sát chung", "Central proctor"),
             Text::Role(Role::Teacher) => pick("Giáo viên", "Teacher"),
             Text::Logout => pick("Đăng xuất", "Sign out"),
+            Text::ResultsLink => pick("Kết quả", "Results"),
             Text::ConnLive => pick("Đang cập nhật trực tiếp", "Live"),
             Text::ConnOffline => pick("Mất kết nối — đang kết nối lại…", "Offline — reconnecting…"),
             Text::RelayClock => pick("Giờ máy chủ", "Server time"),
@@ -391,6 +397,7 @@ impl Text {
                     fmt(format!("{hours} giờ trước"), format!("{hours} h ago"))
                 }
             }
+            #[cfg(feature = "staff")]
             Text::Report(text) => text.localise(lang),
         }
     }

@@ -9,8 +9,8 @@ use super::room_table::RoomTable;
 use super::state::{DashAction, DashState};
 use crate::banner::{FatalBanner, ReplacedBanner};
 use crate::hooks::{use_live_socket, use_signed_out};
-use crate::i18n::{LangToggle, ReportText, Text, use_i18n};
-use crate::results;
+use crate::i18n::{LangToggle, Text, use_i18n};
+use crate::routes;
 use crate::socket::{Link, Socket, Stop};
 use crate::time;
 
@@ -73,9 +73,9 @@ pub fn Dashboard(props: &StaffPageProps) -> Html {
                     <span class="label">{ i18n.t(Text::RelayClock) }</span>
                     <span id="relay-clock">{ time::wall_clock(state.relay_now()) }</span>
                 </p>
-                if results::reads_results(props.session.role) {
-                    <a id="results-link" class="nav-link" href={results::PATH}>
-                        { i18n.t(Text::Report(ReportText::ResultsLink)) }
+                if routes::reads_results(props.session.role) {
+                    <a id="results-link" class="nav-link" href={routes::PATH}>
+                        { i18n.t(Text::ResultsLink) }
                     </a>
                 }
                 <LangToggle />

@@ -32,7 +32,6 @@ pub mod test_stats;
 pub mod view;
 
 use examgate_shared::error::ErrorCode;
-use examgate_shared::protocol::Role;
 use yew::prelude::*;
 
 use crate::hooks::use_signed_out;
@@ -44,21 +43,7 @@ use state::{Load, ResultsState};
 use view::ResultsView;
 
 /// Where the page lives.
-pub const PATH: &str = "/results";
-
-/// `/results` and everything below it; `/resultsx` is not the page.
-pub fn is_results_path(path: &str) -> bool {
-    path == PATH
-        || path
-            .strip_prefix(PATH)
-            .is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// Who the relay lets read results, for showing the link to them. The relay
-/// checks again on every request.
-pub fn reads_results(role: Role) -> bool {
-    matches!(role, Role::Teacher | Role::CentralProctor)
-}
+pub use crate::routes::{PATH, is_results_path, reads_results};
 
 /// The app mounted at `/results`.
 #[component]
@@ -124,27 +109,5 @@ pub fn ResultsPage(props: &StaffPageProps) -> Html {
                     sort={state.sort} selected={state.selected} dispatcher={state.dispatcher()} />
             }
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn routing() {
-        assert!(is_results_path("/results"));
-        assert!(is_results_path("/results/"));
-        assert!(is_results_path("/results/3"));
-        assert!(!is_results_path("/resultsx"));
-        assert!(!is_results_path("/"));
-        assert!(!is_results_path("/proctor"));
-    }
-
-    #[test]
-    fn room_proctors_get_no_link() {
-        assert!(reads_results(Role::Teacher));
-        assert!(reads_results(Role::CentralProctor));
-        assert!(!reads_results(Role::RoomProctor));
     }
 }

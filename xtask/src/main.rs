@@ -54,7 +54,9 @@ fn run(relay_args: &[String]) -> Result<()> {
     size::report(&built)?;
     let mut args: Vec<&str> = vec!["run", "--release", "--package", "examgate-relay", "--"];
     // `cargo xtask run -- --listen …`: the `--` is ours to drop.
-    let relay_args = relay_args.strip_prefix(&["--".to_owned()]).unwrap_or(relay_args);
+    let relay_args = relay_args
+        .strip_prefix(&["--".to_owned()])
+        .unwrap_or(relay_args);
     args.extend(relay_args.iter().map(String::as_str));
     setup::cargo(&args)
 }

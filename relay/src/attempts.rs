@@ -8,6 +8,7 @@
 use examgate_shared::Millis;
 use examgate_shared::attempt::{Decision, StartError, StudentEvent};
 use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::exam::Versioning;
 use examgate_shared::paper::Arrangement;
 use examgate_shared::protocol::{AttemptView, JoinRequest, JoinResponse, RelayToStudent};
 use examgate_shared::scoring::grade;
@@ -23,7 +24,8 @@ use crate::store::{StoreError, writes};
 /// Longest accepted candidate name, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
 
-fn internal(e: StoreError) -> ErrorBody {
+/// A store failure as the refusal callers see; logged here.
+pub(crate) fn internal(e: StoreError) -> ErrorBody {
     tracing::error!("store: {e}");
     ErrorBody::new(
         ErrorCode::Internal,
@@ -51,7 +53,7 @@ impl AppState {
         };
         let sitting = &self.catalog.sittings[&code.sitting_id];
         let room = &self.catalog.rooms[&code.room_id];
-        let exam = self.exam_for_sitting(code.sitting_id);
+        let exam = self.exam_of_sitting(code.sitting_id);
         let now = now_ms();
         if now < sitting.opens_at {
             return Err(ErrorBody::new(
@@ -104,13 +106,17 @@ impl AppState {
 
         let token = new_token();
         let token_hash = hash_token(&token);
-        // Numbered papers are dealt out in joining order within the sitting.
-        let ordinal = self
-            .people()
-            .attempts
-            .values()
-            .filter(|a| a.candidate.sitting_id == code.sitting_id)
-            .count() as u64;
+        // Numbered papers are dealt out in joining order within the sitting;
+        // only they need the count, which scans every attempt.
+        let ordinal = match exam.versioning {
+            Versioning::Numbered { .. } => self
+                .people()
+                .attempts
+                .values()
+                .filter(|a| a.candidate.sitting_id == code.sitting_id)
+                .count() as u64,
+            _ => 0,
+        };
         let arrangement = Arrangement::for_new_attempt(&exam, random_u64(), ordinal);
         let (sitting_id, room_id) = (code.sitting_id, code.room_id);
         let existing_id = existing.as_ref().map(|c| c.id);
@@ -164,12 +170,6 @@ impl AppState {
             },
         );
         Ok(response(token, attempt_id))
-    }
-
-    fn exam_for_sitting(&self, sitting: u64) -> std::sync::Arc<examgate_shared::exam::Exam> {
-        self.catalog
-            .exam_of(sitting)
-            .expect("every sitting's exam is loaded")
     }
 
     /// Starts the attempt if it has not started (a reload never restarts the

@@ -13,6 +13,7 @@ use examgate_shared::scoring::grade;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
+use crate::attempts::internal;
 use crate::clock::now_ms;
 use crate::store::writes;
 
@@ -91,7 +92,7 @@ impl AppState {
                 writes::audit(txn, now, &actor_db, "correct_exam", &detail)
             })
             .await
-            .map_err(|e| ErrorBody::new(ErrorCode::Internal, e.to_string()))?;
+            .map_err(internal)?;
         self.catalog.replace_exam(exam.clone());
 
         let mut report = RegradeReport {
@@ -122,7 +123,7 @@ impl AppState {
                     }
                 })
                 .await
-                .map_err(|e| ErrorBody::new(ErrorCode::Internal, e.to_string()))?;
+                .map_err(internal)?;
             report.regraded += 1;
             if old.mark != new.mark {
                 report.marks_changed += 1;

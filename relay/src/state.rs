@@ -254,8 +254,12 @@ impl AppState {
     }
 
     pub fn exam_for(&self, candidate: &Candidate) -> Arc<Exam> {
+        self.exam_of_sitting(candidate.sitting_id)
+    }
+
+    pub fn exam_of_sitting(&self, sitting: SittingId) -> Arc<Exam> {
         self.catalog
-            .exam_of(candidate.sitting_id)
+            .exam_of(sitting)
             .expect("every sitting's exam is loaded (checked at start-up)")
     }
 

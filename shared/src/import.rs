@@ -21,7 +21,7 @@ use crate::csv;
 use crate::exam::{Body, Exam, MultiRule, OptionId, Question, QuestionId, Versioning};
 use crate::numeric::Decimal;
 use crate::points::{Points, Score};
-use crate::results::{cell, item_spec};
+use crate::results::{graded_cell, item_spec};
 
 /// Why an import failed, with where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -289,13 +289,7 @@ fn parse_cell(item: &KeyItem, text: &str) -> Result<(u16, u8, Score), String> {
                 a.check(q)
                     .map_err(|code| format!("{text:?} does not fit: {}", code.as_str()))?;
             }
-            let (mark, choice) = cell(q, answer.as_ref());
-            let c = crate::scoring::credit(q, answer.as_ref());
-            Ok((
-                mark,
-                choice,
-                Score::of(q.points, u64::from(c.num), u64::from(c.den)),
-            ))
+            Ok(graded_cell(q, answer.as_ref()))
         }
     }
 }

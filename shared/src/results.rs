@@ -13,7 +13,7 @@ use crate::analysis::{
 use crate::answer::AnswerValue;
 use crate::csv::write_row;
 use crate::exam::{Body, Exam, OptionId, Question, QuestionId};
-use crate::points::Mark10;
+use crate::points::{Mark10, Score};
 use crate::scoring::{Grade, credit, multiple_credit};
 
 /// How analysis sees one question.
@@ -72,15 +72,19 @@ fn guess_milli(q: &Question) -> u16 {
 /// up when a partial credit is not a whole milli-point) and the option
 /// chosen for single choice.
 pub fn cell(q: &Question, answer: Option<&AnswerValue>) -> (u16, u8) {
-    let c = credit(q, answer);
-    let milli = u64::from(q.points.milli()) * u64::from(c.num);
-    let den = u64::from(c.den);
-    let mark = ((2 * milli + den) / (2 * den)) as u16;
+    let (mark, choice, _) = graded_cell(q, answer);
+    (mark, choice)
+}
+
+/// [`cell`] plus the exact score it rounds.
+pub fn graded_cell(q: &Question, answer: Option<&AnswerValue>) -> (u16, u8, Score) {
+    let score = credit(q, answer).of(q.points);
+    let mark = u16::try_from(score.milli_rounded()).unwrap_or(u16::MAX);
     let choice = match (answer, &q.body) {
         (Some(AnswerValue::Choice(o)), Body::SingleChoice { .. }) => o.0,
         _ => UNANSWERED,
     };
-    (mark, choice)
+    (mark, choice, score)
 }
 
 /// The questions analysis covers: all but voided ones, in canonical order.

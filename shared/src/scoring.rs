@@ -42,6 +42,11 @@ impl Credit {
     pub fn is_none(self) -> bool {
         self.num == 0
     }
+
+    /// What this credit earns on a question worth `points`, exactly.
+    pub fn of(self, points: Points) -> Score {
+        Score::of(points, u64::from(self.num), u64::from(self.den))
+    }
 }
 
 /// How an item went, for colouring a result.
@@ -198,7 +203,7 @@ pub fn grade(exam: &Exam, answers: &BTreeMap<QuestionId, AnswerValue>) -> Grade 
                 question: q.id,
                 answer: answer.cloned(),
                 credit,
-                score: Score::of(q.points, u64::from(credit.num), u64::from(credit.den)),
+                score: credit.of(q.points),
                 points: q.points,
                 outcome,
                 key: exam.show_answers.then(|| KeyView::of(&q.body)),

@@ -33,11 +33,15 @@
 //! - [`tex`]: TeX maths in question text turned into MathML.
 //! - [`numeric`]: typed numeric answers, parsed and compared exactly.
 //! - [`shuffle`]: deterministic per-candidate orders with pinned items.
+//! - [`chip`]: reading the chip ID card (BAC, secure messaging, the data
+//!   groups, the USB bridge framing) and, with feature `verify`, proving it
+//!   genuine (passive and active authentication).
 //! - [`csv`]: a small CSV reader and writer for keys, imports and exports.
 
 pub mod analysis;
 pub mod answer;
 pub mod attempt;
+pub mod chip;
 pub mod backoff;
 pub mod clock;
 pub mod compact;

@@ -1,0 +1,26 @@
+//! A software stand-in for the card-reader bridge and the chip card behind it.
+//!
+//! Real check-ins read a Vietnamese CCCD through a USB bridge. Tests,
+//! benchmarks and the demo need the same bytes without hardware, and never
+//! real people's data, so this crate makes synthetic students, issues their
+//! cards from a test PKI (CSCA → document signer → signed EF.SOD, an AA key
+//! in the chip), and answers APDUs exactly as a card would, behind a bridge
+//! that speaks the USB framing of `docs/bridge-protocol.md`.
+//!
+//! - [`person`]: synthetic students and the LDS files of their card.
+//! - [`pki`]: the test CSCA and document signer; [`sod`]: signing EF.SOD.
+//! - [`aa`]: the chip's active-authentication key.
+//! - [`card`]: the emulated chip: SELECT, BAC, secure messaging, READ
+//!   BINARY (short and extended), INTERNAL AUTHENTICATE.
+//! - [`folder`]: a card loaded from a folder of LDS files (recorded cards).
+//! - [`bridge`]: the bridge device: framing, power, insert/remove events.
+//! - [`latency`]: how long an exchange takes at a given bit rate.
+
+pub mod aa;
+pub mod bridge;
+pub mod card;
+pub mod folder;
+pub mod latency;
+pub mod person;
+pub mod pki;
+pub mod sod;

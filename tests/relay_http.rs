@@ -36,6 +36,7 @@ async fn join_refusals() {
             code: relay.code(0),
             name: "Nguyễn Văn An".into(),
             resume_token: Some(first.token.clone()),
+            seat_code: None,
         })
         .await
         .unwrap();
@@ -47,6 +48,7 @@ async fn join_refusals() {
             code: relay.code(0),
             name: "Nguyễn Văn An".into(),
             resume_token: Some(other.token),
+            seat_code: None,
         })
         .await
         .unwrap_err();

@@ -12,6 +12,7 @@
 //! - [`aa`]: the chip's active-authentication key.
 //! - [`card`]: the emulated chip: SELECT, BAC, secure messaging, READ
 //!   BINARY (short and extended), INTERNAL AUTHENTICATE.
+//! - [`issue`]: issuing a student's card (and the forgeries tests need).
 //! - [`folder`]: a card loaded from a folder of LDS files (recorded cards).
 //! - [`bridge`]: the bridge device: framing, power, insert/remove events.
 //! - [`latency`]: how long an exchange takes at a given bit rate.
@@ -20,6 +21,7 @@ pub mod aa;
 pub mod bridge;
 pub mod card;
 pub mod folder;
+pub mod issue;
 pub mod latency;
 pub mod person;
 pub mod pki;

@@ -26,6 +26,7 @@ pub mod socket;
 pub mod storage;
 pub mod student;
 pub mod time;
+pub mod usb;
 
 /// Entry point called by `index.html` after `init()`.
 ///

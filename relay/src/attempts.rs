@@ -17,12 +17,20 @@ use crate::AppState;
 use crate::auth::{hash_token, new_token, random_u64};
 use crate::clock::now_ms;
 use crate::live::Outgoing;
-use crate::model::{AttemptId, Candidate, name_key};
+use crate::model::{AttemptId, Candidate, JoinCode, name_key};
 use crate::state::{AttemptCell, AttemptSlot};
 use crate::store::{StoreError, writes};
 
 /// Longest accepted candidate name, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
+
+/// How a candidate comes in.
+pub(crate) enum Admission {
+    /// Typed name (practice rooms); the token a returning browser holds.
+    Fresh(Option<String>),
+    /// Confirmed by a proctor after a chip check-in; `actor` for the audit.
+    CardHolder { actor: String },
+}
 
 /// A store failure as the refusal callers see; logged here.
 pub(crate) fn internal(e: StoreError) -> ErrorBody {
@@ -35,15 +43,9 @@ pub(crate) fn internal(e: StoreError) -> ErrorBody {
 
 impl AppState {
     /// A student joins a room with its code and their name (practice mode,
-    /// no card). Returns the bearer token of their attempt.
+    /// no card), or with a seat code a proctor station issued after a chip
+    /// check-in. Returns the bearer token of their attempt.
     pub async fn join(&self, req: JoinRequest) -> Result<JoinResponse, ErrorBody> {
-        let name = req.name.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-            return Err(ErrorBody::new(
-                ErrorCode::InvalidName,
-                format!("a name of 1 to {MAX_NAME_CHARS} characters is required"),
-            ));
-        }
         let code_key = req.code.trim().to_uppercase();
         let Some(code) = self.catalog.join_codes.get(&code_key).cloned() else {
             return Err(ErrorBody::new(
@@ -51,10 +53,40 @@ impl AppState {
                 "no room has this join code",
             ));
         };
+        self.check_window(&code, now_ms())?;
+        if let Some(seat_code) = req.seat_code.as_deref().filter(|s| !s.trim().is_empty()) {
+            return self.join_with_seat_code(&code, seat_code).await;
+        }
+        if code.requires_card {
+            // A reload comes back with the token it already holds.
+            if let Some(token) = req.resume_token.as_deref()
+                && let Some(slot) = self.attempt_by_token(&hash_token(token))
+                && slot.candidate.room_id == code.room_id
+                && slot.candidate.sitting_id == code.sitting_id
+            {
+                return Ok(self.join_response(&code, token.to_string(), slot.id));
+            }
+            return Err(ErrorBody::new(
+                ErrorCode::CheckinRequired,
+                "this room admits candidates only by chip-ID check-in",
+            ));
+        }
+        let name = req.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+            return Err(ErrorBody::new(
+                ErrorCode::InvalidName,
+                format!("a name of 1 to {MAX_NAME_CHARS} characters is required"),
+            ));
+        }
+        let key = name_key(&name);
+        self.admit(&code, &name, &key, Admission::Fresh(req.resume_token))
+            .await
+    }
+
+    /// Refuses before the window opens (content is never served early) and
+    /// after it closes.
+    pub(crate) fn check_window(&self, code: &JoinCode, now: Millis) -> Result<(), ErrorBody> {
         let sitting = &self.catalog.sittings[&code.sitting_id];
-        let room = &self.catalog.rooms[&code.room_id];
-        let exam = self.exam_of_sitting(code.sitting_id);
-        let now = now_ms();
         if now < sitting.opens_at {
             return Err(ErrorBody::new(
                 ErrorCode::ExamNotOpen,
@@ -67,20 +99,37 @@ impl AppState {
                 "the exam window has closed",
             ));
         }
-        let response = |token: String, attempt_id: AttemptId| JoinResponse {
+        Ok(())
+    }
+
+    pub(crate) fn join_response(&self, code: &JoinCode, token: String, attempt_id: AttemptId) -> JoinResponse {
+        JoinResponse {
             token,
             attempt_id,
-            exam_title: exam.title.clone(),
-            room: room.name.clone(),
-        };
+            exam_title: self.exam_of_sitting(code.sitting_id).title.clone(),
+            room: self.catalog.rooms[&code.room_id].name.clone(),
+        }
+    }
 
+    /// Lets a candidate in: creates their attempt, or for a checked-in card
+    /// holder who already has one (a new computer), hands out a new token
+    /// for the same attempt and ends the old computer's connection.
+    pub(crate) async fn admit(
+        &self,
+        code: &JoinCode,
+        name: &str,
+        key: &str,
+        admission: Admission,
+    ) -> Result<JoinResponse, ErrorBody> {
+        let exam = self.exam_of_sitting(code.sitting_id);
+        let now = now_ms();
         let _guard = self.join_lock.lock().await;
-        let key = (code.sitting_id, code.room_id, name_key(&name));
+        let lookup = (code.sitting_id, code.room_id, key.to_string());
         let (existing, attempt) = {
             let people = self.people();
             let existing = people
                 .by_name
-                .get(&key)
+                .get(&lookup)
                 .and_then(|id| people.candidates.get(id))
                 .cloned();
             let attempt = existing
@@ -89,18 +138,27 @@ impl AppState {
             (existing, attempt)
         };
         if let Some(attempt_id) = attempt {
-            // Only the browser that holds this attempt's token may come back
-            // through join; anyone else typing the same name is refused.
-            let resumes = req.resume_token.as_deref().is_some_and(|t| {
-                self.attempt_by_token(&hash_token(t))
-                    .is_some_and(|s| s.id == attempt_id)
-            });
-            return match (resumes, req.resume_token) {
-                (true, Some(token)) => Ok(response(token, attempt_id)),
-                _ => Err(ErrorBody::new(
-                    ErrorCode::AlreadyJoined,
-                    "this candidate has already started on another computer; ask the proctor",
-                )),
+            return match admission {
+                Admission::Fresh(resume_token) => {
+                    // Only the browser that holds this attempt's token may
+                    // come back through join; anyone else typing the same
+                    // name is refused.
+                    let resumes = resume_token.as_deref().is_some_and(|t| {
+                        self.attempt_by_token(&hash_token(t))
+                            .is_some_and(|s| s.id == attempt_id)
+                    });
+                    match (resumes, resume_token) {
+                        (true, Some(token)) => Ok(self.join_response(code, token, attempt_id)),
+                        _ => Err(ErrorBody::new(
+                            ErrorCode::AlreadyJoined,
+                            "this candidate has already started on another computer; ask the proctor",
+                        )),
+                    }
+                }
+                Admission::CardHolder { actor } => {
+                    let token = self.reissue_token(attempt_id, &actor).await?;
+                    Ok(self.join_response(code, token, attempt_id))
+                }
             };
         }
 
@@ -120,19 +178,14 @@ impl AppState {
         let arrangement = Arrangement::for_new_attempt(&exam, random_u64(), ordinal);
         let (sitting_id, room_id) = (code.sitting_id, code.room_id);
         let existing_id = existing.as_ref().map(|c| c.id);
-        let name_for_db = name.clone();
+        let (name_for_db, key_for_db, code_for_audit) =
+            (name.to_string(), key.to_string(), code.code.clone());
         let (candidate_id, attempt_id) = self
             .store
             .write(move |txn| {
                 let candidate_id = match existing_id {
                     Some(id) => id,
-                    None => writes::insert_candidate(
-                        txn,
-                        sitting_id,
-                        room_id,
-                        &name_for_db,
-                        &name_key(&name_for_db),
-                    )?,
+                    None => writes::insert_candidate(txn, sitting_id, room_id, &name_for_db, &key_for_db)?,
                 };
                 let attempt_id =
                     writes::insert_attempt(txn, candidate_id, &token_hash, &arrangement)?;
@@ -141,7 +194,7 @@ impl AppState {
                     now,
                     &format!("candidate:{candidate_id}"),
                     "join",
-                    &format!("code {code_key}, attempt {attempt_id}"),
+                    &format!("code {code_for_audit}, attempt {attempt_id}"),
                 )?;
                 Ok((candidate_id, attempt_id))
             })
@@ -151,7 +204,8 @@ impl AppState {
             id: candidate_id,
             sitting_id,
             room_id,
-            name,
+            name: name.to_string(),
+            key: key.to_string(),
         });
         if existing_id.is_none() {
             self.people
@@ -169,7 +223,33 @@ impl AppState {
                 grade: None,
             },
         );
-        Ok(response(token, attempt_id))
+        Ok(self.join_response(code, token, attempt_id))
+    }
+
+    /// A new bearer token for an existing attempt; the old one stops working
+    /// and its connection is closed (the student moved to another computer).
+    async fn reissue_token(&self, attempt_id: AttemptId, actor: &str) -> Result<String, ErrorBody> {
+        let token = new_token();
+        let token_hash = hash_token(&token);
+        let now = now_ms();
+        let actor = actor.to_string();
+        self.store
+            .write(move |txn| {
+                writes::replace_token(txn, attempt_id, &token_hash)?;
+                writes::audit(txn, now, &actor, "reseat", &format!("attempt {attempt_id}: new token"))
+            })
+            .await
+            .map_err(internal)?;
+        {
+            let mut people = self.people.write().expect("people lock");
+            people.by_token.retain(|_, id| *id != attempt_id);
+            people.by_token.insert(token_hash, attempt_id);
+        }
+        self.live.close_student(
+            attempt_id,
+            ErrorBody::new(ErrorCode::Replaced, "the candidate checked in on another computer"),
+        );
+        Ok(token)
     }
 
     /// Starts the attempt if it has not started (a reload never restarts the

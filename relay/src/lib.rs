@@ -12,6 +12,9 @@
 //! - [`boot`]: opening the database, seeding the demo, loading the state.
 //! - [`state`]: the in-memory state and its locking rules.
 //! - [`attempts`]: join, start, take an event, close — persist, then apply.
+//! - [`checkin`]: chip-ID check-in: challenges, the verdict on a card,
+//!   the proctor's decision, seats and seat codes; [`photo`] makes the chip
+//!   photo showable.
 //! - [`deadlines`]: the task that closes attempts at their deadline.
 //! - [`regrade`]: key corrections and regrading, with the audit record.
 //! - [`results`]: a sitting's results and item analysis; stored snapshots.
@@ -27,11 +30,13 @@
 pub mod attempts;
 pub mod auth;
 pub mod boot;
+pub mod checkin;
 pub mod clock;
 pub mod deadlines;
 pub mod http;
 pub mod live;
 pub mod model;
+pub mod photo;
 pub mod regrade;
 pub mod results;
 pub mod roster;
@@ -45,6 +50,7 @@ use std::future::Future;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use examgate_shared::checkin::MAX_CHECKIN_BYTES;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use state::{AppState, Config};
@@ -68,6 +74,15 @@ pub fn app(state: AppState) -> Router {
             "/api/sittings/{id}/results.csv",
             get(http::results::results_csv_export),
         )
+        .route("/api/checkin/challenge", post(http::checkin::challenge))
+        .route(
+            "/api/checkin",
+            post(http::checkin::check_in).layer(DefaultBodyLimit::max(MAX_CHECKIN_BYTES)),
+        )
+        .route("/api/checkin/{id}", get(http::checkin::poll))
+        .route("/api/checkins/{id}/photo", get(http::checkin::photo))
+        .route("/api/checkins/{id}/decision", post(http::checkin::decide))
+        .route("/api/checkins/{id}/release", post(http::checkin::release))
         .route("/ws/student", get(ws::student::upgrade))
         .route("/ws/proctor", get(ws::proctor::upgrade))
         .fallback_service(static_files)

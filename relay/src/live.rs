@@ -12,6 +12,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use examgate_shared::checkin::CheckinView;
+use examgate_shared::error::ErrorBody;
+use examgate_shared::protocol::RelayToProctor;
 use examgate_shared::roster::CandidateRow;
 use tokio::sync::{Notify, broadcast, mpsc};
 
@@ -31,10 +34,11 @@ pub enum Outgoing {
     Close(u16, String),
 }
 
+/// One change for the proctor views of a room.
 #[derive(Debug, Clone)]
-pub struct RowUpdate {
+pub struct FeedUpdate {
     pub room_id: RoomId,
-    pub row: CandidateRow,
+    pub message: RelayToProctor,
 }
 
 struct StudentConn {
@@ -58,7 +62,7 @@ impl StudentConn {
 pub struct Live {
     students: Mutex<HashMap<AttemptId, StudentConn>>,
     rows: Mutex<HashMap<CandidateId, (RoomId, CandidateRow)>>,
-    feed: broadcast::Sender<RowUpdate>,
+    feed: broadcast::Sender<FeedUpdate>,
     next_conn_id: AtomicU64,
 }
 
@@ -98,6 +102,17 @@ impl Live {
         conn_id
     }
 
+    /// Ends the attempt's connection, if any: its token was replaced.
+    pub fn close_student(&self, attempt: AttemptId, why: ErrorBody) {
+        let old = self.students.lock().expect("students lock").remove(&attempt);
+        if let Some(old) = old {
+            old.send_or_kill(Outgoing::Close(
+                examgate_shared::protocol::close_code::REPLACED,
+                format!("{}: {}", why.code.as_str(), why.message),
+            ));
+        }
+    }
+
     /// Unregisters `conn_id` if it is still the attempt's current connection.
     /// Returns whether it was (and so whether the attempt is now offline).
     pub fn disconnect_student(&self, attempt: AttemptId, conn_id: u64) -> bool {
@@ -132,10 +147,22 @@ impl Live {
             .expect("rows lock")
             .insert(row.candidate_id, (room_id, row.clone()));
         // No receivers is fine: nobody is watching.
-        let _ = self.feed.send(RowUpdate { room_id, row });
+        let _ = self.feed.send(FeedUpdate {
+            room_id,
+            message: RelayToProctor::Row { room_id, row },
+        });
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<RowUpdate> {
+    /// Tells the room's proctors about a check-in (new or decided).
+    pub fn publish_checkin(&self, view: CheckinView) {
+        let room_id = view.room_id;
+        let _ = self.feed.send(FeedUpdate {
+            room_id,
+            message: RelayToProctor::Checkin { checkin: view },
+        });
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<FeedUpdate> {
         self.feed.subscribe()
     }
 

@@ -28,6 +28,11 @@ struct Args {
     /// Milliseconds after a deadline that in-flight answers still count.
     #[arg(long, default_value_t = DEFAULT_GRACE_MS)]
     grace_ms: i64,
+    /// Folder of trusted CSCA certificates (DER or PEM) for chip-ID
+    /// check-in. Default: DATA/trust; created with the demo's test CSCA
+    /// when missing (replace it with real CSCAs in production).
+    #[arg(long)]
+    trust_dir: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand)]
@@ -81,9 +86,22 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             args.www.display()
         );
     }
+    let trust_dir = args.trust_dir.clone().unwrap_or_else(|| args.data.join("trust"));
+    if !trust_dir.exists() {
+        std::fs::create_dir_all(&trust_dir)?;
+        let pki = examgate_cardsim::pki::TestPki::generate(examgate_relay::seed::DEMO_PKI_SEED);
+        std::fs::write(trust_dir.join("examgate-demo-csca.der"), pki.csca_der())?;
+        tracing::warn!(
+            "{} did not exist: created with the demo's TEST CSCA; put real CSCA certificates there for real exams",
+            trust_dir.display()
+        );
+    }
+    let trust = examgate_shared::chip::verify::TrustList::from_dir(&trust_dir)?;
+    tracing::info!("{} trusted CSCA certificate(s) from {}", trust.len(), trust_dir.display());
     let config = Config {
         www_dir: args.www.clone(),
         grace_ms: args.grace_ms,
+        trust: std::sync::Arc::new(trust),
     };
     let booted = boot(&args.data, config, None)?;
     let credentials_file = args.data.join("credentials.txt");

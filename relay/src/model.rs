@@ -46,6 +46,27 @@ pub struct JoinCode {
     pub code: String,
     pub sitting_id: SittingId,
     pub room_id: RoomId,
+    /// Candidates enter this room only by chip-ID check-in or seat code.
+    pub requires_card: bool,
+}
+
+/// A person the school registered for a room of a sitting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterEntry {
+    pub id: u64,
+    pub sitting_id: SittingId,
+    pub room_id: RoomId,
+    /// The 12-digit personal ID on the chip card.
+    pub person_id: String,
+    /// `YYYY-MM-DD`.
+    pub birth: String,
+    pub name: String,
+}
+
+/// The candidate key of a checked-in person: one candidate per card per
+/// room, whatever the name is spelled like.
+pub fn card_key(person_id: &str) -> String {
+    format!("cccd:{person_id}")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +75,9 @@ pub struct Candidate {
     pub sitting_id: SittingId,
     pub room_id: RoomId,
     pub name: String,
+    /// Unique per room: [`name_key`] of a typed name, or [`card_key`] of a
+    /// checked-in card.
+    pub key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

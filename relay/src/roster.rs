@@ -14,12 +14,18 @@ impl AppState {
             .rooms
             .values()
             .filter(|room| visible(room.id))
-            .map(|room| RoomView {
-                room_id: room.id,
-                site: self.catalog.site_name(room).to_owned(),
-                name: room.name.clone(),
-                exam_title: self.exam_titles(room.id),
-                rows: self.live.rows_of(room.id),
+            .map(|room| {
+                let (checkins, checkin_counts) = self.room_checkins(room.id);
+                RoomView {
+                    room_id: room.id,
+                    site: self.catalog.site_name(room).to_owned(),
+                    name: room.name.clone(),
+                    exam_title: self.exam_titles(room.id),
+                    rows: self.live.rows_of(room.id),
+                    requires_card: self.catalog.join_codes.values().any(|c| c.room_id == room.id && c.requires_card),
+                    checkins,
+                    checkin_counts,
+                }
             })
             .collect()
     }

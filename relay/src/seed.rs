@@ -5,6 +5,7 @@
 use examgate_shared::Millis;
 use examgate_shared::exam::Exam;
 use examgate_shared::protocol::Role;
+use examgate_cardsim::person::Student;
 use rusqlite::Connection;
 
 use crate::auth::{hash_password, random_password};
@@ -32,6 +33,19 @@ pub struct DemoOptions {
     pub fixed_password: Option<String>,
     /// Another exam instead of the demo's (tests).
     pub exam: Option<Exam>,
+    /// The roster of the chip-ID room (synthetic students; their cards come
+    /// from `examgate_cardsim` with the same seed).
+    pub card_students: Vec<Student>,
+}
+
+/// Seeds of the demo's synthetic card holders and test PKI: the software
+/// bridge and the tests make the same cards from them.
+pub const DEMO_CARD_SEED: u64 = 2026;
+pub const DEMO_PKI_SEED: u64 = 9303;
+
+/// The chip-ID room's roster in the demo.
+pub fn demo_card_students() -> Vec<Student> {
+    (0..4).map(|i| Student::synthetic(DEMO_CARD_SEED, i)).collect()
 }
 
 impl DemoOptions {
@@ -43,6 +57,7 @@ impl DemoOptions {
             duration_ms: None,
             fixed_password: None,
             exam: None,
+            card_students: demo_card_students(),
         }
     }
 }
@@ -64,6 +79,8 @@ pub struct DemoInfo {
 }
 
 const SITE: &str = "THPT Phan Đình Phùng";
+/// The room whose candidates check in with their chip ID card.
+const CARD_ROOM: (&str, &str) = ("Phòng 03 (CCCD)", "TOAN-P03");
 const ROOMS: [(&str, &str, [&str; 3]); 2] = [
     (
         "Phòng 01",
@@ -129,7 +146,7 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
     let mut codes = Vec::new();
     for (i, (room_name, code, names)) in ROOMS.iter().enumerate() {
         let room = writes::insert_room(&txn, site, room_name)?;
-        writes::insert_join_code(&txn, code, sitting, room)?;
+        writes::insert_join_code(&txn, code, sitting, room, false)?;
         codes.push((code.to_string(), room_name.to_string()));
         for name in names {
             writes::insert_candidate(&txn, sitting, room, name, &name_key(name))?;
@@ -144,6 +161,29 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
             room_name,
         )?;
     }
+    // The chip-ID room: no name joins, a roster of card holders.
+    let room = writes::insert_room(&txn, site, CARD_ROOM.0)?;
+    writes::insert_join_code(&txn, CARD_ROOM.1, sitting, room, true)?;
+    codes.push((CARD_ROOM.1.to_string(), CARD_ROOM.0.to_string()));
+    for student in &opts.card_students {
+        let b = student.birth;
+        writes::insert_roster_entry(
+            &txn,
+            sitting,
+            room,
+            &student.id12,
+            &format!("{:04}-{:02}-{:02}", b.year, b.month, b.day),
+            &student.full_name,
+        )?;
+    }
+    add_user(
+        &txn,
+        "phong03",
+        Role::RoomProctor,
+        Some(room),
+        &format!("Giám thị {}", CARD_ROOM.0),
+        CARD_ROOM.0,
+    )?;
     add_user(
         &txn,
         "giaovien",
@@ -180,12 +220,14 @@ mod tests {
         let mut conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
         assert!(crate::store::is_empty(&conn).unwrap());
         let info = seed_demo(&mut conn, &DemoOptions::starting(1_000_000)).unwrap();
-        assert_eq!(info.join_codes.len(), 2);
-        assert_eq!(info.credentials.len(), 4);
+        assert_eq!(info.join_codes.len(), 3);
+        assert_eq!(info.credentials.len(), 5);
         let loaded = crate::store::load(&conn).unwrap();
-        assert_eq!(loaded.rooms.len(), 2);
+        assert_eq!(loaded.rooms.len(), 3);
+        assert_eq!(loaded.roster.len(), 4);
+        assert_eq!(loaded.join_codes.iter().filter(|c| c.requires_card).count(), 1);
         assert_eq!(loaded.candidates.len(), 6);
-        assert_eq!(loaded.users.len(), 4);
+        assert_eq!(loaded.users.len(), 5);
         assert!(!crate::store::is_empty(&conn).unwrap());
     }
 }

@@ -12,17 +12,19 @@ use std::sync::{Arc, RwLock};
 
 use examgate_shared::Millis;
 use examgate_shared::attempt::{Attempt, DEFAULT_GRACE_MS};
+use examgate_shared::chip::verify::TrustList;
 use examgate_shared::exam::Exam;
 use examgate_shared::paper::Arrangement;
 use examgate_shared::roster::{CandidateRow, RowStatus};
 use examgate_shared::scoring::{Grade, grade};
 
 use crate::auth::{LoginThrottle, Sessions};
+use crate::checkin::Checkins;
 use crate::deadlines::Deadlines;
 use crate::live::Live;
 use crate::model::{
-    AttemptId, Candidate, CandidateId, JoinCode, Room, RoomId, Site, Sitting, SittingId, TokenHash,
-    User, name_key,
+    AttemptId, Candidate, CandidateId, JoinCode, Room, RoomId, RosterEntry, Site, Sitting, SittingId,
+    TokenHash, User,
 };
 use crate::store::{Loaded, Store};
 
@@ -33,6 +35,9 @@ pub struct Config {
     pub www_dir: PathBuf,
     /// Network delay allowed after a deadline; see `shared::attempt`.
     pub grace_ms: Millis,
+    /// CSCA certificates that chip cards must chain to (passive
+    /// authentication). Empty: every card is refused as untrusted.
+    pub trust: Arc<TrustList>,
 }
 
 impl Default for Config {
@@ -40,6 +45,7 @@ impl Default for Config {
         Config {
             www_dir: PathBuf::from("www"),
             grace_ms: DEFAULT_GRACE_MS,
+            trust: Arc::new(TrustList::new()),
         }
     }
 }
@@ -71,6 +77,8 @@ pub struct Catalog {
     pub sittings: HashMap<SittingId, Sitting>,
     /// Upper-cased code → join code.
     pub join_codes: HashMap<String, JoinCode>,
+    /// (sitting, personal ID) → the registered candidate.
+    pub roster: HashMap<(SittingId, String), RosterEntry>,
 }
 
 impl Catalog {
@@ -123,6 +131,7 @@ pub struct Inner {
     pub deadlines: Deadlines,
     pub sessions: Sessions,
     pub login_throttle: LoginThrottle,
+    pub checkins: Checkins,
     /// Serialises joins so two browsers typing the same name at the same
     /// instant cannot both create the candidate.
     pub join_lock: tokio::sync::Mutex<()>,
@@ -156,10 +165,17 @@ impl AppState {
             .map(|c| (c.code.to_uppercase(), c))
             .collect();
 
+        catalog.roster = loaded
+            .roster
+            .into_iter()
+            .map(|e| ((e.sitting_id, e.person_id.clone()), e))
+            .collect();
+
         let mut people = People::default();
         for c in loaded.candidates {
             people.add_candidate(c);
         }
+        let seats = loaded.seats;
         let state = AppState(Arc::new(Inner {
             config,
             store,
@@ -173,9 +189,11 @@ impl AppState {
             deadlines: Deadlines::default(),
             sessions: Sessions::default(),
             login_throttle: LoginThrottle::default(),
+            checkins: Checkins::default(),
             join_lock: tokio::sync::Mutex::new(()),
             catalog,
         }));
+        state.checkins.restore_seats(&seats);
         for stored in loaded.attempts {
             let candidate = state.people().candidates.get(&stored.candidate_id).cloned();
             let Some(candidate) = candidate else {
@@ -298,7 +316,7 @@ impl AppState {
 impl People {
     pub fn add_candidate(&mut self, c: Candidate) {
         self.by_name
-            .insert((c.sitting_id, c.room_id, name_key(&c.name)), c.id);
+            .insert((c.sitting_id, c.room_id, c.key.clone()), c.id);
         let list = self.in_room.entry(c.room_id).or_default();
         list.push(c.id);
         list.sort_unstable();

@@ -49,13 +49,35 @@ pub enum ErrorCode {
     OutOfOrder,
     /// A newer connection took over this attempt or session.
     Replaced,
+    /// This room admits candidates only by chip ID check-in.
+    CheckinRequired,
+    /// The check-in challenge is unknown, expired or already used (a replayed answer).
+    ChallengeInvalid,
+    /// Files needed for the check-in are missing (card removed mid-read?).
+    CardIncomplete,
+    /// The card's files are not well-formed.
+    CardMalformed,
+    /// The card's data is not signed by a trusted issuer (passive authentication failed).
+    CardUntrusted,
+    /// The card's data was changed after it was signed.
+    CardAltered,
+    /// The chip did not prove it is the original (active authentication failed: a copy?).
+    CardNotGenuine,
+    /// This card's holder is not on this room's roster for this sitting.
+    NotOnRoster,
+    /// This card is already checked in on another seat.
+    AlreadyCheckedIn,
+    /// The proctor did not confirm this person.
+    CheckinRejected,
+    /// The seat code is unknown, expired or already used.
+    SeatCodeInvalid,
     /// The relay failed internally; nothing was changed.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and translation tables.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
         ErrorCode::UnsupportedVersion,
@@ -76,6 +98,17 @@ impl ErrorCode {
         ErrorCode::AttemptClosed,
         ErrorCode::OutOfOrder,
         ErrorCode::Replaced,
+        ErrorCode::CheckinRequired,
+        ErrorCode::ChallengeInvalid,
+        ErrorCode::CardIncomplete,
+        ErrorCode::CardMalformed,
+        ErrorCode::CardUntrusted,
+        ErrorCode::CardAltered,
+        ErrorCode::CardNotGenuine,
+        ErrorCode::NotOnRoster,
+        ErrorCode::AlreadyCheckedIn,
+        ErrorCode::CheckinRejected,
+        ErrorCode::SeatCodeInvalid,
         ErrorCode::Internal,
     ];
 
@@ -103,6 +136,17 @@ impl ErrorCode {
             ErrorCode::AttemptClosed => "attempt_closed",
             ErrorCode::OutOfOrder => "out_of_order",
             ErrorCode::Replaced => "replaced",
+            ErrorCode::CheckinRequired => "checkin_required",
+            ErrorCode::ChallengeInvalid => "challenge_invalid",
+            ErrorCode::CardIncomplete => "card_incomplete",
+            ErrorCode::CardMalformed => "card_malformed",
+            ErrorCode::CardUntrusted => "card_untrusted",
+            ErrorCode::CardAltered => "card_altered",
+            ErrorCode::CardNotGenuine => "card_not_genuine",
+            ErrorCode::NotOnRoster => "not_on_roster",
+            ErrorCode::AlreadyCheckedIn => "already_checked_in",
+            ErrorCode::CheckinRejected => "checkin_rejected",
+            ErrorCode::SeatCodeInvalid => "seat_code_invalid",
             ErrorCode::Internal => "internal",
         }
     }

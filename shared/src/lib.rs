@@ -33,6 +33,8 @@
 //! - [`tex`]: TeX maths in question text turned into MathML.
 //! - [`numeric`]: typed numeric answers, parsed and compared exactly.
 //! - [`shuffle`]: deterministic per-candidate orders with pinned items.
+//! - [`checkin`]: the chip-ID check-in messages (challenge, card files,
+//!   proctor decision, seat codes).
 //! - [`chip`]: reading the chip ID card (BAC, secure messaging, the data
 //!   groups, the USB bridge framing) and, with feature `verify`, proving it
 //!   genuine (passive and active authentication).
@@ -41,6 +43,7 @@
 pub mod analysis;
 pub mod answer;
 pub mod attempt;
+pub mod checkin;
 pub mod chip;
 pub mod backoff;
 pub mod clock;

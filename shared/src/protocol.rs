@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 use crate::answer::AnswerValue;
 use crate::attempt::{AttemptStatus, StudentEvent};
+use crate::checkin::CheckinView;
 use crate::error::{ErrorBody, ErrorCode};
 use crate::exam::QuestionId;
 use crate::paper::Paper;
@@ -141,6 +142,10 @@ pub enum RelayToProctor {
         room_id: u64,
         row: CandidateRow,
     },
+    /// A check-in arrived or was decided (replaces the one with its id).
+    Checkin {
+        checkin: CheckinView,
+    },
     Pong {
         echo: Millis,
         relay_time: Millis,
@@ -162,6 +167,10 @@ pub struct JoinRequest {
     /// returning student resumes instead of being refused as a duplicate.
     #[serde(default)]
     pub resume_token: Option<String>,
+    /// A one-time code from the room's proctor station (chip check-in done
+    /// there); replaces the name.
+    #[serde(default)]
+    pub seat_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

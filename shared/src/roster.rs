@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
+use crate::checkin::{CheckinCounts, CheckinView};
 use crate::attempt::AttemptStatus;
 use crate::points::Mark10;
 
@@ -69,6 +70,14 @@ pub struct RoomView {
     pub name: String,
     pub exam_title: String,
     pub rows: Vec<CandidateRow>,
+    /// Candidates enter only by chip-ID check-in.
+    #[serde(default)]
+    pub requires_card: bool,
+    /// Check-ins of this room, newest last.
+    #[serde(default)]
+    pub checkins: Vec<CheckinView>,
+    #[serde(default)]
+    pub checkin_counts: CheckinCounts,
 }
 
 #[cfg(test)]

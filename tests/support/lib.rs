@@ -2,7 +2,9 @@
 //! student WebSocket client speaking the real protocol.
 
 pub mod browser;
+pub mod card;
 pub mod proxy;
+pub mod usb_bridge;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -48,6 +50,7 @@ fn open_now(duration_ms: Millis, exam: Option<examgate_shared::exam::Exam>) -> D
         duration_ms: Some(duration_ms),
         fixed_password: Some(PASSWORD.into()),
         exam,
+        card_students: examgate_relay::seed::demo_card_students(),
     }
 }
 
@@ -77,6 +80,7 @@ impl TestRelay {
         let config = Config {
             www_dir: workspace_root().join("www"),
             grace_ms,
+            trust: std::sync::Arc::new(card::trust_list()),
         };
         let booted = boot(dir.path(), config, Some(opts)).expect("boot the relay");
         let info = booted.seeded.clone().expect("a fresh database is seeded");
@@ -110,6 +114,7 @@ impl TestRelay {
             code: code.into(),
             name: name.into(),
             resume_token: None,
+            seat_code: None,
         })
         .await
     }

@@ -133,6 +133,50 @@ fn code_message(code: ErrorCode, lang: Lang) -> &'static str {
             "Bài thi đang được mở ở tab hoặc máy khác.",
             "This is open in another tab or on another computer.",
         ),
+        CheckinRequired => (
+            "Phòng thi này chỉ vào thi bằng thẻ căn cước gắn chip. Hãy đặt thẻ lên đầu đọc hoặc nhờ giám thị.",
+            "This room admits candidates only with their chip ID card. Place your card on the reader or ask the proctor.",
+        ),
+        ChallengeInvalid => (
+            "Phiên kiểm tra thẻ đã hết hạn hoặc đã dùng. Hãy đặt lại thẻ để đọc lại.",
+            "The card check expired or was already used. Place the card again to read it anew.",
+        ),
+        CardIncomplete => (
+            "Chưa đọc đủ dữ liệu trên thẻ (thẻ bị nhấc ra giữa chừng?). Hãy đặt thẻ nằm yên trên đầu đọc rồi thử lại.",
+            "Not all of the card was read (was it lifted too early?). Keep the card still on the reader and try again.",
+        ),
+        CardMalformed => (
+            "Dữ liệu trên thẻ không đọc được. Hãy báo giám thị.",
+            "The card's data could not be understood. Tell your proctor.",
+        ),
+        CardUntrusted => (
+            "Thẻ không do cơ quan có thẩm quyền cấp (chữ ký số không hợp lệ). Giám thị sẽ kiểm tra giấy tờ của em.",
+            "The card was not issued by a trusted authority (its signature does not check). The proctor will check your documents.",
+        ),
+        CardAltered => (
+            "Dữ liệu trên thẻ đã bị sửa đổi. Giám thị sẽ kiểm tra giấy tờ của em.",
+            "The card's data has been altered. The proctor will check your documents.",
+        ),
+        CardNotGenuine => (
+            "Chip trên thẻ không chứng minh được là thẻ thật (có thể là thẻ sao chép). Giám thị sẽ kiểm tra giấy tờ của em.",
+            "The chip could not prove it is the original card (possibly a copy). The proctor will check your documents.",
+        ),
+        NotOnRoster => (
+            "Em không có tên trong danh sách phòng thi này. Hãy kiểm tra lại phòng thi hoặc báo giám thị.",
+            "You are not on this room's list for this exam. Check your room or tell the proctor.",
+        ),
+        AlreadyCheckedIn => (
+            "Thẻ này đang được dùng ở một máy khác. Nếu em đổi máy, hãy nhờ giám thị giải phóng máy cũ.",
+            "This card is checked in on another computer. If you changed computers, ask the proctor to release the old one.",
+        ),
+        CheckinRejected => (
+            "Giám thị không xác nhận em là người trên thẻ. Hãy gặp giám thị.",
+            "The proctor did not confirm you as the card's holder. Please see the proctor.",
+        ),
+        SeatCodeInvalid => (
+            "Mã chỗ ngồi không đúng, đã hết hạn hoặc đã dùng. Hãy xin giám thị mã mới.",
+            "The seat code is wrong, expired or already used. Ask the proctor for a new one.",
+        ),
         Internal => (
             "Máy chủ gặp lỗi, chưa có gì bị thay đổi. Chờ một lát rồi thử lại; nếu vẫn lỗi, hãy báo giám thị.",
             "The server failed and nothing was changed. Wait a moment and try again; if it keeps failing, tell your proctor.",

@@ -40,6 +40,7 @@ impl Fields for JoinFields {
             // Collapse runs of spaces: "Nguyễn  Văn An" is one person.
             name: name.split_whitespace().collect::<Vec<_>>().join(" "),
             resume_token: None,
+            seat_code: None,
         })
     }
 }

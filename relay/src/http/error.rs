@@ -24,7 +24,12 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         Forbidden | ExamNotOpen => StatusCode::FORBIDDEN,
         UnknownCode | UnknownQuestion | UnknownOption => StatusCode::NOT_FOUND,
         ExamClosed | DeadlinePassed | AttemptClosed => StatusCode::GONE,
-        AlreadyJoined | Replaced => StatusCode::CONFLICT,
+        AlreadyJoined | Replaced | AlreadyCheckedIn => StatusCode::CONFLICT,
+        CheckinRequired | CheckinRejected | NotOnRoster => StatusCode::FORBIDDEN,
+        ChallengeInvalid | SeatCodeInvalid => StatusCode::GONE,
+        CardIncomplete | CardMalformed | CardUntrusted | CardAltered | CardNotGenuine => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -11,7 +11,8 @@ use examgate_shared::paper::Arrangement;
 use rusqlite::Connection;
 
 use crate::model::{
-    AttemptId, Candidate, CandidateId, JoinCode, Room, Site, Sitting, TokenHash, User, parse_role,
+    AttemptId, Candidate, CandidateId, JoinCode, Room, RosterEntry, Site, Sitting, SittingId,
+    TokenHash, User, parse_role,
 };
 
 /// An attempt as stored, replayed.
@@ -32,6 +33,9 @@ pub struct Loaded {
     pub rooms: Vec<Room>,
     pub sittings: Vec<Sitting>,
     pub join_codes: Vec<JoinCode>,
+    pub roster: Vec<RosterEntry>,
+    /// Confirmed check-ins: (checkin id, sitting, person ID).
+    pub seats: Vec<(u64, SittingId, String)>,
     pub candidates: Vec<Candidate>,
     pub attempts: Vec<StoredAttempt>,
     pub users: Vec<User>,
@@ -88,24 +92,48 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
     )?;
     out.join_codes = query(
         conn,
-        "SELECT code, sitting_id, room_id FROM join_codes",
+        "SELECT code, sitting_id, room_id, requires_card FROM join_codes",
         |r| {
             Ok(JoinCode {
                 code: r.get(0)?,
                 sitting_id: r.get(1)?,
                 room_id: r.get(2)?,
+                requires_card: r.get(3)?,
             })
         },
     )?;
+    out.roster = query(
+        conn,
+        "SELECT id, sitting_id, room_id, person_id, birth, name FROM roster ORDER BY id",
+        |r| {
+            Ok(RosterEntry {
+                id: r.get(0)?,
+                sitting_id: r.get(1)?,
+                room_id: r.get(2)?,
+                person_id: r.get(3)?,
+                birth: r.get(4)?,
+                name: r.get(5)?,
+            })
+        },
+    )?;
+    // Seats confirmed and not released: a restarted relay still knows who
+    // sits where.
+    out.seats = query(
+        conn,
+        "SELECT id, sitting_id, person_id FROM checkins
+         WHERE decision = 'confirmed' AND person_id IS NOT NULL ORDER BY id",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     out.candidates = query(
         conn,
-        "SELECT id, sitting_id, room_id, name FROM candidates ORDER BY id",
+        "SELECT id, sitting_id, room_id, name, name_key FROM candidates ORDER BY id",
         |r| {
             Ok(Candidate {
                 id: r.get(0)?,
                 sitting_id: r.get(1)?,
                 room_id: r.get(2)?,
                 name: r.get(3)?,
+                key: r.get(4)?,
             })
         },
     )?;

@@ -10,7 +10,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 /// Bumped when the schema changes; stored in `meta`.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
@@ -43,7 +43,41 @@ CREATE TABLE IF NOT EXISTS sittings (
 CREATE TABLE IF NOT EXISTS join_codes (
     code       TEXT PRIMARY KEY,
     sitting_id INTEGER NOT NULL REFERENCES sittings(id),
-    room_id    INTEGER NOT NULL REFERENCES rooms(id)
+    room_id    INTEGER NOT NULL REFERENCES rooms(id),
+    -- 1: candidates enter only by chip-ID check-in (or a seat code).
+    requires_card INTEGER NOT NULL DEFAULT 0
+);
+-- Who may sit in a room of a sitting, as the school registered them.
+CREATE TABLE IF NOT EXISTS roster (
+    id         INTEGER PRIMARY KEY,
+    sitting_id INTEGER NOT NULL REFERENCES sittings(id),
+    room_id    INTEGER NOT NULL REFERENCES rooms(id),
+    -- The 12-digit personal ID on the chip card.
+    person_id  TEXT NOT NULL,
+    -- YYYY-MM-DD.
+    birth      TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    UNIQUE (sitting_id, person_id)
+);
+-- Every check-in the relay judged, accepted or refused, with its reasons
+-- and evidence (the card's files as read): the audit trail of identity.
+CREATE TABLE IF NOT EXISTS checkins (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    sitting_id  INTEGER NOT NULL REFERENCES sittings(id),
+    room_id     INTEGER NOT NULL REFERENCES rooms(id),
+    -- From the chip; NULL when the card could not be read that far.
+    person_id   TEXT,
+    -- 'accepted' (then the proctor decides) or the refusal's error code.
+    verdict     TEXT NOT NULL,
+    reasons     TEXT NOT NULL,
+    -- 'confirmed', 'rejected' or 'released', with who and when.
+    decision    TEXT,
+    decided_by  TEXT,
+    decided_at  INTEGER,
+    station     TEXT NOT NULL,
+    -- The card's files as read (JSON: base64 EF.COM, groups, EF.SOD).
+    evidence    TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS candidates (
     id         INTEGER PRIMARY KEY,
@@ -134,6 +168,13 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
              ALTER TABLE attempts ADD COLUMN score TEXT;",
         )?;
         version = 2;
+    }
+    if version == 2 {
+        // Version 3: chip-ID check-in (roster and checkins are created above).
+        conn.execute_batch(
+            "ALTER TABLE join_codes ADD COLUMN requires_card INTEGER NOT NULL DEFAULT 0;",
+        )?;
+        version = 3;
     }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)

@@ -53,10 +53,82 @@ pub fn insert_join_code(
     code: &str,
     sitting: SittingId,
     room: RoomId,
+    requires_card: bool,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO join_codes (code, sitting_id, room_id) VALUES (?1, ?2, ?3)",
-        params![code, sitting, room],
+        "INSERT INTO join_codes (code, sitting_id, room_id, requires_card) VALUES (?1, ?2, ?3, ?4)",
+        params![code, sitting, room, requires_card],
+    )?;
+    Ok(())
+}
+
+/// Swaps an attempt's bearer token (the candidate moved computers).
+pub fn replace_token(conn: &Connection, attempt: AttemptId, token_hash: &TokenHash) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE attempts SET token_hash = ?2 WHERE id = ?1",
+        params![attempt, &token_hash[..]],
+    )?;
+    Ok(())
+}
+
+/// Registers a person for a room of a sitting.
+pub fn insert_roster_entry(
+    conn: &Connection,
+    sitting: SittingId,
+    room: RoomId,
+    person_id: &str,
+    birth: &str,
+    name: &str,
+) -> rusqlite::Result<u64> {
+    conn.execute(
+        "INSERT INTO roster (sitting_id, room_id, person_id, birth, name) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![sitting, room, person_id, birth, name],
+    )?;
+    Ok(conn.last_insert_rowid() as u64)
+}
+
+/// What a judged check-in leaves in the audit trail.
+#[derive(Debug, Clone)]
+pub struct CheckinRecord {
+    pub at: Millis,
+    pub sitting_id: SittingId,
+    pub room_id: RoomId,
+    pub person_id: Option<String>,
+    pub verdict: String,
+    pub reasons: String,
+    pub station: String,
+    pub evidence: String,
+}
+
+pub fn insert_checkin(conn: &Connection, r: &CheckinRecord) -> rusqlite::Result<u64> {
+    conn.execute(
+        "INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            r.at,
+            r.sitting_id,
+            r.room_id,
+            r.person_id,
+            r.verdict,
+            r.reasons,
+            r.station,
+            r.evidence
+        ],
+    )?;
+    Ok(conn.last_insert_rowid() as u64)
+}
+
+/// The proctor's decision on a check-in (or a seat released).
+pub fn decide_checkin(
+    conn: &Connection,
+    id: u64,
+    decision: &str,
+    by: &str,
+    at: Millis,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE checkins SET decision = ?2, decided_by = ?3, decided_at = ?4 WHERE id = ?1",
+        params![id, decision, by, at],
     )?;
     Ok(())
 }

@@ -126,7 +126,7 @@ async fn run(socket: WebSocket, state: AppState) {
             },
             update = feed.recv() => match update {
                 Ok(u) if session.may_watch(u.room_id) => {
-                    if !send(RelayToProctor::Row { room_id: u.room_id, row: u.row }).await {
+                    if !send(u.message).await {
                         break;
                     }
                 }

@@ -1,1 +1,474 @@
-//! TODO
+//! The card-reading session as a sans-IO state machine.
+//!
+//! The shell (the browser client, the benchmark) asks for the next command
+//! APDU, carries it to the card, and feeds the response back:
+//!
+//! ```text
+//! SELECT eMRTD application → GET CHALLENGE → EXTERNAL AUTHENTICATE (BAC)
+//!   → for each file: READ BINARY by short file identifier (header)
+//!                    → READ BINARY the rest, as few reads as the link allows
+//!   → Read(CardRead)   … the relay hands out a challenge …
+//!   → INTERNAL AUTHENTICATE (AA) → Authenticated(signature)
+//! ```
+//!
+//! Choices that keep round trips low (the benchmark counts them): files are
+//! selected by short file identifier inside the first READ BINARY (no
+//! separate SELECT), EF.COM decides which optional groups exist, and the body
+//! of a file comes in one extended-length read when the bridge offers it.
+//! If the card refuses an extended read, the session runs BAC again and
+//! carries on with short reads, keeping what it already has.
+//!
+//! BAC is tried with each candidate input in turn (the client derives several
+//! expiry dates from the renewal rule); a wrong key costs a GET CHALLENGE and
+//! an EXTERNAL AUTHENTICATE.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use super::apdu::{Command, Response, sw};
+use super::bac::{DocumentKeys, TerminalAuth};
+use super::mrz::BacInput;
+use super::sm::{SecureChannel, SmError};
+use super::tlv;
+
+/// The eMRTD application identifier.
+pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
+
+/// Plain bytes per READ BINARY when only short APDUs are available. 224 is
+/// the largest multiple of 8 that fits a protected short response (231).
+pub const SHORT_READ: usize = 224;
+
+/// The first read of each file: enough for any LDS tag and length.
+const HEADER_READ: usize = 8;
+
+/// READ BINARY with an even instruction byte takes a 15-bit offset.
+const MAX_OFFSET: usize = 0x7FFF;
+
+/// A file the session reads: its short file identifier and, for data
+/// groups, the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileSpec {
+    pub name: &'static str,
+    pub sfi: u8,
+    /// `None` for EF.COM and EF.SOD.
+    pub group: Option<u8>,
+    /// The LDS tag of the file (what EF.COM lists for groups).
+    pub tag: u8,
+    /// Whether the check-in can go on without it.
+    pub optional: bool,
+}
+
+pub const EF_COM: FileSpec = FileSpec { name: "EF.COM", sfi: 0x1E, group: None, tag: 0x60, optional: false };
+pub const EF_SOD: FileSpec = FileSpec { name: "EF.SOD", sfi: 0x1D, group: None, tag: 0x77, optional: false };
+/// The data groups a check-in needs, in reading order. DG14 only exists on
+/// chips with an ECDSA AA key or chip authentication.
+pub const GROUPS: [FileSpec; 5] = [
+    FileSpec { name: "DG1", sfi: 0x01, group: Some(1), tag: 0x61, optional: false },
+    FileSpec { name: "DG2", sfi: 0x02, group: Some(2), tag: 0x75, optional: false },
+    FileSpec { name: "DG13", sfi: 0x0D, group: Some(13), tag: 0x6D, optional: true },
+    FileSpec { name: "DG14", sfi: 0x0E, group: Some(14), tag: 0x6E, optional: true },
+    FileSpec { name: "DG15", sfi: 0x0F, group: Some(15), tag: 0x6F, optional: true },
+];
+
+/// How the session reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Largest plain READ BINARY answer the bridge and reader carry. Above
+    /// [`SHORT_READ`] the session uses extended-length APDUs.
+    pub max_read: usize,
+}
+
+impl ReadOptions {
+    pub fn short_only() -> Self {
+        ReadOptions { max_read: SHORT_READ }
+    }
+
+    pub fn extended(max_read: usize) -> Self {
+        ReadOptions { max_read: max_read.clamp(SHORT_READ, 65_536) }
+    }
+}
+
+/// Why a reading session stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ReadError {
+    #[error("not an ID card chip (SELECT answered {sw:04X})")]
+    NotAnIdCard { sw: u16 },
+    #[error("the card refused every access key tried ({tried}); check the ID number and dates")]
+    AccessDenied { tried: usize },
+    #[error("secure messaging failed: {0}")]
+    SecureMessaging(SmError),
+    #[error("{file}: the card answered {sw:04X}")]
+    CardError { file: &'static str, sw: u16 },
+    #[error("{0} is missing on the card")]
+    FileMissing(&'static str),
+    #[error("{file} is malformed: {detail}")]
+    Malformed { file: &'static str, detail: String },
+    #[error("{0} is larger than a READ BINARY offset can reach")]
+    FileTooLarge(&'static str),
+    #[error("the card was removed while it was being read")]
+    CardRemoved,
+    #[error("the session was driven out of order: {0}")]
+    OutOfOrder(&'static str),
+}
+
+/// Everything read from the card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRead {
+    pub com: Vec<u8>,
+    /// Data group number → the whole file as read.
+    pub groups: BTreeMap<u8, Vec<u8>>,
+    pub sod: Vec<u8>,
+    /// The BAC input the card accepted.
+    pub bac_input: BacInput,
+    /// Whether the files came in extended-length reads.
+    pub extended_length: bool,
+}
+
+/// What the shell should do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Send this command APDU to the card and feed the answer back.
+    Transmit(Vec<u8>),
+    /// Every file is read; call [`ReadSession::authenticate`] with the
+    /// relay's challenge.
+    Read(Box<CardRead>),
+    /// The card's active-authentication answer to the challenge.
+    Authenticated(Vec<u8>),
+    Failed(ReadError),
+}
+
+/// Counters for the screen and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub apdus: u32,
+    pub bytes_read: usize,
+    pub files_done: usize,
+    pub files_planned: usize,
+}
+
+#[derive(Debug)]
+enum State {
+    Idle,
+    SelectingApp,
+    GettingChallenge,
+    Authenticating(TerminalAuth),
+    Reading(Reader),
+    Ready(SecureChannel),
+    ActiveAuth(SecureChannel),
+    Done,
+}
+
+#[derive(Debug)]
+struct Reader {
+    channel: SecureChannel,
+    buffer: Vec<u8>,
+    total: Option<usize>,
+    last_le: usize,
+}
+
+/// One card read, from SELECT to the AA answer.
+#[derive(Debug)]
+pub struct ReadSession {
+    inputs: Vec<BacInput>,
+    next_input: usize,
+    entropy: [u8; 32],
+    draws: u32,
+    options: ReadOptions,
+    extended: bool,
+    state: State,
+    plan: Vec<FileSpec>,
+    current: usize,
+    files: BTreeMap<&'static str, Vec<u8>>,
+    progress: Progress,
+}
+
+impl ReadSession {
+    /// `inputs`: BAC inputs to try in order. `entropy`: 32 fresh random bytes
+    /// (the terminal's nonces and key halves are derived from them).
+    pub fn new(inputs: Vec<BacInput>, entropy: [u8; 32], options: ReadOptions) -> Self {
+        ReadSession {
+            inputs,
+            next_input: 0,
+            entropy,
+            draws: 0,
+            extended: options.max_read > SHORT_READ,
+            options,
+            state: State::Idle,
+            plan: vec![EF_COM],
+            current: 0,
+            files: BTreeMap::new(),
+            progress: Progress { files_planned: 1, ..Progress::default() },
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    /// The first command.
+    pub fn start(&mut self) -> Step {
+        if !matches!(self.state, State::Idle) {
+            return self.fail(ReadError::OutOfOrder("start twice"));
+        }
+        self.select_app()
+    }
+
+    /// The bridge reported the card gone (or any transport failure that
+    /// ends the session).
+    pub fn card_removed(&mut self) -> Step {
+        self.fail(ReadError::CardRemoved)
+    }
+
+    fn fail(&mut self, e: ReadError) -> Step {
+        self.state = State::Done;
+        Step::Failed(e)
+    }
+
+    fn send(&mut self, apdu: Vec<u8>) -> Step {
+        self.progress.apdus += 1;
+        Step::Transmit(apdu)
+    }
+
+    fn select_app(&mut self) -> Step {
+        self.state = State::SelectingApp;
+        let cmd = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
+        self.send(cmd.encode(false).expect("a fixed short command"))
+    }
+
+    fn get_challenge(&mut self) -> Step {
+        self.state = State::GettingChallenge;
+        let cmd = Command::new(0x00, 0x84, 0x00, 0x00).with_le(8);
+        self.send(cmd.encode(false).expect("a fixed short command"))
+    }
+
+    fn random<const N: usize>(&mut self) -> [u8; N] {
+        self.draws += 1;
+        let mut hasher = Sha256::new();
+        hasher.update(self.entropy);
+        hasher.update(self.draws.to_be_bytes());
+        hasher.finalize()[..N].try_into().expect("N ≤ 32")
+    }
+
+    /// Feeds the card's answer to the last command.
+    pub fn on_response(&mut self, bytes: &[u8]) -> Step {
+        let state = std::mem::replace(&mut self.state, State::Done);
+        match state {
+            State::SelectingApp => match Response::parse(bytes) {
+                Ok(r) if r.sw == sw::OK => self.get_challenge(),
+                Ok(r) => self.fail(ReadError::NotAnIdCard { sw: r.sw }),
+                Err(_) => self.fail(ReadError::NotAnIdCard { sw: 0 }),
+            },
+            State::GettingChallenge => match Response::parse(bytes) {
+                Ok(r) if r.sw == sw::OK && r.data.len() == 8 => {
+                    let Some(input) = self.inputs.get(self.next_input).cloned() else {
+                        return self.fail(ReadError::AccessDenied { tried: self.inputs.len() });
+                    };
+                    let rnd_ic: [u8; 8] = r.data.try_into().expect("8 bytes");
+                    let rnd_ifd = self.random::<8>();
+                    let k_ifd = self.random::<16>();
+                    let keys = DocumentKeys::from_mrz_information(&input.mrz_information());
+                    let auth = TerminalAuth::new(keys, rnd_ic, rnd_ifd, k_ifd);
+                    let cmd = Command::new(0x00, 0x82, 0x00, 0x00)
+                        .with_data(auth.command_data())
+                        .with_le(40);
+                    self.state = State::Authenticating(auth);
+                    self.send(cmd.encode(false).expect("a fixed short command"))
+                }
+                Ok(r) => self.fail(ReadError::CardError { file: "GET CHALLENGE", sw: r.sw }),
+                Err(_) => self.fail(ReadError::CardError { file: "GET CHALLENGE", sw: 0 }),
+            },
+            State::Authenticating(auth) => {
+                let opened = Response::parse(bytes)
+                    .ok()
+                    .filter(|r| r.sw == sw::OK)
+                    .and_then(|r| auth.finish(&r.data).ok());
+                match opened {
+                    Some(channel) => {
+                        self.next_input = self.next_input.min(self.inputs.len());
+                        self.read_next(channel)
+                    }
+                    None => {
+                        // Wrong key: try the next input with a fresh challenge.
+                        self.next_input += 1;
+                        if self.next_input >= self.inputs.len() {
+                            return self.fail(ReadError::AccessDenied { tried: self.inputs.len() });
+                        }
+                        self.get_challenge()
+                    }
+                }
+            }
+            State::Reading(reader) => self.on_read(reader, bytes),
+            State::ActiveAuth(mut channel) => match channel.unprotect(bytes) {
+                Ok(r) if r.sw == sw::OK && !r.data.is_empty() => {
+                    self.state = State::Done;
+                    Step::Authenticated(r.data)
+                }
+                Ok(r) => self.fail(ReadError::CardError { file: "INTERNAL AUTHENTICATE", sw: r.sw }),
+                Err(e) => self.fail(ReadError::SecureMessaging(e)),
+            },
+            State::Idle | State::Ready(_) | State::Done => {
+                self.fail(ReadError::OutOfOrder("a response nobody asked for"))
+            }
+        }
+    }
+
+    /// Asks the card to sign the relay's challenge (after [`Step::Read`]).
+    pub fn authenticate(&mut self, challenge: &[u8; 8]) -> Step {
+        let State::Ready(mut channel) = std::mem::replace(&mut self.state, State::Done) else {
+            return self.fail(ReadError::OutOfOrder("authenticate before the files are read"));
+        };
+        // RSA-2048 answers 256 bytes; a protected answer that long needs an
+        // extended APDU, so a short-only link asks for what fits.
+        let le = if self.extended { 256 } else { super::sm::SHORT_MAX_PLAIN_LE };
+        let cmd = Command::new(0x00, 0x88, 0x00, 0x00).with_data(challenge.to_vec()).with_le(le);
+        match channel.protect(&cmd) {
+            Ok(apdu) => {
+                self.state = State::ActiveAuth(channel);
+                self.send(apdu)
+            }
+            Err(e) => self.fail(ReadError::SecureMessaging(e)),
+        }
+    }
+
+    fn read_next(&mut self, channel: SecureChannel) -> Step {
+        let Some(file) = self.plan.get(self.current).copied() else {
+            return self.finish(channel);
+        };
+        let reader = Reader { channel, buffer: Vec::new(), total: None, last_le: HEADER_READ };
+        let cmd = Command::new(0x00, 0xB0, 0x80 | file.sfi, 0x00).with_le(HEADER_READ);
+        self.transmit_read(reader, cmd)
+    }
+
+    fn transmit_read(&mut self, mut reader: Reader, cmd: Command) -> Step {
+        reader.last_le = cmd.le.unwrap_or(0);
+        match reader.channel.protect(&cmd) {
+            Ok(apdu) => {
+                self.state = State::Reading(reader);
+                self.send(apdu)
+            }
+            Err(e) => self.fail(ReadError::SecureMessaging(e)),
+        }
+    }
+
+    fn on_read(&mut self, mut reader: Reader, bytes: &[u8]) -> Step {
+        let file = self.plan[self.current];
+        let was_extended_read = reader.last_le > SHORT_READ;
+        let response = match reader.channel.unprotect(bytes) {
+            Ok(r) => r,
+            Err(_) if was_extended_read => return self.fall_back_to_short(reader),
+            Err(e) => return self.fail(ReadError::SecureMessaging(e)),
+        };
+        if !response.is_success() {
+            if reader.buffer.is_empty() && response.sw == sw::FILE_NOT_FOUND {
+                if file.optional {
+                    return self.file_done(reader.channel, None);
+                }
+                return self.fail(ReadError::FileMissing(file.name));
+            }
+            if was_extended_read {
+                return self.fall_back_to_short(reader);
+            }
+            return self.fail(ReadError::CardError { file: file.name, sw: response.sw });
+        }
+        if response.data.is_empty() {
+            return self.fail(ReadError::Malformed { file: file.name, detail: "empty read".into() });
+        }
+        self.progress.bytes_read += response.data.len();
+        reader.buffer.extend_from_slice(&response.data);
+        if reader.total.is_none() {
+            match tlv::header(&reader.buffer) {
+                Ok((tag, value_at, len)) if tag == u32::from(file.tag) => {
+                    reader.total = Some(value_at + len)
+                }
+                Ok((tag, ..)) => {
+                    return self.fail(ReadError::Malformed {
+                        file: file.name,
+                        detail: format!("starts with tag {tag:X}"),
+                    });
+                }
+                Err(e) => {
+                    return self.fail(ReadError::Malformed { file: file.name, detail: e.to_string() });
+                }
+            }
+        }
+        let total = reader.total.expect("set above");
+        if reader.buffer.len() >= total {
+            reader.buffer.truncate(total);
+            let data = std::mem::take(&mut reader.buffer);
+            return self.file_done(reader.channel, Some(data));
+        }
+        let offset = reader.buffer.len();
+        if offset > MAX_OFFSET {
+            return self.fail(ReadError::FileTooLarge(file.name));
+        }
+        let chunk = if self.extended { self.options.max_read } else { SHORT_READ };
+        let le = (total - offset).min(chunk);
+        let [p1, p2] = (offset as u16).to_be_bytes();
+        self.transmit_read(reader, Command::new(0x00, 0xB0, p1, p2).with_le(le))
+    }
+
+    /// The card did not take an extended read: start a new BAC session and
+    /// go on with short reads from the start of the current file.
+    fn fall_back_to_short(&mut self, _reader: Reader) -> Step {
+        self.extended = false;
+        self.select_app()
+    }
+
+    fn file_done(&mut self, channel: SecureChannel, data: Option<Vec<u8>>) -> Step {
+        let file = self.plan[self.current];
+        self.progress.files_done += 1;
+        if let Some(data) = data {
+            if file.tag == EF_COM.tag {
+                match present_groups(&data) {
+                    Ok(present) => {
+                        self.plan.extend(GROUPS.iter().filter(|g| present.contains(&g.tag)));
+                        self.plan.push(EF_SOD);
+                        self.progress.files_planned = self.plan.len();
+                    }
+                    Err(detail) => {
+                        return self.fail(ReadError::Malformed { file: file.name, detail });
+                    }
+                }
+            }
+            self.files.insert(file.name, data);
+        }
+        self.current += 1;
+        self.read_next(channel)
+    }
+
+    fn finish(&mut self, channel: SecureChannel) -> Step {
+        for needed in [EF_COM, GROUPS[0], GROUPS[1], EF_SOD] {
+            if !self.files.contains_key(needed.name) {
+                return self.fail(ReadError::FileMissing(needed.name));
+            }
+        }
+        let mut groups = BTreeMap::new();
+        for spec in GROUPS {
+            if let Some(data) = self.files.remove(spec.name) {
+                groups.insert(spec.group.expect("groups have numbers"), data);
+            }
+        }
+        let read = CardRead {
+            com: self.files.remove(EF_COM.name).expect("checked"),
+            sod: self.files.remove(EF_SOD.name).expect("checked"),
+            groups,
+            bac_input: self.inputs[self.next_input].clone(),
+            extended_length: self.extended,
+        };
+        self.state = State::Ready(channel);
+        Step::Read(Box::new(read))
+    }
+}
+
+/// The LDS tags EF.COM lists (its `5C` object).
+pub fn present_groups(com: &[u8]) -> Result<Vec<u8>, String> {
+    let com = tlv::read_only(com, 0x60).map_err(|e| e.to_string())?;
+    let list = com
+        .children()
+        .find(0x5C)
+        .map_err(|e| e.to_string())?
+        .ok_or("no tag list (5C)")?;
+    Ok(list.value.to_vec())
+}

@@ -1,0 +1,150 @@
+//! Chip-ID check-in: the HTTP messages between the card reader (a student's
+//! computer or the room's proctor station), the relay and the proctor views.
+//!
+//! The relay decides; the client only carries bytes. The flow:
+//!
+//! 1. `POST /api/checkin/challenge` {code} → a fresh 8-byte challenge,
+//!    single use, valid [`CHALLENGE_TTL_MS`].
+//! 2. The client reads the card, has the chip sign the challenge (active
+//!    authentication), and sends everything: `POST /api/checkin`.
+//! 3. The relay checks passive authentication, the AA signature over its
+//!    own challenge, the roster of this room and sitting, and that the
+//!    person is not already seated elsewhere. A refusal carries its own
+//!    error code; an acceptance waits for the room proctor, who compares
+//!    the chip photo with the person and confirms or rejects.
+//! 4. The reader polls `GET /api/checkin/{id}` with its poll token until the
+//!    proctor decides; on confirmation it receives the attempt token (or, at
+//!    a proctor station, a one-time seat code for the student to type).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::protocol::JoinResponse;
+
+/// How long a challenge may be answered.
+pub const CHALLENGE_TTL_MS: Millis = 120_000;
+/// How long a seat code may be typed.
+pub const SEAT_CODE_TTL_MS: Millis = 10 * 60_000;
+/// Largest `POST /api/checkin` body: DG2 is 15–25 KB, base64 adds a third.
+pub const MAX_CHECKIN_BYTES: usize = 256 * 1024;
+
+/// `POST /api/checkin/challenge` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeRequest {
+    /// The room's join code.
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeResponse {
+    pub challenge_id: String,
+    /// 8 bytes, hex.
+    pub challenge: String,
+    pub expires_at: Millis,
+}
+
+/// `POST /api/checkin` body: the card's files exactly as read, base64.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinRequest {
+    pub code: String,
+    pub challenge_id: String,
+    pub com: String,
+    /// Data group number → file.
+    pub groups: BTreeMap<u8, String>,
+    pub sod: String,
+    /// The chip's answer to the challenge.
+    pub aa_signature: String,
+    /// Set by a proctor station (signed in as room proctor): the result is
+    /// a seat code for the student instead of an attempt token.
+    #[serde(default)]
+    pub station: bool,
+}
+
+/// What the relay decided about a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinStatus {
+    /// The card is genuine and on the roster; the proctor has not decided.
+    AwaitingProctor,
+    Confirmed,
+    /// The proctor said this is not the person on the card.
+    Rejected,
+    /// The proctor released the seat (the student moved to another
+    /// computer); the card may check in again.
+    Released,
+}
+
+impl CheckinStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinStatus::AwaitingProctor => "awaiting_proctor",
+            CheckinStatus::Confirmed => "confirmed",
+            CheckinStatus::Rejected => "rejected",
+            CheckinStatus::Released => "released",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinAccepted {
+    pub checkin_id: u64,
+    /// Bearer token for polling this check-in.
+    pub poll_token: String,
+    /// The roster name, for "Hello, …" while the proctor looks.
+    pub name: String,
+    pub status: CheckinStatus,
+}
+
+/// `GET /api/checkin/{id}` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinPoll {
+    pub status: CheckinStatus,
+    /// On confirmation at a student's computer: the attempt to open.
+    #[serde(default)]
+    pub join: Option<JoinResponse>,
+    /// On confirmation at a proctor station: the code the student types.
+    #[serde(default)]
+    pub seat_code: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/checkins/{id}/decision` body (room proctor or central).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub confirm: bool,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One check-in as proctor views show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinView {
+    pub checkin_id: u64,
+    pub room_id: u64,
+    pub status: CheckinStatus,
+    /// As the school registered the candidate.
+    pub roster_name: String,
+    pub roster_birth: String,
+    /// As the chip says (DG13, else DG1).
+    pub chip_name: String,
+    pub chip_birth: String,
+    pub person_id: String,
+    /// `GET` with the proctor's bearer token.
+    pub photo_url: String,
+    pub at: Millis,
+    /// Set when this card moved from another seat.
+    #[serde(default)]
+    pub reseat: bool,
+}
+
+/// Check-in counts of one room, for the central view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinCounts {
+    pub roster: u32,
+    pub awaiting: u32,
+    pub confirmed: u32,
+    pub refused: u32,
+}

@@ -1,0 +1,323 @@
+//! Chip-ID check-in through the real relay: a genuine card gets in after the
+//! proctor confirms the photo; every forgery and mistake is refused with its
+//! own reason, and every verdict is kept in the audit table.
+
+use examgate_cardsim::card::{Card, CardFiles, EmulatedCard};
+use examgate_cardsim::issue::IssuedCard;
+use examgate_cardsim::person::Student;
+use examgate_shared::checkin::CheckinStatus;
+use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, Step};
+use examgate_shared::error::ErrorCode;
+use examgate_shared::protocol::JoinRequest;
+use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay};
+use examgate_tests::{StudentWs, TestRelay, now_ms};
+use examgate_tests::card::{self, answer, genuine_card, read, request, rogue_pki, student};
+
+const CARD_ROOM: &str = "TOAN-P03";
+
+async fn relay() -> TestRelay {
+    TestRelay::with_duration(60_000, 1_000).await
+}
+
+fn refused_with(result: Result<impl std::fmt::Debug, (u16, examgate_shared::error::ErrorBody)>, code: ErrorCode) -> String {
+    match result {
+        Err((_, body)) => {
+            assert_eq!(body.code, code, "{}", body.message);
+            body.message
+        }
+        Ok(v) => panic!("expected {code:?}, got {v:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_genuine_card_checks_in_and_the_proctors_confirmation_opens_the_attempt() {
+    let relay = relay().await;
+    let issued = genuine_card(0);
+    let mut chip = issued.chip(1);
+    let accepted = relay
+        .check_in_with(CARD_ROOM, &mut chip, issued.student.bac_input())
+        .await
+        .expect("a genuine card on the roster is accepted");
+    assert_eq!(accepted.status, CheckinStatus::AwaitingProctor);
+    assert_eq!(accepted.name, student(0).full_name);
+
+    // The room proctor sees the chip photo (JPEG) and the chip's data.
+    let proctor = relay.login("phong03").await;
+    let photo = reqwest::Client::new()
+        .get(relay.url(&format!("/api/checkins/{}/photo", accepted.checkin_id)))
+        .bearer_auth(&proctor.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(photo.status(), 200);
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    assert_eq!(photo.headers()["cache-control"], "no-store");
+    assert_eq!(&photo.bytes().await.unwrap()[..2], &[0xFF, 0xD8]);
+    let views = relay.state.room_views(|_| true);
+    let room = views.iter().find(|r| r.requires_card).unwrap();
+    let view = &room.checkins[0];
+    assert_eq!(view.person_id, student(0).id12);
+    assert_eq!(view.chip_name, student(0).full_name);
+    assert_eq!(room.checkin_counts.awaiting, 1);
+    assert_eq!(room.checkin_counts.roster, 4);
+
+    // Nobody else may see the photo: no session, or another room's proctor.
+    let anonymous = reqwest::get(relay.url(&format!("/api/checkins/{}/photo", accepted.checkin_id)))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let other = relay.login("phong01").await;
+    refused_with(relay.decide(accepted.checkin_id, &other.token, true).await, ErrorCode::Forbidden);
+
+    // The reader waits; the proctor confirms; the reader gets the attempt.
+    let waiting = {
+        let url = relay.url(&format!("/api/checkin/{}", accepted.checkin_id));
+        let token = accepted.poll_token.clone();
+        tokio::spawn(async move {
+            reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap()
+                .json::<examgate_shared::checkin::CheckinPoll>().await.unwrap()
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let decided = relay.decide(accepted.checkin_id, &proctor.token, true).await.unwrap();
+    assert_eq!(decided.status, CheckinStatus::Confirmed);
+    let polled = waiting.await.unwrap();
+    assert_eq!(polled.status, CheckinStatus::Confirmed);
+    let join = polled.join.expect("an attempt token");
+    let (_ws, welcome) = StudentWs::hello(&relay, &join.token, now_ms()).await;
+    assert!(format!("{welcome:?}").contains(&student(0).full_name), "{welcome:?}");
+
+    // A wrong poll token learns nothing.
+    refused_with(relay.poll(accepted.checkin_id, "nope").await, ErrorCode::Unauthorized);
+    assert_eq!(
+        relay.stored_checkins(),
+        vec![("accepted".into(), Some(student(0).id12), Some("confirmed".into()))]
+    );
+}
+
+#[tokio::test]
+async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
+    let relay = relay().await;
+    let s = student(1);
+    let genuine = genuine_card(1);
+
+    // Signed by a CSCA the relay does not trust.
+    let rogue = IssuedCard::issue(&s, rogue_pki(), Some(examgate_cardsim::aa::AaKind::EcdsaP256), 5);
+    let msg = refused_with(
+        relay.check_in_with(CARD_ROOM, &mut rogue.chip(1), s.bac_input()).await,
+        ErrorCode::CardUntrusted,
+    );
+    assert!(msg.contains("signer_untrusted"), "{msg}");
+
+    // A data group changed after signing (the name in DG13).
+    let mut files: CardFiles = genuine.files.clone();
+    let dg13 = files.groups.get_mut(&13).unwrap();
+    let last = dg13.len() - 1;
+    dg13[last] ^= 0x01;
+    let altered = genuine.with_files(files);
+    let msg = refused_with(
+        relay.check_in_with(CARD_ROOM, &mut altered.chip(1), s.bac_input()).await,
+        ErrorCode::CardAltered,
+    );
+    assert!(msg.contains("group_altered"), "{msg}");
+
+    // Clones: the same signed data on a chip with no AA key, or another key.
+    let mut no_key = genuine.clone_without_key(3);
+    let challenge = relay.challenge(CARD_ROOM).await;
+    let (data, mut session) = read(&mut no_key, s.bac_input()).unwrap();
+    let mut step = session.authenticate(&[0; 8]);
+    while let Step::Transmit(apdu) = &step {
+        step = session.on_response(&no_key.transmit(apdu));
+    }
+    assert!(matches!(step, Step::Failed(ReadError::CardError { .. })));
+    // Whatever the copier sends instead of the chip's answer is refused.
+    let msg = refused_with(
+        relay.post_checkin(&request(CARD_ROOM, &challenge.challenge_id, &data, &[0x30; 64]), None).await,
+        ErrorCode::CardNotGenuine,
+    );
+    assert!(msg.contains("active authentication"), "{msg}");
+    refused_with(
+        relay.check_in_with(CARD_ROOM, &mut genuine.clone_with_other_key(4), s.bac_input()).await,
+        ErrorCode::CardNotGenuine,
+    );
+
+    // Not on this room's roster: a stranger, and a card holder of the demo
+    // roster presenting at a practice room (whose roster is empty).
+    let stranger = Student::synthetic(77, 3);
+    let stranger_card = IssuedCard::issue(&stranger, card::pki(), Some(examgate_cardsim::aa::AaKind::EcdsaP256), 9);
+    let msg = refused_with(
+        relay.check_in_with(CARD_ROOM, &mut stranger_card.chip(1), stranger.bac_input()).await,
+        ErrorCode::NotOnRoster,
+    );
+    assert!(msg.contains(&stranger.id12), "{msg}");
+    refused_with(
+        relay.check_in_with(&relay.code(0), &mut genuine.chip(2), s.bac_input()).await,
+        ErrorCode::NotOnRoster,
+    );
+
+    // Every refusal is in the audit table with its code.
+    let verdicts: Vec<String> = relay.stored_checkins().into_iter().map(|v| v.0).collect();
+    assert_eq!(
+        verdicts,
+        ["card_untrusted", "card_altered", "card_not_genuine", "card_not_genuine", "not_on_roster", "not_on_roster"]
+    );
+    let views = relay.state.room_views(|_| true);
+    // Five in the card room; the last one was at a practice room.
+    assert_eq!(views.iter().find(|r| r.requires_card).unwrap().checkin_counts.refused, 5);
+}
+
+#[tokio::test]
+async fn a_replayed_aa_answer_is_refused() {
+    let relay = relay().await;
+    let s = student(2);
+    let issued = genuine_card(2);
+    let mut chip = issued.chip(1);
+    let challenge = relay.challenge(CARD_ROOM).await;
+    let (data, mut session) = read(&mut chip, s.bac_input()).unwrap();
+    let signature = answer(&mut session, &mut chip, &challenge.challenge);
+    let first = request(CARD_ROOM, &challenge.challenge_id, &data, &signature);
+    let accepted = relay.post_checkin(&first, None).await.unwrap();
+    let proctor = relay.login("phong03").await;
+    relay.decide(accepted.checkin_id, &proctor.token, false).await.unwrap();
+
+    // The same request again: the challenge is spent.
+    refused_with(relay.post_checkin(&first, None).await, ErrorCode::ChallengeInvalid);
+    // The old answer under a fresh challenge: the signature does not match.
+    let fresh = relay.challenge(CARD_ROOM).await;
+    let replay = request(CARD_ROOM, &fresh.challenge_id, &data, &signature);
+    let msg = refused_with(relay.post_checkin(&replay, None).await, ErrorCode::CardNotGenuine);
+    assert!(msg.contains("signature"), "{msg}");
+}
+
+#[tokio::test]
+async fn a_card_removed_mid_read_is_reported_and_a_partial_upload_refused() {
+    let relay = relay().await;
+    let s = student(0);
+    let issued = genuine_card(0);
+    let mut chip = issued.chip(1);
+    // The reader side: the bridge reports the card gone after 9 APDUs.
+    let mut session = ReadSession::new(vec![s.bac_input()], [1; 32], ReadOptions::short_only());
+    let mut step = session.start();
+    let mut sent = 0;
+    while let Step::Transmit(apdu) = &step {
+        if sent == 9 {
+            step = session.card_removed();
+            break;
+        }
+        sent += 1;
+        step = session.on_response(&chip.transmit(apdu));
+    }
+    assert_eq!(step, Step::Failed(ReadError::CardRemoved));
+
+    // A client that uploads what it had anyway: DG2 cut short, DG15 missing.
+    let challenge = relay.challenge(CARD_ROOM).await;
+    let (mut data, _) = read(&mut issued.chip(2), s.bac_input()).unwrap();
+    data.groups.get_mut(&2).unwrap().truncate(3000);
+    let msg = refused_with(
+        relay.post_checkin(&request(CARD_ROOM, &challenge.challenge_id, &data, &[1; 64]), None).await,
+        ErrorCode::CardIncomplete,
+    );
+    assert!(msg.contains("DG2"), "{msg}");
+    let challenge = relay.challenge(CARD_ROOM).await;
+    data.groups.remove(&15);
+    refused_with(
+        relay.post_checkin(&request(CARD_ROOM, &challenge.challenge_id, &data, &[1; 64]), None).await,
+        ErrorCode::CardIncomplete,
+    );
+}
+
+#[tokio::test]
+async fn one_card_one_seat_until_the_proctor_releases_it_then_the_same_attempt_continues() {
+    let relay = relay().await;
+    let s = student(3);
+    let issued = genuine_card(3);
+    let proctor = relay.login("phong03").await;
+
+    let first = relay.check_in_with(CARD_ROOM, &mut issued.chip(1), s.bac_input()).await.unwrap();
+    // The same card at a second computer while the first waits.
+    let msg = refused_with(
+        relay.check_in_with(CARD_ROOM, &mut issued.chip(2), s.bac_input()).await,
+        ErrorCode::AlreadyCheckedIn,
+    );
+    assert!(msg.contains("release"), "{msg}");
+    relay.decide(first.checkin_id, &proctor.token, true).await.unwrap();
+    let join = relay.poll(first.checkin_id, &first.poll_token).await.unwrap().join.unwrap();
+    // Confirmed: still one seat.
+    refused_with(
+        relay.check_in_with(CARD_ROOM, &mut issued.chip(3), s.bac_input()).await,
+        ErrorCode::AlreadyCheckedIn,
+    );
+
+    // The first computer dies; the proctor releases the seat; the student
+    // checks in on another computer and continues the same attempt.
+    relay.release(first.checkin_id, &proctor.token).await.unwrap();
+    let second = relay.check_in_with(CARD_ROOM, &mut issued.chip(4), s.bac_input()).await.unwrap();
+    let views = relay.state.room_views(|_| true);
+    assert!(views.iter().flat_map(|r| &r.checkins).any(|v| v.checkin_id == second.checkin_id && v.reseat));
+    relay.decide(second.checkin_id, &proctor.token, true).await.unwrap();
+    let rejoin = relay.poll(second.checkin_id, &second.poll_token).await.unwrap().join.unwrap();
+    assert_eq!(rejoin.attempt_id, join.attempt_id);
+    assert_ne!(rejoin.token, join.token);
+    // The old computer's token no longer opens the attempt.
+    let mut old = StudentWs::connect(&relay).await;
+    old.send(&StudentToRelay::Hello { v: PROTOCOL_VERSION, token: join.token.clone(), sent_at: now_ms() })
+        .await;
+    let refused = old.recv().await;
+    assert!(
+        matches!(&refused, RelayToStudent::Error { error, .. } if error.code == ErrorCode::Unauthorized),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_card_room_refuses_name_joins_and_a_proctor_station_issues_one_time_seat_codes() {
+    let relay = relay().await;
+    let refused = relay.join(CARD_ROOM, "Nguyễn Văn An").await;
+    assert_eq!(refused.unwrap_err().1.code, ErrorCode::CheckinRequired);
+
+    // Read at the proctor station (signed in as the room's proctor).
+    let proctor = relay.login("phong03").await;
+    let s = student(1);
+    let issued = genuine_card(1);
+    let mut chip = issued.chip(1);
+    let challenge = relay.challenge(CARD_ROOM).await;
+    let (data, mut session) = read(&mut chip, s.bac_input()).unwrap();
+    let signature = answer(&mut session, &mut chip, &challenge.challenge);
+    let mut req = request(CARD_ROOM, &challenge.challenge_id, &data, &signature);
+    req.station = true;
+    // Without the proctor's session a station check-in is refused.
+    refused_with(relay.post_checkin(&req, None).await, ErrorCode::Unauthorized);
+    let challenge = relay.challenge(CARD_ROOM).await;
+    let signature = answer_again(&issued, &s, &challenge.challenge);
+    req.challenge_id = challenge.challenge_id;
+    req.aa_signature = base64_of(&signature);
+    let accepted = relay.post_checkin(&req, Some(&proctor.token)).await.unwrap();
+    relay.decide(accepted.checkin_id, &proctor.token, true).await.unwrap();
+    let seat_code = relay.poll(accepted.checkin_id, &accepted.poll_token).await.unwrap().seat_code.unwrap();
+    assert_eq!(seat_code.len(), 6);
+
+    // The student types it on any browser; it works once.
+    let with_code = |code: &str| JoinRequest {
+        code: CARD_ROOM.into(),
+        name: String::new(),
+        resume_token: None,
+        seat_code: Some(code.into()),
+    };
+    let joined = relay.join_with(with_code(&seat_code.to_lowercase())).await.unwrap();
+    assert!(joined.attempt_id > 0);
+    let again = relay.join_with(with_code(&seat_code)).await.unwrap_err();
+    assert_eq!(again.1.code, ErrorCode::SeatCodeInvalid);
+    let wrong = relay.join_with(with_code("ZZZZZZ")).await.unwrap_err();
+    assert_eq!(wrong.1.code, ErrorCode::SeatCodeInvalid);
+}
+
+fn answer_again(issued: &IssuedCard, s: &Student, challenge: &str) -> Vec<u8> {
+    let mut chip: EmulatedCard = issued.chip(9);
+    let (_, mut session) = read(&mut chip, s.bac_input()).unwrap();
+    answer(&mut session, &mut chip, challenge)
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -48,6 +48,17 @@ pub async fn post_json<T: Serialize, R: DeserializeOwned>(
     decode(path, send("POST", path, Some(&json), None).await)
 }
 
+/// Like [`post_json`], with `Authorization: Bearer` when `token` is given
+/// (a proctor station, a proctor's decision).
+pub async fn post_json_auth<T: Serialize, R: DeserializeOwned>(
+    path: &str,
+    body: &T,
+    token: Option<&str>,
+) -> Result<R, HttpError> {
+    let json = serde_json::to_string(body).unwrap_or_default();
+    decode(path, send("POST", path, Some(&json), token).await)
+}
+
 /// `GET`s `path` (same origin) as a signed-in staff member, `token` going in
 /// the `Authorization: Bearer` header, and decodes the JSON reply.
 pub async fn get_json<R: DeserializeOwned>(path: &str, token: &str) -> Result<R, HttpError> {

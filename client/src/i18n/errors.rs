@@ -25,7 +25,7 @@ impl Problem {
         }
     }
 
-    pub(super) fn message(self, lang: Lang) -> &'static str {
+    pub fn message(self, lang: Lang) -> &'static str {
         match self {
             Problem::Code(code) => code_message(code, lang),
             Problem::Network => pick(

@@ -49,7 +49,7 @@ pub fn Dashboard(props: &StaffPageProps) -> Html {
             .map(|room| {
                 html! {
                     <RoomTable key={room.room_id} room={room.clone()}
-                        clock={state.clock} now={state.now} />
+                        clock={state.clock} now={state.now} token={props.session.token.clone()} />
                 }
             })
             .collect::<Html>()

@@ -8,6 +8,7 @@
 //! both and each page stays where it is.
 
 mod channel;
+mod checkins;
 mod dashboard;
 mod login;
 mod room_table;

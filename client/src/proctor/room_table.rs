@@ -8,6 +8,7 @@ use examgate_shared::clock::{ClockSync, format_countdown};
 use examgate_shared::roster::{CandidateRow, RoomView, RowStatus};
 use yew::prelude::*;
 
+use super::checkins::CheckinList;
 use crate::i18n::{Text, use_i18n};
 
 /// The counts above a table, in the order a proctor looks for them (who is
@@ -25,6 +26,8 @@ pub struct RoomTableProps {
     pub clock: ClockSync,
     /// Local time; countdowns and "ago" go through `clock`.
     pub now: Millis,
+    /// The proctor's session, for check-in photos and decisions.
+    pub token: String,
 }
 
 #[component]
@@ -49,6 +52,9 @@ pub fn RoomTable(props: &RoomTableProps) -> Html {
                 { format!("{} — {} — {}", room.site, room.name, room.exam_title) }
             </h2>
             <ul class="room-counts">{ for counts }</ul>
+            if room.requires_card {
+                <CheckinList room={room.clone()} token={props.token.clone()} />
+            }
             if room.rows.is_empty() {
                 <p class="waiting">{ i18n.t(Text::NoCandidates) }</p>
             } else {

@@ -12,6 +12,7 @@ use examgate_shared::clock::ClockSync;
 use examgate_shared::error::ErrorCode;
 use examgate_shared::protocol::RelayToProctor;
 use examgate_shared::roster::{CandidateRow, RoomView};
+use examgate_shared::checkin::{CheckinStatus, CheckinView};
 use yew::Reducible;
 
 use crate::socket::{Link, Refusal, SocketEvent, Stop};
@@ -75,6 +76,20 @@ impl DashState {
         }
     }
 
+    fn patch_checkin(&mut self, view: CheckinView) {
+        let Some(room) = self.rooms.iter_mut().find(|r| r.room_id == view.room_id) else {
+            return;
+        };
+        let room = Rc::make_mut(room);
+        match room.checkins.iter_mut().find(|c| c.checkin_id == view.checkin_id) {
+            Some(existing) => *existing = view,
+            None => room.checkins.push(view),
+        }
+        let count = |s: CheckinStatus| room.checkins.iter().filter(|c| c.status == s).count() as u32;
+        room.checkin_counts.awaiting = count(CheckinStatus::AwaitingProctor);
+        room.checkin_counts.confirmed = count(CheckinStatus::Confirmed);
+    }
+
     fn on_relay(&mut self, msg: RelayToProctor, at: Millis) {
         self.now = at;
         match msg {
@@ -93,6 +108,7 @@ impl DashState {
                 self.last_error = None;
             }
             RelayToProctor::Row { room_id, row } => self.patch(room_id, row),
+            RelayToProctor::Checkin { checkin } => self.patch_checkin(checkin),
             RelayToProctor::Pong { echo, relay_time } => {
                 self.clock.observe(echo, relay_time, at);
             }

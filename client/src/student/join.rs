@@ -4,6 +4,7 @@ use examgate_shared::error::ErrorCode;
 use examgate_shared::protocol::{JoinRequest, JoinResponse};
 use yew::prelude::*;
 
+use super::checkin::CheckinPanel;
 use super::records::StudentSession;
 use crate::forms::{Fields, FormError, FormPage, on_input, on_submit, use_form};
 use crate::i18n::{Problem, Text, use_i18n};
@@ -19,6 +20,8 @@ pub struct JoinPageProps {
 struct JoinFields {
     code: String,
     name: String,
+    /// From the proctor station (chip check-in done there); replaces the name.
+    seat: String,
 }
 
 impl Fields for JoinFields {
@@ -31,6 +34,15 @@ impl Fields for JoinFields {
         let name = self.name.trim();
         if code.is_empty() {
             return Err(Problem::Code(ErrorCode::UnknownCode));
+        }
+        let seat = self.seat.trim();
+        if !seat.is_empty() {
+            return Ok(JoinRequest {
+                code: code.to_owned(),
+                name: String::new(),
+                resume_token: None,
+                seat_code: Some(seat.to_owned()),
+            });
         }
         if name.is_empty() {
             return Err(Problem::Code(ErrorCode::InvalidName));
@@ -76,11 +88,16 @@ pub fn JoinPage(props: &JoinPageProps) -> Html {
                 <input id="join-name" type="text" autocomplete="name" maxlength="100"
                     value={form.fields.name.clone()}
                     oninput={on_input(&form, |f, v| f.name = v)} disabled={form.busy} />
+                <label for="join-seat">{ if i18n.lang == crate::i18n::Lang::Vi { "Mã chỗ ngồi (nếu giám thị đã kiểm tra thẻ tại bàn)" } else { "Seat code (if the proctor checked your card at the desk)" } }</label>
+                <input id="join-seat" type="text" autocomplete="off" autocapitalize="characters" maxlength="8"
+                    value={form.fields.seat.clone()}
+                    oninput={on_input(&form, |f, v| f.seat = v)} disabled={form.busy} />
                 <FormError id="join-error" problem={form.problem} />
                 <button id="join-submit" type="submit" class="primary" disabled={form.busy}>
                     { i18n.t(if form.busy { Text::JoinBusy } else { Text::JoinSubmit }) }
                 </button>
             </form>
+            <CheckinPanel code={form.fields.code.clone()} on_joined={props.on_joined.clone()} />
         </FormPage>
     }
 }

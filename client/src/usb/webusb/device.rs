@@ -52,10 +52,9 @@ pub(super) fn is_bridge(device: &UsbDevice) -> bool {
         .any(|configuration| bridge_alternate(&configuration).is_some())
 }
 
-/// The interface number and endpoint numbers of an open bridge.
+/// The endpoint numbers of an open bridge.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Endpoints {
-    pub interface: u8,
     pub bulk_out: u8,
     pub bulk_in: u8,
 }
@@ -78,7 +77,7 @@ pub(super) async fn open(device: &UsbDevice) -> Result<Endpoints, BridgeError> {
         .ok_or_else(|| BridgeError::Usb("the device has no configuration".into()))?;
     let (interface, claimed, alternate) = bridge_alternate(&configuration)
         .ok_or_else(|| BridgeError::Protocol("the device has no card-bridge interface".into()))?;
-    let endpoints = bulk_endpoints(interface, &alternate)?;
+    let endpoints = bulk_endpoints(&alternate)?;
     if !claimed {
         device
             .claim_interface(interface)
@@ -100,7 +99,7 @@ fn bridge_alternate(configuration: &UsbConfiguration) -> Option<(u8, bool, UsbAl
     })
 }
 
-fn bulk_endpoints(interface: u8, alternate: &UsbAlternateInterface) -> Result<Endpoints, BridgeError> {
+fn bulk_endpoints(alternate: &UsbAlternateInterface) -> Result<Endpoints, BridgeError> {
     let mut bulk_out = None;
     let mut bulk_in = None;
     for endpoint in alternate.endpoints().iter() {
@@ -115,7 +114,6 @@ fn bulk_endpoints(interface: u8, alternate: &UsbAlternateInterface) -> Result<En
     }
     match (bulk_out, bulk_in) {
         (Some(bulk_out), Some(bulk_in)) => Ok(Endpoints {
-            interface,
             bulk_out,
             bulk_in,
         }),

@@ -42,7 +42,10 @@ pub fn active_auth(
     let spki = read_dg15(dg15)?;
     let key = PublicKey::from_spki(&spki).map_err(|error| match error {
         SignatureError::Unsupported(detail) => AaFailure::UnsupportedKey(detail),
-        other => AaFailure::KeyMalformed(format!("{other:?}")),
+        SignatureError::KeyMalformed(detail) | SignatureError::Malformed(detail) => {
+            AaFailure::KeyMalformed(detail)
+        }
+        SignatureError::Invalid => AaFailure::KeyMalformed("unusable public key".into()),
     })?;
     match key {
         PublicKey::Rsa(key) => {

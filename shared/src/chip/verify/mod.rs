@@ -45,6 +45,6 @@ pub use trust::TrustList;
 pub use trust_error::VerifyError;
 
 #[cfg(test)]
-mod openssl_vectors;
-#[cfg(test)]
 mod openssl_sod_vector;
+#[cfg(test)]
+mod openssl_vectors;

@@ -110,7 +110,10 @@ fn the_same_sod_fails_on_altered_data_and_outside_validity() {
         Err(PaFailure::GroupAltered(1))
     );
     let before = passive_auth(&files(), &trust(), NOW - 2 * 86_400);
-    assert_eq!(before.map_err(|failure| failure.code()), Err("signer_expired"));
+    assert_eq!(
+        before.map_err(|failure| failure.code()),
+        Err("signer_expired")
+    );
     let mut flipped = files();
     let last = flipped.sod.len() - 1;
     flipped.sod[last] ^= 0x01;

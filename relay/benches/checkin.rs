@@ -1,0 +1,322 @@
+//! One whole chip check-in, as a student's computer and the relay do it:
+//! read the CCCD through the card-reader bridge, have the chip sign the
+//! relay's challenge (active authentication), and let the relay judge the
+//! result (passive authentication against the CSCA, then the AA signature).
+//!
+//! `cargo bench -p examgate-relay --bench checkin` issues a synthetic
+//! student's card (`Student::synthetic(2026, 0)`, `TestPki::generate(9303)`)
+//! twice, with an ECDSA P-256 and with an RSA-2048 AA key, and checks each
+//! in twice: with extended-length reads (`ReadOptions::extended(65536)`)
+//! and with 224-byte short reads (`ReadOptions::short_only()`). The host
+//! side drives the bridge's USB framing exactly as the browser does
+//! ([`HostLink`] around [`SoftBridge`]), so the APDUs and their sizes are
+//! the real ones. The card link is not waited for but counted by the
+//! bridge's [`LinkModel`] at 424,000 bit/s with 5 ms turnaround per APDU
+//! (activation included); the relay's verification
+//! ([`examgate_relay::checkin::judge::judge`]) is real wall time, best of N.
+//!
+//! Per row it reports APDUs, bytes on the card link (command + response
+//! APDUs) and on USB (frames both ways), emulated link time, verification
+//! time, their sum, and whether the target (< 1.5 s and ≤ 20 APDUs) is met.
+//! It prints a table and writes `target/bench/checkin.json`.
+//!
+//! Without `--bench` (as `cargo test --benches` runs it) it times the
+//! verification once per row and writes nothing.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use examgate_cardsim::aa::AaKind;
+use examgate_cardsim::bridge::SoftBridge;
+use examgate_cardsim::issue::IssuedCard;
+use examgate_cardsim::latency::LinkModel;
+use examgate_cardsim::person::Student;
+use examgate_cardsim::pki::{TestPki, unix_secs_of_year};
+use examgate_relay::checkin::judge::{Submitted, judge};
+use examgate_shared::chip::bridge::{BridgeInfo, BridgeMessage, HostLink, HostMessage, LinkEvent};
+use examgate_shared::chip::session::{ReadOptions, ReadSession, Step};
+use examgate_shared::chip::verify::{LdsFiles, TrustList};
+use serde_json::json;
+
+/// The target a check-in must meet at the desk.
+const TARGET_TOTAL: Duration = Duration::from_millis(1_500);
+const TARGET_APDUS: u64 = 20;
+
+/// A CCCD with a common reader (see `cardsim::latency`); spelled out rather
+/// than taken from `LinkModel::TYPICAL` so the benchmark's figures do not
+/// move if the default is recalibrated.
+const LINK: LinkModel = LinkModel {
+    bit_rate: 424_000,
+    turnaround: Duration::from_millis(5),
+};
+
+/// The relay's challenge. Fixed: the chip's signature differs per challenge
+/// but not its size or the cost of checking it.
+const CHALLENGE: [u8; 8] = [0x93, 0x03, 0x20, 0x26, 0xC0, 0xDE, 0x00, 0x01];
+
+/// The host end of the USB link, counting what crosses it.
+struct Host {
+    bridge: SoftBridge,
+    link: HostLink,
+    usb_bytes: usize,
+    time_extensions: usize,
+}
+
+impl Host {
+    /// A bridge with `card` inserted and powered, as after the student puts
+    /// the card on the reader and the client sees it.
+    fn with_card(info: BridgeInfo, card: &IssuedCard) -> Host {
+        let mut host = Host {
+            bridge: SoftBridge::with_link_model(info, LINK),
+            link: HostLink::new(),
+            usb_bytes: 0,
+            time_extensions: 0,
+        };
+        // A fresh chip per check-in: no state carried over from the last.
+        host.bridge.insert(Box::new(card.chip(7)));
+        let events = host.bridge.take_events();
+        host.usb_bytes += events.len();
+        host.link.push(&events);
+        assert_eq!(host.link.poll(), Some(LinkEvent::CardInserted));
+        match host.exchange(HostMessage::PowerOn) {
+            BridgeMessage::DataBlock { status, .. } if status.is_ok() => host,
+            other => panic!("power on failed: {other:?}"),
+        }
+    }
+
+    /// One request and its reply, each bulk IN transfer pushed as it comes.
+    fn exchange(&mut self, message: HostMessage) -> BridgeMessage {
+        let request = self.link.request(message).expect("a request that fits");
+        self.usb_bytes += request.len();
+        for transfer in self.bridge.handle_transfers(&request) {
+            self.usb_bytes += transfer.len();
+            self.link.push(&transfer);
+        }
+        while let Some(event) = self.link.poll() {
+            match event {
+                LinkEvent::Reply(reply) => return reply,
+                LinkEvent::TimeExtension => self.time_extensions += 1,
+                other => panic!("unexpected link event: {other:?}"),
+            }
+        }
+        panic!("the bridge did not answer");
+    }
+
+    /// One APDU through the bridge; the card's response bytes.
+    fn transmit(&mut self, apdu: Vec<u8>) -> Vec<u8> {
+        match self.exchange(HostMessage::Transmit(apdu)) {
+            BridgeMessage::DataBlock { status, data } if status.is_ok() => data,
+            other => panic!("transmit failed: {other:?}"),
+        }
+    }
+}
+
+/// What one check-in cost.
+struct Row {
+    aa: &'static str,
+    mode: &'static str,
+    apdus: u64,
+    link_bytes: usize,
+    usb_bytes: usize,
+    time_extensions: usize,
+    emulated: Duration,
+    verify_best: Duration,
+    verify_median: Duration,
+    extended_used: bool,
+    person_id: String,
+}
+
+impl Row {
+    fn total(&self) -> Duration {
+        self.emulated + self.verify_best
+    }
+
+    fn meets_target(&self) -> bool {
+        self.total() < TARGET_TOTAL && self.apdus <= TARGET_APDUS
+    }
+}
+
+/// The bridge's self-description for each mode: a short-only bridge (and
+/// reader) carries at most a short command APDU, 4 + 1 + 255 + 1 bytes.
+fn bridge_info(extended: bool) -> BridgeInfo {
+    let mut info = SoftBridge::typical_info();
+    info.bit_rate = LINK.bit_rate;
+    if !extended {
+        info.max_apdu_len = 261;
+        info.extended_length = false;
+    }
+    info
+}
+
+fn check_in(
+    card: &IssuedCard,
+    aa: &'static str,
+    extended: bool,
+    trust: &TrustList,
+    now: i64,
+    runs: usize,
+) -> Row {
+    let bac = card.student.bac_input();
+    let mut host = Host::with_card(bridge_info(extended), card);
+    let options = if extended { ReadOptions::extended(65_536) } else { ReadOptions::short_only() };
+    let mut session = ReadSession::new(vec![bac], [42; 32], options);
+
+    let mut link_bytes = 0;
+    let mut carry = |host: &mut Host, apdu: Vec<u8>| {
+        let command_len = apdu.len();
+        let response = host.transmit(apdu);
+        link_bytes += command_len + response.len();
+        response
+    };
+    let mut step = session.start();
+    let read = loop {
+        step = match step {
+            Step::Transmit(apdu) => session.on_response(&carry(&mut host, apdu)),
+            Step::Read(read) => break read,
+            other => panic!("the card did not read: {other:?}"),
+        };
+    };
+    // The relay's challenge arrives here; fetching it overlaps the read in
+    // the client, so it adds no link time.
+    let mut step = session.authenticate(&CHALLENGE);
+    let signature = loop {
+        step = match step {
+            Step::Transmit(apdu) => session.on_response(&carry(&mut host, apdu)),
+            Step::Authenticated(signature) => break signature,
+            other => panic!("active authentication failed: {other:?}"),
+        };
+    };
+    assert_eq!(
+        u64::from(session.progress().apdus),
+        host.bridge.apdu_count(),
+        "every APDU the session sent reached the card"
+    );
+
+    let submitted = Submitted {
+        files: LdsFiles {
+            com: read.com.clone(),
+            groups: read.groups.clone(),
+            sod: read.sod.clone(),
+        },
+        aa_signature: signature,
+    };
+    let mut times = Vec::with_capacity(runs);
+    let mut person_id = String::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let verdict = judge(&submitted, &CHALLENGE, trust, now);
+        times.push(started.elapsed());
+        match verdict {
+            Ok(genuine) => person_id = genuine.person_id,
+            Err(refusal) => panic!("the relay refused a genuine card: {refusal:?}"),
+        }
+    }
+    times.sort();
+
+    Row {
+        aa,
+        mode: if extended { "extended 65536" } else { "short 224" },
+        apdus: host.bridge.apdu_count(),
+        link_bytes,
+        usb_bytes: host.usb_bytes,
+        time_extensions: host.time_extensions,
+        emulated: host.bridge.emulated_time(),
+        verify_best: times[0],
+        verify_median: times[times.len() / 2],
+        extended_used: read.extended_length,
+        person_id,
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1_000.0
+}
+
+fn bench_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("bench")
+}
+
+fn main() {
+    let benching = std::env::args().any(|a| a == "--bench");
+    let runs = if benching { 30 } else { 1 };
+
+    let started = Instant::now();
+    let pki = TestPki::generate(9303);
+    let student = Student::synthetic(2026, 0);
+    let mut trust = TrustList::new();
+    trust.add_der(&pki.csca_der()).expect("the test CSCA parses");
+    // Mid-2026: inside the test PKI's validity years.
+    let now = unix_secs_of_year(2026) + 180 * 86_400;
+    let kinds = [(AaKind::EcdsaP256, "ECDSA P-256"), (AaKind::Rsa2048, "RSA-2048")];
+
+    let mut rows = Vec::new();
+    for (i, (kind, name)) in kinds.into_iter().enumerate() {
+        let card = IssuedCard::issue(&student, &pki, Some(kind), 9_303 + i as u64);
+        eprintln!("issued the {name} card at {:.2} s", started.elapsed().as_secs_f64());
+        for extended in [true, false] {
+            rows.push(check_in(&card, name, extended, &trust, now, runs));
+        }
+    }
+
+    println!(
+        "{:<12} {:<15} {:>5} {:>10} {:>10} {:>12} {:>11} {:>10} {:>6}",
+        "AA key", "reads", "APDUs", "link B", "USB B", "emulated ms", "verify ms", "total ms", "target"
+    );
+    for row in &rows {
+        println!(
+            "{:<12} {:<15} {:>5} {:>10} {:>10} {:>12.1} {:>11.2} {:>10.1} {:>6}",
+            row.aa,
+            row.mode,
+            row.apdus,
+            row.link_bytes,
+            row.usb_bytes,
+            ms(row.emulated),
+            ms(row.verify_best),
+            ms(row.total()),
+            if row.meets_target() { "met" } else { "MISSED" }
+        );
+    }
+    println!(
+        "link model: {} bit/s, {} ms turnaround per APDU; verify: best of {runs} (median in JSON); target: < {} ms and <= {TARGET_APDUS} APDUs",
+        LINK.bit_rate,
+        LINK.turnaround.as_millis(),
+        TARGET_TOTAL.as_millis()
+    );
+
+    if !benching {
+        return;
+    }
+    let report = json!({
+        "student": { "seed": 2026, "index": 0, "person_id": rows[0].person_id },
+        "pki_seed": 9303,
+        "link_model": {
+            "bit_rate": LINK.bit_rate,
+            "turnaround_ms": ms(LINK.turnaround),
+        },
+        "verify_runs": runs,
+        "target": { "total_ms": ms(TARGET_TOTAL), "max_apdus": TARGET_APDUS },
+        "rows": rows.iter().map(|r| json!({
+            "aa": r.aa,
+            "mode": r.mode,
+            "extended_length_used": r.extended_used,
+            "apdus": r.apdus,
+            "link_bytes": r.link_bytes,
+            "usb_bytes": r.usb_bytes,
+            "time_extensions": r.time_extensions,
+            "emulated_ms": ms(r.emulated),
+            "verify_best_ms": ms(r.verify_best),
+            "verify_median_ms": ms(r.verify_median),
+            "total_ms": ms(r.total()),
+            "target_met": r.meets_target(),
+        })).collect::<Vec<_>>(),
+    });
+    let dir = bench_dir();
+    std::fs::create_dir_all(&dir).expect("create target/bench");
+    let path = dir.join("checkin.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&report).expect("serialisable"))
+        .expect("write checkin.json");
+    eprintln!("wrote {}", path.display());
+}

@@ -106,7 +106,7 @@ async fn two_students_and_the_central_proctor() {
     click(&proctor, "#login-submit").await;
     wait_for(
         &proctor,
-        "document.querySelectorAll('.room').length === 2",
+        "document.querySelectorAll('.room').length === 3",
         LONG,
     )
     .await;

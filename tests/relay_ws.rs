@@ -422,7 +422,7 @@ async fn proctor_rows_update_live_and_room_proctors_see_only_their_room() {
     let RelayToProctor::Snapshot { rooms, .. } = snap else {
         panic!()
     };
-    assert_eq!(rooms.len(), 2);
+    assert_eq!(rooms.len(), 3, "two practice rooms and the chip-ID room");
     assert_eq!(rooms[0].rows.len(), 3, "the seeded roster");
     let (mut p1, snap) = ProctorWs::connect(&relay, &room1.token).await;
     let RelayToProctor::Snapshot { rooms, .. } = snap else {

@@ -49,7 +49,10 @@ impl Page {
     /// One `transferIn`: the next IN transfer, or `None` when the long
     /// poll ended empty.
     async fn transfer_in(&mut self) -> Option<Vec<u8>> {
-        let after = self.last_in.map(|n| format!("?after={n}")).unwrap_or_default();
+        let after = self
+            .last_in
+            .map(|n| format!("?after={n}"))
+            .unwrap_or_default();
         let response = self
             .http
             .post(format!("{}/usb/in{after}", self.url))
@@ -124,15 +127,23 @@ async fn a_card_is_read_and_removed_over_http_as_the_fake_webusb_does() {
     assert_eq!(info, BridgeMessage::Info(SoftBridge::typical_info()));
 
     let no_card = SlotStatus::failed(IccState::Absent, ErrorCode::IccMute);
-    assert_eq!(page.exchange(HostMessage::PowerOn).await, data(no_card, &[]));
+    assert_eq!(
+        page.exchange(HostMessage::PowerOn).await,
+        data(no_card, &[])
+    );
 
     server.insert(Box::new(EchoCard));
     assert_eq!(page.event().await, LinkEvent::CardInserted);
 
     let active = SlotStatus::ok(IccState::PresentActive);
-    assert_eq!(page.exchange(HostMessage::PowerOn).await, data(active, &ATR));
+    assert_eq!(
+        page.exchange(HostMessage::PowerOn).await,
+        data(active, &ATR)
+    );
 
-    let select = vec![0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0, 0, 2, 0x47, 0x10, 0x01];
+    let select = vec![
+        0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0, 0, 2, 0x47, 0x10, 0x01,
+    ];
     let mut echoed = select.clone();
     echoed.extend_from_slice(&[0x90, 0x00]);
     assert_eq!(
@@ -231,7 +242,6 @@ fn the_fake_webusb_script_carries_the_bridge_settings() {
     assert!(script.contains("\"interfaceClass\":255"));
     assert!(script.contains("requestDevice"));
 }
-
 
 #[tokio::test]
 async fn an_in_transfer_is_sent_again_until_acknowledged() {

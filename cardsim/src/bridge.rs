@@ -179,7 +179,9 @@ impl SoftBridge {
     fn answer(&mut self, frame: Frame<HostMessage>) {
         let reply = match frame.message {
             HostMessage::GetInfo => BridgeMessage::Info(self.info),
-            HostMessage::GetSlotStatus => BridgeMessage::SlotStatus(SlotStatus::ok(self.icc_state())),
+            HostMessage::GetSlotStatus => {
+                BridgeMessage::SlotStatus(SlotStatus::ok(self.icc_state()))
+            }
             HostMessage::PowerOff => {
                 self.powered = false;
                 BridgeMessage::SlotStatus(SlotStatus::ok(self.icc_state()))
@@ -333,7 +335,10 @@ mod tests {
         let mut bridge = SoftBridge::new(SoftBridge::typical_info());
         assert_eq!(
             send(&mut bridge, 7, HostMessage::GetInfo),
-            [Frame::new(7, BridgeMessage::Info(SoftBridge::typical_info()))]
+            [Frame::new(
+                7,
+                BridgeMessage::Info(SoftBridge::typical_info())
+            )]
         );
     }
 
@@ -357,7 +362,10 @@ mod tests {
         );
         assert_eq!(
             send(&mut bridge, 3, HostMessage::PowerOn),
-            [Frame::new(3, data(SlotStatus::ok(IccState::PresentActive), &ATR))]
+            [Frame::new(
+                3,
+                data(SlotStatus::ok(IccState::PresentActive), &ATR)
+            )]
         );
         assert!(bridge.is_powered());
         assert_eq!(bridge.apdu_count(), 0, "activation is not an APDU");
@@ -482,7 +490,15 @@ mod tests {
     fn an_untrustworthy_length_drops_the_rest_of_the_transfer_only() {
         let mut bridge = ready_bridge();
         let too_long = (MAX_PAYLOAD as u32 + 1).to_le_bytes();
-        let mut transfer = vec![0x6F, too_long[0], too_long[1], too_long[2], too_long[3], 0, 0x30];
+        let mut transfer = vec![
+            0x6F,
+            too_long[0],
+            too_long[1],
+            too_long[2],
+            too_long[3],
+            0,
+            0x30,
+        ];
         transfer.extend_from_slice(&[0, 0, 0]);
         transfer.extend(Frame::new(0x31, HostMessage::GetInfo).encode());
         let refused = SlotStatus::failed(IccState::PresentActive, ErrorCode::BadLength);
@@ -523,9 +539,7 @@ mod tests {
         // 65,545 bytes at 106 kbit/s is about 4.95 s: four extensions.
         let waits = replies
             .iter()
-            .filter(|f| {
-                f.message.status().map(|s| s.command) == Some(CommandStatus::TimeExtension)
-            })
+            .filter(|f| f.message.status().map(|s| s.command) == Some(CommandStatus::TimeExtension))
             .count();
         assert_eq!(waits, 4);
         assert_eq!(replies.len(), 5);
@@ -557,7 +571,11 @@ mod tests {
             ))]
         );
         bridge.remove_after(0);
-        let events = exchange(&mut link, &mut bridge, HostMessage::Transmit(SELECT.to_vec()));
+        let events = exchange(
+            &mut link,
+            &mut bridge,
+            HostMessage::Transmit(SELECT.to_vec()),
+        );
         assert_eq!(
             events[0],
             LinkEvent::CardRemoved {

@@ -89,6 +89,15 @@ impl Chromium {
         self.browser.new_page(params).await.unwrap()
     }
 
+    /// Like [`Chromium::new_person`], with `script` run before any page
+    /// script on every document (a fake `navigator.usb`, say).
+    pub async fn new_person_with_script(&self, url: &str, script: &str) -> Page {
+        let page = self.new_person("about:blank").await;
+        page.evaluate_on_new_document(script.to_string()).await.unwrap();
+        page.goto(url).await.unwrap();
+        page
+    }
+
     pub async fn close(mut self) {
         let _ = self.browser.close().await;
         let _ = self.browser.wait().await;

@@ -132,7 +132,9 @@ impl InTransfers {
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, BridgeState> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` on the bridge and queues whatever it now has for the host.
@@ -261,7 +263,10 @@ async fn usb_in(State(shared): State<Arc<Shared>>, Query(query): Query<InQuery>)
             return (
                 [
                     (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-                    (header::HeaderName::from_static(TRANSFER_HEADER), number.to_string()),
+                    (
+                        header::HeaderName::from_static(TRANSFER_HEADER),
+                        number.to_string(),
+                    ),
                 ],
                 bytes,
             )

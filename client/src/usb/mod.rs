@@ -40,7 +40,10 @@
 //! is a stand-in whose every call reports [`BridgeError::Unsupported`].
 
 mod error;
+// Used by the WebUSB shell only; compiled for tests everywhere.
+#[cfg(any(test, all(target_arch = "wasm32", web_sys_unstable_apis)))]
 mod reply;
+#[cfg(any(test, all(target_arch = "wasm32", web_sys_unstable_apis)))]
 mod turn;
 
 #[cfg(all(target_arch = "wasm32", web_sys_unstable_apis))]

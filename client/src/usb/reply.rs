@@ -31,9 +31,7 @@ pub(crate) fn slot_status(reply: BridgeMessage) -> Result<SlotStatus, BridgeErro
 /// The info of an Info reply, refused when its major version is not ours.
 pub(crate) fn info(reply: BridgeMessage) -> Result<BridgeInfo, BridgeError> {
     match reply {
-        BridgeMessage::Info(info) if info.protocol.is_compatible_with(PROTOCOL_VERSION) => {
-            Ok(info)
-        }
+        BridgeMessage::Info(info) if info.protocol.is_compatible_with(PROTOCOL_VERSION) => Ok(info),
         BridgeMessage::Info(info) => Err(BridgeError::Incompatible {
             version: info.protocol.major,
         }),

@@ -13,8 +13,8 @@ use examgate_shared::chip::bridge::usb_ids;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    UsbAlternateInterface, UsbConfiguration, UsbDevice, UsbDeviceFilter, UsbDirection,
-    UsbEndpointType, Usb,
+    Usb, UsbAlternateInterface, UsbConfiguration, UsbDevice, UsbDeviceFilter, UsbDirection,
+    UsbEndpointType,
 };
 
 use crate::usb::BridgeError;
@@ -45,7 +45,8 @@ pub(super) fn filters() -> [UsbDeviceFilter; 2] {
 /// Whether a paired device is a bridge (`getDevices` lists every device
 /// this origin was ever allowed, not only ours).
 pub(super) fn is_bridge(device: &UsbDevice) -> bool {
-    let ids = device.vendor_id() == usb_ids::VENDOR_ID && device.product_id() == usb_ids::PRODUCT_ID;
+    let ids =
+        device.vendor_id() == usb_ids::VENDOR_ID && device.product_id() == usb_ids::PRODUCT_ID;
     ids || device
         .configurations()
         .iter()
@@ -113,10 +114,7 @@ fn bulk_endpoints(alternate: &UsbAlternateInterface) -> Result<Endpoints, Bridge
         }
     }
     match (bulk_out, bulk_in) {
-        (Some(bulk_out), Some(bulk_in)) => Ok(Endpoints {
-            bulk_out,
-            bulk_in,
-        }),
+        (Some(bulk_out), Some(bulk_in)) => Ok(Endpoints { bulk_out, bulk_in }),
         _ => Err(BridgeError::Protocol(
             "the bridge interface lacks a bulk IN or bulk OUT endpoint".into(),
         )),

@@ -70,14 +70,15 @@ impl Pipe {
         let outcome = transfer.clone().await;
         // Consumed: the next read starts a new transfer. (Compared, not
         // just cleared, in case a newer transfer took its place.)
-        let mut in_flight = self.in_flight.borrow_mut();
-        if in_flight
-            .as_ref()
-            .is_some_and(|current| Object::is(current, &transfer))
         {
-            *in_flight = None;
+            let mut in_flight = self.in_flight.borrow_mut();
+            if in_flight
+                .as_ref()
+                .is_some_and(|current| Object::is(current, &transfer))
+            {
+                *in_flight = None;
+            }
         }
-        drop(in_flight);
         let result = outcome.map_err(|e| usb_error(&e))?;
         if result.status() != UsbTransferStatus::Ok {
             return Err(self.bad_status("IN", result.status()).await);

@@ -94,7 +94,10 @@ impl FrameError {
 #[derive(Debug)]
 enum State {
     /// Collecting a header: `have` bytes of it so far.
-    Header { bytes: [u8; HEADER_LEN], have: usize },
+    Header {
+        bytes: [u8; HEADER_LEN],
+        have: usize,
+    },
     /// Collecting the payload behind a checked header.
     Payload { header: Header, payload: Vec<u8> },
     /// Discarding the payload of a refused frame.
@@ -432,7 +435,10 @@ mod tests {
 
     fn bridge_message() -> impl Strategy<Value = BridgeMessage> {
         prop_oneof![
-            (slot_status(), proptest::collection::vec(any::<u8>(), 0..300))
+            (
+                slot_status(),
+                proptest::collection::vec(any::<u8>(), 0..300)
+            )
                 .prop_map(|(status, data)| BridgeMessage::DataBlock { status, data }),
             slot_status().prop_map(BridgeMessage::SlotStatus),
             any::<bool>().prop_map(|present| BridgeMessage::SlotChange { present }),

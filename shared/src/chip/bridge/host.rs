@@ -14,10 +14,10 @@
 //! A reply whose number is not the pending one is stale (its request was
 //! abandoned) and is dropped.
 
+use super::MAX_PAYLOAD;
 use super::decoder::{FrameDecoder, FrameError};
 use super::message::{BridgeMessage, Frame, HostMessage};
 use super::status::CommandStatus;
-use super::MAX_PAYLOAD;
 
 /// What the bridge's bytes meant, for the caller waiting on them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -168,7 +168,10 @@ mod tests {
 
     #[test]
     fn status_bytes_follow_ccid() {
-        assert_eq!(SlotStatus::ok(IccState::PresentActive).to_bytes(), (0x00, 0));
+        assert_eq!(
+            SlotStatus::ok(IccState::PresentActive).to_bytes(),
+            (0x00, 0)
+        );
         assert_eq!(
             SlotStatus::ok(IccState::PresentInactive).to_bytes(),
             (0x01, 0)

@@ -1,0 +1,94 @@
+//! Chip-ID check-in in a real headless Chromium against the real relay: the
+//! page reaches an emulated CCCD through a fake `navigator.usb` whose
+//! transfers go to the software bridge (tests/support/usb_bridge.rs).
+
+use std::time::Duration;
+
+use examgate_cardsim::aa::AaKind;
+use examgate_cardsim::issue::IssuedCard;
+use examgate_tests::browser::{Chromium, click, screenshot, type_into, wait_for};
+use examgate_tests::card::{genuine_card, rogue_pki, student};
+use examgate_tests::usb_bridge::UsbBridgeServer;
+use examgate_tests::{PASSWORD, TestRelay, workspace_root};
+
+const LONG: Duration = Duration::from_secs(30);
+
+fn require_client() {
+    let js = workspace_root().join("www/pkg/examgate_client.js");
+    assert!(js.exists(), "{} is missing: run `cargo xtask build`", js.display());
+}
+
+fn birth_text(i: usize) -> String {
+    let b = student(i).birth;
+    format!("{:02}/{:02}/{:04}", b.day, b.month, b.year)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_photo() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 1_000).await;
+    let bridge = UsbBridgeServer::start().await;
+    bridge.insert(Box::new(genuine_card(0).chip(1)));
+    let chromium = Chromium::launch().await;
+
+    let proctor = chromium.new_person(&relay.url("/proctor")).await;
+    type_into(&proctor, "#login-user", "phong03").await;
+    type_into(&proctor, "#login-pass", PASSWORD).await;
+    click(&proctor, "#login-submit").await;
+    wait_for(&proctor, "!!document.querySelector('.checkin-counts')", LONG).await;
+
+    let page = chromium
+        .new_person_with_script(&relay.url("/"), &bridge.fake_usb_script())
+        .await;
+    type_into(&page, "#join-code", "TOAN-P03").await;
+    type_into(&page, "#checkin-id", &student(0).id12).await;
+    type_into(&page, "#checkin-birth", &birth_text(0)).await;
+    click(&page, "#checkin-start").await;
+    let waited = wait_for(
+        &page,
+        "document.querySelector('#checkin')?.dataset.step === 'awaiting_proctor'",
+        LONG,
+    )
+    .await;
+    println!("card read, verified and waiting for the proctor after {waited:?}");
+
+    // The proctor sees the chip photo (decoded, not a broken image).
+    wait_for(
+        &proctor,
+        "(() => { const img = document.querySelector(\".checkin[data-status='awaiting_proctor'] img.chip-photo\"); return !!img && img.complete && img.naturalWidth > 0; })()",
+        LONG,
+    )
+    .await;
+    screenshot(&proctor, "checkin-proctor").await;
+    click(&proctor, ".checkin-confirm").await;
+    wait_for(&page, "!!document.querySelector('#exam .question')", LONG).await;
+    wait_for(&proctor, "!!document.querySelector(\".checkin[data-status='confirmed']\")", LONG).await;
+    screenshot(&page, "checkin-exam-open").await;
+    chromium.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forged_card_is_refused_on_screen_with_its_reason() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 1_000).await;
+    let bridge = UsbBridgeServer::start().await;
+    // Same person, same data, but signed by a CSCA the relay does not trust.
+    let forged = IssuedCard::issue(&student(1), rogue_pki(), Some(AaKind::EcdsaP256), 3);
+    bridge.insert(Box::new(forged.chip(1)));
+    let chromium = Chromium::launch().await;
+    let page = chromium
+        .new_person_with_script(&relay.url("/"), &bridge.fake_usb_script())
+        .await;
+    type_into(&page, "#join-code", "TOAN-P03").await;
+    type_into(&page, "#checkin-id", &student(1).id12).await;
+    type_into(&page, "#checkin-birth", &birth_text(1)).await;
+    click(&page, "#checkin-start").await;
+    wait_for(
+        &page,
+        "document.querySelector('#checkin-error')?.dataset.code === 'card_untrusted'",
+        LONG,
+    )
+    .await;
+    screenshot(&page, "checkin-forged").await;
+    chromium.close().await;
+}

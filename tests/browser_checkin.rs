@@ -15,7 +15,11 @@ const LONG: Duration = Duration::from_secs(30);
 
 fn require_client() {
     let js = workspace_root().join("www/pkg/examgate_client.js");
-    assert!(js.exists(), "{} is missing: run `cargo xtask build`", js.display());
+    assert!(
+        js.exists(),
+        "{} is missing: run `cargo xtask build`",
+        js.display()
+    );
 }
 
 fn birth_text(i: usize) -> String {
@@ -35,7 +39,12 @@ async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_pho
     type_into(&proctor, "#login-user", "phong03").await;
     type_into(&proctor, "#login-pass", PASSWORD).await;
     click(&proctor, "#login-submit").await;
-    wait_for(&proctor, "!!document.querySelector('.checkin-counts')", LONG).await;
+    wait_for(
+        &proctor,
+        "!!document.querySelector('.checkin-counts')",
+        LONG,
+    )
+    .await;
 
     let page = chromium
         .new_person_with_script(&relay.url("/"), &bridge.fake_usb_script())
@@ -59,11 +68,16 @@ async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_pho
         LONG,
     )
     .await;
-    screenshot(&proctor, "checkin-proctor").await;
+    screenshot(&proctor, "checkin-proctor.png").await;
     click(&proctor, ".checkin-confirm").await;
     wait_for(&page, "!!document.querySelector('#exam .question')", LONG).await;
-    wait_for(&proctor, "!!document.querySelector(\".checkin[data-status='confirmed']\")", LONG).await;
-    screenshot(&page, "checkin-exam-open").await;
+    wait_for(
+        &proctor,
+        "!!document.querySelector(\".checkin[data-status='confirmed']\")",
+        LONG,
+    )
+    .await;
+    screenshot(&page, "checkin-exam-open.png").await;
     chromium.close().await;
 }
 
@@ -89,6 +103,6 @@ async fn a_forged_card_is_refused_on_screen_with_its_reason() {
         LONG,
     )
     .await;
-    screenshot(&page, "checkin-forged").await;
+    screenshot(&page, "checkin-forged.png").await;
     chromium.close().await;
 }

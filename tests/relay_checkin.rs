@@ -10,8 +10,8 @@ use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, Step};
 use examgate_shared::error::ErrorCode;
 use examgate_shared::protocol::JoinRequest;
 use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay};
-use examgate_tests::{StudentWs, TestRelay, now_ms};
 use examgate_tests::card::{self, answer, genuine_card, read, request, rogue_pki, student};
+use examgate_tests::{StudentWs, TestRelay, now_ms};
 
 const CARD_ROOM: &str = "TOAN-P03";
 
@@ -19,7 +19,10 @@ async fn relay() -> TestRelay {
     TestRelay::with_duration(60_000, 1_000).await
 }
 
-fn refused_with(result: Result<impl std::fmt::Debug, (u16, examgate_shared::error::ErrorBody)>, code: ErrorCode) -> String {
+fn refused_with(
+    result: Result<impl std::fmt::Debug, (u16, examgate_shared::error::ErrorBody)>,
+    code: ErrorCode,
+) -> String {
     match result {
         Err((_, body)) => {
             assert_eq!(body.code, code, "{}", body.message);
@@ -62,36 +65,60 @@ async fn a_genuine_card_checks_in_and_the_proctors_confirmation_opens_the_attemp
     assert_eq!(room.checkin_counts.roster, 4);
 
     // Nobody else may see the photo: no session, or another room's proctor.
-    let anonymous = reqwest::get(relay.url(&format!("/api/checkins/{}/photo", accepted.checkin_id)))
-        .await
-        .unwrap();
+    let anonymous =
+        reqwest::get(relay.url(&format!("/api/checkins/{}/photo", accepted.checkin_id)))
+            .await
+            .unwrap();
     assert_eq!(anonymous.status(), 401);
     let other = relay.login("phong01").await;
-    refused_with(relay.decide(accepted.checkin_id, &other.token, true).await, ErrorCode::Forbidden);
+    refused_with(
+        relay.decide(accepted.checkin_id, &other.token, true).await,
+        ErrorCode::Forbidden,
+    );
 
     // The reader waits; the proctor confirms; the reader gets the attempt.
     let waiting = {
         let url = relay.url(&format!("/api/checkin/{}", accepted.checkin_id));
         let token = accepted.poll_token.clone();
         tokio::spawn(async move {
-            reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap()
-                .json::<examgate_shared::checkin::CheckinPoll>().await.unwrap()
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<examgate_shared::checkin::CheckinPoll>()
+                .await
+                .unwrap()
         })
     };
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let decided = relay.decide(accepted.checkin_id, &proctor.token, true).await.unwrap();
+    let decided = relay
+        .decide(accepted.checkin_id, &proctor.token, true)
+        .await
+        .unwrap();
     assert_eq!(decided.status, CheckinStatus::Confirmed);
     let polled = waiting.await.unwrap();
     assert_eq!(polled.status, CheckinStatus::Confirmed);
     let join = polled.join.expect("an attempt token");
     let (_ws, welcome) = StudentWs::hello(&relay, &join.token, now_ms()).await;
-    assert!(format!("{welcome:?}").contains(&student(0).full_name), "{welcome:?}");
+    assert!(
+        format!("{welcome:?}").contains(&student(0).full_name),
+        "{welcome:?}"
+    );
 
     // A wrong poll token learns nothing.
-    refused_with(relay.poll(accepted.checkin_id, "nope").await, ErrorCode::Unauthorized);
+    refused_with(
+        relay.poll(accepted.checkin_id, "nope").await,
+        ErrorCode::Unauthorized,
+    );
     assert_eq!(
         relay.stored_checkins(),
-        vec![("accepted".into(), Some(student(0).id12), Some("confirmed".into()))]
+        vec![(
+            "accepted".into(),
+            Some(student(0).id12),
+            Some("confirmed".into())
+        )]
     );
 }
 
@@ -102,9 +129,16 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
     let genuine = genuine_card(1);
 
     // Signed by a CSCA the relay does not trust.
-    let rogue = IssuedCard::issue(&s, rogue_pki(), Some(examgate_cardsim::aa::AaKind::EcdsaP256), 5);
+    let rogue = IssuedCard::issue(
+        &s,
+        rogue_pki(),
+        Some(examgate_cardsim::aa::AaKind::EcdsaP256),
+        5,
+    );
     let msg = refused_with(
-        relay.check_in_with(CARD_ROOM, &mut rogue.chip(1), s.bac_input()).await,
+        relay
+            .check_in_with(CARD_ROOM, &mut rogue.chip(1), s.bac_input())
+            .await,
         ErrorCode::CardUntrusted,
     );
     assert!(msg.contains("signer_untrusted"), "{msg}");
@@ -116,7 +150,9 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
     dg13[last] ^= 0x01;
     let altered = genuine.with_files(files);
     let msg = refused_with(
-        relay.check_in_with(CARD_ROOM, &mut altered.chip(1), s.bac_input()).await,
+        relay
+            .check_in_with(CARD_ROOM, &mut altered.chip(1), s.bac_input())
+            .await,
         ErrorCode::CardAltered,
     );
     assert!(msg.contains("group_altered"), "{msg}");
@@ -132,26 +168,46 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
     assert!(matches!(step, Step::Failed(ReadError::CardError { .. })));
     // Whatever the copier sends instead of the chip's answer is refused.
     let msg = refused_with(
-        relay.post_checkin(&request(CARD_ROOM, &challenge.challenge_id, &data, &[0x30; 64]), None).await,
+        relay
+            .post_checkin(
+                &request(CARD_ROOM, &challenge.challenge_id, &data, &[0x30; 64]),
+                None,
+            )
+            .await,
         ErrorCode::CardNotGenuine,
     );
     assert!(msg.contains("active authentication"), "{msg}");
     refused_with(
-        relay.check_in_with(CARD_ROOM, &mut genuine.clone_with_other_key(4), s.bac_input()).await,
+        relay
+            .check_in_with(
+                CARD_ROOM,
+                &mut genuine.clone_with_other_key(4),
+                s.bac_input(),
+            )
+            .await,
         ErrorCode::CardNotGenuine,
     );
 
     // Not on this room's roster: a stranger, and a card holder of the demo
     // roster presenting at a practice room (whose roster is empty).
     let stranger = Student::synthetic(77, 3);
-    let stranger_card = IssuedCard::issue(&stranger, card::pki(), Some(examgate_cardsim::aa::AaKind::EcdsaP256), 9);
+    let stranger_card = IssuedCard::issue(
+        &stranger,
+        card::pki(),
+        Some(examgate_cardsim::aa::AaKind::EcdsaP256),
+        9,
+    );
     let msg = refused_with(
-        relay.check_in_with(CARD_ROOM, &mut stranger_card.chip(1), stranger.bac_input()).await,
+        relay
+            .check_in_with(CARD_ROOM, &mut stranger_card.chip(1), stranger.bac_input())
+            .await,
         ErrorCode::NotOnRoster,
     );
     assert!(msg.contains(&stranger.id12), "{msg}");
     refused_with(
-        relay.check_in_with(&relay.code(0), &mut genuine.chip(2), s.bac_input()).await,
+        relay
+            .check_in_with(&relay.code(0), &mut genuine.chip(2), s.bac_input())
+            .await,
         ErrorCode::NotOnRoster,
     );
 
@@ -159,11 +215,26 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
     let verdicts: Vec<String> = relay.stored_checkins().into_iter().map(|v| v.0).collect();
     assert_eq!(
         verdicts,
-        ["card_untrusted", "card_altered", "card_not_genuine", "card_not_genuine", "not_on_roster", "not_on_roster"]
+        [
+            "card_untrusted",
+            "card_altered",
+            "card_not_genuine",
+            "card_not_genuine",
+            "not_on_roster",
+            "not_on_roster"
+        ]
     );
     let views = relay.state.room_views(|_| true);
     // Five in the card room; the last one was at a practice room.
-    assert_eq!(views.iter().find(|r| r.requires_card).unwrap().checkin_counts.refused, 5);
+    assert_eq!(
+        views
+            .iter()
+            .find(|r| r.requires_card)
+            .unwrap()
+            .checkin_counts
+            .refused,
+        5
+    );
 }
 
 #[tokio::test]
@@ -178,14 +249,23 @@ async fn a_replayed_aa_answer_is_refused() {
     let first = request(CARD_ROOM, &challenge.challenge_id, &data, &signature);
     let accepted = relay.post_checkin(&first, None).await.unwrap();
     let proctor = relay.login("phong03").await;
-    relay.decide(accepted.checkin_id, &proctor.token, false).await.unwrap();
+    relay
+        .decide(accepted.checkin_id, &proctor.token, false)
+        .await
+        .unwrap();
 
     // The same request again: the challenge is spent.
-    refused_with(relay.post_checkin(&first, None).await, ErrorCode::ChallengeInvalid);
+    refused_with(
+        relay.post_checkin(&first, None).await,
+        ErrorCode::ChallengeInvalid,
+    );
     // The old answer under a fresh challenge: the signature does not match.
     let fresh = relay.challenge(CARD_ROOM).await;
     let replay = request(CARD_ROOM, &fresh.challenge_id, &data, &signature);
-    let msg = refused_with(relay.post_checkin(&replay, None).await, ErrorCode::CardNotGenuine);
+    let msg = refused_with(
+        relay.post_checkin(&replay, None).await,
+        ErrorCode::CardNotGenuine,
+    );
     assert!(msg.contains("signature"), "{msg}");
 }
 
@@ -214,14 +294,24 @@ async fn a_card_removed_mid_read_is_reported_and_a_partial_upload_refused() {
     let (mut data, _) = read(&mut issued.chip(2), s.bac_input()).unwrap();
     data.groups.get_mut(&2).unwrap().truncate(3000);
     let msg = refused_with(
-        relay.post_checkin(&request(CARD_ROOM, &challenge.challenge_id, &data, &[1; 64]), None).await,
+        relay
+            .post_checkin(
+                &request(CARD_ROOM, &challenge.challenge_id, &data, &[1; 64]),
+                None,
+            )
+            .await,
         ErrorCode::CardIncomplete,
     );
     assert!(msg.contains("DG2"), "{msg}");
     let challenge = relay.challenge(CARD_ROOM).await;
     data.groups.remove(&15);
     refused_with(
-        relay.post_checkin(&request(CARD_ROOM, &challenge.challenge_id, &data, &[1; 64]), None).await,
+        relay
+            .post_checkin(
+                &request(CARD_ROOM, &challenge.challenge_id, &data, &[1; 64]),
+                None,
+            )
+            .await,
         ErrorCode::CardIncomplete,
     );
 }
@@ -233,35 +323,73 @@ async fn one_card_one_seat_until_the_proctor_releases_it_then_the_same_attempt_c
     let issued = genuine_card(3);
     let proctor = relay.login("phong03").await;
 
-    let first = relay.check_in_with(CARD_ROOM, &mut issued.chip(1), s.bac_input()).await.unwrap();
+    let first = relay
+        .check_in_with(CARD_ROOM, &mut issued.chip(1), s.bac_input())
+        .await
+        .unwrap();
     // The same card at a second computer while the first waits.
     let msg = refused_with(
-        relay.check_in_with(CARD_ROOM, &mut issued.chip(2), s.bac_input()).await,
+        relay
+            .check_in_with(CARD_ROOM, &mut issued.chip(2), s.bac_input())
+            .await,
         ErrorCode::AlreadyCheckedIn,
     );
     assert!(msg.contains("release"), "{msg}");
-    relay.decide(first.checkin_id, &proctor.token, true).await.unwrap();
-    let join = relay.poll(first.checkin_id, &first.poll_token).await.unwrap().join.unwrap();
+    relay
+        .decide(first.checkin_id, &proctor.token, true)
+        .await
+        .unwrap();
+    let join = relay
+        .poll(first.checkin_id, &first.poll_token)
+        .await
+        .unwrap()
+        .join
+        .unwrap();
     // Confirmed: still one seat.
     refused_with(
-        relay.check_in_with(CARD_ROOM, &mut issued.chip(3), s.bac_input()).await,
+        relay
+            .check_in_with(CARD_ROOM, &mut issued.chip(3), s.bac_input())
+            .await,
         ErrorCode::AlreadyCheckedIn,
     );
 
     // The first computer dies; the proctor releases the seat; the student
     // checks in on another computer and continues the same attempt.
-    relay.release(first.checkin_id, &proctor.token).await.unwrap();
-    let second = relay.check_in_with(CARD_ROOM, &mut issued.chip(4), s.bac_input()).await.unwrap();
+    relay
+        .release(first.checkin_id, &proctor.token)
+        .await
+        .unwrap();
+    let second = relay
+        .check_in_with(CARD_ROOM, &mut issued.chip(4), s.bac_input())
+        .await
+        .unwrap();
     let views = relay.state.room_views(|_| true);
-    assert!(views.iter().flat_map(|r| &r.checkins).any(|v| v.checkin_id == second.checkin_id && v.reseat));
-    relay.decide(second.checkin_id, &proctor.token, true).await.unwrap();
-    let rejoin = relay.poll(second.checkin_id, &second.poll_token).await.unwrap().join.unwrap();
+    assert!(
+        views
+            .iter()
+            .flat_map(|r| &r.checkins)
+            .any(|v| v.checkin_id == second.checkin_id && v.reseat)
+    );
+    relay
+        .decide(second.checkin_id, &proctor.token, true)
+        .await
+        .unwrap();
+    let rejoin = relay
+        .poll(second.checkin_id, &second.poll_token)
+        .await
+        .unwrap()
+        .join
+        .unwrap();
     assert_eq!(rejoin.attempt_id, join.attempt_id);
     assert_ne!(rejoin.token, join.token);
     // The old computer's token no longer opens the attempt.
     let mut old = StudentWs::connect(&relay).await;
-    old.send(&StudentToRelay::Hello { v: PROTOCOL_VERSION, token: join.token.clone(), sent_at: now_ms() })
-        .await;
+    old.send(&StudentToRelay::Hello {
+        v: PROTOCOL_VERSION,
+        token: join.token.clone(),
+        sent_at: now_ms(),
+    })
+    .await;
     let refused = old.recv().await;
     assert!(
         matches!(&refused, RelayToStudent::Error { error, .. } if error.code == ErrorCode::Unauthorized),
@@ -286,14 +414,28 @@ async fn a_card_room_refuses_name_joins_and_a_proctor_station_issues_one_time_se
     let mut req = request(CARD_ROOM, &challenge.challenge_id, &data, &signature);
     req.station = true;
     // Without the proctor's session a station check-in is refused.
-    refused_with(relay.post_checkin(&req, None).await, ErrorCode::Unauthorized);
+    refused_with(
+        relay.post_checkin(&req, None).await,
+        ErrorCode::Unauthorized,
+    );
     let challenge = relay.challenge(CARD_ROOM).await;
     let signature = answer_again(&issued, &s, &challenge.challenge);
     req.challenge_id = challenge.challenge_id;
     req.aa_signature = base64_of(&signature);
-    let accepted = relay.post_checkin(&req, Some(&proctor.token)).await.unwrap();
-    relay.decide(accepted.checkin_id, &proctor.token, true).await.unwrap();
-    let seat_code = relay.poll(accepted.checkin_id, &accepted.poll_token).await.unwrap().seat_code.unwrap();
+    let accepted = relay
+        .post_checkin(&req, Some(&proctor.token))
+        .await
+        .unwrap();
+    relay
+        .decide(accepted.checkin_id, &proctor.token, true)
+        .await
+        .unwrap();
+    let seat_code = relay
+        .poll(accepted.checkin_id, &accepted.poll_token)
+        .await
+        .unwrap()
+        .seat_code
+        .unwrap();
     assert_eq!(seat_code.len(), 6);
 
     // The student types it on any browser; it works once.
@@ -303,7 +445,10 @@ async fn a_card_room_refuses_name_joins_and_a_proctor_station_issues_one_time_se
         resume_token: None,
         seat_code: Some(code.into()),
     };
-    let joined = relay.join_with(with_code(&seat_code.to_lowercase())).await.unwrap();
+    let joined = relay
+        .join_with(with_code(&seat_code.to_lowercase()))
+        .await
+        .unwrap();
     assert!(joined.attempt_id > 0);
     let again = relay.join_with(with_code(&seat_code)).await.unwrap_err();
     assert_eq!(again.1.code, ErrorCode::SeatCodeInvalid);

@@ -40,7 +40,9 @@ pub struct CardFiles {
 
 /// ATR of a contactless card as PC/SC readers report it (PC/SC part 3
 /// pseudo-ATR for an ISO 14443-4 card).
-const ATR: [u8; 11] = [0x3B, 0x86, 0x80, 0x01, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x03];
+const ATR: [u8; 11] = [
+    0x3B, 0x86, 0x80, 0x01, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x03,
+];
 
 const FID_COM: u16 = 0x011E;
 const FID_SOD: u16 = 0x011D;
@@ -130,10 +132,13 @@ impl EmulatedCard {
                 let Some(rnd_ic) = self.challenge.take() else {
                     return Response::status(sw::CONDITIONS_NOT_SATISFIED);
                 };
-                let k_ic = [self.next_random().to_be_bytes(), self.next_random().to_be_bytes()]
-                    .concat()
-                    .try_into()
-                    .expect("16 bytes");
+                let k_ic = [
+                    self.next_random().to_be_bytes(),
+                    self.next_random().to_be_bytes(),
+                ]
+                .concat()
+                .try_into()
+                .expect("16 bytes");
                 match bac::card_answer(&self.keys, &rnd_ic, &k_ic, &cmd.data) {
                     Ok((answer, channel)) => {
                         self.channel = Some(channel);
@@ -195,7 +200,11 @@ impl EmulatedCard {
         }
         let le = cmd.le.unwrap_or(256);
         let end = (offset + le).min(file.len());
-        let status = if end - offset < le { sw::END_OF_FILE } else { sw::OK };
+        let status = if end - offset < le {
+            sw::END_OF_FILE
+        } else {
+            sw::OK
+        };
         Response::new(file[offset..end].to_vec(), status)
     }
 }

@@ -10,15 +10,27 @@ use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, Step};
 use examgate_shared::chip::tlv;
 
 fn bac() -> BacInput {
-    BacInput::new("203012345", MrzDate::new(2003, 5, 14), MrzDate::new(2028, 5, 14)).unwrap()
+    BacInput::new(
+        "203012345",
+        MrzDate::new(2003, 5, 14),
+        MrzDate::new(2028, 5, 14),
+    )
+    .unwrap()
 }
 
 fn wrong_bac() -> BacInput {
-    BacInput::new("203012345", MrzDate::new(2003, 5, 14), MrzDate::new(2043, 5, 14)).unwrap()
+    BacInput::new(
+        "203012345",
+        MrzDate::new(2003, 5, 14),
+        MrzDate::new(2043, 5, 14),
+    )
+    .unwrap()
 }
 
 fn pattern(len: usize, salt: u8) -> Vec<u8> {
-    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(salt)).collect()
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(salt))
+        .collect()
 }
 
 /// Files of realistic sizes; contents are patterns (this test is about
@@ -51,7 +63,12 @@ struct Run {
 
 /// Drives the session until it stops transmitting; `pull_after` removes the
 /// card after that many APDUs.
-fn drive(session: &mut ReadSession, card: &mut dyn Card, first: Step, pull_after: Option<u32>) -> Run {
+fn drive(
+    session: &mut ReadSession,
+    card: &mut dyn Card,
+    first: Step,
+    pull_after: Option<u32>,
+) -> Run {
     let mut step = first;
     let mut apdus = 0;
     while let Step::Transmit(apdu) = &step {
@@ -77,7 +94,9 @@ fn extended_read_takes_eighteen_apdus_and_every_byte_arrives() {
     let mut session = ReadSession::new(vec![bac()], [1; 32], ReadOptions::extended(65_536));
     let first = session.start();
     let run = drive(&mut session, &mut card, first, None);
-    let Step::Read(read) = run.step else { panic!("{:?}", run.step) };
+    let Step::Read(read) = run.step else {
+        panic!("{:?}", run.step)
+    };
     assert_eq!(read.com, files.com);
     assert_eq!(read.groups, files.groups);
     assert_eq!(read.sod, files.sod);
@@ -86,7 +105,10 @@ fn extended_read_takes_eighteen_apdus_and_every_byte_arrives() {
     assert_eq!(run.apdus, 17);
     let aa = session.authenticate(&[9; 8]);
     let run = drive(&mut session, &mut card, aa, None);
-    assert_eq!(run.step, Step::Authenticated([b"signed:".as_slice(), &[9; 8]].concat()));
+    assert_eq!(
+        run.step,
+        Step::Authenticated([b"signed:".as_slice(), &[9; 8]].concat())
+    );
     assert_eq!(session.progress().apdus, 18);
 }
 
@@ -97,9 +119,14 @@ fn short_reads_take_many_more_apdus_for_the_same_bytes() {
     let mut session = ReadSession::new(vec![bac()], [2; 32], ReadOptions::short_only());
     let first = session.start();
     let run = drive(&mut session, &mut card, first, None);
-    let Step::Read(read) = run.step else { panic!("{:?}", run.step) };
+    let Step::Read(read) = run.step else {
+        panic!("{:?}", run.step)
+    };
     assert_eq!(read.groups, files.groups);
-    assert!(!read.groups.contains_key(&14), "DG14 is not listed in EF.COM");
+    assert!(
+        !read.groups.contains_key(&14),
+        "DG14 is not listed in EF.COM"
+    );
     assert!(!read.extended_length);
     // DG2 alone is 18,004 bytes: 1 + ⌈17,996 / 224⌉ = 82 reads.
     assert!(run.apdus > 100, "{} APDUs", run.apdus);
@@ -112,7 +139,9 @@ fn a_card_without_extended_length_falls_back_and_still_reads_everything() {
     let mut session = ReadSession::new(vec![bac()], [3; 32], ReadOptions::extended(65_536));
     let first = session.start();
     let run = drive(&mut session, &mut card, first, None);
-    let Step::Read(read) = run.step else { panic!("{:?}", run.step) };
+    let Step::Read(read) = run.step else {
+        panic!("{:?}", run.step)
+    };
     assert_eq!(read.groups, files.groups);
     assert_eq!(read.sod, files.sod);
     assert!(!read.extended_length);
@@ -122,10 +151,16 @@ fn a_card_without_extended_length_falls_back_and_still_reads_everything() {
 fn bac_tries_each_expiry_until_the_card_accepts_one() {
     let files = files(false);
     let mut card = EmulatedCard::new(&bac(), &files, 7);
-    let mut session = ReadSession::new(vec![wrong_bac(), bac()], [4; 32], ReadOptions::extended(65_536));
+    let mut session = ReadSession::new(
+        vec![wrong_bac(), bac()],
+        [4; 32],
+        ReadOptions::extended(65_536),
+    );
     let first = session.start();
     let run = drive(&mut session, &mut card, first, None);
-    let Step::Read(read) = run.step else { panic!("{:?}", run.step) };
+    let Step::Read(read) = run.step else {
+        panic!("{:?}", run.step)
+    };
     assert_eq!(read.bac_input, bac());
 
     let mut session = ReadSession::new(vec![wrong_bac()], [5; 32], ReadOptions::extended(65_536));
@@ -143,7 +178,10 @@ fn a_card_pulled_out_mid_read_ends_the_session_with_that_reason() {
     let run = drive(&mut session, &mut card, first, Some(20));
     assert_eq!(run.step, Step::Failed(ReadError::CardRemoved));
     // Nothing more can be asked of a dead session.
-    assert!(matches!(session.authenticate(&[0; 8]), Step::Failed(ReadError::OutOfOrder(_))));
+    assert!(matches!(
+        session.authenticate(&[0; 8]),
+        Step::Failed(ReadError::OutOfOrder(_))
+    ));
 }
 
 #[test]
@@ -156,7 +194,14 @@ fn a_chip_without_aa_and_a_tampered_response_fail_cleanly() {
     assert!(matches!(run.step, Step::Read(_)));
     let aa = session.authenticate(&[1; 8]);
     let run = drive(&mut session, &mut card, aa, None);
-    assert!(matches!(run.step, Step::Failed(ReadError::CardError { sw: 0x6D00, .. })), "{:?}", run.step);
+    assert!(
+        matches!(
+            run.step,
+            Step::Failed(ReadError::CardError { sw: 0x6D00, .. })
+        ),
+        "{:?}",
+        run.step
+    );
 
     // A response altered on the way fails the MAC.
     let mut session = ReadSession::new(vec![bac()], [8; 32], ReadOptions::extended(65_536));
@@ -170,7 +215,10 @@ fn a_chip_without_aa_and_a_tampered_response_fail_cleanly() {
         }
         step = session.on_response(&response);
     }
-    assert!(matches!(step, Step::Failed(ReadError::SecureMessaging(_))), "{step:?}");
+    assert!(
+        matches!(step, Step::Failed(ReadError::SecureMessaging(_))),
+        "{step:?}"
+    );
 }
 
 #[test]
@@ -187,5 +235,8 @@ fn something_that_is_not_an_id_card() {
     let mut session = ReadSession::new(vec![bac()], [9; 32], ReadOptions::short_only());
     let first = session.start();
     let run = drive(&mut session, &mut Blank, first, None);
-    assert_eq!(run.step, Step::Failed(ReadError::NotAnIdCard { sw: 0x6A82 }));
+    assert_eq!(
+        run.step,
+        Step::Failed(ReadError::NotAnIdCard { sw: 0x6A82 })
+    );
 }

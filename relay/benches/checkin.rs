@@ -158,7 +158,11 @@ fn check_in(
 ) -> Row {
     let bac = card.student.bac_input();
     let mut host = Host::with_card(bridge_info(extended), card);
-    let options = if extended { ReadOptions::extended(65_536) } else { ReadOptions::short_only() };
+    let options = if extended {
+        ReadOptions::extended(65_536)
+    } else {
+        ReadOptions::short_only()
+    };
     let mut session = ReadSession::new(vec![bac], [42; 32], options);
 
     let mut link_bytes = 0;
@@ -215,7 +219,11 @@ fn check_in(
 
     Row {
         aa,
-        mode: if extended { "extended 65536" } else { "short 224" },
+        mode: if extended {
+            "extended 65536"
+        } else {
+            "short 224"
+        },
         apdus: host.bridge.apdu_count(),
         link_bytes,
         usb_bytes: host.usb_bytes,
@@ -247,15 +255,23 @@ fn main() {
     let pki = TestPki::generate(9303);
     let student = Student::synthetic(2026, 0);
     let mut trust = TrustList::new();
-    trust.add_der(&pki.csca_der()).expect("the test CSCA parses");
+    trust
+        .add_der(&pki.csca_der())
+        .expect("the test CSCA parses");
     // Mid-2026: inside the test PKI's validity years.
     let now = unix_secs_of_year(2026) + 180 * 86_400;
-    let kinds = [(AaKind::EcdsaP256, "ECDSA P-256"), (AaKind::Rsa2048, "RSA-2048")];
+    let kinds = [
+        (AaKind::EcdsaP256, "ECDSA P-256"),
+        (AaKind::Rsa2048, "RSA-2048"),
+    ];
 
     let mut rows = Vec::new();
     for (i, (kind, name)) in kinds.into_iter().enumerate() {
         let card = IssuedCard::issue(&student, &pki, Some(kind), 9_303 + i as u64);
-        eprintln!("issued the {name} card at {:.2} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "issued the {name} card at {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
         for extended in [true, false] {
             rows.push(check_in(&card, name, extended, &trust, now, runs));
         }
@@ -263,7 +279,15 @@ fn main() {
 
     println!(
         "{:<12} {:<15} {:>5} {:>10} {:>10} {:>12} {:>11} {:>10} {:>6}",
-        "AA key", "reads", "APDUs", "link B", "USB B", "emulated ms", "verify ms", "total ms", "target"
+        "AA key",
+        "reads",
+        "APDUs",
+        "link B",
+        "USB B",
+        "emulated ms",
+        "verify ms",
+        "total ms",
+        "target"
     );
     for row in &rows {
         println!(
@@ -316,7 +340,10 @@ fn main() {
     let dir = bench_dir();
     std::fs::create_dir_all(&dir).expect("create target/bench");
     let path = dir.join("checkin.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&report).expect("serialisable"))
-        .expect("write checkin.json");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&report).expect("serialisable"),
+    )
+    .expect("write checkin.json");
     eprintln!("wrote {}", path.display());
 }

@@ -102,7 +102,12 @@ impl AppState {
         Ok(())
     }
 
-    pub(crate) fn join_response(&self, code: &JoinCode, token: String, attempt_id: AttemptId) -> JoinResponse {
+    pub(crate) fn join_response(
+        &self,
+        code: &JoinCode,
+        token: String,
+        attempt_id: AttemptId,
+    ) -> JoinResponse {
         JoinResponse {
             token,
             attempt_id,
@@ -185,7 +190,13 @@ impl AppState {
             .write(move |txn| {
                 let candidate_id = match existing_id {
                     Some(id) => id,
-                    None => writes::insert_candidate(txn, sitting_id, room_id, &name_for_db, &key_for_db)?,
+                    None => writes::insert_candidate(
+                        txn,
+                        sitting_id,
+                        room_id,
+                        &name_for_db,
+                        &key_for_db,
+                    )?,
                 };
                 let attempt_id =
                     writes::insert_attempt(txn, candidate_id, &token_hash, &arrangement)?;
@@ -236,7 +247,13 @@ impl AppState {
         self.store
             .write(move |txn| {
                 writes::replace_token(txn, attempt_id, &token_hash)?;
-                writes::audit(txn, now, &actor, "reseat", &format!("attempt {attempt_id}: new token"))
+                writes::audit(
+                    txn,
+                    now,
+                    &actor,
+                    "reseat",
+                    &format!("attempt {attempt_id}: new token"),
+                )
             })
             .await
             .map_err(internal)?;
@@ -247,7 +264,10 @@ impl AppState {
         }
         self.live.close_student(
             attempt_id,
-            ErrorBody::new(ErrorCode::Replaced, "the candidate checked in on another computer"),
+            ErrorBody::new(
+                ErrorCode::Replaced,
+                "the candidate checked in on another computer",
+            ),
         );
         Ok(token)
     }

@@ -104,7 +104,11 @@ impl Live {
 
     /// Ends the attempt's connection, if any: its token was replaced.
     pub fn close_student(&self, attempt: AttemptId, why: ErrorBody) {
-        let old = self.students.lock().expect("students lock").remove(&attempt);
+        let old = self
+            .students
+            .lock()
+            .expect("students lock")
+            .remove(&attempt);
         if let Some(old) = old {
             old.send_or_kill(Outgoing::Close(
                 examgate_shared::protocol::close_code::REPLACED,

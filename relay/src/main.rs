@@ -86,7 +86,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             args.www.display()
         );
     }
-    let trust_dir = args.trust_dir.clone().unwrap_or_else(|| args.data.join("trust"));
+    let trust_dir = args
+        .trust_dir
+        .clone()
+        .unwrap_or_else(|| args.data.join("trust"));
     if !trust_dir.exists() {
         std::fs::create_dir_all(&trust_dir)?;
         let pki = examgate_cardsim::pki::TestPki::generate(examgate_relay::seed::DEMO_PKI_SEED);
@@ -97,7 +100,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let trust = examgate_shared::chip::verify::TrustList::from_dir(&trust_dir)?;
-    tracing::info!("{} trusted CSCA certificate(s) from {}", trust.len(), trust_dir.display());
+    tracing::info!(
+        "{} trusted CSCA certificate(s) from {}",
+        trust.len(),
+        trust_dir.display()
+    );
     let config = Config {
         www_dir: args.www.clone(),
         grace_ms: args.grace_ms,

@@ -22,7 +22,11 @@ impl AppState {
                     name: room.name.clone(),
                     exam_title: self.exam_titles(room.id),
                     rows: self.live.rows_of(room.id),
-                    requires_card: self.catalog.join_codes.values().any(|c| c.room_id == room.id && c.requires_card),
+                    requires_card: self
+                        .catalog
+                        .join_codes
+                        .values()
+                        .any(|c| c.room_id == room.id && c.requires_card),
                     checkins,
                     checkin_counts,
                 }

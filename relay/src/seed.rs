@@ -2,10 +2,10 @@
 //! codes and proctor accounts. Run on first start so a fresh install can be
 //! tried at once; tests call it with a short duration.
 
+use examgate_cardsim::person::Student;
 use examgate_shared::Millis;
 use examgate_shared::exam::Exam;
 use examgate_shared::protocol::Role;
-use examgate_cardsim::person::Student;
 use rusqlite::Connection;
 
 use crate::auth::{hash_password, random_password};
@@ -45,7 +45,9 @@ pub const DEMO_PKI_SEED: u64 = 9303;
 
 /// The chip-ID room's roster in the demo.
 pub fn demo_card_students() -> Vec<Student> {
-    (0..4).map(|i| Student::synthetic(DEMO_CARD_SEED, i)).collect()
+    (0..4)
+        .map(|i| Student::synthetic(DEMO_CARD_SEED, i))
+        .collect()
 }
 
 impl DemoOptions {
@@ -225,7 +227,10 @@ mod tests {
         let loaded = crate::store::load(&conn).unwrap();
         assert_eq!(loaded.rooms.len(), 3);
         assert_eq!(loaded.roster.len(), 4);
-        assert_eq!(loaded.join_codes.iter().filter(|c| c.requires_card).count(), 1);
+        assert_eq!(
+            loaded.join_codes.iter().filter(|c| c.requires_card).count(),
+            1
+        );
         assert_eq!(loaded.candidates.len(), 6);
         assert_eq!(loaded.users.len(), 5);
         assert!(!crate::store::is_empty(&conn).unwrap());

@@ -23,8 +23,8 @@ use crate::checkin::Checkins;
 use crate::deadlines::Deadlines;
 use crate::live::Live;
 use crate::model::{
-    AttemptId, Candidate, CandidateId, JoinCode, Room, RoomId, RosterEntry, Site, Sitting, SittingId,
-    TokenHash, User,
+    AttemptId, Candidate, CandidateId, JoinCode, Room, RoomId, RosterEntry, Site, Sitting,
+    SittingId, TokenHash, User,
 };
 use crate::store::{Loaded, Store};
 

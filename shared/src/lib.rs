@@ -43,9 +43,9 @@
 pub mod analysis;
 pub mod answer;
 pub mod attempt;
+pub mod backoff;
 pub mod checkin;
 pub mod chip;
-pub mod backoff;
 pub mod clock;
 pub mod compact;
 pub mod correction;

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
-use crate::checkin::{CheckinCounts, CheckinView};
 use crate::attempt::AttemptStatus;
+use crate::checkin::{CheckinCounts, CheckinView};
 use crate::points::Mark10;
 
 /// Candidate status as the proctor views show it.

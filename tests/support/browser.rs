@@ -93,7 +93,9 @@ impl Chromium {
     /// script on every document (a fake `navigator.usb`, say).
     pub async fn new_person_with_script(&self, url: &str, script: &str) -> Page {
         let page = self.new_person("about:blank").await;
-        page.evaluate_on_new_document(script.to_string()).await.unwrap();
+        page.evaluate_on_new_document(script.to_string())
+            .await
+            .unwrap();
         page.goto(url).await.unwrap();
         page
     }

@@ -35,7 +35,9 @@ pub fn rogue_pki() -> &'static TestPki {
 
 pub fn trust_list() -> TrustList {
     let mut trust = TrustList::new();
-    trust.add_der(&pki().csca_der()).expect("the test CSCA parses");
+    trust
+        .add_der(&pki().csca_der())
+        .expect("the test CSCA parses");
     trust
 }
 
@@ -84,12 +86,21 @@ pub fn answer(session: &mut ReadSession, chip: &mut dyn Card, challenge_hex: &st
     }
 }
 
-pub fn request(code: &str, challenge_id: &str, read: &CardRead, signature: &[u8]) -> CheckinRequest {
+pub fn request(
+    code: &str,
+    challenge_id: &str,
+    read: &CardRead,
+    signature: &[u8],
+) -> CheckinRequest {
     CheckinRequest {
         code: code.into(),
         challenge_id: challenge_id.into(),
         com: BASE64.encode(&read.com),
-        groups: read.groups.iter().map(|(n, g)| (*n, BASE64.encode(g))).collect(),
+        groups: read
+            .groups
+            .iter()
+            .map(|(n, g)| (*n, BASE64.encode(g)))
+            .collect(),
         sod: BASE64.encode(&read.sod),
         aa_signature: BASE64.encode(signature),
         station: false,
@@ -118,8 +129,14 @@ impl TestRelay {
         answer_of(resp).await.expect("a challenge")
     }
 
-    pub async fn post_checkin(&self, req: &CheckinRequest, bearer: Option<&str>) -> Answer<CheckinAccepted> {
-        let mut call = reqwest::Client::new().post(self.url("/api/checkin")).json(req);
+    pub async fn post_checkin(
+        &self,
+        req: &CheckinRequest,
+        bearer: Option<&str>,
+    ) -> Answer<CheckinAccepted> {
+        let mut call = reqwest::Client::new()
+            .post(self.url("/api/checkin"))
+            .json(req);
         if let Some(token) = bearer {
             call = call.bearer_auth(token);
         }
@@ -127,19 +144,30 @@ impl TestRelay {
     }
 
     /// Challenge, read, AA, post: a whole check-in at a student's computer.
-    pub async fn check_in_with(&self, code: &str, chip: &mut dyn Card, bac: BacInput) -> Answer<CheckinAccepted> {
+    pub async fn check_in_with(
+        &self,
+        code: &str,
+        chip: &mut dyn Card,
+        bac: BacInput,
+    ) -> Answer<CheckinAccepted> {
         let challenge = self.challenge(code).await;
         let (read, mut session) = read(chip, bac).expect("the card reads");
         let signature = answer(&mut session, chip, &challenge.challenge);
-        self.post_checkin(&request(code, &challenge.challenge_id, &read, &signature), None)
-            .await
+        self.post_checkin(
+            &request(code, &challenge.challenge_id, &read, &signature),
+            None,
+        )
+        .await
     }
 
     pub async fn decide(&self, id: u64, bearer: &str, confirm: bool) -> Answer<CheckinView> {
         let resp = reqwest::Client::new()
             .post(self.url(&format!("/api/checkins/{id}/decision")))
             .bearer_auth(bearer)
-            .json(&Decision { confirm, reason: (!confirm).then(|| "not the person on the card".into()) })
+            .json(&Decision {
+                confirm,
+                reason: (!confirm).then(|| "not the person on the card".into()),
+            })
             .send()
             .await
             .unwrap();

@@ -51,19 +51,26 @@ struct CheckinCardProps {
 
 async fn photo_url(path: &str, token: &str) -> Option<String> {
     let headers = web_sys::Headers::new().ok()?;
-    headers.set("Authorization", &format!("Bearer {token}")).ok()?;
+    headers
+        .set("Authorization", &format!("Bearer {token}"))
+        .ok()?;
     let init = web_sys::RequestInit::new();
     init.set_headers(&headers);
     let request = web_sys::Request::new_with_str_and_init(path, &init).ok()?;
-    let response: web_sys::Response = JsFuture::from(gloo::utils::window().fetch_with_request(&request))
+    let response: web_sys::Response =
+        JsFuture::from(gloo::utils::window().fetch_with_request(&request))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob().ok()?)
         .await
         .ok()?
         .dyn_into()
         .ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let blob: web_sys::Blob = JsFuture::from(response.blob().ok()?).await.ok()?.dyn_into().ok()?;
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
@@ -91,13 +98,16 @@ fn CheckinCard(props: &CheckinCardProps) -> Html {
     let act = |path: String, body: Option<Decision>| {
         let (token, busy) = (props.token.clone(), busy.clone());
         Callback::from(move |_: MouseEvent| {
-            let (token, busy, path, body) = (token.clone(), busy.clone(), path.clone(), body.clone());
+            let (token, busy, path, body) =
+                (token.clone(), busy.clone(), path.clone(), body.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 // The relay answers with the new view and also pushes it on
                 // the proctor feed, which is what redraws this card.
                 let result = match body {
-                    Some(d) => http::post_json_auth::<_, CheckinView>(&path, &d, Some(&token)).await,
+                    Some(d) => {
+                        http::post_json_auth::<_, CheckinView>(&path, &d, Some(&token)).await
+                    }
                     None => http::post_json_auth::<_, CheckinView>(&path, &(), Some(&token)).await,
                 };
                 if let Err(e) = result {
@@ -109,8 +119,20 @@ fn CheckinCard(props: &CheckinCardProps) -> Html {
     };
     let id = view.checkin_id;
     let decision = format!("/api/checkins/{id}/decision");
-    let confirm = act(decision.clone(), Some(Decision { confirm: true, reason: None }));
-    let reject = act(decision, Some(Decision { confirm: false, reason: Some("proctor: not the card holder".into()) }));
+    let confirm = act(
+        decision.clone(),
+        Some(Decision {
+            confirm: true,
+            reason: None,
+        }),
+    );
+    let reject = act(
+        decision,
+        Some(Decision {
+            confirm: false,
+            reason: Some("proctor: not the card holder".into()),
+        }),
+    );
     let release = act(format!("/api/checkins/{id}/release"), None);
     let mismatch = view.roster_name != view.chip_name || view.roster_birth != view.chip_birth;
     let status_text = match (view.status, vi) {
@@ -130,6 +152,7 @@ fn CheckinCard(props: &CheckinCardProps) -> Html {
             } else {
                 <div class="chip-photo placeholder" />
             }
+            <div class="checkin-info">
             <dl>
                 <dt>{ if vi { "Trong chip" } else { "On the chip" } }</dt>
                 <dd class="chip-name">{ &view.chip_name }{ " · " }{ &view.chip_birth }</dd>
@@ -158,6 +181,7 @@ fn CheckinCard(props: &CheckinCardProps) -> Html {
                     { if vi { "Giải phóng chỗ (đổi máy)" } else { "Release seat (change computer)" } }
                 </button>
             }
+            </div>
         </li>
     }
 }

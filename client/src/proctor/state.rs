@@ -8,11 +8,11 @@
 use std::rc::Rc;
 
 use examgate_shared::Millis;
+use examgate_shared::checkin::{CheckinStatus, CheckinView};
 use examgate_shared::clock::ClockSync;
 use examgate_shared::error::ErrorCode;
 use examgate_shared::protocol::RelayToProctor;
 use examgate_shared::roster::{CandidateRow, RoomView};
-use examgate_shared::checkin::{CheckinStatus, CheckinView};
 use yew::Reducible;
 
 use crate::socket::{Link, Refusal, SocketEvent, Stop};
@@ -81,11 +81,16 @@ impl DashState {
             return;
         };
         let room = Rc::make_mut(room);
-        match room.checkins.iter_mut().find(|c| c.checkin_id == view.checkin_id) {
+        match room
+            .checkins
+            .iter_mut()
+            .find(|c| c.checkin_id == view.checkin_id)
+        {
             Some(existing) => *existing = view,
             None => room.checkins.push(view),
         }
-        let count = |s: CheckinStatus| room.checkins.iter().filter(|c| c.status == s).count() as u32;
+        let count =
+            |s: CheckinStatus| room.checkins.iter().filter(|c| c.status == s).count() as u32;
         room.checkin_counts.awaiting = count(CheckinStatus::AwaitingProctor);
         room.checkin_counts.confirmed = count(CheckinStatus::Confirmed);
     }

@@ -21,7 +21,10 @@ pub enum CheckinStep {
     Idle,
     Connecting,
     WaitingCard,
-    Reading { files_done: usize, files_planned: usize },
+    Reading {
+        files_done: usize,
+        files_planned: usize,
+    },
     Verifying,
     AwaitingProctor,
     Confirmed,
@@ -109,7 +112,10 @@ pub async fn read_and_submit(
     step: &dyn Fn(CheckinStep),
 ) -> Result<CheckinAccepted, CheckinFailure> {
     step(CheckinStep::WaitingCard);
-    bridge.wait_for_card().await.map_err(CheckinFailure::Bridge)?;
+    bridge
+        .wait_for_card()
+        .await
+        .map_err(CheckinFailure::Bridge)?;
     bridge.power_on().await.map_err(CheckinFailure::Bridge)?;
     let info = bridge.info().await.map_err(CheckinFailure::Bridge)?;
     let options = if info.extended_length {
@@ -125,7 +131,10 @@ pub async fn read_and_submit(
         match next {
             Step::Transmit(apdu) => {
                 let p = session.progress();
-                step(CheckinStep::Reading { files_done: p.files_done, files_planned: p.files_planned });
+                step(CheckinStep::Reading {
+                    files_done: p.files_done,
+                    files_planned: p.files_planned,
+                });
                 next = match bridge.transmit(&apdu).await {
                     Ok(response) => session.on_response(&response),
                     Err(BridgeError::CardRemoved | BridgeError::NoCard) => session.card_removed(),
@@ -134,12 +143,17 @@ pub async fn read_and_submit(
             }
             Step::Read(read) => break read,
             Step::Failed(e) => return Err(CheckinFailure::Read(e)),
-            Step::Authenticated(_) => return Err(CheckinFailure::Read(ReadError::OutOfOrder("early answer"))),
+            Step::Authenticated(_) => {
+                return Err(CheckinFailure::Read(ReadError::OutOfOrder("early answer")));
+            }
         }
     };
     step(CheckinStep::Verifying);
-    let challenge: ChallengeResponse =
-        http::post_json("/api/checkin/challenge", &ChallengeRequest { code: code.into() }).await?;
+    let challenge: ChallengeResponse = http::post_json(
+        "/api/checkin/challenge",
+        &ChallengeRequest { code: code.into() },
+    )
+    .await?;
     let bytes = hex8(&challenge.challenge).ok_or(CheckinFailure::Network)?;
     let mut next = session.authenticate(&bytes);
     let signature = loop {
@@ -161,7 +175,11 @@ pub async fn read_and_submit(
         code: code.into(),
         challenge_id: challenge.challenge_id,
         com: BASE64.encode(&read.com),
-        groups: read.groups.iter().map(|(n, g)| (*n, BASE64.encode(g))).collect(),
+        groups: read
+            .groups
+            .iter()
+            .map(|(n, g)| (*n, BASE64.encode(g)))
+            .collect(),
         sod: BASE64.encode(&read.sod),
         aa_signature: BASE64.encode(&signature),
         station,

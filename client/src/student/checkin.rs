@@ -20,7 +20,11 @@ pub struct CheckinPanelProps {
 
 fn today() -> MrzDate {
     let d = js_sys::Date::new_0();
-    MrzDate::new(d.get_full_year() as u16, d.get_month() as u8 + 1, d.get_date() as u8)
+    MrzDate::new(
+        d.get_full_year() as u16,
+        d.get_month() as u8 + 1,
+        d.get_date() as u8,
+    )
 }
 
 /// `dd/mm/yyyy`, `dd-mm-yyyy` or `ddmmyyyy`.
@@ -38,7 +42,13 @@ fn parse_birth(text: &str) -> Option<MrzDate> {
 fn failure_text(f: &CheckinFailure, lang: Lang) -> String {
     use crate::usb::BridgeError as B;
     use examgate_shared::chip::session::ReadError as R;
-    let pick = |vi: &str, en: &str| if lang == Lang::Vi { vi.to_string() } else { en.to_string() };
+    let pick = |vi: &str, en: &str| {
+        if lang == Lang::Vi {
+            vi.to_string()
+        } else {
+            en.to_string()
+        }
+    };
     match f {
         CheckinFailure::Relay(code, _) => Problem::Code(*code).message(lang).to_string(),
         CheckinFailure::Network => Problem::Network.message(lang).to_string(),
@@ -54,7 +64,8 @@ fn failure_text(f: &CheckinFailure, lang: Lang) -> String {
             "Đầu đọc thẻ bị rút ra. Cắm lại rồi bấm lại.",
             "The card reader was unplugged. Plug it back in and press again.",
         ),
-        CheckinFailure::Bridge(B::NoCard | B::CardRemoved) | CheckinFailure::Read(R::CardRemoved) => pick(
+        CheckinFailure::Bridge(B::NoCard | B::CardRemoved)
+        | CheckinFailure::Read(R::CardRemoved) => pick(
             "Thẻ bị nhấc ra khi đang đọc. Đặt thẻ nằm yên trên đầu đọc rồi bấm lại.",
             "The card was lifted while being read. Keep it still on the reader and press again.",
         ),
@@ -62,8 +73,20 @@ fn failure_text(f: &CheckinFailure, lang: Lang) -> String {
             "Thẻ không mở được với số CCCD và ngày sinh đã nhập. Kiểm tra lại hai thông tin này.",
             "The card did not open with the ID number and date of birth given. Check both.",
         ),
-        CheckinFailure::Bridge(e) => format!("{} ({e})", pick("Lỗi đầu đọc thẻ. Hãy báo giám thị.", "Card reader error. Tell the proctor.")),
-        CheckinFailure::Read(e) => format!("{} ({e})", pick("Không đọc được thẻ. Hãy báo giám thị.", "The card could not be read. Tell the proctor.")),
+        CheckinFailure::Bridge(e) => format!(
+            "{} ({e})",
+            pick(
+                "Lỗi đầu đọc thẻ. Hãy báo giám thị.",
+                "Card reader error. Tell the proctor."
+            )
+        ),
+        CheckinFailure::Read(e) => format!(
+            "{} ({e})",
+            pick(
+                "Không đọc được thẻ. Hãy báo giám thị.",
+                "The card could not be read. Tell the proctor."
+            )
+        ),
     }
 }
 
@@ -71,16 +94,46 @@ fn step_text(step: CheckinStep, lang: Lang) -> String {
     let vi = lang == Lang::Vi;
     match step {
         CheckinStep::Idle => String::new(),
-        CheckinStep::Connecting => if vi { "Đang kết nối đầu đọc thẻ…" } else { "Connecting to the card reader…" }.into(),
-        CheckinStep::WaitingCard => if vi { "Đặt thẻ CCCD lên đầu đọc." } else { "Place your ID card on the reader." }.into(),
-        CheckinStep::Reading { files_done, files_planned } => if vi {
-            format!("Đang đọc thẻ… ({files_done}/{files_planned}) Giữ thẻ nằm yên.")
+        CheckinStep::Connecting => if vi {
+            "Đang kết nối đầu đọc thẻ…"
         } else {
-            format!("Reading the card… ({files_done}/{files_planned}) Keep it still.")
-        },
-        CheckinStep::Verifying => if vi { "Đang xác thực thẻ với máy chủ…" } else { "Verifying the card with the server…" }.into(),
-        CheckinStep::AwaitingProctor => if vi { "Thẻ hợp lệ. Chờ giám thị đối chiếu ảnh và xác nhận." } else { "Card verified. Wait for the proctor to compare the photo and confirm." }.into(),
-        CheckinStep::Confirmed => if vi { "Giám thị đã xác nhận. Đang mở bài thi…" } else { "The proctor confirmed you. Opening the exam…" }.into(),
+            "Connecting to the card reader…"
+        }
+        .into(),
+        CheckinStep::WaitingCard => if vi {
+            "Đặt thẻ CCCD lên đầu đọc."
+        } else {
+            "Place your ID card on the reader."
+        }
+        .into(),
+        CheckinStep::Reading {
+            files_done,
+            files_planned,
+        } => {
+            if vi {
+                format!("Đang đọc thẻ… ({files_done}/{files_planned}) Giữ thẻ nằm yên.")
+            } else {
+                format!("Reading the card… ({files_done}/{files_planned}) Keep it still.")
+            }
+        }
+        CheckinStep::Verifying => if vi {
+            "Đang xác thực thẻ với máy chủ…"
+        } else {
+            "Verifying the card with the server…"
+        }
+        .into(),
+        CheckinStep::AwaitingProctor => if vi {
+            "Thẻ hợp lệ. Chờ giám thị đối chiếu ảnh và xác nhận."
+        } else {
+            "Card verified. Wait for the proctor to compare the photo and confirm."
+        }
+        .into(),
+        CheckinStep::Confirmed => if vi {
+            "Giám thị đã xác nhận. Đang mở bài thi…"
+        } else {
+            "The proctor confirmed you. Opening the exam…"
+        }
+        .into(),
     }
 }
 
@@ -102,14 +155,22 @@ pub fn CheckinPanel(props: &CheckinPanelProps) -> Html {
     };
     let busy = !matches!(*step, CheckinStep::Idle);
     let onclick = {
-        let (id, birth, qr, step, failure) = (id.clone(), birth.clone(), qr.clone(), step.clone(), failure.clone());
+        let (id, birth, qr, step, failure) = (
+            id.clone(),
+            birth.clone(),
+            qr.clone(),
+            step.clone(),
+            failure.clone(),
+        );
         let (code, on_joined) = (props.code.trim().to_uppercase(), props.on_joined.clone());
         Callback::from(move |_: MouseEvent| {
             failure.set(None);
             let inputs = if qr.trim().is_empty() {
                 parse_birth(&birth).and_then(|b| bac_inputs(id.trim(), b, None, today()).ok())
             } else {
-                QrData::parse(qr.trim()).ok().and_then(|q| q.bac_inputs(today()).ok())
+                QrData::parse(qr.trim())
+                    .ok()
+                    .and_then(|q| q.bac_inputs(today()).ok())
             };
             let Some(inputs) = inputs.filter(|i| !i.is_empty()) else {
                 failure.set(Some(CheckinFailure::Read(
@@ -117,13 +178,19 @@ pub fn CheckinPanel(props: &CheckinPanelProps) -> Html {
                 )));
                 return;
             };
-            let (step, failure, code, on_joined) = (step.clone(), failure.clone(), code.clone(), on_joined.clone());
+            let (step, failure, code, on_joined) = (
+                step.clone(),
+                failure.clone(),
+                code.clone(),
+                on_joined.clone(),
+            );
             step.set(CheckinStep::Connecting);
             wasm_bindgen_futures::spawn_local(async move {
                 let set_step = |s| step.set(s);
                 let outcome = async {
                     let bridge = open_bridge().await?;
-                    let accepted = read_and_submit(&bridge, &code, inputs, false, None, &set_step).await?;
+                    let accepted =
+                        read_and_submit(&bridge, &code, inputs, false, None, &set_step).await?;
                     set_step(CheckinStep::AwaitingProctor);
                     let poll = await_decision(&accepted).await?;
                     match poll.join {

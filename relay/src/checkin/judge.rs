@@ -94,7 +94,10 @@ pub fn judge(
     // Incomplete: missing or cut short (the reader lost the card).
     for (n, name) in REQUIRED_GROUPS {
         let Some(data) = files.groups.get(&n) else {
-            return Err(Refusal::new(ErrorCode::CardIncomplete, format!("{name} was not read")));
+            return Err(Refusal::new(
+                ErrorCode::CardIncomplete,
+                format!("{name} was not read"),
+            ));
         };
         complete(name, data)?;
     }
@@ -136,7 +139,10 @@ pub fn judge(
         }
         (Some(a), _) | (None, Some(a)) => a,
         (None, None) => {
-            return Err(Refusal::new(ErrorCode::CardMalformed, "no 12-digit personal ID on the card"));
+            return Err(Refusal::new(
+                ErrorCode::CardMalformed,
+                "no 12-digit personal ID on the card",
+            ));
         }
     };
     let with_id = |mut r: Refusal| {
@@ -178,7 +184,10 @@ pub fn judge(
 fn complete(name: &str, data: &[u8]) -> Result<(), Refusal> {
     match tlv::read(data) {
         Ok((_, rest)) if rest.is_empty() => Ok(()),
-        Ok(_) => Err(Refusal::new(ErrorCode::CardMalformed, format!("{name} has trailing bytes"))),
+        Ok(_) => Err(Refusal::new(
+            ErrorCode::CardMalformed,
+            format!("{name} has trailing bytes"),
+        )),
         Err(e) => Err(Refusal::new(
             ErrorCode::CardIncomplete,
             format!("{name} is cut short ({e}); keep the card on the reader"),

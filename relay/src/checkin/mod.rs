@@ -39,6 +39,10 @@ pub const POLL_WAIT: Duration = Duration::from_secs(20);
 const SEAT_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 const SEAT_CODE_LEN: usize = 6;
 
+/// Outstanding challenges the relay keeps at most (a province's rooms
+/// checking in at once stays far below; a flood does not grow memory).
+pub const MAX_OPEN_CHALLENGES: usize = 20_000;
+
 struct Challenge {
     bytes: [u8; 8],
     sitting_id: SittingId,
@@ -123,8 +127,15 @@ impl AppState {
         let now = now_ms();
         let expires_at = now + CHALLENGE_TTL_MS;
         let mut book = self.checkins.book();
-        // Forget what expired, so unanswered challenges cannot pile up.
+        // Forget what expired, so unanswered challenges cannot pile up; a
+        // flood within one lifetime is refused rather than stored.
         book.challenges.retain(|_, c| c.expires_at > now);
+        if book.challenges.len() >= MAX_OPEN_CHALLENGES {
+            return Err(refusal(
+                ErrorCode::TooManyAttempts,
+                "too many card checks in progress; try again in a minute",
+            ));
+        }
         book.challenges.insert(
             id.clone(),
             Challenge {
@@ -151,10 +162,18 @@ impl AppState {
         let code = self.card_code(&req.code)?;
         if req.station {
             let Some(s) = &station else {
-                return Err(refusal(ErrorCode::Unauthorized, "a station check-in needs a proctor's sign-in"));
+                return Err(refusal(
+                    ErrorCode::Unauthorized,
+                    "a station check-in needs a proctor's sign-in",
+                ));
             };
-            if !(s.role == Role::CentralProctor || s.may_watch(code.room_id) && s.role == Role::RoomProctor) {
-                return Err(refusal(ErrorCode::Forbidden, "this proctor does not watch that room"));
+            if !(s.role == Role::CentralProctor
+                || s.may_watch(code.room_id) && s.role == Role::RoomProctor)
+            {
+                return Err(refusal(
+                    ErrorCode::Forbidden,
+                    "this proctor does not watch that room",
+                ));
             }
         }
         let station_name = match (&station, req.station) {
@@ -172,12 +191,16 @@ impl AppState {
                 ErrorCode::ChallengeInvalid,
                 "unknown or already used challenge (a replayed answer?)",
             )),
-            (Some(c), _) if c.expires_at <= now => {
-                Err(Refusal::new(ErrorCode::ChallengeInvalid, "the challenge expired"))
+            (Some(c), _) if c.expires_at <= now => Err(Refusal::new(
+                ErrorCode::ChallengeInvalid,
+                "the challenge expired",
+            )),
+            (Some(c), _) if (c.sitting_id, c.room_id) != (code.sitting_id, code.room_id) => {
+                Err(Refusal::new(
+                    ErrorCode::ChallengeInvalid,
+                    "the challenge was issued for another room",
+                ))
             }
-            (Some(c), _) if (c.sitting_id, c.room_id) != (code.sitting_id, code.room_id) => Err(
-                Refusal::new(ErrorCode::ChallengeInvalid, "the challenge was issued for another room"),
-            ),
             (Some(c), Ok(sub)) => judge::judge(&sub, &c.bytes, &self.config.trust, now / 1000)
                 .and_then(|card| self.place(&code, card)),
         };
@@ -198,11 +221,19 @@ impl AppState {
                     .write(move |txn| writes::insert_checkin(txn, &record).map(|_| ()))
                     .await
                     .map_err(internal)?;
-                *self.checkins.book().refused.entry(code.room_id).or_default() += 1;
+                *self
+                    .checkins
+                    .book()
+                    .refused
+                    .entry(code.room_id)
+                    .or_default() += 1;
                 tracing::info!("check-in refused: {} ({})", r.code.as_str(), r.reason);
                 Err(ErrorBody::new(r.code, r.reason))
             }
-            Ok(placed) => self.record_accepted(code, placed, req.station, station_name, evidence, now).await,
+            Ok(placed) => {
+                self.record_accepted(code, placed, req.station, station_name, evidence, now)
+                    .await
+            }
         }
     }
 
@@ -213,24 +244,41 @@ impl AppState {
             reason: m,
             person_id: Some(card.person_id.clone()),
         };
-        let Some(entry) = self.catalog.roster.get(&(code.sitting_id, card.person_id.clone())) else {
+        let Some(entry) = self
+            .catalog
+            .roster
+            .get(&(code.sitting_id, card.person_id.clone()))
+        else {
             return Err(with_id(
                 ErrorCode::NotOnRoster,
                 format!("ID {} is not registered for this exam", card.person_id),
             ));
         };
         if entry.room_id != code.room_id {
-            let room = self.catalog.rooms.get(&entry.room_id).map_or("", |r| r.name.as_str());
+            let room = self
+                .catalog
+                .rooms
+                .get(&entry.room_id)
+                .map_or("", |r| r.name.as_str());
             return Err(with_id(
                 ErrorCode::NotOnRoster,
-                format!("ID {} is registered in {room}, not this room", card.person_id),
+                format!(
+                    "ID {} is registered in {room}, not this room",
+                    card.person_id
+                ),
             ));
         }
-        let chip_birth = format!("{:04}-{:02}-{:02}", card.birth.year, card.birth.month, card.birth.day);
+        let chip_birth = format!(
+            "{:04}-{:02}-{:02}",
+            card.birth.year, card.birth.month, card.birth.day
+        );
         if chip_birth != entry.birth {
             return Err(with_id(
                 ErrorCode::NotOnRoster,
-                format!("the chip's date of birth {chip_birth} differs from the roster's {}", entry.birth),
+                format!(
+                    "the chip's date of birth {chip_birth} differs from the roster's {}",
+                    entry.birth
+                ),
             ));
         }
         let seat = (code.sitting_id, card.person_id.clone());
@@ -238,12 +286,17 @@ impl AppState {
         if let Some(other) = book.seats.get(&seat) {
             return Err(with_id(
                 ErrorCode::AlreadyCheckedIn,
-                format!("this card already holds a seat (check-in {other}); the proctor can release it"),
+                format!(
+                    "this card already holds a seat (check-in {other}); the proctor can release it"
+                ),
             ));
         }
         drop(book);
         let photo = crate::photo::displayable(&card.face).map_err(|e| {
-            with_id(ErrorCode::CardMalformed, format!("the chip photo cannot be shown: {e}"))
+            with_id(
+                ErrorCode::CardMalformed,
+                format!("the chip photo cannot be shown: {e}"),
+            )
         })?;
         Ok(Placed {
             entry: entry.clone(),
@@ -290,7 +343,10 @@ impl AppState {
             roster_name: entry.name.clone(),
             roster_birth: entry.birth.clone(),
             chip_name: card.name.clone(),
-            chip_birth: format!("{:04}-{:02}-{:02}", card.birth.year, card.birth.month, card.birth.day),
+            chip_birth: format!(
+                "{:04}-{:02}-{:02}",
+                card.birth.year, card.birth.month, card.birth.day
+            ),
             person_id: card.person_id.clone(),
             photo_url: format!("/api/checkins/{id}/photo"),
             at: now,
@@ -344,7 +400,12 @@ impl AppState {
                 .records
                 .get(&id)
                 .filter(|r| r.poll_hash == hash_token(poll_token))
-                .ok_or_else(|| refusal(ErrorCode::Unauthorized, "unknown check-in or wrong poll token"))?;
+                .ok_or_else(|| {
+                    refusal(
+                        ErrorCode::Unauthorized,
+                        "unknown check-in or wrong poll token",
+                    )
+                })?;
             if let Some(outcome) = &record.outcome {
                 return Ok(outcome.clone());
             }
@@ -361,9 +422,16 @@ impl AppState {
         }))
     }
 
-    fn staff_record(&self, id: u64, staff: &Session) -> Result<(CheckinView, JoinCode, bool), ErrorBody> {
+    fn staff_record(
+        &self,
+        id: u64,
+        staff: &Session,
+    ) -> Result<(CheckinView, JoinCode, bool), ErrorBody> {
         if !matches!(staff.role, Role::RoomProctor | Role::CentralProctor) {
-            return Err(refusal(ErrorCode::Forbidden, "only proctors decide check-ins"));
+            return Err(refusal(
+                ErrorCode::Forbidden,
+                "only proctors decide check-ins",
+            ));
         }
         let book = self.checkins.book();
         let record = book
@@ -371,13 +439,20 @@ impl AppState {
             .get(&id)
             .ok_or_else(|| refusal(ErrorCode::UnknownCode, "no such check-in"))?;
         if !staff.may_watch(record.code.room_id) {
-            return Err(refusal(ErrorCode::Forbidden, "this check-in is in another room"));
+            return Err(refusal(
+                ErrorCode::Forbidden,
+                "this check-in is in another room",
+            ));
         }
         Ok((record.view.clone(), record.code.clone(), record.station))
     }
 
     /// The chip photo, for the proctor who decides.
-    pub fn checkin_photo(&self, id: u64, staff: &Session) -> Result<(&'static str, Vec<u8>), ErrorBody> {
+    pub fn checkin_photo(
+        &self,
+        id: u64,
+        staff: &Session,
+    ) -> Result<(&'static str, Vec<u8>), ErrorBody> {
         self.staff_record(id, staff)?;
         Ok(self.checkins.book().records[&id].photo.clone())
     }
@@ -391,7 +466,10 @@ impl AppState {
     ) -> Result<CheckinView, ErrorBody> {
         let (view, code, station) = self.staff_record(id, staff)?;
         if view.status != CheckinStatus::AwaitingProctor {
-            return Err(refusal(ErrorCode::Malformed, format!("this check-in is already {}", view.status.as_str())));
+            return Err(refusal(
+                ErrorCode::Malformed,
+                format!("this check-in is already {}", view.status.as_str()),
+            ));
         }
         let actor = format!("{}:{}", crate::model::role_name(staff.role), staff.username);
         let now = now_ms();
@@ -405,35 +483,54 @@ impl AppState {
                         expires_at: now + SEAT_CODE_TTL_MS,
                     },
                 );
-                (CheckinStatus::Confirmed, CheckinPoll {
-                    status: CheckinStatus::Confirmed,
-                    join: None,
-                    seat_code: Some(seat_code),
-                    reason: None,
-                })
+                (
+                    CheckinStatus::Confirmed,
+                    CheckinPoll {
+                        status: CheckinStatus::Confirmed,
+                        join: None,
+                        seat_code: Some(seat_code),
+                        reason: None,
+                    },
+                )
             } else {
                 let join = self.admit_card_holder(&code, &view, &actor).await?;
-                (CheckinStatus::Confirmed, CheckinPoll {
-                    status: CheckinStatus::Confirmed,
-                    join: Some(join),
-                    seat_code: None,
-                    reason: None,
-                })
+                (
+                    CheckinStatus::Confirmed,
+                    CheckinPoll {
+                        status: CheckinStatus::Confirmed,
+                        join: Some(join),
+                        seat_code: None,
+                        reason: None,
+                    },
+                )
             }
         } else {
-            (CheckinStatus::Rejected, CheckinPoll {
-                status: CheckinStatus::Rejected,
-                join: None,
-                seat_code: None,
-                reason: decision.reason.clone(),
-            })
+            (
+                CheckinStatus::Rejected,
+                CheckinPoll {
+                    status: CheckinStatus::Rejected,
+                    join: None,
+                    seat_code: None,
+                    reason: decision.reason.clone(),
+                },
+            )
         };
-        let word = if decision.confirm { "confirmed" } else { "rejected" };
+        let word = if decision.confirm {
+            "confirmed"
+        } else {
+            "rejected"
+        };
         let (by, why) = (actor.clone(), decision.reason.unwrap_or_default());
         self.store
             .write(move |txn| {
                 writes::decide_checkin(txn, id, word, &by, now)?;
-                writes::audit(txn, now, &by, &format!("checkin_{word}"), &format!("check-in {id} {why}"))
+                writes::audit(
+                    txn,
+                    now,
+                    &by,
+                    &format!("checkin_{word}"),
+                    &format!("check-in {id} {why}"),
+                )
             })
             .await
             .map_err(internal)?;
@@ -442,10 +539,17 @@ impl AppState {
 
     /// Frees a confirmed card's seat (the student moves to another computer
     /// and checks in there; the attempt continues).
-    pub async fn release_checkin(&self, id: u64, staff: &Session) -> Result<CheckinView, ErrorBody> {
+    pub async fn release_checkin(
+        &self,
+        id: u64,
+        staff: &Session,
+    ) -> Result<CheckinView, ErrorBody> {
         let (view, ..) = self.staff_record(id, staff)?;
         if view.status != CheckinStatus::Confirmed {
-            return Err(refusal(ErrorCode::Malformed, "only a confirmed check-in can be released"));
+            return Err(refusal(
+                ErrorCode::Malformed,
+                "only a confirmed check-in can be released",
+            ));
         }
         let by = format!("{}:{}", crate::model::role_name(staff.role), staff.username);
         let now = now_ms();
@@ -496,7 +600,9 @@ impl AppState {
             code,
             &view.roster_name,
             &card_key(&view.person_id),
-            Admission::CardHolder { actor: actor.to_string() },
+            Admission::CardHolder {
+                actor: actor.to_string(),
+            },
         )
         .await
     }
@@ -516,15 +622,23 @@ impl AppState {
         let found = {
             let mut book = self.checkins.book();
             let taken = book.seat_codes.remove(&hash_token(&normalised));
-            taken
-                .filter(|s| s.expires_at > now)
-                .and_then(|s| book.records.get(&s.checkin_id).map(|r| (r.view.clone(), r.code.clone())))
+            taken.filter(|s| s.expires_at > now).and_then(|s| {
+                book.records
+                    .get(&s.checkin_id)
+                    .map(|r| (r.view.clone(), r.code.clone()))
+            })
         };
         let Some((view, record_code)) = found else {
-            return Err(refusal(ErrorCode::SeatCodeInvalid, "unknown, expired or used seat code"));
+            return Err(refusal(
+                ErrorCode::SeatCodeInvalid,
+                "unknown, expired or used seat code",
+            ));
         };
         if record_code.room_id != code.room_id || record_code.sitting_id != code.sitting_id {
-            return Err(refusal(ErrorCode::SeatCodeInvalid, "this seat code is for another room"));
+            return Err(refusal(
+                ErrorCode::SeatCodeInvalid,
+                "this seat code is for another room",
+            ));
         }
         self.admit_card_holder(code, &view, &format!("seat-code:{}", view.checkin_id))
             .await
@@ -540,11 +654,22 @@ impl AppState {
             .map(|r| r.view.clone())
             .collect();
         views.sort_by_key(|v| v.checkin_id);
-        let roster = self.catalog.roster.values().filter(|e| e.room_id == room).count() as u32;
+        let roster = self
+            .catalog
+            .roster
+            .values()
+            .filter(|e| e.room_id == room)
+            .count() as u32;
         let counts = CheckinCounts {
             roster,
-            awaiting: views.iter().filter(|v| v.status == CheckinStatus::AwaitingProctor).count() as u32,
-            confirmed: views.iter().filter(|v| v.status == CheckinStatus::Confirmed).count() as u32,
+            awaiting: views
+                .iter()
+                .filter(|v| v.status == CheckinStatus::AwaitingProctor)
+                .count() as u32,
+            confirmed: views
+                .iter()
+                .filter(|v| v.status == CheckinStatus::Confirmed)
+                .count() as u32,
             refused: book.refused.get(&room).copied().unwrap_or(0),
         };
         (views, counts)

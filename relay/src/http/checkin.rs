@@ -50,7 +50,10 @@ pub async fn poll(
     Path(id): Path<u64>,
 ) -> Result<Json<CheckinPoll>, ApiError> {
     let token = bearer(&headers).ok_or_else(|| {
-        ApiError(ErrorBody::new(ErrorCode::Unauthorized, "the poll token is missing"))
+        ApiError(ErrorBody::new(
+            ErrorCode::Unauthorized,
+            "the poll token is missing",
+        ))
     })?;
     Ok(Json(state.poll_checkin(id, token).await?))
 }
@@ -63,7 +66,10 @@ pub async fn photo(
     let (mime, bytes) = state.checkin_photo(id, &staff.0)?;
     // Personal data: never cached by the browser or anything between.
     Ok((
-        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         bytes,
     )
         .into_response())

@@ -63,7 +63,11 @@ pub fn insert_join_code(
 }
 
 /// Swaps an attempt's bearer token (the candidate moved computers).
-pub fn replace_token(conn: &Connection, attempt: AttemptId, token_hash: &TokenHash) -> rusqlite::Result<()> {
+pub fn replace_token(
+    conn: &Connection,
+    attempt: AttemptId,
+    token_hash: &TokenHash,
+) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE attempts SET token_hash = ?2 WHERE id = ?1",
         params![attempt, &token_hash[..]],

@@ -235,7 +235,10 @@ mod tests {
         let read = Command::new(0, 0xB0, 0, 0).with_le(256);
         assert_eq!(read.encode(false).unwrap(), vec![0, 0xB0, 0, 0, 0]);
         let big = Command::new(0, 0xB0, 0, 0).with_le(20_000);
-        assert_eq!(big.encode(false).unwrap(), vec![0, 0xB0, 0, 0, 0, 0x4E, 0x20]);
+        assert_eq!(
+            big.encode(false).unwrap(),
+            vec![0, 0xB0, 0, 0, 0, 0x4E, 0x20]
+        );
         let max = Command::new(0, 0xB0, 0, 0).with_le(65_536);
         assert_eq!(max.encode(false).unwrap(), vec![0, 0xB0, 0, 0, 0, 0, 0]);
         for cmd in [
@@ -244,8 +247,12 @@ mod tests {
             big,
             max,
             Command::new(0, 0x84, 0, 0).with_le(8),
-            Command::new(0x0C, 0xB0, 0, 0).with_data(vec![7; 300]).with_le(1000),
-            Command::new(0, 0x82, 0, 0).with_data(vec![1; 40]).with_le(40),
+            Command::new(0x0C, 0xB0, 0, 0)
+                .with_data(vec![7; 300])
+                .with_le(1000),
+            Command::new(0, 0x82, 0, 0)
+                .with_data(vec![1; 40])
+                .with_le(40),
             Command::new(0, 0x20, 0, 0),
         ] {
             round_trip(&cmd, false);
@@ -256,13 +263,22 @@ mod tests {
     #[test]
     fn malformed_commands_and_responses() {
         assert_eq!(Command::parse(&[0, 0xB0, 0]), Err(ApduError::TooShort));
-        assert_eq!(Command::parse(&[0, 0xB0, 0, 0, 5, 1, 2]), Err(ApduError::BadLength));
-        assert_eq!(Command::parse(&[0, 0xB0, 0, 0, 1, 1, 2, 3]), Err(ApduError::BadLength));
+        assert_eq!(
+            Command::parse(&[0, 0xB0, 0, 0, 5, 1, 2]),
+            Err(ApduError::BadLength)
+        );
+        assert_eq!(
+            Command::parse(&[0, 0xB0, 0, 0, 1, 1, 2, 3]),
+            Err(ApduError::BadLength)
+        );
         assert_eq!(Response::parse(&[0x90]), Err(ApduError::NoStatus));
         let r = Response::parse(&[1, 2, 0x62, 0x82]).unwrap();
         assert!(r.is_success());
         assert_eq!(r.encode(), vec![1, 2, 0x62, 0x82]);
         assert!(!Response::status(sw::FILE_NOT_FOUND).is_success());
-        assert_eq!(Command::new(0, 0, 0, 0).with_le(0).encode(false), Err(ApduError::BadLe(0)));
+        assert_eq!(
+            Command::new(0, 0, 0, 0).with_le(0).encode(false),
+            Err(ApduError::BadLe(0))
+        );
     }
 }

@@ -190,14 +190,21 @@ mod tests {
         );
         assert_eq!(
             terminal.command_data(),
-            hex("72C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F2 5F1448EEA8AD90A7")
+            hex(
+                "72C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F2 5F1448EEA8AD90A7"
+            )
         );
-        let answer = hex(
-            "46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D7449",
-        );
+        let answer =
+            hex("46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D7449");
         let channel = terminal.finish(&answer).unwrap();
-        assert_eq!(channel.k_enc(), &arr::<16>("979EC13B1CBFE9DCD01AB0FED307EAE5"));
-        assert_eq!(channel.k_mac(), &arr::<16>("F1CB1F1FB5ADF208806B89DC579DC1F8"));
+        assert_eq!(
+            channel.k_enc(),
+            &arr::<16>("979EC13B1CBFE9DCD01AB0FED307EAE5")
+        );
+        assert_eq!(
+            channel.k_mac(),
+            &arr::<16>("F1CB1F1FB5ADF208806B89DC579DC1F8")
+        );
         assert_eq!(channel.ssc(), 0x887022120C06C226);
 
         // The card's side, given K.IC, produces exactly the published answer.
@@ -220,14 +227,22 @@ mod tests {
             Some(BacError::BadMac)
         );
         let terminal = TerminalAuth::new(keys.clone(), rnd_ic, [2; 8], [3; 16]);
-        let (mut answer, _) = card_answer(&keys, &rnd_ic, &[4; 16], &terminal.command_data()).unwrap();
+        let (mut answer, _) =
+            card_answer(&keys, &rnd_ic, &[4; 16], &terminal.command_data()).unwrap();
         assert!(terminal.finish(&answer).is_ok());
         answer[0] ^= 1;
         assert_eq!(terminal.finish(&answer).err(), Some(BacError::BadMac));
-        assert_eq!(terminal.finish(&answer[..39]).err(), Some(BacError::BadLength));
+        assert_eq!(
+            terminal.finish(&answer[..39]).err(),
+            Some(BacError::BadLength)
+        );
         // A replayed answer to another challenge fails the nonce check.
         let fresh = TerminalAuth::new(keys.clone(), [9; 8], [2; 8], [3; 16]);
-        let (old_answer, _) = card_answer(&keys, &rnd_ic, &[4; 16], &terminal.command_data()).unwrap();
-        assert_eq!(fresh.finish(&old_answer).err(), Some(BacError::NonceMismatch));
+        let (old_answer, _) =
+            card_answer(&keys, &rnd_ic, &[4; 16], &terminal.command_data()).unwrap();
+        assert_eq!(
+            fresh.finish(&old_answer).err(),
+            Some(BacError::NonceMismatch)
+        );
     }
 }

@@ -103,7 +103,10 @@ mod tests {
         assert_eq!(unpad(&pad(&[1, 2, 3])).unwrap(), &[1, 2, 3]);
         assert_eq!(unpad(&[1, 2, 0, 0]), Err(CryptoError::BadPadding));
         assert_eq!(unpad(&[0; 8]), Err(CryptoError::BadPadding));
-        assert_eq!(unpad(&[0x80, 0, 0, 0, 0, 0, 0, 0, 0]), Err(CryptoError::BadPadding));
+        assert_eq!(
+            unpad(&[0x80, 0, 0, 0, 0, 0, 0, 0, 0]),
+            Err(CryptoError::BadPadding)
+        );
     }
 
     #[test]

@@ -120,6 +120,13 @@ mod tests {
         assert_eq!(check_digit("690806"), Some(1));
         assert_eq!(check_digit("ab"), None);
         assert!(BacInput::new("", MrzDate::new(2000, 1, 1), MrzDate::new(2025, 1, 1)).is_err());
-        assert!(BacInput::new("1234567890", MrzDate::new(2000, 1, 1), MrzDate::new(2025, 1, 1)).is_err());
+        assert!(
+            BacInput::new(
+                "1234567890",
+                MrzDate::new(2000, 1, 1),
+                MrzDate::new(2025, 1, 1)
+            )
+            .is_err()
+        );
     }
 }

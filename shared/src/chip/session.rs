@@ -60,16 +60,58 @@ pub struct FileSpec {
     pub optional: bool,
 }
 
-pub const EF_COM: FileSpec = FileSpec { name: "EF.COM", sfi: 0x1E, group: None, tag: 0x60, optional: false };
-pub const EF_SOD: FileSpec = FileSpec { name: "EF.SOD", sfi: 0x1D, group: None, tag: 0x77, optional: false };
+pub const EF_COM: FileSpec = FileSpec {
+    name: "EF.COM",
+    sfi: 0x1E,
+    group: None,
+    tag: 0x60,
+    optional: false,
+};
+pub const EF_SOD: FileSpec = FileSpec {
+    name: "EF.SOD",
+    sfi: 0x1D,
+    group: None,
+    tag: 0x77,
+    optional: false,
+};
 /// The data groups a check-in needs, in reading order. DG14 only exists on
 /// chips with an ECDSA AA key or chip authentication.
 pub const GROUPS: [FileSpec; 5] = [
-    FileSpec { name: "DG1", sfi: 0x01, group: Some(1), tag: 0x61, optional: false },
-    FileSpec { name: "DG2", sfi: 0x02, group: Some(2), tag: 0x75, optional: false },
-    FileSpec { name: "DG13", sfi: 0x0D, group: Some(13), tag: 0x6D, optional: true },
-    FileSpec { name: "DG14", sfi: 0x0E, group: Some(14), tag: 0x6E, optional: true },
-    FileSpec { name: "DG15", sfi: 0x0F, group: Some(15), tag: 0x6F, optional: true },
+    FileSpec {
+        name: "DG1",
+        sfi: 0x01,
+        group: Some(1),
+        tag: 0x61,
+        optional: false,
+    },
+    FileSpec {
+        name: "DG2",
+        sfi: 0x02,
+        group: Some(2),
+        tag: 0x75,
+        optional: false,
+    },
+    FileSpec {
+        name: "DG13",
+        sfi: 0x0D,
+        group: Some(13),
+        tag: 0x6D,
+        optional: true,
+    },
+    FileSpec {
+        name: "DG14",
+        sfi: 0x0E,
+        group: Some(14),
+        tag: 0x6E,
+        optional: true,
+    },
+    FileSpec {
+        name: "DG15",
+        sfi: 0x0F,
+        group: Some(15),
+        tag: 0x6F,
+        optional: true,
+    },
 ];
 
 /// How the session reads.
@@ -82,11 +124,15 @@ pub struct ReadOptions {
 
 impl ReadOptions {
     pub fn short_only() -> Self {
-        ReadOptions { max_read: SHORT_READ }
+        ReadOptions {
+            max_read: SHORT_READ,
+        }
     }
 
     pub fn extended(max_read: usize) -> Self {
-        ReadOptions { max_read: max_read.clamp(SHORT_READ, 65_536) }
+        ReadOptions {
+            max_read: max_read.clamp(SHORT_READ, 65_536),
+        }
     }
 }
 
@@ -199,7 +245,10 @@ impl ReadSession {
             plan: vec![EF_COM],
             current: 0,
             files: BTreeMap::new(),
-            progress: Progress { files_planned: 1, ..Progress::default() },
+            progress: Progress {
+                files_planned: 1,
+                ..Progress::default()
+            },
         }
     }
 
@@ -263,7 +312,9 @@ impl ReadSession {
             State::GettingChallenge => match Response::parse(bytes) {
                 Ok(r) if r.sw == sw::OK && r.data.len() == 8 => {
                     let Some(input) = self.inputs.get(self.next_input).cloned() else {
-                        return self.fail(ReadError::AccessDenied { tried: self.inputs.len() });
+                        return self.fail(ReadError::AccessDenied {
+                            tried: self.inputs.len(),
+                        });
                     };
                     let rnd_ic: [u8; 8] = r.data.try_into().expect("8 bytes");
                     let rnd_ifd = self.random::<8>();
@@ -276,8 +327,14 @@ impl ReadSession {
                     self.state = State::Authenticating(auth);
                     self.send(cmd.encode(false).expect("a fixed short command"))
                 }
-                Ok(r) => self.fail(ReadError::CardError { file: "GET CHALLENGE", sw: r.sw }),
-                Err(_) => self.fail(ReadError::CardError { file: "GET CHALLENGE", sw: 0 }),
+                Ok(r) => self.fail(ReadError::CardError {
+                    file: "GET CHALLENGE",
+                    sw: r.sw,
+                }),
+                Err(_) => self.fail(ReadError::CardError {
+                    file: "GET CHALLENGE",
+                    sw: 0,
+                }),
             },
             State::Authenticating(auth) => {
                 let opened = Response::parse(bytes)
@@ -293,7 +350,9 @@ impl ReadSession {
                         // Wrong key: try the next input with a fresh challenge.
                         self.next_input += 1;
                         if self.next_input >= self.inputs.len() {
-                            return self.fail(ReadError::AccessDenied { tried: self.inputs.len() });
+                            return self.fail(ReadError::AccessDenied {
+                                tried: self.inputs.len(),
+                            });
                         }
                         self.get_challenge()
                     }
@@ -305,7 +364,10 @@ impl ReadSession {
                     self.state = State::Done;
                     Step::Authenticated(r.data)
                 }
-                Ok(r) => self.fail(ReadError::CardError { file: "INTERNAL AUTHENTICATE", sw: r.sw }),
+                Ok(r) => self.fail(ReadError::CardError {
+                    file: "INTERNAL AUTHENTICATE",
+                    sw: r.sw,
+                }),
                 Err(e) => self.fail(ReadError::SecureMessaging(e)),
             },
             State::Idle | State::Ready(_) | State::Done => {
@@ -317,12 +379,20 @@ impl ReadSession {
     /// Asks the card to sign the relay's challenge (after [`Step::Read`]).
     pub fn authenticate(&mut self, challenge: &[u8; 8]) -> Step {
         let State::Ready(mut channel) = std::mem::replace(&mut self.state, State::Done) else {
-            return self.fail(ReadError::OutOfOrder("authenticate before the files are read"));
+            return self.fail(ReadError::OutOfOrder(
+                "authenticate before the files are read",
+            ));
         };
         // RSA-2048 answers 256 bytes; a protected answer that long needs an
         // extended APDU, so a short-only link asks for what fits.
-        let le = if self.extended { 256 } else { super::sm::SHORT_MAX_PLAIN_LE };
-        let cmd = Command::new(0x00, 0x88, 0x00, 0x00).with_data(challenge.to_vec()).with_le(le);
+        let le = if self.extended {
+            256
+        } else {
+            super::sm::SHORT_MAX_PLAIN_LE
+        };
+        let cmd = Command::new(0x00, 0x88, 0x00, 0x00)
+            .with_data(challenge.to_vec())
+            .with_le(le);
         match channel.protect(&cmd) {
             Ok(apdu) => {
                 self.state = State::ActiveAuth(channel);
@@ -336,7 +406,12 @@ impl ReadSession {
         let Some(file) = self.plan.get(self.current).copied() else {
             return self.finish(channel);
         };
-        let reader = Reader { channel, buffer: Vec::new(), total: None, last_le: HEADER_READ };
+        let reader = Reader {
+            channel,
+            buffer: Vec::new(),
+            total: None,
+            last_le: HEADER_READ,
+        };
         let cmd = Command::new(0x00, 0xB0, 0x80 | file.sfi, 0x00).with_le(HEADER_READ);
         self.transmit_read(reader, cmd)
     }
@@ -370,10 +445,16 @@ impl ReadSession {
             if was_extended_read {
                 return self.fall_back_to_short(reader);
             }
-            return self.fail(ReadError::CardError { file: file.name, sw: response.sw });
+            return self.fail(ReadError::CardError {
+                file: file.name,
+                sw: response.sw,
+            });
         }
         if response.data.is_empty() {
-            return self.fail(ReadError::Malformed { file: file.name, detail: "empty read".into() });
+            return self.fail(ReadError::Malformed {
+                file: file.name,
+                detail: "empty read".into(),
+            });
         }
         self.progress.bytes_read += response.data.len();
         reader.buffer.extend_from_slice(&response.data);
@@ -389,7 +470,10 @@ impl ReadSession {
                     });
                 }
                 Err(e) => {
-                    return self.fail(ReadError::Malformed { file: file.name, detail: e.to_string() });
+                    return self.fail(ReadError::Malformed {
+                        file: file.name,
+                        detail: e.to_string(),
+                    });
                 }
             }
         }
@@ -403,7 +487,11 @@ impl ReadSession {
         if offset > MAX_OFFSET {
             return self.fail(ReadError::FileTooLarge(file.name));
         }
-        let chunk = if self.extended { self.options.max_read } else { SHORT_READ };
+        let chunk = if self.extended {
+            self.options.max_read
+        } else {
+            SHORT_READ
+        };
         let le = (total - offset).min(chunk);
         let [p1, p2] = (offset as u16).to_be_bytes();
         self.transmit_read(reader, Command::new(0x00, 0xB0, p1, p2).with_le(le))
@@ -423,12 +511,16 @@ impl ReadSession {
             if file.tag == EF_COM.tag {
                 match present_groups(&data) {
                     Ok(present) => {
-                        self.plan.extend(GROUPS.iter().filter(|g| present.contains(&g.tag)));
+                        self.plan
+                            .extend(GROUPS.iter().filter(|g| present.contains(&g.tag)));
                         self.plan.push(EF_SOD);
                         self.progress.files_planned = self.plan.len();
                     }
                     Err(detail) => {
-                        return self.fail(ReadError::Malformed { file: file.name, detail });
+                        return self.fail(ReadError::Malformed {
+                            file: file.name,
+                            detail,
+                        });
                     }
                 }
             }

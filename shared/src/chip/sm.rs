@@ -255,18 +255,27 @@ mod tests {
 
         let select = Command::new(0, 0xA4, 0x02, 0x0C).with_data(vec![0x01, 0x1E]);
         let protected = terminal.protect(&select).unwrap();
-        assert_eq!(protected, hex("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800"));
+        assert_eq!(
+            protected,
+            hex("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")
+        );
         assert_eq!(card.card_unprotect(&protected).unwrap().0, select);
         let response = hex("990290008E08FA855A5D4C50A8ED9000");
         assert_eq!(card.card_protect(&Response::status(0x9000)), response);
-        assert_eq!(terminal.unprotect(&response).unwrap(), Response::status(0x9000));
+        assert_eq!(
+            terminal.unprotect(&response).unwrap(),
+            Response::status(0x9000)
+        );
 
         let read4 = Command::new(0, 0xB0, 0, 0).with_le(4);
         let protected = terminal.protect(&read4).unwrap();
         assert_eq!(protected, hex("0CB000000D9701048E08ED6705417E96BA5500"));
         assert_eq!(card.card_unprotect(&protected).unwrap().0, read4);
         let response = hex("8709019FF0EC34F9922651990290008E08AD55CC17140B2DED9000");
-        assert_eq!(card.card_protect(&Response::new(hex("60145F01"), 0x9000)), response);
+        assert_eq!(
+            card.card_protect(&Response::new(hex("60145F01"), 0x9000)),
+            response
+        );
         assert_eq!(terminal.unprotect(&response).unwrap().data, hex("60145F01"));
 
         let read18 = Command::new(0, 0xB0, 0, 4).with_le(0x12);
@@ -277,7 +286,10 @@ mod tests {
             "871901FB9235F4E4037F2327DCC8964F1F9B8C30F42C8E2FFF224A990290008E08C8B2787EAEA07D749000",
         );
         let plain = hex("04303130365F36063034303030305C026175");
-        assert_eq!(card.card_protect(&Response::new(plain.clone(), 0x9000)), response);
+        assert_eq!(
+            card.card_protect(&Response::new(plain.clone(), 0x9000)),
+            response
+        );
         assert_eq!(terminal.unprotect(&response).unwrap().data, plain);
     }
 
@@ -299,7 +311,9 @@ mod tests {
     fn tampering_replay_and_plain_errors() {
         let mut terminal = appendix_d_channel();
         let mut card = appendix_d_channel();
-        let protected = terminal.protect(&Command::new(0, 0xB0, 0, 0).with_le(4)).unwrap();
+        let protected = terminal
+            .protect(&Command::new(0, 0xB0, 0, 0).with_le(4))
+            .unwrap();
         card.card_unprotect(&protected).unwrap();
         let mut response = card.card_protect(&Response::new(vec![1, 2, 3, 4], 0x9000));
         let replay = response.clone();

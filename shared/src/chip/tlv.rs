@@ -147,7 +147,9 @@ fn read_len(input: &[u8], at: usize) -> Result<(usize, usize), TlvError> {
         at: at + 1,
         needed: count + 1 - input.len().min(count + 1),
     })?;
-    let len = bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+    let len = bytes
+        .iter()
+        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
     Ok((len, 1 + count))
 }
 
@@ -255,12 +257,30 @@ mod tests {
     #[test]
     fn refuses_what_a_forged_card_might_send() {
         assert!(matches!(read(&[]), Err(TlvError::Truncated { .. })));
-        assert!(matches!(read(&[0x61, 0x05, 1, 2]), Err(TlvError::Truncated { .. })));
-        assert!(matches!(read(&[0x61, 0x80]), Err(TlvError::BadLength { .. })));
-        assert!(matches!(read(&[0x61, 0x85, 0, 0, 0, 0, 1]), Err(TlvError::BadLength { .. })));
-        assert!(matches!(read(&[0x5F, 0xFF, 0xFF, 0x7F, 0]), Err(TlvError::TagTooLong { .. })));
-        assert!(matches!(read(&[0x61, 0x84, 0xFF, 0xFF, 0xFF, 0xFF]), Err(TlvError::Truncated { .. })));
-        assert_eq!(read_only(&[0x61, 0x00, 0x00], 0x61), Err(TlvError::Trailing(1)));
+        assert!(matches!(
+            read(&[0x61, 0x05, 1, 2]),
+            Err(TlvError::Truncated { .. })
+        ));
+        assert!(matches!(
+            read(&[0x61, 0x80]),
+            Err(TlvError::BadLength { .. })
+        ));
+        assert!(matches!(
+            read(&[0x61, 0x85, 0, 0, 0, 0, 1]),
+            Err(TlvError::BadLength { .. })
+        ));
+        assert!(matches!(
+            read(&[0x5F, 0xFF, 0xFF, 0x7F, 0]),
+            Err(TlvError::TagTooLong { .. })
+        ));
+        assert!(matches!(
+            read(&[0x61, 0x84, 0xFF, 0xFF, 0xFF, 0xFF]),
+            Err(TlvError::Truncated { .. })
+        ));
+        assert_eq!(
+            read_only(&[0x61, 0x00, 0x00], 0x61),
+            Err(TlvError::Trailing(1))
+        );
         let mut reader = Reader::new(&[0x61, 0x00, 0x62, 0x09]);
         assert!(reader.next().unwrap().is_ok());
         assert!(reader.next().unwrap().is_err());

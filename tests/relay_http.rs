@@ -91,6 +91,7 @@ async fn exam_window_is_enforced() {
             duration_ms: None,
             fixed_password: Some(PASSWORD.into()),
             exam: None,
+            card_students: Vec::new(),
         },
         1_000,
     )
@@ -105,6 +106,7 @@ async fn exam_window_is_enforced() {
             duration_ms: None,
             fixed_password: Some(PASSWORD.into()),
             exam: None,
+            card_students: Vec::new(),
         },
         1_000,
     )

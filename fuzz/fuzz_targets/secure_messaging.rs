@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = channel().card_unprotect(rest);
         }
         2 => {
-            let Some((sw, body)) = rest.split_last_chunk::<2>() else { return };
+            let Some((body, sw)) = rest.split_last_chunk::<2>() else { return };
             let response = Response::new(body.to_vec(), u16::from_be_bytes(*sw));
             let protected = channel().card_protect(&response);
             let opened = channel().unprotect(&protected);

@@ -180,8 +180,46 @@ mod tests {
                 name: "P.12".into(),
                 exam_title: "Toán".into(),
                 rows: vec![row(1, RowStatus::NotStarted)],
+                requires_card: true,
+                checkins: Vec::new(),
+                checkin_counts: Default::default(),
             }],
         }))
+    }
+
+    fn checkin(id: u64, room_id: u64, status: CheckinStatus) -> RelayToProctor {
+        RelayToProctor::Checkin {
+            checkin: CheckinView {
+                checkin_id: id,
+                room_id,
+                status,
+                roster_name: "Lê Văn Nam".into(),
+                roster_birth: "2009-03-02".into(),
+                chip_name: "Lê Văn Nam".into(),
+                chip_birth: "2009-03-02".into(),
+                person_id: "001209012345".into(),
+                photo_url: format!("/api/checkins/{id}/photo"),
+                at: 900,
+                reseat: false,
+            },
+        }
+    }
+
+    #[test]
+    fn checkins_arrive_are_decided_and_counted() {
+        let s = loaded()
+            .reduce(msg(checkin(7, 1, CheckinStatus::AwaitingProctor)))
+            .reduce(msg(checkin(8, 1, CheckinStatus::AwaitingProctor)));
+        assert_eq!(s.rooms[0].checkins.len(), 2);
+        assert_eq!(s.rooms[0].checkin_counts.awaiting, 2);
+        let s = s.reduce(msg(checkin(7, 1, CheckinStatus::Confirmed)));
+        assert_eq!(s.rooms[0].checkins.len(), 2, "replaced, not added");
+        assert_eq!(s.rooms[0].checkin_counts.awaiting, 1);
+        assert_eq!(s.rooms[0].checkin_counts.confirmed, 1);
+        // Another room's check-in is not this proctor's business.
+        let s = s.reduce(msg(checkin(9, 2, CheckinStatus::AwaitingProctor)));
+        assert_eq!(s.rooms.len(), 1);
+        assert_eq!(s.rooms[0].checkins.len(), 2);
     }
 
     #[test]

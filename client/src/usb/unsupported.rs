@@ -8,7 +8,7 @@ use examgate_shared::chip::bridge::BridgeInfo;
 use super::BridgeError;
 
 /// The card-reader bridge (never available in this build).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Bridge {
     _unconstructible: (),
 }

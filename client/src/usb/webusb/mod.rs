@@ -25,13 +25,28 @@ use super::{BridgeError, reply};
 use device::{filters, is_bridge, navigator_usb, request_error, usb_error};
 use transfers::{Pipe, within};
 
-/// The card-reader bridge. Clones share one device.
+/// The card-reader bridge. Clones share one device (and compare equal).
 #[derive(Clone)]
 pub struct Bridge {
     inner: Rc<Inner>,
 }
 
-type Callback = Rc<RefCell<Option<Box<dyn Fn()>>>>;
+impl PartialEq for Bridge {
+    fn eq(&self, other: &Bridge) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl std::fmt::Debug for Bridge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bridge")
+            .field("product", &self.product_name())
+            .field("info", &self.inner.info.get())
+            .finish()
+    }
+}
+
+type Callback = Rc<RefCell<Option<Rc<dyn Fn()>>>>;
 
 struct Inner {
     pipe: Pipe,
@@ -136,7 +151,7 @@ impl Bridge {
 
     /// Returns once a card is in the slot: at once when one already is,
     /// else when the bridge reports one inserted. No timeout: drop the
-    /// future to stop waiting.
+    /// future to stop waiting. Other calls wait while it waits.
     pub async fn wait_for_card(&self) -> Result<(), BridgeError> {
         let _turn = self.inner.turn.take().await;
         let status = reply::slot_status(self.exchange_in_turn(HostMessage::GetSlotStatus).await?)?;
@@ -168,7 +183,7 @@ impl Bridge {
     /// Calls `f` when this bridge is unplugged. One callback per bridge:
     /// a later call replaces the earlier one (screens re-register freely).
     pub fn on_disconnect(&self, f: impl Fn() + 'static) {
-        *self.inner.on_disconnect.borrow_mut() = Some(Box::new(f));
+        *self.inner.on_disconnect.borrow_mut() = Some(Rc::new(f));
     }
 
     /// Opens `device`, or returns the bridge already open on it; refuses
@@ -213,11 +228,15 @@ impl Bridge {
             .borrow_mut()
             .request(message)
             .map_err(|refusal| BridgeError::Protocol(refusal.to_string()))?;
-        self.inner
-            .pipe
-            .write(&request)
-            .await
-            .map_err(|e| self.unless_unplugged(e))?;
+        match within(REPLY_TIMEOUT, self.inner.pipe.write(&request)).await {
+            Some(written) => written.map_err(|e| self.unless_unplugged(e))?,
+            None => {
+                self.inner.link.borrow_mut().abandon();
+                return Err(BridgeError::Usb(
+                    "the card reader did not take the request".into(),
+                ));
+            }
+        }
         loop {
             match self.next_event(Some(REPLY_TIMEOUT)).await? {
                 LinkEvent::Reply(reply) => return Ok(reply),
@@ -267,7 +286,7 @@ impl Bridge {
     /// the next exchange drops by its sequence number.
     async fn resync(&self) {
         let request = self.inner.link.borrow_mut().resync();
-        let _ = self.inner.pipe.write(&request).await;
+        let _ = within(REPLY_TIMEOUT, self.inner.pipe.write(&request)).await;
     }
 
     /// A transfer failing because the device is gone is a disconnection,
@@ -299,9 +318,15 @@ impl Inner {
                 // Forget the open bridge after this callback returns: it
                 // owns this very listener.
                 wasm_bindgen_futures::spawn_local(async {
-                    OPEN.set(None);
+                    OPEN.with_borrow_mut(|open| {
+                        if open.as_ref().is_some_and(|inner| inner.unplugged.get()) {
+                            *open = None;
+                        }
+                    });
                 });
-                if let Some(f) = &*on_disconnect.borrow() {
+                // Cloned out first: the callback may register a new one.
+                let callback = on_disconnect.borrow().clone();
+                if let Some(f) = callback {
                     f();
                 }
             })

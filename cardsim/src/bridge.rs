@@ -200,9 +200,11 @@ impl SoftBridge {
     }
 
     fn power_on(&mut self) -> BridgeMessage {
-        let Some(card) = &self.card else {
+        let Some(card) = &mut self.card else {
             return failed(IccState::Absent, ErrorCode::IccMute);
         };
+        // A power cycle is a reset: the chip forgets BAC and its selection.
+        card.reset();
         let atr = card.atr();
         self.meter.record_activation(atr.len());
         self.powered = true;

@@ -24,6 +24,8 @@ pub trait Card: Send {
     fn atr(&self) -> Vec<u8>;
     /// Processes one command APDU and returns the response APDU.
     fn transmit(&mut self, apdu: &[u8]) -> Vec<u8>;
+    /// Power was cut and restored: forget every session state.
+    fn reset(&mut self) {}
 }
 
 /// Signs an active-authentication challenge with the chip's private key.
@@ -212,6 +214,13 @@ impl EmulatedCard {
 impl Card for EmulatedCard {
     fn atr(&self) -> Vec<u8> {
         ATR.to_vec()
+    }
+
+    fn reset(&mut self) {
+        self.app_selected = false;
+        self.challenge = None;
+        self.channel = None;
+        self.current = None;
     }
 
     fn transmit(&mut self, apdu: &[u8]) -> Vec<u8> {

@@ -83,7 +83,7 @@ fn drive(
     Run { step, apdus }
 }
 
-fn signer() -> Box<dyn FnMut(&[u8]) -> Vec<u8> + Send> {
+fn signer() -> examgate_cardsim::card::AaSigner {
     Box::new(|challenge: &[u8]| [b"signed:".as_slice(), challenge].concat())
 }
 
@@ -239,4 +239,20 @@ fn something_that_is_not_an_id_card() {
         run.step,
         Step::Failed(ReadError::NotAnIdCard { sw: 0x6A82 })
     );
+}
+
+#[test]
+fn a_power_cycle_forgets_the_secure_session() {
+    let files = files(false);
+    let mut card = EmulatedCard::new(&bac(), &files, 7);
+    let mut session = ReadSession::new(vec![bac()], [10; 32], ReadOptions::extended(65_536));
+    let first = session.start();
+    let run = drive(&mut session, &mut card, first, None);
+    assert!(matches!(run.step, Step::Read(_)));
+    card.reset();
+    // The old session's next protected command finds no secure channel.
+    let Step::Transmit(apdu) = session.authenticate(&[1; 8]) else {
+        panic!("authenticate sends a command")
+    };
+    assert_eq!(card.transmit(&apdu), vec![0x69, 0x82]);
 }

@@ -32,7 +32,9 @@ fn channel() -> SecureChannel {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&case, rest)) = data.split_first() else { return };
+    let Some((&case, rest)) = data.split_first() else {
+        return;
+    };
     match case % 4 {
         0 => {
             let _ = channel().unprotect(rest);
@@ -41,7 +43,9 @@ fuzz_target!(|data: &[u8]| {
             let _ = channel().card_unprotect(rest);
         }
         2 => {
-            let Some((body, sw)) = rest.split_last_chunk::<2>() else { return };
+            let Some((body, sw)) = rest.split_last_chunk::<2>() else {
+                return;
+            };
             let response = Response::new(body.to_vec(), u16::from_be_bytes(*sw));
             let protected = channel().card_protect(&response);
             let opened = channel().unprotect(&protected);
@@ -63,7 +67,9 @@ fuzz_target!(|data: &[u8]| {
             if le > 0 {
                 command = command.with_le(le);
             }
-            let Ok(protected) = channel().protect(&command) else { return };
+            let Ok(protected) = channel().protect(&command) else {
+                return;
+            };
             let (opened, _extended) = channel()
                 .card_unprotect(&protected)
                 .expect("the card opens what the terminal protected");

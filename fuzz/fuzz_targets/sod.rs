@@ -27,7 +27,8 @@ const DG14: &[u8] = &[
     0x6E, 0x1B, 0x31, 0x19, 0x30, 0x17, // DG14, SET, SEQUENCE
     0x06, 0x06, 0x67, 0x81, 0x08, 0x01, 0x01, 0x05, // id-AA 2.23.136.1.1.5
     0x02, 0x01, 0x01, // version 1
-    0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x03, // ecdsa-plain-SHA256
+    // ecdsa-plain-SHA256 0.4.0.127.0.7.1.1.4.1.3
+    0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x03,
 ];
 
 /// An empty trust list: everything before the chain check (parsing, the
@@ -46,12 +47,20 @@ fn groups() -> BTreeMap<u8, Vec<u8>> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
     if selector % 2 == 0 {
-        let files = LdsFiles { com: vec![0x60, 0x00], groups: groups(), sod: rest.to_vec() };
+        let files = LdsFiles {
+            com: vec![0x60, 0x00],
+            groups: groups(),
+            sod: rest.to_vec(),
+        };
         let _ = passive_auth(&files, trust(), NOW);
     } else {
-        let Some((&split, rest)) = rest.split_first() else { return };
+        let Some((&split, rest)) = rest.split_first() else {
+            return;
+        };
         let at = (usize::from(split) * rest.len()) / 256;
         let (dg15, signature) = rest.split_at(at);
         let dg14 = (selector & 2 != 0).then_some(DG14);

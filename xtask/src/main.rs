@@ -11,13 +11,16 @@
 //!   `target/bench/client-size.json`.
 //! - `cargo xtask bench`: every benchmark, each writing JSON under
 //!   `target/bench/` (installs numpy from PyPI for the analysis baseline).
+//! - `cargo xtask fuzz [seconds]`: every cargo-fuzz target in `fuzz/` for
+//!   `seconds` each (default 60), installing cargo-fuzz from crates.io if
+//!   missing.
 
 mod client;
 mod setup;
 mod size;
 mod wasm_opt;
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,8 +34,9 @@ fn main() -> ExitCode {
         "test" => test(rest),
         "size" => client::build().and_then(|built| size::report(&built)),
         "bench" => bench(),
+        "fuzz" => fuzz(rest),
         _ => {
-            eprintln!("usage: cargo xtask <run|build|test|size|bench>");
+            eprintln!("usage: cargo xtask <run|build|test|size|bench|fuzz [seconds]>");
             return ExitCode::from(2);
         }
     };
@@ -84,5 +88,77 @@ fn bench() -> Result<()> {
         "examgate-shared",
         "--bench",
         "analysis",
-    ])
+    ])?;
+    setup::cargo(&["bench", "--package", "examgate-relay", "--bench", "checkin"])
+}
+
+/// The fuzz targets, in the order `fuzz/Cargo.toml` lists them.
+const FUZZ_TARGETS: [&str; 5] = ["tlv", "lds", "sod", "bridge", "secure_messaging"];
+
+/// Every fuzz target for `seconds` each, one after the other (they would
+/// only share the cores). Crashes stop the run and stay in
+/// `fuzz/artifacts/<target>/`; corpora grow in `fuzz/corpus/<target>/`.
+fn fuzz(args: &[String]) -> Result<()> {
+    let seconds: u64 = match args.first() {
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("not a number of seconds: {s}"))?,
+        None => 60,
+    };
+    let toolchain = ensure_cargo_fuzz()?;
+    let max_time = format!("-max_total_time={seconds}");
+    for target in FUZZ_TARGETS {
+        eprintln!("xtask: fuzzing {target} for {seconds} s");
+        let mut args: Vec<&str> = toolchain.iter().map(String::as_str).collect();
+        args.extend([
+            "fuzz",
+            "run",
+            target,
+            "-O",
+            "--",
+            &max_time,
+            "-print_final_stats=1",
+        ]);
+        setup::run(
+            Command::new("cargo")
+                .args(&args)
+                .current_dir(setup::root().join("fuzz"))
+                .envs(fuzz_env(&toolchain)),
+        )?;
+    }
+    Ok(())
+}
+
+/// Installs cargo-fuzz from crates.io unless it is there, and says how to
+/// run it: `["+nightly"]` when a nightly toolchain is installed, else
+/// nothing (the stable toolchain, told to accept `-Z` flags by
+/// [`fuzz_env`]).
+fn ensure_cargo_fuzz() -> Result<Vec<String>> {
+    let has = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has {
+        eprintln!("xtask: installing cargo-fuzz from crates.io");
+        setup::run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    Ok(if nightly {
+        vec!["+nightly".into()]
+    } else {
+        Vec::new()
+    })
+}
+
+/// The environment for `cargo fuzz`: sanitizers and `-Zbuild-std` need
+/// nightly; on stable, `RUSTC_BOOTSTRAP=1` makes rustc accept them.
+fn fuzz_env(toolchain: &[String]) -> Vec<(&'static str, &'static str)> {
+    if toolchain.is_empty() {
+        vec![("RUSTC_BOOTSTRAP", "1")]
+    } else {
+        Vec::new()
+    }
 }

@@ -183,7 +183,7 @@ pub fn judge(
 /// A file must be exactly one whole TLV element.
 fn complete(name: &str, data: &[u8]) -> Result<(), Refusal> {
     match tlv::read(data) {
-        Ok((_, rest)) if rest.is_empty() => Ok(()),
+        Ok((_, [])) => Ok(()),
         Ok(_) => Err(Refusal::new(
             ErrorCode::CardMalformed,
             format!("{name} has trailing bytes"),

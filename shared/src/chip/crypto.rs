@@ -27,7 +27,7 @@ pub enum CryptoError {
 
 /// 3DES-CBC with a zero IV over whole blocks (the caller pads).
 pub fn encrypt(key: &Key16, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    if data.len() % BLOCK != 0 {
+    if !data.len().is_multiple_of(BLOCK) {
         return Err(CryptoError::NotBlockAligned);
     }
     let enc = cbc::Encryptor::<des::TdesEde2>::new(key.into(), &[0u8; BLOCK].into());
@@ -36,7 +36,7 @@ pub fn encrypt(key: &Key16, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
 
 /// The inverse of [`encrypt`].
 pub fn decrypt(key: &Key16, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    if data.len() % BLOCK != 0 {
+    if !data.len().is_multiple_of(BLOCK) {
         return Err(CryptoError::NotBlockAligned);
     }
     let dec = cbc::Decryptor::<des::TdesEde2>::new(key.into(), &[0u8; BLOCK].into());

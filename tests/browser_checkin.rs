@@ -106,3 +106,48 @@ async fn a_forged_card_is_refused_on_screen_with_its_reason() {
     screenshot(&page, "checkin-forged.png").await;
     chromium.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_reader_lets_anyone_try_the_chip_room_without_hardware() {
+    require_client();
+    let relay = TestRelay::with_demo_reader(600_000).await;
+    let chromium = Chromium::launch().await;
+    let proctor = chromium.new_person(&relay.url("/proctor")).await;
+    type_into(&proctor, "#login-user", "phong03").await;
+    type_into(&proctor, "#login-pass", PASSWORD).await;
+    click(&proctor, "#login-submit").await;
+
+    // The page loads the demo reader's fake navigator.usb and its panel.
+    let page = chromium.new_person(&relay.url("/?demo-reader")).await;
+    wait_for(
+        &page,
+        "document.querySelectorAll('#demo-reader button.demo-card').length === 4",
+        LONG,
+    )
+    .await;
+    type_into(&page, "#join-code", "TOAN-P03").await;
+    // Placing a card fills the ID and birth date as the student would.
+    click(&page, "#demo-reader button.demo-card").await;
+    wait_for(
+        &page,
+        "document.querySelector('#checkin-id').value.length === 12",
+        LONG,
+    )
+    .await;
+    click(&page, "#checkin-start").await;
+    wait_for(
+        &page,
+        "document.querySelector('#checkin')?.dataset.step === 'awaiting_proctor'",
+        LONG,
+    )
+    .await;
+    wait_for(
+        &proctor,
+        "!!document.querySelector('.checkin-confirm')",
+        LONG,
+    )
+    .await;
+    click(&proctor, ".checkin-confirm").await;
+    wait_for(&page, "!!document.querySelector('#exam .question')", LONG).await;
+    chromium.close().await;
+}

@@ -15,12 +15,16 @@
 //! - [`issue`]: issuing a student's card (and the forgeries tests need).
 //! - [`folder`]: a card loaded from a folder of LDS files (recorded cards).
 //! - [`bridge`]: the bridge device: framing, power, insert/remove events.
+//! - `http` (feature `http`): the bridge over HTTP for a fake
+//!   `navigator.usb` (`web/fake_usb.js`): browser tests, the demo reader.
 //! - [`latency`]: how long an exchange takes at a given bit rate.
 
 pub mod aa;
 pub mod bridge;
 pub mod card;
 pub mod folder;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod issue;
 pub mod latency;
 pub mod person;

@@ -15,6 +15,7 @@
 //! - [`checkin`]: chip-ID check-in: challenges, the verdict on a card,
 //!   the proctor's decision, seats and seat codes; [`photo`] makes the chip
 //!   photo showable.
+//! - [`demo_reader`]: the demo's software card reader (`--demo-reader`).
 //! - [`deadlines`]: the task that closes attempts at their deadline.
 //! - [`regrade`]: key corrections and regrading, with the audit record.
 //! - [`results`]: a sitting's results and item analysis; stored snapshots.
@@ -33,6 +34,7 @@ pub mod boot;
 pub mod checkin;
 pub mod clock;
 pub mod deadlines;
+pub mod demo_reader;
 pub mod http;
 pub mod live;
 pub mod model;
@@ -60,7 +62,12 @@ pub fn app(state: AppState) -> Router {
     let www = &state.config.www_dir;
     // Client routes such as /proctor are the same single page.
     let static_files = ServeDir::new(www).fallback(ServeFile::new(www.join("index.html")));
+    let demo = match &state.config.demo_reader {
+        Some(reader) => reader.clone().routes(),
+        None => Router::new(),
+    };
     Router::new()
+        .merge(demo)
         .route("/api/health", get(|| async { "ok" }))
         .route("/api/join", post(http::join::join))
         .route("/api/login", post(http::login::login))

@@ -33,6 +33,10 @@ struct Args {
     /// when missing (replace it with real CSCAs in production).
     #[arg(long)]
     trust_dir: Option<PathBuf>,
+    /// Serve the demo's software card reader with synthetic cards (pages
+    /// opened with `?demo-reader`). Never for real exams.
+    #[arg(long)]
+    demo_reader: bool,
 }
 
 #[derive(clap::Subcommand)]
@@ -109,6 +113,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         www_dir: args.www.clone(),
         grace_ms: args.grace_ms,
         trust: std::sync::Arc::new(trust),
+        demo_reader: args
+            .demo_reader
+            .then(|| std::sync::Arc::new(examgate_relay::demo_reader::DemoReader::new())),
     };
     let booted = boot(&args.data, config, None)?;
     let credentials_file = args.data.join("credentials.txt");
@@ -118,6 +125,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     print_banner(addr, &booted.db_path, &credentials_file);
+    if args.demo_reader {
+        println!("  Demo card reader (synthetic cards, room TOAN-P03): http://{addr}/?demo-reader");
+        println!("    proctor of that room: phong03 at http://{addr}/proctor");
+    }
     serve(listener, booted.state, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -38,6 +38,9 @@ pub struct Config {
     /// CSCA certificates that chip cards must chain to (passive
     /// authentication). Empty: every card is refused as untrusted.
     pub trust: Arc<TrustList>,
+    /// The demo's software card reader (`--demo-reader`); never in a real
+    /// deployment.
+    pub demo_reader: Option<Arc<crate::demo_reader::DemoReader>>,
 }
 
 impl Default for Config {
@@ -46,6 +49,7 @@ impl Default for Config {
             www_dir: PathBuf::from("www"),
             grace_ms: DEFAULT_GRACE_MS,
             trust: Arc::new(TrustList::new()),
+            demo_reader: None,
         }
     }
 }

@@ -76,12 +76,30 @@ impl TestRelay {
     }
 
     pub async fn start(opts: DemoOptions, grace_ms: Millis) -> TestRelay {
-        let dir = tempfile::tempdir().unwrap();
         let config = Config {
             www_dir: workspace_root().join("www"),
             grace_ms,
             trust: std::sync::Arc::new(card::trust_list()),
+            demo_reader: None,
         };
+        TestRelay::start_with_config(opts, config).await
+    }
+
+    /// The demo's software card reader served too (`--demo-reader`).
+    pub async fn with_demo_reader(duration_ms: Millis) -> TestRelay {
+        let config = Config {
+            www_dir: workspace_root().join("www"),
+            grace_ms: 1_000,
+            trust: std::sync::Arc::new(card::trust_list()),
+            demo_reader: Some(std::sync::Arc::new(
+                examgate_relay::demo_reader::DemoReader::new(),
+            )),
+        };
+        TestRelay::start_with_config(open_now(duration_ms, None), config).await
+    }
+
+    pub async fn start_with_config(opts: DemoOptions, config: Config) -> TestRelay {
+        let dir = tempfile::tempdir().unwrap();
         let booted = boot(dir.path(), config, Some(opts)).expect("boot the relay");
         let info = booted.seeded.clone().expect("a fresh database is seeded");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

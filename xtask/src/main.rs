@@ -56,7 +56,16 @@ fn run(relay_args: &[String]) -> Result<()> {
     setup::ensure_wasm_target()?;
     let built = client::build()?;
     size::report(&built)?;
-    let mut args: Vec<&str> = vec!["run", "--release", "--package", "examgate-relay", "--"];
+    // The demo includes the software card reader, so the chip-ID room can
+    // be tried without hardware.
+    let mut args: Vec<&str> = vec![
+        "run",
+        "--release",
+        "--package",
+        "examgate-relay",
+        "--",
+        "--demo-reader",
+    ];
     // `cargo xtask run -- --listen …`: the `--` is ours to drop.
     let relay_args = relay_args
         .strip_prefix(&["--".to_owned()])

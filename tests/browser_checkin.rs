@@ -151,3 +151,49 @@ async fn the_demo_reader_lets_anyone_try_the_chip_room_without_hardware() {
     wait_for(&page, "!!document.querySelector('#exam .question')", LONG).await;
     chromium.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proctor_station_reads_the_card_and_a_seat_code_opens_the_exam_elsewhere() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 1_000).await;
+    let bridge = UsbBridgeServer::start().await;
+    bridge.insert(Box::new(genuine_card(2).chip(1)));
+    let chromium = Chromium::launch().await;
+
+    // The proctor's station has the reader.
+    let station = chromium
+        .new_person_with_script(&relay.url("/proctor"), &bridge.fake_usb_script())
+        .await;
+    type_into(&station, "#login-user", "phong03").await;
+    type_into(&station, "#login-pass", PASSWORD).await;
+    click(&station, "#login-submit").await;
+    click(&station, ".station summary").await;
+    type_into(&station, "#station-id", &student(2).id12).await;
+    type_into(&station, "#station-birth", &birth_text(2)).await;
+    click(&station, "#station-read").await;
+    wait_for(
+        &station,
+        "!!document.querySelector('.checkin-confirm')",
+        LONG,
+    )
+    .await;
+    click(&station, ".checkin-confirm").await;
+    wait_for(
+        &station,
+        "(document.querySelector('#seat-code')?.innerText || '').length === 6",
+        LONG,
+    )
+    .await;
+    let seat_code: String =
+        examgate_tests::browser::eval(&station, "document.querySelector('#seat-code').innerText")
+            .await;
+    screenshot(&station, "checkin-station.png").await;
+
+    // The student's browser needs no reader: the seat code is enough.
+    let page = chromium.new_person(&relay.url("/")).await;
+    type_into(&page, "#join-code", "TOAN-P03").await;
+    type_into(&page, "#join-seat", &seat_code).await;
+    click(&page, "#join-submit").await;
+    wait_for(&page, "!!document.querySelector('#exam .question')", LONG).await;
+    chromium.close().await;
+}

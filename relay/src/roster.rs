@@ -27,6 +27,13 @@ impl AppState {
                         .join_codes
                         .values()
                         .any(|c| c.room_id == room.id && c.requires_card),
+                    join_code: self
+                        .catalog
+                        .join_codes
+                        .values()
+                        .filter(|c| c.room_id == room.id)
+                        .map(|c| c.code.clone())
+                        .min(),
                     checkins,
                     checkin_counts,
                 }

@@ -73,6 +73,10 @@ pub struct RoomView {
     /// Candidates enter only by chip-ID check-in.
     #[serde(default)]
     pub requires_card: bool,
+    /// The code students type for this room (proctors hand it out; the
+    /// proctor station needs it).
+    #[serde(default)]
+    pub join_code: Option<String>,
     /// Check-ins of this room, newest last.
     #[serde(default)]
     pub checkins: Vec<CheckinView>,

@@ -13,6 +13,7 @@ mod dashboard;
 mod login;
 mod room_table;
 pub mod state;
+mod station;
 
 use std::rc::Rc;
 

@@ -9,6 +9,7 @@ use examgate_shared::roster::{CandidateRow, RoomView, RowStatus};
 use yew::prelude::*;
 
 use super::checkins::CheckinList;
+use super::station::Station;
 use crate::i18n::{Text, use_i18n};
 
 /// The counts above a table, in the order a proctor looks for them (who is
@@ -53,6 +54,9 @@ pub fn RoomTable(props: &RoomTableProps) -> Html {
             </h2>
             <ul class="room-counts">{ for counts }</ul>
             if room.requires_card {
+                if let Some(code) = &room.join_code {
+                    <Station code={code.clone()} token={props.token.clone()} />
+                }
                 <CheckinList room={room.clone()} token={props.token.clone()} />
             }
             if room.rows.is_empty() {

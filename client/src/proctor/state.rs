@@ -181,6 +181,7 @@ mod tests {
                 exam_title: "Toán".into(),
                 rows: vec![row(1, RowStatus::NotStarted)],
                 requires_card: true,
+                join_code: Some("TOAN-P03".into()),
                 checkins: Vec::new(),
                 checkin_counts: Default::default(),
             }],

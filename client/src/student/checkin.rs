@@ -3,138 +3,21 @@
 //! reader, and follows clear steps until the proctor confirms them; then
 //! the exam opens. Every failure says what to do next.
 
-use examgate_shared::chip::id_card::{QrData, bac_inputs};
-use examgate_shared::chip::mrz::MrzDate;
 use yew::prelude::*;
 
-use super::card_read::{CheckinFailure, CheckinStep, await_decision, open_bridge, read_and_submit};
 use super::records::StudentSession;
-use crate::i18n::{Lang, Problem, use_i18n};
+use crate::card_read::today;
+use crate::card_read::{
+    CheckinFailure, CheckinStep, await_decision, bac_inputs_from, failure_text, open_bridge,
+    read_and_submit, step_text,
+};
+use crate::i18n::{Lang, use_i18n};
 
 #[derive(Properties, PartialEq)]
 pub struct CheckinPanelProps {
     /// The join code typed above.
     pub code: String,
     pub on_joined: Callback<StudentSession>,
-}
-
-fn today() -> MrzDate {
-    let d = js_sys::Date::new_0();
-    MrzDate::new(
-        d.get_full_year() as u16,
-        d.get_month() as u8 + 1,
-        d.get_date() as u8,
-    )
-}
-
-/// `dd/mm/yyyy`, `dd-mm-yyyy` or `ddmmyyyy`.
-fn parse_birth(text: &str) -> Option<MrzDate> {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() != 8 {
-        return None;
-    }
-    let day = digits[0..2].parse().ok()?;
-    let month = digits[2..4].parse().ok()?;
-    let year = digits[4..8].parse().ok()?;
-    Some(MrzDate::new(year, month, day))
-}
-
-fn failure_text(f: &CheckinFailure, lang: Lang) -> String {
-    use crate::usb::BridgeError as B;
-    use examgate_shared::chip::session::ReadError as R;
-    let pick = |vi: &str, en: &str| {
-        if lang == Lang::Vi {
-            vi.to_string()
-        } else {
-            en.to_string()
-        }
-    };
-    match f {
-        CheckinFailure::Relay(code, _) => Problem::Code(*code).message(lang).to_string(),
-        CheckinFailure::Network => Problem::Network.message(lang).to_string(),
-        CheckinFailure::Bridge(B::Unsupported) => pick(
-            "Trình duyệt này không dùng được đầu đọc thẻ. Hãy dùng Chrome/Edge, hoặc nhờ giám thị kiểm tra thẻ tại bàn và nhập mã chỗ ngồi.",
-            "This browser cannot use the card reader. Use Chrome/Edge, or have the proctor check your card at the desk and type the seat code.",
-        ),
-        CheckinFailure::Bridge(B::Denied | B::NotPaired) => pick(
-            "Chưa chọn đầu đọc thẻ. Bấm lại và chọn đầu đọc trong hộp thoại.",
-            "No card reader was chosen. Press again and pick the reader in the dialog.",
-        ),
-        CheckinFailure::Bridge(B::Disconnected) => pick(
-            "Đầu đọc thẻ bị rút ra. Cắm lại rồi bấm lại.",
-            "The card reader was unplugged. Plug it back in and press again.",
-        ),
-        CheckinFailure::Bridge(B::NoCard | B::CardRemoved)
-        | CheckinFailure::Read(R::CardRemoved) => pick(
-            "Thẻ bị nhấc ra khi đang đọc. Đặt thẻ nằm yên trên đầu đọc rồi bấm lại.",
-            "The card was lifted while being read. Keep it still on the reader and press again.",
-        ),
-        CheckinFailure::Read(R::AccessDenied { .. }) => pick(
-            "Thẻ không mở được với số CCCD và ngày sinh đã nhập. Kiểm tra lại hai thông tin này.",
-            "The card did not open with the ID number and date of birth given. Check both.",
-        ),
-        CheckinFailure::Bridge(e) => format!(
-            "{} ({e})",
-            pick(
-                "Lỗi đầu đọc thẻ. Hãy báo giám thị.",
-                "Card reader error. Tell the proctor."
-            )
-        ),
-        CheckinFailure::Read(e) => format!(
-            "{} ({e})",
-            pick(
-                "Không đọc được thẻ. Hãy báo giám thị.",
-                "The card could not be read. Tell the proctor."
-            )
-        ),
-    }
-}
-
-fn step_text(step: CheckinStep, lang: Lang) -> String {
-    let vi = lang == Lang::Vi;
-    match step {
-        CheckinStep::Idle => String::new(),
-        CheckinStep::Connecting => if vi {
-            "Đang kết nối đầu đọc thẻ…"
-        } else {
-            "Connecting to the card reader…"
-        }
-        .into(),
-        CheckinStep::WaitingCard => if vi {
-            "Đặt thẻ CCCD lên đầu đọc."
-        } else {
-            "Place your ID card on the reader."
-        }
-        .into(),
-        CheckinStep::Reading {
-            files_done,
-            files_planned,
-        } => {
-            if vi {
-                format!("Đang đọc thẻ… ({files_done}/{files_planned}) Giữ thẻ nằm yên.")
-            } else {
-                format!("Reading the card… ({files_done}/{files_planned}) Keep it still.")
-            }
-        }
-        CheckinStep::Verifying => if vi {
-            "Đang xác thực thẻ với máy chủ…"
-        } else {
-            "Verifying the card with the server…"
-        }
-        .into(),
-        CheckinStep::AwaitingProctor => if vi {
-            "Thẻ hợp lệ. Chờ giám thị đối chiếu ảnh và xác nhận."
-        } else {
-            "Card verified. Wait for the proctor to compare the photo and confirm."
-        }
-        .into(),
-        CheckinStep::Confirmed => if vi {
-            "Giám thị đã xác nhận. Đang mở bài thi…"
-        } else {
-            "The proctor confirmed you. Opening the exam…"
-        }
-        .into(),
-    }
 }
 
 #[component]
@@ -165,14 +48,7 @@ pub fn CheckinPanel(props: &CheckinPanelProps) -> Html {
         let (code, on_joined) = (props.code.trim().to_uppercase(), props.on_joined.clone());
         Callback::from(move |_: MouseEvent| {
             failure.set(None);
-            let inputs = if qr.trim().is_empty() {
-                parse_birth(&birth).and_then(|b| bac_inputs(id.trim(), b, None, today()).ok())
-            } else {
-                QrData::parse(qr.trim())
-                    .ok()
-                    .and_then(|q| q.bac_inputs(today()).ok())
-            };
-            let Some(inputs) = inputs.filter(|i| !i.is_empty()) else {
+            let Some(inputs) = bac_inputs_from(&id, &birth, &qr, today()) else {
                 failure.set(Some(CheckinFailure::Read(
                     examgate_shared::chip::session::ReadError::AccessDenied { tried: 0 },
                 )));

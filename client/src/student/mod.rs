@@ -9,7 +9,6 @@ mod answer_multi;
 mod answer_numeric;
 mod answer_true_false;
 mod banners;
-mod card_read;
 mod checkin;
 mod countdown;
 mod exam_page;

@@ -1,0 +1,406 @@
+//! Driving a check-in (the student's panel and the proctor station): the reading session (shared, sans-IO) through the
+//! USB bridge, then the relay's challenge, the chip's answer, the upload,
+//! and waiting for the proctor. No view code here; the panel shows steps.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use examgate_shared::checkin::{
+    ChallengeRequest, ChallengeResponse, CheckinAccepted, CheckinPoll, CheckinRequest,
+    CheckinStatus,
+};
+use examgate_shared::chip::id_card::{QrData, bac_inputs};
+use examgate_shared::chip::mrz::{BacInput, MrzDate};
+use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, SHORT_READ, Step};
+use examgate_shared::error::ErrorCode;
+
+use crate::http::{self, HttpError};
+use crate::i18n::{Lang, Problem};
+use crate::usb::{Bridge, BridgeError};
+
+/// Where a check-in is, for the screen (`data-step`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckinStep {
+    Idle,
+    Connecting,
+    WaitingCard,
+    Reading {
+        files_done: usize,
+        files_planned: usize,
+    },
+    Verifying,
+    AwaitingProctor,
+    Confirmed,
+}
+
+impl CheckinStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinStep::Idle => "idle",
+            CheckinStep::Connecting => "connecting",
+            CheckinStep::WaitingCard => "waiting_card",
+            CheckinStep::Reading { .. } => "reading",
+            CheckinStep::Verifying => "verifying",
+            CheckinStep::AwaitingProctor => "awaiting_proctor",
+            CheckinStep::Confirmed => "confirmed",
+        }
+    }
+}
+
+/// Why a check-in stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckinFailure {
+    Bridge(BridgeError),
+    Read(ReadError),
+    Relay(ErrorCode, String),
+    Network,
+}
+
+impl CheckinFailure {
+    /// `data-code` of the error line.
+    pub fn code(&self) -> String {
+        match self {
+            CheckinFailure::Bridge(e) => format!("bridge_{}", bridge_code(e)),
+            CheckinFailure::Read(ReadError::AccessDenied { .. }) => "read_access_denied".into(),
+            CheckinFailure::Read(ReadError::CardRemoved) => "read_card_removed".into(),
+            CheckinFailure::Read(_) => "read_failed".into(),
+            CheckinFailure::Relay(code, _) => code.as_str().into(),
+            CheckinFailure::Network => "network".into(),
+        }
+    }
+}
+
+fn bridge_code(e: &BridgeError) -> &'static str {
+    match e {
+        BridgeError::Unsupported => "unsupported",
+        BridgeError::NotPaired => "not_paired",
+        BridgeError::Denied => "denied",
+        BridgeError::NoCard => "no_card",
+        BridgeError::CardRemoved => "card_removed",
+        BridgeError::Disconnected => "disconnected",
+        BridgeError::Protocol(_) => "protocol",
+        BridgeError::Incompatible { .. } => "incompatible",
+        BridgeError::Usb(_) => "usb",
+    }
+}
+
+impl From<HttpError> for CheckinFailure {
+    fn from(e: HttpError) -> Self {
+        match e {
+            HttpError::Relay(body) => CheckinFailure::Relay(body.code, body.message),
+            HttpError::Network => CheckinFailure::Network,
+        }
+    }
+}
+
+pub fn today() -> MrzDate {
+    let d = js_sys::Date::new_0();
+    MrzDate::new(
+        d.get_full_year() as u16,
+        d.get_month() as u8 + 1,
+        d.get_date() as u8,
+    )
+}
+
+/// `dd/mm/yyyy`, `dd-mm-yyyy` or `ddmmyyyy`.
+pub fn parse_birth(text: &str) -> Option<MrzDate> {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() != 8 {
+        return None;
+    }
+    let day = digits[0..2].parse().ok()?;
+    let month = digits[2..4].parse().ok()?;
+    let year = digits[4..8].parse().ok()?;
+    Some(MrzDate::new(year, month, day))
+}
+
+pub fn failure_text(f: &CheckinFailure, lang: Lang) -> String {
+    use crate::usb::BridgeError as B;
+    use examgate_shared::chip::session::ReadError as R;
+    let pick = |vi: &str, en: &str| {
+        if lang == Lang::Vi {
+            vi.to_string()
+        } else {
+            en.to_string()
+        }
+    };
+    match f {
+        CheckinFailure::Relay(code, _) => Problem::Code(*code).message(lang).to_string(),
+        CheckinFailure::Network => Problem::Network.message(lang).to_string(),
+        CheckinFailure::Bridge(B::Unsupported) => pick(
+            "Trình duyệt này không dùng được đầu đọc thẻ. Hãy dùng Chrome/Edge, hoặc nhờ giám thị kiểm tra thẻ tại bàn và nhập mã chỗ ngồi.",
+            "This browser cannot use the card reader. Use Chrome/Edge, or have the proctor check your card at the desk and type the seat code.",
+        ),
+        CheckinFailure::Bridge(B::Denied | B::NotPaired) => pick(
+            "Chưa chọn đầu đọc thẻ. Bấm lại và chọn đầu đọc trong hộp thoại.",
+            "No card reader was chosen. Press again and pick the reader in the dialog.",
+        ),
+        CheckinFailure::Bridge(B::Disconnected) => pick(
+            "Đầu đọc thẻ bị rút ra. Cắm lại rồi bấm lại.",
+            "The card reader was unplugged. Plug it back in and press again.",
+        ),
+        CheckinFailure::Bridge(B::NoCard | B::CardRemoved)
+        | CheckinFailure::Read(R::CardRemoved) => pick(
+            "Thẻ bị nhấc ra khi đang đọc. Đặt thẻ nằm yên trên đầu đọc rồi bấm lại.",
+            "The card was lifted while being read. Keep it still on the reader and press again.",
+        ),
+        CheckinFailure::Read(R::AccessDenied { .. }) => pick(
+            "Thẻ không mở được với số CCCD và ngày sinh đã nhập. Kiểm tra lại hai thông tin này.",
+            "The card did not open with the ID number and date of birth given. Check both.",
+        ),
+        CheckinFailure::Bridge(e) => format!(
+            "{} ({e})",
+            pick(
+                "Lỗi đầu đọc thẻ. Hãy báo giám thị.",
+                "Card reader error. Tell the proctor."
+            )
+        ),
+        CheckinFailure::Read(e) => format!(
+            "{} ({e})",
+            pick(
+                "Không đọc được thẻ. Hãy báo giám thị.",
+                "The card could not be read. Tell the proctor."
+            )
+        ),
+    }
+}
+
+pub fn step_text(step: CheckinStep, lang: Lang) -> String {
+    let vi = lang == Lang::Vi;
+    match step {
+        CheckinStep::Idle => String::new(),
+        CheckinStep::Connecting => if vi {
+            "Đang kết nối đầu đọc thẻ…"
+        } else {
+            "Connecting to the card reader…"
+        }
+        .into(),
+        CheckinStep::WaitingCard => if vi {
+            "Đặt thẻ CCCD lên đầu đọc."
+        } else {
+            "Place your ID card on the reader."
+        }
+        .into(),
+        CheckinStep::Reading {
+            files_done,
+            files_planned,
+        } => {
+            if vi {
+                format!("Đang đọc thẻ… ({files_done}/{files_planned}) Giữ thẻ nằm yên.")
+            } else {
+                format!("Reading the card… ({files_done}/{files_planned}) Keep it still.")
+            }
+        }
+        CheckinStep::Verifying => if vi {
+            "Đang xác thực thẻ với máy chủ…"
+        } else {
+            "Verifying the card with the server…"
+        }
+        .into(),
+        CheckinStep::AwaitingProctor => if vi {
+            "Thẻ hợp lệ. Chờ giám thị đối chiếu ảnh và xác nhận."
+        } else {
+            "Card verified. Wait for the proctor to compare the photo and confirm."
+        }
+        .into(),
+        CheckinStep::Confirmed => if vi {
+            "Giám thị đã xác nhận. Đang mở bài thi…"
+        } else {
+            "The proctor confirmed you. Opening the exam…"
+        }
+        .into(),
+    }
+}
+
+/// The BAC inputs to try, from the typed ID and date of birth, or from the
+/// QR text when one was scanned (it wins: it also has the issue date).
+pub fn bac_inputs_from(id: &str, birth: &str, qr: &str, today: MrzDate) -> Option<Vec<BacInput>> {
+    let inputs = if qr.trim().is_empty() {
+        parse_birth(birth).and_then(|b| bac_inputs(id.trim(), b, None, today).ok())
+    } else {
+        QrData::parse(qr.trim())
+            .ok()
+            .and_then(|q| q.bac_inputs(today).ok())
+    };
+    inputs.filter(|i| !i.is_empty())
+}
+
+/// Opens the bridge: the one paired before, or the browser's chooser
+/// (this must run inside the click that started the check-in).
+pub async fn open_bridge() -> Result<Bridge, CheckinFailure> {
+    if !Bridge::supported() {
+        return Err(CheckinFailure::Bridge(BridgeError::Unsupported));
+    }
+    match Bridge::paired().await.map_err(CheckinFailure::Bridge)? {
+        Some(bridge) => Ok(bridge),
+        None => Bridge::request().await.map_err(CheckinFailure::Bridge),
+    }
+}
+
+/// Reads the card, has it answer the relay's challenge, uploads everything.
+pub async fn read_and_submit(
+    bridge: &Bridge,
+    code: &str,
+    inputs: Vec<BacInput>,
+    station: bool,
+    staff_token: Option<&str>,
+    step: &dyn Fn(CheckinStep),
+) -> Result<CheckinAccepted, CheckinFailure> {
+    step(CheckinStep::WaitingCard);
+    bridge
+        .wait_for_card()
+        .await
+        .map_err(CheckinFailure::Bridge)?;
+    bridge.power_on().await.map_err(CheckinFailure::Bridge)?;
+    let info = bridge.info().await.map_err(CheckinFailure::Bridge)?;
+    let options = if info.extended_length {
+        ReadOptions::extended((info.max_apdu_len as usize).saturating_sub(64))
+    } else {
+        ReadOptions::extended(SHORT_READ)
+    };
+    let mut entropy = [0u8; 32];
+    getrandom::fill(&mut entropy).map_err(|_| CheckinFailure::Network)?;
+    let mut session = ReadSession::new(inputs, entropy, options);
+    let mut next = session.start();
+    let read = loop {
+        match next {
+            Step::Transmit(apdu) => {
+                let p = session.progress();
+                step(CheckinStep::Reading {
+                    files_done: p.files_done,
+                    files_planned: p.files_planned,
+                });
+                next = match bridge.transmit(&apdu).await {
+                    Ok(response) => session.on_response(&response),
+                    Err(BridgeError::CardRemoved | BridgeError::NoCard) => session.card_removed(),
+                    Err(e) => return Err(CheckinFailure::Bridge(e)),
+                };
+            }
+            Step::Read(read) => break read,
+            Step::Failed(e) => return Err(CheckinFailure::Read(e)),
+            Step::Authenticated(_) => {
+                return Err(CheckinFailure::Read(ReadError::OutOfOrder("early answer")));
+            }
+        }
+    };
+    step(CheckinStep::Verifying);
+    let challenge: ChallengeResponse = http::post_json(
+        "/api/checkin/challenge",
+        &ChallengeRequest { code: code.into() },
+    )
+    .await?;
+    let bytes = hex8(&challenge.challenge).ok_or(CheckinFailure::Network)?;
+    let mut next = session.authenticate(&bytes);
+    let signature = loop {
+        match next {
+            Step::Transmit(apdu) => {
+                next = match bridge.transmit(&apdu).await {
+                    Ok(response) => session.on_response(&response),
+                    Err(BridgeError::CardRemoved | BridgeError::NoCard) => session.card_removed(),
+                    Err(e) => return Err(CheckinFailure::Bridge(e)),
+                }
+            }
+            Step::Authenticated(sig) => break sig,
+            Step::Failed(e) => return Err(CheckinFailure::Read(e)),
+            Step::Read(_) => return Err(CheckinFailure::Read(ReadError::OutOfOrder("read twice"))),
+        }
+    };
+    let _ = bridge.power_off().await;
+    let request = CheckinRequest {
+        code: code.into(),
+        challenge_id: challenge.challenge_id,
+        com: BASE64.encode(&read.com),
+        groups: read
+            .groups
+            .iter()
+            .map(|(n, g)| (*n, BASE64.encode(g)))
+            .collect(),
+        sod: BASE64.encode(&read.sod),
+        aa_signature: BASE64.encode(&signature),
+        station,
+    };
+    Ok(http::post_json_auth("/api/checkin", &request, staff_token).await?)
+}
+
+/// Waits for the proctor's decision (long polls; network hiccups retried).
+pub async fn await_decision(accepted: &CheckinAccepted) -> Result<CheckinPoll, CheckinFailure> {
+    let path = format!("/api/checkin/{}", accepted.checkin_id);
+    let mut failures = 0;
+    loop {
+        match http::get_json::<CheckinPoll>(&path, &accepted.poll_token).await {
+            Ok(poll) if poll.status == CheckinStatus::AwaitingProctor => failures = 0,
+            Ok(poll) => return Ok(poll),
+            Err(HttpError::Network) if failures < 30 => {
+                failures += 1;
+                gloo::timers::future::TimeoutFuture::new(1_000).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn hex8(s: &str) -> Option<[u8; 8]> {
+    let bytes: Option<Vec<u8>> = (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    bytes?.try_into().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn birth_dates_as_students_type_them() {
+        let may14 = Some(MrzDate::new(2003, 5, 14));
+        assert_eq!(parse_birth("14/05/2003"), may14);
+        assert_eq!(parse_birth("14-05-2003"), may14);
+        assert_eq!(parse_birth(" 14052003 "), may14);
+        assert_eq!(parse_birth("14/5/2003"), None);
+        assert_eq!(parse_birth(""), None);
+    }
+
+    #[test]
+    fn bac_inputs_from_typed_fields_or_the_qr_text() {
+        let today = MrzDate::new(2026, 11, 27);
+        // The synthetic vector of the reference notes: the first guess is
+        // the card's real expiry (25th birthday).
+        let typed = bac_inputs_from("001203012345", "14/05/2003", "", today).unwrap();
+        assert_eq!(typed[0].mrz_information(), "203012345003051412805140");
+        let qr = "001203012345||Nguyễn Văn A|14052003|Nam|Hà Nội|14052021";
+        let scanned = bac_inputs_from("", "", qr, today).unwrap();
+        assert_eq!(scanned[0].mrz_information(), "203012345003051412805140");
+        assert_eq!(bac_inputs_from("12345", "14/05/2003", "", today), None);
+        assert_eq!(bac_inputs_from("001203012345", "nope", "", today), None);
+    }
+
+    #[test]
+    fn every_failure_has_a_data_code_and_a_message_in_both_languages() {
+        let failures = [
+            CheckinFailure::Bridge(BridgeError::Unsupported),
+            CheckinFailure::Bridge(BridgeError::Denied),
+            CheckinFailure::Bridge(BridgeError::Disconnected),
+            CheckinFailure::Read(ReadError::CardRemoved),
+            CheckinFailure::Read(ReadError::AccessDenied { tried: 3 }),
+            CheckinFailure::Relay(ErrorCode::CardNotGenuine, "aa".into()),
+            CheckinFailure::Network,
+        ];
+        let codes: Vec<String> = failures.iter().map(CheckinFailure::code).collect();
+        assert_eq!(
+            codes,
+            [
+                "bridge_unsupported",
+                "bridge_denied",
+                "bridge_disconnected",
+                "read_card_removed",
+                "read_access_denied",
+                "card_not_genuine",
+                "network"
+            ]
+        );
+        for f in &failures {
+            let (vi, en) = (failure_text(f, Lang::Vi), failure_text(f, Lang::En));
+            assert!(!vi.is_empty() && !en.is_empty() && vi != en, "{f:?}");
+        }
+    }
+}

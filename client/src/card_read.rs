@@ -2,8 +2,6 @@
 //! USB bridge, then the relay's challenge, the chip's answer, the upload,
 //! and waiting for the proctor. No view code here; the panel shows steps.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use examgate_shared::checkin::{
     ChallengeRequest, ChallengeResponse, CheckinAccepted, CheckinPoll, CheckinRequest,
     CheckinStatus,
@@ -288,7 +286,7 @@ pub async fn read_and_submit(
         &ChallengeRequest { code: code.into() },
     )
     .await?;
-    let bytes = hex8(&challenge.challenge).ok_or(CheckinFailure::Network)?;
+    let bytes = challenge.bytes().ok_or(CheckinFailure::Network)?;
     let mut next = session.authenticate(&bytes);
     let signature = loop {
         match next {
@@ -305,20 +303,32 @@ pub async fn read_and_submit(
         }
     };
     let _ = bridge.power_off().await;
-    let request = CheckinRequest {
-        code: code.into(),
-        challenge_id: challenge.challenge_id,
-        com: BASE64.encode(&read.com),
-        groups: read
-            .groups
-            .iter()
-            .map(|(n, g)| (*n, BASE64.encode(g)))
-            .collect(),
-        sod: BASE64.encode(&read.sod),
-        aa_signature: BASE64.encode(&signature),
-        station,
-    };
+    let request =
+        CheckinRequest::from_read(code, &challenge.challenge_id, &read, &signature, station);
     Ok(http::post_json_auth("/api/checkin", &request, staff_token).await?)
+}
+
+/// The whole check-in: open the bridge, read, upload, wait for the proctor.
+/// The caller turns the decision into an attempt (student) or a seat code
+/// (proctor station).
+pub async fn check_in(
+    code: &str,
+    inputs: Vec<BacInput>,
+    staff_token: Option<&str>,
+    step: &dyn Fn(CheckinStep),
+) -> Result<(CheckinAccepted, CheckinPoll), CheckinFailure> {
+    let bridge = open_bridge().await?;
+    let station = staff_token.is_some();
+    let accepted = read_and_submit(&bridge, code, inputs, station, staff_token, step).await?;
+    step(CheckinStep::AwaitingProctor);
+    let poll = await_decision(&accepted).await?;
+    if poll.status != CheckinStatus::Confirmed {
+        return Err(CheckinFailure::Relay(
+            ErrorCode::CheckinRejected,
+            poll.reason.unwrap_or_default(),
+        ));
+    }
+    Ok((accepted, poll))
 }
 
 /// Waits for the proctor's decision (long polls; network hiccups retried).
@@ -336,14 +346,6 @@ pub async fn await_decision(accepted: &CheckinAccepted) -> Result<CheckinPoll, C
             Err(e) => return Err(e.into()),
         }
     }
-}
-
-fn hex8(s: &str) -> Option<[u8; 8]> {
-    let bytes: Option<Vec<u8>> = (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect();
-    bytes?.try_into().ok()
 }
 
 #[cfg(test)]

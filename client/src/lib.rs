@@ -11,6 +11,7 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 
 pub mod banner;
+pub mod card_holder;
 pub mod card_read;
 pub mod forms;
 pub mod hooks;

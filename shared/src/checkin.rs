@@ -18,9 +18,12 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
+use crate::chip::session::CardRead;
 use crate::protocol::JoinResponse;
 
 /// How long a challenge may be answered.
@@ -60,6 +63,48 @@ pub struct CheckinRequest {
     /// a seat code for the student instead of an attempt token.
     #[serde(default)]
     pub station: bool,
+}
+
+impl ChallengeResponse {
+    /// The challenge's 8 bytes, for INTERNAL AUTHENTICATE.
+    pub fn bytes(&self) -> Option<[u8; 8]> {
+        let hex = self.challenge.as_bytes();
+        if hex.len() != 16 {
+            return None;
+        }
+        let mut out = [0u8; 8];
+        for (i, pair) in hex.chunks(2).enumerate() {
+            let text = std::str::from_utf8(pair).ok()?;
+            out[i] = u8::from_str_radix(text, 16).ok()?;
+        }
+        Some(out)
+    }
+}
+
+impl CheckinRequest {
+    /// The upload of a card read (files exactly as read) and the chip's
+    /// answer to `challenge_id`.
+    pub fn from_read(
+        code: &str,
+        challenge_id: &str,
+        read: &CardRead,
+        aa_signature: &[u8],
+        station: bool,
+    ) -> CheckinRequest {
+        CheckinRequest {
+            code: code.to_string(),
+            challenge_id: challenge_id.to_string(),
+            com: BASE64.encode(&read.com),
+            groups: read
+                .groups
+                .iter()
+                .map(|(n, g)| (*n, BASE64.encode(g)))
+                .collect(),
+            sod: BASE64.encode(&read.sod),
+            aa_signature: BASE64.encode(aa_signature),
+            station,
+        }
+    }
 }
 
 /// What the relay decided about a check-in.
@@ -147,4 +192,25 @@ pub struct CheckinCounts {
     pub awaiting: u32,
     pub confirmed: u32,
     pub refused: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_hex_round_trip_and_refusals() {
+        let c = |hex: &str| ChallengeResponse {
+            challenge_id: "x".into(),
+            challenge: hex.into(),
+            expires_at: 0,
+        };
+        assert_eq!(
+            c("0011223344556677").bytes(),
+            Some([0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77])
+        );
+        assert_eq!(c("00112233").bytes(), None);
+        assert_eq!(c("zz11223344556677").bytes(), None);
+        assert_eq!(c("é0112233445566").bytes(), None);
+    }
 }

@@ -4,8 +4,6 @@
 
 use std::sync::OnceLock;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use examgate_cardsim::card::Card;
 use examgate_cardsim::issue::IssuedCard;
 use examgate_cardsim::person::Student;
@@ -92,19 +90,7 @@ pub fn request(
     read: &CardRead,
     signature: &[u8],
 ) -> CheckinRequest {
-    CheckinRequest {
-        code: code.into(),
-        challenge_id: challenge_id.into(),
-        com: BASE64.encode(&read.com),
-        groups: read
-            .groups
-            .iter()
-            .map(|(n, g)| (*n, BASE64.encode(g)))
-            .collect(),
-        sod: BASE64.encode(&read.sod),
-        aa_signature: BASE64.encode(signature),
-        station: false,
-    }
+    CheckinRequest::from_read(code, challenge_id, read, signature, false)
 }
 
 type Answer<T> = Result<T, (u16, ErrorBody)>;
@@ -143,6 +129,20 @@ impl TestRelay {
         answer_of(call.send().await.unwrap()).await
     }
 
+    /// Challenge, read, AA: the upload a reader would make.
+    pub async fn signed_request(
+        &self,
+        code: &str,
+        chip: &mut dyn Card,
+        bac: BacInput,
+        station: bool,
+    ) -> CheckinRequest {
+        let challenge = self.challenge(code).await;
+        let (read, mut session) = read(chip, bac).expect("the card reads");
+        let signature = answer(&mut session, chip, &challenge.challenge);
+        CheckinRequest::from_read(code, &challenge.challenge_id, &read, &signature, station)
+    }
+
     /// Challenge, read, AA, post: a whole check-in at a student's computer.
     pub async fn check_in_with(
         &self,
@@ -150,14 +150,8 @@ impl TestRelay {
         chip: &mut dyn Card,
         bac: BacInput,
     ) -> Answer<CheckinAccepted> {
-        let challenge = self.challenge(code).await;
-        let (read, mut session) = read(chip, bac).expect("the card reads");
-        let signature = answer(&mut session, chip, &challenge.challenge);
-        self.post_checkin(
-            &request(code, &challenge.challenge_id, &read, &signature),
-            None,
-        )
-        .await
+        let req = self.signed_request(code, chip, bac, false).await;
+        self.post_checkin(&req, None).await
     }
 
     pub async fn decide(&self, id: u64, bearer: &str, confirm: bool) -> Answer<CheckinView> {

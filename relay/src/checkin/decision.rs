@@ -1,0 +1,265 @@
+//! The proctor's side of a check-in: the photo, confirm or reject, release
+//! a seat; and the reader's long poll for that decision.
+
+use examgate_shared::checkin::{
+    CheckinCounts, CheckinPoll, CheckinStatus, CheckinView, Decision, SEAT_CODE_TTL_MS,
+};
+use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::protocol::{JoinResponse, Role};
+
+use super::seat_code::new_seat_code;
+use super::{POLL_WAIT, SeatCode, refusal};
+use crate::AppState;
+use crate::attempts::{Admission, internal};
+use crate::auth::{Session, hash_token};
+use crate::clock::now_ms;
+use crate::model::{JoinCode, RoomId, card_key};
+use crate::store::writes;
+
+impl AppState {
+    /// The reader waits (up to [`POLL_WAIT`]) for the proctor's decision.
+    pub async fn poll_checkin(&self, id: u64, poll_token: &str) -> Result<CheckinPoll, ErrorBody> {
+        let mut changed = {
+            let book = self.checkins.book();
+            let record = book
+                .records
+                .get(&id)
+                .filter(|r| r.poll_hash == hash_token(poll_token))
+                .ok_or_else(|| {
+                    refusal(
+                        ErrorCode::Unauthorized,
+                        "unknown check-in or wrong poll token",
+                    )
+                })?;
+            if let Some(outcome) = &record.outcome {
+                return Ok(outcome.clone());
+            }
+            record.changed.subscribe()
+        };
+        let _ = tokio::time::timeout(POLL_WAIT, changed.changed()).await;
+        let book = self.checkins.book();
+        let record = &book.records[&id];
+        Ok(record.outcome.clone().unwrap_or(CheckinPoll {
+            status: record.view.status,
+            join: None,
+            seat_code: None,
+            reason: None,
+        }))
+    }
+
+    fn staff_record(
+        &self,
+        id: u64,
+        staff: &Session,
+    ) -> Result<(CheckinView, JoinCode, bool), ErrorBody> {
+        if !matches!(staff.role, Role::RoomProctor | Role::CentralProctor) {
+            return Err(refusal(
+                ErrorCode::Forbidden,
+                "only proctors decide check-ins",
+            ));
+        }
+        let book = self.checkins.book();
+        let record = book
+            .records
+            .get(&id)
+            .ok_or_else(|| refusal(ErrorCode::UnknownCode, "no such check-in"))?;
+        if !staff.may_watch(record.code.room_id) {
+            return Err(refusal(
+                ErrorCode::Forbidden,
+                "this check-in is in another room",
+            ));
+        }
+        Ok((record.view.clone(), record.code.clone(), record.station))
+    }
+
+    /// The chip photo, for the proctor who decides.
+    pub fn checkin_photo(
+        &self,
+        id: u64,
+        staff: &Session,
+    ) -> Result<(&'static str, Vec<u8>), ErrorBody> {
+        self.staff_record(id, staff)?;
+        Ok(self.checkins.book().records[&id].photo.clone())
+    }
+
+    /// The proctor compared the chip photo with the person.
+    pub async fn decide_checkin(
+        &self,
+        id: u64,
+        staff: &Session,
+        decision: Decision,
+    ) -> Result<CheckinView, ErrorBody> {
+        let (view, code, station) = self.staff_record(id, staff)?;
+        if view.status != CheckinStatus::AwaitingProctor {
+            return Err(refusal(
+                ErrorCode::Malformed,
+                format!("this check-in is already {}", view.status.as_str()),
+            ));
+        }
+        let actor = format!("{}:{}", crate::model::role_name(staff.role), staff.username);
+        let now = now_ms();
+        let (status, outcome) = if decision.confirm {
+            if station {
+                let seat_code = new_seat_code();
+                self.checkins.book().seat_codes.insert(
+                    hash_token(&seat_code),
+                    SeatCode {
+                        checkin_id: id,
+                        expires_at: now + SEAT_CODE_TTL_MS,
+                    },
+                );
+                (
+                    CheckinStatus::Confirmed,
+                    CheckinPoll {
+                        status: CheckinStatus::Confirmed,
+                        join: None,
+                        seat_code: Some(seat_code),
+                        reason: None,
+                    },
+                )
+            } else {
+                let join = self.admit_card_holder(&code, &view, &actor).await?;
+                (
+                    CheckinStatus::Confirmed,
+                    CheckinPoll {
+                        status: CheckinStatus::Confirmed,
+                        join: Some(join),
+                        seat_code: None,
+                        reason: None,
+                    },
+                )
+            }
+        } else {
+            (
+                CheckinStatus::Rejected,
+                CheckinPoll {
+                    status: CheckinStatus::Rejected,
+                    join: None,
+                    seat_code: None,
+                    reason: decision.reason.clone(),
+                },
+            )
+        };
+        let word = if decision.confirm {
+            "confirmed"
+        } else {
+            "rejected"
+        };
+        let (by, why) = (actor.clone(), decision.reason.unwrap_or_default());
+        self.store
+            .write(move |txn| {
+                writes::decide_checkin(txn, id, word, &by, now)?;
+                writes::audit(
+                    txn,
+                    now,
+                    &by,
+                    &format!("checkin_{word}"),
+                    &format!("check-in {id} {why}"),
+                )
+            })
+            .await
+            .map_err(internal)?;
+        self.finish_record(id, status, Some(outcome))
+    }
+
+    /// Frees a confirmed card's seat (the student moves to another computer
+    /// and checks in there; the attempt continues).
+    pub async fn release_checkin(
+        &self,
+        id: u64,
+        staff: &Session,
+    ) -> Result<CheckinView, ErrorBody> {
+        let (view, ..) = self.staff_record(id, staff)?;
+        if view.status != CheckinStatus::Confirmed {
+            return Err(refusal(
+                ErrorCode::Malformed,
+                "only a confirmed check-in can be released",
+            ));
+        }
+        let by = format!("{}:{}", crate::model::role_name(staff.role), staff.username);
+        let now = now_ms();
+        self.store
+            .write(move |txn| {
+                writes::decide_checkin(txn, id, "released", &by, now)?;
+                writes::audit(txn, now, &by, "checkin_released", &format!("check-in {id}"))
+            })
+            .await
+            .map_err(internal)?;
+        self.finish_record(id, CheckinStatus::Released, None)
+    }
+
+    fn finish_record(
+        &self,
+        id: u64,
+        status: CheckinStatus,
+        outcome: Option<CheckinPoll>,
+    ) -> Result<CheckinView, ErrorBody> {
+        let view = {
+            let mut book = self.checkins.book();
+            let record = book.records.get_mut(&id).expect("checked by staff_record");
+            record.view.status = status;
+            if outcome.is_some() {
+                record.outcome = outcome;
+            }
+            let _ = record.changed.send(status);
+            let view = record.view.clone();
+            if matches!(status, CheckinStatus::Rejected | CheckinStatus::Released) {
+                let key = (record.code.sitting_id, view.person_id.clone());
+                if book.seats.get(&key) == Some(&id) {
+                    book.seats.remove(&key);
+                }
+            }
+            view
+        };
+        self.live.publish_checkin(view.clone());
+        Ok(view)
+    }
+
+    pub(super) async fn admit_card_holder(
+        &self,
+        code: &JoinCode,
+        view: &CheckinView,
+        actor: &str,
+    ) -> Result<JoinResponse, ErrorBody> {
+        self.admit(
+            code,
+            &view.roster_name,
+            &card_key(&view.person_id),
+            Admission::CardHolder {
+                actor: actor.to_string(),
+            },
+        )
+        .await
+    }
+
+    /// Check-ins and counts of a room, for the proctor views.
+    pub fn room_checkins(&self, room: RoomId) -> (Vec<CheckinView>, CheckinCounts) {
+        let book = self.checkins.book();
+        let mut views: Vec<CheckinView> = book
+            .records
+            .values()
+            .filter(|r| r.code.room_id == room)
+            .map(|r| r.view.clone())
+            .collect();
+        views.sort_by_key(|v| v.checkin_id);
+        let roster = self
+            .catalog
+            .roster
+            .values()
+            .filter(|e| e.room_id == room)
+            .count() as u32;
+        let counts = CheckinCounts {
+            roster,
+            awaiting: views
+                .iter()
+                .filter(|v| v.status == CheckinStatus::AwaitingProctor)
+                .count() as u32,
+            confirmed: views
+                .iter()
+                .filter(|v| v.status == CheckinStatus::Confirmed)
+                .count() as u32,
+            refused: book.refused.get(&room).copied().unwrap_or(0),
+        };
+        (views, counts)
+    }
+}

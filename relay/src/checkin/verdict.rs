@@ -1,0 +1,280 @@
+//! The verdict on a card read: judge the card, check the roster and the
+//! seat, record the verdict (refused or accepted) before answering, and
+//! tell the room's proctors.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use examgate_shared::Millis;
+use examgate_shared::checkin::{CheckinAccepted, CheckinRequest, CheckinStatus, CheckinView};
+use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::protocol::Role;
+use tokio::sync::watch;
+
+use super::judge::{self, Refusal};
+use super::{Record, refusal};
+use crate::AppState;
+use crate::attempts::internal;
+use crate::auth::{Session, hash_token, new_token};
+use crate::clock::now_ms;
+use crate::model::{JoinCode, RosterEntry, card_key};
+use crate::store::writes::{self, CheckinRecord};
+
+impl AppState {
+    /// Judges a card read. `station` is the proctor station's session when
+    /// the read happened there.
+    pub async fn check_in(
+        &self,
+        req: CheckinRequest,
+        station: Option<Session>,
+    ) -> Result<CheckinAccepted, ErrorBody> {
+        let code = self.card_code(&req.code)?;
+        if req.station {
+            let Some(s) = &station else {
+                return Err(refusal(
+                    ErrorCode::Unauthorized,
+                    "a station check-in needs a proctor's sign-in",
+                ));
+            };
+            if !(s.role == Role::CentralProctor
+                || s.may_watch(code.room_id) && s.role == Role::RoomProctor)
+            {
+                return Err(refusal(
+                    ErrorCode::Forbidden,
+                    "this proctor does not watch that room",
+                ));
+            }
+        }
+        let station_name = match (&station, req.station) {
+            (Some(s), true) => format!("station:{}", s.username),
+            _ => "student-computer".to_string(),
+        };
+        let now = now_ms();
+        // Single use: taken out whatever the verdict, so an answer can never
+        // be replayed against the same challenge.
+        let challenge = self.checkins.book().challenges.remove(&req.challenge_id);
+        let submitted = judge::decode(&req);
+        let verdict = match (challenge, submitted) {
+            (_, Err(r)) => Err(r),
+            (None, _) => Err(Refusal::new(
+                ErrorCode::ChallengeInvalid,
+                "unknown or already used challenge (a replayed answer?)",
+            )),
+            (Some(c), _) if c.expires_at <= now => Err(Refusal::new(
+                ErrorCode::ChallengeInvalid,
+                "the challenge expired",
+            )),
+            (Some(c), _) if (c.sitting_id, c.room_id) != (code.sitting_id, code.room_id) => {
+                Err(Refusal::new(
+                    ErrorCode::ChallengeInvalid,
+                    "the challenge was issued for another room",
+                ))
+            }
+            (Some(c), Ok(sub)) => judge::judge(&sub, &c.bytes, &self.config.trust, now / 1000)
+                .and_then(|card| self.place(&code, card)),
+        };
+        let evidence = evidence_json(&req);
+        match verdict {
+            Err(r) => {
+                let record = CheckinRecord {
+                    at: now,
+                    sitting_id: code.sitting_id,
+                    room_id: code.room_id,
+                    person_id: r.person_id.clone(),
+                    verdict: r.code.as_str().to_string(),
+                    reasons: r.reason.clone(),
+                    station: station_name,
+                    evidence,
+                };
+                self.store
+                    .write(move |txn| writes::insert_checkin(txn, &record).map(|_| ()))
+                    .await
+                    .map_err(internal)?;
+                *self
+                    .checkins
+                    .book()
+                    .refused
+                    .entry(code.room_id)
+                    .or_default() += 1;
+                tracing::info!("check-in refused: {} ({})", r.code.as_str(), r.reason);
+                Err(ErrorBody::new(r.code, r.reason))
+            }
+            Ok(placed) => {
+                self.record_accepted(code, placed, req.station, station_name, evidence, now)
+                    .await
+            }
+        }
+    }
+
+    /// Roster and seat checks for a genuine card.
+    fn place(&self, code: &JoinCode, card: judge::GenuineCard) -> Result<Placed, Refusal> {
+        let with_id = |c: ErrorCode, m: String| Refusal {
+            code: c,
+            reason: m,
+            person_id: Some(card.person_id.clone()),
+        };
+        let Some(entry) = self
+            .catalog
+            .roster
+            .get(&(code.sitting_id, card.person_id.clone()))
+        else {
+            return Err(with_id(
+                ErrorCode::NotOnRoster,
+                format!("ID {} is not registered for this exam", card.person_id),
+            ));
+        };
+        if entry.room_id != code.room_id {
+            let room = self
+                .catalog
+                .rooms
+                .get(&entry.room_id)
+                .map_or("", |r| r.name.as_str());
+            return Err(with_id(
+                ErrorCode::NotOnRoster,
+                format!(
+                    "ID {} is registered in {room}, not this room",
+                    card.person_id
+                ),
+            ));
+        }
+        let chip_birth = format!(
+            "{:04}-{:02}-{:02}",
+            card.birth.year, card.birth.month, card.birth.day
+        );
+        if chip_birth != entry.birth {
+            return Err(with_id(
+                ErrorCode::NotOnRoster,
+                format!(
+                    "the chip's date of birth {chip_birth} differs from the roster's {}",
+                    entry.birth
+                ),
+            ));
+        }
+        let seat = (code.sitting_id, card.person_id.clone());
+        let book = self.checkins.book();
+        if let Some(other) = book.seats.get(&seat) {
+            return Err(with_id(
+                ErrorCode::AlreadyCheckedIn,
+                format!(
+                    "this card already holds a seat (check-in {other}); the proctor can release it"
+                ),
+            ));
+        }
+        drop(book);
+        let photo = crate::photo::displayable(&card.face).map_err(|e| {
+            with_id(
+                ErrorCode::CardMalformed,
+                format!("the chip photo cannot be shown: {e}"),
+            )
+        })?;
+        Ok(Placed {
+            entry: entry.clone(),
+            card,
+            photo,
+        })
+    }
+
+    async fn record_accepted(
+        &self,
+        code: JoinCode,
+        placed: Placed,
+        station: bool,
+        station_name: String,
+        evidence: String,
+        now: Millis,
+    ) -> Result<CheckinAccepted, ErrorBody> {
+        let Placed { entry, card, photo } = placed;
+        let reasons = format!(
+            "passive authentication by {} under {} ({}); active authentication {:?}",
+            card.passive.signer, card.passive.csca, card.passive.digest_algorithm, card.active
+        );
+        let record = CheckinRecord {
+            at: now,
+            sitting_id: code.sitting_id,
+            room_id: code.room_id,
+            person_id: Some(card.person_id.clone()),
+            verdict: "accepted".into(),
+            reasons,
+            station: station_name,
+            evidence,
+        };
+        let id = self
+            .store
+            .write(move |txn| writes::insert_checkin(txn, &record))
+            .await
+            .map_err(internal)?;
+        let seat = (code.sitting_id, card.person_id.clone());
+        let poll_token = new_token();
+        let view = CheckinView {
+            checkin_id: id,
+            room_id: code.room_id,
+            status: CheckinStatus::AwaitingProctor,
+            roster_name: entry.name.clone(),
+            roster_birth: entry.birth.clone(),
+            chip_name: card.name.clone(),
+            chip_birth: format!(
+                "{:04}-{:02}-{:02}",
+                card.birth.year, card.birth.month, card.birth.day
+            ),
+            person_id: card.person_id.clone(),
+            photo_url: format!("/api/checkins/{id}/photo"),
+            at: now,
+            reseat: self.has_attempt(&code, &card.person_id),
+        };
+        {
+            let mut book = self.checkins.book();
+            if let Some(other) = book.seats.get(&seat) {
+                // Two readers raced with the same card; the first one won.
+                return Err(ErrorBody::new(
+                    ErrorCode::AlreadyCheckedIn,
+                    format!("this card already holds a seat (check-in {other})"),
+                ));
+            }
+            book.seats.insert(seat, id);
+            book.records.insert(
+                id,
+                Record {
+                    view: view.clone(),
+                    code,
+                    poll_hash: hash_token(&poll_token),
+                    station,
+                    photo,
+                    outcome: None,
+                    changed: watch::channel(CheckinStatus::AwaitingProctor).0,
+                },
+            );
+        }
+        self.live.publish_checkin(view);
+        Ok(CheckinAccepted {
+            checkin_id: id,
+            poll_token,
+            name: entry.name,
+            status: CheckinStatus::AwaitingProctor,
+        })
+    }
+
+    fn has_attempt(&self, code: &JoinCode, person_id: &str) -> bool {
+        let people = self.people();
+        people
+            .by_name
+            .get(&(code.sitting_id, code.room_id, card_key(person_id)))
+            .is_some_and(|c| people.attempt_of.contains_key(c))
+    }
+}
+
+struct Placed {
+    entry: RosterEntry,
+    card: judge::GenuineCard,
+    photo: (&'static str, Vec<u8>),
+}
+
+/// The card's files as sent, for the audit trail.
+fn evidence_json(req: &CheckinRequest) -> String {
+    serde_json::json!({
+        "com": req.com,
+        "groups": req.groups,
+        "sod": req.sod,
+        "aa_signature": req.aa_signature,
+        "challenge_id_hash": BASE64.encode(hash_token(&req.challenge_id)),
+    })
+    .to_string()
+}

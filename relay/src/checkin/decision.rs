@@ -101,13 +101,17 @@ impl AppState {
         let (status, outcome) = if decision.confirm {
             if station {
                 let seat_code = new_seat_code();
-                self.checkins.book().seat_codes.insert(
+                let mut book = self.checkins.book();
+                // Codes nobody typed in time are forgotten here.
+                book.seat_codes.retain(|_, s| s.expires_at > now);
+                book.seat_codes.insert(
                     hash_token(&seat_code),
                     SeatCode {
                         checkin_id: id,
                         expires_at: now + SEAT_CODE_TTL_MS,
                     },
                 );
+                drop(book);
                 (
                     CheckinStatus::Confirmed,
                     CheckinPoll {

@@ -342,10 +342,7 @@ impl ReadSession {
                     .filter(|r| r.sw == sw::OK)
                     .and_then(|r| auth.finish(&r.data).ok());
                 match opened {
-                    Some(channel) => {
-                        self.next_input = self.next_input.min(self.inputs.len());
-                        self.read_next(channel)
-                    }
+                    Some(channel) => self.read_next(channel),
                     None => {
                         // Wrong key: try the next input with a fresh challenge.
                         self.next_input += 1;
@@ -432,7 +429,7 @@ impl ReadSession {
         let was_extended_read = reader.last_le > SHORT_READ;
         let response = match reader.channel.unprotect(bytes) {
             Ok(r) => r,
-            Err(_) if was_extended_read => return self.fall_back_to_short(reader),
+            Err(_) if was_extended_read => return self.fall_back_to_short(),
             Err(e) => return self.fail(ReadError::SecureMessaging(e)),
         };
         if !response.is_success() {
@@ -443,7 +440,7 @@ impl ReadSession {
                 return self.fail(ReadError::FileMissing(file.name));
             }
             if was_extended_read {
-                return self.fall_back_to_short(reader);
+                return self.fall_back_to_short();
             }
             return self.fail(ReadError::CardError {
                 file: file.name,
@@ -499,7 +496,7 @@ impl ReadSession {
 
     /// The card did not take an extended read: start a new BAC session and
     /// go on with short reads from the start of the current file.
-    fn fall_back_to_short(&mut self, _reader: Reader) -> Step {
+    fn fall_back_to_short(&mut self) -> Step {
         self.extended = false;
         self.select_app()
     }

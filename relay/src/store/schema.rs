@@ -197,3 +197,63 @@ pub fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM exams", [], |r| r.get(0))?;
     Ok(n == 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> String {
+        conn.query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    fn has_column(conn: &Connection, table: &str, column: &str) -> bool {
+        conn.prepare(&format!("SELECT {column} FROM {table} LIMIT 0"))
+            .is_ok()
+    }
+
+    #[test]
+    fn a_version_2_database_gains_chip_check_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        {
+            // A database as version 2 left it: no requires_card, and its
+            // join code already there.
+            let conn = open(&path).unwrap();
+            conn.execute_batch(
+                "ALTER TABLE join_codes DROP COLUMN requires_card;
+                 UPDATE meta SET value = '2' WHERE key = 'schema_version';
+                 INSERT INTO exams (id, definition) VALUES ('e', '{}');
+                 INSERT INTO sites (id, name) VALUES (1, 's');
+                 INSERT INTO rooms (id, site_id, name) VALUES (1, 1, 'r');
+                 INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
+                     VALUES (1, 'e', 0, 1, 1);
+                 INSERT INTO join_codes (code, sitting_id, room_id) VALUES ('OLD', 1, 1);",
+            )
+            .unwrap();
+            assert!(!has_column(&conn, "join_codes", "requires_card"));
+            assert_eq!(version(&conn), "2");
+        }
+        let conn = open(&path).unwrap();
+        assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
+        assert!(has_column(&conn, "join_codes", "requires_card"));
+        assert!(has_column(&conn, "roster", "person_id"));
+        assert!(has_column(&conn, "checkins", "evidence"));
+        // The old room stays a name-join room.
+        let requires: bool = conn
+            .query_row(
+                "SELECT requires_card FROM join_codes WHERE code = 'OLD'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!requires);
+        // Opening again changes nothing.
+        drop(conn);
+        assert_eq!(version(&open(&path).unwrap()), SCHEMA_VERSION.to_string());
+    }
+}

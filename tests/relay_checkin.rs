@@ -449,3 +449,88 @@ async fn a_card_room_refuses_name_joins_and_a_proctor_station_issues_one_time_se
     let wrong = relay.join_with(with_code("ZZZZZZ")).await.unwrap_err();
     assert_eq!(wrong.1.code, ErrorCode::SeatCodeInvalid);
 }
+
+#[tokio::test]
+async fn confirmed_at_the_door_before_the_exam_opens_the_attempt_comes_at_opening() {
+    let now = now_ms();
+    // Far enough ahead for the station check-in below to happen first.
+    let opens_at = now + 6_000;
+    let relay = TestRelay::start(
+        examgate_relay::seed::DemoOptions {
+            opens_at,
+            closes_at: now + 3_600_000,
+            duration_ms: Some(60_000),
+            fixed_password: Some(examgate_tests::PASSWORD.into()),
+            exam: None,
+            card_students: examgate_relay::seed::demo_card_students(),
+        },
+        1_000,
+    )
+    .await;
+    let issued = genuine_card(0);
+    let accepted = relay
+        .check_in_with(CARD_ROOM, &mut issued.chip(1), student(0).bac_input())
+        .await
+        .expect("students check in before the exam opens");
+    let proctor = relay.login("phong03").await;
+    relay
+        .decide(accepted.checkin_id, &proctor.token, true)
+        .await
+        .unwrap();
+    // At the proctor station too: the seat code typed before opening is
+    // refused with exam_not_open and stays valid.
+    let req = relay
+        .signed_request(
+            CARD_ROOM,
+            &mut genuine_card(1).chip(1),
+            student(1).bac_input(),
+            true,
+        )
+        .await;
+    let station = relay
+        .post_checkin(&req, Some(&proctor.token))
+        .await
+        .unwrap();
+    relay
+        .decide(station.checkin_id, &proctor.token, true)
+        .await
+        .unwrap();
+    let seat_code = relay
+        .poll(station.checkin_id, &station.poll_token)
+        .await
+        .unwrap()
+        .seat_code
+        .unwrap();
+    let with_code = || JoinRequest {
+        code: CARD_ROOM.into(),
+        name: String::new(),
+        resume_token: None,
+        seat_code: Some(seat_code.clone()),
+    };
+    assert!(
+        now_ms() < opens_at,
+        "the test machine was too slow to check this"
+    );
+    let early = relay.join_with(with_code()).await.unwrap_err();
+    assert_eq!(early.1.code, ErrorCode::ExamNotOpen);
+
+    // The relay holds the attempt token until the exam opens, so the exam
+    // page never meets a closed door.
+    let poll = relay
+        .poll(accepted.checkin_id, &accepted.poll_token)
+        .await
+        .unwrap();
+    assert_eq!(poll.status, CheckinStatus::Confirmed);
+    assert!(
+        now_ms() >= opens_at,
+        "handed out {} ms early",
+        opens_at - now_ms()
+    );
+    let join = poll.join.expect("the attempt, now that the exam is open");
+    let (_ws, welcome) = StudentWs::hello(&relay, &join.token, now_ms()).await;
+    assert!(matches!(welcome, RelayToStudent::Welcome { .. }));
+    assert!(
+        relay.join_with(with_code()).await.is_ok(),
+        "the seat code still works"
+    );
+}

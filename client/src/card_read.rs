@@ -2,6 +2,7 @@
 //! USB bridge, then the relay's challenge, the chip's answer, the upload,
 //! and waiting for the proctor. No view code here; the panel shows steps.
 
+use examgate_shared::Millis;
 use examgate_shared::checkin::{
     ChallengeRequest, ChallengeResponse, CheckinAccepted, CheckinPoll, CheckinRequest,
     CheckinStatus,
@@ -27,6 +28,10 @@ pub enum CheckinStep {
     },
     Verifying,
     AwaitingProctor,
+    /// Confirmed; the exam opens at this relay time.
+    WaitingOpen {
+        opens_at: Millis,
+    },
     Confirmed,
 }
 
@@ -39,6 +44,7 @@ impl CheckinStep {
             CheckinStep::Reading { .. } => "reading",
             CheckinStep::Verifying => "verifying",
             CheckinStep::AwaitingProctor => "awaiting_proctor",
+            CheckinStep::WaitingOpen { .. } => "waiting_open",
             CheckinStep::Confirmed => "confirmed",
         }
     }
@@ -200,6 +206,18 @@ pub fn step_text(step: CheckinStep, lang: Lang) -> String {
             "Card verified. Wait for the proctor to compare the photo and confirm."
         }
         .into(),
+        CheckinStep::WaitingOpen { opens_at } => {
+            let at = vietnam_clock(opens_at);
+            if vi {
+                format!(
+                    "Giám thị đã xác nhận. Bài thi mở lúc {at}; trang sẽ tự vào thi, em cứ chờ."
+                )
+            } else {
+                format!(
+                    "The proctor confirmed you. The exam opens at {at}; this page will open it, just wait."
+                )
+            }
+        }
         CheckinStep::Confirmed => if vi {
             "Giám thị đã xác nhận. Đang mở bài thi…"
         } else {
@@ -207,6 +225,13 @@ pub fn step_text(step: CheckinStep, lang: Lang) -> String {
         }
         .into(),
     }
+}
+
+/// `HH:MM` of a relay time in Vietnam (UTC+7 all year, no daylight
+/// saving), whatever the student's computer is set to.
+pub fn vietnam_clock(at: Millis) -> String {
+    let minutes = (at.div_euclid(60_000) + 7 * 60).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// The BAC inputs to try, from the typed ID and date of birth, or from the
@@ -321,7 +346,7 @@ pub async fn check_in(
     let station = staff_token.is_some();
     let accepted = read_and_submit(&bridge, code, inputs, station, staff_token, step).await?;
     step(CheckinStep::AwaitingProctor);
-    let poll = await_decision(&accepted).await?;
+    let poll = await_decision(&accepted, step).await?;
     if poll.status != CheckinStatus::Confirmed {
         return Err(CheckinFailure::Relay(
             ErrorCode::CheckinRejected,
@@ -331,13 +356,24 @@ pub async fn check_in(
     Ok((accepted, poll))
 }
 
-/// Waits for the proctor's decision (long polls; network hiccups retried).
-pub async fn await_decision(accepted: &CheckinAccepted) -> Result<CheckinPoll, CheckinFailure> {
+/// Waits for the proctor's decision, and for the exam to open when the
+/// proctor confirmed before (long polls; network hiccups retried).
+pub async fn await_decision(
+    accepted: &CheckinAccepted,
+    step: &dyn Fn(CheckinStep),
+) -> Result<CheckinPoll, CheckinFailure> {
     let path = format!("/api/checkin/{}", accepted.checkin_id);
     let mut failures = 0;
     loop {
         match http::get_json::<CheckinPoll>(&path, &accepted.poll_token).await {
             Ok(poll) if poll.status == CheckinStatus::AwaitingProctor => failures = 0,
+            Ok(CheckinPoll {
+                opens_at: Some(opens_at),
+                ..
+            }) => {
+                failures = 0;
+                step(CheckinStep::WaitingOpen { opens_at });
+            }
             Ok(poll) => return Ok(poll),
             Err(HttpError::Network) if failures < 30 => {
                 failures += 1;
@@ -351,6 +387,13 @@ pub async fn await_decision(accepted: &CheckinAccepted) -> Result<CheckinPoll, C
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opening_time_in_vietnam() {
+        // 2026-11-27T01:30:00Z is 08:30 in Hà Nội.
+        assert_eq!(vietnam_clock(1_795_743_000_000), "08:30");
+        assert_eq!(vietnam_clock(1_795_743_000_000 + 16 * 3_600_000), "00:30");
+    }
 
     #[test]
     fn birth_dates_as_students_type_them() {

@@ -29,7 +29,8 @@ use crate::protocol::JoinResponse;
 /// How long a challenge may be answered.
 pub const CHALLENGE_TTL_MS: Millis = 120_000;
 /// How long a seat code may be typed.
-pub const SEAT_CODE_TTL_MS: Millis = 10 * 60_000;
+/// Long enough for a check-in at the door well before the exam opens.
+pub const SEAT_CODE_TTL_MS: Millis = 30 * 60_000;
 /// Largest `POST /api/checkin` body: DG2 is 15–25 KB, base64 adds a third.
 pub const MAX_CHECKIN_BYTES: usize = 256 * 1024;
 
@@ -154,6 +155,10 @@ pub struct CheckinPoll {
     pub seat_code: Option<String>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// Confirmed before the exam opens: the attempt is handed out from
+    /// this relay time on; keep polling.
+    #[serde(default)]
+    pub opens_at: Option<Millis>,
 }
 
 /// `POST /api/checkins/{id}/decision` body (room proctor or central).

@@ -51,7 +51,7 @@ pub fn Station(props: &StationProps) -> Html {
                 <CardHolderFields prefix="station" holder={holder.clone()} disabled={busy} />
                 if let Some(code) = &*seat_code {
                     <p class="seat-code-box">
-                        { if vi { "Mã chỗ ngồi (dùng một lần, 10 phút): " } else { "Seat code (one use, 10 minutes): " } }
+                        { if vi { "Mã chỗ ngồi (dùng một lần, 30 phút): " } else { "Seat code (one use, 30 minutes): " } }
                         <b id="seat-code">{ code }</b>
                     </p>
                 } else {

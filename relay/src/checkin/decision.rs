@@ -19,7 +19,7 @@ use crate::store::writes;
 impl AppState {
     /// The reader waits (up to [`POLL_WAIT`]) for the proctor's decision.
     pub async fn poll_checkin(&self, id: u64, poll_token: &str) -> Result<CheckinPoll, ErrorBody> {
-        let mut changed = {
+        let (mut changed, sitting_id) = {
             let book = self.checkins.book();
             let record = book
                 .records
@@ -31,20 +31,45 @@ impl AppState {
                         "unknown check-in or wrong poll token",
                     )
                 })?;
-            if let Some(outcome) = &record.outcome {
-                return Ok(outcome.clone());
-            }
-            record.changed.subscribe()
+            (record.changed.subscribe(), record.code.sitting_id)
         };
-        let _ = tokio::time::timeout(POLL_WAIT, changed.changed()).await;
-        let book = self.checkins.book();
-        let record = &book.records[&id];
-        Ok(record.outcome.clone().unwrap_or(CheckinPoll {
-            status: record.view.status,
-            join: None,
-            seat_code: None,
-            reason: None,
-        }))
+        let decided = |book: &super::Book| book.records[&id].outcome.clone();
+        // Its own statement: the book's lock must not live across the wait.
+        let already = decided(&self.checkins.book());
+        let outcome = match already {
+            Some(outcome) => Some(outcome),
+            None => {
+                let _ = tokio::time::timeout(POLL_WAIT, changed.changed()).await;
+                decided(&self.checkins.book())
+            }
+        };
+        let Some(outcome) = outcome else {
+            return Ok(CheckinPoll {
+                status: CheckinStatus::AwaitingProctor,
+                join: None,
+                seat_code: None,
+                reason: None,
+                opens_at: None,
+            });
+        };
+        // Confirmed before the exam opens (students check in at the door):
+        // hold the attempt token until it opens, so the exam page never
+        // meets a closed door. The reader keeps polling meanwhile.
+        let opens_at = self.catalog.sittings[&sitting_id].opens_at;
+        if outcome.join.is_some() && now_ms() < opens_at {
+            let wait = (opens_at - now_ms()).clamp(0, POLL_WAIT.as_millis() as i64);
+            tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
+            if now_ms() < opens_at {
+                return Ok(CheckinPoll {
+                    status: CheckinStatus::Confirmed,
+                    join: None,
+                    seat_code: None,
+                    reason: None,
+                    opens_at: Some(opens_at),
+                });
+            }
+        }
+        Ok(outcome)
     }
 
     fn staff_record(
@@ -119,6 +144,7 @@ impl AppState {
                         join: None,
                         seat_code: Some(seat_code),
                         reason: None,
+                        opens_at: None,
                     },
                 )
             } else {
@@ -130,6 +156,7 @@ impl AppState {
                         join: Some(join),
                         seat_code: None,
                         reason: None,
+                        opens_at: None,
                     },
                 )
             }
@@ -141,6 +168,7 @@ impl AppState {
                     join: None,
                     seat_code: None,
                     reason: decision.reason.clone(),
+                    opens_at: None,
                 },
             )
         };

@@ -5,7 +5,7 @@
 use examgate_cardsim::card::{Card, CardFiles};
 use examgate_cardsim::issue::IssuedCard;
 use examgate_cardsim::person::Student;
-use examgate_shared::checkin::CheckinStatus;
+use examgate_shared::checkin::{CheckinRequest, CheckinStatus};
 use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, Step};
 use examgate_shared::error::ErrorCode;
 use examgate_shared::protocol::JoinRequest;
@@ -416,37 +416,21 @@ async fn a_card_room_refuses_name_joins_and_a_proctor_station_issues_one_time_se
         ErrorCode::Unauthorized,
     );
     // Refused before judging: the same upload with the session goes in.
-    let accepted = relay
-        .post_checkin(&req, Some(&proctor.token))
-        .await
-        .unwrap();
-    relay
-        .decide(accepted.checkin_id, &proctor.token, true)
-        .await
-        .unwrap();
-    let seat_code = relay
-        .poll(accepted.checkin_id, &accepted.poll_token)
-        .await
-        .unwrap()
-        .seat_code
-        .unwrap();
+    let seat_code = confirm_at_station(&relay, &proctor.token, &req).await;
     assert_eq!(seat_code.len(), 6);
 
     // The student types it on any browser; it works once.
-    let with_code = |code: &str| JoinRequest {
-        code: CARD_ROOM.into(),
-        name: String::new(),
-        resume_token: None,
-        seat_code: Some(code.into()),
-    };
     let joined = relay
-        .join_with(with_code(&seat_code.to_lowercase()))
+        .join_with(with_seat_code(&seat_code.to_lowercase()))
         .await
         .unwrap();
     assert!(joined.attempt_id > 0);
-    let again = relay.join_with(with_code(&seat_code)).await.unwrap_err();
+    let again = relay
+        .join_with(with_seat_code(&seat_code))
+        .await
+        .unwrap_err();
     assert_eq!(again.1.code, ErrorCode::SeatCodeInvalid);
-    let wrong = relay.join_with(with_code("ZZZZZZ")).await.unwrap_err();
+    let wrong = relay.join_with(with_seat_code("ZZZZZZ")).await.unwrap_err();
     assert_eq!(wrong.1.code, ErrorCode::SeatCodeInvalid);
 }
 
@@ -487,31 +471,15 @@ async fn confirmed_at_the_door_before_the_exam_opens_the_attempt_comes_at_openin
             true,
         )
         .await;
-    let station = relay
-        .post_checkin(&req, Some(&proctor.token))
-        .await
-        .unwrap();
-    relay
-        .decide(station.checkin_id, &proctor.token, true)
-        .await
-        .unwrap();
-    let seat_code = relay
-        .poll(station.checkin_id, &station.poll_token)
-        .await
-        .unwrap()
-        .seat_code
-        .unwrap();
-    let with_code = || JoinRequest {
-        code: CARD_ROOM.into(),
-        name: String::new(),
-        resume_token: None,
-        seat_code: Some(seat_code.clone()),
-    };
+    let seat_code = confirm_at_station(&relay, &proctor.token, &req).await;
     assert!(
         now_ms() < opens_at,
         "the test machine was too slow to check this"
     );
-    let early = relay.join_with(with_code()).await.unwrap_err();
+    let early = relay
+        .join_with(with_seat_code(&seat_code))
+        .await
+        .unwrap_err();
     assert_eq!(early.1.code, ErrorCode::ExamNotOpen);
 
     // The relay holds the attempt token until the exam opens, so the exam
@@ -530,7 +498,33 @@ async fn confirmed_at_the_door_before_the_exam_opens_the_attempt_comes_at_openin
     let (_ws, welcome) = StudentWs::hello(&relay, &join.token, now_ms()).await;
     assert!(matches!(welcome, RelayToStudent::Welcome { .. }));
     assert!(
-        relay.join_with(with_code()).await.is_ok(),
+        relay.join_with(with_seat_code(&seat_code)).await.is_ok(),
         "the seat code still works"
     );
+}
+
+/// The room proctor's station uploads `req`, confirms the photo, and gets
+/// the seat code for the student.
+async fn confirm_at_station(relay: &TestRelay, token: &str, req: &CheckinRequest) -> String {
+    let accepted = relay.post_checkin(req, Some(token)).await.unwrap();
+    relay
+        .decide(accepted.checkin_id, token, true)
+        .await
+        .unwrap();
+    relay
+        .poll(accepted.checkin_id, &accepted.poll_token)
+        .await
+        .unwrap()
+        .seat_code
+        .expect("a station confirmation gives a seat code")
+}
+
+/// What a student types on any browser with a seat code.
+fn with_seat_code(code: &str) -> JoinRequest {
+    JoinRequest {
+        code: CARD_ROOM.into(),
+        name: String::new(),
+        resume_token: None,
+        seat_code: Some(code.into()),
+    }
 }

@@ -9,7 +9,7 @@ use examgate_shared::checkin::{
 };
 use examgate_shared::chip::id_card::{QrData, bac_inputs};
 use examgate_shared::chip::mrz::{BacInput, MrzDate};
-use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, SHORT_READ, Step};
+use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, Step};
 use examgate_shared::error::ErrorCode;
 
 use crate::http::{self, HttpError};
@@ -259,6 +259,20 @@ pub async fn open_bridge() -> Result<Bridge, CheckinFailure> {
     }
 }
 
+/// Carries one APDU to the card and its answer back into the session; a
+/// card gone from the reader ends the session with that reason.
+async fn carry(
+    bridge: &Bridge,
+    session: &mut ReadSession,
+    apdu: &[u8],
+) -> Result<Step, CheckinFailure> {
+    match bridge.transmit(apdu).await {
+        Ok(response) => Ok(session.on_response(&response)),
+        Err(BridgeError::CardRemoved | BridgeError::NoCard) => Ok(session.card_removed()),
+        Err(e) => Err(CheckinFailure::Bridge(e)),
+    }
+}
+
 /// Reads the card, has it answer the relay's challenge, uploads everything.
 pub async fn read_and_submit(
     bridge: &Bridge,
@@ -278,7 +292,7 @@ pub async fn read_and_submit(
     let options = if info.extended_length {
         ReadOptions::extended((info.max_apdu_len as usize).saturating_sub(64))
     } else {
-        ReadOptions::extended(SHORT_READ)
+        ReadOptions::short_only()
     };
     let mut entropy = [0u8; 32];
     getrandom::fill(&mut entropy).map_err(|_| CheckinFailure::Network)?;
@@ -292,11 +306,7 @@ pub async fn read_and_submit(
                     files_done: p.files_done,
                     files_planned: p.files_planned,
                 });
-                next = match bridge.transmit(&apdu).await {
-                    Ok(response) => session.on_response(&response),
-                    Err(BridgeError::CardRemoved | BridgeError::NoCard) => session.card_removed(),
-                    Err(e) => return Err(CheckinFailure::Bridge(e)),
-                };
+                next = carry(bridge, &mut session, &apdu).await?;
             }
             Step::Read(read) => break read,
             Step::Failed(e) => return Err(CheckinFailure::Read(e)),
@@ -315,13 +325,7 @@ pub async fn read_and_submit(
     let mut next = session.authenticate(&bytes);
     let signature = loop {
         match next {
-            Step::Transmit(apdu) => {
-                next = match bridge.transmit(&apdu).await {
-                    Ok(response) => session.on_response(&response),
-                    Err(BridgeError::CardRemoved | BridgeError::NoCard) => session.card_removed(),
-                    Err(e) => return Err(CheckinFailure::Bridge(e)),
-                }
-            }
+            Step::Transmit(apdu) => next = carry(bridge, &mut session, &apdu).await?,
             Step::Authenticated(sig) => break sig,
             Step::Failed(e) => return Err(CheckinFailure::Read(e)),
             Step::Read(_) => return Err(CheckinFailure::Read(ReadError::OutOfOrder("read twice"))),

@@ -16,24 +16,20 @@ impl AppState {
             .filter(|room| visible(room.id))
             .map(|room| {
                 let (checkins, checkin_counts) = self.room_checkins(room.id);
+                let codes: Vec<_> = self
+                    .catalog
+                    .join_codes
+                    .values()
+                    .filter(|c| c.room_id == room.id)
+                    .collect();
                 RoomView {
                     room_id: room.id,
                     site: self.catalog.site_name(room).to_owned(),
                     name: room.name.clone(),
                     exam_title: self.exam_titles(room.id),
                     rows: self.live.rows_of(room.id),
-                    requires_card: self
-                        .catalog
-                        .join_codes
-                        .values()
-                        .any(|c| c.room_id == room.id && c.requires_card),
-                    join_code: self
-                        .catalog
-                        .join_codes
-                        .values()
-                        .filter(|c| c.room_id == room.id)
-                        .map(|c| c.code.clone())
-                        .min(),
+                    requires_card: codes.iter().any(|c| c.requires_card),
+                    join_code: codes.iter().map(|c| c.code.clone()).min(),
                     checkins,
                     checkin_counts,
                 }

@@ -207,14 +207,7 @@ impl Mrz {
         line2.push(cd(&self.expiry.yymmdd()));
         line2 += &field(&self.nationality, "nationality", 3)?;
         line2 += &field(&self.optional_data_2, "optional data 2", 11)?;
-        let composite = format!(
-            "{}{}{}{}",
-            &line1[5..30],
-            &line2[0..7],
-            &line2[8..15],
-            &line2[18..29]
-        );
-        line2.push(cd(&composite));
+        line2.push(cd(&td1_composite(&line1, &line2)));
         let line3 = self.name_field(30)?;
         Ok([line1, line2, line3])
     }
@@ -237,8 +230,7 @@ impl Mrz {
         // digit; the computed digit is 0, which readers accept.
         line2 += &personal;
         line2.push(cd(&personal));
-        let composite = format!("{}{}{}", &line2[0..10], &line2[13..20], &line2[21..43]);
-        line2.push(cd(&composite));
+        line2.push(cd(&td3_composite(&line2)));
         Ok([line1, line2])
     }
 
@@ -425,14 +417,11 @@ fn parse_td1(text: &str) -> Result<Mrz, Dg1Error> {
     };
     verify(MrzField::Birth, &line2[0..6], char_at(line2, 6))?;
     verify(MrzField::Expiry, &line2[8..14], char_at(line2, 14))?;
-    let composite = format!(
-        "{}{}{}{}",
-        &line1[5..30],
-        &line2[0..7],
-        &line2[8..15],
-        &line2[18..29]
-    );
-    verify(MrzField::Composite, &composite, char_at(line2, 29))?;
+    verify(
+        MrzField::Composite,
+        &td1_composite(line1, line2),
+        char_at(line2, 29),
+    )?;
     let issuer = trimmed(&line1[2..5]);
     let personal_id = cccd_personal_id(&issuer, &document_number, &optional_data);
     let (birth, expiry) = dates(&line2[0..6], &line2[8..14], personal_id)?;
@@ -464,8 +453,11 @@ fn parse_td3(text: &str) -> Result<Mrz, Dg1Error> {
     if !(personal_cd == '<' && personal.bytes().all(|b| b == b'<')) {
         verify(MrzField::PersonalNumber, personal, personal_cd)?;
     }
-    let composite = format!("{}{}{}", &line2[0..10], &line2[13..20], &line2[21..43]);
-    verify(MrzField::Composite, &composite, char_at(line2, 43))?;
+    verify(
+        MrzField::Composite,
+        &td3_composite(line2),
+        char_at(line2, 43),
+    )?;
     let (birth, expiry) = dates(&line2[13..19], &line2[21..27], None)?;
     let (primary_identifier, secondary_identifier) = names(&line1[5..44]);
     Ok(Mrz {
@@ -482,6 +474,26 @@ fn parse_td3(text: &str) -> Result<Mrz, Dg1Error> {
         primary_identifier,
         secondary_identifier,
     })
+}
+
+/// What the TD1 composite check digit covers (ICAO 9303-5 §4.2.4): line 1
+/// after the document code and issuer, birth date and its digit, expiry and
+/// its digit, line 2's optional data. Shared by building and checking.
+fn td1_composite(line1: &str, line2: &str) -> String {
+    format!(
+        "{}{}{}{}",
+        &line1[5..30],
+        &line2[0..7],
+        &line2[8..15],
+        &line2[18..29]
+    )
+}
+
+/// What the TD3 composite check digit covers (ICAO 9303-4 §4.2.2.2):
+/// document number, birth date, expiry and personal number, each with its
+/// digit.
+fn td3_composite(line2: &str) -> String {
+    format!("{}{}{}", &line2[0..10], &line2[13..20], &line2[21..43])
 }
 
 #[cfg(test)]
@@ -601,13 +613,7 @@ mod tests {
         // Fix the check digits so that only the date is wrong.
         let mut l = lines(bad_month);
         l[1].replace_range(6..7, &cd(&l[1][0..6]).to_string());
-        let composite = format!(
-            "{}{}{}{}",
-            &l[0][5..30],
-            &l[1][0..7],
-            &l[1][8..15],
-            &l[1][18..29]
-        );
+        let composite = td1_composite(&l[0], &l[1]);
         l[1].replace_range(29..30, &cd(&composite).to_string());
         assert!(matches!(
             Mrz::parse(&dg1_td1(&l)),

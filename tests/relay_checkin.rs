@@ -120,6 +120,37 @@ async fn a_genuine_card_checks_in_and_the_proctors_confirmation_opens_the_attemp
             Some("confirmed".into())
         )]
     );
+
+    // The evidence keeps the files that prove the card (EF.COM, DG1, DG2,
+    // DG15, EF.SOD) and, of DG13, only the fields the check-in compares.
+    let evidence: String = relay
+        .db()
+        .query_row("SELECT evidence FROM checkins", [], |r| r.get(0))
+        .unwrap();
+    let evidence: serde_json::Value = serde_json::from_str(&evidence).unwrap();
+    let kept: Vec<&str> = evidence["groups"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(kept.contains(&"1") && kept.contains(&"2") && kept.contains(&"15"));
+    assert!(!kept.contains(&"13"), "raw DG13 is not stored");
+    assert!(evidence["sod"].as_str().is_some_and(|s| !s.is_empty()));
+    let dg13 = evidence["reduced"]["13"].as_object().unwrap();
+    let mut fields: Vec<&str> = dg13.keys().map(String::as_str).collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["birth", "bytes", "full_name", "personal_id", "sha256"]
+    );
+    assert_eq!(dg13["personal_id"], student(0).id12.as_str());
+    let text = evidence.to_string();
+    // (Names and addresses with diacritics and spaces cannot occur by
+    // chance inside the base64 of the files kept.)
+    for private in [&student(0).father, &student(0).residence] {
+        assert!(!text.contains(private.as_str()), "{private} stored");
+    }
 }
 
 #[tokio::test]
@@ -526,5 +557,7 @@ fn with_seat_code(code: &str) -> JoinRequest {
         name: String::new(),
         resume_token: None,
         seat_code: Some(code.into()),
+        candidate_number: None,
+        birth: None,
     }
 }

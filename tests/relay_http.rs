@@ -37,6 +37,8 @@ async fn join_refusals() {
             name: "Nguyễn Văn An".into(),
             resume_token: Some(first.token.clone()),
             seat_code: None,
+            candidate_number: None,
+            birth: None,
         })
         .await
         .unwrap();
@@ -49,6 +51,8 @@ async fn join_refusals() {
             name: "Nguyễn Văn An".into(),
             resume_token: Some(other.token),
             seat_code: None,
+            candidate_number: None,
+            birth: None,
         })
         .await
         .unwrap_err();

@@ -2,7 +2,8 @@
 //!
 //! `www/index.html` loads the module and calls [`run`], which mounts the
 //! proctor dashboard under `/proctor`, the teachers' results page under
-//! `/results` (behind the same staff login) and the student exam everywhere
+//! `/results` and the exam office's page under `/office` (both behind the
+//! same staff login, in the staff build) and the student exam everywhere
 //! else.
 //! All rules (sequence numbers, clock sync, grading display) come from
 //! `examgate-shared`; this crate only drives them from browser events and
@@ -17,6 +18,10 @@ pub mod forms;
 pub mod hooks;
 pub mod http;
 pub mod i18n;
+/// The exam office's page: in the staff build only (`staff` feature), like
+/// the results page; its QR codes and printouts are not the students'.
+#[cfg(feature = "staff")]
+pub mod office;
 pub mod proctor;
 /// The teachers' results page: in the staff build only (`staff` feature), so
 /// students do not download the analysis code.
@@ -54,7 +59,9 @@ pub fn run() {
         .unwrap_or_default();
     if is_proctor_path(&path) {
         yew::Renderer::<proctor::ProctorApp>::with_root(root).render();
-    } else if let Err(root) = mount_results_page(&path, root) {
+    } else if let Err(root) =
+        mount_results_page(&path, root).or_else(|root| mount_office_page(&path, root))
+    {
         yew::Renderer::<student::StudentApp>::with_root(root).render();
     }
 }
@@ -72,6 +79,22 @@ fn mount_results_page(path: &str, root: web_sys::Element) -> Result<(), web_sys:
 
 #[cfg(not(feature = "staff"))]
 fn mount_results_page(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    Err(root)
+}
+
+/// Mounts the exam office's page when this is the staff build and `path` is
+/// it; otherwise hands `root` back.
+#[cfg(feature = "staff")]
+fn mount_office_page(path: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    if !routes::is_office_path(path) {
+        return Err(root);
+    }
+    yew::Renderer::<office::OfficeApp>::with_root(root).render();
+    Ok(())
+}
+
+#[cfg(not(feature = "staff"))]
+fn mount_office_page(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
     Err(root)
 }
 

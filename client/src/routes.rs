@@ -1,29 +1,74 @@
 //! Which page a path is, and who sees the link to the results page. Kept
 //! outside the staff-only code so the student build (without the `staff`
-//! feature) still knows where the results page lives.
+//! feature) still knows where the staff pages (results, exam office) live.
 
 use examgate_shared::protocol::Role;
 
 /// The results page.
 pub const PATH: &str = "/results";
 
+/// The exam office's page.
+pub const OFFICE_PATH: &str = "/office";
+
 /// `/results` and everything below it; `/resultsx` is not the page.
 pub fn is_results_path(path: &str) -> bool {
-    path == PATH
+    is_under(path, PATH)
+}
+
+/// `/office` and everything below it; `/officex` is not the page.
+pub fn is_office_path(path: &str) -> bool {
+    is_under(path, OFFICE_PATH)
+}
+
+fn is_under(path: &str, page: &str) -> bool {
+    path == page
         || path
-            .strip_prefix(PATH)
+            .strip_prefix(page)
             .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The value of `key` in a location's query string (`?code=K7M2QX&x=1`);
+/// join codes and set-up tokens are plain ASCII, so no decoding is needed.
+pub fn query_param(search: &str, key: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// The current page's query parameter `key`.
+pub fn page_param(key: &str) -> Option<String> {
+    let search = gloo::utils::window().location().search().ok()?;
+    query_param(&search, key)
 }
 
 /// Who the relay lets read results, for showing the link to them. The relay
 /// checks again on every request.
 pub fn reads_results(role: Role) -> bool {
-    matches!(role, Role::Teacher | Role::CentralProctor)
+    matches!(
+        role,
+        Role::Teacher | Role::CentralProctor | Role::ExamOffice
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_parameters() {
+        assert_eq!(
+            query_param("?code=K7M2QX", "code").as_deref(),
+            Some("K7M2QX")
+        );
+        assert_eq!(query_param("?a=1&code=X&b=2", "code").as_deref(), Some("X"));
+        assert_eq!(query_param("?code=", "code"), None);
+        assert_eq!(query_param("?codex=1", "code"), None);
+        assert_eq!(query_param("", "code"), None);
+    }
 
     #[test]
     fn routing() {
@@ -33,6 +78,10 @@ mod tests {
         assert!(!is_results_path("/resultsx"));
         assert!(!is_results_path("/"));
         assert!(!is_results_path("/proctor"));
+        assert!(is_office_path("/office"));
+        assert!(is_office_path("/office/"));
+        assert!(!is_office_path("/officex"));
+        assert!(!is_office_path("/results"));
     }
 
     #[test]

@@ -17,12 +17,20 @@ use crate::AppState;
 use crate::auth::{hash_token, new_token, random_u64};
 use crate::clock::now_ms;
 use crate::live::Outgoing;
-use crate::model::{AttemptId, Candidate, JoinCode, name_key};
+use crate::model::{AttemptId, Candidate, JoinCode, name_key, number_key};
 use crate::state::{AttemptCell, AttemptSlot};
 use crate::store::{StoreError, writes};
 
 /// Longest accepted candidate name, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
+
+/// Who is coming in: the name shown, the key that makes them one candidate
+/// per room, and their số báo danh when registered.
+pub(crate) struct Who {
+    pub name: String,
+    pub key: String,
+    pub candidate_number: Option<String>,
+}
 
 /// How a candidate comes in.
 pub(crate) enum Admission {
@@ -46,8 +54,7 @@ impl AppState {
     /// no card), or with a seat code a proctor station issued after a chip
     /// check-in. Returns the bearer token of their attempt.
     pub async fn join(&self, req: JoinRequest) -> Result<JoinResponse, ErrorBody> {
-        let code_key = req.code.trim().to_uppercase();
-        let Some(code) = self.catalog.join_codes.get(&code_key).cloned() else {
+        let Some(code) = self.join_code(&req.code) else {
             return Err(ErrorBody::new(
                 ErrorCode::UnknownCode,
                 "no room has this join code",
@@ -71,6 +78,16 @@ impl AppState {
                 "this room admits candidates only by chip-ID check-in",
             ));
         }
+        if self
+            .catalog
+            .plan()
+            .has_registrations(code.sitting_id, code.room_id)
+        {
+            let who = self.registered_candidate(&code, &req)?;
+            return self
+                .admit(&code, &who, Admission::Fresh(req.resume_token))
+                .await;
+        }
         let name = req.name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             return Err(ErrorBody::new(
@@ -78,22 +95,88 @@ impl AppState {
                 format!("a name of 1 to {MAX_NAME_CHARS} characters is required"),
             ));
         }
-        let key = name_key(&name);
-        self.admit(&code, &name, &key, Admission::Fresh(req.resume_token))
+        let name = examgate_shared::office::names::nfc(&name);
+        let who = Who {
+            key: name_key(&name),
+            name,
+            candidate_number: None,
+        };
+        self.admit(&code, &who, Admission::Fresh(req.resume_token))
             .await
+    }
+
+    /// The join code as typed (any case, spaces around).
+    pub(crate) fn join_code(&self, typed: &str) -> Option<JoinCode> {
+        self.catalog
+            .plan()
+            .join_codes
+            .get(&typed.trim().to_uppercase())
+            .cloned()
+    }
+
+    /// In a room whose candidates were registered, a candidate comes in by
+    /// their số báo danh and date of birth, never by a typed name; someone
+    /// of another room or shift is refused.
+    fn registered_candidate(&self, code: &JoinCode, req: &JoinRequest) -> Result<Who, ErrorBody> {
+        let number = req
+            .candidate_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                ErrorBody::new(
+                    ErrorCode::CandidateNumberRequired,
+                    "this room admits registered candidates only: type your candidate number (số báo danh)",
+                )
+            })?
+            .to_uppercase();
+        let plan = self.catalog.plan();
+        let entry = plan
+            .registered
+            .get(&(code.sitting_id, number.clone()))
+            .filter(|e| e.room_id == code.room_id)
+            .ok_or_else(|| {
+                ErrorBody::new(
+                    ErrorCode::NotOnRoster,
+                    format!(
+                        "candidate number {number} is not registered in this room for this shift"
+                    ),
+                )
+            })?;
+        if let Some(birth) = &entry.birth {
+            let typed = req
+                .birth
+                .as_deref()
+                .and_then(|b| examgate_shared::office::dates::Date::parse_text(b).ok());
+            if typed.map(|d| d.iso()).as_deref() != Some(birth.as_str()) {
+                return Err(ErrorBody::new(
+                    ErrorCode::BirthMismatch,
+                    "the date of birth does not match the registration",
+                ));
+            }
+        }
+        Ok(Who {
+            name: entry.name.clone(),
+            key: number_key(&number),
+            candidate_number: Some(number),
+        })
     }
 
     /// Refuses before the window opens (content is never served early) and
     /// after it closes.
     pub(crate) fn check_window(&self, code: &JoinCode, now: Millis) -> Result<(), ErrorBody> {
-        let sitting = &self.catalog.sittings[&code.sitting_id];
-        if now < sitting.opens_at {
+        let (opens_at, closes_at) = {
+            let plan = self.catalog.plan();
+            let s = &plan.sittings[&code.sitting_id];
+            (s.opens_at, s.closes_at)
+        };
+        if now < opens_at {
             return Err(ErrorBody::new(
                 ErrorCode::ExamNotOpen,
-                format!("the exam opens at {} (relay time, ms)", sitting.opens_at),
+                format!("the exam opens at {opens_at} (relay time, ms)"),
             ));
         }
-        if now >= sitting.closes_at {
+        if now >= closes_at {
             return Err(ErrorBody::new(
                 ErrorCode::ExamClosed,
                 "the exam window has closed",
@@ -112,7 +195,7 @@ impl AppState {
             token,
             attempt_id,
             exam_title: self.exam_of_sitting(code.sitting_id).title.clone(),
-            room: self.catalog.rooms[&code.room_id].name.clone(),
+            room: self.catalog.plan().rooms[&code.room_id].name.clone(),
         }
     }
 
@@ -122,14 +205,13 @@ impl AppState {
     pub(crate) async fn admit(
         &self,
         code: &JoinCode,
-        name: &str,
-        key: &str,
+        who: &Who,
         admission: Admission,
     ) -> Result<JoinResponse, ErrorBody> {
         let exam = self.exam_of_sitting(code.sitting_id);
         let now = now_ms();
         let _guard = self.join_lock.lock().await;
-        let lookup = (code.sitting_id, code.room_id, key.to_string());
+        let lookup = (code.sitting_id, code.room_id, who.key.clone());
         let (existing, attempt) = {
             let people = self.people();
             let existing = people
@@ -183,8 +265,12 @@ impl AppState {
         let arrangement = Arrangement::for_new_attempt(&exam, random_u64(), ordinal);
         let (sitting_id, room_id) = (code.sitting_id, code.room_id);
         let existing_id = existing.as_ref().map(|c| c.id);
-        let (name_for_db, key_for_db, code_for_audit) =
-            (name.to_string(), key.to_string(), code.code.clone());
+        let (name_for_db, key_for_db, number_for_db, code_for_audit) = (
+            who.name.clone(),
+            who.key.clone(),
+            who.candidate_number.clone(),
+            code.code.clone(),
+        );
         let (candidate_id, attempt_id) = self
             .store
             .write(move |txn| {
@@ -196,6 +282,7 @@ impl AppState {
                         room_id,
                         &name_for_db,
                         &key_for_db,
+                        number_for_db.as_deref(),
                     )?,
                 };
                 let attempt_id =
@@ -215,8 +302,9 @@ impl AppState {
             id: candidate_id,
             sitting_id,
             room_id,
-            name: name.to_string(),
-            key: key.to_string(),
+            name: who.name.clone(),
+            key: who.key.clone(),
+            candidate_number: who.candidate_number.clone(),
         });
         if existing_id.is_none() {
             self.people
@@ -281,7 +369,10 @@ impl AppState {
         slot: &AttemptSlot,
         echo: Millis,
     ) -> Result<Vec<RelayToStudent>, ErrorBody> {
-        let sitting = self.catalog.sittings[&slot.candidate.sitting_id].clone();
+        let sitting = self
+            .catalog
+            .sitting(slot.candidate.sitting_id)
+            .expect("every attempt's sitting is loaded");
         let exam = self.exam_for(&slot.candidate);
         let mut cell = slot.cell.lock().await;
         let now = now_ms();

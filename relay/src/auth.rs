@@ -13,7 +13,7 @@ use examgate_shared::Millis;
 use examgate_shared::protocol::Role;
 use sha2::{Digest, Sha256};
 
-use crate::model::{RoomId, TokenHash};
+use crate::model::{RoomId, SiteId, TokenHash};
 
 /// How long a proctor stays signed in.
 pub const SESSION_TTL_MS: Millis = 12 * 3_600_000;
@@ -124,16 +124,32 @@ impl LoginThrottle {
 pub struct Session {
     pub username: String,
     pub role: Role,
+    /// A room proctor's room.
     pub room_id: Option<RoomId>,
+    /// The site of a site's own staff; `None`: every site.
+    pub site_id: Option<SiteId>,
     pub expires_at: Millis,
 }
 
 impl Session {
-    /// Which rooms this session may watch.
-    pub fn may_watch(&self, room: RoomId) -> bool {
+    /// Whether this session may watch `room`; `site_of` tells the room's
+    /// site, asked only for staff scoped to one site.
+    pub fn may_watch(&self, room: RoomId, site_of: impl FnOnce(RoomId) -> Option<SiteId>) -> bool {
         match self.role {
-            Role::CentralProctor | Role::Teacher => true,
             Role::RoomProctor => self.room_id == Some(room),
+            Role::CentralProctor | Role::Teacher | Role::ExamOffice => {
+                self.may_see_site(|| site_of(room))
+            }
+        }
+    }
+
+    /// Whether this session reaches everything of `site` (a site-scoped
+    /// account only its own; room proctors no site as a whole).
+    pub fn may_see_site(&self, site: impl FnOnce() -> Option<SiteId>) -> bool {
+        match (self.role, self.site_id) {
+            (Role::RoomProctor, _) => false,
+            (_, None) => true,
+            (_, Some(own)) => site() == Some(own),
         }
     }
 }
@@ -154,6 +170,15 @@ impl Sessions {
         map.retain(|_, s| s.expires_at > now);
         map.insert(hash_token(&token), session);
         token
+    }
+
+    /// Ends every session of `username` (account disabled or password
+    /// reset).
+    pub fn end_user(&self, username: &str) {
+        self.by_token
+            .lock()
+            .expect("sessions lock")
+            .retain(|_, s| s.username != username);
     }
 
     pub fn get(&self, token: &str, now: Millis) -> Option<Session> {
@@ -212,12 +237,37 @@ mod tests {
             username: "p1".into(),
             role: Role::RoomProctor,
             room_id: Some(7),
+            site_id: None,
             expires_at: 1_000,
         });
         let s = sessions.get(&token, 999).unwrap();
-        assert!(s.may_watch(7));
-        assert!(!s.may_watch(8));
+        let site_of = |room: RoomId| Some(if room < 10 { 1 } else { 2 });
+        assert!(s.may_watch(7, site_of));
+        assert!(!s.may_watch(8, site_of));
+        assert!(!s.may_see_site(|| Some(1)), "a room is not its site");
         assert_eq!(sessions.get(&token, 1_000), None);
         assert_eq!(sessions.get("nope", 0), None);
+
+        // A site's own central proctor sees that site's rooms only.
+        let site_staff = Session {
+            username: "truong2".into(),
+            role: Role::CentralProctor,
+            room_id: None,
+            site_id: Some(2),
+            expires_at: 1_000,
+        };
+        assert!(site_staff.may_watch(12, site_of));
+        assert!(!site_staff.may_watch(7, site_of));
+        let department = Session {
+            site_id: None,
+            ..site_staff.clone()
+        };
+        assert!(department.may_watch(7, site_of) && department.may_watch(12, site_of));
+        let token = sessions.create(Session {
+            expires_at: 5_000,
+            ..site_staff
+        });
+        sessions.end_user("truong2");
+        assert_eq!(sessions.get(&token, 0), None, "ended with its account");
     }
 }

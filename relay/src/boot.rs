@@ -1,9 +1,12 @@
-//! Start-up: open the database, seed the demo when it is empty, load the
-//! state, start the writer.
+//! Start-up: open the database, seed the demo when asked and the database
+//! is empty, make a one-time set-up link when nobody can sign in yet, load
+//! the state, start the writer.
 
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "demo")]
 use crate::clock::now_ms;
+#[cfg(feature = "demo")]
 use crate::seed::{DemoInfo, DemoOptions, seed_demo};
 use crate::state::{AppState, Config};
 use crate::store::{self, Store};
@@ -18,30 +21,47 @@ pub enum BootError {
     Load(#[from] store::load::LoadError),
 }
 
+/// What an empty database starts as.
+#[derive(Debug, Clone)]
+pub enum Start {
+    /// A real exam: nothing but a set-up link for the first exam-office
+    /// account.
+    Empty,
+    /// The demo exam, rooms and accounts (the default demo when `None`).
+    #[cfg(feature = "demo")]
+    Demo(Option<Box<DemoOptions>>),
+}
+
 /// What [`boot`] did.
 pub struct Booted {
     pub state: AppState,
     /// Present when this start seeded the demo (a fresh database).
+    #[cfg(feature = "demo")]
     pub seeded: Option<DemoInfo>,
+    /// A one-time set-up token, present while no account exists: the link
+    /// `/office?setup=TOKEN` creates the first exam-office account.
+    pub setup_token: Option<String>,
     pub db_path: PathBuf,
 }
 
-/// Opens `data_dir/examgate.sqlite3`, seeds it with `demo` (or the default
-/// demo) when empty, and loads the state.
-pub fn boot(
-    data_dir: &Path,
-    config: Config,
-    demo: Option<DemoOptions>,
-) -> Result<Booted, BootError> {
+/// Opens `data_dir/examgate.sqlite3`, seeds it as `start` says when empty,
+/// and loads the state.
+pub fn boot(data_dir: &Path, config: Config, start: Start) -> Result<Booted, BootError> {
     std::fs::create_dir_all(data_dir).map_err(|e| BootError::DataDir(data_dir.into(), e))?;
     let db_path = data_dir.join("examgate.sqlite3");
+    #[cfg_attr(not(feature = "demo"), allow(unused_mut))]
     let mut conn = store::open(&db_path)?;
-    let seeded = if store::is_empty(&conn)? {
-        let opts = demo.unwrap_or_else(|| DemoOptions::starting(now_ms()));
-        Some(seed_demo(&mut conn, &opts)?)
-    } else {
-        None
+    #[cfg(feature = "demo")]
+    let seeded = match start {
+        Start::Demo(opts) if store::is_empty(&conn)? => {
+            let opts = opts.map_or_else(|| DemoOptions::starting(now_ms()), |o| *o);
+            Some(seed_demo(&mut conn, &opts)?)
+        }
+        _ => None,
     };
+    #[cfg(not(feature = "demo"))]
+    let Start::Empty = start;
+    let setup_token = crate::office::setup::issue_if_nobody_can_sign_in(&conn)?;
     let loaded = store::load(&conn)?;
     for s in &loaded.sittings {
         if !loaded.exams.iter().any(|e| e.id == s.exam_id) {
@@ -55,7 +75,9 @@ pub fn boot(
     let state = AppState::new(loaded, Store::spawn(conn), config);
     Ok(Booted {
         state,
+        #[cfg(feature = "demo")]
         seeded,
+        setup_token,
         db_path,
     })
 }

@@ -15,17 +15,22 @@
 //! - [`checkin`]: chip-ID check-in: challenges, the verdict on a card,
 //!   the proctor's decision, seats and seat codes; [`photo`] makes the chip
 //!   photo showable.
-//! - [`demo_reader`]: the demo's software card reader (`--demo-reader`).
+//! - `demo_reader` (feature `demo`): the demo's software card reader
+//!   (`--demo-reader`).
 //! - [`deadlines`]: the task that closes attempts at their deadline.
+//! - [`office`]: the exam office: planning, rosters, accounts, the set-up
+//!   link, hand-in and retention.
 //! - [`regrade`]: key corrections and regrading, with the audit record.
 //! - [`results`]: a sitting's results and item analysis; stored snapshots.
+//! - [`handin`]: the results hand-in workbook (.xlsx) and the inspection
+//!   package (zip with a SHA-256 manifest).
 //! - [`live`]: connected students and the proctor feed.
 //! - [`roster`]: room tables for proctors.
 //! - [`http`]: `/api/join`, `/api/login`, staff endpoints with role checks.
 //! - [`ws`]: `/ws/student`, `/ws/proctor`.
 //! - [`store`]: SQLite schema, loading, the group-commit writer.
 //! - [`auth`]: tokens, password hashes, sessions.
-//! - [`seed`]: the demo exam, rooms and accounts.
+//! - `seed` (feature `demo`): the demo exam, rooms and accounts.
 //! - [`model`], [`clock`]: records and the relay's clock.
 
 pub mod attempts;
@@ -34,14 +39,18 @@ pub mod boot;
 pub mod checkin;
 pub mod clock;
 pub mod deadlines;
+#[cfg(feature = "demo")]
 pub mod demo_reader;
+pub mod handin;
 pub mod http;
 pub mod live;
 pub mod model;
+pub mod office;
 pub mod photo;
 pub mod regrade;
 pub mod results;
 pub mod roster;
+#[cfg(feature = "demo")]
 pub mod seed;
 pub mod state;
 pub mod store;
@@ -53,6 +62,10 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use examgate_shared::checkin::MAX_CHECKIN_BYTES;
+use examgate_shared::office::api::MAX_ROSTER_BYTES;
+
+/// Largest paper (exam definition with embedded figures) the office uploads.
+pub const MAX_PAPER_BYTES: usize = 8 * 1024 * 1024;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use state::{AppState, Config};
@@ -62,12 +75,8 @@ pub fn app(state: AppState) -> Router {
     let www = &state.config.www_dir;
     // Client routes such as /proctor are the same single page.
     let static_files = ServeDir::new(www).fallback(ServeFile::new(www.join("index.html")));
-    let demo = match &state.config.demo_reader {
-        Some(reader) => reader.clone().routes(),
-        None => Router::new(),
-    };
+    let demo = state.config.demo_routes.clone().unwrap_or_default();
     Router::new()
-        .merge(demo)
         .route("/api/health", get(|| async { "ok" }))
         .route("/api/join", post(http::join::join))
         .route("/api/login", post(http::login::login))
@@ -90,11 +99,48 @@ pub fn app(state: AppState) -> Router {
         .route("/api/checkins/{id}/photo", get(http::checkin::photo))
         .route("/api/checkins/{id}/decision", post(http::checkin::decide))
         .route("/api/checkins/{id}/release", post(http::checkin::release))
+        .route("/api/setup", post(http::office::setup))
+        .route("/api/office/plan", get(http::office::plan))
+        .route("/api/office/events", post(http::office::create_event))
+        .route("/api/office/sites", post(http::office::create_site))
+        .route("/api/office/rooms", post(http::office::create_room))
+        .route(
+            "/api/office/papers",
+            post(http::office::add_paper).layer(DefaultBodyLimit::max(MAX_PAPER_BYTES)),
+        )
+        .route(
+            "/api/office/events/{id}/shifts",
+            post(http::office::create_shift),
+        )
+        .route(
+            "/api/office/events/{id}/roster",
+            post(http::office::import_roster)
+                .layer(DefaultBodyLimit::max(MAX_ROSTER_BYTES))
+                .get(http::office::roster),
+        )
+        .route(
+            "/api/office/events/{id}/results.xlsx",
+            get(http::office::results_xlsx),
+        )
+        .route(
+            "/api/office/events/{id}/inspection.zip",
+            get(http::office::inspection_package),
+        )
+        .route(
+            "/api/office/events/{id}/candidates/{number}",
+            get(http::office::candidate),
+        )
+        .route("/api/office/accounts", post(http::office::create_account))
+        .route(
+            "/api/office/accounts/{username}",
+            post(http::office::change_account),
+        )
         .route("/ws/student", get(ws::student::upgrade))
         .route("/ws/proctor", get(ws::proctor::upgrade))
         .fallback_service(static_files)
         .layer(DefaultBodyLimit::max(http::MAX_BODY_BYTES))
         .with_state(state)
+        .merge(demo)
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, with the task

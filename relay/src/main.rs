@@ -1,11 +1,15 @@
-//! `examgate-relay`: parse flags, boot, print where to go, serve; or, with
-//! `analyse`, grade and analyse answer sheets from elsewhere and print JSON.
+//! `examgate-relay`: parse flags, boot, print where to go, serve; or run one
+//! of the sub-commands: `analyse` (answer sheets from elsewhere, as JSON),
+//! `verify-package` (an inspection package against its manifest), `purge`
+//! (personal data past its retention period).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use examgate_relay::boot::boot;
+use examgate_relay::boot::{Start, boot};
+use examgate_relay::office::retention::{Retention, purge};
+#[cfg(feature = "demo")]
 use examgate_relay::seed::DemoInfo;
 use examgate_relay::{Config, serve};
 use examgate_shared::attempt::DEFAULT_GRACE_MS;
@@ -35,8 +39,14 @@ struct Args {
     trust_dir: Option<PathBuf>,
     /// Serve the demo's software card reader with synthetic cards (pages
     /// opened with `?demo-reader`). Never for real exams.
+    #[cfg(feature = "demo")]
     #[arg(long)]
     demo_reader: bool,
+    /// Start a fresh database empty, for a real exam: no demo exam, rooms or
+    /// accounts, only a one-time set-up link for the first exam-office
+    /// account. (A relay built without the `demo` feature always does.)
+    #[arg(long)]
+    no_demo: bool,
 }
 
 #[derive(clap::Subcommand)]
@@ -51,6 +61,64 @@ enum Command {
         #[arg(long)]
         responses: PathBuf,
     },
+    /// Check an inspection package (zip) against its SHA-256 manifest:
+    /// every file present, unchanged, nothing added. Exit code 1 if not.
+    VerifyPackage {
+        /// The package file.
+        package: PathBuf,
+    },
+    /// Remove personal data past its retention period (docs/exam-office.md):
+    /// card files of check-ins, then CCCD numbers (masked to the last four
+    /// digits). Marks, answers and the audit trail stay.
+    Purge {
+        /// Folder with the SQLite database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Days after a sitting closes that the chip photo and card files
+        /// are kept.
+        #[arg(long, default_value_t = Retention::default().card_files_days)]
+        card_files_days: i64,
+        /// Days after a sitting closes that CCCD numbers are kept.
+        #[arg(long, default_value_t = Retention::default().person_ids_days)]
+        id_days: i64,
+        /// Count only; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+fn verify_package(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let report = examgate_relay::handin::package::verify_package(&bytes)
+        .map_err(|e| format!("{}: NOT verified: {e}", path.display()))?;
+    println!(
+        "{}: verified — {} file(s), {} bytes, root SHA-256 {}",
+        path.display(),
+        report.files,
+        report.bytes,
+        report.root_sha256
+    );
+    Ok(())
+}
+
+fn run_purge(
+    data: &Path,
+    retention: Retention,
+    dry_run: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let db = data.join("examgate.sqlite3");
+    if !db.exists() {
+        return Err(format!("no database at {}", db.display()).into());
+    }
+    let mut conn = examgate_relay::store::open(&db)?;
+    let now = examgate_relay::clock::now_ms();
+    let done = purge(&mut conn, retention, now, dry_run)?;
+    let verb = if dry_run { "would remove" } else { "removed" };
+    println!(
+        "{verb}: card files of {} check-in(s) (kept {} days); {} CCCD number(s) masked (kept {} days)",
+        done.card_files, retention.card_files_days, done.person_ids, retention.person_ids_days
+    );
+    Ok(())
 }
 
 fn analyse(key: &Path, responses: &Path) -> Result<(), Box<dyn std::error::Error>> {
@@ -76,8 +144,22 @@ async fn main() -> std::process::ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    if let Some(Command::Analyse { key, responses }) = &args.command {
-        return analyse(key, responses);
+    match &args.command {
+        Some(Command::Analyse { key, responses }) => return analyse(key, responses),
+        Some(Command::VerifyPackage { package }) => return verify_package(package),
+        Some(Command::Purge {
+            data,
+            card_files_days,
+            id_days,
+            dry_run,
+        }) => {
+            let retention = Retention {
+                card_files_days: *card_files_days,
+                person_ids_days: *id_days,
+            };
+            return run_purge(data, retention, *dry_run);
+        }
+        None => {}
     }
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -94,14 +176,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .trust_dir
         .clone()
         .unwrap_or_else(|| args.data.join("trust"));
+    let demo = demo_wanted(&args);
     if !trust_dir.exists() {
         std::fs::create_dir_all(&trust_dir)?;
-        let pki = examgate_cardsim::pki::TestPki::generate(examgate_relay::seed::DEMO_PKI_SEED);
-        std::fs::write(trust_dir.join("examgate-demo-csca.der"), pki.csca_der())?;
-        tracing::warn!(
-            "{} did not exist: created with the demo's TEST CSCA; put real CSCA certificates there for real exams",
-            trust_dir.display()
-        );
+        if demo {
+            write_demo_csca(&trust_dir)?;
+        } else {
+            tracing::warn!(
+                "{} did not exist: created empty; put the CSCA certificates of the cards you accept there (every card is refused until then)",
+                trust_dir.display()
+            );
+        }
     }
     let trust = examgate_shared::chip::verify::TrustList::from_dir(&trust_dir)?;
     tracing::info!(
@@ -113,18 +198,23 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         www_dir: args.www.clone(),
         grace_ms: args.grace_ms,
         trust: std::sync::Arc::new(trust),
-        demo_reader: args
-            .demo_reader
-            .then(|| std::sync::Arc::new(examgate_relay::demo_reader::DemoReader::new())),
+        demo_routes: demo_routes(&args),
     };
-    let booted = boot(&args.data, config, None)?;
+    let booted = boot(&args.data, config, start(&args))?;
     let credentials_file = args.data.join("credentials.txt");
+    #[cfg(feature = "demo")]
     if let Some(info) = &booted.seeded {
         write_credentials(&credentials_file, info)?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     print_banner(addr, &booted.db_path, &credentials_file);
+    if let Some(token) = &booted.setup_token {
+        println!("  No account exists yet. Create the first exam-office account (works once):");
+        println!("    http://{addr}/office?setup={token}");
+        println!();
+    }
+    #[cfg(feature = "demo")]
     if args.demo_reader {
         println!("  Demo card reader (synthetic cards, room TOAN-P03): http://{addr}/?demo-reader");
         println!("    proctor of that room: phong03 at http://{addr}/proctor");
@@ -136,8 +226,50 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Whether an empty database becomes the demo.
+fn demo_wanted(args: &Args) -> bool {
+    cfg!(feature = "demo") && !args.no_demo
+}
+
+fn start(args: &Args) -> Start {
+    #[cfg(feature = "demo")]
+    if demo_wanted(args) {
+        return Start::Demo(None);
+    }
+    let _ = args;
+    Start::Empty
+}
+
+#[cfg(feature = "demo")]
+fn write_demo_csca(trust_dir: &Path) -> std::io::Result<()> {
+    let pki = examgate_cardsim::pki::TestPki::generate(examgate_relay::seed::DEMO_PKI_SEED);
+    std::fs::write(trust_dir.join("examgate-demo-csca.der"), pki.csca_der())?;
+    tracing::warn!(
+        "{} did not exist: created with the demo's TEST CSCA; put real CSCA certificates there for real exams",
+        trust_dir.display()
+    );
+    Ok(())
+}
+
+#[cfg(not(feature = "demo"))]
+fn write_demo_csca(_: &Path) -> std::io::Result<()> {
+    unreachable!("demo_wanted is false without the demo feature")
+}
+
+#[cfg(feature = "demo")]
+fn demo_routes(args: &Args) -> Option<axum::Router> {
+    args.demo_reader
+        .then(|| std::sync::Arc::new(examgate_relay::demo_reader::DemoReader::new()).routes())
+}
+
+#[cfg(not(feature = "demo"))]
+fn demo_routes(_: &Args) -> Option<axum::Router> {
+    None
+}
+
 /// Keeps the seeded passwords (shown again on every start) readable only by
 /// the owner.
+#[cfg(feature = "demo")]
 fn write_credentials(path: &Path, info: &DemoInfo) -> std::io::Result<()> {
     let mut text = String::from("# examgate demo accounts: user<TAB>password<TAB>role<TAB>scope\n");
     for c in &info.credentials {
@@ -164,6 +296,7 @@ fn print_banner(addr: SocketAddr, db: &Path, credentials: &Path) {
     println!("  Student page:  http://{addr}/");
     println!("  Proctor view:  http://{addr}/proctor");
     println!("  Results:       http://{addr}/results  (teacher, central proctor)");
+    println!("  Exam office:   http://{addr}/office  (plan, rosters, accounts, hand-in)");
     println!("  Database:      {}", db.display());
     match std::fs::read_to_string(credentials) {
         Ok(text) => {
@@ -176,10 +309,7 @@ fn print_banner(addr: SocketAddr, db: &Path, credentials: &Path) {
                 println!("    {}", line.replace('\t', "  "));
             }
         }
-        Err(_) => println!(
-            "  (no {} — accounts were created elsewhere)",
-            credentials.display()
-        ),
+        Err(_) => println!("  Staff accounts: made by the exam office at http://{addr}/office"),
     }
     println!();
 }

@@ -11,14 +11,28 @@ pub type RoomId = u64;
 pub type SittingId = u64;
 pub type CandidateId = u64;
 pub type AttemptId = u64;
+pub type EventId = u64;
 
 /// SHA-256 of a bearer token; the token itself is never stored.
 pub type TokenHash = [u8; 32];
 
+/// An exam event the office plans ("kỳ thi"); its shifts are sittings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExamEvent {
+    pub id: EventId,
+    pub name: String,
+    pub subject: String,
+    pub created_at: Millis,
+    /// Once set, results are handed in and change only by corrections.
+    pub published_at: Option<Millis>,
+}
+
+/// A site ("điểm thi"), usually a school.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
     pub id: SiteId,
     pub name: String,
+    pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,9 +40,12 @@ pub struct Room {
     pub id: RoomId,
     pub site_id: SiteId,
     pub name: String,
+    /// Seats (working computers): automatic allocation fills up to this.
+    pub seats: u32,
 }
 
-/// One scheduled run of an exam.
+/// One scheduled run of an exam: a shift ("ca thi") of an event, or a
+/// stand-alone sitting (the demo).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sitting {
     pub id: SittingId,
@@ -39,6 +56,9 @@ pub struct Sitting {
     pub closes_at: Millis,
     /// Working time of one attempt.
     pub duration_ms: Millis,
+    pub event_id: Option<EventId>,
+    /// The shift's name ("Ca 1"); empty for a stand-alone sitting.
+    pub shift: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,16 +71,29 @@ pub struct JoinCode {
 }
 
 /// A person the school registered for a room of a sitting.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RosterEntry {
     pub id: u64,
     pub sitting_id: SittingId,
     pub room_id: RoomId,
-    /// The 12-digit personal ID on the chip card.
-    pub person_id: String,
+    /// The 12-digit personal ID on the chip card (CCCD).
+    pub person_id: Option<String>,
     /// `YYYY-MM-DD`.
-    pub birth: String,
+    pub birth: Option<String>,
+    /// NFC, as the school wrote it.
     pub name: String,
+    /// Số báo danh: links the person across every list and export.
+    pub candidate_number: Option<String>,
+    /// The MOET pupil ID.
+    pub pupil_id: Option<String>,
+    pub class: String,
+    pub school: String,
+    pub seat: Option<u32>,
+}
+
+/// The candidate key of a registered candidate who joined by number.
+pub fn number_key(candidate_number: &str) -> String {
+    format!("sbd:{candidate_number}")
 }
 
 /// The candidate key of a checked-in person: one candidate per card per
@@ -75,9 +108,11 @@ pub struct Candidate {
     pub sitting_id: SittingId,
     pub room_id: RoomId,
     pub name: String,
-    /// Unique per room: [`name_key`] of a typed name, or [`card_key`] of a
-    /// checked-in card.
+    /// Unique per room: [`name_key`] of a typed name, [`card_key`] of a
+    /// checked-in card, or [`number_key`] of a registered candidate.
     pub key: String,
+    /// The roster's số báo danh, when the candidate was registered.
+    pub candidate_number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +122,11 @@ pub struct User {
     pub role: Role,
     /// The one room a room proctor watches.
     pub room_id: Option<RoomId>,
+    /// The one site a site's staff see; `None` with no room: everything.
+    pub site_id: Option<SiteId>,
     pub display_name: String,
+    /// A disabled account cannot sign in; its sessions end.
+    pub disabled: bool,
 }
 
 /// Folds a typed name into the key that makes "Nguyễn  Văn An" and
@@ -105,6 +144,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::RoomProctor => "room_proctor",
         Role::CentralProctor => "central_proctor",
         Role::Teacher => "teacher",
+        Role::ExamOffice => "exam_office",
     }
 }
 
@@ -113,6 +153,7 @@ pub fn parse_role(s: &str) -> Option<Role> {
         "room_proctor" => Some(Role::RoomProctor),
         "central_proctor" => Some(Role::CentralProctor),
         "teacher" => Some(Role::Teacher),
+        "exam_office" => Some(Role::ExamOffice),
         _ => None,
     }
 }
@@ -129,7 +170,12 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for r in [Role::RoomProctor, Role::CentralProctor, Role::Teacher] {
+        for r in [
+            Role::RoomProctor,
+            Role::CentralProctor,
+            Role::Teacher,
+            Role::ExamOffice,
+        ] {
             assert_eq!(parse_role(role_name(r)), Some(r));
         }
     }

@@ -68,6 +68,7 @@ impl AppState {
             .values()
             .filter(|s| {
                 self.catalog
+                    .plan()
                     .sittings
                     .get(&s.candidate.sitting_id)
                     .is_some_and(|sit| sit.exam_id == exam_id)

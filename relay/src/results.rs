@@ -18,11 +18,11 @@ use crate::model::SittingId;
 
 impl AppState {
     pub fn sitting_summaries(&self) -> Vec<SittingSummary> {
+        let sittings: Vec<crate::model::Sitting> =
+            self.catalog.plan().sittings.values().cloned().collect();
         let people = self.people();
-        let mut out: Vec<SittingSummary> = self
-            .catalog
-            .sittings
-            .values()
+        let mut out: Vec<SittingSummary> = sittings
+            .iter()
             .map(|s| {
                 let slots = people
                     .attempts
@@ -68,11 +68,13 @@ impl AppState {
             .collect();
         let mut finals: Vec<(String, String, BTreeMap<QuestionId, AnswerValue>, Grade)> =
             Vec::new();
+        let mut numbers: Vec<Option<String>> = Vec::new();
         for slot in slots {
             let cell = slot.cell.lock().await;
             if let Some(grade) = &cell.grade {
                 let room = self
                     .catalog
+                    .plan()
                     .rooms
                     .get(&slot.candidate.room_id)
                     .map_or_else(String::new, |r| r.name.clone());
@@ -82,10 +84,24 @@ impl AppState {
                     cell.attempt.answers.clone(),
                     grade.clone(),
                 ));
+                numbers.push(slot.candidate.candidate_number.clone());
             }
         }
-        finals.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-        results(&exam, &finals).map_err(|e| ErrorBody::new(ErrorCode::Internal, e.to_string()))
+        let mut order: Vec<usize> = (0..finals.len()).collect();
+        order.sort_by(|&a, &b| {
+            (&finals[a].1, &finals[a].0, &numbers[a]).cmp(&(
+                &finals[b].1,
+                &finals[b].0,
+                &numbers[b],
+            ))
+        });
+        let finals: Vec<_> = order.iter().map(|&i| finals[i].clone()).collect();
+        let mut out = results(&exam, &finals)
+            .map_err(|e| ErrorBody::new(ErrorCode::Internal, e.to_string()))?;
+        for (row, &i) in out.rows.iter_mut().zip(&order) {
+            row.candidate_number = numbers[i].clone();
+        }
+        Ok(out)
     }
 
     /// After an attempt became final: when no attempt of its sitting is

@@ -10,26 +10,41 @@ use crate::model::RoomId;
 impl AppState {
     /// Room tables for every room that `visible` admits, in room order.
     pub fn room_views(&self, visible: impl Fn(RoomId) -> bool) -> Vec<RoomView> {
-        self.catalog
-            .rooms
-            .values()
-            .filter(|room| visible(room.id))
-            .map(|room| {
-                let (checkins, checkin_counts) = self.room_checkins(room.id);
-                let codes: Vec<_> = self
-                    .catalog
-                    .join_codes
-                    .values()
-                    .filter(|c| c.room_id == room.id)
-                    .collect();
+        // Room facts first, under the plan's lock; check-ins and rows after,
+        // each under its own lock.
+        let rooms: Vec<(RoomId, String, String, bool, Option<String>)> = {
+            let plan = self.catalog.plan();
+            plan.rooms
+                .values()
+                .filter(|room| visible(room.id))
+                .map(|room| {
+                    let codes: Vec<_> = plan
+                        .join_codes
+                        .values()
+                        .filter(|c| c.room_id == room.id)
+                        .collect();
+                    (
+                        room.id,
+                        plan.site_name(room).to_owned(),
+                        room.name.clone(),
+                        codes.iter().any(|c| c.requires_card),
+                        codes.iter().map(|c| c.code.clone()).min(),
+                    )
+                })
+                .collect()
+        };
+        rooms
+            .into_iter()
+            .map(|(room_id, site, name, requires_card, join_code)| {
+                let (checkins, checkin_counts) = self.room_checkins(room_id);
                 RoomView {
-                    room_id: room.id,
-                    site: self.catalog.site_name(room).to_owned(),
-                    name: room.name.clone(),
-                    exam_title: self.exam_titles(room.id),
-                    rows: self.live.rows_of(room.id),
-                    requires_card: codes.iter().any(|c| c.requires_card),
-                    join_code: codes.iter().map(|c| c.code.clone()).min(),
+                    room_id,
+                    site,
+                    name,
+                    exam_title: self.exam_titles(room_id),
+                    rows: self.live.rows_of(room_id),
+                    requires_card,
+                    join_code,
                     checkins,
                     checkin_counts,
                 }
@@ -39,12 +54,17 @@ impl AppState {
 
     /// The titles of the exams sat in `room`, joined.
     fn exam_titles(&self, room: RoomId) -> String {
-        let titles: BTreeSet<String> = self
+        let sittings: BTreeSet<u64> = self
             .catalog
+            .plan()
             .join_codes
             .values()
             .filter(|c| c.room_id == room)
-            .filter_map(|c| self.catalog.exam_of(c.sitting_id))
+            .map(|c| c.sitting_id)
+            .collect();
+        let titles: BTreeSet<String> = sittings
+            .into_iter()
+            .filter_map(|s| self.catalog.exam_of(s))
             .map(|e| e.title.clone())
             .collect();
         titles.into_iter().collect::<Vec<_>>().join(" · ")

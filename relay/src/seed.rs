@@ -9,7 +9,7 @@ use examgate_shared::protocol::Role;
 use rusqlite::Connection;
 
 use crate::auth::{hash_password, random_password};
-use crate::model::{User, name_key};
+use crate::model::{RosterEntry, Sitting, User, name_key};
 use crate::store::writes;
 
 /// The demo exam: 12 single-choice Math questions in Vietnamese, with TeX.
@@ -104,8 +104,19 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
         .unwrap_or(Millis::from(exam.duration_secs) * 1000);
     let txn = conn.transaction()?;
     writes::insert_exam(&txn, &exam)?;
-    let site = writes::insert_site(&txn, SITE)?;
-    let sitting = writes::insert_sitting(&txn, &exam.id, opts.opens_at, opts.closes_at, duration)?;
+    let site = writes::insert_site(&txn, SITE, "")?;
+    let sitting = writes::insert_sitting(
+        &txn,
+        &Sitting {
+            id: 0,
+            exam_id: exam.id.clone(),
+            opens_at: opts.opens_at,
+            closes_at: opts.closes_at,
+            duration_ms: duration,
+            event_id: None,
+            shift: String::new(),
+        },
+    )?;
     let password = |fixed: &Option<String>| fixed.clone().unwrap_or_else(random_password);
     let mut info = DemoInfo {
         join_codes: Vec::new(),
@@ -126,7 +137,9 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
                 password_hash: hash_password(&pw),
                 role,
                 room_id,
+                site_id: None,
                 display_name: display.into(),
+                disabled: false,
             },
         )?;
         info.credentials.push(Credential {
@@ -147,11 +160,11 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
     )?;
     let mut codes = Vec::new();
     for (i, (room_name, code, names)) in ROOMS.iter().enumerate() {
-        let room = writes::insert_room(&txn, site, room_name)?;
+        let room = writes::insert_room(&txn, site, room_name, 24)?;
         writes::insert_join_code(&txn, code, sitting, room, false)?;
         codes.push((code.to_string(), room_name.to_string()));
         for name in names {
-            writes::insert_candidate(&txn, sitting, room, name, &name_key(name))?;
+            writes::insert_candidate(&txn, sitting, room, name, &name_key(name), None)?;
         }
         let username = format!("phong{:02}", i + 1);
         add_user(
@@ -164,18 +177,21 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
         )?;
     }
     // The chip-ID room: no name joins, a roster of card holders.
-    let room = writes::insert_room(&txn, site, CARD_ROOM.0)?;
+    let room = writes::insert_room(&txn, site, CARD_ROOM.0, 24)?;
     writes::insert_join_code(&txn, CARD_ROOM.1, sitting, room, true)?;
     codes.push((CARD_ROOM.1.to_string(), CARD_ROOM.0.to_string()));
     for student in &opts.card_students {
         let b = student.birth;
         writes::insert_roster_entry(
             &txn,
-            sitting,
-            room,
-            &student.id12,
-            &format!("{:04}-{:02}-{:02}", b.year, b.month, b.day),
-            &student.full_name,
+            &RosterEntry {
+                sitting_id: sitting,
+                room_id: room,
+                person_id: Some(student.id12.clone()),
+                birth: Some(format!("{:04}-{:02}-{:02}", b.year, b.month, b.day)),
+                name: student.full_name.clone(),
+                ..RosterEntry::default()
+            },
         )?;
     }
     add_user(

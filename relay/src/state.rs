@@ -6,7 +6,7 @@
 //! applied strictly one after another (the closer takes the same lock).
 //! Other maps use std mutexes, never held across an await.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
@@ -23,8 +23,8 @@ use crate::checkin::Checkins;
 use crate::deadlines::Deadlines;
 use crate::live::Live;
 use crate::model::{
-    AttemptId, Candidate, CandidateId, JoinCode, Room, RoomId, RosterEntry, Site, Sitting,
-    SittingId, TokenHash, User,
+    AttemptId, Candidate, CandidateId, EventId, ExamEvent, JoinCode, Room, RoomId, RosterEntry,
+    Site, SiteId, Sitting, SittingId, TokenHash, User,
 };
 use crate::store::{Loaded, Store};
 
@@ -38,9 +38,9 @@ pub struct Config {
     /// CSCA certificates that chip cards must chain to (passive
     /// authentication). Empty: every card is refused as untrusted.
     pub trust: Arc<TrustList>,
-    /// The demo's software card reader (`--demo-reader`); never in a real
-    /// deployment.
-    pub demo_reader: Option<Arc<crate::demo_reader::DemoReader>>,
+    /// Extra routes merged into the app: the demo's software card reader
+    /// (`--demo-reader`, feature `demo`); never in a real deployment.
+    pub demo_routes: Option<axum::Router>,
 }
 
 impl Default for Config {
@@ -49,7 +49,7 @@ impl Default for Config {
             www_dir: PathBuf::from("www"),
             grace_ms: DEFAULT_GRACE_MS,
             trust: Arc::new(TrustList::new()),
-            demo_reader: None,
+            demo_routes: None,
         }
     }
 }
@@ -71,42 +71,113 @@ pub struct AttemptSlot {
     pub cell: tokio::sync::Mutex<AttemptCell>,
 }
 
-/// The rooms, sittings and exams. Only exams change while the relay runs
-/// (key corrections), and then as a whole: readers keep the `Arc` they took.
+/// What the exam office plans: events, sites, rooms, sittings (shifts),
+/// join codes and rosters. It grows while the relay runs (the office adds
+/// to it); readers take the read lock briefly and never across an await.
 #[derive(Default)]
-pub struct Catalog {
-    pub exams: RwLock<HashMap<String, Arc<Exam>>>,
-    pub sites: BTreeMap<u64, Site>,
+pub struct Plan {
+    pub events: BTreeMap<EventId, ExamEvent>,
+    pub sites: BTreeMap<SiteId, Site>,
     pub rooms: BTreeMap<RoomId, Room>,
     pub sittings: HashMap<SittingId, Sitting>,
     /// Upper-cased code → join code.
     pub join_codes: HashMap<String, JoinCode>,
-    /// (sitting, personal ID) → the registered candidate.
+    /// (sitting, personal ID) → the registered card holder.
     pub roster: HashMap<(SittingId, String), RosterEntry>,
+    /// (sitting, số báo danh) → the registered candidate.
+    pub registered: HashMap<(SittingId, String), RosterEntry>,
+    /// Rooms of sittings whose candidates were registered in advance.
+    pub registered_rooms: HashSet<(SittingId, RoomId)>,
+}
+
+impl Plan {
+    pub fn site_name(&self, room: &Room) -> &str {
+        self.sites
+            .get(&room.site_id)
+            .map_or("", |s| s.name.as_str())
+    }
+
+    /// The site a room belongs to.
+    pub fn site_of(&self, room: RoomId) -> Option<SiteId> {
+        self.rooms.get(&room).map(|r| r.site_id)
+    }
+
+    /// Indexes a roster entry by card number and by candidate number.
+    pub fn add_roster_entry(&mut self, e: RosterEntry) {
+        self.registered_rooms.insert((e.sitting_id, e.room_id));
+        if let Some(number) = &e.candidate_number {
+            self.registered
+                .insert((e.sitting_id, number.clone()), e.clone());
+        }
+        if let Some(person) = &e.person_id {
+            self.roster.insert((e.sitting_id, person.clone()), e);
+        }
+    }
+
+    /// Every roster entry once (an entry with both a card number and a
+    /// candidate number is in both indexes).
+    pub fn roster_entries(&self) -> impl Iterator<Item = &RosterEntry> {
+        let mut seen = HashSet::new();
+        self.registered
+            .values()
+            .chain(self.roster.values())
+            .filter(move |e| seen.insert(e.id))
+    }
+
+    /// Whether candidates of this room of this sitting were registered in
+    /// advance (then only they may join, by their number).
+    pub fn has_registrations(&self, sitting: SittingId, room: RoomId) -> bool {
+        self.registered_rooms.contains(&(sitting, room))
+    }
+
+    /// The sittings (shifts) of an event, in start order.
+    pub fn shifts_of(&self, event: EventId) -> Vec<&Sitting> {
+        let mut out: Vec<&Sitting> = self
+            .sittings
+            .values()
+            .filter(|s| s.event_id == Some(event))
+            .collect();
+        out.sort_by_key(|s| (s.opens_at, s.id));
+        out
+    }
+}
+
+/// The exams and the plan. Exams change as a whole (key corrections):
+/// readers keep the `Arc` they took.
+#[derive(Default)]
+pub struct Catalog {
+    pub exams: RwLock<HashMap<String, Arc<Exam>>>,
+    pub plan: RwLock<Plan>,
 }
 
 impl Catalog {
+    pub fn plan(&self) -> std::sync::RwLockReadGuard<'_, Plan> {
+        self.plan.read().expect("plan lock")
+    }
+
+    pub fn plan_mut(&self) -> std::sync::RwLockWriteGuard<'_, Plan> {
+        self.plan.write().expect("plan lock")
+    }
+
+    pub fn sitting(&self, id: SittingId) -> Option<Sitting> {
+        self.plan().sittings.get(&id).cloned()
+    }
+
     pub fn exam_of(&self, sitting: SittingId) -> Option<Arc<Exam>> {
-        let sitting = self.sittings.get(&sitting)?;
-        self.exam(&sitting.exam_id)
+        let exam_id = self.plan().sittings.get(&sitting)?.exam_id.clone();
+        self.exam(&exam_id)
     }
 
     pub fn exam(&self, id: &str) -> Option<Arc<Exam>> {
         self.exams.read().expect("exams lock").get(id).cloned()
     }
 
-    /// Replaces an exam (after a correction).
+    /// Adds or replaces an exam (a new paper, or after a correction).
     pub fn replace_exam(&self, exam: Exam) {
         self.exams
             .write()
             .expect("exams lock")
             .insert(exam.id.clone(), Arc::new(exam));
-    }
-
-    pub fn site_name(&self, room: &Room) -> &str {
-        self.sites
-            .get(&room.site_id)
-            .map_or("", |s| s.name.as_str())
     }
 }
 
@@ -129,7 +200,8 @@ pub struct Inner {
     pub config: Config,
     pub store: Store,
     pub catalog: Catalog,
-    pub users: HashMap<String, User>,
+    /// Staff accounts; the exam office adds, disables and resets them.
+    pub users: RwLock<HashMap<String, User>>,
     pub people: RwLock<People>,
     pub live: Live,
     pub deadlines: Deadlines,
@@ -139,6 +211,11 @@ pub struct Inner {
     /// Serialises joins so two browsers typing the same name at the same
     /// instant cannot both create the candidate.
     pub join_lock: tokio::sync::Mutex<()>,
+    /// Serialises the exam office's changes to the plan, so a check (is
+    /// this number free?) and its write cannot interleave with another.
+    pub plan_lock: tokio::sync::Mutex<()>,
+    /// The set-up link's token hash while no account exists.
+    pub setup: std::sync::Mutex<Option<TokenHash>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -160,20 +237,21 @@ impl AppState {
                 .expect("exams lock")
                 .insert(exam.id.clone(), Arc::new(exam));
         }
-        catalog.sites = loaded.sites.into_iter().map(|s| (s.id, s)).collect();
-        catalog.rooms = loaded.rooms.into_iter().map(|r| (r.id, r)).collect();
-        catalog.sittings = loaded.sittings.into_iter().map(|s| (s.id, s)).collect();
-        catalog.join_codes = loaded
-            .join_codes
-            .into_iter()
-            .map(|c| (c.code.to_uppercase(), c))
-            .collect();
-
-        catalog.roster = loaded
-            .roster
-            .into_iter()
-            .map(|e| ((e.sitting_id, e.person_id.clone()), e))
-            .collect();
+        {
+            let plan = catalog.plan.get_mut().expect("plan lock");
+            plan.events = loaded.events.into_iter().map(|e| (e.id, e)).collect();
+            plan.sites = loaded.sites.into_iter().map(|s| (s.id, s)).collect();
+            plan.rooms = loaded.rooms.into_iter().map(|r| (r.id, r)).collect();
+            plan.sittings = loaded.sittings.into_iter().map(|s| (s.id, s)).collect();
+            plan.join_codes = loaded
+                .join_codes
+                .into_iter()
+                .map(|c| (c.code.to_uppercase(), c))
+                .collect();
+            for entry in loaded.roster {
+                plan.add_roster_entry(entry);
+            }
+        }
 
         let mut people = People::default();
         for c in loaded.candidates {
@@ -183,11 +261,13 @@ impl AppState {
         let state = AppState(Arc::new(Inner {
             config,
             store,
-            users: loaded
-                .users
-                .into_iter()
-                .map(|u| (u.username.clone(), u))
-                .collect(),
+            users: RwLock::new(
+                loaded
+                    .users
+                    .into_iter()
+                    .map(|u| (u.username.clone(), u))
+                    .collect(),
+            ),
             people: RwLock::new(people),
             live: Live::default(),
             deadlines: Deadlines::default(),
@@ -195,6 +275,8 @@ impl AppState {
             login_throttle: LoginThrottle::default(),
             checkins: Checkins::default(),
             join_lock: tokio::sync::Mutex::new(()),
+            plan_lock: tokio::sync::Mutex::new(()),
+            setup: std::sync::Mutex::new(loaded.setup_hash),
             catalog,
         }));
         state.checkins.restore_seats(&seats);
@@ -234,6 +316,12 @@ impl AppState {
             }
         }
         state
+    }
+
+    /// Whether `session` may watch `room` (its site looked up for staff
+    /// scoped to one site).
+    pub fn may_watch(&self, session: &crate::auth::Session, room: RoomId) -> bool {
+        session.may_watch(room, |r| self.catalog.plan().site_of(r))
     }
 
     pub fn people(&self) -> std::sync::RwLockReadGuard<'_, People> {
@@ -294,6 +382,7 @@ impl AppState {
         let row = match attempt {
             None => CandidateRow {
                 candidate_id: candidate.id,
+                candidate_number: candidate.candidate_number.clone(),
                 name: candidate.name.clone(),
                 status: RowStatus::NotStarted,
                 answered: 0,
@@ -304,6 +393,7 @@ impl AppState {
             },
             Some((id, cell)) => CandidateRow {
                 candidate_id: candidate.id,
+                candidate_number: candidate.candidate_number.clone(),
                 name: candidate.name.clone(),
                 status: RowStatus::derive(cell.attempt.status, self.live.is_connected(id)),
                 answered: cell.attempt.answered() as u32,

@@ -71,13 +71,29 @@ pub enum ErrorCode {
     CheckinRejected,
     /// The seat code is unknown, expired or already used.
     SeatCodeInvalid,
+    /// This room admits registered candidates: the candidate number (số báo danh) is required.
+    CandidateNumberRequired,
+    /// The date of birth does not match the registration.
+    BirthMismatch,
+    /// The named sitting, site, room, event or account does not exist.
+    NotFound,
+    /// The name or number is already taken (a room, an account, a candidate number).
+    Conflict,
+    /// A field of the request is invalid; the message names it.
+    Invalid,
+    /// A roster file has errors; nothing was imported (the body lists them).
+    ImportRejected,
+    /// The account is disabled by the exam office.
+    AccountDisabled,
+    /// The set-up link is unknown or was already used.
+    SetupInvalid,
     /// The relay failed internally; nothing was changed.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and translation tables.
-    pub const ALL: [ErrorCode; 32] = [
+    pub const ALL: [ErrorCode; 40] = [
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
         ErrorCode::UnsupportedVersion,
@@ -109,6 +125,14 @@ impl ErrorCode {
         ErrorCode::AlreadyCheckedIn,
         ErrorCode::CheckinRejected,
         ErrorCode::SeatCodeInvalid,
+        ErrorCode::CandidateNumberRequired,
+        ErrorCode::BirthMismatch,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::Invalid,
+        ErrorCode::ImportRejected,
+        ErrorCode::AccountDisabled,
+        ErrorCode::SetupInvalid,
         ErrorCode::Internal,
     ];
 
@@ -147,6 +171,14 @@ impl ErrorCode {
             ErrorCode::AlreadyCheckedIn => "already_checked_in",
             ErrorCode::CheckinRejected => "checkin_rejected",
             ErrorCode::SeatCodeInvalid => "seat_code_invalid",
+            ErrorCode::CandidateNumberRequired => "candidate_number_required",
+            ErrorCode::BirthMismatch => "birth_mismatch",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::ImportRejected => "import_rejected",
+            ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::SetupInvalid => "setup_invalid",
             ErrorCode::Internal => "internal",
         }
     }

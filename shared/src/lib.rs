@@ -39,6 +39,9 @@
 //!   groups, the USB bridge framing) and, with feature `verify`, proving it
 //!   genuine (passive and active authentication).
 //! - [`csv`]: a small CSV reader and writer for keys, imports and exports.
+//! - [`office`]: the exam office: roster import from school spreadsheets
+//!   (headers, Vietnamese names and dates, personal-data allow-list), room
+//!   and seat allocation, candidate numbers.
 
 pub mod analysis;
 pub mod answer;
@@ -54,6 +57,7 @@ pub mod error;
 pub mod exam;
 pub mod import;
 pub mod numeric;
+pub mod office;
 pub mod outbox;
 pub mod paper;
 pub mod points;

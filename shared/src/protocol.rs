@@ -171,6 +171,13 @@ pub struct JoinRequest {
     /// there); replaces the name.
     #[serde(default)]
     pub seat_code: Option<String>,
+    /// Số báo danh, in rooms whose candidates were registered by the exam
+    /// office; replaces the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_number: Option<String>,
+    /// The date of birth (`dd/mm/yyyy`) that goes with the candidate number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,6 +204,9 @@ pub enum Role {
     CentralProctor,
     /// Builds exams and reads results (also sees every room).
     Teacher,
+    /// The exam office ("hội đồng thi"): plans events, sites, rooms, shifts,
+    /// rosters and staff accounts, and hands in the results.
+    ExamOffice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -124,6 +124,10 @@ pub struct ResultRow {
     pub score: String,
     /// Per analysed question, its score in points.
     pub items: Vec<String>,
+    /// Số báo danh of a registered candidate: tells two of the same name
+    /// in one room apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_number: Option<String>,
 }
 
 impl ResultRow {
@@ -144,6 +148,7 @@ impl ResultRow {
             mark: grade.mark,
             score: grade.score.to_string(),
             items,
+            candidate_number: None,
         }
     }
 }
@@ -163,6 +168,8 @@ pub fn results_csv(exam: &Exam, rows: &[ResultRow]) -> String {
             .iter()
             .map(|q| format!("q{}", q.id.0)),
     );
+    // Last, so readers of the older layout keep their columns.
+    header.push("candidate_number".into());
     let mut out = write_row(&header);
     for r in rows {
         let mut line = vec![
@@ -172,6 +179,7 @@ pub fn results_csv(exam: &Exam, rows: &[ResultRow]) -> String {
             r.score.clone(),
         ];
         line.extend(r.items.iter().cloned());
+        line.push(r.candidate_number.clone().unwrap_or_default());
         out.push_str(&write_row(&line));
     }
     out
@@ -264,7 +272,8 @@ mod tests {
                 "q2",
                 "q3",
                 "q4",
-                "q5"
+                "q5",
+                "candidate_number"
             ]
         );
         assert_eq!(

@@ -51,6 +51,10 @@ impl RowStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CandidateRow {
     pub candidate_id: u64,
+    /// Số báo danh of a registered candidate: tells two of the same name
+    /// apart in every list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_number: Option<String>,
     pub name: String,
     pub status: RowStatus,
     pub answered: u32,

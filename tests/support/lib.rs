@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod card;
+pub mod office;
 pub mod proxy;
 pub mod usb_bridge;
 
@@ -10,7 +11,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use examgate_relay::boot::boot;
+use examgate_relay::boot::{Booted, Start, boot};
 use examgate_relay::seed::{DemoInfo, DemoOptions};
 use examgate_relay::{AppState, Config};
 use examgate_shared::Millis;
@@ -59,6 +60,8 @@ pub struct TestRelay {
     pub addr: SocketAddr,
     pub state: AppState,
     pub info: DemoInfo,
+    /// The one-time set-up token of a relay started empty.
+    pub setup_token: Option<String>,
     pub db_path: PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
@@ -80,7 +83,7 @@ impl TestRelay {
             www_dir: workspace_root().join("www"),
             grace_ms,
             trust: std::sync::Arc::new(card::trust_list()),
-            demo_reader: None,
+            demo_routes: None,
         };
         TestRelay::start_with_config(opts, config).await
     }
@@ -91,17 +94,39 @@ impl TestRelay {
             www_dir: workspace_root().join("www"),
             grace_ms: 1_000,
             trust: std::sync::Arc::new(card::trust_list()),
-            demo_reader: Some(std::sync::Arc::new(
-                examgate_relay::demo_reader::DemoReader::new(),
-            )),
+            demo_routes: Some(
+                std::sync::Arc::new(examgate_relay::demo_reader::DemoReader::new()).routes(),
+            ),
         };
         TestRelay::start_with_config(open_now(duration_ms, None), config).await
     }
 
     pub async fn start_with_config(opts: DemoOptions, config: Config) -> TestRelay {
         let dir = tempfile::tempdir().unwrap();
-        let booted = boot(dir.path(), config, Some(opts)).expect("boot the relay");
+        let booted =
+            boot(dir.path(), config, Start::Demo(Some(Box::new(opts)))).expect("boot the relay");
         let info = booted.seeded.clone().expect("a fresh database is seeded");
+        TestRelay::launch(dir, booted, info).await
+    }
+
+    /// A relay for a real exam: no demo, only the set-up link.
+    pub async fn empty() -> TestRelay {
+        let config = Config {
+            www_dir: workspace_root().join("www"),
+            grace_ms: 1_000,
+            trust: std::sync::Arc::new(card::trust_list()),
+            demo_routes: None,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let booted = boot(dir.path(), config, Start::Empty).expect("boot the relay");
+        let info = DemoInfo {
+            join_codes: Vec::new(),
+            credentials: Vec::new(),
+        };
+        TestRelay::launch(dir, booted, info).await
+    }
+
+    async fn launch(dir: tempfile::TempDir, booted: Booted, info: DemoInfo) -> TestRelay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -113,6 +138,7 @@ impl TestRelay {
             addr,
             state,
             info,
+            setup_token: booted.setup_token,
             db_path: booted.db_path,
             shutdown: Some(tx),
             _dir: dir,
@@ -133,6 +159,8 @@ impl TestRelay {
             name: name.into(),
             resume_token: None,
             seat_code: None,
+            candidate_number: None,
+            birth: None,
         })
         .await
     }

@@ -56,13 +56,16 @@ fn run(relay_args: &[String]) -> Result<()> {
     setup::ensure_wasm_target()?;
     let built = client::build()?;
     size::report(&built)?;
-    // The demo includes the software card reader, so the chip-ID room can
-    // be tried without hardware.
+    // The demo (feature `demo`: its seed, the test CSCA, the software card
+    // reader) is linked only here, so the chip-ID room can be tried
+    // without hardware; a relay built for a real exam leaves it out.
     let mut args: Vec<&str> = vec![
         "run",
         "--release",
         "--package",
         "examgate-relay",
+        "--features",
+        "demo",
         "--",
         "--demo-reader",
     ];

@@ -177,6 +177,38 @@ fn code_message(code: ErrorCode, lang: Lang) -> &'static str {
             "Mã chỗ ngồi không đúng, đã hết hạn hoặc đã dùng. Hãy xin giám thị mã mới.",
             "The seat code is wrong, expired or already used. Ask the proctor for a new one.",
         ),
+        CandidateNumberRequired => (
+            "Phòng này chỉ dành cho thí sinh đã đăng ký: hãy nhập số báo danh và ngày sinh.",
+            "This room is for registered candidates: type your candidate number and date of birth.",
+        ),
+        BirthMismatch => (
+            "Ngày sinh không khớp với danh sách đăng ký. Kiểm tra lại (dd/mm/yyyy) hoặc báo giám thị.",
+            "The date of birth does not match the registration. Check it (dd/mm/yyyy) or tell the proctor.",
+        ),
+        NotFound => (
+            "Không tìm thấy mục này (ca thi, điểm thi, phòng, kỳ thi hoặc tài khoản).",
+            "Not found (shift, site, room, exam or account).",
+        ),
+        Conflict => (
+            "Tên hoặc số này đã có (phòng, tài khoản, số báo danh).",
+            "That name or number is already taken (room, account, candidate number).",
+        ),
+        Invalid => (
+            "Dữ liệu nhập chưa hợp lệ; xem chi tiết bên dưới.",
+            "Some input is not valid; see the details below.",
+        ),
+        ImportRejected => (
+            "Tệp danh sách có lỗi nên chưa nhập gì. Sửa các dòng được liệt kê rồi nhập lại.",
+            "The roster file has errors, so nothing was imported. Fix the rows listed and import again.",
+        ),
+        AccountDisabled => (
+            "Tài khoản này đã bị khóa. Hãy liên hệ hội đồng thi.",
+            "This account is disabled. Contact the exam office.",
+        ),
+        SetupInvalid => (
+            "Liên kết thiết lập không đúng hoặc đã được dùng.",
+            "The set-up link is wrong or was already used.",
+        ),
         Internal => (
             "Máy chủ gặp lỗi, chưa có gì bị thay đổi. Chờ một lát rồi thử lại; nếu vẫn lỗi, hãy báo giám thị.",
             "The server failed and nothing was changed. Wait a moment and try again; if it keeps failing, tell your proctor.",

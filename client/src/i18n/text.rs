@@ -15,6 +15,8 @@ use examgate_shared::roster::RowStatus;
 #[cfg(feature = "staff")]
 use super::ReportText;
 use super::{Lang, Problem};
+#[cfg(feature = "staff")]
+use crate::office::texts::OfficeText;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Text {
@@ -32,6 +34,9 @@ pub enum Text {
     JoinIntro,
     JoinCode,
     JoinName,
+    JoinRegistered,
+    JoinNumber,
+    JoinBirth,
     JoinSubmit,
     JoinBusy,
 
@@ -157,6 +162,9 @@ pub enum Text {
     /// The results page's strings.
     #[cfg(feature = "staff")]
     Report(ReportText),
+    /// The exam office's page (`/office`), see [`OfficeText`].
+    #[cfg(feature = "staff")]
+    Office(OfficeText),
 }
 
 impl Text {
@@ -185,6 +193,12 @@ impl Text {
             ),
             Text::JoinCode => pick("Mã phòng thi", "Join code"),
             Text::JoinName => pick("Họ và tên", "Full name"),
+            Text::JoinRegistered => pick(
+                "Thí sinh đã đăng ký (kỳ thi có danh sách): nhập số báo danh thay cho họ tên",
+                "Registered candidates (planned exams): type your candidate number instead of your name",
+            ),
+            Text::JoinNumber => pick("Số báo danh", "Candidate number"),
+            Text::JoinBirth => pick("Ngày sinh (dd/mm/yyyy)", "Date of birth (dd/mm/yyyy)"),
             Text::JoinSubmit => pick("Vào thi", "Start"),
             Text::JoinBusy => pick("Đang vào phòng thi…", "Joining…"),
 
@@ -364,6 +378,7 @@ impl Text {
             Text::Role(Role::RoomProctor) => pick("Giám thị phòng thi", "Room proctor"),
             Text::Role(Role::CentralProctor) => pick("Giám sát chung", "Central proctor"),
             Text::Role(Role::Teacher) => pick("Giáo viên", "Teacher"),
+            Text::Role(Role::ExamOffice) => pick("Hội đồng thi", "Exam office"),
             Text::Logout => pick("Đăng xuất", "Sign out"),
             Text::ResultsLink => pick("Kết quả", "Results"),
             Text::ConnLive => pick("Đang cập nhật trực tiếp", "Live"),
@@ -399,6 +414,8 @@ impl Text {
             }
             #[cfg(feature = "staff")]
             Text::Report(text) => text.localise(lang),
+            #[cfg(feature = "staff")]
+            Text::Office(text) => Cow::Owned(text.localise(lang)),
         }
     }
 }

@@ -106,7 +106,13 @@ fn CandidateLine(props: &CandidateLineProps) -> Html {
     html! {
         <tr class={classes!("candidate", status)} data-candidate-id={row.candidate_id.to_string()}
             data-status={status}>
-            <td class="name">{ row.name.clone() }</td>
+            <td class="name">
+                // The số báo danh tells two of the same name apart.
+                if let Some(number) = &row.candidate_number {
+                    <span class="candidate-number">{ number.clone() }</span>{ " " }
+                }
+                { row.name.clone() }
+            </td>
             <td class="status">{ i18n.t(Text::RowStatus(row.status)) }</td>
             <td class="answered">{ format!("{}/{}", row.answered, row.total) }</td>
             <td class="time-left">{ time_left }</td>

@@ -156,6 +156,7 @@ mod tests {
     fn row(id: u64, status: RowStatus) -> CandidateRow {
         CandidateRow {
             candidate_id: id,
+            candidate_number: None,
             name: format!("c{id}"),
             status,
             answered: 0,

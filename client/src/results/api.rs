@@ -42,7 +42,8 @@ pub fn open_sitting(token: &str, id: u64, dispatcher: UseReducerDispatcher<Resul
 
 /// The results table as CSV, as the relay's `results.csv` has it: a BOM (so
 /// spreadsheet programs read Vietnamese names as UTF-8), then candidate,
-/// room, mark, score and, when the rows have them, one column per question.
+/// room, mark, score and, when the rows have them, one column per question
+/// and the candidate number (số báo danh).
 pub fn results_csv(results: &Results) -> String {
     let per_question = results.rows.iter().any(|r| !r.items.is_empty());
     let mut header = vec![
@@ -53,6 +54,7 @@ pub fn results_csv(results: &Results) -> String {
     ];
     if per_question {
         header.extend(results.questions.iter().map(|q| format!("q{}", q.0)));
+        header.push("candidate_number".into());
     }
     let mut out = format!("\u{feff}{}", write_row(&header));
     for r in &results.rows {
@@ -64,6 +66,7 @@ pub fn results_csv(results: &Results) -> String {
         ];
         if per_question {
             line.extend(r.items.iter().cloned());
+            line.push(r.candidate_number.clone().unwrap_or_default());
         }
         out.push_str(&write_row(&line));
     }

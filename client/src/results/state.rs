@@ -361,6 +361,7 @@ pub fn imported_results(imported: Imported) -> Results {
             mark: Mark10::from_score(total, max),
             score: total.to_string(),
             items: Vec::new(),
+            candidate_number: None,
         })
         .collect();
     Results {

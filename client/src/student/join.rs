@@ -1,4 +1,5 @@
-//! The join screen: join code and name, `POST /api/join`.
+//! The join screen: join code and name — or, in rooms of a planned exam,
+//! candidate number (số báo danh) and date of birth — `POST /api/join`.
 
 use examgate_shared::error::ErrorCode;
 use examgate_shared::protocol::{JoinRequest, JoinResponse};
@@ -6,7 +7,7 @@ use yew::prelude::*;
 
 use super::checkin::CheckinPanel;
 use super::records::StudentSession;
-use crate::forms::{Fields, FormError, FormPage, on_input, on_submit, use_form};
+use crate::forms::{Fields, FormAction, FormError, FormPage, on_input, on_submit, use_form};
 use crate::i18n::{Problem, Text, use_i18n};
 
 #[derive(Properties, PartialEq)]
@@ -22,6 +23,11 @@ struct JoinFields {
     name: String,
     /// From the proctor station (chip check-in done there); replaces the name.
     seat: String,
+    /// Số báo danh, in rooms whose candidates the exam office registered;
+    /// replaces the name.
+    number: String,
+    /// `dd/mm/yyyy`, with the candidate number.
+    birth: String,
 }
 
 impl Fields for JoinFields {
@@ -42,6 +48,19 @@ impl Fields for JoinFields {
                 name: String::new(),
                 resume_token: None,
                 seat_code: Some(seat.to_owned()),
+                candidate_number: None,
+                birth: None,
+            });
+        }
+        let number = self.number.trim();
+        if !number.is_empty() {
+            return Ok(JoinRequest {
+                code: code.to_owned(),
+                name: String::new(),
+                resume_token: None,
+                seat_code: None,
+                candidate_number: Some(number.to_owned()),
+                birth: Some(self.birth.trim().to_owned()).filter(|b| !b.is_empty()),
             });
         }
         if name.is_empty() {
@@ -53,6 +72,8 @@ impl Fields for JoinFields {
             name: name.split_whitespace().collect::<Vec<_>>().join(" "),
             resume_token: None,
             seat_code: None,
+            candidate_number: None,
+            birth: None,
         })
     }
 }
@@ -61,6 +82,15 @@ impl Fields for JoinFields {
 pub fn JoinPage(props: &JoinPageProps) -> Html {
     let i18n = use_i18n();
     let form = use_form::<JoinFields>(props.problem);
+    // A seat card's QR code opens `/?code=…`: the code is typed already.
+    {
+        let dispatcher = form.dispatcher();
+        use_effect_with((), move |_| {
+            if let Some(code) = crate::routes::page_param("code") {
+                dispatcher.dispatch(FormAction::Edit(|f, v| f.code = v, code.to_uppercase()));
+            }
+        });
+    }
     let onsubmit = on_submit(
         &form,
         &props
@@ -70,8 +100,13 @@ pub fn JoinPage(props: &JoinPageProps) -> Html {
                 attempt_id: r.attempt_id,
                 exam_title: r.exam_title,
                 room: r.room,
-                // The name as sent, tidied.
-                name: request.name,
+                // The name as sent, tidied (the number until the relay's
+                // welcome names a registered candidate).
+                name: if request.name.is_empty() {
+                    request.candidate_number.unwrap_or_default()
+                } else {
+                    request.name
+                },
             }),
     );
 
@@ -88,6 +123,17 @@ pub fn JoinPage(props: &JoinPageProps) -> Html {
                 <input id="join-name" type="text" autocomplete="name" maxlength="100"
                     value={form.fields.name.clone()}
                     oninput={on_input(&form, |f, v| f.name = v)} disabled={form.busy} />
+                <fieldset class="join-registered">
+                    <legend>{ i18n.t(Text::JoinRegistered) }</legend>
+                    <label for="join-number">{ i18n.t(Text::JoinNumber) }</label>
+                    <input id="join-number" type="text" autocomplete="off" autocapitalize="characters"
+                        spellcheck="false" maxlength="20" value={form.fields.number.clone()}
+                        oninput={on_input(&form, |f, v| f.number = v)} disabled={form.busy} />
+                    <label for="join-birth">{ i18n.t(Text::JoinBirth) }</label>
+                    <input id="join-birth" type="text" inputmode="numeric" placeholder="dd/mm/yyyy"
+                        autocomplete="bday" maxlength="10" value={form.fields.birth.clone()}
+                        oninput={on_input(&form, |f, v| f.birth = v)} disabled={form.busy} />
+                </fieldset>
                 <label for="join-seat">{ if i18n.lang == crate::i18n::Lang::Vi { "Mã chỗ ngồi (nếu giám thị đã kiểm tra thẻ tại bàn)" } else { "Seat code (if the proctor checked your card at the desk)" } }</label>
                 <input id="join-seat" type="text" autocomplete="off" autocapitalize="characters" maxlength="8"
                     value={form.fields.seat.clone()}

@@ -13,13 +13,10 @@ use crate::model::JoinCode;
 impl AppState {
     pub(super) fn card_code(&self, code: &str) -> Result<JoinCode, ErrorBody> {
         let code = self
-            .catalog
-            .join_codes
-            .get(&code.trim().to_uppercase())
-            .cloned()
+            .join_code(code)
             .ok_or_else(|| refusal(ErrorCode::UnknownCode, "no room has this join code"))?;
-        let sitting = &self.catalog.sittings[&code.sitting_id];
-        if now_ms() >= sitting.closes_at {
+        let closes_at = self.catalog.plan().sittings[&code.sitting_id].closes_at;
+        if now_ms() >= closes_at {
             return Err(refusal(ErrorCode::ExamClosed, "the exam window has closed"));
         }
         Ok(code)

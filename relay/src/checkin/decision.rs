@@ -10,7 +10,7 @@ use examgate_shared::protocol::{JoinResponse, Role};
 use super::seat_code::new_seat_code;
 use super::{POLL_WAIT, SeatCode, refusal};
 use crate::AppState;
-use crate::attempts::{Admission, internal};
+use crate::attempts::{Admission, Who, internal};
 use crate::auth::{Session, hash_token};
 use crate::clock::now_ms;
 use crate::model::{JoinCode, RoomId, card_key};
@@ -55,7 +55,7 @@ impl AppState {
         // Confirmed before the exam opens (students check in at the door):
         // hold the attempt token until it opens, so the exam page never
         // meets a closed door. The reader keeps polling meanwhile.
-        let opens_at = self.catalog.sittings[&sitting_id].opens_at;
+        let opens_at = self.catalog.plan().sittings[&sitting_id].opens_at;
         if outcome.join.is_some() && now_ms() < opens_at {
             let wait = (opens_at - now_ms()).clamp(0, POLL_WAIT.as_millis() as i64);
             tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
@@ -88,7 +88,7 @@ impl AppState {
             .records
             .get(&id)
             .ok_or_else(|| refusal(ErrorCode::UnknownCode, "no such check-in"))?;
-        if !staff.may_watch(record.code.room_id) {
+        if !self.may_watch(staff, record.code.room_id) {
             return Err(refusal(
                 ErrorCode::Forbidden,
                 "this check-in is in another room",
@@ -253,10 +253,20 @@ impl AppState {
         view: &CheckinView,
         actor: &str,
     ) -> Result<JoinResponse, ErrorBody> {
+        let candidate_number = self
+            .catalog
+            .plan()
+            .roster
+            .get(&(code.sitting_id, view.person_id.clone()))
+            .and_then(|e| e.candidate_number.clone());
+        let who = Who {
+            name: view.roster_name.clone(),
+            key: card_key(&view.person_id),
+            candidate_number,
+        };
         self.admit(
             code,
-            &view.roster_name,
-            &card_key(&view.person_id),
+            &who,
             Admission::CardHolder {
                 actor: actor.to_string(),
             },
@@ -276,6 +286,7 @@ impl AppState {
         views.sort_by_key(|v| v.checkin_id);
         let roster = self
             .catalog
+            .plan()
             .roster
             .values()
             .filter(|e| e.room_id == room)

@@ -14,6 +14,7 @@
 
 mod challenge;
 mod decision;
+pub mod evidence;
 pub mod judge;
 mod seat_code;
 mod verdict;

@@ -2,8 +2,6 @@
 //! seat, record the verdict (refused or accepted) before answering, and
 //! tell the room's proctors.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use examgate_shared::Millis;
 use examgate_shared::checkin::{CheckinAccepted, CheckinRequest, CheckinStatus, CheckinView};
 use examgate_shared::error::{ErrorBody, ErrorCode};
@@ -35,8 +33,8 @@ impl AppState {
                     "a station check-in needs a proctor's sign-in",
                 ));
             };
-            if !(s.role == Role::CentralProctor
-                || s.may_watch(code.room_id) && s.role == Role::RoomProctor)
+            if !(matches!(s.role, Role::CentralProctor | Role::RoomProctor)
+                && self.may_watch(s, code.room_id))
             {
                 return Err(refusal(
                     ErrorCode::Forbidden,
@@ -72,7 +70,7 @@ impl AppState {
             (Some(c), Ok(sub)) => judge::judge(&sub, &c.bytes, &self.config.trust, now / 1000)
                 .and_then(|card| self.place(&code, card)),
         };
-        let evidence = evidence_json(&req);
+        let evidence = super::evidence::evidence_json(&req);
         match verdict {
             Err(r) => {
                 let record = CheckinRecord {
@@ -112,10 +110,11 @@ impl AppState {
             reason: m,
             person_id: Some(card.person_id.clone()),
         };
-        let Some(entry) = self
-            .catalog
+        let plan = self.catalog.plan();
+        let Some(entry) = plan
             .roster
             .get(&(code.sitting_id, card.person_id.clone()))
+            .cloned()
         else {
             return Err(with_id(
                 ErrorCode::NotOnRoster,
@@ -123,8 +122,7 @@ impl AppState {
             ));
         };
         if entry.room_id != code.room_id {
-            let room = self
-                .catalog
+            let room = plan
                 .rooms
                 .get(&entry.room_id)
                 .map_or("", |r| r.name.as_str());
@@ -140,15 +138,16 @@ impl AppState {
             "{:04}-{:02}-{:02}",
             card.birth.year, card.birth.month, card.birth.day
         );
-        if chip_birth != entry.birth {
+        if entry.birth.as_deref() != Some(chip_birth.as_str()) {
             return Err(with_id(
                 ErrorCode::NotOnRoster,
                 format!(
                     "the chip's date of birth {chip_birth} differs from the roster's {}",
-                    entry.birth
+                    entry.birth.as_deref().unwrap_or("(none)")
                 ),
             ));
         }
+        drop(plan);
         let seat = (code.sitting_id, card.person_id.clone());
         let book = self.checkins.book();
         if let Some(other) = book.seats.get(&seat) {
@@ -166,11 +165,7 @@ impl AppState {
                 format!("the chip photo cannot be shown: {e}"),
             )
         })?;
-        Ok(Placed {
-            entry: entry.clone(),
-            card,
-            photo,
-        })
+        Ok(Placed { entry, card, photo })
     }
 
     async fn record_accepted(
@@ -209,7 +204,7 @@ impl AppState {
             room_id: code.room_id,
             status: CheckinStatus::AwaitingProctor,
             roster_name: entry.name.clone(),
-            roster_birth: entry.birth.clone(),
+            roster_birth: entry.birth.clone().unwrap_or_default(),
             chip_name: card.name.clone(),
             chip_birth: format!(
                 "{:04}-{:02}-{:02}",
@@ -265,16 +260,4 @@ struct Placed {
     entry: RosterEntry,
     card: judge::GenuineCard,
     photo: (&'static str, Vec<u8>),
-}
-
-/// The card's files as sent, for the audit trail.
-fn evidence_json(req: &CheckinRequest) -> String {
-    serde_json::json!({
-        "com": req.com,
-        "groups": req.groups,
-        "sod": req.sod,
-        "aa_signature": req.aa_signature,
-        "challenge_id_hash": BASE64.encode(hash_token(&req.challenge_id)),
-    })
-    .to_string()
 }

@@ -30,6 +30,11 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         CardIncomplete | CardMalformed | CardUntrusted | CardAltered | CardNotGenuine => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
+        CandidateNumberRequired | BirthMismatch | AccountDisabled => StatusCode::FORBIDDEN,
+        NotFound => StatusCode::NOT_FOUND,
+        Conflict => StatusCode::CONFLICT,
+        Invalid | ImportRejected => StatusCode::UNPROCESSABLE_ENTITY,
+        SetupInvalid => StatusCode::GONE,
         Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -26,7 +26,12 @@ pub async fn login(
             ),
         )));
     }
-    let user = state.users.get(&username).cloned();
+    let user = state
+        .users
+        .read()
+        .expect("users lock")
+        .get(&username)
+        .cloned();
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let password = req.password;
     // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
@@ -50,10 +55,17 @@ pub async fn login(
         )));
     };
     state.login_throttle.succeeded(&username);
+    if user.disabled {
+        return Err(ApiError(ErrorBody::new(
+            ErrorCode::AccountDisabled,
+            "this account is disabled; contact the exam office",
+        )));
+    }
     let token = state.sessions.create(Session {
         username: user.username.clone(),
         role: user.role,
         room_id: user.room_id,
+        site_id: user.site_id,
         expires_at: now + SESSION_TTL_MS,
     });
     Ok(Json(LoginResponse {

@@ -1,5 +1,5 @@
 //! The HTTP API: joining an exam, signing in, and the staff endpoints
-//! (corrections, results). Everything live happens on the WebSockets in
+//! (corrections, results, the exam office). Everything live happens on the WebSockets in
 //! [`crate::ws`].
 
 pub mod auth;
@@ -8,6 +8,7 @@ pub mod error;
 pub mod exams;
 pub mod join;
 pub mod login;
+pub mod office;
 pub mod results;
 
 use axum::Json;

@@ -1,5 +1,6 @@
-//! Results for teachers and the central proctor: the list of sittings, a
-//! sitting's results with the item analysis (JSON), and the CSV export.
+//! Results for teachers, the central proctor and the exam office: the list
+//! of sittings, a sitting's results with the item analysis (JSON), and the
+//! CSV export.
 //! Room proctors are refused: results are not theirs to read.
 
 use axum::Json;
@@ -13,13 +14,26 @@ use super::auth::Staff;
 use super::error::ApiError;
 use crate::AppState;
 
-const READERS: &[Role] = &[Role::Teacher, Role::CentralProctor];
+const READERS: &[Role] = &[Role::Teacher, Role::CentralProctor, Role::ExamOffice];
+
+/// Results of a whole sitting are for staff of the whole exam; a site's
+/// own staff read their site's rows in the hand-in workbook.
+fn require_reader(staff: &Staff) -> Result<(), ApiError> {
+    staff.require(READERS, "read results")?;
+    if staff.0.site_id.is_some() {
+        return Err(ApiError(examgate_shared::error::ErrorBody::new(
+            examgate_shared::error::ErrorCode::Forbidden,
+            "a site's staff read their site's results in the hand-in workbook",
+        )));
+    }
+    Ok(())
+}
 
 pub async fn sittings(
     State(state): State<AppState>,
     staff: Staff,
 ) -> Result<Json<Vec<SittingSummary>>, ApiError> {
-    staff.require(READERS, "read results")?;
+    require_reader(&staff)?;
     Ok(Json(state.sitting_summaries()))
 }
 
@@ -28,7 +42,7 @@ pub async fn results_json(
     staff: Staff,
     Path(sitting): Path<u64>,
 ) -> Result<Json<Results>, ApiError> {
-    staff.require(READERS, "read results")?;
+    require_reader(&staff)?;
     Ok(Json(state.sitting_results(sitting).await?))
 }
 
@@ -37,7 +51,7 @@ pub async fn results_csv_export(
     staff: Staff,
     Path(sitting): Path<u64>,
 ) -> Result<impl IntoResponse, ApiError> {
-    staff.require(READERS, "read results")?;
+    require_reader(&staff)?;
     let results = state.sitting_results(sitting).await?;
     let exam = state
         .catalog

@@ -11,8 +11,8 @@ use examgate_shared::paper::Arrangement;
 use rusqlite::Connection;
 
 use crate::model::{
-    AttemptId, Candidate, CandidateId, JoinCode, Room, RosterEntry, Site, Sitting, SittingId,
-    TokenHash, User, parse_role,
+    AttemptId, Candidate, CandidateId, ExamEvent, JoinCode, Room, RosterEntry, Site, Sitting,
+    SittingId, TokenHash, User, parse_role,
 };
 
 /// An attempt as stored, replayed.
@@ -29,6 +29,7 @@ pub struct StoredAttempt {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub exams: Vec<Exam>,
+    pub events: Vec<ExamEvent>,
     pub sites: Vec<Site>,
     pub rooms: Vec<Room>,
     pub sittings: Vec<Sitting>,
@@ -39,6 +40,8 @@ pub struct Loaded {
     pub candidates: Vec<Candidate>,
     pub attempts: Vec<StoredAttempt>,
     pub users: Vec<User>,
+    /// The outstanding set-up link's token hash (no account yet).
+    pub setup_hash: Option<TokenHash>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,26 +63,42 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
             .map_err(|e| LoadError::Invalid(format!("exam {id}: {e}")))?;
         out.exams.push(exam);
     }
-    out.sites = query(conn, "SELECT id, name FROM sites ORDER BY id", |r| {
+    out.events = query(
+        conn,
+        "SELECT id, name, subject, created_at, published_at FROM exam_events ORDER BY id",
+        |r| {
+            Ok(ExamEvent {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                subject: r.get(2)?,
+                created_at: r.get(3)?,
+                published_at: r.get(4)?,
+            })
+        },
+    )?;
+    out.sites = query(conn, "SELECT id, name, code FROM sites ORDER BY id", |r| {
         Ok(Site {
             id: r.get(0)?,
             name: r.get(1)?,
+            code: r.get(2)?,
         })
     })?;
     out.rooms = query(
         conn,
-        "SELECT id, site_id, name FROM rooms ORDER BY id",
+        "SELECT id, site_id, name, seats FROM rooms ORDER BY id",
         |r| {
             Ok(Room {
                 id: r.get(0)?,
                 site_id: r.get(1)?,
                 name: r.get(2)?,
+                seats: r.get(3)?,
             })
         },
     )?;
     out.sittings = query(
         conn,
-        "SELECT id, exam_id, opens_at, closes_at, duration_ms FROM sittings ORDER BY id",
+        "SELECT id, exam_id, opens_at, closes_at, duration_ms, event_id, shift FROM sittings
+         ORDER BY id",
         |r| {
             Ok(Sitting {
                 id: r.get(0)?,
@@ -87,6 +106,8 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
                 opens_at: r.get(2)?,
                 closes_at: r.get(3)?,
                 duration_ms: r.get(4)?,
+                event_id: r.get(5)?,
+                shift: r.get(6)?,
             })
         },
     )?;
@@ -104,7 +125,9 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
     )?;
     out.roster = query(
         conn,
-        "SELECT id, sitting_id, room_id, person_id, birth, name FROM roster ORDER BY id",
+        "SELECT id, sitting_id, room_id, person_id, birth, name, candidate_number, pupil_id,
+                class, school, seat
+         FROM roster ORDER BY id",
         |r| {
             Ok(RosterEntry {
                 id: r.get(0)?,
@@ -113,6 +136,11 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
                 person_id: r.get(3)?,
                 birth: r.get(4)?,
                 name: r.get(5)?,
+                candidate_number: r.get(6)?,
+                pupil_id: r.get(7)?,
+                class: r.get(8)?,
+                school: r.get(9)?,
+                seat: r.get(10)?,
             })
         },
     )?;
@@ -126,7 +154,8 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
     )?;
     out.candidates = query(
         conn,
-        "SELECT id, sitting_id, room_id, name, name_key FROM candidates ORDER BY id",
+        "SELECT id, sitting_id, room_id, name, name_key, candidate_number FROM candidates
+         ORDER BY id",
         |r| {
             Ok(Candidate {
                 id: r.get(0)?,
@@ -134,33 +163,36 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
                 room_id: r.get(2)?,
                 name: r.get(3)?,
                 key: r.get(4)?,
+                candidate_number: r.get(5)?,
             })
         },
     )?;
     let users = query(
         conn,
-        "SELECT username, password_hash, role, room_id, display_name FROM users",
+        "SELECT username, password_hash, role, room_id, display_name, site_id, disabled
+         FROM users",
         |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, Option<u64>>(3)?,
-                r.get::<_, String>(4)?,
+                User {
+                    username: r.get(0)?,
+                    password_hash: r.get(1)?,
+                    role: examgate_shared::protocol::Role::Teacher,
+                    room_id: r.get(3)?,
+                    display_name: r.get(4)?,
+                    site_id: r.get(5)?,
+                    disabled: r.get(6)?,
+                },
             ))
         },
     )?;
-    for (username, password_hash, role, room_id, display_name) in users {
-        let role = parse_role(&role)
-            .ok_or_else(|| LoadError::Invalid(format!("user {username}: unknown role {role}")))?;
-        out.users.push(User {
-            username,
-            password_hash,
-            role,
-            room_id,
-            display_name,
-        });
+    for (role, mut user) in users {
+        user.role = parse_role(&role).ok_or_else(|| {
+            LoadError::Invalid(format!("user {}: unknown role {role}", user.username))
+        })?;
+        out.users.push(user);
     }
+    out.setup_hash = crate::office::setup::load_hash(conn)?;
     out.attempts = load_attempts(conn)?;
     Ok(out)
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 /// Bumped when the schema changes; stored in `meta`.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
@@ -22,22 +22,42 @@ CREATE TABLE IF NOT EXISTS exams (
     id         TEXT PRIMARY KEY,
     definition TEXT NOT NULL
 );
+-- An exam event as the exam office plans it ("kỳ thi"): its shifts are
+-- sittings, its people are the roster of those sittings.
+CREATE TABLE IF NOT EXISTS exam_events (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    subject      TEXT NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL,
+    created_by   TEXT NOT NULL,
+    -- Set once results are handed in: from then on only key corrections
+    -- (with who, what and why) change them.
+    published_at INTEGER,
+    published_by TEXT
+);
+-- A site ("điểm thi"), usually a school.
 CREATE TABLE IF NOT EXISTS sites (
     id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL
+    name TEXT NOT NULL,
+    code TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS rooms (
     id      INTEGER PRIMARY KEY,
     site_id INTEGER NOT NULL REFERENCES sites(id),
-    name    TEXT NOT NULL
+    name    TEXT NOT NULL,
+    -- Working computers / seats; automatic allocation fills up to this.
+    seats   INTEGER NOT NULL DEFAULT 24
 );
 -- One scheduled run of an exam: its window and the working time per attempt.
+-- An office-planned shift ("ca thi") is one sitting of its event.
 CREATE TABLE IF NOT EXISTS sittings (
     id          INTEGER PRIMARY KEY,
     exam_id     TEXT NOT NULL REFERENCES exams(id),
     opens_at    INTEGER NOT NULL,
     closes_at   INTEGER NOT NULL,
-    duration_ms INTEGER NOT NULL
+    duration_ms INTEGER NOT NULL,
+    event_id    INTEGER REFERENCES exam_events(id),
+    shift       TEXT NOT NULL DEFAULT ''
 );
 -- A code students type to join a room of a sitting without a card.
 CREATE TABLE IF NOT EXISTS join_codes (
@@ -47,17 +67,27 @@ CREATE TABLE IF NOT EXISTS join_codes (
     -- 1: candidates enter only by chip-ID check-in (or a seat code).
     requires_card INTEGER NOT NULL DEFAULT 0
 );
--- Who may sit in a room of a sitting, as the school registered them.
+-- Who may sit in a room of a sitting, as the school registered them. Only
+-- what the exam needs is kept (see docs/exam-office.md).
 CREATE TABLE IF NOT EXISTS roster (
-    id         INTEGER PRIMARY KEY,
-    sitting_id INTEGER NOT NULL REFERENCES sittings(id),
-    room_id    INTEGER NOT NULL REFERENCES rooms(id),
-    -- The 12-digit personal ID on the chip card.
-    person_id  TEXT NOT NULL,
+    id               INTEGER PRIMARY KEY,
+    sitting_id       INTEGER NOT NULL REFERENCES sittings(id),
+    room_id          INTEGER NOT NULL REFERENCES rooms(id),
+    -- The 12-digit personal ID on the chip card (CCCD); NULL when the
+    -- room does not check cards and the sheet had none.
+    person_id        TEXT,
     -- YYYY-MM-DD.
-    birth      TEXT NOT NULL,
-    name       TEXT NOT NULL,
-    UNIQUE (sitting_id, person_id)
+    birth            TEXT,
+    name             TEXT NOT NULL,
+    -- Số báo danh: the one identifier of a candidate in every list.
+    candidate_number TEXT,
+    -- The MOET pupil ID ("mã định danh Bộ GD&ĐT").
+    pupil_id         TEXT,
+    class            TEXT NOT NULL DEFAULT '',
+    school           TEXT NOT NULL DEFAULT '',
+    seat             INTEGER,
+    UNIQUE (sitting_id, person_id),
+    UNIQUE (sitting_id, candidate_number)
 );
 -- Every check-in the relay judged, accepted or refused, with its reasons
 -- and evidence (the card's files as read): the audit trail of identity.
@@ -86,6 +116,8 @@ CREATE TABLE IF NOT EXISTS candidates (
     name       TEXT NOT NULL,
     -- Lower-cased, whitespace-folded name: one candidate per name per room.
     name_key   TEXT NOT NULL,
+    -- The roster's số báo danh, when the candidate was registered.
+    candidate_number TEXT,
     UNIQUE (sitting_id, room_id, name_key)
 );
 -- At most one attempt per candidate. Only the token's SHA-256 is kept.
@@ -115,12 +147,15 @@ CREATE TABLE IF NOT EXISTS events (
     refused     TEXT,
     PRIMARY KEY (attempt_id, seq)
 ) WITHOUT ROWID;
+-- Staff. Scope: a room (room proctors), a site, or everything (both NULL).
 CREATE TABLE IF NOT EXISTS users (
     username      TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
     role          TEXT NOT NULL,
     room_id       INTEGER REFERENCES rooms(id),
-    display_name  TEXT NOT NULL
+    display_name  TEXT NOT NULL,
+    site_id       INTEGER REFERENCES sites(id),
+    disabled      INTEGER NOT NULL DEFAULT 0
 );
 -- Results as computed when a sitting's last attempt ended (evidence).
 CREATE TABLE IF NOT EXISTS results (
@@ -176,12 +211,52 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         )?;
         version = 3;
     }
+    if version == 3 {
+        // Version 4: the exam office (events, shifts, seats, registered
+        // candidates, staff scopes). Columns are added only where missing
+        // (the tables above may already be the new ones); the roster is
+        // rebuilt because SQLite cannot drop NOT NULL from person_id.
+        for (table, column, decl) in [
+            ("sites", "code", "TEXT NOT NULL DEFAULT ''"),
+            ("rooms", "seats", "INTEGER NOT NULL DEFAULT 24"),
+            ("sittings", "event_id", "INTEGER REFERENCES exam_events(id)"),
+            ("sittings", "shift", "TEXT NOT NULL DEFAULT ''"),
+            ("candidates", "candidate_number", "TEXT"),
+            ("users", "site_id", "INTEGER REFERENCES sites(id)"),
+            ("users", "disabled", "INTEGER NOT NULL DEFAULT 0"),
+        ] {
+            if !column_exists(conn, table, column)? {
+                conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+            }
+        }
+        if !column_exists(conn, "roster", "candidate_number")? {
+            conn.execute_batch("ALTER TABLE roster RENAME TO roster_v3;")?;
+            conn.execute_batch(SCHEMA)?;
+            conn.execute_batch(
+                "INSERT INTO roster (id, sitting_id, room_id, person_id, birth, name)
+                     SELECT id, sitting_id, room_id, person_id, birth, name FROM roster_v3;
+                 DROP TABLE roster_v3;",
+            )?;
+        }
+        version = 4;
+    }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [version.to_string()],
     )?;
     Ok(())
+}
+
+fn column_exists(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(1))?;
+    for name in names {
+        if name? == column {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -214,6 +289,76 @@ mod tests {
     fn has_column(conn: &Connection, table: &str, column: &str) -> bool {
         conn.prepare(&format!("SELECT {column} FROM {table} LIMIT 0"))
             .is_ok()
+    }
+
+    #[test]
+    fn a_version_3_database_gains_the_exam_office_and_keeps_its_roster() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.sqlite3");
+        {
+            // The version-3 tables that changed, as version 3 made them.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 INSERT INTO meta VALUES ('schema_version', '3');
+                 CREATE TABLE exams (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
+                 CREATE TABLE sites (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+                 CREATE TABLE rooms (id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL, name TEXT NOT NULL);
+                 CREATE TABLE sittings (id INTEGER PRIMARY KEY, exam_id TEXT NOT NULL,
+                     opens_at INTEGER NOT NULL, closes_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL);
+                 CREATE TABLE roster (id INTEGER PRIMARY KEY, sitting_id INTEGER NOT NULL,
+                     room_id INTEGER NOT NULL, person_id TEXT NOT NULL, birth TEXT NOT NULL,
+                     name TEXT NOT NULL, UNIQUE (sitting_id, person_id));
+                 CREATE TABLE candidates (id INTEGER PRIMARY KEY, sitting_id INTEGER NOT NULL,
+                     room_id INTEGER NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,
+                     UNIQUE (sitting_id, room_id, name_key));
+                 CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
+                     role TEXT NOT NULL, room_id INTEGER, display_name TEXT NOT NULL);
+                 CREATE TABLE join_codes (code TEXT PRIMARY KEY, sitting_id INTEGER NOT NULL,
+                     room_id INTEGER NOT NULL, requires_card INTEGER NOT NULL DEFAULT 0);
+                 INSERT INTO exams VALUES ('e', '{}');
+                 INSERT INTO sites VALUES (1, 's');
+                 INSERT INTO rooms VALUES (1, 1, 'r');
+                 INSERT INTO sittings VALUES (1, 'e', 0, 1, 1);
+                 INSERT INTO roster VALUES (7, 1, 1, '001206012345', '2006-03-04', 'Lê Thị Thu');
+                 INSERT INTO users VALUES ('p', 'h', 'room_proctor', 1, 'P');",
+            )
+            .unwrap();
+        }
+        let conn = open(&path).unwrap();
+        assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
+        for (table, column) in [
+            ("exam_events", "published_at"),
+            ("rooms", "seats"),
+            ("sittings", "shift"),
+            ("roster", "candidate_number"),
+            ("candidates", "candidate_number"),
+            ("users", "disabled"),
+        ] {
+            assert!(has_column(&conn, table, column), "{table}.{column}");
+        }
+        let (person, birth, name): (String, String, String) = conn
+            .query_row(
+                "SELECT person_id, birth, name FROM roster WHERE id = 7",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (person.as_str(), birth.as_str(), name.as_str()),
+            ("001206012345", "2006-03-04", "Lê Thị Thu")
+        );
+        let seats: i64 = conn
+            .query_row("SELECT seats FROM rooms WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(seats, 24);
+        // A practice roster row without a card number is now allowed.
+        conn.execute(
+            "INSERT INTO roster (sitting_id, room_id, name, candidate_number) VALUES (1, 1, 'B', 'TN0002')",
+            [],
+        )
+        .unwrap();
+        assert!(!has_column(&conn, "roster_v3", "id"));
     }
 
     #[test]

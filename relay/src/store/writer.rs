@@ -27,6 +27,9 @@ type Completion = Box<dyn FnOnce(Result<(), &rusqlite::Error>) + Send>;
 #[derive(Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
+    /// The database file, for read-only connections (exports); `None` for
+    /// an in-memory database.
+    path: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,12 +45,41 @@ pub enum StoreError {
 impl Store {
     /// Moves `conn` into a new writer thread.
     pub fn spawn(conn: Connection) -> Store {
+        let path = conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from);
         let (jobs, rx) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || run_writer(conn, rx))
             .expect("spawn the database writer thread");
-        Store { jobs }
+        Store { jobs, path }
+    }
+
+    /// Runs `f` on a fresh read-only connection on a blocking thread: long
+    /// reads (exports, inspection packages) see a consistent snapshot (WAL)
+    /// without holding up the writer and the acks it owes.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let path = self.path.clone().ok_or(StoreError::WriterGone)?;
+        tokio::task::spawn_blocking(move || {
+            let conn = Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            let txn = conn.unchecked_transaction()?;
+            let out = f(&txn)?;
+            txn.finish()?;
+            Ok(out)
+        })
+        .await
+        .map_err(|_| StoreError::WriterGone)?
     }
 
     /// Runs `f` in the next batch and returns its result once the batch is

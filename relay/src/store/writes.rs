@@ -10,7 +10,10 @@ use examgate_shared::paper::Arrangement;
 use examgate_shared::scoring::Grade;
 use rusqlite::{Connection, params};
 
-use crate::model::{AttemptId, CandidateId, RoomId, SiteId, SittingId, TokenHash, User, role_name};
+use crate::model::{
+    AttemptId, CandidateId, RoomId, RosterEntry, SiteId, Sitting, SittingId, TokenHash, User,
+    role_name,
+};
 
 pub fn insert_exam(conn: &Connection, exam: &Exam) -> rusqlite::Result<()> {
     let json = serde_json::to_string(exam).expect("exams serialise");
@@ -21,29 +24,40 @@ pub fn insert_exam(conn: &Connection, exam: &Exam) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn insert_site(conn: &Connection, name: &str) -> rusqlite::Result<SiteId> {
-    conn.execute("INSERT INTO sites (name) VALUES (?1)", [name])?;
+pub fn insert_site(conn: &Connection, name: &str, code: &str) -> rusqlite::Result<SiteId> {
+    conn.execute(
+        "INSERT INTO sites (name, code) VALUES (?1, ?2)",
+        params![name, code],
+    )?;
     Ok(conn.last_insert_rowid() as SiteId)
 }
 
-pub fn insert_room(conn: &Connection, site: SiteId, name: &str) -> rusqlite::Result<RoomId> {
+pub fn insert_room(
+    conn: &Connection,
+    site: SiteId,
+    name: &str,
+    seats: u32,
+) -> rusqlite::Result<RoomId> {
     conn.execute(
-        "INSERT INTO rooms (site_id, name) VALUES (?1, ?2)",
-        params![site, name],
+        "INSERT INTO rooms (site_id, name, seats) VALUES (?1, ?2, ?3)",
+        params![site, name, seats],
     )?;
     Ok(conn.last_insert_rowid() as RoomId)
 }
 
-pub fn insert_sitting(
-    conn: &Connection,
-    exam_id: &str,
-    opens_at: Millis,
-    closes_at: Millis,
-    duration_ms: Millis,
-) -> rusqlite::Result<SittingId> {
+/// A sitting: `event` and `shift` for a shift the office planned.
+pub fn insert_sitting(conn: &Connection, s: &Sitting) -> rusqlite::Result<SittingId> {
     conn.execute(
-        "INSERT INTO sittings (exam_id, opens_at, closes_at, duration_ms) VALUES (?1, ?2, ?3, ?4)",
-        params![exam_id, opens_at, closes_at, duration_ms],
+        "INSERT INTO sittings (exam_id, opens_at, closes_at, duration_ms, event_id, shift)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            s.exam_id,
+            s.opens_at,
+            s.closes_at,
+            s.duration_ms,
+            s.event_id,
+            s.shift
+        ],
     )?;
     Ok(conn.last_insert_rowid() as SittingId)
 }
@@ -75,18 +89,24 @@ pub fn replace_token(
     Ok(())
 }
 
-/// Registers a person for a room of a sitting.
-pub fn insert_roster_entry(
-    conn: &Connection,
-    sitting: SittingId,
-    room: RoomId,
-    person_id: &str,
-    birth: &str,
-    name: &str,
-) -> rusqlite::Result<u64> {
+/// Registers a person for a room of a sitting (`e.id` is ignored).
+pub fn insert_roster_entry(conn: &Connection, e: &RosterEntry) -> rusqlite::Result<u64> {
     conn.execute(
-        "INSERT INTO roster (sitting_id, room_id, person_id, birth, name) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![sitting, room, person_id, birth, name],
+        "INSERT INTO roster (sitting_id, room_id, person_id, birth, name, candidate_number,
+                             pupil_id, class, school, seat)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            e.sitting_id,
+            e.room_id,
+            e.person_id,
+            e.birth,
+            e.name,
+            e.candidate_number,
+            e.pupil_id,
+            e.class,
+            e.school,
+            e.seat
+        ],
     )?;
     Ok(conn.last_insert_rowid() as u64)
 }
@@ -139,29 +159,53 @@ pub fn decide_checkin(
 
 pub fn insert_user(conn: &Connection, user: &User) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO users (username, password_hash, role, room_id, display_name)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO users (username, password_hash, role, room_id, display_name, site_id, disabled)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             user.username,
             user.password_hash,
             role_name(user.role),
             user.room_id,
-            user.display_name
+            user.display_name,
+            user.site_id,
+            user.disabled
         ],
     )?;
     Ok(())
 }
 
+/// Rewrites an account's mutable fields (password, scope, name, disabled).
+pub fn update_user(conn: &Connection, user: &User) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2, role = ?3, room_id = ?4, display_name = ?5,
+                          site_id = ?6, disabled = ?7
+         WHERE username = ?1",
+        params![
+            user.username,
+            user.password_hash,
+            role_name(user.role),
+            user.room_id,
+            user.display_name,
+            user.site_id,
+            user.disabled
+        ],
+    )?;
+    Ok(())
+}
+
+/// `candidate_number` is the roster's số báo danh, if registered.
 pub fn insert_candidate(
     conn: &Connection,
     sitting: SittingId,
     room: RoomId,
     name: &str,
     name_key: &str,
+    candidate_number: Option<&str>,
 ) -> rusqlite::Result<CandidateId> {
     conn.execute(
-        "INSERT INTO candidates (sitting_id, room_id, name, name_key) VALUES (?1, ?2, ?3, ?4)",
-        params![sitting, room, name, name_key],
+        "INSERT INTO candidates (sitting_id, room_id, name, name_key, candidate_number)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![sitting, room, name, name_key, candidate_number],
     )?;
     Ok(conn.last_insert_rowid() as CandidateId)
 }

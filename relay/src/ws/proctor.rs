@@ -125,7 +125,7 @@ async fn run(socket: WebSocket, state: AppState) {
                 Ok(None) | Ok(Some(Ok(Message::Close(_)))) | Err(_) => break,
             },
             update = feed.recv() => match update {
-                Ok(u) if session.may_watch(u.room_id) => {
+                Ok(u) if state.may_watch(&session, u.room_id) => {
                     if !send(u.message).await {
                         break;
                     }
@@ -163,6 +163,6 @@ pub fn snapshot(state: &AppState, session: &Session, echo: Option<Millis>) -> Re
     RelayToProctor::Snapshot {
         echo,
         relay_time: now_ms(),
-        rooms: state.room_views(|room| session.may_watch(room)),
+        rooms: state.room_views(|room| state.may_watch(session, room)),
     }
 }

@@ -1,0 +1,603 @@
+//! Handing in an exam event: its rows (every registered candidate of every
+//! shift, present or absent, and anyone who joined by name), the XLSX
+//! schools hand in, the inspection package with its SHA-256 manifest, and
+//! one candidate's detail for an inspector. Every export and every view of
+//! a candidate's detail is written to the audit trail with who and when.
+
+use std::collections::HashSet;
+
+use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::office::api::{vietnam_iso, vietnam_text};
+use examgate_shared::office::names::split_name;
+use rusqlite::{Connection, params};
+use serde_json::json;
+
+use crate::AppState;
+use crate::attempts::internal;
+use crate::auth::Session;
+use crate::clock::now_ms;
+use crate::handin::package::{PackageMeta, build_package};
+use crate::handin::xlsx::write_xlsx;
+use crate::handin::{HandIn, HandInRow, RowStatus, ShiftInfo};
+use crate::model::{EventId, SittingId, card_key, number_key};
+use crate::store::writes;
+
+/// Exported files are named after the event, in ASCII.
+fn file_stem(event: EventId) -> String {
+    format!("examgate-event-{event}")
+}
+
+impl AppState {
+    fn event_sittings(&self, event: EventId) -> Result<Vec<(SittingId, String)>, ErrorBody> {
+        let plan = self.catalog.plan();
+        if !plan.events.contains_key(&event) {
+            return Err(ErrorBody::new(ErrorCode::NotFound, "no such exam event"));
+        }
+        Ok(plan
+            .shifts_of(event)
+            .iter()
+            .map(|s| (s.id, s.shift.clone()))
+            .collect())
+    }
+
+    /// The event's rows as `staff` may see them (a site's staff: its site).
+    pub async fn event_handin(&self, staff: &Session, event: EventId) -> Result<HandIn, ErrorBody> {
+        let sittings = self.event_sittings(event)?;
+        let sitting_ids: HashSet<SittingId> = sittings.iter().map(|(id, _)| *id).collect();
+        let (name, subject, shifts, registered) = {
+            let plan = self.catalog.plan();
+            let ev = &plan.events[&event];
+            let shifts: Vec<ShiftInfo> = plan
+                .shifts_of(event)
+                .iter()
+                .map(|s| {
+                    let text = vietnam_text(s.opens_at);
+                    let (date, start) = text.split_once(' ').unwrap_or((&text, ""));
+                    ShiftInfo {
+                        name: s.shift.clone(),
+                        date_dmy: date.to_owned(),
+                        start: start.to_owned(),
+                        minutes: (s.duration_ms / 60_000) as u32,
+                    }
+                })
+                .collect();
+            let registered: Vec<(crate::model::RosterEntry, String, String)> = plan
+                .roster_entries()
+                .filter(|e| sitting_ids.contains(&e.sitting_id))
+                .filter(|e| self.may_watch(staff, e.room_id))
+                .map(|e| {
+                    let room = &plan.rooms[&e.room_id];
+                    (
+                        e.clone(),
+                        plan.site_name(room).to_owned(),
+                        room.name.clone(),
+                    )
+                })
+                .collect();
+            (ev.name.clone(), ev.subject.clone(), shifts, registered)
+        };
+        let shift_name = |sitting: SittingId| {
+            sittings
+                .iter()
+                .find(|(id, _)| *id == sitting)
+                .map_or_else(String::new, |(_, n)| n.clone())
+        };
+        let mut rows = Vec::new();
+        let mut seen = HashSet::new();
+        for (e, site, room) in registered {
+            let key = match (&e.candidate_number, &e.person_id) {
+                (Some(n), _) => number_key(n),
+                (None, Some(p)) => card_key(p),
+                (None, None) => continue,
+            };
+            let mut candidate = self
+                .people()
+                .by_name
+                .get(&(e.sitting_id, e.room_id, key))
+                .copied();
+            if candidate.is_none()
+                && let Some(p) = &e.person_id
+            {
+                // Card holders are keyed by their ID even when numbered.
+                candidate = self
+                    .people()
+                    .by_name
+                    .get(&(e.sitting_id, e.room_id, card_key(p)))
+                    .copied();
+            }
+            seen.extend(candidate);
+            let (family, given) = split_name(&e.name);
+            let mut row = HandInRow {
+                candidate_number: e.candidate_number.clone().unwrap_or_default(),
+                full_name: e.name.clone(),
+                family_and_middle: family,
+                given_name: given,
+                birth: e.birth.as_deref().and_then(parse_iso),
+                class: e.class.clone(),
+                site,
+                room,
+                shift: shift_name(e.sitting_id),
+                status: RowStatus::Absent,
+                score_exact: None,
+                mark_tenths: None,
+                answered: 0,
+                questions: self.exam_of_sitting(e.sitting_id).questions.len() as u32,
+            };
+            if let Some(c) = candidate {
+                self.fill_attempt(c, &mut row).await;
+            }
+            rows.push(row);
+        }
+        // Candidates who joined by name (practice rooms) have no roster row.
+        let walk_ins: Vec<crate::model::Candidate> = self
+            .people()
+            .candidates
+            .values()
+            .filter(|c| sitting_ids.contains(&c.sitting_id) && !seen.contains(&c.id))
+            .filter(|c| self.may_watch(staff, c.room_id))
+            .cloned()
+            .collect();
+        for c in walk_ins {
+            let (site, room) = {
+                let plan = self.catalog.plan();
+                let r = &plan.rooms[&c.room_id];
+                (plan.site_name(r).to_owned(), r.name.clone())
+            };
+            let (family, given) = split_name(&c.name);
+            let mut row = HandInRow {
+                candidate_number: c.candidate_number.clone().unwrap_or_default(),
+                full_name: c.name.clone(),
+                family_and_middle: family,
+                given_name: given,
+                birth: None,
+                class: String::new(),
+                site,
+                room,
+                shift: shift_name(c.sitting_id),
+                status: RowStatus::Absent,
+                score_exact: None,
+                mark_tenths: None,
+                answered: 0,
+                questions: self.exam_of_sitting(c.sitting_id).questions.len() as u32,
+            };
+            self.fill_attempt(c.id, &mut row).await;
+            rows.push(row);
+        }
+        Ok(HandIn {
+            exam_event: name,
+            subject,
+            generated_at_iso: vietnam_iso(now_ms()),
+            shifts,
+            rows,
+        })
+    }
+
+    async fn fill_attempt(&self, candidate: crate::model::CandidateId, row: &mut HandInRow) {
+        let slot = {
+            let people = self.people();
+            people
+                .attempt_of
+                .get(&candidate)
+                .and_then(|a| people.attempts.get(a))
+                .cloned()
+        };
+        let Some(slot) = slot else { return };
+        let cell = slot.cell.lock().await;
+        row.answered = cell.attempt.answered() as u32;
+        match &cell.grade {
+            Some(g) => {
+                row.status = RowStatus::Graded;
+                row.mark_tenths = Some(u32::from(g.mark.tenths()));
+                row.score_exact = Some(g.score.to_string());
+            }
+            None => row.status = RowStatus::NotFinished,
+        }
+    }
+
+    /// Writes an access to personal data to the audit trail.
+    pub(crate) async fn log_access(
+        &self,
+        staff: &Session,
+        action: &str,
+        detail: String,
+    ) -> Result<(), ErrorBody> {
+        let actor = format!("user:{}", staff.username);
+        let action = action.to_owned();
+        let now = now_ms();
+        self.store
+            .write(move |txn| writes::audit(txn, now, &actor, &action, &detail))
+            .await
+            .map_err(internal)
+    }
+
+    /// The hand-in workbook: a summary sheet and one sheet per room and
+    /// shift.
+    pub async fn event_xlsx(
+        &self,
+        staff: &Session,
+        event: EventId,
+    ) -> Result<(String, Vec<u8>), ErrorBody> {
+        let handin = self.event_handin(staff, event).await?;
+        let bytes = write_xlsx(&handin)
+            .map_err(|e| ErrorBody::new(ErrorCode::Internal, format!("workbook: {e}")))?;
+        self.log_access(
+            staff,
+            "export_xlsx",
+            format!(
+                "event {event}: {} row(s), {} bytes",
+                handin.rows.len(),
+                bytes.len()
+            ),
+        )
+        .await?;
+        Ok((format!("{}.xlsx", file_stem(event)), bytes))
+    }
+
+    /// One file an inspector can check later: results, papers and keys as
+    /// used, item analysis, the answer log, check-in evidence and the audit
+    /// trail, with a SHA-256 manifest.
+    pub async fn event_package(
+        &self,
+        staff: &Session,
+        event: EventId,
+    ) -> Result<(String, Vec<u8>), ErrorBody> {
+        let sittings = self.event_sittings(event)?;
+        let handin = self.event_handin(staff, event).await?;
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let xlsx = write_xlsx(&handin)
+            .map_err(|e| ErrorBody::new(ErrorCode::Internal, format!("workbook: {e}")))?;
+        files.push(("results.xlsx".into(), xlsx));
+        let mut papers = HashSet::new();
+        for (sitting, shift) in &sittings {
+            let dir = format!("shift-{sitting}");
+            let results = self.sitting_results(*sitting).await?;
+            let exam = self.exam_of_sitting(*sitting);
+            files.push((
+                format!("{dir}/results.json"),
+                serde_json::to_vec_pretty(&json!({ "shift": shift, "results": results }))
+                    .expect("results serialise"),
+            ));
+            files.push((
+                format!("{dir}/results.csv"),
+                examgate_shared::results::results_csv(&exam, &results.rows).into_bytes(),
+            ));
+            if papers.insert(exam.id.clone()) {
+                // Paper ids are free text: keep the file name plain.
+                let file: String = exam
+                    .id
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                files.push((
+                    format!("papers/{file}.json"),
+                    serde_json::to_vec_pretty(&*exam).expect("exams serialise"),
+                ));
+            }
+        }
+        let ids: Vec<SittingId> = sittings.iter().map(|(id, _)| *id).collect();
+        let tables = self
+            .store
+            .read(move |conn| evidence_tables(conn, &ids))
+            .await
+            .map_err(internal)?;
+        files.extend(tables);
+        let meta = PackageMeta {
+            sitting: format!("event {event}: {}", handin.exam_event),
+            created_at_iso: handin.generated_at_iso.clone(),
+            created_by: staff.username.clone(),
+        };
+        let bytes = build_package(&files, &meta)
+            .map_err(|e| ErrorBody::new(ErrorCode::Internal, format!("package: {e}")))?;
+        self.log_access(
+            staff,
+            "export_package",
+            format!(
+                "event {event}: {} file(s), {} bytes",
+                files.len() + 2,
+                bytes.len()
+            ),
+        )
+        .await?;
+        Ok((format!("{}-inspection.zip", file_stem(event)), bytes))
+    }
+}
+
+impl AppState {
+    /// Everything about one registered candidate an inspector follows:
+    /// the registration, the attempt and its grade, every answer event with
+    /// its relay time (refused ones with their reason), the check-ins with
+    /// their verdicts and the proctor's decisions, and the audit lines of
+    /// the attempt. The view is logged.
+    pub async fn candidate_detail(
+        &self,
+        staff: &Session,
+        event: EventId,
+        number: &str,
+    ) -> Result<serde_json::Value, ErrorBody> {
+        let sittings = self.event_sittings(event)?;
+        let number = number.trim().to_uppercase();
+        let entry = {
+            let plan = self.catalog.plan();
+            sittings
+                .iter()
+                .find_map(|(s, _)| plan.registered.get(&(*s, number.clone())).cloned())
+        }
+        .filter(|e| self.may_watch(staff, e.room_id))
+        .ok_or_else(|| {
+            ErrorBody::new(ErrorCode::NotFound, "no such candidate number in this exam")
+        })?;
+        let candidate = {
+            let people = self.people();
+            [number_key(&number)]
+                .into_iter()
+                .chain(entry.person_id.as_deref().map(card_key))
+                .find_map(|k| {
+                    people
+                        .by_name
+                        .get(&(entry.sitting_id, entry.room_id, k))
+                        .copied()
+                })
+        };
+        let attempt = candidate.and_then(|c| self.people().attempt_of.get(&c).copied());
+        let person = entry.person_id.clone();
+        let sitting = entry.sitting_id;
+        let (events, checkins, audit) = self
+            .store
+            .read(move |conn| candidate_tables(conn, sitting, attempt, person.as_deref()))
+            .await
+            .map_err(internal)?;
+        let mut row = HandInRow {
+            candidate_number: number.clone(),
+            full_name: entry.name.clone(),
+            family_and_middle: String::new(),
+            given_name: String::new(),
+            birth: None,
+            class: entry.class.clone(),
+            site: String::new(),
+            room: String::new(),
+            shift: String::new(),
+            status: RowStatus::Absent,
+            score_exact: None,
+            mark_tenths: None,
+            answered: 0,
+            questions: 0,
+        };
+        if let Some(c) = candidate {
+            self.fill_attempt(c, &mut row).await;
+        }
+        self.log_access(
+            staff,
+            "view_candidate",
+            format!("event {event}: candidate {number}"),
+        )
+        .await?;
+        Ok(json!({
+            "candidate_number": number,
+            "name": entry.name,
+            "birth": entry.birth,
+            "class": entry.class,
+            "person_id_masked": entry.person_id.as_deref().map(mask),
+            "sitting": entry.sitting_id,
+            "room": entry.room_id,
+            "seat": entry.seat,
+            "attempt": attempt,
+            "status": row.status.label_vi(),
+            "mark_tenths": row.mark_tenths,
+            "score": row.score_exact,
+            "answered": row.answered,
+            "events": events,
+            "checkins": checkins,
+            "audit": audit,
+        }))
+    }
+}
+
+/// One candidate's answer events, check-ins and audit lines.
+fn candidate_tables(
+    conn: &Connection,
+    sitting: SittingId,
+    attempt: Option<u64>,
+    person: Option<&str>,
+) -> rusqlite::Result<(
+    Vec<serde_json::Value>,
+    Vec<serde_json::Value>,
+    Vec<serde_json::Value>,
+)> {
+    let mut events = Vec::new();
+    let mut audit = Vec::new();
+    if let Some(a) = attempt {
+        let mut stmt = conn.prepare(
+            "SELECT seq, received_at, event, refused FROM events WHERE attempt_id = ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([a])?;
+        while let Some(r) = rows.next()? {
+            events.push(json!({
+                "seq": r.get::<_, i64>(0)?,
+                "relay_time": r.get::<_, i64>(1)?,
+                "event": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(2)?).unwrap_or_default(),
+                "refused": r.get::<_, Option<String>>(3)?,
+            }));
+        }
+        // The relay's audit details name an attempt as "attempt N",
+        // "attempt N: …" or "…, attempt N".
+        let mut stmt = conn.prepare(
+            "SELECT at, actor, action, detail FROM audit
+             WHERE detail = ?1 OR detail LIKE ?2 OR detail LIKE ?3 ORDER BY id",
+        )?;
+        let mut rows = stmt.query(params![
+            format!("attempt {a}"),
+            format!("attempt {a}:%"),
+            format!("%, attempt {a}")
+        ])?;
+        while let Some(r) = rows.next()? {
+            audit.push(json!({
+                "at": r.get::<_, i64>(0)?, "actor": r.get::<_, String>(1)?,
+                "action": r.get::<_, String>(2)?, "detail": r.get::<_, String>(3)?,
+            }));
+        }
+    }
+    let mut checkins = Vec::new();
+    if let Some(p) = person {
+        let mut stmt = conn.prepare(
+            "SELECT id, at, verdict, reasons, decision, decided_by, decided_at, station
+             FROM checkins WHERE sitting_id = ?1 AND person_id = ?2 ORDER BY id",
+        )?;
+        let mut rows = stmt.query(params![sitting, p])?;
+        while let Some(r) = rows.next()? {
+            checkins.push(json!({
+                "checkin": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
+                "verdict": r.get::<_, String>(2)?, "reasons": r.get::<_, String>(3)?,
+                "decision": r.get::<_, Option<String>>(4)?, "decided_by": r.get::<_, Option<String>>(5)?,
+                "decided_at": r.get::<_, Option<i64>>(6)?, "station": r.get::<_, String>(7)?,
+            }));
+        }
+    }
+    Ok((events, checkins, audit))
+}
+
+/// The evidence tables of the given sittings as JSON lines.
+fn evidence_tables(
+    conn: &Connection,
+    sittings: &[SittingId],
+) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
+    let list = sittings
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let lines = |sql: &str,
+                 f: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<serde_json::Value>|
+     -> rusqlite::Result<Vec<u8>> {
+        let mut stmt = conn.prepare(sql)?;
+        let mut out = Vec::new();
+        let mut rows = stmt.query(params![])?;
+        while let Some(r) = rows.next()? {
+            serde_json::to_writer(&mut out, &f(r)?).expect("json");
+            out.push(b'\n');
+        }
+        Ok(out)
+    };
+    let roster = lines(
+        &format!(
+            "SELECT sitting_id, room_id, candidate_number, name, birth, class, school, seat,
+                    pupil_id, person_id
+             FROM roster WHERE sitting_id IN ({list}) ORDER BY id"
+        ),
+        &|r| {
+            Ok(json!({
+                "sitting": r.get::<_, i64>(0)?, "room": r.get::<_, i64>(1)?,
+                "candidate_number": r.get::<_, Option<String>>(2)?, "name": r.get::<_, String>(3)?,
+                "birth": r.get::<_, Option<String>>(4)?, "class": r.get::<_, String>(5)?,
+                "school": r.get::<_, String>(6)?, "seat": r.get::<_, Option<i64>>(7)?,
+                "pupil_id": r.get::<_, Option<String>>(8)?,
+                "person_id_last4": r.get::<_, Option<String>>(9)?.map(|p| mask(&p)),
+            }))
+        },
+    )?;
+    let attempts = lines(
+        &format!(
+            "SELECT a.id, c.sitting_id, c.room_id, c.name, c.candidate_number, a.started_at,
+                    a.deadline_at, a.final_status, a.finished_at, a.score, a.mark_tenths
+             FROM attempts a JOIN candidates c ON c.id = a.candidate_id
+             WHERE c.sitting_id IN ({list}) ORDER BY a.id"
+        ),
+        &|r| {
+            Ok(json!({
+                "attempt": r.get::<_, i64>(0)?, "sitting": r.get::<_, i64>(1)?,
+                "room": r.get::<_, i64>(2)?, "name": r.get::<_, String>(3)?,
+                "candidate_number": r.get::<_, Option<String>>(4)?,
+                "started_at": r.get::<_, Option<i64>>(5)?, "deadline_at": r.get::<_, Option<i64>>(6)?,
+                "final_status": r.get::<_, Option<String>>(7)?, "finished_at": r.get::<_, Option<i64>>(8)?,
+                "score_milli": r.get::<_, Option<String>>(9)?, "mark_tenths": r.get::<_, Option<i64>>(10)?,
+            }))
+        },
+    )?;
+    let events = lines(
+        &format!(
+            "SELECT e.attempt_id, e.seq, e.received_at, e.event, e.refused
+             FROM events e JOIN attempts a ON a.id = e.attempt_id
+                           JOIN candidates c ON c.id = a.candidate_id
+             WHERE c.sitting_id IN ({list}) ORDER BY e.attempt_id, e.seq"
+        ),
+        &|r| {
+            Ok(json!({
+                "attempt": r.get::<_, i64>(0)?, "seq": r.get::<_, i64>(1)?,
+                "relay_time": r.get::<_, i64>(2)?,
+                "event": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(3)?).unwrap_or_default(),
+                "refused": r.get::<_, Option<String>>(4)?,
+            }))
+        },
+    )?;
+    let checkins = lines(
+        &format!(
+            "SELECT id, at, sitting_id, room_id, person_id, verdict, reasons, decision, decided_by,
+                    decided_at, station, evidence
+             FROM checkins WHERE sitting_id IN ({list}) ORDER BY id"
+        ),
+        &|r| {
+            Ok(json!({
+                "checkin": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
+                "sitting": r.get::<_, i64>(2)?, "room": r.get::<_, i64>(3)?,
+                "person_id_last4": r.get::<_, Option<String>>(4)?.map(|p| mask(&p)),
+                "verdict": r.get::<_, String>(5)?, "reasons": r.get::<_, String>(6)?,
+                "decision": r.get::<_, Option<String>>(7)?, "decided_by": r.get::<_, Option<String>>(8)?,
+                "decided_at": r.get::<_, Option<i64>>(9)?, "station": r.get::<_, String>(10)?,
+                "evidence": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(11)?).unwrap_or_default(),
+            }))
+        },
+    )?;
+    let audit = lines(
+        "SELECT id, at, actor, action, detail FROM audit ORDER BY id",
+        &|r| {
+            Ok(json!({
+                "id": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?, "actor": r.get::<_, String>(2)?,
+                "action": r.get::<_, String>(3)?, "detail": r.get::<_, String>(4)?,
+            }))
+        },
+    )?;
+    Ok(vec![
+        ("roster.jsonl".into(), roster),
+        ("attempts.jsonl".into(), attempts),
+        ("answer-events.jsonl".into(), events),
+        ("checkins.jsonl".into(), checkins),
+        ("audit.jsonl".into(), audit),
+    ])
+}
+
+/// A CCCD number shown outside check-in: its last four digits only.
+pub fn mask(person_id: &str) -> String {
+    let n = person_id.chars().count();
+    let keep: String = person_id.chars().skip(n.saturating_sub(4)).collect();
+    format!("{}{keep}", "•".repeat(n.saturating_sub(4)))
+}
+
+fn parse_iso(text: &str) -> Option<(u16, u8, u8)> {
+    let mut parts = text.split('-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    Some((y, m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_the_last_four() {
+        assert_eq!(mask("001206012345"), "••••••••2345");
+        assert_eq!(mask("12"), "12");
+    }
+
+    #[test]
+    fn iso_dates_parse() {
+        assert_eq!(parse_iso("2008-01-31"), Some((2008, 1, 31)));
+        assert_eq!(parse_iso("31/01/2008"), None);
+    }
+}

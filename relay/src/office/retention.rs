@@ -1,0 +1,221 @@
+//! How long personal data is kept, and the purge that enforces it. Marks,
+//! answers and the audit trail are the school's record and stay; the card's
+//! files (the chip photo, the MRZ, EF.SOD) go soon after the complaint
+//! period; CCCD numbers a little later, masked to their last four digits.
+//! docs/exam-office.md states the same periods.
+//!
+//! The purge works on the database file directly (the relay may be running:
+//! SQLite serialises the writers) and records what it did in the audit
+//! trail.
+
+use examgate_shared::Millis;
+use rusqlite::{Connection, params};
+
+const DAY_MS: Millis = 86_400_000;
+
+/// Retention periods, counted from the end of each sitting's window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// The chip photo and raw card files of every check-in.
+    pub card_files_days: i64,
+    /// CCCD numbers in the roster and in check-ins.
+    pub person_ids_days: i64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            card_files_days: 30,
+            person_ids_days: 365,
+        }
+    }
+}
+
+/// What one purge removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// Check-ins whose card files were removed.
+    pub card_files: usize,
+    /// Roster rows and check-ins whose CCCD number was masked.
+    pub person_ids: usize,
+}
+
+/// Removes what `retention` no longer allows at `now`. With `dry_run`,
+/// only counts. Idempotent.
+pub fn purge(
+    conn: &mut Connection,
+    retention: Retention,
+    now: Millis,
+    dry_run: bool,
+) -> rusqlite::Result<Purged> {
+    let files_before = now - retention.card_files_days * DAY_MS;
+    let ids_before = now - retention.person_ids_days * DAY_MS;
+    let txn = conn.transaction()?;
+    let over = "sitting_id IN (SELECT id FROM sittings WHERE closes_at <= ?1)";
+    let card_files: usize = txn.query_row(
+        &format!(
+            "SELECT COUNT(*) FROM checkins WHERE {over} AND evidence NOT LIKE '{{\"purged_at\"%'"
+        ),
+        params![files_before],
+        |r| r.get(0),
+    )?;
+    let id_rows: usize = txn.query_row(
+        &format!(
+            "SELECT (SELECT COUNT(*) FROM roster WHERE {over} AND person_id NOT LIKE '•%')
+                  + (SELECT COUNT(*) FROM checkins WHERE {over} AND person_id NOT LIKE '•%')"
+        ),
+        params![ids_before],
+        |r| r.get(0),
+    )?;
+    if !dry_run {
+        // The verdict, its reasons and the proctor's decision stay; the
+        // files become a note of when they went.
+        txn.execute(
+            &format!(
+                "UPDATE checkins SET evidence = json_object('purged_at', ?2, 'kept',
+                     'verdict, reasons, decision; card files removed after the retention period')
+                 WHERE {over} AND evidence NOT LIKE '{{\"purged_at\"%'"
+            ),
+            params![files_before, now],
+        )?;
+        // Roster IDs stay unique per sitting: the row id goes in front.
+        for (table, masked) in [
+            ("roster", "'•' || id || '•' || substr(person_id, -4)"),
+            ("checkins", "'••••••••' || substr(person_id, -4)"),
+        ] {
+            txn.execute(
+                &format!(
+                    "UPDATE {table} SET person_id = {masked}
+                     WHERE {over} AND person_id NOT LIKE '•%'"
+                ),
+                params![ids_before],
+            )?;
+        }
+        txn.execute(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?1, 'purge', 'purge', ?2)",
+            params![
+                now,
+                format!(
+                    "card files of {card_files} check-in(s) removed (older than {} days); \
+                     {id_rows} CCCD number(s) masked (older than {} days)",
+                    retention.card_files_days, retention.person_ids_days
+                )
+            ],
+        )?;
+    }
+    txn.commit()?;
+    Ok(Purged {
+        card_files,
+        person_ids: id_rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO exams (id, definition) VALUES ('e', '{}');
+             INSERT INTO sites (id, name) VALUES (1, 's');
+             INSERT INTO rooms (id, site_id, name) VALUES (1, 1, 'r');
+             -- an old sitting (closed on day 0) and a recent one (day 100)
+             INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
+                 VALUES (1, 'e', 0, 0, 1), (2, 'e', 0, 8640000000, 1);
+             INSERT INTO roster (sitting_id, room_id, person_id, birth, name)
+                 VALUES (1, 1, '001206012345', '2006-03-04', 'A'),
+                        (2, 1, '079208000111', '2008-01-01', 'B');
+             INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence)
+                 VALUES (0, 1, 1, '001206012345', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}'),
+                        (0, 2, 1, '079208000111', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}');",
+        )
+        .unwrap();
+        (dir, conn)
+    }
+
+    fn evidence(conn: &Connection, sitting: i64) -> String {
+        conn.query_row(
+            "SELECT evidence FROM checkins WHERE sitting_id = ?1",
+            [sitting],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn removes_what_its_periods_say_and_nothing_else() {
+        let (_dir, mut conn) = db();
+        let r = Retention::default();
+        // Day 31: the old sitting's card files go, its IDs stay.
+        let day31 = 31 * DAY_MS;
+        let counted = purge(&mut conn, r, day31, true).unwrap();
+        assert_eq!(
+            counted,
+            Purged {
+                card_files: 1,
+                person_ids: 0
+            }
+        );
+        assert!(
+            evidence(&conn, 1).contains("photo"),
+            "a dry run changes nothing"
+        );
+        assert_eq!(purge(&mut conn, r, day31, false).unwrap(), counted);
+        assert!(evidence(&conn, 1).starts_with("{\"purged_at\""));
+        assert!(
+            evidence(&conn, 2).contains("photo"),
+            "the recent sitting keeps its files"
+        );
+        let verdict: String = conn
+            .query_row(
+                "SELECT verdict FROM checkins WHERE sitting_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(verdict, "accepted", "the verdict stays");
+        // Day 366: the old sitting's CCCD numbers are masked (roster and
+        // check-in); the recent sitting's are not, though its card files
+        // (closed on day 100) are now past their 30 days too.
+        let purged = purge(&mut conn, r, 366 * DAY_MS, false).unwrap();
+        assert_eq!(
+            purged,
+            Purged {
+                card_files: 1,
+                person_ids: 2
+            }
+        );
+        assert!(evidence(&conn, 2).starts_with("{\"purged_at\""));
+        let ids: Vec<String> = conn
+            .prepare("SELECT person_id FROM roster ORDER BY sitting_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(ids, ["•1•2345", "079208000111"]);
+        let checkin_id: String = conn
+            .query_row(
+                "SELECT person_id FROM checkins WHERE sitting_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(checkin_id, "••••••••2345");
+        // Again: nothing left to do.
+        assert_eq!(
+            purge(&mut conn, r, 366 * DAY_MS, false).unwrap(),
+            Purged::default()
+        );
+        let audits: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM audit WHERE action = 'purge'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(audits, 3);
+    }
+}

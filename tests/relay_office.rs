@@ -914,3 +914,195 @@ async fn a_candidates_record_shows_every_answer_and_its_viewing_is_logged() {
             .any(|(actor, a)| actor == "user:hoidongthi" && a == "view_candidate")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chip_id_shift_makes_card_rooms_and_needs_every_cccd() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let site = office
+        .create(
+            "/api/office/sites",
+            &NewSite {
+                name: "THPT Phan Đình Phùng".into(),
+                code: String::new(),
+            },
+        )
+        .await;
+    office
+        .create(
+            "/api/office/rooms",
+            &NewRoom {
+                site_id: site,
+                name: "Phòng 01".into(),
+                seats: 24,
+            },
+        )
+        .await;
+    let mut exam = examgate_relay::seed::demo_exam();
+    exam.id = "toan".into();
+    office
+        .post_raw_json("/api/office/papers", serde_json::to_vec(&exam).unwrap())
+        .await;
+    let event = office
+        .create(
+            "/api/office/events",
+            &serde_json::json!({"name": "CCCD", "subject": "Toán"}),
+        )
+        .await;
+    let now = examgate_shared::office::api::vietnam_text(now_ms() - 60_000);
+    let (date, time) = now.split_once(' ').unwrap();
+    // A chip-ID shift created with no room: the flag is the shift's.
+    office
+        .create(
+            &format!("/api/office/events/{event}/shifts"),
+            &NewShift {
+                name: "Ca 1".into(),
+                date: date.into(),
+                start: time.into(),
+                minutes: 45,
+                exam_id: "toan".into(),
+                requires_card: true,
+                room_ids: Vec::new(),
+            },
+        )
+        .await;
+    assert!(office.plan().await.events[0].shifts[0].requires_card);
+    let path = format!("/api/office/events/{event}/roster");
+    // A row without a CCCD is refused at its cell.
+    let missing = "Họ và tên;Ngày sinh;Số CCCD\n\
+                   Nguyễn Văn An;04/03/2008;042208100001\n\
+                   Trần Thị Bình;05/03/2008;\n";
+    let a = office.post_bytes(&path, missing.as_bytes().to_vec()).await;
+    assert_eq!(a.status, 422);
+    let report: RosterImportReport = a.json();
+    assert!(
+        report
+            .preview
+            .errors
+            .iter()
+            .any(|e| e.code == "person_id_missing" && e.row == 3),
+        "{:?}",
+        report.preview.errors
+    );
+    let ok = "Họ và tên;Ngày sinh;Số CCCD\n\
+              Nguyễn Văn An;04/03/2008;042208100001\n\
+              Trần Thị Bình;05/03/2008;042308100002\n";
+    let a = office.post_bytes(&path, ok.as_bytes().to_vec()).await;
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    let report: RosterImportReport = a.json();
+    assert_eq!(report.codes.len(), 1);
+    assert!(report.codes[0].requires_card);
+    assert_eq!(report.codes[0].registered, 2);
+    // The room admits by chip check-in only.
+    let (status, e) = relay
+        .join_with(join_by_number(
+            &report.codes[0].code,
+            &roster(&office, event).await.keys().next().unwrap().clone(),
+            "04/03/2008",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!((status, e.code.as_str()), (403, "checkin_required"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_import_keeps_the_first_ones_seats_and_numbers() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let pilot = plan_pilot(&office, 1, now_ms() + 3_600_000).await;
+    let path = format!("/api/office/events/{}/roster", pilot.event);
+    let sheet = |names: &[&str]| {
+        let mut csv = String::from("Họ và tên;Ngày sinh;Trường;Ca thi\n");
+        for (i, n) in names.iter().enumerate() {
+            csv.push_str(&format!(
+                "{n};{:02}/01/2008;THPT Phan Đình Phùng;Ca 1\n",
+                i + 1
+            ));
+        }
+        csv.into_bytes()
+    };
+    let first = office
+        .post_bytes(&path, sheet(&["Nguyễn Văn An", "Trần Thị Bình"]))
+        .await;
+    assert_eq!(
+        first.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    let second = office
+        .post_bytes(&path, sheet(&["Lê Hoàng Cường", "Phạm Minh Đức"]))
+        .await;
+    assert_eq!(
+        second.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&second.body)
+    );
+    let rows = roster(&office, pilot.event).await;
+    assert_eq!(rows.len(), 4, "four numbers, none given twice: {rows:?}");
+    let seats: BTreeSet<(u64, u64, u32)> = rows
+        .values()
+        .map(|r| (r.sitting_id, r.room_id, r.seat.unwrap()))
+        .collect();
+    assert_eq!(seats.len(), 4, "four seats, none given twice");
+    // A row without a date of birth: registered candidates type it to join.
+    let no_birth =
+        "Họ và tên;Trường;Ca thi;Số báo danh\nVũ Quốc Huy;THPT Phan Đình Phùng;Ca 1;X9\n";
+    let a = office.post_bytes(&path, no_birth.as_bytes().to_vec()).await;
+    assert_eq!(a.status, 422);
+    let report: RosterImportReport = a.json();
+    assert!(
+        report
+            .preview
+            .errors
+            .iter()
+            .any(|e| e.code == "birth_missing"),
+        "{:?}",
+        report.preview.errors
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sites_office_staffs_its_site_only_and_a_disabled_feed_ends() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let pilot = plan_pilot(&office, 1, now_ms() + 3_600_000).await;
+    let site = pilot.sites[0].0;
+    let local = office
+        .account("hdt.site", Role::ExamOffice, Some(site), None)
+        .await;
+    let local = sign_in(&relay, "hdt.site", &local.password).await;
+    // No teacher (key corrections, papers: the whole exam's) from a site.
+    let teacher = local
+        .post(
+            "/api/office/accounts",
+            &serde_json::json!({"username": "gv", "display_name": "GV", "role": "teacher", "site_id": site}),
+        )
+        .await;
+    assert_eq!(
+        (teacher.status, teacher.code().as_str()),
+        (403, "forbidden")
+    );
+    let paper = local
+        .post_raw_json(
+            "/api/office/papers",
+            serde_json::to_vec(&examgate_relay::seed::demo_exam()).unwrap(),
+        )
+        .await;
+    assert_eq!(paper.status, 403);
+    // A site's central proctor watches; disabled, the feed ends.
+    let slip = local
+        .account("gs.site", Role::CentralProctor, Some(site), None)
+        .await;
+    let proctor = sign_in(&relay, "gs.site", &slip.password).await;
+    let (mut feed, _) = ProctorWs::connect(&relay, proctor.token()).await;
+    let off = local
+        .post(
+            "/api/office/accounts/gs.site",
+            &serde_json::json!({"disabled": true}),
+        )
+        .await;
+    assert_eq!(off.status, 200);
+    assert_eq!(feed.until_closed().await, 1008, "policy: the session ended");
+}

@@ -78,11 +78,17 @@ impl AppState {
                 "this room admits candidates only by chip-ID check-in",
             ));
         }
-        if self
-            .catalog
-            .plan()
-            .has_registrations(code.sitting_id, code.room_id)
-        {
+        let registered_only = {
+            let plan = self.catalog.plan();
+            // A planned exam's shift (or any room with a roster) admits its
+            // registered candidates only, even in a room nobody was placed.
+            plan.has_registrations(code.sitting_id, code.room_id)
+                || plan
+                    .sittings
+                    .get(&code.sitting_id)
+                    .is_some_and(|s| s.event_id.is_some())
+        };
+        if registered_only {
             let who = self.registered_candidate(&code, &req)?;
             return self
                 .admit(&code, &who, Admission::Fresh(req.resume_token))

@@ -212,6 +212,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(token) = &booted.setup_token {
         println!("  No account exists yet. Create the first exam-office account (works once):");
         println!("    http://{addr}/office?setup={token}");
+        if addr.ip().is_unspecified() {
+            println!(
+                "    (replace {} with this machine's address on the school network)",
+                addr.ip()
+            );
+        }
         println!();
     }
     #[cfg(feature = "demo")]

@@ -59,6 +59,9 @@ pub struct Sitting {
     pub event_id: Option<EventId>,
     /// The shift's name ("Ca 1"); empty for a stand-alone sitting.
     pub shift: String,
+    /// The shift's rooms admit candidates by chip-ID check-in only: every
+    /// join code made for it says so.
+    pub requires_card: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +97,14 @@ pub struct RosterEntry {
 /// The candidate key of a registered candidate who joined by number.
 pub fn number_key(candidate_number: &str) -> String {
     format!("sbd:{candidate_number}")
+}
+
+/// A CCCD number shown outside check-in (printouts, exports, messages,
+/// logs): its last four digits only.
+pub fn masked_id(person_id: &str) -> String {
+    let n = person_id.chars().count();
+    let keep: String = person_id.chars().skip(n.saturating_sub(4)).collect();
+    format!("{}{keep}", "•".repeat(n.saturating_sub(4)))
 }
 
 /// The candidate key of a checked-in person: one candidate per card per
@@ -166,6 +177,12 @@ mod tests {
     fn name_key_folds_case_and_spaces_keeps_diacritics() {
         assert_eq!(name_key("  Nguyễn  Văn An "), "nguyễn văn an");
         assert_ne!(name_key("Lê Văn An"), name_key("Lê Văn Ân"));
+    }
+
+    #[test]
+    fn masks_keep_the_last_four() {
+        assert_eq!(masked_id("001206012345"), "••••••••2345");
+        assert_eq!(masked_id("12"), "12");
     }
 
     #[test]

@@ -10,13 +10,13 @@ use crate::model::RoomId;
 impl AppState {
     /// Room tables for every room that `visible` admits, in room order.
     pub fn room_views(&self, visible: impl Fn(RoomId) -> bool) -> Vec<RoomView> {
-        // Room facts first, under the plan's lock; check-ins and rows after,
-        // each under its own lock.
+        // Room facts first, under the plan's lock; `visible`, check-ins and
+        // rows after it is released (`visible` may read the plan itself: a
+        // second read while a writer waits would deadlock).
         let rooms: Vec<(RoomId, String, String, bool, Option<String>)> = {
             let plan = self.catalog.plan();
             plan.rooms
                 .values()
-                .filter(|room| visible(room.id))
                 .map(|room| {
                     let codes: Vec<_> = plan
                         .join_codes
@@ -35,6 +35,7 @@ impl AppState {
         };
         rooms
             .into_iter()
+            .filter(|room| visible(room.0))
             .map(|(room_id, site, name, requires_card, join_code)| {
                 let (checkins, checkin_counts) = self.room_checkins(room_id);
                 RoomView {

@@ -115,6 +115,7 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
             duration_ms: duration,
             event_id: None,
             shift: String::new(),
+            requires_card: false,
         },
     )?;
     let password = |fixed: &Option<String>| fixed.clone().unwrap_or_else(random_password);

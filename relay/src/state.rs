@@ -102,6 +102,13 @@ impl Plan {
         self.rooms.get(&room).map(|r| r.site_id)
     }
 
+    /// Whether `session` may watch `room`, with this plan already read
+    /// (never [`AppState::may_watch`] while holding the plan: a second read
+    /// lock behind a waiting writer deadlocks).
+    pub fn visible_to(&self, session: &crate::auth::Session, room: RoomId) -> bool {
+        session.may_watch(room, |r| self.site_of(r))
+    }
+
     /// Indexes a roster entry by card number and by candidate number.
     pub fn add_roster_entry(&mut self, e: RosterEntry) {
         self.registered_rooms.insert((e.sitting_id, e.room_id));

@@ -390,4 +390,20 @@ impl ProctorWs {
             }
         }
     }
+
+    /// Reads until the relay closes the feed; its close code.
+    pub async fn until_closed(&mut self) -> u16 {
+        loop {
+            let msg = tokio::time::timeout(RECV_TIMEOUT, self.ws.next())
+                .await
+                .expect("the relay closes the feed within the timeout");
+            match msg {
+                Some(Ok(Message::Close(frame))) => {
+                    return frame.map_or(1005, |f| u16::from(f.code));
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => return 1006,
+            }
+        }
+    }
 }

@@ -22,6 +22,18 @@ pub fn issue_text(code: &str, lang: Lang) -> Option<&'static str> {
             "The birth date is not valid (write dd/mm/yyyy).",
         ),
         "sex_invalid" => ("Giới tính phải là Nam hoặc Nữ.", "Sex must be Nam or Nữ."),
+        "birth_missing" => (
+            "Thiếu ngày sinh: thí sinh nhập ngày sinh cùng số báo danh để vào thi.",
+            "The date of birth is missing: candidates type it with their number to join.",
+        ),
+        "row_after_end" => (
+            "Dòng có số thứ tự và họ tên nằm dưới cuối danh sách; xóa phần ngăn cách hoặc xóa dòng.",
+            "A numbered row with a name below the end of the list; remove what separates it, or the row.",
+        ),
+        "room_full" => (
+            "Phòng đã hết chỗ trong ca này.",
+            "The room has no seat left in this shift.",
+        ),
         "person_id_missing" => (
             "Thiếu số định danh cá nhân (CCCD), bắt buộc khi vào thi bằng thẻ.",
             "The personal ID (CCCD) is missing; card check-in needs it.",

@@ -115,6 +115,7 @@ mod tests {
                     closes_at: opens_at + 45 * 60_000,
                     duration_ms: 45 * 60_000,
                     starts: "15/12/2026 07:30".into(),
+                    requires_card: false,
                     codes: vec![JoinCodeView {
                         code: "K7Q2".into(),
                         room_id: 1,

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::attempts::internal;
 use crate::auth::{Session, hash_token, new_token};
 use crate::clock::now_ms;
-use crate::model::{JoinCode, RosterEntry, card_key};
+use crate::model::{JoinCode, RosterEntry, card_key, masked_id};
 use crate::store::writes::{self, CheckinRecord};
 
 impl AppState {
@@ -118,7 +118,10 @@ impl AppState {
         else {
             return Err(with_id(
                 ErrorCode::NotOnRoster,
-                format!("ID {} is not registered for this exam", card.person_id),
+                format!(
+                    "ID {} is not registered for this exam",
+                    masked_id(&card.person_id)
+                ),
             ));
         };
         if entry.room_id != code.room_id {
@@ -130,7 +133,7 @@ impl AppState {
                 ErrorCode::NotOnRoster,
                 format!(
                     "ID {} is registered in {room}, not this room",
-                    card.person_id
+                    masked_id(&card.person_id)
                 ),
             ));
         }

@@ -44,6 +44,18 @@ impl FromRequestParts<AppState> for Staff {
 }
 
 impl Staff {
+    /// Refuses a session scoped to one site: what `what` changes is the
+    /// whole exam's.
+    pub fn require_whole_exam(&self, what: &str) -> Result<(), ApiError> {
+        match self.0.site_id {
+            None => Ok(()),
+            Some(_) => Err(ApiError(ErrorBody::new(
+                ErrorCode::Forbidden,
+                format!("a site's staff may not {what}: it is the whole exam's"),
+            ))),
+        }
+    }
+
     /// Refuses unless the session has one of `roles`.
     pub fn require(&self, roles: &[Role], what: &str) -> Result<(), ApiError> {
         if roles.contains(&self.0.role) {

@@ -18,6 +18,7 @@ pub async fn correct(
     ApiJson(req): ApiJson<CorrectionRequest>,
 ) -> Result<Json<RegradeReport>, ApiError> {
     staff.require(&[Role::Teacher], "correct exams")?;
+    staff.require_whole_exam("correct exams")?;
     let actor = format!("user:{}", staff.0.username);
     Ok(Json(state.correct_exam(&actor, &exam_id, req).await?))
 }

@@ -55,6 +55,17 @@ pub async fn login(
         )));
     };
     state.login_throttle.succeeded(&username);
+    // The password was checked against the account as it was read before
+    // hashing; the office may have disabled it or reset its password since.
+    let user = match state.users.read().expect("users lock").get(&username) {
+        Some(now) if now.password_hash == user.password_hash => now.clone(),
+        _ => {
+            return Err(ApiError(ErrorBody::new(
+                ErrorCode::BadCredentials,
+                "wrong user name or password",
+            )));
+        }
+    };
     if user.disabled {
         return Err(ApiError(ErrorBody::new(
             ErrorCode::AccountDisabled,

@@ -76,6 +76,7 @@ pub async fn add_paper(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     staff.require(&[Role::ExamOffice, Role::Teacher], "add papers")?;
+    staff.require_whole_exam("add papers")?;
     let exam: Exam = serde_json::from_slice(&body).map_err(|e| {
         ApiError(ErrorBody::new(
             ErrorCode::Malformed,

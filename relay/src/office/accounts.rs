@@ -100,6 +100,18 @@ impl AppState {
     /// The scope text printed on a slip, after checking that `staff` may
     /// give it: never wider than its own.
     fn grantable_scope(&self, staff: &Session, req: &NewAccount) -> Result<String, ErrorBody> {
+        // A site's office staffs its site; teachers (key corrections,
+        // papers) work on the whole exam.
+        if staff.site_id.is_some()
+            && !matches!(
+                req.role,
+                Role::ExamOffice | Role::CentralProctor | Role::RoomProctor
+            )
+        {
+            return Err(forbidden(
+                "a site's exam office gives exam-office and proctor accounts only",
+            ));
+        }
         let plan = self.catalog.plan();
         match (req.role, req.site_id, req.room_id) {
             (Role::RoomProctor, _, Some(room_id)) => {
@@ -264,7 +276,6 @@ impl AppState {
             })
             .await
             .map_err(internal)?;
-        self.sessions.end_user(&user.username);
         let slip = password.map(|password| AccountSlip {
             username: user.username.clone(),
             password,
@@ -272,10 +283,14 @@ impl AppState {
             role: user.role,
             scope: self.scope_text(&user),
         });
+        // The account first, then its sessions: a sign-in racing this
+        // re-reads the account before it makes a session (`login`).
+        let username = user.username.clone();
         self.users
             .write()
             .expect("users lock")
-            .insert(user.username.clone(), user);
+            .insert(username.clone(), user);
+        self.sessions.end_user(&username);
         Ok(slip)
     }
 }

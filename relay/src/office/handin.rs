@@ -19,7 +19,7 @@ use crate::clock::now_ms;
 use crate::handin::package::{PackageMeta, build_package};
 use crate::handin::xlsx::write_xlsx;
 use crate::handin::{HandIn, HandInRow, RowStatus, ShiftInfo};
-use crate::model::{EventId, SittingId, card_key, number_key};
+use crate::model::{EventId, SittingId, card_key, masked_id, number_key};
 use crate::store::writes;
 
 /// Exported files are named after the event, in ASCII.
@@ -64,7 +64,7 @@ impl AppState {
             let registered: Vec<(crate::model::RosterEntry, String, String)> = plan
                 .roster_entries()
                 .filter(|e| sitting_ids.contains(&e.sitting_id))
-                .filter(|e| self.may_watch(staff, e.room_id))
+                .filter(|e| plan.visible_to(staff, e.room_id))
                 .map(|e| {
                     let room = &plan.rooms[&e.room_id];
                     (
@@ -262,8 +262,9 @@ impl AppState {
                 examgate_shared::results::results_csv(&exam, &results.rows).into_bytes(),
             ));
             if papers.insert(exam.id.clone()) {
-                // Paper ids are free text: keep the file name plain.
-                let file: String = exam
+                // Paper ids are free text: keep the file name plain, and
+                // numbered so two ids that clean alike stay two files.
+                let plain: String = exam
                     .id
                     .chars()
                     .map(|c| {
@@ -274,6 +275,7 @@ impl AppState {
                         }
                     })
                     .collect();
+                let file = format!("{}-{plain}", papers.len());
                 files.push((
                     format!("papers/{file}.json"),
                     serde_json::to_vec_pretty(&*exam).expect("exams serialise"),
@@ -382,7 +384,7 @@ impl AppState {
             "name": entry.name,
             "birth": entry.birth,
             "class": entry.class,
-            "person_id_masked": entry.person_id.as_deref().map(mask),
+            "person_id_masked": entry.person_id.as_deref().map(masked_id),
             "sitting": entry.sitting_id,
             "room": entry.room_id,
             "seat": entry.seat,
@@ -496,7 +498,7 @@ fn evidence_tables(
                 "birth": r.get::<_, Option<String>>(4)?, "class": r.get::<_, String>(5)?,
                 "school": r.get::<_, String>(6)?, "seat": r.get::<_, Option<i64>>(7)?,
                 "pupil_id": r.get::<_, Option<String>>(8)?,
-                "person_id_last4": r.get::<_, Option<String>>(9)?.map(|p| mask(&p)),
+                "person_id_last4": r.get::<_, Option<String>>(9)?.map(|p| masked_id(&p)),
             }))
         },
     )?;
@@ -544,11 +546,11 @@ fn evidence_tables(
             Ok(json!({
                 "checkin": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
                 "sitting": r.get::<_, i64>(2)?, "room": r.get::<_, i64>(3)?,
-                "person_id_last4": r.get::<_, Option<String>>(4)?.map(|p| mask(&p)),
+                "person_id_last4": r.get::<_, Option<String>>(4)?.map(|p| masked_id(&p)),
                 "verdict": r.get::<_, String>(5)?, "reasons": r.get::<_, String>(6)?,
                 "decision": r.get::<_, Option<String>>(7)?, "decided_by": r.get::<_, Option<String>>(8)?,
                 "decided_at": r.get::<_, Option<i64>>(9)?, "station": r.get::<_, String>(10)?,
-                "evidence": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(11)?).unwrap_or_default(),
+                "evidence": exported_evidence(&r.get::<_, String>(11)?),
             }))
         },
     )?;
@@ -570,11 +572,17 @@ fn evidence_tables(
     ])
 }
 
-/// A CCCD number shown outside check-in: its last four digits only.
-pub fn mask(person_id: &str) -> String {
-    let n = person_id.chars().count();
-    let keep: String = person_id.chars().skip(n.saturating_sub(4)).collect();
-    format!("{}{keep}", "•".repeat(n.saturating_sub(4)))
+/// A check-in's evidence as the package carries it: the card files still
+/// kept, with the compared DG13 ID masked like every other ID in it.
+fn exported_evidence(stored: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(stored).unwrap_or_default();
+    if let Some(id) = v
+        .pointer_mut("/reduced/13/personal_id")
+        .and_then(|id| id.as_str().map(masked_id))
+    {
+        v["reduced"]["13"]["personal_id"] = serde_json::Value::String(id);
+    }
+    v
 }
 
 fn parse_iso(text: &str) -> Option<(u16, u8, u8)> {
@@ -588,12 +596,6 @@ fn parse_iso(text: &str) -> Option<(u16, u8, u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn masks_keep_the_last_four() {
-        assert_eq!(mask("001206012345"), "••••••••2345");
-        assert_eq!(mask("12"), "12");
-    }
 
     #[test]
     fn iso_dates_parse() {

@@ -109,6 +109,7 @@ impl AppState {
                             closes_at: s.closes_at,
                             duration_ms: s.duration_ms,
                             starts: api::vietnam_text(s.opens_at),
+                            requires_card: s.requires_card,
                             registered: codes.iter().map(|c| c.registered).sum(),
                             codes,
                         }
@@ -390,6 +391,7 @@ impl AppState {
             duration_ms,
             event_id: Some(event),
             shift: name,
+            requires_card: req.requires_card,
         };
         // Sitting 0 has no codes yet: every room gets a fresh one.
         let codes = self.missing_codes(0, req.room_ids.iter().copied(), req.requires_card);

@@ -78,6 +78,14 @@ pub fn purge(
             ),
             params![files_before, now],
         )?;
+        // A card holder's candidate key is their ID: keyed by the row now.
+        txn.execute(
+            &format!(
+                "UPDATE candidates SET name_key = 'cccd:•' || id
+                 WHERE {over} AND name_key LIKE 'cccd:%' AND name_key NOT LIKE 'cccd:•%'"
+            ),
+            params![ids_before],
+        )?;
         // Roster IDs stay unique per sitting: the row id goes in front.
         for (table, masked) in [
             ("roster", "'•' || id || '•' || substr(person_id, -4)"),

@@ -32,6 +32,29 @@ struct Placement {
     room: RoomId,
 }
 
+/// A shift of the event, as the import matches it.
+struct ShiftSlot {
+    name: String,
+    sitting: SittingId,
+    /// Its rooms check chip ID cards: its candidates need their CCCD.
+    requires_card: bool,
+}
+
+/// A room the importing staff may fill.
+struct RoomSlot {
+    site: String,
+    room: String,
+    id: RoomId,
+    seats: u32,
+}
+
+/// What an import matches the sheet against.
+struct ImportPlan {
+    ctx: ImportContext,
+    shifts: Vec<ShiftSlot>,
+    rooms: Vec<RoomSlot>,
+}
+
 fn issue(c: &ImportedCandidate, field: &str, code: &str, message: String, value: &str) -> RowIssue {
     RowIssue {
         sheet: c.sheet.clone(),
@@ -42,6 +65,20 @@ fn issue(c: &ImportedCandidate, field: &str, code: &str, message: String, value:
         message,
         value: value.to_owned(),
     }
+}
+
+/// Runs `f` over `earlier` followed by `fresh`, then gives `fresh` back
+/// what `f` did to it; `earlier` is only read.
+fn with_earlier<T>(
+    earlier: &[ImportedCandidate],
+    fresh: &mut Vec<ImportedCandidate>,
+    f: impl FnOnce(&mut [ImportedCandidate]) -> T,
+) -> T {
+    let mut all: Vec<ImportedCandidate> = earlier.to_vec();
+    all.append(fresh);
+    let out = f(&mut all);
+    *fresh = all.split_off(earlier.len());
+    out
 }
 
 impl AppState {
@@ -65,7 +102,7 @@ impl AppState {
             let mut rows: Vec<(SortKey, RosterRow)> = plan
                 .roster_entries()
                 .filter(|e| shifts.contains_key(&e.sitting_id))
-                .filter(|e| self.may_watch(staff, e.room_id))
+                .filter(|e| plan.visible_to(staff, e.room_id))
                 .map(|e| {
                     let room = &plan.rooms[&e.room_id];
                     let join_code = plan
@@ -97,7 +134,7 @@ impl AppState {
                             shift: shifts[&e.sitting_id].clone(),
                             sitting_id: e.sitting_id,
                             seat: e.seat,
-                            person_id_masked: e.person_id.as_deref().map(super::handin::mask),
+                            person_id_masked: e.person_id.as_deref().map(crate::model::masked_id),
                             join_code,
                         },
                     )
@@ -128,11 +165,20 @@ impl AppState {
         bytes: &[u8],
         commit: bool,
     ) -> Result<RosterImportReport, ErrorBody> {
-        let sheets =
-            read_sheets(bytes).map_err(|e| ErrorBody::new(ErrorCode::Invalid, e.to_string()))?;
         let _plan = self.plan_lock.lock().await;
-        let (ctx, shifts, rooms, requires_card) = self.import_context(staff, event)?;
-        let mut preview = import_roster(&sheets, &ctx);
+        let ImportPlan { ctx, shifts, rooms } = self.import_context(staff, event)?;
+        // Parsing a large workbook takes a while: off the async workers.
+        let bytes = bytes.to_vec();
+        let mut preview = tokio::task::spawn_blocking(move || {
+            read_sheets(&bytes).map(|sheets| import_roster(&sheets, &ctx))
+        })
+        .await
+        .map_err(|_| ErrorBody::new(ErrorCode::Internal, "the roster reader failed"))?
+        .map_err(|e| ErrorBody::new(ErrorCode::Invalid, e.to_string()))?;
+        // Numbers are typed back at the join form in any case.
+        for c in &mut preview.candidates {
+            c.candidate_number = c.candidate_number.take().map(|n| n.trim().to_uppercase());
+        }
         if preview.candidates.len() > MAX_ROSTER_ROWS {
             return Err(ErrorBody::new(
                 ErrorCode::TooLarge,
@@ -144,14 +190,30 @@ impl AppState {
         if preview.errors.is_empty() && !preview.candidates.is_empty() {
             let capacity: Vec<RoomCapacity> = rooms
                 .iter()
-                .map(|(site, room, _, seats)| RoomCapacity {
-                    site: site.clone(),
-                    room: room.clone(),
-                    seats: *seats,
+                .map(|r| RoomCapacity {
+                    site: r.site.clone(),
+                    room: r.room.clone(),
+                    seats: r.seats,
                 })
                 .collect();
-            let shift_names: Vec<String> = shifts.iter().map(|(n, _)| n.clone()).collect();
-            if let Err(e) = allocate(&mut preview.candidates, &capacity, &shift_names) {
+            let shift_names: Vec<String> = shifts.iter().map(|s| s.name.clone()).collect();
+            // Earlier imports hold their seats and numbers: they go in first,
+            // placed, so the shared allocation and numbering work around
+            // them, and come out again after.
+            let earlier = self.earlier_registrations(event, staff);
+            let in_my_rooms: Vec<ImportedCandidate> = earlier
+                .iter()
+                .filter(|e| {
+                    rooms.iter().any(|r| {
+                        Some(&r.site) == e.site.as_ref() && Some(&r.room) == e.room.as_ref()
+                    })
+                })
+                .cloned()
+                .collect();
+            let placed = with_earlier(&in_my_rooms, &mut preview.candidates, |all| {
+                allocate(all, &capacity, &shift_names)
+            });
+            if let Err(e) = placed {
                 preview.errors.push(RowIssue {
                     sheet: String::new(),
                     row: 0,
@@ -168,7 +230,10 @@ impl AppState {
                 .filter(|c| c.candidate_number.is_none())
                 .count();
             let prefix = self.number_prefix(event);
-            match assign_candidate_numbers(&mut preview.candidates, &prefix, NUMBER_WIDTH) {
+            let numbers = with_earlier(&earlier, &mut preview.candidates, |all| {
+                assign_candidate_numbers(all, &prefix, NUMBER_WIDTH)
+            });
+            match numbers {
                 Ok(_) => numbered = before,
                 Err(e) => preview.errors.push(RowIssue {
                     sheet: String::new(),
@@ -182,13 +247,7 @@ impl AppState {
             }
         }
         let placements = if preview.errors.is_empty() {
-            self.place_candidates(
-                &preview.candidates,
-                &shifts,
-                &rooms,
-                requires_card,
-                &mut preview.errors,
-            )
+            self.place_candidates(&preview.candidates, &shifts, &rooms, &mut preview.errors)
         } else {
             Vec::new()
         };
@@ -209,7 +268,7 @@ impl AppState {
                 event,
                 &report.preview.candidates,
                 &placements,
-                requires_card,
+                &shifts,
             )
             .await?;
         report.committed = true;
@@ -217,30 +276,20 @@ impl AppState {
     }
 
     /// What the importer matches names against, from the plan as `staff`
-    /// sees it: (context, shifts (name, sitting), rooms (site, room, id,
-    /// seats), whether the event's rooms check cards).
-    #[allow(clippy::type_complexity)]
-    fn import_context(
-        &self,
-        staff: &Session,
-        event: EventId,
-    ) -> Result<
-        (
-            ImportContext,
-            Vec<(String, SittingId)>,
-            Vec<(String, String, RoomId, u32)>,
-            bool,
-        ),
-        ErrorBody,
-    > {
+    /// sees it.
+    fn import_context(&self, staff: &Session, event: EventId) -> Result<ImportPlan, ErrorBody> {
         let plan = self.catalog.plan();
         if !plan.events.contains_key(&event) {
             return Err(ErrorBody::new(ErrorCode::NotFound, "no such exam event"));
         }
-        let shifts: Vec<(String, SittingId)> = plan
+        let shifts: Vec<ShiftSlot> = plan
             .shifts_of(event)
             .iter()
-            .map(|s| (s.shift.clone(), s.id))
+            .map(|s| ShiftSlot {
+                name: s.shift.clone(),
+                sitting: s.id,
+                requires_card: s.requires_card,
+            })
             .collect();
         if shifts.is_empty() {
             return Err(ErrorBody::new(
@@ -254,12 +303,17 @@ impl AppState {
             .filter(|s| staff.site_id.is_none_or(|own| own == s.id))
             .map(|s| (s.id, s.name.clone()))
             .collect();
-        let rooms: Vec<(String, String, RoomId, u32)> = plan
+        let rooms: Vec<RoomSlot> = plan
             .rooms
             .values()
             .filter_map(|r| {
                 let site = sites.iter().find(|(id, _)| *id == r.site_id)?;
-                Some((site.1.clone(), r.name.clone(), r.id, r.seats))
+                Some(RoomSlot {
+                    site: site.1.clone(),
+                    room: r.name.clone(),
+                    id: r.id,
+                    seats: r.seats,
+                })
             })
             .collect();
         if rooms.is_empty() {
@@ -268,21 +322,20 @@ impl AppState {
                 "add the sites' rooms before importing a roster",
             ));
         }
-        let requires_card = plan
-            .join_codes
-            .values()
-            .any(|c| c.requires_card && shifts.iter().any(|(_, sitting)| *sitting == c.sitting_id));
         let ctx = ImportContext {
             known_sites: sites.iter().map(|(_, n)| n.clone()).collect(),
             known_rooms: rooms
                 .iter()
-                .map(|(s, r, _, _)| (s.clone(), r.clone()))
+                .map(|r| (r.site.clone(), r.room.clone()))
                 .collect(),
-            known_shifts: shifts.iter().map(|(n, _)| n.clone()).collect(),
+            known_shifts: shifts.iter().map(|s| s.name.clone()).collect(),
             default_site: (sites.len() == 1).then(|| sites[0].1.clone()),
-            require_person_id: requires_card,
+            // Every shift checks cards: every row needs its CCCD (reported
+            // at its cell); in a mixed event, `place_candidates` asks only
+            // the card shifts' candidates.
+            require_person_id: shifts.iter().all(|s| s.requires_card),
         };
-        Ok((ctx, shifts, rooms, requires_card))
+        Ok(ImportPlan { ctx, shifts, rooms })
     }
 
     /// Refuses numbers and IDs that this event has already registered
@@ -321,8 +374,11 @@ impl AppState {
                     c,
                     "person_id",
                     "duplicate_person_id",
-                    format!("ID {p} is already registered for this exam"),
-                    p,
+                    format!(
+                        "ID {} is already registered for this exam",
+                        crate::model::masked_id(p)
+                    ),
+                    &crate::model::masked_id(p),
                 ));
             }
             if let Some(p) = c.pupil_id.as_ref().filter(|p| pupils.contains(*p)) {
@@ -337,6 +393,42 @@ impl AppState {
         }
     }
 
+    /// Everyone this event registered before, as the importer's candidates
+    /// (numbers, and places named as the sheet would name them).
+    fn earlier_registrations(&self, event: EventId, staff: &Session) -> Vec<ImportedCandidate> {
+        let plan = self.catalog.plan();
+        let shifts: HashMap<SittingId, String> = plan
+            .shifts_of(event)
+            .iter()
+            .map(|s| (s.id, s.shift.clone()))
+            .collect();
+        plan.roster_entries()
+            .filter(|e| shifts.contains_key(&e.sitting_id))
+            .map(|e| {
+                let room = plan
+                    .rooms
+                    .get(&e.room_id)
+                    .filter(|_| plan.visible_to(staff, e.room_id));
+                ImportedCandidate {
+                    row: 0,
+                    sheet: String::new(),
+                    candidate_number: e.candidate_number.clone(),
+                    full_name: e.name.clone(),
+                    given_name: String::new(),
+                    birth: None,
+                    person_id: None,
+                    pupil_id: None,
+                    class: None,
+                    site: room.map(|r| plan.site_name(r).to_owned()),
+                    room: room.map(|r| r.name.clone()),
+                    shift: Some(shifts[&e.sitting_id].clone()),
+                    seat: e.seat,
+                    sex: None,
+                }
+            })
+            .collect()
+    }
+
     /// Candidate numbers made here start with the event's number, so two
     /// events never share one.
     fn number_prefix(&self, event: EventId) -> String {
@@ -348,9 +440,8 @@ impl AppState {
     fn place_candidates(
         &self,
         candidates: &[ImportedCandidate],
-        shifts: &[(String, SittingId)],
-        rooms: &[(String, String, RoomId, u32)],
-        requires_card: bool,
+        shifts: &[ShiftSlot],
+        rooms: &[RoomSlot],
         errors: &mut Vec<RowIssue>,
     ) -> Vec<Placement> {
         let plan = self.catalog.plan();
@@ -362,16 +453,15 @@ impl AppState {
         }
         let mut out = Vec::with_capacity(candidates.len());
         for c in candidates {
-            let sitting = c
+            let shift = c
                 .shift
                 .as_ref()
-                .and_then(|s| shifts.iter().find(|(n, _)| fold(n) == fold(s)))
-                .map(|(_, id)| *id);
-            let room = rooms.iter().find(|(site, room, _, _)| {
-                c.room.as_ref().is_some_and(|r| fold(r) == fold(room))
-                    && c.site.as_ref().is_none_or(|s| fold(s) == fold(site))
+                .and_then(|s| shifts.iter().find(|slot| fold(&slot.name) == fold(s)));
+            let room = rooms.iter().find(|slot| {
+                c.room.as_ref().is_some_and(|r| fold(r) == fold(&slot.room))
+                    && c.site.as_ref().is_none_or(|s| fold(s) == fold(&slot.site))
             });
-            let (Some(sitting), Some((_, room_name, room, seats))) = (sitting, room) else {
+            let (Some(shift), Some(room)) = (shift, room) else {
                 errors.push(issue(
                     c,
                     "room",
@@ -381,9 +471,10 @@ impl AppState {
                 ));
                 continue;
             };
-            let slot = used.entry((sitting, *room)).or_default();
+            let (sitting, room_name, seats) = (shift.sitting, &room.room, room.seats);
+            let slot = used.entry((sitting, room.id)).or_default();
             slot.0 += 1;
-            if slot.0 > *seats {
+            if slot.0 > seats {
                 errors.push(issue(
                     c,
                     "room",
@@ -403,7 +494,18 @@ impl AppState {
                     &seat.to_string(),
                 ));
             }
-            if requires_card && c.person_id.is_none() {
+            // The date of birth is the second thing a registered candidate
+            // types (with the number, printed on the door lists).
+            if c.birth.is_none() {
+                errors.push(issue(
+                    c,
+                    "birth",
+                    "birth_missing",
+                    "registered candidates need their date of birth: they type it to join".into(),
+                    "",
+                ));
+            }
+            if shift.requires_card && c.person_id.is_none() {
                 errors.push(issue(
                     c,
                     "person_id",
@@ -414,7 +516,7 @@ impl AppState {
             }
             out.push(Placement {
                 sitting,
-                room: *room,
+                room: room.id,
             });
         }
         out
@@ -428,7 +530,7 @@ impl AppState {
         event: EventId,
         candidates: &[ImportedCandidate],
         placements: &[Placement],
-        requires_card: bool,
+        shifts: &[ShiftSlot],
     ) -> Result<Vec<JoinCodeView>, ErrorBody> {
         let entries: Vec<RosterEntry> = candidates
             .iter()
@@ -456,6 +558,9 @@ impl AppState {
             }
         }
         for (sitting, rooms) in rooms_of {
+            let requires_card = shifts
+                .iter()
+                .any(|s| s.sitting == sitting && s.requires_card);
             let fresh = self.missing_codes(sitting, rooms, requires_card);
             // Codes of two shifts are drawn separately: keep them distinct.
             for c in fresh {

@@ -97,8 +97,8 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
     )?;
     out.sittings = query(
         conn,
-        "SELECT id, exam_id, opens_at, closes_at, duration_ms, event_id, shift FROM sittings
-         ORDER BY id",
+        "SELECT id, exam_id, opens_at, closes_at, duration_ms, event_id, shift, requires_card
+         FROM sittings ORDER BY id",
         |r| {
             Ok(Sitting {
                 id: r.get(0)?,
@@ -108,6 +108,7 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
                 duration_ms: r.get(4)?,
                 event_id: r.get(5)?,
                 shift: r.get(6)?,
+                requires_card: r.get(7)?,
             })
         },
     )?;

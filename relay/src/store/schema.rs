@@ -57,7 +57,9 @@ CREATE TABLE IF NOT EXISTS sittings (
     closes_at   INTEGER NOT NULL,
     duration_ms INTEGER NOT NULL,
     event_id    INTEGER REFERENCES exam_events(id),
-    shift       TEXT NOT NULL DEFAULT ''
+    shift       TEXT NOT NULL DEFAULT '',
+    -- 1: the shift's rooms check chip ID cards (its join codes say so too).
+    requires_card INTEGER NOT NULL DEFAULT 0
 );
 -- A code students type to join a room of a sitting without a card.
 CREATE TABLE IF NOT EXISTS join_codes (
@@ -178,8 +180,13 @@ CREATE TABLE IF NOT EXISTS audit (
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     configure(&conn)?;
-    conn.execute_batch(SCHEMA)?;
-    migrate(&conn)?;
+    // Creating and migrating in one transaction: a start that stops half
+    // way (power cut, kill) leaves the database as it was, never with a
+    // renamed table and an empty new one.
+    let txn = conn.unchecked_transaction()?;
+    txn.execute_batch(SCHEMA)?;
+    migrate(&txn)?;
+    txn.commit()?;
     Ok(conn)
 }
 
@@ -221,6 +228,7 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             ("rooms", "seats", "INTEGER NOT NULL DEFAULT 24"),
             ("sittings", "event_id", "INTEGER REFERENCES exam_events(id)"),
             ("sittings", "shift", "TEXT NOT NULL DEFAULT ''"),
+            ("sittings", "requires_card", "INTEGER NOT NULL DEFAULT 0"),
             ("candidates", "candidate_number", "TEXT"),
             ("users", "site_id", "INTEGER REFERENCES sites(id)"),
             ("users", "disabled", "INTEGER NOT NULL DEFAULT 0"),

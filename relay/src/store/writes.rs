@@ -48,15 +48,17 @@ pub fn insert_room(
 /// A sitting: `event` and `shift` for a shift the office planned.
 pub fn insert_sitting(conn: &Connection, s: &Sitting) -> rusqlite::Result<SittingId> {
     conn.execute(
-        "INSERT INTO sittings (exam_id, opens_at, closes_at, duration_ms, event_id, shift)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO sittings (exam_id, opens_at, closes_at, duration_ms, event_id, shift,
+                               requires_card)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             s.exam_id,
             s.opens_at,
             s.closes_at,
             s.duration_ms,
             s.event_id,
-            s.shift
+            s.shift,
+            s.requires_card
         ],
     )?;
     Ok(conn.last_insert_rowid() as SittingId)

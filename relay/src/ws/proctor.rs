@@ -21,6 +21,9 @@ use crate::auth::Session;
 use crate::clock::now_ms;
 use crate::live::Outgoing;
 
+/// How often a proctor feed checks that its session still stands.
+const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A central snapshot of many rooms can be large.
 const MAX_WRITE_BUFFER: usize = 8 * 1024 * 1024;
 const QUEUE: usize = 256;
@@ -55,7 +58,7 @@ async fn run(socket: WebSocket, state: AppState) {
     let session = match tokio::time::timeout(HELLO_TIMEOUT, stream.next()).await {
         Ok(Some(Ok(Message::Text(text)))) => match decode::<ProctorToRelay>(text.as_str()) {
             Ok(ProctorToRelay::Hello { v, token, sent_at }) => match authorise(&state, v, &token) {
-                Ok(s) => Some((s, sent_at)),
+                Ok(s) => Some((s, sent_at, token)),
                 Err(e) => {
                     fatal(e).await;
                     None
@@ -88,7 +91,7 @@ async fn run(socket: WebSocket, state: AppState) {
         }
         Ok(None) => None,
     };
-    let Some((session, sent_at)) = session else {
+    let Some((session, sent_at, token)) = session else {
         drop((send, fatal, tx));
         let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
         return;
@@ -97,8 +100,17 @@ async fn run(socket: WebSocket, state: AppState) {
     // Subscribe before the snapshot, so nothing falls between the two.
     let mut feed = state.live.subscribe();
     send(snapshot(&state, &session, Some(sent_at))).await;
+    // A disabled account, a reset password or an expired session ends the
+    // feed too, not only the next sign-in.
+    let mut recheck = tokio::time::interval(SESSION_RECHECK);
     loop {
         tokio::select! {
+            _ = recheck.tick() => {
+                if state.sessions.get(&token, now_ms()).is_none() {
+                    fatal(ErrorBody::new(ErrorCode::Unauthorized, "the session ended; sign in again")).await;
+                    break;
+                }
+            },
             next = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => match next {
                 Ok(Some(Ok(Message::Text(text)))) => match decode::<ProctorToRelay>(text.as_str()) {
                     Ok(ProctorToRelay::Ping { sent_at }) => {

@@ -94,6 +94,9 @@ pub struct ShiftView {
     pub duration_ms: Millis,
     /// `dd/mm/yyyy HH:MM`, Vietnam time.
     pub starts: String,
+    /// Its rooms admit candidates by chip-ID check-in only.
+    #[serde(default)]
+    pub requires_card: bool,
     pub codes: Vec<JoinCodeView>,
     pub registered: u32,
 }

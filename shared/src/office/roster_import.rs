@@ -249,10 +249,12 @@ impl Import<'_> {
             .flat_map(|&f| cols.all(f).iter().copied())
             .collect();
         let mut blank_run = 0;
+        let mut end = sheet.rows.len();
         for row in layout.data_start..sheet.rows.len() {
             if sheet.row_is_blank(row) {
                 blank_run += 1;
                 if blank_run >= BLANK_ROWS_END {
+                    end = row;
                     break;
                 }
                 continue;
@@ -263,6 +265,7 @@ impl Import<'_> {
                 continue;
             }
             if is_footer(sheet, row) {
+                end = row;
                 break;
             }
             let name_blank = name_cols.iter().all(|&c| sheet.cell(row, c).is_blank());
@@ -271,11 +274,41 @@ impl Import<'_> {
                 // Below the list STT holds a total or nothing; a row without
                 // STT but with a name is still a (hand-made) data row.
                 if !cells::is_row_number(cell) && (name_blank || !cell.is_blank()) {
+                    end = row;
                     break;
                 }
             }
             let candidate = self.row(sheet, row, &cols);
             self.preview.candidates.push(candidate);
+        }
+        self.stray_rows(sheet, end, &cols, &name_cols);
+    }
+
+    /// Nothing is dropped silently: a row below the list's end that still
+    /// looks like a candidate (numbered, with a name) is an error, so the
+    /// office fixes the sheet instead of losing that person.
+    fn stray_rows(&mut self, sheet: &Sheet, end: usize, cols: &Columns, name_cols: &[usize]) {
+        let Some(stt) = cols.main(Field::RowNumber) else {
+            return;
+        };
+        for row in end + 1..sheet.rows.len() {
+            let named = name_cols.iter().any(|&c| !sheet.cell(row, c).is_blank());
+            if named && cells::is_row_number(sheet.cell(row, stt)) && !is_footer(sheet, row) {
+                self.preview.errors.push(RowIssue {
+                    sheet: sheet.name.clone(),
+                    row: row as u32 + 1,
+                    column: column_letter(stt),
+                    field: Field::RowNumber.name().to_owned(),
+                    code: "row_after_end".into(),
+                    message: format!(
+                        "row {}: a numbered row with a name below the end of the list (row {}); \
+                         remove what separates it from the list, or the row",
+                        row + 1,
+                        end + 1
+                    ),
+                    value: sheet.cell(row, stt).as_text(),
+                });
+            }
         }
     }
 
@@ -1380,9 +1413,17 @@ mod tests {
             .push(row(&["", "", "", "", "", "Người lập danh sách"]));
         s.rows.push(row(&["4", "TN0004", "Phạm Văn Dũng"]));
         let preview = import_roster(&[s], &ctx());
-        assert!(preview.is_acceptable(), "{:#?}", preview.errors);
         let rows: Vec<u32> = preview.candidates.iter().map(|c| c.row).collect();
         assert_eq!(rows, [2, 3, 4]);
+        // The numbered row below the signature line is not dropped
+        // silently: it is an error at its cell.
+        let stray: Vec<(u32, &str)> = preview
+            .errors
+            .iter()
+            .map(|e| (e.row, e.code.as_str()))
+            .collect();
+        assert_eq!(stray, [(6, "row_after_end")]);
+        assert_eq!(preview.errors[0].column, "A");
     }
 
     #[test]
@@ -1396,9 +1437,17 @@ mod tests {
         s.rows
             .push(row(&["3", "TN0003", "Lê Văn Cường", "05/09/2007"]));
         let preview = import_roster(&[s], &ctx());
-        assert!(preview.is_acceptable(), "{:#?}", preview.errors);
         let rows: Vec<u32> = preview.candidates.iter().map(|c| c.row).collect();
         assert_eq!(rows, [2, 5]);
+        // Row 9, after three blank rows, is reported rather than lost.
+        assert_eq!(
+            preview
+                .errors
+                .iter()
+                .map(|e| (e.row, e.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(9, "row_after_end")]
+        );
     }
 
     #[test]

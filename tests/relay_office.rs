@@ -1106,3 +1106,267 @@ async fn a_sites_office_staffs_its_site_only_and_a_disabled_feed_ends() {
     assert_eq!(off.status, 200);
     assert_eq!(feed.until_closed().await, 1008, "policy: the session ended");
 }
+
+/// The variations schools' workbooks come in, through the relay's real
+/// reader: a vnEdu-style two-row merged header ("Họ và tên" over "Họ đệm" |
+/// "Tên"), headers without diacritics, birth dates as date cells, Excel
+/// serial numbers and text with `/`, `-` and `.`, names typed decomposed
+/// (NFD), a CCCD that lost its leading zero; then each error at its cell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_world_workbooks_import_with_each_error_at_its_cell() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    use unicode_normalization::UnicodeNormalization;
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let pilot = plan_pilot(&office, 2, now_ms() + 3_600_000).await;
+    let path = format!("/api/office/events/{}/roster?dry_run=1", pilot.event);
+
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet().set_name("Lop 12A1").unwrap();
+    ws.write_string(0, 0, "SỞ GD&ĐT HÀ TĨNH").unwrap();
+    ws.write_string(1, 0, "BẢNG DANH SÁCH - NĂM HỌC 2026-2027")
+        .unwrap();
+    // Rows 4–5: a two-row header; "Ho va ten" (no diacritics) merged
+    // over two columns, the others merged down.
+    let plain = Format::new();
+    for (col, text) in [
+        (0u16, "STT"),
+        (3, "Ngay sinh"),
+        (4, "So CCCD"),
+        (5, "Truong"),
+        (6, "Ca"),
+    ] {
+        ws.merge_range(3, col, 4, col, text, &plain).unwrap();
+    }
+    ws.merge_range(3, 1, 3, 2, "Ho va ten", &plain).unwrap();
+    ws.write_string(4, 1, "Họ đệm").unwrap();
+    ws.write_string(4, 2, "Tên").unwrap();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let school = "THPT Phan Đình Phùng";
+    let rows: [(&str, &str, &str); 5] = [
+        ("Nguyễn Văn", "An", "cell"),
+        ("Trần Thị", "Bình", "serial"),
+        ("Lê Hoàng", "Cường", "4-5-2008"),
+        ("Phạm Thu", "Hà", "6.7.2008"),
+        ("Vũ Minh", "Thuỷ", "08/09/2008"),
+    ];
+    for (i, (family, given, birth)) in rows.iter().enumerate() {
+        let r = 5 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64).unwrap();
+        // The first name is typed decomposed, as some keyboards do.
+        let family: String = if i == 0 {
+            family.nfd().collect()
+        } else {
+            family.to_string()
+        };
+        ws.write_string(r, 1, &family).unwrap();
+        ws.write_string(r, 2, *given).unwrap();
+        match *birth {
+            "cell" => {
+                let d = ExcelDateTime::from_ymd(2008, 1, 31).unwrap();
+                ws.write_datetime_with_format(r, 3, &d, &date).unwrap();
+            }
+            // 39448 is 01/01/2008 in Excel's count.
+            "serial" => {
+                ws.write_number(r, 3, 39448.0).unwrap();
+            }
+            text => {
+                ws.write_string(r, 3, text).unwrap();
+            }
+        }
+        // Hà Tĩnh (042), 2000s: 2 male / 3 female, born 2008; the first
+        // one as a number (Excel dropped its 0).
+        let cccd = format!("042{}08{:06}", if i % 2 == 0 { 2 } else { 3 }, 500 + i);
+        if i == 0 {
+            ws.write_number(r, 4, cccd.parse::<f64>().unwrap()).unwrap();
+        } else {
+            ws.write_string(r, 4, &cccd).unwrap();
+        }
+        ws.write_string(r, 5, school).unwrap();
+        ws.write_string(r, 6, "Ca 1").unwrap();
+    }
+    let a = office
+        .post_bytes(&path, book.save_to_buffer().unwrap())
+        .await;
+    assert_eq!(a.status, 200);
+    let report: RosterImportReport = a.json();
+    assert!(
+        report.preview.errors.is_empty(),
+        "{:?}",
+        report.preview.errors
+    );
+    let got: Vec<(String, String, String)> = report
+        .preview
+        .candidates
+        .iter()
+        .map(|c| {
+            (
+                c.full_name.clone(),
+                c.given_name.clone(),
+                c.birth.map(|d| d.iso()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Nguyễn Văn An".into(), "An".into(), "2008-01-31".into()),
+            ("Trần Thị Bình".into(), "Bình".into(), "2008-01-01".into()),
+            ("Lê Hoàng Cường".into(), "Cường".into(), "2008-05-04".into()),
+            ("Phạm Thu Hà".into(), "Hà".into(), "2008-07-06".into()),
+            ("Vũ Minh Thuỷ".into(), "Thuỷ".into(), "2008-09-08".into()),
+        ]
+    );
+    // NFC whatever was typed.
+    assert!(
+        report.preview.candidates[0]
+            .full_name
+            .nfc()
+            .eq(report.preview.candidates[0].full_name.chars())
+    );
+    assert_eq!(report.preview.header_row, Some(4));
+    assert_eq!(
+        report.preview.candidates[0].person_id.as_deref(),
+        Some("042208000500")
+    );
+    assert!(
+        report
+            .preview
+            .warnings
+            .iter()
+            .any(|w| (w.row, w.column.as_str(), w.code.as_str()) == (6, "E", "person_id_padded"))
+    );
+
+    // Each error at its cell, in one workbook.
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet().set_name("Loi").unwrap();
+    for (c, h) in [
+        "SBD",
+        "Họ và tên",
+        "Ngày sinh",
+        "Số CCCD",
+        "Giới tính",
+        "Trường",
+        "Phòng",
+        "Ca thi",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let bad: [[&str; 8]; 8] = [
+        [
+            "E1",
+            "Nguyễn Văn An",
+            "04/03/2008",
+            "042208100001",
+            "Nam",
+            school,
+            "Phòng 01",
+            "Ca 1",
+        ],
+        [
+            "E2",
+            "",
+            "04/03/2008",
+            "042208100002",
+            "Nam",
+            school,
+            "Phòng 01",
+            "Ca 1",
+        ],
+        [
+            "E3",
+            "Trần Thị Bình",
+            "30/02/2008",
+            "042308100003",
+            "Nữ",
+            school,
+            "Phòng 01",
+            "Ca 1",
+        ],
+        [
+            "E4",
+            "Lê Văn Cường",
+            "04/03/2008",
+            "0422081000X4",
+            "Nam",
+            school,
+            "Phòng 01",
+            "Ca 1",
+        ],
+        [
+            "E5",
+            "Phạm Văn Dũng",
+            "04/03/2007",
+            "042208100005",
+            "Nam",
+            school,
+            "Phòng 01",
+            "Ca 1",
+        ],
+        [
+            "E1",
+            "Hoàng Văn Em",
+            "04/03/2008",
+            "042208100001",
+            "Nam",
+            school,
+            "Phòng 01",
+            "Ca 1",
+        ],
+        [
+            "E7",
+            "Vũ Thị Giang",
+            "04/03/2008",
+            "042308100007",
+            "Nữ",
+            school,
+            "Phòng 99",
+            "Ca 1",
+        ],
+        [
+            "E8",
+            "Đặng Văn Hải",
+            "04/03/2008",
+            "042208100008",
+            "Nam",
+            school,
+            "Phòng 01",
+            "Ca 7",
+        ],
+    ];
+    for (r, row) in bad.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(1 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let a = office
+        .post_bytes(&path, book.save_to_buffer().unwrap())
+        .await;
+    let report: RosterImportReport = a.json();
+    let found: BTreeSet<(u32, String, String)> = report
+        .preview
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.clone(), e.code.clone()))
+        .collect();
+    for (row, col, code) in [
+        (3, "B", "name_missing"),
+        (4, "C", "birth_invalid"),
+        (5, "D", "person_id_invalid"),
+        // Born 2007, but the ID's year digits say 08: the ID's cell.
+        (6, "D", "birth_contradicts_id"),
+        (7, "A", "duplicate_candidate_number"),
+        (7, "D", "duplicate_person_id"),
+        (8, "G", "unknown_room"),
+        (9, "H", "unknown_shift"),
+    ] {
+        assert!(
+            found.contains(&(row, col.to_string(), code.to_string())),
+            "{row}{col} {code} in {found:?}"
+        );
+    }
+    assert!(!report.committed);
+}

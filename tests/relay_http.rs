@@ -336,3 +336,73 @@ async fn repeated_failed_logins_lock_that_name_only() {
     // Other accounts are unaffected.
     assert_eq!(attempt("phong01", PASSWORD).await.unwrap().status(), 200);
 }
+
+/// Results are graded and serialised once and served from a cache: the
+/// cache must follow every change — a new final attempt, a key correction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cached_results_follow_new_attempts_and_corrections() {
+    use examgate_shared::attempt::StudentEvent;
+    use examgate_shared::protocol::{RelayToStudent, StudentToRelay};
+    use examgate_tests::StudentWs;
+
+    let relay = TestRelay::with_duration(HOUR, 1_000).await;
+    let teacher = relay.login("giaovien").await.token;
+    let results = || async {
+        reqwest::Client::new()
+            .get(relay.url("/api/sittings/1/results"))
+            .bearer_auth(&teacher)
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    let sit = |name: &'static str, choice: u8| {
+        let relay = &relay;
+        async move {
+            let joined = relay.join(&relay.code(0), name).await.unwrap();
+            let (mut s, _) = StudentWs::hello(relay, &joined.token, now_ms()).await;
+            s.answer(1, 1, choice).await;
+            s.send(&StudentToRelay::Event {
+                seq: 2,
+                event: StudentEvent::Submit,
+            })
+            .await;
+            while !matches!(s.recv().await, RelayToStudent::Result { .. }) {}
+        }
+    };
+    sit("Một", 0).await;
+    let first = results().await;
+    assert_eq!(first["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(results().await, first, "unchanged: the same results");
+    sit("Hai", 1).await;
+    let second = results().await;
+    assert_eq!(second["rows"].as_array().unwrap().len(), 2);
+    let mark_of = |r: &serde_json::Value, name: &str| {
+        r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["candidate"] == name)
+            .unwrap()["mark"]
+            .clone()
+    };
+    assert_eq!(mark_of(&second, "Một"), serde_json::json!(3), "tenths");
+    // The key of question 1 corrected to B: both regraded, and the
+    // results say so at once.
+    let corrected = reqwest::Client::new()
+        .post(relay.url("/api/exams/toan-demo/corrections"))
+        .bearer_auth(&teacher)
+        .json(&serde_json::json!({
+            "reason": "đáp án câu 1 là B",
+            "corrections": [{"action": "set_key", "question": 1, "key": {"choice": 1}}],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(corrected.status(), 200);
+    let third = results().await;
+    assert_eq!(mark_of(&third, "Một"), serde_json::json!(0));
+    assert_eq!(mark_of(&third, "Hai"), serde_json::json!(3));
+}

@@ -95,6 +95,7 @@ impl AppState {
             .await
             .map_err(internal)?;
         self.catalog.replace_exam(exam.clone());
+        self.results_cache.corrected();
 
         let mut report = RegradeReport {
             exam_id: exam_id.to_owned(),

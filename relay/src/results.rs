@@ -3,7 +3,9 @@
 //! last working attempt of a sitting ends, so the evidence is kept as it
 //! was at the close even if keys are corrected later.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use examgate_shared::answer::AnswerValue;
 use examgate_shared::error::{ErrorBody, ErrorCode};
@@ -14,7 +16,57 @@ use examgate_shared::scoring::Grade;
 
 use crate::AppState;
 use crate::clock::now_ms;
-use crate::model::SittingId;
+use crate::model::{RoomId, SittingId};
+
+/// An attempt's place in the results (room, name, number), its answers and
+/// its grade.
+type Graded = (
+    (String, String, Option<String>),
+    BTreeMap<QuestionId, AnswerValue>,
+    Grade,
+);
+
+/// What a sitting's results depend on: how many attempts, how many final,
+/// and the key-correction epoch. While it is unchanged, so are they.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResultsKey {
+    attempts: usize,
+    finals: usize,
+    epoch: u64,
+}
+
+/// A sitting's results as JSON, with the key they were made under.
+type Cached = (ResultsKey, Arc<Vec<u8>>);
+
+/// Sittings' results as served, JSON, each with the key it was made under:
+/// a province-wide sitting is graded and serialised once, not per click.
+#[derive(Default)]
+pub struct ResultsCache {
+    by_sitting: std::sync::Mutex<HashMap<SittingId, Cached>>,
+    /// Bumped by every key correction (which regrades).
+    epoch: AtomicU64,
+}
+
+impl ResultsCache {
+    /// A correction changed grades: every cached result is stale.
+    pub fn corrected(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn get(&self, sitting: SittingId, key: ResultsKey) -> Option<Arc<Vec<u8>>> {
+        let map = self.by_sitting.lock().expect("results cache lock");
+        map.get(&sitting)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, json)| json.clone())
+    }
+
+    fn put(&self, sitting: SittingId, key: ResultsKey, json: Arc<Vec<u8>>) {
+        self.by_sitting
+            .lock()
+            .expect("results cache lock")
+            .insert(sitting, (key, json));
+    }
+}
 
 impl AppState {
     pub fn sitting_summaries(&self) -> Vec<SittingSummary> {
@@ -66,42 +118,88 @@ impl AppState {
             .filter(|a| a.candidate.sitting_id == sitting)
             .cloned()
             .collect();
-        let mut finals: Vec<(String, String, BTreeMap<QuestionId, AnswerValue>, Grade)> =
-            Vec::new();
-        let mut numbers: Vec<Option<String>> = Vec::new();
+        let rooms: HashMap<RoomId, String> = self
+            .catalog
+            .plan()
+            .rooms
+            .values()
+            .map(|r| (r.id, r.name.clone()))
+            .collect();
+        // (room, name, number) orders the rows; the answers and the grade
+        // are cloned once, out of each attempt's lock.
+        let mut graded: Vec<Graded> = Vec::new();
         for slot in slots {
             let cell = slot.cell.lock().await;
             if let Some(grade) = &cell.grade {
-                let room = self
-                    .catalog
-                    .plan()
-                    .rooms
-                    .get(&slot.candidate.room_id)
-                    .map_or_else(String::new, |r| r.name.clone());
-                finals.push((
-                    slot.candidate.name.clone(),
-                    room,
+                graded.push((
+                    (
+                        rooms
+                            .get(&slot.candidate.room_id)
+                            .cloned()
+                            .unwrap_or_default(),
+                        slot.candidate.name.clone(),
+                        slot.candidate.candidate_number.clone(),
+                    ),
                     cell.attempt.answers.clone(),
                     grade.clone(),
                 ));
-                numbers.push(slot.candidate.candidate_number.clone());
             }
         }
-        let mut order: Vec<usize> = (0..finals.len()).collect();
-        order.sort_by(|&a, &b| {
-            (&finals[a].1, &finals[a].0, &numbers[a]).cmp(&(
-                &finals[b].1,
-                &finals[b].0,
-                &numbers[b],
-            ))
-        });
-        let finals: Vec<_> = order.iter().map(|&i| finals[i].clone()).collect();
+        graded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut numbers = Vec::with_capacity(graded.len());
+        let finals: Vec<_> = graded
+            .into_iter()
+            .map(|((room, name, number), answers, grade)| {
+                numbers.push(number);
+                (name, room, answers, grade)
+            })
+            .collect();
         let mut out = results(&exam, &finals)
             .map_err(|e| ErrorBody::new(ErrorCode::Internal, e.to_string()))?;
-        for (row, &i) in out.rows.iter_mut().zip(&order) {
-            row.candidate_number = numbers[i].clone();
+        for (row, number) in out.rows.iter_mut().zip(numbers) {
+            row.candidate_number = number;
         }
         Ok(out)
+    }
+
+    /// The key `sitting`'s results are valid under now.
+    async fn results_key(&self, sitting: SittingId) -> ResultsKey {
+        // Before counting: a correction racing this makes the key stale.
+        let epoch = self.results_cache.epoch.load(Ordering::SeqCst);
+        let slots: Vec<_> = self
+            .people()
+            .attempts
+            .values()
+            .filter(|a| a.candidate.sitting_id == sitting)
+            .cloned()
+            .collect();
+        let mut finals = 0;
+        for slot in &slots {
+            if slot.cell.lock().await.grade.is_some() {
+                finals += 1;
+            }
+        }
+        ResultsKey {
+            attempts: slots.len(),
+            finals,
+            epoch,
+        }
+    }
+
+    /// [`Self::sitting_results`] as JSON, from the cache while nothing it
+    /// depends on changed.
+    pub async fn sitting_results_json(
+        &self,
+        sitting: SittingId,
+    ) -> Result<Arc<Vec<u8>>, ErrorBody> {
+        let key = self.results_key(sitting).await;
+        if let Some(json) = self.results_cache.get(sitting, key) {
+            return Ok(json);
+        }
+        let results = self.sitting_results(sitting).await?;
+        let json = Arc::new(serde_json::to_vec(&results).expect("results serialise"));
+        self.results_cache.put(sitting, key, json.clone());
+        Ok(json)
     }
 
     /// After an attempt became final: when no attempt of its sitting is
@@ -120,14 +218,15 @@ impl AppState {
         if working {
             return;
         }
-        let results = match self.sitting_results(sitting).await {
-            Ok(r) => r,
+        // Computed once: stored as evidence and served from the cache to
+        // the teachers who open the sitting next.
+        let json = match self.sitting_results_json(sitting).await {
+            Ok(json) => String::from_utf8_lossy(&json).into_owned(),
             Err(e) => {
                 tracing::error!("results of sitting {sitting}: {e}");
                 return;
             }
         };
-        let json = serde_json::to_string(&results).expect("results serialise");
         let now = now_ms();
         let stored = self
             .store

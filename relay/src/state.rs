@@ -221,6 +221,8 @@ pub struct Inner {
     /// Serialises the exam office's changes to the plan, so a check (is
     /// this number free?) and its write cannot interleave with another.
     pub plan_lock: tokio::sync::Mutex<()>,
+    /// Sittings' results, graded and serialised once per change.
+    pub results_cache: crate::results::ResultsCache,
     /// The set-up link's token hash while no account exists.
     pub setup: std::sync::Mutex<Option<TokenHash>>,
 }
@@ -284,6 +286,7 @@ impl AppState {
             join_lock: tokio::sync::Mutex::new(()),
             plan_lock: tokio::sync::Mutex::new(()),
             setup: std::sync::Mutex::new(loaded.setup_hash),
+            results_cache: Default::default(),
             catalog,
         }));
         state.checkins.restore_seats(&seats);

@@ -101,7 +101,15 @@ fn bench() -> Result<()> {
         "--bench",
         "analysis",
     ])?;
-    setup::cargo(&["bench", "--package", "examgate-relay", "--bench", "checkin"])
+    setup::cargo(&["bench", "--package", "examgate-relay", "--bench", "checkin"])?;
+    setup::ensure_chromium()?;
+    setup::cargo(&[
+        "bench",
+        "--package",
+        "examgate-tests",
+        "--bench",
+        "results_page",
+    ])
 }
 
 /// The fuzz targets, in the order `fuzz/Cargo.toml` lists them.

@@ -107,7 +107,20 @@ pub enum ReportText {
     RowsTitle,
     ColRoom,
     ColScore,
+    ColNumber,
     NoRows,
+    /// The filter box over the candidates.
+    RowsFilter,
+    RowsAllRooms,
+    /// "rows 101–200 of 1,000 (3,000 in all)".
+    RowsPage {
+        first: usize,
+        last: usize,
+        matching: usize,
+        total: usize,
+    },
+    RowsPrev,
+    RowsNext,
 
     // ------------------------------------------------------------ import
     ImportTitle,
@@ -265,6 +278,23 @@ impl ReportText {
             ReportText::ColRoom => pick("Phòng", "Room"),
             ReportText::ColScore => pick("Điểm thô", "Score (points)"),
             ReportText::NoRows => pick("Chưa có bài làm nào.", "No attempts yet."),
+            ReportText::ColNumber => pick("SBD", "No."),
+            ReportText::RowsFilter => pick(
+                "Tìm theo họ tên hoặc số báo danh",
+                "Find by name or candidate number",
+            ),
+            ReportText::RowsAllRooms => pick("Mọi phòng", "All rooms"),
+            ReportText::RowsPage {
+                first,
+                last,
+                matching,
+                total,
+            } => fmt(
+                format!("Dòng {first}–{last} trong {matching} (tổng {total})"),
+                format!("Rows {first}–{last} of {matching} ({total} in all)"),
+            ),
+            ReportText::RowsPrev => pick("‹ Trang trước", "‹ Previous"),
+            ReportText::RowsNext => pick("Trang sau ›", "Next ›"),
 
             ReportText::ImportTitle => pick("Nhập từ tệp CSV", "Import from CSV files"),
             ReportText::ImportIntro => pick(

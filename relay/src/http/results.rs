@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use examgate_shared::protocol::{Role, SittingSummary};
-use examgate_shared::results::{Results, results_csv};
+use examgate_shared::results::results_csv;
 
 use super::auth::Staff;
 use super::error::ApiError;
@@ -41,9 +41,23 @@ pub async fn results_json(
     State(state): State<AppState>,
     staff: Staff,
     Path(sitting): Path<u64>,
-) -> Result<Json<Results>, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     require_reader(&staff)?;
-    Ok(Json(state.sitting_results(sitting).await?))
+    let json = state.sitting_results_json(sitting).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        // The cached bytes, shared: no copy per request.
+        axum::body::Body::from(axum::body::Bytes::from_owner(ArcBytes(json))),
+    ))
+}
+
+/// Cached JSON as a response body without copying it.
+struct ArcBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 pub async fn results_csv_export(

@@ -277,6 +277,14 @@ async fn the_pilot_three_schools_two_shifts_221_candidates_handed_in_and_verifie
         rooms.iter().map(|r| r.room_id).collect::<Vec<_>>(),
         vec![*room0]
     );
+    // Everyone registered in the room is on the proctor's table before
+    // joining, each with their number.
+    let in_room0 = registered.values().filter(|r| r.room_id == *room0).count();
+    assert_eq!(rooms[0].rows.len(), in_room0);
+    assert!(rooms[0].rows.iter().all(|row| {
+        row.status == examgate_shared::roster::RowStatus::NotStarted
+            && registered.contains_key(row.candidate_number.as_deref().unwrap_or(""))
+    }));
 
     // Shift 1: a dozen candidates sit it through the real protocol.
     let shift1: Vec<&RosterRow> = registered.values().filter(|r| r.shift == "Ca 1").collect();

@@ -20,7 +20,9 @@ use crate::AppState;
 use crate::attempts::internal;
 use crate::auth::Session;
 use crate::clock::now_ms;
-use crate::model::{EventId, JoinCode, RoomId, RosterEntry, SittingId};
+use crate::model::{
+    Candidate, EventId, JoinCode, RoomId, RosterEntry, SittingId, card_key, name_key, number_key,
+};
 use crate::store::writes;
 
 /// Width of generated candidate numbers after the event's prefix.
@@ -577,12 +579,40 @@ impl AppState {
             codes.len()
         );
         let (to_store, codes_to_store) = (entries.clone(), codes.clone());
-        let ids = self
+        // Each registered person is a candidate from now on, so the
+        // proctors' tables list the whole room ("not started" until they
+        // join) and the join finds them by the same key.
+        let keys: Vec<String> = entries
+            .iter()
+            .zip(placements)
+            .map(|(e, p)| {
+                let card_room = shifts
+                    .iter()
+                    .any(|s| s.sitting == p.sitting && s.requires_card);
+                match (&e.candidate_number, &e.person_id) {
+                    (_, Some(person)) if card_room => card_key(person),
+                    (Some(number), _) => number_key(number),
+                    (None, Some(person)) => card_key(person),
+                    (None, None) => name_key(&e.name),
+                }
+            })
+            .collect();
+        let to_key = keys.clone();
+        let (ids, candidate_ids) = self
             .store
             .write(move |txn| {
                 let mut ids = Vec::with_capacity(to_store.len());
-                for e in &to_store {
+                let mut candidate_ids = Vec::with_capacity(to_store.len());
+                for (e, key) in to_store.iter().zip(&to_key) {
                     ids.push(writes::insert_roster_entry(txn, e)?);
+                    candidate_ids.push(writes::insert_candidate(
+                        txn,
+                        e.sitting_id,
+                        e.room_id,
+                        &e.name,
+                        key,
+                        e.candidate_number.as_deref(),
+                    )?);
                 }
                 for c in &codes_to_store {
                     writes::insert_join_code(
@@ -594,15 +624,40 @@ impl AppState {
                     )?;
                 }
                 writes::audit(txn, now, &actor, "roster_import", &detail)?;
-                Ok(ids)
+                Ok((ids, candidate_ids))
             })
             .await
             .map_err(internal)?;
-        let mut plan = self.catalog.plan_mut();
-        for (mut e, id) in entries.into_iter().zip(ids) {
-            e.id = id;
-            plan.add_roster_entry(e);
+        let candidates: Vec<Candidate> = entries
+            .iter()
+            .zip(keys)
+            .zip(candidate_ids)
+            .map(|((e, key), id)| Candidate {
+                id,
+                sitting_id: e.sitting_id,
+                room_id: e.room_id,
+                name: e.name.clone(),
+                key,
+                candidate_number: e.candidate_number.clone(),
+            })
+            .collect();
+        {
+            let mut plan = self.catalog.plan_mut();
+            for (mut e, id) in entries.into_iter().zip(ids) {
+                e.id = id;
+                plan.add_roster_entry(e);
+            }
         }
+        {
+            let mut people = self.people.write().expect("people lock");
+            for c in &candidates {
+                people.add_candidate(c.clone());
+            }
+        }
+        for c in &candidates {
+            self.publish_row(c, None);
+        }
+        let mut plan = self.catalog.plan_mut();
         let mut views = Vec::new();
         for c in codes {
             if let Some(room) = plan.rooms.get(&c.room_id) {

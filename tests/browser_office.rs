@@ -13,11 +13,9 @@
 //! test` does both before running this.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 use std::time::Duration;
 
 use base64::Engine;
-use calamine::{Data, Reader, Xlsx};
 use chromiumoxide::page::Page;
 use examgate_relay::handin::package::verify_package;
 use examgate_shared::attempt::StudentEvent;
@@ -26,7 +24,7 @@ use examgate_shared::protocol::{JoinRequest, RelayToStudent, StudentToRelay};
 use examgate_tests::browser::{
     Chromium, click, eval, js_str, screenshot, text_of, type_into, wait_for,
 };
-use examgate_tests::office::{Client, SCHOOLS, pupils, roster_xlsx};
+use examgate_tests::office::{Client, SCHOOLS, handin_marks, pupils, roster_xlsx};
 use examgate_tests::{StudentWs, TestRelay, now_ms, workspace_root};
 
 const LONG: Duration = Duration::from_secs(30);
@@ -458,40 +456,15 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
         .get(&format!("/api/office/events/{event}/results.xlsx"))
         .await;
     assert_eq!(xlsx.status, 200);
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.body)).unwrap();
-    let names = book.sheet_names();
+    let (names, listed) = handin_marks(&xlsx.body);
     assert_eq!(names[0], "Tổng hợp");
     // Three schools × two rooms × two shifts.
     assert_eq!(names.len(), 1 + 12, "{names:?}");
-    let mut marks = BTreeMap::new();
-    let mut listed = 0;
-    for name in &names[1..] {
-        let range = book.worksheet_range(name).unwrap();
-        let header = range
-            .rows()
-            .position(|row| row.iter().any(|c| c == &Data::String("Số báo danh".into())))
-            .unwrap();
-        let cols: Vec<String> = range
-            .rows()
-            .nth(header)
-            .unwrap()
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        let col = |h: &str| cols.iter().position(|c| c == h).unwrap();
-        for row in range.rows().skip(header + 1) {
-            let (Data::Float(_), Data::String(number)) =
-                (&row[col("STT")], &row[col("Số báo danh")])
-            else {
-                continue;
-            };
-            listed += 1;
-            if let Data::Float(m) = &row[col("Điểm")] {
-                marks.insert(number.clone(), *m);
-            }
-        }
-    }
-    assert_eq!(listed, 221, "every registered candidate is listed");
+    let marks: BTreeMap<String, f64> = listed
+        .iter()
+        .filter_map(|(n, m)| m.map(|m| (n.clone(), m)))
+        .collect();
+    assert_eq!(listed.len(), 221, "every registered candidate is listed");
     assert_eq!(marks, expected);
 
     // The inspection package verifies; one byte changed and it does not.

@@ -6,9 +6,7 @@
 //! exports in the audit trail, and every office endpoint against every role.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
 use examgate_relay::handin::package::verify_package;
 use examgate_shared::attempt::StudentEvent;
 use examgate_shared::office::api::{
@@ -18,8 +16,8 @@ use examgate_shared::protocol::{
     JoinRequest, RelayToProctor, RelayToStudent, Role, StudentToRelay,
 };
 use examgate_tests::office::{
-    Client, OFFICE_PASSWORD, OFFICE_USER, Pupil, plan_pilot, pupils, roster_xlsx, set_up_office,
-    sign_in,
+    Client, OFFICE_PASSWORD, OFFICE_USER, Pupil, handin_marks, plan_pilot, pupils, roster_xlsx,
+    set_up_office, sign_in, site_office,
 };
 use examgate_tests::{ProctorWs, StudentWs, TestRelay, now_ms};
 
@@ -391,8 +389,7 @@ async fn the_pilot_three_schools_two_shifts_221_candidates_handed_in_and_verifie
         .get(&format!("/api/office/events/{}/results.xlsx", pilot.event))
         .await;
     assert_eq!(xlsx.status, 200);
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.body.clone())).unwrap();
-    let names = book.sheet_names();
+    let (names, listed) = handin_marks(&xlsx.body);
     assert_eq!(names[0], "Tổng hợp");
     assert_eq!(names.len(), 1 + per_room.len(), "{names:?}");
     assert!(
@@ -400,41 +397,15 @@ async fn the_pilot_three_schools_two_shifts_221_candidates_handed_in_and_verifie
             .iter()
             .any(|n| n.contains("Phòng 01") && n.contains("Ca 1"))
     );
-    let mut marks: BTreeMap<String, f64> = BTreeMap::new();
-    let mut absent = 0;
-    for name in &names[1..] {
-        let range = book.worksheet_range(name).unwrap();
-        let header = range
-            .rows()
-            .position(|row| row.iter().any(|c| c == &Data::String("Số báo danh".into())))
-            .expect("a header row");
-        let cols: Vec<String> = range
-            .rows()
-            .nth(header)
-            .unwrap()
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        let col = |h: &str| cols.iter().position(|c| c == h).unwrap();
-        for row in range.rows().skip(header + 1) {
-            // Candidate rows are numbered; the footer and signatures not.
-            let (Data::Float(_), Data::String(number)) =
-                (&row[col("STT")], &row[col("Số báo danh")])
-            else {
-                continue;
-            };
-            match &row[col("Điểm")] {
-                Data::Float(m) => {
-                    marks.insert(number.clone(), *m);
-                }
-                Data::Empty => absent += 1,
-                other => panic!("mark cell {other:?}"),
-            }
-        }
-    }
+    assert_eq!(listed.len(), 221, "every registered candidate is listed");
+    let marks: BTreeMap<&String, f64> = listed
+        .iter()
+        .filter_map(|(n, m)| m.map(|m| (n, m)))
+        .collect();
+    let absent = listed.values().filter(|m| m.is_none()).count();
     assert_eq!(marks.len(), sat.len());
     for (number, right) in &sat {
-        assert_eq!(marks[number], if *right { 0.3 } else { 0.0 }, "{number}");
+        assert_eq!(marks[&number], if *right { 0.3 } else { 0.0 }, "{number}");
     }
     assert_eq!(absent, 221 - sat.len());
 
@@ -604,10 +575,7 @@ async fn accounts_are_scoped_disabled_and_reset() {
     let site_a = pilot.sites[0].0;
     let room_b = pilot.rooms.iter().find(|r| r.0 == 1).unwrap().1;
     // A site's own exam office manages its site only.
-    let local = office
-        .account("hdt.ppdp", Role::ExamOffice, Some(site_a), None)
-        .await;
-    let local = sign_in(&relay, "hdt.ppdp", &local.password).await;
+    let local = site_office(&relay, &office, "hdt.ppdp", site_a).await;
     let refused = local
         .post(
             "/api/office/accounts",
@@ -1077,10 +1045,7 @@ async fn a_sites_office_staffs_its_site_only_and_a_disabled_feed_ends() {
     let office = set_up_office(&relay).await;
     let pilot = plan_pilot(&office, 1, now_ms() + 3_600_000).await;
     let site = pilot.sites[0].0;
-    let local = office
-        .account("hdt.site", Role::ExamOffice, Some(site), None)
-        .await;
-    let local = sign_in(&relay, "hdt.site", &local.password).await;
+    let local = site_office(&relay, &office, "hdt.site", site).await;
     // No teacher (key corrections, papers: the whole exam's) from a site.
     let teacher = local
         .post(

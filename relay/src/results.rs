@@ -17,6 +17,7 @@ use examgate_shared::scoring::Grade;
 use crate::AppState;
 use crate::clock::now_ms;
 use crate::model::{RoomId, SittingId};
+use crate::state::AttemptSlot;
 
 /// An attempt's place in the results (room, name, number), its answers and
 /// its grade.
@@ -111,13 +112,7 @@ impl AppState {
         let Some(exam) = self.catalog.exam_of(sitting) else {
             return Err(ErrorBody::new(ErrorCode::UnknownCode, "no such sitting"));
         };
-        let slots: Vec<_> = self
-            .people()
-            .attempts
-            .values()
-            .filter(|a| a.candidate.sitting_id == sitting)
-            .cloned()
-            .collect();
+        let slots = self.slots_of(sitting);
         let rooms: HashMap<RoomId, String> = self
             .catalog
             .plan()
@@ -162,17 +157,21 @@ impl AppState {
         Ok(out)
     }
 
-    /// The key `sitting`'s results are valid under now.
-    async fn results_key(&self, sitting: SittingId) -> ResultsKey {
-        // Before counting: a correction racing this makes the key stale.
-        let epoch = self.results_cache.epoch.load(Ordering::SeqCst);
-        let slots: Vec<_> = self
-            .people()
+    /// The attempts of `sitting`.
+    fn slots_of(&self, sitting: SittingId) -> Vec<Arc<AttemptSlot>> {
+        self.people()
             .attempts
             .values()
             .filter(|a| a.candidate.sitting_id == sitting)
             .cloned()
-            .collect();
+            .collect()
+    }
+
+    /// The key `sitting`'s results are valid under now.
+    async fn results_key(&self, sitting: SittingId) -> ResultsKey {
+        // Before counting: a correction racing this makes the key stale.
+        let epoch = self.results_cache.epoch.load(Ordering::SeqCst);
+        let slots = self.slots_of(sitting);
         let mut finals = 0;
         for slot in &slots {
             if slot.cell.lock().await.grade.is_some() {

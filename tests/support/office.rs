@@ -6,6 +6,10 @@ use examgate_shared::office::api::{
     AccountSlip, NewAccount, NewEvent, NewRoom, NewShift, NewSite, PlanView, SetupRequest,
     vietnam_text,
 };
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
 use examgate_shared::protocol::{LoginResponse, Role};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
@@ -284,6 +288,52 @@ impl Client {
         );
         Client::answer(req.send().await.unwrap()).await
     }
+}
+
+/// A hand-in workbook read back: its sheet names, and per candidate number
+/// the mark (`None`: listed without one, absent or unfinished). Candidate
+/// rows are the numbered ones; footers and signature lines are not.
+pub fn handin_marks(xlsx: &[u8]) -> (Vec<String>, BTreeMap<String, Option<f64>>) {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.to_vec())).unwrap();
+    let names = book.sheet_names();
+    let mut marks = BTreeMap::new();
+    for name in names.iter().skip(1) {
+        let range = book.worksheet_range(name).unwrap();
+        let header = range
+            .rows()
+            .position(|row| row.iter().any(|c| c == &Data::String("Số báo danh".into())))
+            .expect("a header row");
+        let cols: Vec<String> = range
+            .rows()
+            .nth(header)
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let col = |h: &str| cols.iter().position(|c| c == h).unwrap();
+        for row in range.rows().skip(header + 1) {
+            let (Data::Float(_), Data::String(number)) =
+                (&row[col("STT")], &row[col("Số báo danh")])
+            else {
+                continue;
+            };
+            let mark = match &row[col("Điểm")] {
+                Data::Float(m) => Some(*m),
+                Data::Empty => None,
+                other => panic!("mark cell {other:?}"),
+            };
+            marks.insert(number.clone(), mark);
+        }
+    }
+    (names, marks)
+}
+
+/// A site's own exam office, signed in.
+pub async fn site_office(relay: &TestRelay, office: &Client, user: &str, site: u64) -> Client {
+    let slip = office
+        .account(user, Role::ExamOffice, Some(site), None)
+        .await;
+    sign_in(relay, user, &slip.password).await
 }
 
 /// One pupil of a synthetic roster (never real people).

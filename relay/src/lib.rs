@@ -151,6 +151,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let closer = tokio::spawn(deadlines::run_closer(state.clone()));
+    let warm = state.clone();
+    tokio::spawn(async move { warm.warm_results().await });
     let result = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;

@@ -201,6 +201,23 @@ impl AppState {
         Ok(json)
     }
 
+    /// After a start: grades the sittings whose attempts are all final,
+    /// one after another in the background, so the first teacher to open
+    /// one after a restart does not wait for it.
+    pub async fn warm_results(&self) {
+        let sittings: Vec<SittingId> = self.catalog.plan().sittings.keys().copied().collect();
+        for sitting in sittings {
+            let slots = self.slots_of(sitting);
+            let mut done = !slots.is_empty();
+            for slot in &slots {
+                done &= slot.cell.lock().await.grade.is_some();
+            }
+            if done && let Err(e) = self.sitting_results_json(sitting).await {
+                tracing::warn!("results of sitting {sitting}: {e}");
+            }
+        }
+    }
+
     /// After an attempt became final: when no attempt of its sitting is
     /// still working, computes the results and stores the snapshot.
     pub async fn snapshot_if_sitting_done(&self, sitting: SittingId) {

@@ -123,10 +123,14 @@ async fn a_genuine_card_checks_in_and_the_proctors_confirmation_opens_the_attemp
 
     // The evidence keeps the files that prove the card (EF.COM, DG1, DG2,
     // DG15, EF.SOD) and, of DG13, only the fields the check-in compares.
-    let evidence: String = relay
+    let stored: String = relay
         .db()
         .query_row("SELECT evidence FROM checkins", [], |r| r.get(0))
         .unwrap();
+    // Sealed at rest: the database file alone shows no photo, no file.
+    assert!(examgate_relay::at_rest::AtRest::is_sealed(&stored));
+    assert!(!stored.contains("groups") && !stored.contains("/9j/"));
+    let evidence = relay.state.at_rest.open(&stored).unwrap();
     let evidence: serde_json::Value = serde_json::from_str(&evidence).unwrap();
     let kept: Vec<&str> = evidence["groups"]
         .as_object()

@@ -19,6 +19,8 @@ pub enum BootError {
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Load(#[from] store::load::LoadError),
+    #[error(transparent)]
+    AtRest(#[from] crate::at_rest::AtRestError),
 }
 
 /// What an empty database starts as.
@@ -72,7 +74,8 @@ pub fn boot(data_dir: &Path, config: Config, start: Start) -> Result<Booted, Boo
             .into());
         }
     }
-    let state = AppState::new(loaded, Store::spawn(conn), config);
+    let at_rest = crate::at_rest::AtRest::load_or_create(data_dir)?;
+    let state = AppState::new(loaded, Store::spawn(conn), config, at_rest);
     Ok(Booted {
         state,
         #[cfg(feature = "demo")]

@@ -11,6 +11,7 @@
 //!   without a port; [`serve`] runs it with the deadline task.
 //! - [`boot`]: opening the database, seeding the demo, loading the state.
 //! - [`state`]: the in-memory state and its locking rules.
+//! - [`at_rest`]: check-in evidence sealed with the data folder's key.
 //! - [`attempts`]: join, start, take an event, close — persist, then apply.
 //! - [`checkin`]: chip-ID check-in: challenges, the verdict on a card,
 //!   the proctor's decision, seats and seat codes; [`photo`] makes the chip
@@ -33,6 +34,7 @@
 //! - `seed` (feature `demo`): the demo exam, rooms and accounts.
 //! - [`model`], [`clock`]: records and the relay's clock.
 
+pub mod at_rest;
 pub mod attempts;
 pub mod auth;
 pub mod boot;

@@ -221,6 +221,8 @@ pub struct Inner {
     /// Serialises the exam office's changes to the plan, so a check (is
     /// this number free?) and its write cannot interleave with another.
     pub plan_lock: tokio::sync::Mutex<()>,
+    /// The key that seals check-in evidence in the database.
+    pub at_rest: Arc<crate::at_rest::AtRest>,
     /// Sittings' results, graded and serialised once per change.
     pub results_cache: crate::results::ResultsCache,
     /// The set-up link's token hash while no account exists.
@@ -237,7 +239,12 @@ impl std::ops::Deref for AppState {
 impl AppState {
     /// Builds the state from what was loaded, schedules the open attempts'
     /// deadlines and fills the proctor rows.
-    pub fn new(loaded: Loaded, store: Store, config: Config) -> AppState {
+    pub fn new(
+        loaded: Loaded,
+        store: Store,
+        config: Config,
+        at_rest: crate::at_rest::AtRest,
+    ) -> AppState {
         let mut catalog = Catalog::default();
         for exam in loaded.exams {
             catalog
@@ -287,6 +294,7 @@ impl AppState {
             plan_lock: tokio::sync::Mutex::new(()),
             setup: std::sync::Mutex::new(loaded.setup_hash),
             results_cache: Default::default(),
+            at_rest: Arc::new(at_rest),
             catalog,
         }));
         state.checkins.restore_seats(&seats);

@@ -70,7 +70,7 @@ impl AppState {
             (Some(c), Ok(sub)) => judge::judge(&sub, &c.bytes, &self.config.trust, now / 1000)
                 .and_then(|card| self.place(&code, card)),
         };
-        let evidence = super::evidence::evidence_json(&req);
+        let evidence = self.at_rest.seal(&super::evidence::evidence_json(&req));
         match verdict {
             Err(r) => {
                 let record = CheckinRecord {

@@ -13,6 +13,7 @@ use rusqlite::{Connection, params};
 use serde_json::json;
 
 use crate::AppState;
+use crate::at_rest::AtRest;
 use crate::attempts::internal;
 use crate::auth::Session;
 use crate::clock::now_ms;
@@ -285,7 +286,10 @@ impl AppState {
         let ids: Vec<SittingId> = sittings.iter().map(|(id, _)| *id).collect();
         let tables = self
             .store
-            .read(move |conn| evidence_tables(conn, &ids))
+            .read({
+                let at_rest = self.at_rest.clone();
+                move |conn| evidence_tables(conn, &ids, &at_rest)
+            })
             .await
             .map_err(internal)?;
         files.extend(tables);
@@ -467,6 +471,7 @@ fn candidate_tables(
 fn evidence_tables(
     conn: &Connection,
     sittings: &[SittingId],
+    at_rest: &AtRest,
 ) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     let list = sittings
         .iter()
@@ -550,7 +555,7 @@ fn evidence_tables(
                 "verdict": r.get::<_, String>(5)?, "reasons": r.get::<_, String>(6)?,
                 "decision": r.get::<_, Option<String>>(7)?, "decided_by": r.get::<_, Option<String>>(8)?,
                 "decided_at": r.get::<_, Option<i64>>(9)?, "station": r.get::<_, String>(10)?,
-                "evidence": exported_evidence(&r.get::<_, String>(11)?),
+                "evidence": exported_evidence(at_rest, &r.get::<_, String>(11)?),
             }))
         },
     )?;
@@ -574,8 +579,13 @@ fn evidence_tables(
 
 /// A check-in's evidence as the package carries it: the card files still
 /// kept, with the compared DG13 ID masked like every other ID in it.
-fn exported_evidence(stored: &str) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_str(stored).unwrap_or_default();
+fn exported_evidence(at_rest: &AtRest, stored: &str) -> serde_json::Value {
+    let opened = match at_rest.open(stored) {
+        Ok(text) => text,
+        // Not this folder's key: say so in the package rather than fail it.
+        Err(e) => return json!({ "unreadable": e.to_string() }),
+    };
+    let mut v: serde_json::Value = serde_json::from_str(&opened).unwrap_or_default();
     if let Some(id) = v
         .pointer_mut("/reduced/13/personal_id")
         .and_then(|id| id.as_str().map(masked_id))

@@ -1,0 +1,169 @@
+//! Personal data sealed at rest: what a copied database file must not give
+//! away — the chip photo and the card's files kept as check-in evidence —
+//! is stored encrypted (AES-256-GCM, a fresh 96-bit nonce per value) with a
+//! key kept beside the database in `secret.key` (readable by the relay's
+//! user only), not in it. A copy of `examgate.sqlite3` alone shows the
+//! verdicts and decisions, not the photos.
+//!
+//! Sealed values are text: `enc1:` then base64 of nonce ‖ ciphertext, so
+//! they stay in TEXT columns and the purge can tell them from its plain
+//! "removed" notes. Values written before sealing existed read back as
+//! they are.
+
+use std::io::Write;
+use std::path::Path;
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+/// The key file's name in the data folder.
+pub const KEY_FILE: &str = "secret.key";
+
+const PREFIX: &str = "enc1:";
+const NONCE_BYTES: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AtRestError {
+    #[error("the key file {0}: {1}")]
+    KeyFile(String, std::io::Error),
+    #[error(
+        "the key file {0} is not 32 bytes: restore it from the backup that went with the database"
+    )]
+    KeyLength(String),
+    #[error("a sealed value does not open with this key (another data folder's key, or altered)")]
+    Open,
+}
+
+/// The sealing key of one data folder.
+pub struct AtRest {
+    cipher: Aes256Gcm,
+}
+
+impl std::fmt::Debug for AtRest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AtRest(..)")
+    }
+}
+
+impl AtRest {
+    /// Reads `DATA/secret.key`, or makes one (32 random bytes, mode 0600)
+    /// when the folder has none.
+    pub fn load_or_create(data_dir: &Path) -> Result<AtRest, AtRestError> {
+        let path = data_dir.join(KEY_FILE);
+        let name = path.display().to_string();
+        let key = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut key = vec![0u8; 32];
+                getrandom::fill(&mut key).expect("the OS random source works");
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::OpenOptionsExt;
+                    options.mode(0o600);
+                }
+                let mut file = options
+                    .open(&path)
+                    .map_err(|e| AtRestError::KeyFile(name.clone(), e))?;
+                file.write_all(&key)
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| AtRestError::KeyFile(name.clone(), e))?;
+                key
+            }
+            Err(e) => return Err(AtRestError::KeyFile(name, e)),
+        };
+        let key: [u8; 32] = key.try_into().map_err(|_| AtRestError::KeyLength(name))?;
+        Ok(AtRest::with_key(&key))
+    }
+
+    pub fn with_key(key: &[u8; 32]) -> AtRest {
+        AtRest {
+            cipher: Aes256Gcm::new(key.into()),
+        }
+    }
+
+    /// `plain` sealed, as text.
+    pub fn seal(&self, plain: &str) -> String {
+        let mut nonce = [0u8; NONCE_BYTES];
+        getrandom::fill(&mut nonce).expect("the OS random source works");
+        let sealed = self
+            .cipher
+            .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
+            .expect("AES-GCM encrypts any length this relay stores");
+        let mut bytes = nonce.to_vec();
+        bytes.extend(sealed);
+        format!("{PREFIX}{}", BASE64.encode(bytes))
+    }
+
+    /// A stored value opened: sealed ones decrypted, others as they are.
+    pub fn open(&self, stored: &str) -> Result<String, AtRestError> {
+        let Some(body) = stored.strip_prefix(PREFIX) else {
+            return Ok(stored.to_owned());
+        };
+        let bytes = BASE64.decode(body).map_err(|_| AtRestError::Open)?;
+        if bytes.len() < NONCE_BYTES {
+            return Err(AtRestError::Open);
+        }
+        let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), sealed)
+            .map_err(|_| AtRestError::Open)?;
+        String::from_utf8(plain).map_err(|_| AtRestError::Open)
+    }
+
+    /// Whether a stored value is sealed.
+    pub fn is_sealed(stored: &str) -> bool {
+        stored.starts_with(PREFIX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seals_open_and_refuse_another_key_or_a_changed_byte() {
+        let a = AtRest::with_key(&[7; 32]);
+        let text = r#"{"groups":{"2":"/9j/4AAQ…"}}"#;
+        let sealed = a.seal(text);
+        assert!(AtRest::is_sealed(&sealed));
+        assert!(!sealed.contains("groups"));
+        assert_ne!(a.seal(text), sealed, "a fresh nonce every time");
+        assert_eq!(a.open(&sealed).unwrap(), text);
+        let b = AtRest::with_key(&[8; 32]);
+        assert!(matches!(b.open(&sealed), Err(AtRestError::Open)));
+        let mut bytes = BASE64.decode(&sealed[PREFIX.len()..]).unwrap();
+        bytes[20] ^= 1;
+        let altered = format!("{PREFIX}{}", BASE64.encode(bytes));
+        assert!(matches!(a.open(&altered), Err(AtRestError::Open)));
+        // Older plain values and the purge's notes read as they are.
+        assert_eq!(a.open("{\"purged_at\":1}").unwrap(), "{\"purged_at\":1}");
+    }
+
+    #[test]
+    fn the_key_file_is_made_once_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = AtRest::load_or_create(dir.path()).unwrap();
+        let sealed = first.seal("ảnh");
+        let again = AtRest::load_or_create(dir.path()).unwrap();
+        assert_eq!(again.open(&sealed).unwrap(), "ảnh");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(dir.path().join(KEY_FILE), b"short").unwrap();
+        assert!(matches!(
+            AtRest::load_or_create(dir.path()),
+            Err(AtRestError::KeyLength(_))
+        ));
+    }
+}

@@ -768,6 +768,12 @@ async fn every_office_endpoint_checks_the_role() {
             &["office"],
         ),
         (
+            "POST",
+            "/api/office/codes/NOPE".into(),
+            serde_json::json!({"requires_card": true}),
+            &["office"],
+        ),
+        (
             "GET",
             format!("/api/office/events/{e}/candidates/X1"),
             serde_json::Value::Null,
@@ -1342,4 +1348,54 @@ async fn real_world_workbooks_import_with_each_error_at_its_cell() {
         );
     }
     assert!(!report.committed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_room_of_a_shift_becomes_a_chip_id_room_until_someone_joins() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let pilot = plan_pilot(&office, 1, now_ms() + 3_600_000).await;
+    let csv = "SBD;Họ và tên;Ngày sinh;Trường;Phòng;Ca thi\n\
+               C01;Nguyễn Văn An;04/03/2008;THPT Phan Đình Phùng;Phòng 01;Ca 1\n";
+    let a = office
+        .post_bytes(
+            &format!("/api/office/events/{}/roster", pilot.event),
+            csv.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    let code = roster(&office, pilot.event).await["C01"]
+        .join_code
+        .clone()
+        .unwrap();
+    let set = |on: bool| {
+        let (office, code) = (office.clone(), code.clone());
+        async move {
+            office
+                .post(
+                    &format!("/api/office/codes/{}", code.to_lowercase()),
+                    &serde_json::json!({ "requires_card": on }),
+                )
+                .await
+        }
+    };
+    assert_eq!(set(true).await.status, 200);
+    let (status, e) = relay
+        .join_with(join_by_number(&code, "C01", "04/03/2008"))
+        .await
+        .unwrap_err();
+    assert_eq!((status, e.code.as_str()), (403, "checkin_required"));
+    assert_eq!(set(false).await.status, 200);
+    relay
+        .join_with(join_by_number(&code, "C01", "04/03/2008"))
+        .await
+        .unwrap();
+    // Someone is in: the room's way in no longer changes.
+    let late = set(true).await;
+    assert_eq!((late.status, late.code().as_str()), (409, "conflict"));
+    assert!(
+        audit_actions(&relay)
+            .iter()
+            .any(|(actor, a)| actor == "user:hoidongthi" && a == "room_card")
+    );
 }

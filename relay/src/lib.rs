@@ -132,6 +132,10 @@ pub fn app(state: AppState) -> Router {
             "/api/office/events/{id}/candidates/{number}",
             get(http::office::candidate),
         )
+        .route(
+            "/api/office/codes/{code}",
+            post(http::office::set_card_room),
+        )
         .route("/api/office/accounts", post(http::office::create_account))
         .route(
             "/api/office/accounts/{username}",

@@ -150,6 +150,26 @@ pub async fn candidate(
     ))
 }
 
+#[derive(Deserialize)]
+pub struct CardRoom {
+    requires_card: bool,
+}
+
+pub async fn set_card_room(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<CardRoom>,
+) -> Result<Json<Value>, ApiError> {
+    staff.require(OFFICE, "set a room's check-in")?;
+    state
+        .set_card_room(&staff.0, &code, req.requires_card)
+        .await?;
+    Ok(Json(
+        json!({ "code": code.to_uppercase(), "requires_card": req.requires_card }),
+    ))
+}
+
 pub async fn create_account(
     State(state): State<AppState>,
     staff: Staff,

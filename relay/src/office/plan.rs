@@ -433,6 +433,60 @@ impl AppState {
         Ok(id)
     }
 
+    /// Makes one room of a shift a chip-ID room, or a room that admits by
+    /// candidate number, before anyone has started there.
+    pub async fn set_card_room(
+        &self,
+        staff: &Session,
+        code: &str,
+        requires_card: bool,
+    ) -> Result<(), ErrorBody> {
+        let _plan = self.plan_lock.lock().await;
+        let code = self.join_code(code).ok_or_else(|| not_found("join code"))?;
+        if !self.catalog.plan().visible_to(staff, code.room_id) {
+            return Err(forbidden("that room is in another site"));
+        }
+        let started = {
+            let people = self.people();
+            people.in_room.get(&code.room_id).is_some_and(|ids| {
+                ids.iter().any(|id| {
+                    people.candidates[id].sitting_id == code.sitting_id
+                        && people.attempt_of.contains_key(id)
+                })
+            })
+        };
+        if started {
+            return Err(ErrorBody::new(
+                ErrorCode::Conflict,
+                "candidates have already joined in this room and shift",
+            ));
+        }
+        let key = code.code.clone();
+        let actor = format!("user:{}", staff.username);
+        let now = now_ms();
+        let stored = key.clone();
+        self.store
+            .write(move |txn| {
+                txn.execute(
+                    "UPDATE join_codes SET requires_card = ?2 WHERE code = ?1",
+                    rusqlite::params![stored, requires_card],
+                )?;
+                writes::audit(
+                    txn,
+                    now,
+                    &actor,
+                    "room_card",
+                    &format!("code {stored}: requires_card {requires_card}"),
+                )
+            })
+            .await
+            .map_err(internal)?;
+        if let Some(c) = self.catalog.plan_mut().join_codes.get_mut(&key) {
+            c.requires_card = requires_card;
+        }
+        Ok(())
+    }
+
     /// New join codes for the rooms of `sitting` that have none yet (the
     /// caller stores them); distinct from every code in use.
     pub(crate) fn missing_codes(

@@ -9,15 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use examgate_relay::handin::package::verify_package;
 use examgate_shared::attempt::StudentEvent;
-use examgate_shared::office::api::{
-    NewRoom, NewShift, NewSite, RosterImportReport, RosterRow, SetupRequest,
-};
+use examgate_shared::office::api::{NewShift, RosterImportReport, RosterRow, SetupRequest};
 use examgate_shared::protocol::{
     JoinRequest, RelayToProctor, RelayToStudent, Role, StudentToRelay,
 };
 use examgate_tests::office::{
-    Client, OFFICE_PASSWORD, OFFICE_USER, Pupil, handin_marks, plan_pilot, pupils, roster_xlsx,
-    set_up_office, sign_in, site_office,
+    Client, OFFICE_PASSWORD, OFFICE_USER, Pupil, handin_marks, one_school, plan_pilot, pupils,
+    roster_xlsx, set_up_office, sign_in, site_office,
 };
 use examgate_tests::{ProctorWs, StudentWs, TestRelay, now_ms};
 
@@ -499,38 +497,7 @@ async fn a_roster_with_errors_stores_nothing_and_names_each_cell() {
 async fn the_documented_roster_example_imports() {
     let relay = TestRelay::empty().await;
     let office = set_up_office(&relay).await;
-    let site = office
-        .create(
-            "/api/office/sites",
-            &NewSite {
-                name: "THPT Phan Đình Phùng".into(),
-                code: String::new(),
-            },
-        )
-        .await;
-    for room in ["Phòng 01", "Phòng 02"] {
-        office
-            .create(
-                "/api/office/rooms",
-                &NewRoom {
-                    site_id: site,
-                    name: room.into(),
-                    seats: 24,
-                },
-            )
-            .await;
-    }
-    let mut exam = examgate_relay::seed::demo_exam();
-    exam.id = "toan".into();
-    office
-        .post_raw_json("/api/office/papers", serde_json::to_vec(&exam).unwrap())
-        .await;
-    let event = office
-        .create(
-            "/api/office/events",
-            &serde_json::json!({"name": "Ví dụ", "subject": "Toán"}),
-        )
-        .await;
+    let (_, event) = one_school(&office, &["Phòng 01", "Phòng 02"], "Ví dụ").await;
     for (n, start) in [("Ca 1", "07:30"), ("Ca 2", "09:30")] {
         office
             .create(
@@ -901,36 +868,7 @@ async fn a_candidates_record_shows_every_answer_and_its_viewing_is_logged() {
 async fn a_chip_id_shift_makes_card_rooms_and_needs_every_cccd() {
     let relay = TestRelay::empty().await;
     let office = set_up_office(&relay).await;
-    let site = office
-        .create(
-            "/api/office/sites",
-            &NewSite {
-                name: "THPT Phan Đình Phùng".into(),
-                code: String::new(),
-            },
-        )
-        .await;
-    office
-        .create(
-            "/api/office/rooms",
-            &NewRoom {
-                site_id: site,
-                name: "Phòng 01".into(),
-                seats: 24,
-            },
-        )
-        .await;
-    let mut exam = examgate_relay::seed::demo_exam();
-    exam.id = "toan".into();
-    office
-        .post_raw_json("/api/office/papers", serde_json::to_vec(&exam).unwrap())
-        .await;
-    let event = office
-        .create(
-            "/api/office/events",
-            &serde_json::json!({"name": "CCCD", "subject": "Toán"}),
-        )
-        .await;
+    let (_, event) = one_school(&office, &["Phòng 01"], "CCCD").await;
     let now = examgate_shared::office::api::vietnam_text(now_ms() - 60_000);
     let (date, time) = now.split_once(' ').unwrap();
     // A chip-ID shift created with no room: the flag is the shift's.

@@ -228,13 +228,9 @@ pub async fn plan_pilot(office: &Client, rooms_per_site: usize, shift2_from: Mil
         }
     }
     for (n, id) in ["toan-ca-1", "toan-ca-2"].iter().enumerate() {
-        let mut exam = examgate_relay::seed::demo_exam();
-        exam.id = id.to_string();
-        exam.title = format!("Kiểm tra Toán 12 — đề ca {}", n + 1);
-        let a = office
-            .post_raw_json("/api/office/papers", serde_json::to_vec(&exam).unwrap())
+        office
+            .paper(id, &format!("Kiểm tra Toán 12 — đề ca {}", n + 1))
             .await;
-        assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
     }
     let event = office
         .create(
@@ -278,7 +274,55 @@ pub async fn plan_pilot(office: &Client, rooms_per_site: usize, shift2_from: Mil
     }
 }
 
+/// One school (the pilot's first) with `rooms` of 24 seats, the demo paper
+/// as `toan`, and an event named `event`: (site id, event id).
+pub async fn one_school(office: &Client, rooms: &[&str], event: &str) -> (u64, u64) {
+    let site = office
+        .create(
+            "/api/office/sites",
+            &NewSite {
+                name: SCHOOLS[0].into(),
+                code: String::new(),
+            },
+        )
+        .await;
+    for room in rooms {
+        office
+            .create(
+                "/api/office/rooms",
+                &NewRoom {
+                    site_id: site,
+                    name: room.to_string(),
+                    seats: 24,
+                },
+            )
+            .await;
+    }
+    office.paper("toan", "Kiểm tra Toán").await;
+    let event = office
+        .create(
+            "/api/office/events",
+            &NewEvent {
+                name: event.into(),
+                subject: "Toán".into(),
+            },
+        )
+        .await;
+    (site, event)
+}
+
 impl Client {
+    /// Adds the demo paper under `id` and `title`, asserting 200.
+    pub async fn paper(&self, id: &str, title: &str) {
+        let mut exam = examgate_relay::seed::demo_exam();
+        exam.id = id.into();
+        exam.title = title.into();
+        let a = self
+            .post_raw_json("/api/office/papers", serde_json::to_vec(&exam).unwrap())
+            .await;
+        assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    }
+
     pub async fn post_raw_json(&self, path: &str, bytes: Vec<u8>) -> Answer {
         let req = self.with_auth(
             self.http

@@ -69,7 +69,7 @@ pub async fn fetch_file(path: &str, token: &str, fallback: String) -> Result<Str
     let blob = response_blob(&response)
         .await
         .map_err(|e| network(path, e))?;
-    offer(&name, &blob);
+    crate::results::api::offer_blob(&name, &blob);
     Ok(name)
 }
 
@@ -130,32 +130,6 @@ pub fn encode_segment(text: &str) -> String {
         }
     }
     out
-}
-
-/// Offers `blob` as a file called `name` through a temporary link; the
-/// object URL is released once the browser has started the download.
-fn offer(name: &str, blob: &Blob) {
-    use web_sys::{HtmlAnchorElement, Url};
-    let run = || -> Result<(), JsValue> {
-        let url = Url::create_object_url_with_blob(blob)?;
-        let document = gloo::utils::document();
-        let link: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-        link.set_href(&url);
-        link.set_download(name);
-        // Firefox only follows links that are in the document.
-        let body = gloo::utils::body();
-        body.append_child(&link)?;
-        link.click();
-        body.remove_child(&link)?;
-        gloo::timers::callback::Timeout::new(10_000, move || {
-            let _ = Url::revoke_object_url(&url);
-        })
-        .forget();
-        Ok(())
-    };
-    if let Err(e) = run() {
-        gloo::console::error!(format!("examgate: cannot offer {name}"), e);
-    }
 }
 
 #[cfg(test)]

@@ -79,19 +79,31 @@ pub fn results_json(results: &Results) -> String {
 }
 
 /// Offers `text` as a file called `name`: a Blob behind an object URL,
-/// clicked through a temporary link. The URL is released a little later,
-/// once the browser has started the download.
+/// clicked through a temporary link ([`offer_blob`]).
 #[cfg(target_arch = "wasm32")]
 pub fn download(name: &str, mime: &str, text: &str) {
+    use wasm_bindgen::JsValue;
+    use web_sys::{Blob, BlobPropertyBag};
+
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    match Blob::new_with_str_sequence_and_options(&parts, &options) {
+        Ok(blob) => offer_blob(name, &blob),
+        Err(e) => gloo::console::error!(format!("examgate: cannot offer {name}"), e),
+    }
+}
+
+/// Offers `blob` as a file called `name` through a temporary link; the
+/// object URL is released a little later, once the browser has started the
+/// download. The results page's exports and the exam office's downloads
+/// both go through here.
+pub fn offer_blob(name: &str, blob: &web_sys::Blob) {
     use wasm_bindgen::{JsCast, JsValue};
-    use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+    use web_sys::{HtmlAnchorElement, Url};
 
     let run = || -> Result<(), JsValue> {
-        let parts = js_sys::Array::of1(&JsValue::from_str(text));
-        let options = BlobPropertyBag::new();
-        options.set_type(mime);
-        let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
-        let url = Url::create_object_url_with_blob(&blob)?;
+        let url = Url::create_object_url_with_blob(blob)?;
         let document = gloo::utils::document();
         let link: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
         link.set_href(&url);

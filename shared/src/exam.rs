@@ -320,7 +320,7 @@ fn validate_choices(
     Ok(())
 }
 
-fn validate_body(id: u32, body: &Body) -> Result<(), ExamError> {
+pub(crate) fn validate_body(id: u32, body: &Body) -> Result<(), ExamError> {
     match body {
         Body::SingleChoice {
             options,

@@ -39,6 +39,8 @@
 //!   groups, the USB bridge framing) and, with feature `verify`, proving it
 //!   genuine (passive and active authentication).
 //! - [`csv`]: a small CSV reader and writer for keys, imports and exports.
+//! - [`bank`]: the question bank's questions, levels, images, and the
+//!   text forms for search and duplicate detection.
 //! - [`office`]: the exam office: roster import from school spreadsheets
 //!   (headers, Vietnamese names and dates, personal-data allow-list), room
 //!   and seat allocation, candidate numbers.
@@ -47,6 +49,7 @@ pub mod analysis;
 pub mod answer;
 pub mod attempt;
 pub mod backoff;
+pub mod bank;
 pub mod checkin;
 pub mod chip;
 pub mod clock;

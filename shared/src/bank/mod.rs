@@ -1,0 +1,16 @@
+//! The question bank: questions as teachers keep them, before they are
+//! placed on a paper.
+//!
+//! - [`item`]: one bank question (text, kind and key, explanation, images,
+//!   metadata) and where it came from in an imported file.
+//! - [`fold`]: text normalised for search and duplicate detection
+//!   ("phuong trinh" finds "phương trình").
+//!
+//! The file formats (Word, GIFT, Aiken, Moodle XML, QTI) are read and written
+//! by the `examgate-bank-formats` crate, which only the relay and the command
+//! line link: the browser never parses an imported file.
+
+pub mod fold;
+pub mod item;
+
+pub use item::{Image, Item, KeyMarking, Level, Meta, Position, Problem};

@@ -202,6 +202,7 @@ fn real_question(i: usize, spec: &ItemSpec, key: u8) -> exam::Question {
         points: Points::from_milli(u32::from(spec.max_milli)),
         body,
         voided: false,
+        explanation: None,
     }
 }
 

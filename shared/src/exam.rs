@@ -141,6 +141,10 @@ pub struct Question {
     /// neither in the score nor in the maximum.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub voided: bool,
+    /// The worked solution, shown to a candidate with the key once their
+    /// attempt is final (when the exam shows answers); never on the paper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
 }
 
 /// A part of the paper ("Phần I"), in the order the paper shows them.
@@ -380,6 +384,7 @@ pub(crate) mod tests {
                 pinned: vec![],
             },
             voided: false,
+            explanation: None,
         }
     }
 
@@ -416,6 +421,7 @@ pub(crate) mod tests {
                 table: None,
             },
             voided: false,
+            explanation: None,
         };
         let num = Question {
             id: QuestionId(4),
@@ -426,6 +432,7 @@ pub(crate) mod tests {
                 tolerance: None,
             },
             voided: false,
+            explanation: None,
         };
         let multi = Question {
             id: QuestionId(5),
@@ -438,6 +445,7 @@ pub(crate) mod tests {
                 rule: MultiRule::RightMinusWrong,
             },
             voided: false,
+            explanation: None,
         };
         Exam {
             id: "mixed".into(),

@@ -214,6 +214,7 @@ fn parse_key(text: &str) -> Result<Vec<KeyItem>, ImportError> {
             points: pts,
             body,
             voided: false,
+            explanation: None,
         }));
     }
     // Validate the graded part as an exam, so keys are checked by the same

@@ -100,6 +100,9 @@ pub struct ItemGrade {
     pub outcome: Outcome,
     /// Present only when the exam shows answers to students.
     pub key: Option<KeyView>,
+    /// The worked solution, under the same rule as `key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
 }
 
 /// The graded attempt.
@@ -207,6 +210,7 @@ pub fn grade(exam: &Exam, answers: &BTreeMap<QuestionId, AnswerValue>) -> Grade 
                 points: q.points,
                 outcome,
                 key: exam.show_answers.then(|| KeyView::of(&q.body)),
+                explanation: q.explanation.clone().filter(|_| exam.show_answers),
             }
         })
         .collect();

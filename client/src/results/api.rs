@@ -152,6 +152,7 @@ mod tests {
                 pinned: vec![],
             },
             voided: false,
+            explanation: None,
         };
         Exam {
             id: "toan-10".into(),

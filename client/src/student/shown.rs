@@ -136,6 +136,7 @@ mod tests {
             points: Points::from_milli(1000),
             body,
             voided: false,
+            explanation: None,
         };
         Exam {
             id: "letters".into(),

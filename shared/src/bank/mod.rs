@@ -3,6 +3,11 @@
 //!
 //! - [`item`]: one bank question (text, kind and key, explanation, images,
 //!   metadata) and where it came from in an imported file.
+//! - [`images`]: pictures as bank references and as the `data:` URLs a
+//!   paper carries.
+//! - [`api`]: the bodies of `/api/bank/*`.
+//! - [`blueprint`]: a paper from the bank by kind, topic and level, aimed
+//!   at a target facility, with its predicted score distribution.
 //! - [`fold`]: text normalised for search and duplicate detection
 //!   ("phuong trinh" finds "phương trình").
 //!
@@ -10,7 +15,10 @@
 //! by the `examgate-bank-formats` crate, which only the relay and the command
 //! line link: the browser never parses an imported file.
 
+pub mod api;
+pub mod blueprint;
 pub mod fold;
+pub mod images;
 pub mod item;
 
 pub use item::{Image, Item, KeyMarking, Level, Meta, Position, Problem};

@@ -21,7 +21,9 @@
 pub mod aiken;
 pub mod docx;
 pub mod gift;
+pub(crate) mod html;
 pub mod limits;
+pub(crate) mod moodle;
 pub mod moodle_xml;
 pub mod package;
 pub mod qti;

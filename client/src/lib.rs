@@ -2,7 +2,8 @@
 //!
 //! `www/index.html` loads the module and calls [`run`], which mounts the
 //! proctor dashboard under `/proctor`, the teachers' results page under
-//! `/results` and the exam office's page under `/office` (both behind the
+//! `/results`, the exam office's page under `/office` and the question bank
+//! under `/bank` (all behind the
 //! same staff login, in the staff build) and the student exam everywhere
 //! else.
 //! All rules (sequence numbers, clock sync, grading display) come from
@@ -11,6 +12,9 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// The question bank's page: in the staff build only (`staff` feature).
+#[cfg(feature = "staff")]
+pub mod bank;
 pub mod banner;
 pub mod card_holder;
 pub mod card_read;
@@ -59,8 +63,9 @@ pub fn run() {
         .unwrap_or_default();
     if is_proctor_path(&path) {
         yew::Renderer::<proctor::ProctorApp>::with_root(root).render();
-    } else if let Err(root) =
-        mount_results_page(&path, root).or_else(|root| mount_office_page(&path, root))
+    } else if let Err(root) = mount_results_page(&path, root)
+        .or_else(|root| mount_office_page(&path, root))
+        .or_else(|root| mount_bank_page(&path, root))
     {
         yew::Renderer::<student::StudentApp>::with_root(root).render();
     }
@@ -95,6 +100,22 @@ fn mount_office_page(path: &str, root: web_sys::Element) -> Result<(), web_sys::
 
 #[cfg(not(feature = "staff"))]
 fn mount_office_page(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    Err(root)
+}
+
+/// Mounts the question bank's page when this is the staff build and `path`
+/// is it; otherwise hands `root` back.
+#[cfg(feature = "staff")]
+fn mount_bank_page(path: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    if !routes::is_bank_path(path) {
+        return Err(root);
+    }
+    yew::Renderer::<bank::BankApp>::with_root(root).render();
+    Ok(())
+}
+
+#[cfg(not(feature = "staff"))]
+fn mount_bank_page(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
     Err(root)
 }
 

@@ -10,6 +10,14 @@ pub const PATH: &str = "/results";
 /// The exam office's page.
 pub const OFFICE_PATH: &str = "/office";
 
+/// The question bank's page.
+pub const BANK_PATH: &str = "/bank";
+
+/// `/bank` and everything below it; `/bankx` is not the page.
+pub fn is_bank_path(path: &str) -> bool {
+    is_under(path, BANK_PATH)
+}
+
 /// `/results` and everything below it; `/resultsx` is not the page.
 pub fn is_results_path(path: &str) -> bool {
     is_under(path, PATH)

@@ -12,6 +12,8 @@
 //! - [`boot`]: opening the database, seeding the demo, loading the state.
 //! - [`state`]: the in-memory state and its locking rules.
 //! - [`at_rest`]: check-in evidence sealed with the data folder's key.
+//! - [`bank`]: the question bank: imports, versions, search, export,
+//!   papers from blueprints, practice exams, and what sittings teach it.
 //! - [`attempts`]: join, start, take an event, close — persist, then apply.
 //! - [`checkin`]: chip-ID check-in: challenges, the verdict on a card,
 //!   the proctor's decision, seats and seat codes; [`photo`] makes the chip
@@ -37,6 +39,7 @@
 pub mod at_rest;
 pub mod attempts;
 pub mod auth;
+pub mod bank;
 pub mod boot;
 pub mod checkin;
 pub mod clock;
@@ -63,6 +66,7 @@ use std::future::Future;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use examgate_shared::bank::api::MAX_IMPORT_BYTES;
 use examgate_shared::checkin::MAX_CHECKIN_BYTES;
 use examgate_shared::office::api::MAX_ROSTER_BYTES;
 
@@ -141,6 +145,21 @@ pub fn app(state: AppState) -> Router {
             "/api/office/accounts/{username}",
             post(http::office::change_account),
         )
+        .route(
+            "/api/bank/import",
+            post(http::bank::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/api/bank/items", get(http::bank::search))
+        .route(
+            "/api/bank/items/{id}",
+            get(http::bank::item)
+                .post(http::bank::edit)
+                .layer(DefaultBodyLimit::max(MAX_PAPER_BYTES)),
+        )
+        .route("/api/bank/items/{id}/share", post(http::bank::share))
+        .route("/api/bank/export", get(http::bank::export))
+        .route("/api/bank/papers", post(http::bank::paper))
+        .route("/api/bank/practice", post(http::bank::practice))
         .route("/ws/student", get(ws::student::upgrade))
         .route("/ws/proctor", get(ws::proctor::upgrade))
         .fallback_service(static_files)

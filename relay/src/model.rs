@@ -138,6 +138,8 @@ pub struct User {
     pub display_name: String,
     /// A disabled account cannot sign in; its sessions end.
     pub disabled: bool,
+    /// A teacher's subject: the bank questions they see and edit.
+    pub subject: String,
 }
 
 /// Folds a typed name into the key that makes "Nguyễn  Văn An" and

@@ -257,5 +257,6 @@ impl AppState {
         if let Err(e) = stored {
             tracing::error!("storing results of sitting {sitting}: {e}");
         }
+        self.bank_learn(sitting).await;
     }
 }

@@ -141,6 +141,12 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
                 site_id: None,
                 display_name: display.into(),
                 disabled: false,
+                // The demo's teacher authors the demo's subject.
+                subject: if role == Role::Teacher {
+                    "Toán".into()
+                } else {
+                    String::new()
+                },
             },
         )?;
         info.credentials.push(Credential {

@@ -138,6 +138,7 @@ impl Client {
                     role,
                     site_id,
                     room_id,
+                    subject: String::new(),
                 },
             )
             .await;

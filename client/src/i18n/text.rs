@@ -16,6 +16,8 @@ use examgate_shared::roster::RowStatus;
 use super::ReportText;
 use super::{Lang, Problem};
 #[cfg(feature = "staff")]
+use crate::bank::texts::BankText;
+#[cfg(feature = "staff")]
 use crate::office::texts::OfficeText;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +107,8 @@ pub enum Text {
     /// Label of any other answer.
     ResultAnswered,
     ResultKey,
+    /// The worked solution shown with a practice result.
+    ResultExplanation,
     /// One item's score out of its points.
     ItemScore {
         score: Score,
@@ -165,6 +169,9 @@ pub enum Text {
     /// The exam office's page (`/office`), see [`OfficeText`].
     #[cfg(feature = "staff")]
     Office(OfficeText),
+    /// The question bank's page (`/bank`), see [`BankText`].
+    #[cfg(feature = "staff")]
+    Bank(BankText),
 }
 
 impl Text {
@@ -318,6 +325,7 @@ impl Text {
             Text::ResultChosen => pick("Em chọn", "You chose"),
             Text::ResultAnswered => pick("Em trả lời", "You answered"),
             Text::ResultKey => pick("Đáp án", "Answer"),
+            Text::ResultExplanation => pick("Lời giải", "Worked solution"),
             Text::ItemScore { score, points } => fmt(
                 format!("{score}/{points} điểm"),
                 if points.milli() == 1000 {
@@ -416,6 +424,8 @@ impl Text {
             Text::Report(text) => text.localise(lang),
             #[cfg(feature = "staff")]
             Text::Office(text) => Cow::Owned(text.localise(lang)),
+            #[cfg(feature = "staff")]
+            Text::Bank(text) => Cow::Owned(text.localise(lang)),
         }
     }
 }

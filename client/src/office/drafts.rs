@@ -190,6 +190,7 @@ impl AccountDraft {
             site_id: self.site_id,
             // A room belongs to the site chosen; none without one.
             room_id: self.site_id.and(self.room_id),
+            subject: String::new(),
         })
     }
 

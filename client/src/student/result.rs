@@ -62,6 +62,12 @@ pub fn ResultView(props: &ResultProps) -> Html {
                     </span>
                 }
                 <span class="verdict">{ i18n.t(verdict) }</span>
+                if let Some(explanation) = &item.explanation {
+                    <div class="explanation">
+                        <b>{ i18n.t(Text::ResultExplanation) }{ ": " }</b>
+                        { crate::rich_text::rich_text(explanation) }
+                    </div>
+                }
             </li>
         }
     });

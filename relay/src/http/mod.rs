@@ -3,6 +3,7 @@
 //! [`crate::ws`].
 
 pub mod auth;
+pub mod bank;
 pub mod checkin;
 pub mod error;
 pub mod exams;

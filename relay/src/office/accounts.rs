@@ -189,6 +189,7 @@ impl AppState {
             },
             display_name: display_name.clone(),
             disabled: false,
+            subject: examgate_shared::office::names::nfc(&req.subject),
         };
         let stored = user.clone();
         let actor = format!("user:{}", staff.username);

@@ -86,6 +86,7 @@ impl AppState {
             site_id: None,
             display_name: display_name.clone(),
             disabled: false,
+            subject: String::new(),
         };
         let now = now_ms();
         let stored = user.clone();

@@ -170,7 +170,7 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
     )?;
     let users = query(
         conn,
-        "SELECT username, password_hash, role, room_id, display_name, site_id, disabled
+        "SELECT username, password_hash, role, room_id, display_name, site_id, disabled, subject
          FROM users",
         |r| {
             Ok((
@@ -183,6 +183,7 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
                     display_name: r.get(4)?,
                     site_id: r.get(5)?,
                     disabled: r.get(6)?,
+                    subject: r.get(7)?,
                 },
             ))
         },

@@ -10,7 +10,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 /// Bumped when the schema changes; stored in `meta`.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
@@ -157,7 +157,66 @@ CREATE TABLE IF NOT EXISTS users (
     room_id       INTEGER REFERENCES rooms(id),
     display_name  TEXT NOT NULL,
     site_id       INTEGER REFERENCES sites(id),
-    disabled      INTEGER NOT NULL DEFAULT 0
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    -- A teacher's subject: whose bank questions they see and edit.
+    subject       TEXT NOT NULL DEFAULT ''
+);
+-- The question bank: the newest version of each question (shared::bank::Item
+-- as JSON, pictures as references into bank_media) and what search needs.
+CREATE TABLE IF NOT EXISTS bank_items (
+    id            INTEGER PRIMARY KEY,
+    version       INTEGER NOT NULL,
+    subject       TEXT NOT NULL DEFAULT '',
+    owner         TEXT NOT NULL,
+    -- 1: the exam office shared it with every teacher.
+    shared        INTEGER NOT NULL DEFAULT 0,
+    kind          TEXT NOT NULL,
+    -- Text and options after NFC, case and white space: equal keys are
+    -- the same question, so an import does not store it twice.
+    dup_key       TEXT NOT NULL,
+    -- Text, options and metadata for search, as typed and with diacritics
+    -- folded away.
+    search        TEXT NOT NULL,
+    search_folded TEXT NOT NULL,
+    item          TEXT NOT NULL,
+    updated_at    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bank_items_dup ON bank_items (dup_key);
+-- Every version of every bank question, with who saved it and when.
+CREATE TABLE IF NOT EXISTS bank_versions (
+    item_id INTEGER NOT NULL REFERENCES bank_items(id),
+    version INTEGER NOT NULL,
+    item    TEXT NOT NULL,
+    by_user TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    note    TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (item_id, version)
+);
+-- Pictures, once each, by content (sha256 name).
+CREATE TABLE IF NOT EXISTS bank_media (
+    name       TEXT PRIMARY KEY,
+    media_type TEXT NOT NULL,
+    bytes      BLOB NOT NULL
+);
+-- Which bank question (and version) each question of a paper came from.
+CREATE TABLE IF NOT EXISTS bank_paper_items (
+    exam_id      TEXT NOT NULL,
+    question_id  INTEGER NOT NULL,
+    item_id      INTEGER NOT NULL REFERENCES bank_items(id),
+    item_version INTEGER NOT NULL,
+    PRIMARY KEY (exam_id, question_id)
+);
+-- What each sitting taught the bank about a question.
+CREATE TABLE IF NOT EXISTS bank_stats (
+    item_id        INTEGER NOT NULL REFERENCES bank_items(id),
+    sitting_id     INTEGER NOT NULL REFERENCES sittings(id),
+    exam_id        TEXT NOT NULL,
+    at             INTEGER NOT NULL,
+    candidates     INTEGER NOT NULL,
+    facility       REAL NOT NULL,
+    discrimination REAL,
+    flags          TEXT NOT NULL,
+    PRIMARY KEY (item_id, sitting_id)
 );
 -- Results as computed when a sitting's last attempt ended (evidence).
 CREATE TABLE IF NOT EXISTS results (
@@ -247,6 +306,14 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             )?;
         }
         version = 4;
+    }
+    if version == 4 {
+        // Version 5: the question bank (its tables are created above) and
+        // teachers' subjects.
+        if !column_exists(conn, "users", "subject")? {
+            conn.execute_batch("ALTER TABLE users ADD COLUMN subject TEXT NOT NULL DEFAULT ''")?;
+        }
+        version = 5;
     }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)

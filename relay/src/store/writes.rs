@@ -161,8 +161,9 @@ pub fn decide_checkin(
 
 pub fn insert_user(conn: &Connection, user: &User) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO users (username, password_hash, role, room_id, display_name, site_id, disabled)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO users (username, password_hash, role, room_id, display_name, site_id, disabled,
+                            subject)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             user.username,
             user.password_hash,
@@ -170,7 +171,8 @@ pub fn insert_user(conn: &Connection, user: &User) -> rusqlite::Result<()> {
             user.room_id,
             user.display_name,
             user.site_id,
-            user.disabled
+            user.disabled,
+            user.subject
         ],
     )?;
     Ok(())

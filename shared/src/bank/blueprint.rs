@@ -78,7 +78,12 @@ impl Blueprint {
             subject: "Toán".to_string(),
             minutes: 90,
             sections: vec![
-                section("Phần I. Trắc nghiệm nhiều lựa chọn", "single_choice", 12, 250),
+                section(
+                    "Phần I. Trắc nghiệm nhiều lựa chọn",
+                    "single_choice",
+                    12,
+                    250,
+                ),
                 section("Phần II. Trắc nghiệm đúng sai", "true_false", 4, 1000),
                 section("Phần III. Trả lời ngắn", "numeric", 6, 500),
             ],
@@ -101,7 +106,8 @@ pub struct Candidate {
 
 impl Candidate {
     pub fn expected_facility(&self) -> f64 {
-        self.facility.unwrap_or_else(|| assumed_facility(self.level))
+        self.facility
+            .unwrap_or_else(|| assumed_facility(self.level))
     }
 
     fn fits(&self, row: &Row) -> bool {
@@ -152,7 +158,10 @@ pub fn choose(blueprint: &Blueprint, pool: &[Candidate]) -> Result<Choice, Vec<S
             let mut picked = Vec::new();
             let weight = f64::from(row.points.milli()) / 1000.0;
             for _ in 0..row.count {
-                let eligible = order.iter().copied().filter(|&i| !used[i] && pool[i].fits(row));
+                let eligible = order
+                    .iter()
+                    .copied()
+                    .filter(|&i| !used[i] && pool[i].fits(row));
                 let best = match blueprint.target_facility {
                     None => eligible.into_iter().next(),
                     Some(target) => eligible.min_by(|&a, &b| {
@@ -252,7 +261,11 @@ pub fn expected(items: &[(Points, f64)]) -> Expected {
     let mut bands = vec![0.0; 10];
     let (mut mean, mut square) = (0.0, 0.0);
     for (s, &prob) in dist.iter().enumerate() {
-        let mark = if total == 0 { 0.0 } else { 10.0 * s as f64 / total as f64 };
+        let mark = if total == 0 {
+            0.0
+        } else {
+            10.0 * s as f64 / total as f64
+        };
         mean += prob * mark;
         square += prob * mark * mark;
         bands[(mark as usize).min(9)] += prob;
@@ -280,7 +293,12 @@ mod tests {
             .map(|i| Candidate {
                 id: i,
                 kind: if i < 30 { "single_choice" } else { "numeric" }.into(),
-                topic: if i % 2 == 0 { "Hàm số" } else { "Hình học" }.into(),
+                topic: if i % 2 == 0 {
+                    "Hàm số"
+                } else {
+                    "Hình học"
+                }
+                .into(),
                 level: Some(Level::ALL[(i % 4) as usize]),
                 facility: (i % 3 == 0).then(|| 0.2 + (i as f64) / 100.0),
             })
@@ -334,7 +352,10 @@ mod tests {
         let pool = pool();
         let mean = |c: &Choice| {
             let ids: Vec<u64> = c.iter().flatten().flatten().copied().collect();
-            let f: Vec<f64> = ids.iter().map(|&i| pool[i as usize].expected_facility()).collect();
+            let f: Vec<f64> = ids
+                .iter()
+                .map(|&i| pool[i as usize].expected_facility())
+                .collect();
             f.iter().sum::<f64>() / f.len() as f64
         };
         let easy = mean(&choose(&blueprint(Some(0.8)), &pool).unwrap());
@@ -348,19 +369,25 @@ mod tests {
         let mut bp = blueprint(None);
         bp.sections[0].rows[1].count = 20;
         let err = choose(&bp, &pool()).unwrap_err();
-        assert_eq!(err, vec!["Phần I, row 2: 10 of 20 questions (numeric)".to_string()]);
+        assert_eq!(
+            err,
+            vec!["Phần I, row 2: 10 of 20 questions (numeric)".to_string()]
+        );
     }
 
     #[test]
     fn expected_distribution_matches_the_binomial() {
         // Ten questions of one point at facility 0.5: a binomial(10, ½).
-        let e = expected(&vec![(Points::from_milli(1000), 0.5); 10]);
+        let e = expected(&[(Points::from_milli(1000), 0.5); 10]);
         assert!((e.mean_mark - 5.0).abs() < 1e-9);
         assert!((e.sd_mark - 2.5f64.sqrt()).abs() < 1e-9);
         assert!((e.bands.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         // Marks 5 (C(10,5)/1024) fall in band [5, 6).
         assert!((e.bands[5] - 252.0 / 1024.0).abs() < 1e-9);
-        assert!((e.bands[9] - 11.0 / 1024.0).abs() < 1e-9, "9 and 10 share the top band");
+        assert!(
+            (e.bands[9] - 11.0 / 1024.0).abs() < 1e-9,
+            "9 and 10 share the top band"
+        );
         assert_eq!(e.mean_facility, 0.5);
     }
 

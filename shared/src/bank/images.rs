@@ -95,9 +95,14 @@ mod tests {
         let image = Image::new(png.clone()).unwrap();
         let text = format!("Hình {} bên", image.reference("đồ thị"));
         assert_eq!(references(&text), vec![image.name.clone()]);
-        let inlined = inline(&text, |n| (n == image.name).then(|| ("image/png".into(), png.clone())));
+        let inlined = inline(&text, |n| {
+            (n == image.name).then(|| ("image/png".into(), png.clone()))
+        });
         assert!(inlined.contains("](data:image/png;base64,"));
-        assert!(crate::tex::to_html(&inlined).contains("<img class=\"q-img\" src=\"data:image/png;base64,"));
+        assert!(
+            crate::tex::to_html(&inlined)
+                .contains("<img class=\"q-img\" src=\"data:image/png;base64,")
+        );
         let (back, found) = extract(&inlined).unwrap();
         assert_eq!(back, text);
         assert_eq!(found.get(&image.name), Some(&image));

@@ -205,6 +205,9 @@ pub struct NewAccount {
     pub site_id: Option<u64>,
     #[serde(default)]
     pub room_id: Option<u64>,
+    /// A teacher's subject ("Toán"): the bank questions they see and edit.
+    #[serde(default)]
+    pub subject: String,
 }
 
 /// An account with its password in clear: shown once, for the slip.

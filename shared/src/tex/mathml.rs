@@ -13,9 +13,34 @@ use super::push_escaped;
 
 /// Elements written back (MathML Core presentation markup).
 const ELEMENTS: &[&str] = &[
-    "math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "ms", "mfrac", "msqrt", "mroot", "msub",
-    "msup", "msubsup", "munder", "mover", "munderover", "mmultiscripts", "mprescripts", "none",
-    "mtable", "mtr", "mtd", "mpadded", "mphantom", "mstyle", "menclose", "semantics",
+    "math",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "mtext",
+    "mspace",
+    "ms",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mpadded",
+    "mphantom",
+    "mstyle",
+    "menclose",
+    "semantics",
 ];
 
 /// Elements dropped with everything inside them.
@@ -168,11 +193,12 @@ fn write_text(out: &mut String, text: &str) -> Option<()> {
             "apos" => '\'',
             "nbsp" => '\u{a0}',
             _ => {
-                let code = if let Some(hex) = entity.strip_prefix("#x").or(entity.strip_prefix("#X")) {
-                    u32::from_str_radix(hex, 16).ok()?
-                } else {
-                    entity.strip_prefix('#')?.parse().ok()?
-                };
+                let code =
+                    if let Some(hex) = entity.strip_prefix("#x").or(entity.strip_prefix("#X")) {
+                        u32::from_str_radix(hex, 16).ok()?
+                    } else {
+                        entity.strip_prefix('#')?.parse().ok()?
+                    };
                 char::from_u32(code)?
             }
         };
@@ -218,7 +244,11 @@ mod tests {
             let html = to_html(text);
             assert!(html.starts_with("&lt;math&gt;"), "{text} → {html}");
         }
-        let deep = format!("<math>{}{}</math>", "<mrow>".repeat(100), "</mrow>".repeat(100));
+        let deep = format!(
+            "<math>{}{}</math>",
+            "<mrow>".repeat(100),
+            "</mrow>".repeat(100)
+        );
         assert!(to_html(&deep).starts_with("&lt;math&gt;"));
     }
 }

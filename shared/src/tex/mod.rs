@@ -209,4 +209,3 @@ pub fn formula_to_mathml(tex: &str, display: bool) -> String {
     out.push_str("</math>");
     out
 }
-

@@ -395,4 +395,3 @@ pub(super) fn double_struck(c: char) -> char {
         c => c,
     }
 }
-

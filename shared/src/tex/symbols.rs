@@ -94,4 +94,3 @@ pub(super) const ENVIRONMENTS: &[(&str, (&str, &str))] = &[
     ("cases", ("{", "")), ("pmatrix", ("(", ")")), ("bmatrix", ("[", "]")),
     ("Bmatrix", ("{", "}")), ("vmatrix", ("|", "|")), ("Vmatrix", ("‖", "‖")),
 ];
-

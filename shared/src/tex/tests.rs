@@ -186,9 +186,7 @@ fn display_style() {
     assert!(sum.starts_with(r#"<math display="block"><munderover><mo>∑</mo><mrow>"#));
     let lim = formula_to_mathml(r"\lim_{x\to 0} f(x)", true);
     assert!(
-        lim.contains(
-            "<munder><mi>lim</mi><mrow><mi>x</mi><mo>→</mo><mn>0</mn></mrow></munder>"
-        )
+        lim.contains("<munder><mi>lim</mi><mrow><mi>x</mi><mo>→</mo><mn>0</mn></mrow></munder>")
     );
     // Integrals keep their limits beside the sign, as in TeX.
     assert!(formula_to_mathml(r"\int_0^1", true).contains("<msubsup><mo>∫</mo>"));
@@ -292,4 +290,3 @@ proptest! {
         assert_safe(&formula_to_mathml(&text, true));
     }
 }
-

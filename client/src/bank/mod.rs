@@ -1,0 +1,78 @@
+//! The question bank's page (`/bank`, staff build): import the questions
+//! teachers already have, search and edit them with a live preview, build a
+//! paper from a blueprint with its predicted scores, open it as practice,
+//! and read what every sitting taught about each question.
+//!
+//! Behind the staff login like the results and office pages; the relay
+//! decides who sees which questions (a proctor gets `forbidden`).
+//!
+//! - [`state`]: the reducer; [`api`]: the relay calls;
+//! - [`import`], [`list`], [`editor`], [`paper`]: the sections;
+//!   [`preview`]: a question as students see it; [`status`]: status lines;
+//! - [`texts`]: the words, vi/en.
+
+pub mod api;
+pub mod editor;
+pub mod import;
+pub mod list;
+pub mod paper;
+pub mod preview;
+pub mod state;
+pub mod status;
+pub mod texts;
+
+use yew::prelude::*;
+
+use crate::hooks::use_signed_out;
+use crate::i18n::{LangToggle, Text, use_i18n};
+use crate::proctor::{StaffApp, StaffPageProps};
+use crate::routes;
+use api::Bank;
+use state::{BankState, Part};
+use texts::BankText;
+
+/// The app mounted at `/bank`.
+#[component]
+pub fn BankApp() -> Html {
+    html! { <StaffApp<BankPage> /> }
+}
+
+/// `#bank-page`, once signed in.
+#[component]
+pub fn BankPage(props: &StaffPageProps) -> Html {
+    let i18n = use_i18n();
+    let b = |t| i18n.t(Text::Bank(t));
+    let state = use_reducer(BankState::default);
+    let bank = Bank::new(&props.session.token, state.dispatcher());
+    use_effect_with((), {
+        let bank = bank.clone();
+        move |_| bank.search(String::new(), false)
+    });
+    use_signed_out(state.signed_out, &props.on_signed_out);
+    html! {
+        <div id="bank-page" class="page bank-page">
+            <header class="topbar no-print">
+                <div class="exam-id">
+                    <h1>{ b(BankText::PageTitle) }</h1>
+                    <p class="who">
+                        <span id="proctor-name">{ props.session.display_name.clone() }</span>
+                        <span class="role">{ i18n.t(Text::Role(props.session.role)) }</span>
+                    </p>
+                </div>
+                <a id="office-link" class="nav-link" href={routes::OFFICE_PATH}>{ b(BankText::OfficeLink) }</a>
+                <a id="results-link" class="nav-link" href={routes::PATH}>{ i18n.t(Text::ResultsLink) }</a>
+                <LangToggle />
+                <button id="logout" type="button" onclick={props.on_logout.reform(|_: MouseEvent| ())}>
+                    { i18n.t(Text::Logout) }
+                </button>
+            </header>
+            <import::Import bank={bank.clone()} report={state.report.clone()} status={state.status(Part::Import)} />
+            <list::SearchList bank={bank.clone()} list={state.list.clone()} status={state.status(Part::Search)} />
+            if let Some(view) = &state.editing {
+                <editor::Editor bank={bank.clone()} view={view.clone()} status={state.status(Part::Editor)} />
+            }
+            <paper::PaperBuilder bank={bank.clone()} built={state.built.clone()} practice={state.practice.clone()}
+                status={state.status(Part::Paper)} practice_status={state.status(Part::Practice)} />
+        </div>
+    }
+}

@@ -1,0 +1,237 @@
+//! An import: the file is read by `examgate_bank_formats` off the async
+//! threads, every question is checked against the bank for duplicates, and
+//! then either previewed (a dry run) or stored in one transaction — all of
+//! the file's new questions or, when anything was refused, none.
+
+use examgate_bank_formats::Format;
+use examgate_shared::bank::api::{ImportReport, ImportedQuestion};
+use examgate_shared::bank::fold::duplicate_key;
+use examgate_shared::bank::images;
+use examgate_shared::bank::{Item, Level, Position, Problem};
+use examgate_shared::error::{ErrorBody, ErrorCode};
+use serde::Deserialize;
+
+use super::rows;
+use crate::AppState;
+use crate::attempts::internal;
+use crate::auth::Session;
+use crate::clock::now_ms;
+use crate::store::writes;
+
+/// What the teacher says about the file (query parameters).
+#[derive(Debug, Default, Deserialize)]
+pub struct ImportOptions {
+    /// A format name (`docx`, `gift`, …); detected from the file when absent.
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub file_name: String,
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Filed on every question that does not say otherwise.
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub grade: Option<u8>,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default)]
+    pub level: Option<String>,
+}
+
+impl AppState {
+    pub async fn bank_import(
+        &self,
+        staff: &Session,
+        options: ImportOptions,
+        bytes: Vec<u8>,
+    ) -> Result<ImportReport, ErrorBody> {
+        let author = self.bank_author(staff)?;
+        let format = match options.format.as_deref().filter(|f| !f.is_empty()) {
+            Some(name) => Format::parse(name).ok_or_else(|| {
+                ErrorBody::new(
+                    ErrorCode::Invalid,
+                    format!("format: unknown format {name:?}"),
+                )
+            })?,
+            None => Format::detect(&options.file_name, &bytes).ok_or_else(|| {
+                ErrorBody::new(
+                    ErrorCode::Invalid,
+                    "format: not recognised; name it (docx, gift, aiken, moodle_xml, qti)",
+                )
+            })?,
+        };
+        let level = match options.level.as_deref().filter(|l| !l.is_empty()) {
+            Some(l) => Some(Level::parse(l).ok_or_else(|| {
+                ErrorBody::new(ErrorCode::Invalid, format!("level: unknown level {l:?}"))
+            })?),
+            None => None,
+        };
+        // A Word bank of thousands of questions takes seconds to read: not
+        // on the threads that acknowledge answers.
+        let parsed =
+            tokio::task::spawn_blocking(move || examgate_bank_formats::import(format, &bytes))
+                .await
+                .map_err(|_| ErrorBody::new(ErrorCode::Internal, "the importer stopped"))?;
+        let mut report = ImportReport {
+            format: format.name().to_string(),
+            dry_run: options.dry_run,
+            questions: Vec::new(),
+            problems: Vec::new(),
+            notes: Vec::new(),
+            stored: Vec::new(),
+        };
+        let imported = match parsed {
+            Ok(imported) => imported,
+            Err(problems) => {
+                report.problems = problems;
+                return Ok(report);
+            }
+        };
+        report.notes = imported.notes;
+        let subject = if options.subject.trim().is_empty() {
+            author.subject.clone()
+        } else {
+            examgate_shared::office::names::nfc(&options.subject)
+        };
+        let mut items: Vec<Item> = imported.items;
+        for item in &mut items {
+            let meta = &mut item.meta;
+            if meta.subject.is_empty() {
+                meta.subject = subject.clone();
+            }
+            if meta.topic.is_empty() {
+                meta.topic = examgate_shared::office::names::nfc(&options.topic);
+            }
+            meta.grade = meta.grade.or(options.grade);
+            meta.level = meta.level.or(level);
+            if meta.author.is_empty() {
+                meta.author = author.username.clone();
+            }
+        }
+        // Duplicates: of a question already in the bank, or of an earlier
+        // question of the same file.
+        let keys: Vec<Item> = items.clone();
+        let existing = self
+            .store
+            .read(move |conn| {
+                keys.iter()
+                    .map(|item| rows::duplicate_of(conn, item))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await
+            .map_err(internal)?;
+        let mut seen = std::collections::HashMap::new();
+        for (i, (item, dup)) in items.iter().zip(existing).enumerate() {
+            let key = duplicate_key(&item.text, &item.body);
+            if let Some(first) = seen.get(&key) {
+                report.notes.push(Problem::new(
+                    item.source.clone().unwrap_or(Position::File),
+                    format!(
+                        "the same question as question {} of this file: imported once",
+                        first + 1
+                    ),
+                ));
+            } else {
+                seen.insert(key, i);
+            }
+            if let Some(id) = dup {
+                report.notes.push(Problem::new(
+                    item.source.clone().unwrap_or(Position::File),
+                    format!("already in the bank as question {id}: not stored again"),
+                ));
+            }
+            let mut shown = item.clone();
+            inline_item_images(&mut shown);
+            report.questions.push(ImportedQuestion {
+                item: shown,
+                duplicate_of: dup,
+            });
+        }
+        if options.dry_run {
+            return Ok(report);
+        }
+        let fresh: Vec<Item> = items
+            .into_iter()
+            .zip(&report.questions)
+            .enumerate()
+            .filter(|(i, (item, q))| {
+                q.duplicate_of.is_none()
+                    && seen.get(&duplicate_key(&item.text, &item.body)) == Some(i)
+            })
+            .map(|(_, (item, _))| item)
+            .collect();
+        let owner = author.username.clone();
+        let actor = author.actor();
+        let now = now_ms();
+        let detail = format!(
+            "{} file {:?}: {} question(s) stored, {} duplicate(s) skipped",
+            format.name(),
+            options.file_name,
+            fresh.len(),
+            report.questions.len() - fresh.len()
+        );
+        report.stored = self
+            .store
+            .write(move |txn| {
+                let mut ids = Vec::with_capacity(fresh.len());
+                for item in &fresh {
+                    ids.push(rows::insert(
+                        txn,
+                        item,
+                        &item.meta.subject,
+                        &owner,
+                        now,
+                        "imported",
+                    )?);
+                }
+                writes::audit(txn, now, &actor, "bank_import", &detail)?;
+                Ok(ids)
+            })
+            .await
+            .map_err(internal)?;
+        Ok(report)
+    }
+}
+
+/// The item's picture references turned into `data:` URLs from its own
+/// images, so a preview shows exactly what the paper will.
+pub fn inline_item_images(item: &mut Item) {
+    let found = std::mem::take(&mut item.images);
+    let lookup = |name: &str| {
+        found
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| (i.media_type.clone(), i.bytes.clone()))
+    };
+    let inline = |text: &str| -> Result<String, String> { Ok(images::inline(text, lookup)) };
+    map_texts(item, inline).expect("inlining cannot fail");
+    item.images = found;
+}
+
+/// Applies `f` to every text of `item` that may hold a picture: the
+/// question, its options or statements, and its explanation.
+pub fn map_texts(
+    item: &mut Item,
+    mut f: impl FnMut(&str) -> Result<String, String>,
+) -> Result<(), String> {
+    use examgate_shared::exam::Body;
+    item.text = f(&item.text)?;
+    if let Some(e) = &item.explanation {
+        item.explanation = Some(f(e)?);
+    }
+    match &mut item.body {
+        Body::SingleChoice { options, .. } | Body::MultipleResponse { options, .. } => {
+            for o in options.iter_mut() {
+                *o = f(o)?;
+            }
+        }
+        Body::TrueFalse { statements, .. } => {
+            for s in statements.iter_mut() {
+                *s = f(s)?;
+            }
+        }
+        Body::Numeric { .. } => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,538 @@
+//! The question bank through the real relay: a teacher previews and imports
+//! a GIFT file (all or nothing, duplicates stored once), subjects decide who
+//! sees and edits what, edits are versions and a stale edit is refused,
+//! search ignores diacritics when asked, export reads back as the same
+//! questions, and a paper built from a blueprint runs as a practice exam
+//! whose students see keys and worked solutions after submitting — after
+//! which the bank holds each question's statistics.
+
+use examgate_shared::attempt::StudentEvent;
+use examgate_shared::bank::api::{
+    ImportReport, ItemEdit, ItemSummary, ItemView, PaperBuilt, PaperRequest, PracticeOpened,
+    PracticeRequest,
+};
+use examgate_shared::bank::blueprint::{Blueprint, BlueprintSection, Row};
+use examgate_shared::exam::{Body, OptionId};
+use examgate_shared::office::api::NewAccount;
+use examgate_shared::points::Points;
+use examgate_shared::protocol::{RelayToStudent, Role, StudentToRelay};
+use examgate_tests::office::{Client, set_up_office, sign_in};
+use examgate_tests::{StudentWs, TestRelay, now_ms};
+
+/// Four questions of the subject "Toán", each with a worked solution.
+const MATH_GIFT: &str = r#"$CATEGORY: Toán/Hàm số
+
+::Câu 1:: Giá trị nhỏ nhất của hàm số \(y = x^2 - 2x + 3\) là {
+=2
+~1
+~3
+~0
+####Vì \(y = (x-1)^2 + 2 \ge 2\).}
+
+::Câu 2:: Phương trình \(x^2 = 4\) có bao nhiêu nghiệm thực? {
+~0
+~1
+=2
+~4
+####\(x = \pm 2\).}
+
+::Câu 3:: Đạo hàm của \(y = x^3\) là {
+=\(3x^2\)
+~\(x^2\)
+~\(3x\)
+~\(x^3\)
+####Quy tắc lũy thừa.}
+
+::Câu 4:: Số nghiệm của phương trình \(\sin x = 2\) là {
+~1
+~2
+~vô số
+=0
+####Vì \(|\sin x| \le 1\).}
+"#;
+
+/// Line 3's answer is not a number: Moodle would take any answer as right.
+const BROKEN_GIFT: &str = "::A:: Một cộng một {=2 ~3}\n\n::B:: Căn của chín {#ba}\n";
+
+async fn teacher(relay: &TestRelay, office: &Client, username: &str, subject: &str) -> Client {
+    let slip = office
+        .post(
+            "/api/office/accounts",
+            &NewAccount {
+                username: username.into(),
+                display_name: format!("Giáo viên {subject}"),
+                role: Role::Teacher,
+                site_id: None,
+                room_id: None,
+                subject: subject.into(),
+            },
+        )
+        .await;
+    assert_eq!(slip.status, 200, "{}", String::from_utf8_lossy(&slip.body));
+    let password = slip.json::<serde_json::Value>()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sign_in(relay, username, &password).await
+}
+
+async fn import(client: &Client, file: &str, body: &str, dry_run: bool) -> ImportReport {
+    let a = client
+        .post_bytes(
+            &format!("/api/bank/import?file_name={file}&dry_run={dry_run}&topic=Đại số"),
+            body.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    a.json()
+}
+
+async fn search(client: &Client, query: &str, fold: bool) -> Vec<ItemSummary> {
+    let a = client
+        .get(&format!(
+            "/api/bank/items?q={}&ignore_diacritics={fold}",
+            urlencode(query)
+        ))
+        .await;
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    a.json()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn bank_count(relay: &TestRelay) -> i64 {
+    relay
+        .db()
+        .query_row("SELECT COUNT(*) FROM bank_items", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_are_previewed_stored_once_and_refused_whole() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let toan = teacher(&relay, &office, "gv.toan", "Toán").await;
+
+    // The preview lists every question as it will be stored; nothing is.
+    let preview = import(&toan, "de.gift", MATH_GIFT, true).await;
+    assert_eq!(preview.format, "gift");
+    assert!(preview.problems.is_empty(), "{:?}", preview.problems);
+    assert_eq!(preview.questions.len(), 4);
+    assert!(preview.stored.is_empty());
+    assert_eq!(bank_count(&relay), 0);
+    let first = &preview.questions[0].item;
+    assert_eq!(first.title.as_deref(), Some("Câu 1"));
+    assert_eq!(first.meta.category.as_deref(), Some("Toán/Hàm số"));
+    assert_eq!(first.meta.subject, "Toán", "the teacher's subject");
+    assert_eq!(first.meta.topic, "Đại số", "as the teacher filed them");
+    assert_eq!(first.meta.author, "gv.toan");
+    assert!(matches!(
+        first.body,
+        Body::SingleChoice {
+            key: OptionId(0),
+            ..
+        }
+    ));
+
+    let stored = import(&toan, "de.gift", MATH_GIFT, false).await;
+    assert_eq!(stored.stored.len(), 4);
+    assert_eq!(bank_count(&relay), 4);
+
+    // The same file again: every question is a duplicate, none stored.
+    let again = import(&toan, "de.gift", MATH_GIFT, false).await;
+    assert!(again.stored.is_empty());
+    assert_eq!(
+        again
+            .questions
+            .iter()
+            .map(|q| q.duplicate_of)
+            .collect::<Vec<_>>(),
+        stored.stored.iter().map(|&id| Some(id)).collect::<Vec<_>>()
+    );
+    assert_eq!(bank_count(&relay), 4);
+
+    // A file with one bad question stores nothing, and says where.
+    let broken = import(&toan, "loi.gift", BROKEN_GIFT, false).await;
+    assert!(broken.stored.is_empty());
+    assert_eq!(broken.problems.len(), 1, "{:?}", broken.problems);
+    assert_eq!(
+        serde_json::to_value(&broken.problems[0].at).unwrap(),
+        serde_json::json!({"in": "line", "line": 3})
+    );
+    assert_eq!(bank_count(&relay), 4);
+
+    // Each import is in the audit trail.
+    let imports: i64 = relay
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'bank_import'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(imports, 2, "the stored import and the all-duplicate one");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subjects_decide_who_sees_and_edits_and_edits_are_versions() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let toan = teacher(&relay, &office, "gv.toan", "Toán").await;
+    let van = teacher(&relay, &office, "gv.van", "Ngữ văn").await;
+    let ids = import(&toan, "de.gift", MATH_GIFT, false).await.stored;
+
+    // Search ignores diacritics only when asked.
+    assert_eq!(search(&toan, "phuong trinh", true).await.len(), 2);
+    assert_eq!(search(&toan, "phuong trinh", false).await.len(), 0);
+    assert_eq!(search(&toan, "Phương trình", false).await.len(), 2);
+
+    // Another subject's teacher does not see them, not even by id.
+    assert!(search(&van, "", true).await.is_empty());
+    let hidden = van.get(&format!("/api/bank/items/{}", ids[0])).await;
+    assert_eq!((hidden.status, hidden.code().as_str()), (404, "not_found"));
+
+    // Shared by the office: visible to every teacher, editable by its own.
+    let share = van
+        .post(
+            &format!("/api/bank/items/{}/share", ids[0]),
+            &serde_json::json!({"shared": true}),
+        )
+        .await;
+    assert_eq!(share.status, 403, "only the office shares");
+    let share = office
+        .post(
+            &format!("/api/bank/items/{}/share", ids[0]),
+            &serde_json::json!({"shared": true}),
+        )
+        .await;
+    assert_eq!(share.status, 200);
+    assert_eq!(
+        search(&van, "", true)
+            .await
+            .iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>(),
+        vec![ids[0]]
+    );
+
+    let view: ItemView = toan
+        .get(&format!("/api/bank/items/{}", ids[0]))
+        .await
+        .json();
+    assert_eq!(view.version, 1);
+    let mut item = view.item.clone();
+    item.text = "Giá trị nhỏ nhất của hàm số \\(y = x^2 - 2x + 5\\) là".into();
+    if let Body::SingleChoice { options, .. } = &mut item.body {
+        options[0] = "4".into();
+    }
+    let by_van = van
+        .post(
+            &format!("/api/bank/items/{}", ids[0]),
+            &ItemEdit {
+                version: 1,
+                item: item.clone(),
+                note: "x".into(),
+            },
+        )
+        .await;
+    assert_eq!(by_van.status, 403);
+    let saved = toan
+        .post(
+            &format!("/api/bank/items/{}", ids[0]),
+            &ItemEdit {
+                version: 1,
+                item: item.clone(),
+                note: "sửa số".into(),
+            },
+        )
+        .await;
+    assert_eq!(
+        saved.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&saved.body)
+    );
+    // Someone still holding version 1 cannot overwrite version 2.
+    let stale = office
+        .post(
+            &format!("/api/bank/items/{}", ids[0]),
+            &ItemEdit {
+                version: 1,
+                item,
+                note: String::new(),
+            },
+        )
+        .await;
+    assert_eq!((stale.status, stale.code().as_str()), (409, "conflict"));
+    let view: ItemView = toan
+        .get(&format!("/api/bank/items/{}", ids[0]))
+        .await
+        .json();
+    assert_eq!(view.version, 2);
+    assert_eq!(view.item.body.options()[0], "4");
+    assert_eq!(
+        view.versions
+            .iter()
+            .map(|v| (v.version, v.by.as_str(), v.note.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(1, "gv.toan", "imported"), (2, "gv.toan", "sửa số")]
+    );
+    // An edit that breaks the question is refused, nothing saved.
+    let mut broken = view.item.clone();
+    if let Body::SingleChoice { key, .. } = &mut broken.body {
+        *key = OptionId(7);
+    }
+    let refused = toan
+        .post(
+            &format!("/api/bank/items/{}", ids[0]),
+            &ItemEdit {
+                version: 2,
+                item: broken,
+                note: String::new(),
+            },
+        )
+        .await;
+    assert_eq!((refused.status, refused.code().as_str()), (422, "invalid"));
+
+    // A proctor has no bank at all.
+    let proctor = office
+        .account("phong1", Role::CentralProctor, None, None)
+        .await;
+    let proctor = sign_in(&relay, "phong1", &proctor.password).await;
+    let denied = proctor.get("/api/bank/items").await;
+    assert_eq!((denied.status, denied.code().as_str()), (403, "forbidden"));
+    let anonymous = Client::new(&relay, None).get("/api/bank/items").await;
+    assert_eq!(anonymous.status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_reads_back_as_the_same_questions() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let toan = teacher(&relay, &office, "gv.toan", "Toán").await;
+    let ids = import(&toan, "de.gift", MATH_GIFT, false).await.stored;
+    for (format, file) in [
+        ("gift", "x.gift"),
+        ("moodle_xml", "x.xml"),
+        ("qti", "x.zip"),
+    ] {
+        let a = toan.get(&format!("/api/bank/export?format={format}")).await;
+        assert_eq!(
+            a.status,
+            200,
+            "{format}: {}",
+            String::from_utf8_lossy(&a.body)
+        );
+        let back = toan
+            .post_bytes(
+                &format!("/api/bank/import?file_name={file}&dry_run=true"),
+                a.body.clone(),
+            )
+            .await
+            .json::<ImportReport>();
+        assert!(back.problems.is_empty(), "{format}: {:?}", back.problems);
+        assert_eq!(
+            back.questions
+                .iter()
+                .map(|q| q.duplicate_of)
+                .collect::<Vec<_>>(),
+            ids.iter().map(|&id| Some(id)).collect::<Vec<_>>(),
+            "{format}: every exported question reads back as itself"
+        );
+    }
+}
+
+fn blueprint(count: u32) -> Blueprint {
+    Blueprint {
+        title: "Luyện tập hàm số".into(),
+        subject: "Toán".into(),
+        minutes: 15,
+        sections: vec![BlueprintSection {
+            title: "Phần I".into(),
+            rows: vec![Row {
+                kind: Some("single_choice".into()),
+                topic: "Đại số".into(),
+                level: None,
+                count,
+                points: Points::from_milli(2500),
+            }],
+            shuffle_questions: true,
+            shuffle_options: true,
+        }],
+        target_facility: None,
+        seed: 1,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let toan = teacher(&relay, &office, "gv.toan", "Toán").await;
+    let ids = import(&toan, "de.gift", MATH_GIFT, false).await.stored;
+
+    // The bank cannot fill five questions from four.
+    let short = toan
+        .post(
+            "/api/bank/papers",
+            &PaperRequest {
+                blueprint: blueprint(5),
+                items: vec![],
+                versions: None,
+                show_answers: true,
+                dry_run: true,
+            },
+        )
+        .await;
+    assert_eq!((short.status, short.code().as_str()), (422, "invalid"));
+    assert!(
+        short.json::<serde_json::Value>()["message"]
+            .as_str()
+            .unwrap()
+            .contains("4 of 5")
+    );
+
+    let request = PaperRequest {
+        blueprint: blueprint(4),
+        items: vec![],
+        versions: None,
+        show_answers: true,
+        dry_run: false,
+    };
+    let predicted: PaperBuilt = toan
+        .post(
+            "/api/bank/papers",
+            &PaperRequest {
+                dry_run: true,
+                ..request.clone()
+            },
+        )
+        .await
+        .json();
+    assert_eq!(predicted.exam_id, None);
+    assert!(
+        (predicted.expected.mean_facility - 0.6).abs() < 1e-9,
+        "never sat: the assumed 60 %"
+    );
+    let built: PaperBuilt = toan.post("/api/bank/papers", &request).await.json();
+    let exam_id = built.exam_id.clone().unwrap();
+    let chosen = built.chosen[0].clone();
+    let mut sorted = chosen.clone();
+    sorted.sort();
+    assert_eq!(sorted, ids);
+
+    let opened: PracticeOpened = toan
+        .post(
+            "/api/bank/practice",
+            &PracticeRequest {
+                exam_id: exam_id.clone(),
+                days: 7,
+            },
+        )
+        .await
+        .json();
+    let audit: i64 = relay
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'practice_open'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audit, 1);
+
+    // The keys, by paper question: question i+1 is bank question chosen[i].
+    let mut keys = Vec::new();
+    for id in &chosen {
+        let view: ItemView = toan.get(&format!("/api/bank/items/{id}")).await.json();
+        let Body::SingleChoice { key, .. } = view.item.body else {
+            panic!()
+        };
+        keys.push(key.0);
+    }
+    // Four students: the first answers all right, the others fewer.
+    for (s, right) in [4usize, 3, 1, 0].into_iter().enumerate() {
+        let joined = relay
+            .join(&opened.code, &format!("Học sinh {s}"))
+            .await
+            .unwrap();
+        let (mut ws, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
+        for (q, key) in keys.iter().enumerate() {
+            let choice = if q < right { *key } else { (*key + 1) % 4 };
+            ws.answer(q as u64 + 1, q as u32 + 1, choice).await;
+        }
+        ws.send(&StudentToRelay::Event {
+            seq: keys.len() as u64 + 1,
+            event: StudentEvent::Submit,
+        })
+        .await;
+        let grade = loop {
+            if let RelayToStudent::Result { grade, .. } = ws.recv().await {
+                break grade;
+            }
+        };
+        // Practice shows the key and the worked solution once final.
+        assert!(grade.items.iter().all(|i| i.key.is_some()));
+        assert!(
+            grade
+                .items
+                .iter()
+                .all(|i| i.explanation.as_deref().is_some_and(|e| !e.is_empty()))
+        );
+        ws.close().await;
+    }
+
+    // The sitting's statistics reached the bank questions.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let view: ItemView = loop {
+        let view: ItemView = toan
+            .get(&format!("/api/bank/items/{}", chosen[0]))
+            .await
+            .json();
+        if !view.history.is_empty() || std::time::Instant::now() > deadline {
+            break view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(view.history.len(), 1);
+    let stat = &view.history[0];
+    assert_eq!(
+        (stat.sitting_id, stat.exam_id.as_str(), stat.candidates),
+        (opened.sitting_id, exam_id.as_str(), 4)
+    );
+    // Question 1 was answered right by the students who got ≥ 1 right: 3 of 4.
+    assert!((stat.facility - 0.75).abs() < 1e-9, "{}", stat.facility);
+    let listed = search(&toan, "", true).await;
+    let first = listed.iter().find(|s| s.id == chosen[0]).unwrap();
+    assert_eq!((first.sittings, first.facility), (1, Some(0.75)));
+    // The last question was answered right by one student only.
+    let last: ItemView = toan
+        .get(&format!("/api/bank/items/{}", chosen[3]))
+        .await
+        .json();
+    assert!((last.history[0].facility - 0.25).abs() < 1e-9);
+
+    // Predicting again uses what was learned, not the assumed facility.
+    let again: PaperBuilt = toan
+        .post(
+            "/api/bank/papers",
+            &PaperRequest {
+                dry_run: true,
+                ..request
+            },
+        )
+        .await
+        .json();
+    assert!(
+        (again.expected.mean_facility - (0.75 + 0.5 + 0.5 + 0.25) / 4.0).abs() < 1e-9,
+        "{:?}",
+        again.expected
+    );
+}

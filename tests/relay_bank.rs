@@ -12,6 +12,7 @@ use examgate_shared::bank::api::{
     PracticeRequest,
 };
 use examgate_shared::bank::blueprint::{Blueprint, BlueprintSection, Row};
+use examgate_shared::bank::print::PrintedVersion;
 use examgate_shared::exam::{Body, OptionId};
 use examgate_shared::office::api::NewAccount;
 use examgate_shared::points::Points;
@@ -428,6 +429,39 @@ async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
     sorted.sort();
     assert_eq!(sorted, ids);
 
+    // Numbered versions print each with its own key; another subject's
+    // teacher cannot print this paper.
+    let numbered: PaperBuilt = toan
+        .post(
+            "/api/bank/papers",
+            &PaperRequest {
+                versions: Some(2),
+                ..request.clone()
+            },
+        )
+        .await
+        .json();
+    let printed: Vec<PrintedVersion> = toan
+        .get(&format!(
+            "/api/bank/papers/{}/print",
+            numbered.exam_id.unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(
+        printed.iter().map(|v| v.paper.version).collect::<Vec<_>>(),
+        [Some(101), Some(102)]
+    );
+    assert!(printed.iter().all(|v| {
+        v.key.len() == 4
+            && v.key
+                .iter()
+                .all(|k| ["A", "B", "C", "D"].contains(&k.as_str()))
+    }));
+    let van = teacher(&relay, &office, "gv.van", "Ngữ văn").await;
+    let hidden = van.get(&format!("/api/bank/papers/{exam_id}/print")).await;
+    assert_eq!(hidden.status, 404);
+
     let opened: PracticeOpened = toan
         .post(
             "/api/bank/practice",
@@ -535,4 +569,69 @@ async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
         "{:?}",
         again.expected
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_checks_converts_and_imports_beside_a_serving_relay() {
+    use examgate_bank_formats::Format;
+    use examgate_relay::bank::cli;
+
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let toan = teacher(&relay, &office, "gv.toan", "Toán").await;
+    let dir = tempfile::tempdir().unwrap();
+    let gift = dir.path().join("de.gift");
+    let broken = dir.path().join("loi.gift");
+    std::fs::write(&gift, MATH_GIFT).unwrap();
+    std::fs::write(&broken, BROKEN_GIFT).unwrap();
+
+    assert!(cli::check(std::slice::from_ref(&gift), None).unwrap());
+    assert!(!cli::check(std::slice::from_ref(&broken), None).unwrap());
+
+    let qti = dir.path().join("de.zip");
+    cli::convert(&gift, None, Format::Qti, &qti).unwrap();
+    assert!(cli::check(std::slice::from_ref(&qti), None).unwrap());
+
+    let data = relay.db_path.parent().unwrap().to_path_buf();
+    let args = cli::ImportArgs {
+        data: &data,
+        user: "gv.toan",
+        subject: "",
+        topic: "Đại số",
+        level: Some("NB"),
+    };
+    // A refused file stops before anything of it is stored.
+    assert!(cli::import(std::slice::from_ref(&broken), None, &args).is_err());
+    assert_eq!(bank_count(&relay), 0);
+    let unknown = cli::ImportArgs {
+        user: "nobody",
+        ..args
+    };
+    assert!(cli::import(std::slice::from_ref(&gift), None, &unknown).is_err());
+    let args = cli::ImportArgs {
+        user: "gv.toan",
+        ..unknown
+    };
+    assert_eq!(
+        cli::import(&[gift.clone(), qti.clone()], None, &args).unwrap(),
+        4,
+        "the QTI copy is all duplicates"
+    );
+    // The serving relay shows them at once, filed as the command said.
+    let listed = search(&toan, "", true).await;
+    assert_eq!(listed.len(), 4);
+    assert!(
+        listed
+            .iter()
+            .all(|s| s.topic == "Đại số" && s.level == Some(examgate_shared::bank::Level::Recall))
+    );
+    let audited: i64 = relay
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'bank_import' AND actor = 'user:gv.toan'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 2);
 }

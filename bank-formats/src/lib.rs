@@ -28,6 +28,13 @@ pub mod moodle_xml;
 pub mod package;
 pub mod qti;
 
+#[cfg(test)]
+mod doc_examples_tests;
+#[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
+mod roundtrip_tests;
+
 use examgate_shared::bank::{Item, Problem};
 use serde::{Deserialize, Serialize};
 

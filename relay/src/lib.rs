@@ -159,6 +159,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/bank/items/{id}/share", post(http::bank::share))
         .route("/api/bank/export", get(http::bank::export))
         .route("/api/bank/papers", post(http::bank::paper))
+        .route("/api/bank/papers/{id}/print", get(http::bank::print))
         .route("/api/bank/practice", post(http::bank::practice))
         .route("/ws/student", get(ws::student::upgrade))
         .route("/ws/proctor", get(ws::proctor::upgrade))

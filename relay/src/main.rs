@@ -1,7 +1,8 @@
 //! `examgate-relay`: parse flags, boot, print where to go, serve; or run one
 //! of the sub-commands: `analyse` (answer sheets from elsewhere, as JSON),
 //! `verify-package` (an inspection package against its manifest), `purge`
-//! (personal data past its retention period).
+//! (personal data past its retention period), `bank` (check, convert and
+//! import question-bank files).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -51,6 +52,11 @@ struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
+    /// The question bank from the command line (docs/question-bank.md).
+    Bank {
+        #[command(subcommand)]
+        action: BankAction,
+    },
     /// Grade and analyse responses from elsewhere (OMR scanner, another
     /// platform); prints the analysis as JSON. Format: docs/import-format.md.
     Analyse {
@@ -85,6 +91,97 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+#[derive(clap::Subcommand)]
+enum BankAction {
+    /// Read files as an import would and print every question, or every
+    /// problem with its line or paragraph. Exit code 1 if any file has one.
+    Check {
+        files: Vec<PathBuf>,
+        /// docx, gift, aiken, moodle_xml or qti; detected when absent.
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Convert a file to gift, aiken, moodle_xml or qti (3.0 package).
+    Convert {
+        file: PathBuf,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Import files into the bank of a data folder (each all or nothing;
+    /// questions the bank has are skipped), owned by an existing account.
+    Import {
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// The owning account (a teacher or the exam office).
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "")]
+        subject: String,
+        #[arg(long, default_value = "")]
+        topic: String,
+        /// nhận biết, thông hiểu, vận dụng, vận dụng cao (or NB/TH/VD/VDC).
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+    },
+}
+
+fn bank_format(
+    name: Option<&str>,
+) -> Result<Option<examgate_bank_formats::Format>, Box<dyn std::error::Error>> {
+    name.map(|n| {
+        examgate_bank_formats::Format::parse(n).ok_or_else(|| {
+            format!("unknown format {n:?}: docx, gift, aiken, moodle_xml or qti").into()
+        })
+    })
+    .transpose()
+}
+
+fn run_bank(action: &BankAction) -> Result<(), Box<dyn std::error::Error>> {
+    use examgate_relay::bank::cli;
+    match action {
+        BankAction::Check { files, format } => {
+            if !cli::check(files, bank_format(format.as_deref())?)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        BankAction::Convert {
+            file,
+            to,
+            out,
+            format,
+        } => {
+            let to = bank_format(Some(to))?.expect("named");
+            cli::convert(file, bank_format(format.as_deref())?, to, out)
+        }
+        BankAction::Import {
+            files,
+            data,
+            user,
+            subject,
+            topic,
+            level,
+            format,
+        } => {
+            let args = cli::ImportArgs {
+                data,
+                user,
+                subject,
+                topic,
+                level: level.as_deref(),
+            };
+            cli::import(files, bank_format(format.as_deref())?, &args).map(|_| ())
+        }
+    }
 }
 
 fn verify_package(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
@@ -147,6 +244,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     match &args.command {
         Some(Command::Analyse { key, responses }) => return analyse(key, responses),
         Some(Command::VerifyPackage { package }) => return verify_package(package),
+        Some(Command::Bank { action }) => return run_bank(action),
         Some(Command::Purge {
             data,
             card_files_days,
@@ -303,6 +401,9 @@ fn print_banner(addr: SocketAddr, db: &Path, credentials: &Path) {
     println!("  Proctor view:  http://{addr}/proctor");
     println!("  Results:       http://{addr}/results  (teacher, central proctor)");
     println!("  Exam office:   http://{addr}/office  (plan, rosters, accounts, hand-in)");
+    println!(
+        "  Question bank: http://{addr}/bank  (teacher, exam office: import, edit, papers, practice)"
+    );
     println!("  Database:      {}", db.display());
     match std::fs::read_to_string(credentials) {
         Ok(text) => {

@@ -223,6 +223,29 @@ mod tests {
     }
 
     #[test]
+    fn worked_solutions_never_reach_the_paper_only_a_final_grade() {
+        let mut exam = small_exam();
+        exam.questions[0].explanation = Some("LỜI GIẢI BÍ MẬT".into());
+        let json = serde_json::to_string(&exam.paper(Arrangement {
+            seed: Some(3),
+            version: None,
+        }))
+        .unwrap();
+        assert!(
+            !json.contains("LỜI GIẢI") && !json.contains("explanation"),
+            "{json}"
+        );
+        // With the result, only when the exam shows answers.
+        let shown = grade(&exam, &BTreeMap::new());
+        assert_eq!(
+            shown.items[0].explanation.as_deref(),
+            Some("LỜI GIẢI BÍ MẬT")
+        );
+        exam.show_answers = false;
+        assert_eq!(grade(&exam, &BTreeMap::new()).items[0].explanation, None);
+    }
+
+    #[test]
     fn mixed_paper_keeps_sections_and_hides_every_key() {
         let exam = mixed_exam();
         let paper = exam.paper(Arrangement {

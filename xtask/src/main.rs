@@ -102,6 +102,13 @@ fn bench() -> Result<()> {
         "analysis",
     ])?;
     setup::cargo(&["bench", "--package", "examgate-relay", "--bench", "checkin"])?;
+    setup::cargo(&[
+        "bench",
+        "--package",
+        "examgate-bank-formats",
+        "--bench",
+        "import_docx",
+    ])?;
     setup::ensure_chromium()?;
     setup::cargo(&[
         "bench",
@@ -113,7 +120,18 @@ fn bench() -> Result<()> {
 }
 
 /// The fuzz targets, in the order `fuzz/Cargo.toml` lists them.
-const FUZZ_TARGETS: [&str; 5] = ["tlv", "lds", "sod", "bridge", "secure_messaging"];
+const FUZZ_TARGETS: [&str; 10] = [
+    "tlv",
+    "lds",
+    "sod",
+    "bridge",
+    "secure_messaging",
+    "bank_docx",
+    "bank_gift",
+    "bank_aiken",
+    "bank_moodle_xml",
+    "bank_qti",
+];
 
 /// Every fuzz target for `seconds` each, one after the other (they would
 /// only share the cores). Crashes stop the run and stay in

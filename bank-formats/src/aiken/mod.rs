@@ -3,7 +3,7 @@
 //! as Moodle does but refuses what Moodle lets through silently (a lowercase
 //! or out-of-range answer letter, a question with no answer, an option
 //! before any question); export writes single-choice questions only.
-//! `docs/bank-formats/aiken.md` has the details.
+//! `docs/bank-formats.md` (Aiken) has the details.
 
 mod export;
 mod import;

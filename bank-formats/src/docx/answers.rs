@@ -178,10 +178,9 @@ pub fn table(rows: &[Vec<Vec<Paragraph>>]) -> (Vec<Entry>, Vec<(u32, String)>) {
         return (entries, bad);
     };
     let grid = header.len() >= 3
-        && header[1..]
-            .iter()
-            .enumerate()
-            .all(|(i, h)| h.trim() == char::from(b'a' + i as u8).to_string());
+        && header[1..].iter().enumerate().all(|(i, h)| {
+            u8::try_from(i).is_ok_and(|i| i < 26 && h.trim() == char::from(b'a' + i).to_string())
+        });
     if grid {
         for (r, row) in text.iter().enumerate().skip(1) {
             let Some((number, cells)) = row.split_first() else {

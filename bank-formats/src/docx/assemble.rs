@@ -196,6 +196,17 @@ fn item(
             .zip(&q.continuation)
             .map(|((p, _), more)| with_continuation(p, more))
             .collect();
+        // The 2025 format scores a cluster by how many of its four
+        // statements are right; other counts have no table to score by.
+        if statements.len() != 4 {
+            return Err((
+                q.start,
+                format!(
+                    "a true/false question (Part II) needs exactly four statements a) b) c) d); this one has {}",
+                    statements.len()
+                ),
+            ));
+        }
         let (keys, marking) = match keys::cluster(&marked, truth).map_err(|why| (q.start, why))? {
             Some((keys, marking)) => (keys, Some(marking)),
             None => {

@@ -61,11 +61,18 @@ pub fn name(marking: KeyMarking) -> &'static str {
 }
 
 fn letters(set: &[usize]) -> String {
-    let names: Vec<String> = set
-        .iter()
-        .map(|i| char::from(b'A' + *i as u8).to_string())
-        .collect();
+    let names: Vec<String> = set.iter().map(|i| letter(*i).to_string()).collect();
     names.join(" and ")
+}
+
+/// Option `index` as its letter, for messages: `A` … `Z`, then `?` (a
+/// line of options can be repeated without end, so the index is not
+/// bounded; such a question is refused for its number of options).
+pub(super) fn letter(index: usize) -> char {
+    u8::try_from(index)
+        .ok()
+        .filter(|i| *i < 26)
+        .map_or('?', |i| char::from(b'A' + i))
 }
 
 /// The key of a single-choice question: `table` is the answer table's
@@ -114,7 +121,7 @@ pub fn choice(options: &[Marked], table: Option<u8>) -> Result<(u8, KeyMarking),
     if found.iter().any(|(_, k)| *k != key) {
         let said: Vec<String> = found
             .iter()
-            .map(|(m, k)| format!("{} says {}", name(*m), char::from(b'A' + *k)))
+            .map(|(m, k)| format!("{} says {}", name(*m), letter(usize::from(*k))))
             .collect();
         return Err(format!(
             "the key marks disagree ({}); mark the key one way",

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::answers::{self, Answer, Entry};
+use super::keys;
 use super::lines::{self, OptionPiece, Starter};
 use super::walk::{Block, Paragraph};
 
@@ -259,8 +260,8 @@ impl<'a> Scanner<'a> {
                         paragraph,
                         format!(
                             "option {} comes where option {} was expected; write options A, B, C … in order",
-                            char::from(b'A' + option.letter),
-                            char::from(b'A' + q.options.len() as u8)
+                            keys::letter(usize::from(option.letter)),
+                            keys::letter(q.options.len())
                         ),
                     ));
                 }

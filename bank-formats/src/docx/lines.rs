@@ -34,6 +34,31 @@ pub struct OptionPiece {
     pub text: Range<usize>,
 }
 
+/// The first `words` words of `fold(line)`, or all of it when it has
+/// fewer, folding no more of the line than that: white space never folds
+/// into its neighbours, so the folds of the white-space separated pieces,
+/// joined by spaces, are the fold of the whole. Lines holding MathML run to
+/// hundreds of characters, and headings are decided by their first words.
+fn fold_start(line: &str, words: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for piece in line.split(char::is_whitespace).filter(|p| !p.is_empty()) {
+        if count >= words {
+            break;
+        }
+        let folded = fold(piece);
+        if folded.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        count += folded.split(' ').count();
+        out.push_str(&folded);
+    }
+    out
+}
+
 /// The raw text after a keyword (matched without case or diacritics) that
 /// `line` starts with, and the keyword; the longest keyword wins and must
 /// end a word.
@@ -57,6 +82,11 @@ pub fn keyword<'a>(line: &'a str, keywords: &[&'static str]) -> Option<(&'static
         if let Some(k) = keywords.iter().find(|k| **k == folded) {
             found = Some((*k, &line[i..]));
         }
+        // A longer start folds to this fold and more (the next character
+        // is not a letter): once no keyword begins so, none can match.
+        if !keywords.iter().any(|k| k.starts_with(folded.as_str())) {
+            break;
+        }
     }
     found
 }
@@ -64,7 +94,7 @@ pub fn keyword<'a>(line: &'a str, keywords: &[&'static str]) -> Option<(&'static
 /// "PHẦN I", "Phần 2: …", "PHẦN III. Câu trắc nghiệm trả lời ngắn" → 1–4;
 /// "TỰ LUẬN" → 4.
 pub fn part_heading(line: &str) -> Option<u8> {
-    let folded = fold(line);
+    let folded = fold_start(line, 2);
     if folded.starts_with("tu luan") {
         return Some(4);
     }
@@ -81,13 +111,13 @@ pub fn part_heading(line: &str) -> Option<u8> {
 
 /// "HẾT", "----- HẾT -----".
 pub fn is_end(line: &str) -> bool {
-    fold(line) == "het"
+    fold_start(line, 2) == "het"
 }
 
 /// "Đáp án", "BẢNG ĐÁP ÁN", "Tóm tắt đáp án", "Đáp án tham khảo".
 pub fn is_answer_heading(line: &str) -> bool {
     matches!(
-        fold(line).as_str(),
+        fold_start(line, 5).as_str(),
         "dap an" | "bang dap an" | "tom tat dap an" | "dap an tham khao" | "dap an trac nghiem"
     )
 }
@@ -219,4 +249,75 @@ pub fn statement(line: &str) -> Option<(u8, Range<usize>, usize)> {
         return None;
     }
     Some((letter - b'a', start..start + 1, start + 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Folding only the first words decides as folding the whole line did.
+    #[test]
+    fn headings_read_from_the_first_words_agree_with_the_whole_line() {
+        let lines = [
+            "PHẦN I. Câu trắc nghiệm nhiều phương án lựa chọn",
+            "Phần  2: đúng sai",
+            "----------------------------------- PHẦN III -----",
+            "P.HẦN IV",
+            "PHẦN IIIa",
+            "TỰ LUẬN (3 điểm)",
+            "  ----- HẾT -----  ",
+            "HẾT giờ",
+            "Đáp án",
+            "BẢNG  ĐÁP  ÁN",
+            "Đáp án trắc nghiệm",
+            "Đáp án trắc nghiệm phần I",
+            "Đáp án: 12,5",
+            "GD&ĐT đáp án",
+            "\u{200b}Đáp\u{a0}án",
+        ];
+        for line in lines {
+            let whole = fold(line);
+            let part =
+                whole
+                    .strip_prefix("phan ")
+                    .and_then(|rest| match rest.split(' ').next()? {
+                        "i" | "1" => Some(1),
+                        "ii" | "2" => Some(2),
+                        "iii" | "3" => Some(3),
+                        "iv" | "4" => Some(4),
+                        _ => None,
+                    });
+            let part = if whole.starts_with("tu luan") {
+                Some(4)
+            } else {
+                part
+            };
+            assert_eq!(part_heading(line), part, "{line}");
+            assert_eq!(is_end(line), whole == "het", "{line}");
+            let heading = matches!(
+                whole.as_str(),
+                "dap an"
+                    | "bang dap an"
+                    | "tom tat dap an"
+                    | "dap an tham khao"
+                    | "dap an trac nghiem"
+            );
+            assert_eq!(is_answer_heading(line), heading, "{line}");
+        }
+    }
+
+    #[test]
+    fn keywords_are_found_after_the_search_is_cut_short() {
+        let words = ["cau hoi", "cau", "bai", "question"];
+        assert_eq!(keyword("Câu hỏi 3. x", &words), Some(("cau hoi", " 3. x")));
+        assert_eq!(keyword("CÂU 12: x", &words), Some(("cau", " 12: x")));
+        assert_eq!(keyword("Cho hàm số", &words), None);
+        assert_eq!(keyword("Câu12. x", &words), Some(("cau", "12. x")));
+        assert_eq!(keyword("Câuhỏi 1", &words), None);
+        assert_eq!(question_start("Bài 4) Tính").map(|s| s.number), Some(4));
+        assert_eq!(
+            solution_heading("Hướng dẫn giải chi tiết: Ta có"),
+            Some("Ta có")
+        );
+    }
 }

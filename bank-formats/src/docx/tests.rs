@@ -315,6 +315,24 @@ fn legacy_fonts_and_ambiguous_marks_are_refused() {
 }
 
 #[test]
+fn a_part_two_cluster_needs_four_statements() {
+    let bytes = DocxBuilder::new()
+        .text("PHẦN II. Câu trắc nghiệm đúng sai")
+        .text("Câu 1. Cho hàm số y = x.")
+        .paragraph(|p| p.run("a) Phát biểu một.", bold()))
+        .text("b) Phát biểu hai.")
+        .text("c) Phát biểu ba.")
+        .build();
+    assert_eq!(
+        import(&bytes).unwrap_err(),
+        vec![problem(
+            2,
+            "a true/false question (Part II) needs exactly four statements a) b) c) d); this one has 3"
+        )]
+    );
+}
+
+#[test]
 fn style_bold_on_every_option_is_not_a_mark_and_auto_lettered_options_are_read() {
     let bytes = DocxBuilder::new()
         .list(2, "upperLetter", "%1.")

@@ -79,8 +79,7 @@ pub struct Document {
 /// Opens `bytes` as a Word file and walks its body.
 pub fn read(bytes: &[u8]) -> Result<Document, Vec<Problem>> {
     let mut package = Package::open(bytes).map_err(|p| vec![p])?;
-    let document = xml::parse(&package.require(DOCUMENT).map_err(|p| vec![p])?, DOCUMENT)
-        .map_err(|p| vec![p])?;
+    let xml = package.require(DOCUMENT).map_err(|p| vec![p])?;
     let optional = |package: &mut Package, name: &str| -> Result<Option<Element>, Problem> {
         match package.read(name)? {
             Some(b) => xml::parse(&b, name).map(Some),
@@ -92,17 +91,11 @@ pub fn read(bytes: &[u8]) -> Result<Document, Vec<Problem>> {
         optional(&mut package, "word/numbering.xml"),
         optional(&mut package, "word/_rels/document.xml.rels"),
     );
-    let (styles, numbering, rels) = match parts {
-        (Ok(s), Ok(n), Ok(r)) => (s, n, r),
-        (s, n, r) => {
-            return Err([s.err(), n.err(), r.err()].into_iter().flatten().collect());
-        }
-    };
     let mut walker = Walker {
         package,
-        styles: Styles::read(styles.as_ref()),
-        numbering: Numbering::read(numbering.as_ref()),
-        rels: relationships(rels.as_ref()),
+        styles: Styles::read(parts.0.as_ref().ok().and_then(Option::as_ref)),
+        numbering: Numbering::read(parts.1.as_ref().ok().and_then(Option::as_ref)),
+        rels: relationships(parts.2.as_ref().ok().and_then(Option::as_ref)),
         images: HashMap::new(),
         media: HashMap::new(),
         paragraphs: 0,
@@ -110,9 +103,15 @@ pub fn read(bytes: &[u8]) -> Result<Document, Vec<Problem>> {
         legacy_reported: false,
         fields: Vec::new(),
     };
+    // The body is walked block by block as the XML is read.
     let mut blocks = Vec::new();
-    if let Some(body) = document.child("w:body") {
-        walker.body(body, &mut blocks);
+    xml::parse_streaming(&xml, DOCUMENT, &["w:document", "w:body"], &mut |block| {
+        walker.block(&block, &mut blocks)
+    })
+    .map_err(|p| vec![p])?;
+    let (s, n, r) = parts;
+    if s.is_err() || n.is_err() || r.is_err() {
+        return Err([s.err(), n.err(), r.err()].into_iter().flatten().collect());
     }
     Ok(Document {
         blocks,
@@ -169,25 +168,30 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn body(&mut self, container: &Element, out: &mut Vec<Block>) {
         for child in container.elements() {
-            match child.name.as_str() {
-                "w:p" => {
-                    let p = self.paragraph(child);
-                    out.push(Block::Paragraph(p));
-                }
-                "w:tbl" => {
-                    let t = self.table(child);
-                    out.push(Block::Table(t));
-                }
-                "w:sdt" | "w:sdtContent" | "w:customXml" | "w:ins" | "w:moveTo" => {
-                    self.body(child, out)
-                }
-                "mc:AlternateContent" => {
-                    if let Some(b) = branch(child) {
-                        self.body(b, out);
-                    }
-                }
-                _ => {}
+            self.block(child, out);
+        }
+    }
+
+    /// One child of the body (or of a cell, a content control …).
+    fn block(&mut self, child: &Element, out: &mut Vec<Block>) {
+        match child.name.as_str() {
+            "w:p" => {
+                let p = self.paragraph(child);
+                out.push(Block::Paragraph(p));
             }
+            "w:tbl" => {
+                let t = self.table(child);
+                out.push(Block::Table(t));
+            }
+            "w:sdt" | "w:sdtContent" | "w:customXml" | "w:ins" | "w:moveTo" => {
+                self.body(child, out)
+            }
+            "mc:AlternateContent" => {
+                if let Some(b) = branch(child) {
+                    self.body(b, out);
+                }
+            }
+            _ => {}
         }
     }
 

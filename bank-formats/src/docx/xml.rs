@@ -2,7 +2,8 @@
 //!
 //! Word parts are a few megabytes at most, and reading them as a tree keeps
 //! the walkers simple (a paragraph's properties come before its runs; OMML
-//! is naturally recursive). Names are kept as written (`w:p`, `m:f`): Word
+//! is naturally recursive); the body is read one block at a time
+//! ([`parse_streaming`]). Names are kept as written (`w:p`, `m:f`): Word
 //! and LibreOffice always use these prefixes. Nesting is bounded by
 //! [`MAX_XML_DEPTH`], and DOCTYPE declarations are refused, so entity tricks
 //! and deep documents end with a problem instead of a crash.
@@ -82,6 +83,21 @@ impl Element {
 
 /// Parses one part of the package. `part` names it in problems.
 pub fn parse(bytes: &[u8], part: &str) -> Result<Element, Problem> {
+    parse_streaming(bytes, part, &[], &mut |_| {})
+}
+
+/// Like [`parse`], but each child of the element at `path` (names from
+/// the root, e.g. `w:document`, `w:body`) goes to `each` as soon as it is
+/// complete instead of into the tree: a body of thousands of paragraphs is
+/// then never held as a tree all at once (the tree takes some twenty times
+/// the XML's size). Children already handed over stay handed over when a
+/// problem comes later.
+pub fn parse_streaming(
+    bytes: &[u8],
+    part: &str,
+    path: &[&str],
+    each: &mut dyn FnMut(Element),
+) -> Result<Element, Problem> {
     let at = || Position::Entry {
         file: part.to_string(),
         line: 0,
@@ -111,15 +127,21 @@ pub fn parse(bytes: &[u8], part: &str) -> Result<Element, Problem> {
                     return Err(too_deep(at()));
                 }
                 let e = element(&start).map_err(|e| bad(&e))?;
-                if let Some(top) = stack.last_mut() {
+                if streamed(&stack, path) {
+                    each(e);
+                } else if let Some(top) = stack.last_mut() {
                     top.children.push(Node::Element(e));
                 }
             }
             Event::End(_) => {
                 let done = stack.pop().ok_or_else(|| bad(&"unbalanced end tag"))?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Element(done)),
-                    None => return Err(bad(&"unbalanced end tag")),
+                if stack.is_empty() {
+                    return Err(bad(&"unbalanced end tag"));
+                }
+                if streamed(&stack, path) {
+                    each(done);
+                } else if let Some(parent) = stack.last_mut() {
+                    parent.children.push(Node::Element(done));
                 }
             }
             Event::Text(t) => push_text(&mut stack, &t.xml_content(XmlVersion::Implicit1_0)),
@@ -152,6 +174,14 @@ pub fn parse(bytes: &[u8], part: &str) -> Result<Element, Problem> {
         .next()
         .cloned()
         .ok_or_else(|| bad(&"no root element"))
+}
+
+/// Whether an element completed under `stack` (its open ancestors, the
+/// document node first) is a child of the element at `path`.
+fn streamed(stack: &[Element], path: &[&str]) -> bool {
+    !path.is_empty()
+        && stack.len() == path.len() + 1
+        && stack[1..].iter().zip(path).all(|(e, name)| e.name == *name)
 }
 
 fn push_text(stack: &mut [Element], text: &str) {

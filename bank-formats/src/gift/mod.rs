@@ -7,7 +7,7 @@
 //! general feedback, `[html]` text. Refused, with the line: essays,
 //! descriptions, matching, short-answer text, missing-word layouts, numeric
 //! partial credit, non-numbers where a number belongs, weights off Moodle's
-//! list, option counts outside 2–8, unclosed braces. `docs/bank-formats/gift.md`
+//! list, option counts outside 2–8, unclosed braces. `docs/bank-formats.md` (GIFT)
 //! says it all in full.
 
 mod answers;

@@ -7,7 +7,7 @@
 //! embedded pictures (`<file>` + `@@PLUGINFILE@@`, and the old `<image>`
 //! form). Refused with the question's line: other types, fractions off
 //! Moodle's list, booleans that are not true/false/1/0, DOCTYPEs.
-//! `docs/bank-formats/moodle-xml.md` has the details.
+//! `docs/bank-formats.md` (Moodle XML) has the details.
 
 mod export;
 mod import;

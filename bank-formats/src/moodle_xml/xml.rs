@@ -62,9 +62,10 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Element, Problem> {
     let text = crate::text(bytes).map_err(|mut p| p.remove(0))?;
     let mut reader = quick_xml::Reader::from_str(&text);
     let mut stack: Vec<Element> = vec![Element::default()];
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let line = crate::line_at(text.as_bytes(), offset);
+        let line = lines.line_at(offset);
         let at = Position::Line { line };
         let event = reader.read_event().map_err(|e| {
             let offset = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
@@ -133,6 +134,41 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Element, Problem> {
         .into_iter()
         .next()
         .ok_or_else(|| Problem::new(Position::File, "the file holds no XML element"))
+}
+
+/// The lines of offsets met in rising order, counting each newline once
+/// (counting from the start at every element made large files quadratic:
+/// a thousand questions took seconds).
+struct LineCounter<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t [u8]) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, offset: usize) -> u32 {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            return crate::line_at(self.text, offset);
+        }
+        let newlines = self.text[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.offset = offset;
+        self.line
+    }
 }
 
 /// An element from its start tag, attributes decoded.

@@ -7,7 +7,7 @@
 //! file and line. Export writes one item file per question, pictures under
 //! `items/media/` and examgate's filing in the manifest, with fixed zip
 //! timestamps so the same questions always give the same bytes. What maps
-//! to what is in `docs/bank-formats/qti.md`.
+//! to what is in `docs/bank-formats.md` (QTI).
 
 mod content_package;
 mod export;

@@ -7,6 +7,7 @@ use examgate_shared::bank::api::{
     ImportReport, ItemEdit, ItemSummary, ItemView, PaperBuilt, PaperRequest, PracticeOpened,
     PracticeRequest,
 };
+use examgate_shared::bank::print::PrintedVersion;
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
@@ -130,6 +131,23 @@ impl Bank {
                 Err(e) => bank.dispatch(BankAction::Failed(Part::Paper, e)),
             }
         });
+    }
+
+    /// Every version of a built paper with its answer key, to print.
+    pub fn print(&self, exam_id: String) {
+        self.dispatch(BankAction::Busy(Part::Paper));
+        let bank = self.clone();
+        spawn_local(async move {
+            let path = format!("/api/bank/papers/{}/print", encode_segment(&exam_id));
+            match get_json::<Vec<PrintedVersion>>(&path, &bank.token).await {
+                Ok(versions) => bank.dispatch(BankAction::Printed(versions)),
+                Err(e) => bank.dispatch(BankAction::Failed(Part::Paper, e)),
+            }
+        });
+    }
+
+    pub fn close_print(&self) {
+        self.dispatch(BankAction::ClosePrint);
     }
 
     pub fn practice(&self, request: PracticeRequest) {

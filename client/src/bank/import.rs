@@ -29,7 +29,17 @@ pub fn Import(props: &ImportProps) -> Html {
     let file = use_node_ref();
     let subject = use_node_ref();
     let topic = use_node_ref();
-    let level = use_node_ref();
+    // Held in state: the browser must not pick a level the teacher did not.
+    let level = use_state(String::new);
+    let pick_level = {
+        let level = level.clone();
+        Callback::from(move |e: Event| {
+            level.set(
+                e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+                    .value(),
+            )
+        })
+    };
     let send = |dry_run: bool| {
         let (bank, file, subject, topic, level) = (
             props.bank.clone(),
@@ -44,10 +54,6 @@ pub fn Import(props: &ImportProps) -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            let level = level
-                .cast::<web_sys::HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default();
             let chosen = file
                 .cast::<HtmlInputElement>()
                 .and_then(|i| i.files())
@@ -56,7 +62,7 @@ pub fn Import(props: &ImportProps) -> Html {
                 let filing = Filing {
                     subject: value(&subject),
                     topic: value(&topic),
-                    level,
+                    level: (*level).clone(),
                 };
                 bank.import(chosen, filing, dry_run);
             }
@@ -78,10 +84,13 @@ pub fn Import(props: &ImportProps) -> Html {
                 <label for="bank-topic">{ b(BankText::Topic) }</label>
                 <input id="bank-topic" type="text" ref={topic.clone()} />
                 <label for="bank-level">{ b(BankText::Level) }</label>
-                <select id="bank-level" ref={level.clone()}>
-                    <option value="">{ b(BankText::AnyLevel) }</option>
-                    { for Level::ALL.iter().map(|l| html! {
-                        <option value={format!("{l:?}")}>{ b(BankText::LevelName(*l)) }</option>
+                <select id="bank-level" onchange={pick_level}>
+                    <option value="" selected={level.is_empty()}>{ b(BankText::AnyLevel) }</option>
+                    { for Level::ALL.iter().map(|l| {
+                        let value = format!("{l:?}");
+                        html! {
+                            <option selected={*level == value} value={value.clone()}>{ b(BankText::LevelName(*l)) }</option>
+                        }
                     }) }
                 </select>
             </div>

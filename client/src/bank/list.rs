@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use examgate_shared::bank::api::ItemSummary;
+use examgate_shared::bank::images::strip;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -28,7 +29,14 @@ pub fn SearchList(props: &ListProps) -> Html {
     let i18n = use_i18n();
     let b = |t| i18n.t(Text::Bank(t));
     let query = use_node_ref();
-    let fold = use_node_ref();
+    // Held in state: a re-render after the search must keep the tick.
+    let fold = use_state(|| true);
+    let toggle_fold = {
+        let fold = fold.clone();
+        Callback::from(move |e: Event| {
+            fold.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
     let search = {
         let (bank, query, fold) = (props.bank.clone(), query.clone(), fold.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -37,8 +45,7 @@ pub fn SearchList(props: &ListProps) -> Html {
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            let folded = fold.cast::<HtmlInputElement>().is_some_and(|i| i.checked());
-            bank.search(q, folded);
+            bank.search(q, *fold);
         })
     };
     let ids: Vec<u64> = props
@@ -63,7 +70,7 @@ pub fn SearchList(props: &ListProps) -> Html {
             <tr key={item.id} class="bank-row" data-id={item.id.to_string()}
                 data-version={item.version.to_string()} data-sittings={item.sittings.to_string()}>
                 <td class="id">{ item.id }</td>
-                <td class="text">{ rich_text(&item.text) }</td>
+                <td class="text">{ rich_text(&strip(&item.text, &b(BankText::Picture))) }</td>
                 <td>{ b(BankText::Kind(item.kind.clone())) }</td>
                 <td>{ item.topic.clone() }</td>
                 <td>{ item.level.map(|l| b(BankText::LevelName(l))).unwrap_or_default() }</td>
@@ -77,7 +84,7 @@ pub fn SearchList(props: &ListProps) -> Html {
             <h2 id="bank-search-title">{ b(BankText::SearchTitle) }</h2>
             <form class="form-row" onsubmit={search}>
                 <input id="bank-q" type="search" ref={query.clone()} aria-label={b(BankText::Search)} />
-                <label><input id="bank-fold" type="checkbox" ref={fold.clone()} checked=true />
+                <label><input id="bank-fold" type="checkbox" checked={*fold} onchange={toggle_fold} />
                     { b(BankText::IgnoreDiacritics) }</label>
                 <button id="bank-search-go" type="submit">{ b(BankText::Search) }</button>
             </form>

@@ -6,17 +6,21 @@
 //! Behind the staff login like the results and office pages; the relay
 //! decides who sees which questions (a proctor gets `forbidden`).
 //!
-//! - [`state`]: the reducer; [`api`]: the relay calls;
+//! - [`state`]: the reducer; [`api`]: the relay calls; [`draft`]: the
+//!   blueprint form's fields;
 //! - [`import`], [`list`], [`editor`], [`paper`]: the sections;
-//!   [`preview`]: a question as students see it; [`status`]: status lines;
+//!   [`preview`]: a question as students see it; [`print`]: every version
+//!   and its answer key on paper; [`status`]: status lines;
 //! - [`texts`]: the words, vi/en.
 
 pub mod api;
+pub mod draft;
 pub mod editor;
 pub mod import;
 pub mod list;
 pub mod paper;
 pub mod preview;
+pub mod print;
 pub mod state;
 pub mod status;
 pub mod texts;
@@ -50,7 +54,7 @@ pub fn BankPage(props: &StaffPageProps) -> Html {
     });
     use_signed_out(state.signed_out, &props.on_signed_out);
     html! {
-        <div id="bank-page" class="page bank-page">
+        <div id="bank-page" class={classes!("page", "bank-page", state.printed.is_some().then_some("has-print"))}>
             <header class="topbar no-print">
                 <div class="exam-id">
                     <h1>{ b(BankText::PageTitle) }</h1>
@@ -73,6 +77,9 @@ pub fn BankPage(props: &StaffPageProps) -> Html {
             }
             <paper::PaperBuilder bank={bank.clone()} built={state.built.clone()} practice={state.practice.clone()}
                 status={state.status(Part::Paper)} practice_status={state.status(Part::Practice)} />
+            if let Some(versions) = &state.printed {
+                <print::PaperPrint bank={bank.clone()} versions={versions.clone()} />
+            }
         </div>
     }
 }

@@ -6,13 +6,14 @@
 
 use std::rc::Rc;
 
-use examgate_shared::bank::api::{PaperBuilt, PaperRequest, PracticeOpened, PracticeRequest};
-use examgate_shared::bank::blueprint::{Blueprint, BlueprintSection, Row};
-use examgate_shared::points::Points;
-use web_sys::HtmlInputElement;
+use examgate_shared::bank::Level;
+use examgate_shared::bank::api::{PaperBuilt, PracticeOpened, PracticeRequest};
+use examgate_shared::bank::blueprint::Blueprint;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::api::Bank;
+use super::draft::{self, Field, PaperDraft};
 use super::state::Status;
 use super::status::StatusLine;
 use super::texts::BankText;
@@ -27,99 +28,34 @@ pub struct PaperProps {
     pub practice_status: Option<Status>,
 }
 
-/// A one-part paper: `count` single-choice questions of one point.
-fn simple(count: u32) -> Blueprint {
-    Blueprint {
-        title: "Kiểm tra".into(),
-        subject: String::new(),
-        minutes: 15,
-        sections: vec![BlueprintSection {
-            title: "Phần I".into(),
-            rows: vec![Row {
-                kind: Some("single_choice".into()),
-                topic: String::new(),
-                level: None,
-                count,
-                points: Points::from_milli(1000),
-            }],
-            shuffle_questions: true,
-            shuffle_options: true,
-        }],
-        target_facility: None,
-        seed: 0,
-    }
-}
-
 #[component]
 pub fn PaperBuilder(props: &PaperProps) -> Html {
     let i18n = use_i18n();
     let b = |t| i18n.t(Text::Bank(t));
-    let blueprint = use_state(|| simple(2));
-    let (title, minutes, target, versions, show) = (
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-    );
-    let set_row = |s: usize, r: usize, field: &'static str| {
-        let blueprint = blueprint.clone();
+    let draft = use_state(PaperDraft::default);
+    let set = |field: Field| {
+        let draft = draft.clone();
         Callback::from(move |e: InputEvent| {
-            let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            let mut next = (*blueprint).clone();
-            if let Some(row) = next.sections.get_mut(s).and_then(|sec| sec.rows.get_mut(r)) {
-                match field {
-                    "count" => row.count = value.trim().parse().unwrap_or(row.count),
-                    "topic" => row.topic = value,
-                    _ => {
-                        // "0,25" as teachers write it, or "0.25".
-                        if let Ok(v) = value.trim().replace(',', ".").parse::<f64>() {
-                            row.points = Points::from_milli((v * 1000.0).round().max(0.0) as u32);
-                        }
-                    }
-                }
-            }
-            blueprint.set(next);
+            let mut next = (*draft).clone();
+            next.set(field, e.target_unchecked_into::<HtmlInputElement>().value());
+            draft.set(next);
         })
     };
-    let request = {
-        let (blueprint, title, minutes, target, versions, show) = (
-            blueprint.clone(),
-            title.clone(),
-            minutes.clone(),
-            target.clone(),
-            versions.clone(),
-            show.clone(),
-        );
-        move |dry_run: bool| {
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            let mut bp = (*blueprint).clone();
-            let t = value(&title);
-            if !t.trim().is_empty() {
-                bp.title = t;
-            }
-            bp.minutes = value(&minutes).trim().parse().unwrap_or(bp.minutes);
-            bp.target_facility = value(&target).trim().parse::<f64>().ok().map(|p| p / 100.0);
-            PaperRequest {
-                blueprint: bp,
-                items: Vec::new(),
-                versions: value(&versions).trim().parse().ok(),
-                show_answers: show.cast::<HtmlInputElement>().is_some_and(|i| i.checked()),
-                dry_run,
-            }
-        }
+    let toggle_answers = {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let mut next = (*draft).clone();
+            next.show_answers = e.target_unchecked_into::<HtmlInputElement>().checked();
+            draft.set(next);
+        })
     };
     let send = |dry_run: bool| {
-        let (bank, request) = (props.bank.clone(), request.clone());
-        Callback::from(move |_: MouseEvent| bank.build(request(dry_run)))
+        let (bank, draft) = (props.bank.clone(), draft.clone());
+        Callback::from(move |_: MouseEvent| bank.build(draft.request(dry_run)))
     };
     let template = |bp: fn() -> Blueprint| {
-        let blueprint = blueprint.clone();
-        Callback::from(move |_: MouseEvent| blueprint.set(bp()))
+        let draft = draft.clone();
+        Callback::from(move |_: MouseEvent| draft.set(PaperDraft::from(bp())))
     };
     let open_practice = {
         let (bank, built) = (props.bank.clone(), props.built.clone());
@@ -129,19 +65,71 @@ pub fn PaperBuilder(props: &PaperProps) -> Html {
             }
         })
     };
-    let rows = blueprint.sections.iter().enumerate().flat_map(|(s, section)| {
-        let set_row = &set_row;
-        let b = &b;
+    let print_paper = {
+        let (bank, built) = (props.bank.clone(), props.built.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(exam_id) = built.as_ref().and_then(|b| b.exam_id.clone()) {
+                bank.print(exam_id);
+            }
+        })
+    };
+    let choose = |field: Field| {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let mut next = (*draft).clone();
+            next.set(
+                field,
+                e.target_unchecked_into::<HtmlSelectElement>().value(),
+            );
+            draft.set(next);
+        })
+    };
+    let change_rows = |s: usize, remove: Option<usize>| {
+        let draft = draft.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*draft).clone();
+            match remove {
+                Some(r) => next.remove_row(s, r),
+                None => next.add_row(s),
+            }
+            draft.set(next);
+        })
+    };
+    let rows = draft.blueprint.sections.iter().enumerate().flat_map(|(s, section)| {
+        let (set, choose, change_rows, b) = (&set, &choose, &change_rows, &b);
+        let last = section.rows.len() - 1;
         section.rows.iter().enumerate().map(move |(r, row)| html! {
-            <tr class="bp-row">
+            <tr class="bp-row" data-section={s.to_string()} data-row={r.to_string()}>
                 <td>{ section.title.clone() }</td>
-                <td>{ b(BankText::Kind(row.kind.clone().unwrap_or_default())) }</td>
-                <td><input class="bp-topic" type="text" value={row.topic.clone()} oninput={set_row(s, r, "topic")}
+                <td>
+                    <select id={format!("bp-kind-{s}-{r}")} aria-label={b(BankText::ColKind)} onchange={choose(Field::Kind(s, r))}>
+                        { for ["", "single_choice", "true_false", "numeric", "multiple_response"].iter().map(|k| html! {
+                            <option value={*k} selected={row.kind.as_deref().unwrap_or("") == *k}>{ b(BankText::Kind((*k).to_string())) }</option>
+                        }) }
+                    </select>
+                </td>
+                <td>
+                    <select id={format!("bp-level-{s}-{r}")} aria-label={b(BankText::Level)} onchange={choose(Field::Level(s, r))}>
+                        <option value="" selected={row.level.is_none()}>{ b(BankText::AnyLevel) }</option>
+                        { for Level::ALL.iter().map(|l| html! {
+                            <option value={format!("{l:?}")} selected={row.level == Some(*l)}>{ b(BankText::LevelName(*l)) }</option>
+                        }) }
+                    </select>
+                </td>
+                <td><input class="bp-topic" type="text" value={row.topic.clone()} oninput={set(Field::Topic(s, r))}
                     aria-label={b(BankText::Topic)} /></td>
                 <td><input id={format!("bp-count-{s}-{r}")} class="bp-count" type="number" min="0"
-                    value={row.count.to_string()} oninput={set_row(s, r, "count")} aria-label={b(BankText::ColCount)} /></td>
+                    value={row.count.to_string()} oninput={set(Field::Count(s, r))} aria-label={b(BankText::ColCount)} /></td>
                 <td><input class="bp-points" type="text" inputmode="decimal" value={row.points.to_string()}
-                    oninput={set_row(s, r, "points")} aria-label={b(BankText::ColPoints)} /></td>
+                    oninput={set(Field::Points(s, r))} aria-label={b(BankText::ColPoints)} /></td>
+                <td>
+                    if last > 0 {
+                        <button type="button" class="bp-remove-row" onclick={change_rows(s, Some(r))}>{ b(BankText::RemoveRow) }</button>
+                    }
+                    if r == last {
+                        <button type="button" id={format!("bp-add-row-{s}")} onclick={change_rows(s, None)}>{ b(BankText::AddRow) }</button>
+                    }
+                </td>
             </tr>
         })
     });
@@ -167,6 +155,7 @@ pub fn PaperBuilder(props: &PaperProps) -> Html {
                 if let Some(id) = &built.exam_id {
                     <p id="bp-built" data-exam={id.clone()}>{ b(BankText::Built(id.clone())) }</p>
                     <button id="practice-open" type="button" onclick={open_practice.clone()}>{ b(BankText::OpenPractice) }</button>
+                    <button id="bp-print" type="button" onclick={print_paper.clone()}>{ b(BankText::PrintPaper) }</button>
                 }
             </div>
         }
@@ -176,25 +165,29 @@ pub fn PaperBuilder(props: &PaperProps) -> Html {
             <h2 id="bank-paper-title">{ b(BankText::PaperTitle) }</h2>
             <button id="bp-template-2025" type="button" onclick={template(|| Blueprint::math_2025("Đề thi thử"))}>
                 { b(BankText::Template2025) }</button>
-            <button id="bp-template-simple" type="button" onclick={template(|| simple(2))}>
+            <button id="bp-template-simple" type="button" onclick={template(|| draft::simple(2))}>
                 { b(BankText::TemplateSimple) }</button>
             <div class="form-row">
                 <label for="bp-title">{ b(BankText::Title) }</label>
-                <input id="bp-title" type="text" ref={title.clone()} value={blueprint.title.clone()} />
+                <input id="bp-title" type="text" value={draft.blueprint.title.clone()} oninput={set(Field::Title)} />
                 <label for="bp-minutes">{ b(BankText::Minutes) }</label>
-                <input id="bp-minutes" type="number" min="1" ref={minutes.clone()} value={blueprint.minutes.to_string()} />
+                <input id="bp-minutes" type="number" min="1" value={draft.blueprint.minutes.to_string()}
+                    oninput={set(Field::Minutes)} />
             </div>
             <table id="bp-rows">
-                <thead><tr><th></th><th>{ b(BankText::ColKind) }</th><th>{ b(BankText::Topic) }</th>
-                    <th>{ b(BankText::ColCount) }</th><th>{ b(BankText::ColPoints) }</th></tr></thead>
+                <thead><tr><th></th><th>{ b(BankText::ColKind) }</th><th>{ b(BankText::Level) }</th><th>{ b(BankText::Topic) }</th>
+                    <th>{ b(BankText::ColCount) }</th><th>{ b(BankText::ColPoints) }</th><th></th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
             <div class="form-row">
                 <label for="bp-target">{ b(BankText::TargetFacility) }</label>
-                <input id="bp-target" type="number" min="0" max="100" ref={target.clone()} />
+                <input id="bp-target" type="number" min="0" max="100" value={draft.target.clone()}
+                    oninput={set(Field::Target)} />
                 <label for="bp-versions">{ b(BankText::Versions) }</label>
-                <input id="bp-versions" type="number" min="0" value="0" ref={versions.clone()} />
-                <label><input id="bp-show-answers" type="checkbox" ref={show.clone()} /> { b(BankText::ShowAnswers) }</label>
+                <input id="bp-versions" type="number" min="0" value={draft.versions.clone()}
+                    oninput={set(Field::Versions)} />
+                <label><input id="bp-show-answers" type="checkbox" checked={draft.show_answers}
+                    onchange={toggle_answers} /> { b(BankText::ShowAnswers) }</label>
             </div>
             <button id="bp-predict" type="button" onclick={send(true)}>{ b(BankText::Predict) }</button>
             <button id="bp-build" type="button" onclick={send(false)}>{ b(BankText::Build) }</button>

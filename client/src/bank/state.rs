@@ -8,6 +8,7 @@
 use std::rc::Rc;
 
 use examgate_shared::bank::api::{ImportReport, ItemSummary, ItemView, PaperBuilt, PracticeOpened};
+use examgate_shared::bank::print::PrintedVersion;
 use yew::Reducible;
 
 use crate::http::HttpError;
@@ -49,6 +50,8 @@ pub struct BankState {
     pub editing: Option<Rc<ItemView>>,
     pub built: Option<Rc<PaperBuilt>>,
     pub practice: Option<PracticeOpened>,
+    /// The built paper's versions with their keys, to print.
+    pub printed: Option<Rc<Vec<PrintedVersion>>>,
     pub statuses: Vec<(Part, Status)>,
     /// The relay refused the session: the page signs out.
     pub signed_out: Option<examgate_shared::error::ErrorCode>,
@@ -78,6 +81,8 @@ pub enum BankAction {
     Saved,
     Built(PaperBuilt),
     Practice(PracticeOpened),
+    Printed(Vec<PrintedVersion>),
+    ClosePrint,
 }
 
 impl Reducible for BankState {
@@ -112,9 +117,15 @@ impl Reducible for BankState {
                 next.set(Part::Paper, Status::Done);
                 if paper.exam_id.is_some() {
                     next.practice = None;
+                    next.printed = None;
                 }
                 next.built = Some(Rc::new(paper));
             }
+            BankAction::Printed(versions) => {
+                next.set(Part::Paper, Status::Done);
+                next.printed = Some(Rc::new(versions));
+            }
+            BankAction::ClosePrint => next.printed = None,
             BankAction::Practice(opened) => {
                 next.set(Part::Practice, Status::Done);
                 next.practice = Some(opened);

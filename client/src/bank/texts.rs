@@ -44,6 +44,8 @@ pub enum BankText {
         sittings: u32,
     },
     NeverSat,
+    /// Where a picture is, in a list.
+    Picture,
     LevelName(Level),
     Kind(String),
     // ------------------------------------------------------------ editor
@@ -81,6 +83,8 @@ pub enum BankText {
     ColKind,
     ColCount,
     ColPoints,
+    AddRow,
+    RemoveRow,
     Predict,
     Build,
     /// Mean mark and SD on the 10-point scale, mean facility in percent.
@@ -91,6 +95,12 @@ pub enum BankText {
     },
     Built(String),
     OpenPractice,
+    PrintPaper,
+    PrintNow,
+    AnswerKeyTitle,
+    VersionCode(String),
+    QuestionNumber(usize),
+    AnswerBlank,
     PracticeCode(String),
 }
 
@@ -189,6 +199,7 @@ impl BankText {
                 }
             }
             NeverSat => pick("Chưa thi lần nào", "Never sat"),
+            Picture => pick("[hình]", "[picture]"),
             LevelName(l) => {
                 if vi {
                     l.vietnamese().to_string()
@@ -274,6 +285,8 @@ impl BankText {
             ColKind => pick("Loại câu", "Kind"),
             ColCount => pick("Số câu", "Questions"),
             ColPoints => pick("Điểm mỗi câu", "Points each"),
+            AddRow => pick("Thêm dòng", "Add a row"),
+            RemoveRow => pick("Bỏ dòng", "Remove"),
             Predict => pick("Dự đoán phổ điểm", "Predict the scores"),
             Build => pick("Tạo đề", "Build the paper"),
             Expected { mean, sd, facility } => {
@@ -290,6 +303,24 @@ impl BankText {
                     format!("Paper {id} built.")
                 }
             }
+            PrintPaper => pick("In đề và đáp án", "Print papers and keys"),
+            PrintNow => pick("In", "Print"),
+            AnswerKeyTitle => pick("Đáp án", "Answer key"),
+            VersionCode(c) => {
+                if vi {
+                    format!("Mã đề {c}")
+                } else {
+                    format!("Version {c}")
+                }
+            }
+            QuestionNumber(n) => {
+                if vi {
+                    format!("Câu {n}. ")
+                } else {
+                    format!("Question {n}. ")
+                }
+            }
+            AnswerBlank => pick("Trả lời: ……………", "Answer: ……………"),
             OpenPractice => pick("Mở luyện tập (mã vào thi)", "Open as practice (join code)"),
             PracticeCode(code) => {
                 if vi {

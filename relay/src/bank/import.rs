@@ -92,23 +92,17 @@ impl AppState {
         let subject = if options.subject.trim().is_empty() {
             author.subject.clone()
         } else {
-            examgate_shared::office::names::nfc(&options.subject)
+            options.subject.clone()
         };
         let mut items: Vec<Item> = imported.items;
-        for item in &mut items {
-            let meta = &mut item.meta;
-            if meta.subject.is_empty() {
-                meta.subject = subject.clone();
-            }
-            if meta.topic.is_empty() {
-                meta.topic = examgate_shared::office::names::nfc(&options.topic);
-            }
-            meta.grade = meta.grade.or(options.grade);
-            meta.level = meta.level.or(level);
-            if meta.author.is_empty() {
-                meta.author = author.username.clone();
-            }
-        }
+        let filing = Filing {
+            subject,
+            topic: options.topic.clone(),
+            grade: options.grade,
+            level,
+            author: author.username.clone(),
+        };
+        filing.apply(&mut items);
         // Duplicates: of a question already in the bank, or of an earlier
         // question of the same file.
         let keys: Vec<Item> = items.clone();
@@ -151,47 +145,86 @@ impl AppState {
         if options.dry_run {
             return Ok(report);
         }
-        let fresh: Vec<Item> = items
-            .into_iter()
-            .zip(&report.questions)
-            .enumerate()
-            .filter(|(i, (item, q))| {
-                q.duplicate_of.is_none()
-                    && seen.get(&duplicate_key(&item.text, &item.body)) == Some(i)
-            })
-            .map(|(_, (item, _))| item)
-            .collect();
         let owner = author.username.clone();
         let actor = author.actor();
         let now = now_ms();
-        let detail = format!(
-            "{} file {:?}: {} question(s) stored, {} duplicate(s) skipped",
-            format.name(),
-            options.file_name,
-            fresh.len(),
-            report.questions.len() - fresh.len()
-        );
+        let label = format!("{} file {:?}", format.name(), options.file_name);
         report.stored = self
             .store
-            .write(move |txn| {
-                let mut ids = Vec::with_capacity(fresh.len());
-                for item in &fresh {
-                    ids.push(rows::insert(
-                        txn,
-                        item,
-                        &item.meta.subject,
-                        &owner,
-                        now,
-                        "imported",
-                    )?);
-                }
-                writes::audit(txn, now, &actor, "bank_import", &detail)?;
-                Ok(ids)
-            })
+            .write(move |txn| store_new(txn, &items, &owner, &actor, now, &label))
             .await
             .map_err(internal)?;
         Ok(report)
     }
+}
+
+/// What a teacher files an import's questions under, where the file does
+/// not say.
+pub struct Filing {
+    pub subject: String,
+    pub topic: String,
+    pub grade: Option<u8>,
+    pub level: Option<Level>,
+    /// Who imported them (the author when the file names none).
+    pub author: String,
+}
+
+impl Filing {
+    pub fn apply(&self, items: &mut [Item]) {
+        let nfc = examgate_shared::office::names::nfc;
+        for item in items {
+            let meta = &mut item.meta;
+            if meta.subject.is_empty() {
+                meta.subject = nfc(&self.subject);
+            }
+            if meta.topic.is_empty() {
+                meta.topic = nfc(&self.topic);
+            }
+            meta.grade = meta.grade.or(self.grade);
+            meta.level = meta.level.or(self.level);
+            if meta.author.is_empty() {
+                meta.author = self.author.clone();
+            }
+        }
+    }
+}
+
+/// Stores the questions of one file that the bank does not have yet, in the
+/// caller's transaction, with one audit line. Duplicates are decided here,
+/// inside the transaction, so two imports of one file at once cannot both
+/// store it.
+pub fn store_new(
+    txn: &rusqlite::Connection,
+    items: &[Item],
+    owner: &str,
+    actor: &str,
+    now: i64,
+    label: &str,
+) -> rusqlite::Result<Vec<u64>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut ids = Vec::new();
+    for item in items {
+        if !seen.insert(duplicate_key(&item.text, &item.body))
+            || rows::duplicate_of(txn, item)?.is_some()
+        {
+            continue;
+        }
+        ids.push(rows::insert(
+            txn,
+            item,
+            &item.meta.subject,
+            owner,
+            now,
+            "imported",
+        )?);
+    }
+    let detail = format!(
+        "{label}: {} question(s) stored, {} duplicate(s) skipped",
+        ids.len(),
+        items.len() - ids.len()
+    );
+    writes::audit(txn, now, actor, "bank_import", &detail)?;
+    Ok(ids)
 }
 
 /// The item's picture references turned into `data:` URLs from its own

@@ -10,6 +10,7 @@
 //! - [`items`]: search, the editor's view, versioned edits, sharing, export.
 //! - [`papers`]: blueprints → papers (with the predicted distribution) and
 //!   practice exams with a join code.
+//! - [`cli`]: `examgate-relay bank check | convert | import` for bulk work.
 //! - [`learn`]: after a sitting's results, each bank question's facility,
 //!   discrimination and flags are stored against it.
 //!
@@ -17,6 +18,7 @@
 //! the blueprint chooser are `examgate_shared::bank`.
 
 pub mod access;
+pub mod cli;
 pub mod import;
 pub mod items;
 pub mod learn;

@@ -9,6 +9,7 @@
 
 use examgate_shared::bank::api::{PaperBuilt, PaperRequest, PracticeOpened, PracticeRequest};
 use examgate_shared::bank::blueprint::{Candidate, choose, expected};
+use examgate_shared::bank::print::{PrintedVersion, printed_versions};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::exam::{Exam, Question, QuestionId, Section, Versioning};
 use examgate_shared::points::Points;
@@ -193,6 +194,47 @@ impl AppState {
             chosen,
             expected: expect,
         })
+    }
+
+    /// Every version of `exam_id` with its answer key, to print. The office
+    /// prints any paper; a teacher the papers made of bank questions they
+    /// may see.
+    pub async fn bank_print(
+        &self,
+        staff: &Session,
+        exam_id: &str,
+    ) -> Result<Vec<PrintedVersion>, ErrorBody> {
+        let author = self.bank_author(staff)?;
+        let exam = self.catalog.exam(exam_id).ok_or_else(not_found)?;
+        if !author.office {
+            let id = exam_id.to_string();
+            let rows = self
+                .store
+                .read(move |conn| {
+                    let links = rows::paper_links(conn, &id)?;
+                    links
+                        .iter()
+                        .map(|(_, item)| rows::get(conn, *item))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .await
+                .map_err(internal)?;
+            let readable = !rows.is_empty()
+                && rows
+                    .iter()
+                    .all(|r| r.as_ref().is_some_and(|r| author.may_read(r)));
+            if !readable {
+                return Err(not_found());
+            }
+        }
+        let actor = author.actor();
+        let now = now_ms();
+        let detail = format!("paper {exam_id} printed with its answer key");
+        self.store
+            .write(move |txn| writes::audit(txn, now, &actor, "paper_print", &detail))
+            .await
+            .map_err(internal)?;
+        Ok(printed_versions(&exam))
     }
 
     /// Opens `exam_id` as a practice exam: a room of the practice site with

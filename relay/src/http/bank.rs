@@ -11,6 +11,7 @@ use examgate_shared::bank::api::{
     ImportReport, ItemEdit, ItemSummary, ItemView, PaperBuilt, PaperRequest, PracticeOpened,
     PracticeRequest,
 };
+use examgate_shared::bank::print::PrintedVersion;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -132,6 +133,14 @@ pub async fn paper(
     ApiJson(req): ApiJson<PaperRequest>,
 ) -> Result<Json<PaperBuilt>, ApiError> {
     Ok(Json(state.bank_paper(&staff.0, req).await?))
+}
+
+pub async fn print(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(exam_id): Path<String>,
+) -> Result<Json<Vec<PrintedVersion>>, ApiError> {
+    Ok(Json(state.bank_print(&staff.0, &exam_id).await?))
 }
 
 pub async fn practice(

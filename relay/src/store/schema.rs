@@ -367,7 +367,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_3_database_gains_the_exam_office_and_keeps_its_roster() {
+    fn a_version_3_database_gains_the_exam_office_and_the_bank_and_keeps_its_roster() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v3.sqlite3");
         {
@@ -409,6 +409,13 @@ mod tests {
             ("roster", "candidate_number"),
             ("candidates", "candidate_number"),
             ("users", "disabled"),
+            // Version 5: the question bank and teachers' subjects.
+            ("users", "subject"),
+            ("bank_items", "dup_key"),
+            ("bank_versions", "note"),
+            ("bank_media", "bytes"),
+            ("bank_paper_items", "item_version"),
+            ("bank_stats", "facility"),
         ] {
             assert!(has_column(&conn, table, column), "{table}.{column}");
         }

@@ -42,6 +42,29 @@ pub fn inline(text: &str, lookup: impl Fn(&str) -> Option<(String, Vec<u8>)>) ->
     out
 }
 
+/// `text` with each picture reference replaced by `placeholder` (lists
+/// show a word where the picture is, not the picture).
+pub fn strip(text: &str, placeholder: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("![") {
+        let after = &rest[at..];
+        match after.find(REF).zip(after.find(')')) {
+            Some((r, end)) if r < end && !after[..r].contains('\n') => {
+                out.push_str(&rest[..at]);
+                out.push_str(placeholder);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 2]);
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The names of the pictures `text` refers to.
 pub fn references(text: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -108,5 +131,7 @@ mod tests {
         assert_eq!(found.get(&image.name), Some(&image));
         assert!(extract("![](data:text/html;base64,PHNjcmlwdD4=)").is_err());
         assert_eq!(inline("![](image:nope)", |_| None), "![](image:nope)");
+        assert_eq!(strip(&text, "[hình]"), "Hình [hình] bên");
+        assert_eq!(strip("a ![x] b", "[hình]"), "a ![x] b");
     }
 }

@@ -8,6 +8,8 @@
 //! - [`api`]: the bodies of `/api/bank/*`.
 //! - [`blueprint`]: a paper from the bank by kind, topic and level, aimed
 //!   at a target facility, with its predicted score distribution.
+//! - [`print`]: every version of a paper with its answer key, for rooms
+//!   that fall back to printed papers.
 //! - [`fold`]: text normalised for search and duplicate detection
 //!   ("phuong trinh" finds "phương trình").
 //!
@@ -20,5 +22,6 @@ pub mod blueprint;
 pub mod fold;
 pub mod images;
 pub mod item;
+pub mod print;
 
 pub use item::{Image, Item, KeyMarking, Level, Meta, Position, Problem};

@@ -414,6 +414,11 @@ pub fn without_diacritics(text: &str) -> String {
         // dot below, breve, circumflex, horn).
         .filter(|c| !matches!(c, '\u{0300}'..='\u{036F}'))
         .map(|c| {
+            // ASCII has nothing to fold: most of any text, skipped cheaply
+            // (bank imports fold every line of a Word file).
+            if c.is_ascii() {
+                return c;
+            }
             FOLD.iter()
                 .find(|(_, marked)| marked.contains(c))
                 .map_or(c, |(plain, _)| *plain)

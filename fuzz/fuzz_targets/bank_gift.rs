@@ -1,0 +1,13 @@
+//! GIFT text files (Moodle's text format) as teachers upload them: braces,
+//! escapes, weights and categories typed by hand.
+//! No input may panic or hang, and what imports must keep the promises
+//! checked in `bank_invariants.rs`.
+
+#![no_main]
+
+mod bank_invariants;
+
+use examgate_bank_formats::Format;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| bank_invariants::check(Format::Gift, data));

@@ -8,8 +8,8 @@
 
 use examgate_shared::attempt::StudentEvent;
 use examgate_shared::bank::api::{
-    ImportReport, ItemEdit, ItemSummary, ItemView, PaperBuilt, PaperRequest, PracticeOpened,
-    PracticeRequest,
+    Counted, ImportReport, ItemEdit, ItemSummary, ItemView, PaperBuilt, PaperRequest,
+    PracticeOpened, PracticeRequest, PracticeRules,
 };
 use examgate_shared::bank::blueprint::{Blueprint, BlueprintSection, Row};
 use examgate_shared::bank::print::PrintedVersion;
@@ -468,6 +468,7 @@ async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
             &PracticeRequest {
                 exam_id: exam_id.clone(),
                 days: 7,
+                rules: PracticeRules::default(),
             },
         )
         .await
@@ -634,4 +635,127 @@ async fn the_command_line_checks_converts_and_imports_beside_a_serving_relay() {
         )
         .unwrap();
     assert_eq!(audited, 2);
+}
+
+/// Joins `code` as `name`, answers the first `right` of `keys` right and the
+/// rest wrong, submits; the attempt and its score in thousandths.
+async fn sit(
+    relay: &TestRelay,
+    code: &str,
+    name: &str,
+    keys: &[u8],
+    right: usize,
+) -> (u64, String) {
+    let joined = relay.join(code, name).await.unwrap();
+    let (mut ws, _) = StudentWs::hello(relay, &joined.token, now_ms()).await;
+    for (q, key) in keys.iter().enumerate() {
+        let choice = if q < right { *key } else { (*key + 1) % 4 };
+        ws.answer(q as u64 + 1, q as u32 + 1, choice).await;
+    }
+    ws.send(&StudentToRelay::Event {
+        seq: keys.len() as u64 + 1,
+        event: StudentEvent::Submit,
+    })
+    .await;
+    let grade = loop {
+        if let RelayToStudent::Result { grade, .. } = ws.recv().await {
+            break grade;
+        }
+    };
+    ws.close().await;
+    (
+        joined.attempt_id,
+        serde_json::to_value(grade.score).unwrap().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn practice_tries_count_the_best_and_the_bank_learns_from_first_tries() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let toan = teacher(&relay, &office, "gv.toan", "Toán").await;
+    import(&toan, "de.gift", MATH_GIFT, false).await;
+    let request = PaperRequest {
+        blueprint: blueprint(4),
+        items: vec![],
+        versions: None,
+        show_answers: true,
+        dry_run: false,
+    };
+    let built: PaperBuilt = toan.post("/api/bank/papers", &request).await.json();
+    let chosen = built.chosen[0].clone();
+    let opened: PracticeOpened = toan
+        .post(
+            "/api/bank/practice",
+            &PracticeRequest {
+                exam_id: built.exam_id.unwrap(),
+                days: 1,
+                rules: PracticeRules {
+                    attempts: 2,
+                    counted: Counted::Best,
+                },
+            },
+        )
+        .await
+        .json();
+    let mut keys = Vec::new();
+    for id in &chosen {
+        let view: ItemView = toan.get(&format!("/api/bank/items/{id}")).await.json();
+        let Body::SingleChoice { key, .. } = view.item.body else {
+            panic!()
+        };
+        keys.push(key.0);
+    }
+
+    // An tries twice (1 right, then 4 right); a third join is refused.
+    let (first, _) = sit(&relay, &opened.code, "Nguyễn Văn An", &keys, 1).await;
+    let (second, _) = sit(&relay, &opened.code, "nguyễn  văn an", &keys, 4).await;
+    assert_ne!(first, second, "a second try is a new attempt");
+    let third = relay.join(&opened.code, "Nguyễn Văn An").await.unwrap_err();
+    assert_eq!(
+        third.1.code,
+        examgate_shared::error::ErrorCode::AlreadyJoined,
+        "two tries allowed"
+    );
+    // Bình tries once, 2 right.
+    sit(&relay, &opened.code, "Trần Thị Bình", &keys, 2).await;
+
+    // The results count An's best try: one row per student.
+    let results: serde_json::Value = toan
+        .get(&format!("/api/sittings/{}/results", opened.sitting_id))
+        .await
+        .json();
+    let mut rows: Vec<(String, String)> = results["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["candidate"].as_str().unwrap().to_owned(),
+                r["score"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("Nguyễn Văn An".to_owned(), "10".to_owned()),
+            ("Trần Thị Bình".to_owned(), "5".to_owned())
+        ]
+    );
+
+    // The bank learned from first tries only: question 1 was right in both
+    // (An's first try had one right), question 2 in Bình's only.
+    let stat = |id: u64| {
+        let toan = toan.clone();
+        async move {
+            let view: ItemView = toan.get(&format!("/api/bank/items/{id}")).await.json();
+            let s = &view.history[0];
+            (s.candidates, s.facility)
+        }
+    };
+    assert_eq!(stat(chosen[0]).await, (2, 1.0));
+    assert_eq!(stat(chosen[1]).await, (2, 0.5));
+    assert_eq!(stat(chosen[3]).await, (2, 0.0));
 }

@@ -751,7 +751,7 @@ fn main() {
         "unzipped_bytes": unzipped,
         "image_bytes": paper.image_bytes,
         "paragraphs": paragraphs,
-        "runs": runs,
+        "word_runs": runs,
         "questions": counts.questions,
         "images": counts.images,
         "equations": counts.equations,

@@ -217,7 +217,30 @@ impl AppState {
         let exam = self.exam_of_sitting(code.sitting_id);
         let now = now_ms();
         let _guard = self.join_lock.lock().await;
-        let lookup = (code.sitting_id, code.room_id, who.key.clone());
+        // In a practice exam, a student whose try is final may start the
+        // next one (decided under the join lock, so two clicks make one).
+        let practice = self
+            .catalog
+            .sitting(code.sitting_id)
+            .and_then(|s| s.practice);
+        let key = match practice {
+            Some(rules) if who.candidate_number.is_none() => {
+                crate::practice::key_for_join(&self.people(), code, &who.key, rules)
+            }
+            _ => who.key.clone(),
+        };
+        // A later try keeps the name the student first joined with.
+        let name = if key == who.key {
+            who.name.clone()
+        } else {
+            let people = self.people();
+            people
+                .by_name
+                .get(&(code.sitting_id, code.room_id, who.key.clone()))
+                .and_then(|id| people.candidates.get(id))
+                .map_or_else(|| who.name.clone(), |c| c.name.clone())
+        };
+        let lookup = (code.sitting_id, code.room_id, key.clone());
         let (existing, attempt) = {
             let people = self.people();
             let existing = people
@@ -272,8 +295,8 @@ impl AppState {
         let (sitting_id, room_id) = (code.sitting_id, code.room_id);
         let existing_id = existing.as_ref().map(|c| c.id);
         let (name_for_db, key_for_db, number_for_db, code_for_audit) = (
-            who.name.clone(),
-            who.key.clone(),
+            name.clone(),
+            key.clone(),
             who.candidate_number.clone(),
             code.code.clone(),
         );
@@ -308,8 +331,8 @@ impl AppState {
             id: candidate_id,
             sitting_id,
             room_id,
-            name: who.name.clone(),
-            key: who.key.clone(),
+            name,
+            key,
             candidate_number: who.candidate_number.clone(),
         });
         if existing_id.is_none() {

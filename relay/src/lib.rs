@@ -23,6 +23,8 @@
 //! - [`deadlines`]: the task that closes attempts at their deadline.
 //! - [`office`]: the exam office: planning, rosters, accounts, the set-up
 //!   link, hand-in and retention.
+//! - [`practice`]: practice exams with several tries: whose join starts a
+//!   new try, which try counts.
 //! - [`regrade`]: key corrections and regrading, with the audit record.
 //! - [`results`]: a sitting's results and item analysis; stored snapshots.
 //! - [`handin`]: the results hand-in workbook (.xlsx) and the inspection
@@ -52,6 +54,7 @@ pub mod live;
 pub mod model;
 pub mod office;
 pub mod photo;
+pub mod practice;
 pub mod regrade;
 pub mod results;
 pub mod roster;

@@ -62,6 +62,8 @@ pub struct Sitting {
     /// The shift's rooms admit candidates by chip-ID check-in only: every
     /// join code made for it says so.
     pub requires_card: bool,
+    /// A practice exam's rules (tries, which counts); `None` for an exam.
+    pub practice: Option<examgate_shared::bank::api::PracticeRules>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

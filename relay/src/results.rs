@@ -17,14 +17,16 @@ use examgate_shared::scoring::Grade;
 use crate::AppState;
 use crate::clock::now_ms;
 use crate::model::{RoomId, SittingId};
+use crate::practice::Tries;
 use crate::state::AttemptSlot;
 
-/// An attempt's place in the results (room, name, number), its answers and
-/// its grade.
+/// An attempt's place in the results (room, name, number), its answers,
+/// its grade and its candidate key (which try of a practice exam it is).
 type Graded = (
     (String, String, Option<String>),
     BTreeMap<QuestionId, AnswerValue>,
     Grade,
+    String,
 );
 
 /// What a sitting's results depend on: how many attempts, how many final,
@@ -107,8 +109,24 @@ impl AppState {
     }
 
     /// Results of every final attempt of `sitting`, graded with the exam as
-    /// it is now (after any correction).
+    /// it is now (after any correction); of a practice exam, each student's
+    /// counted try.
     pub async fn sitting_results(&self, sitting: SittingId) -> Result<Results, ErrorBody> {
+        let tries = self
+            .catalog
+            .sitting(sitting)
+            .and_then(|s| s.practice)
+            .map(|rules| Tries::Counted(rules.counted));
+        self.sitting_results_of(sitting, tries).await
+    }
+
+    /// [`Self::sitting_results`] over the tries `tries` picks (`None`:
+    /// every final attempt).
+    pub async fn sitting_results_of(
+        &self,
+        sitting: SittingId,
+        tries: Option<Tries>,
+    ) -> Result<Results, ErrorBody> {
         let Some(exam) = self.catalog.exam_of(sitting) else {
             return Err(ErrorBody::new(ErrorCode::UnknownCode, "no such sitting"));
         };
@@ -137,14 +155,21 @@ impl AppState {
                     ),
                     cell.attempt.answers.clone(),
                     grade.clone(),
+                    slot.candidate.key.clone(),
                 ));
             }
+        }
+        if let Some(which) = tries {
+            let scored: Vec<(String, examgate_shared::points::Score)> =
+                graded.iter().map(|g| (g.3.clone(), g.2.score)).collect();
+            let keep = crate::practice::chosen(&scored, which);
+            graded = keep.into_iter().map(|i| graded[i].clone()).collect();
         }
         graded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut numbers = Vec::with_capacity(graded.len());
         let finals: Vec<_> = graded
             .into_iter()
-            .map(|((room, name, number), answers, grade)| {
+            .map(|((room, name, number), answers, grade, _)| {
                 numbers.push(number);
                 (name, room, answers, grade)
             })

@@ -116,6 +116,7 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
             event_id: None,
             shift: String::new(),
             requires_card: false,
+            practice: None,
         },
     )?;
     let password = |fixed: &Option<String>| fixed.clone().unwrap_or_else(random_password);

@@ -67,6 +67,20 @@ pub struct Score {
     den: u64,
 }
 
+/// Exact: compared by cross-multiplying, never through floating point.
+impl Ord for Score {
+    fn cmp(&self, other: &Score) -> std::cmp::Ordering {
+        (u128::from(self.num) * u128::from(other.den))
+            .cmp(&(u128::from(other.num) * u128::from(self.den)))
+    }
+}
+
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Score) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 fn gcd(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
         (a, b) = (b, a % b);
@@ -189,6 +203,16 @@ impl std::fmt::Display for Mark10 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_order_exactly() {
+        let third = Score::of(Points::from_milli(1000), 1, 3);
+        let half = Score::of(Points::from_milli(1000), 1, 2);
+        let also_half = Score::of(Points::from_milli(2000), 1, 4);
+        assert!(third < half);
+        assert_eq!(half.cmp(&also_half), std::cmp::Ordering::Equal);
+        assert_eq!(half, also_half);
+    }
 
     fn mark(score: u32, max: u32) -> String {
         Mark10::from_points(Points(score), Points(max)).to_string()

@@ -3,7 +3,7 @@
 //! must not reset what the teacher typed or ticked.
 
 use examgate_shared::bank::Level;
-use examgate_shared::bank::api::PaperRequest;
+use examgate_shared::bank::api::{Counted, PaperRequest, PracticeRules};
 use examgate_shared::bank::blueprint::{Blueprint, BlueprintSection, Row};
 use examgate_shared::points::Points;
 
@@ -22,6 +22,10 @@ pub enum Field {
     Kind(usize, usize),
     /// A level's name (`Recall` …), or empty for any level.
     Level(usize, usize),
+    /// Tries per student of the practice exam, as typed (0: unlimited).
+    Tries,
+    /// `best` or `last`.
+    Counted,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +36,8 @@ pub struct PaperDraft {
     /// Numbered versions, as typed; 0 or empty: a shuffle per candidate.
     pub versions: String,
     pub show_answers: bool,
+    /// The practice exam's rules, once the paper is built.
+    pub rules: PracticeRules,
 }
 
 impl Default for PaperDraft {
@@ -47,6 +53,7 @@ impl From<Blueprint> for PaperDraft {
             target: String::new(),
             versions: "0".into(),
             show_answers: false,
+            rules: PracticeRules::default(),
         }
     }
 }
@@ -88,6 +95,16 @@ impl PaperDraft {
             Field::Title => bp.title = value,
             Field::Minutes => bp.minutes = value.trim().parse().unwrap_or(bp.minutes),
             Field::Target => self.target = value,
+            Field::Tries => {
+                self.rules.attempts = value.trim().parse().unwrap_or(self.rules.attempts)
+            }
+            Field::Counted => {
+                self.rules.counted = if value == "last" {
+                    Counted::Last
+                } else {
+                    Counted::Best
+                }
+            }
             Field::Versions => self.versions = value,
             Field::Topic(s, r) => {
                 if let Some(row) = row(bp, s, r) {
@@ -185,6 +202,15 @@ mod tests {
         assert_eq!(r.versions, Some(4));
         assert_eq!(r.blueprint.title, "Kiểm tra 15 phút");
         assert!(r.show_answers && r.dry_run);
+        d.set(Field::Tries, "3".into());
+        d.set(Field::Counted, "last".into());
+        assert_eq!(
+            d.rules,
+            PracticeRules {
+                attempts: 3,
+                counted: Counted::Last
+            }
+        );
         d.add_row(0);
         d.set(Field::Level(0, 1), "VanDungCao".into());
         d.set(Field::Kind(0, 1), "numeric".into());

@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use examgate_shared::bank::Level;
-use examgate_shared::bank::api::{PaperBuilt, PracticeOpened, PracticeRequest};
+use examgate_shared::bank::api::{Counted, PaperBuilt, PracticeOpened, PracticeRequest};
 use examgate_shared::bank::blueprint::Blueprint;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -58,10 +58,14 @@ pub fn PaperBuilder(props: &PaperProps) -> Html {
         Callback::from(move |_: MouseEvent| draft.set(PaperDraft::from(bp())))
     };
     let open_practice = {
-        let (bank, built) = (props.bank.clone(), props.built.clone());
+        let (bank, built, rules) = (props.bank.clone(), props.built.clone(), draft.rules);
         Callback::from(move |_: MouseEvent| {
             if let Some(exam_id) = built.as_ref().and_then(|b| b.exam_id.clone()) {
-                bank.practice(PracticeRequest { exam_id, days: 7 });
+                bank.practice(PracticeRequest {
+                    exam_id,
+                    days: 7,
+                    rules,
+                });
             }
         })
     };
@@ -154,6 +158,16 @@ pub fn PaperBuilder(props: &PaperProps) -> Html {
                 <ol class="bands">{ for bars }</ol>
                 if let Some(id) = &built.exam_id {
                     <p id="bp-built" data-exam={id.clone()}>{ b(BankText::Built(id.clone())) }</p>
+                    <div class="form-row">
+                        <label for="practice-tries">{ b(BankText::Tries) }</label>
+                        <input id="practice-tries" type="number" min="0" value={draft.rules.attempts.to_string()}
+                            oninput={set(Field::Tries)} />
+                        <label for="practice-counted">{ b(BankText::CountedLabel) }</label>
+                        <select id="practice-counted" onchange={choose(Field::Counted)}>
+                            <option value="best" selected={draft.rules.counted == Counted::Best}>{ b(BankText::CountBest) }</option>
+                            <option value="last" selected={draft.rules.counted == Counted::Last}>{ b(BankText::CountLast) }</option>
+                        </select>
+                    </div>
                     <button id="practice-open" type="button" onclick={open_practice.clone()}>{ b(BankText::OpenPractice) }</button>
                     <button id="bp-print" type="button" onclick={print_paper.clone()}>{ b(BankText::PrintPaper) }</button>
                 }

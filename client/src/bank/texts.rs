@@ -95,6 +95,10 @@ pub enum BankText {
     },
     Built(String),
     OpenPractice,
+    Tries,
+    CountedLabel,
+    CountBest,
+    CountLast,
     PrintPaper,
     PrintNow,
     AnswerKeyTitle,
@@ -321,6 +325,13 @@ impl BankText {
                 }
             }
             AnswerBlank => pick("Trả lời: ……………", "Answer: ……………"),
+            Tries => pick(
+                "Số lần làm mỗi học sinh (0: không giới hạn)",
+                "Tries per student (0: unlimited)",
+            ),
+            CountedLabel => pick("Tính điểm", "Counted"),
+            CountBest => pick("Lần cao nhất", "Best try"),
+            CountLast => pick("Lần cuối", "Last try"),
             OpenPractice => pick("Mở luyện tập (mã vào thi)", "Open as practice (join code)"),
             PracticeCode(code) => {
                 if vi {

@@ -30,7 +30,11 @@ impl AppState {
                 return;
             }
         };
-        let results = match self.sitting_results(sitting).await {
+        // First tries only: a later try of a practice exam has seen the keys.
+        let results = match self
+            .sitting_results_of(sitting, Some(crate::practice::Tries::First))
+            .await
+        {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!("results of sitting {sitting} for the bank: {e}");

@@ -267,6 +267,7 @@ impl AppState {
             event_id: None,
             shift: String::new(),
             requires_card: false,
+            practice: Some(req.rules),
         };
         let room_name = exam.title.clone();
         let mut codes = self.missing_codes(0, [0], false);

@@ -392,6 +392,7 @@ impl AppState {
             event_id: Some(event),
             shift: name,
             requires_card: req.requires_card,
+            practice: None,
         };
         // Sitting 0 has no codes yet: every room gets a fresh one.
         let codes = self.missing_codes(0, req.room_ids.iter().copied(), req.requires_card);

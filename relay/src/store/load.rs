@@ -97,7 +97,8 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
     )?;
     out.sittings = query(
         conn,
-        "SELECT id, exam_id, opens_at, closes_at, duration_ms, event_id, shift, requires_card
+        "SELECT id, exam_id, opens_at, closes_at, duration_ms, event_id, shift, requires_card,
+                practice
          FROM sittings ORDER BY id",
         |r| {
             Ok(Sitting {
@@ -109,6 +110,10 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
                 event_id: r.get(5)?,
                 shift: r.get(6)?,
                 requires_card: r.get(7)?,
+                // Unreadable rules would be a bug; a single try is the safe reading.
+                practice: r
+                    .get::<_, Option<String>>(8)?
+                    .map(|json| serde_json::from_str(&json).unwrap_or_default()),
             })
         },
     )?;

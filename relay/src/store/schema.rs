@@ -59,7 +59,10 @@ CREATE TABLE IF NOT EXISTS sittings (
     event_id    INTEGER REFERENCES exam_events(id),
     shift       TEXT NOT NULL DEFAULT '',
     -- 1: the shift's rooms check chip ID cards (its join codes say so too).
-    requires_card INTEGER NOT NULL DEFAULT 0
+    requires_card INTEGER NOT NULL DEFAULT 0,
+    -- A practice exam's rules as JSON (tries allowed, which try counts);
+    -- NULL for an exam.
+    practice    TEXT
 );
 -- A code students type to join a room of a sitting without a card.
 CREATE TABLE IF NOT EXISTS join_codes (
@@ -313,6 +316,9 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         if !column_exists(conn, "users", "subject")? {
             conn.execute_batch("ALTER TABLE users ADD COLUMN subject TEXT NOT NULL DEFAULT ''")?;
         }
+        if !column_exists(conn, "sittings", "practice")? {
+            conn.execute_batch("ALTER TABLE sittings ADD COLUMN practice TEXT")?;
+        }
         version = 5;
     }
     conn.execute(
@@ -411,6 +417,7 @@ mod tests {
             ("users", "disabled"),
             // Version 5: the question bank and teachers' subjects.
             ("users", "subject"),
+            ("sittings", "practice"),
             ("bank_items", "dup_key"),
             ("bank_versions", "note"),
             ("bank_media", "bytes"),

@@ -49,8 +49,8 @@ pub fn insert_room(
 pub fn insert_sitting(conn: &Connection, s: &Sitting) -> rusqlite::Result<SittingId> {
     conn.execute(
         "INSERT INTO sittings (exam_id, opens_at, closes_at, duration_ms, event_id, shift,
-                               requires_card)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               requires_card, practice)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             s.exam_id,
             s.opens_at,
@@ -58,7 +58,9 @@ pub fn insert_sitting(conn: &Connection, s: &Sitting) -> rusqlite::Result<Sittin
             s.duration_ms,
             s.event_id,
             s.shift,
-            s.requires_card
+            s.requires_card,
+            s.practice
+                .map(|p| serde_json::to_string(&p).expect("rules serialise"))
         ],
     )?;
     Ok(conn.last_insert_rowid() as SittingId)

@@ -133,6 +133,41 @@ pub struct PracticeRequest {
     /// How long the join code stays open, in days from now.
     #[serde(default = "one_week")]
     pub days: u32,
+    #[serde(default)]
+    pub rules: PracticeRules,
+}
+
+/// How many times a student may sit a practice exam, and which try counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeRules {
+    /// Tries per student; 0: as many as they like.
+    pub attempts: u32,
+    pub counted: Counted,
+}
+
+impl Default for PracticeRules {
+    fn default() -> Self {
+        PracticeRules {
+            attempts: 1,
+            counted: Counted::Best,
+        }
+    }
+}
+
+impl PracticeRules {
+    /// Whether a student who has made `made` tries may start another.
+    pub fn allows_another(self, made: u32) -> bool {
+        self.attempts == 0 || made < self.attempts
+    }
+}
+
+/// Which of a student's tries is their mark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counted {
+    #[default]
+    Best,
+    Last,
 }
 
 fn one_week() -> u32 {

@@ -1,0 +1,122 @@
+//! Practice exams with several tries. Each try is a candidate of its own
+//! in the room, under its student's key marked with the try's number
+//! (`TRY2|nguyễn văn an`: name keys are lower case, so no typed name can
+//! produce the mark); a student's join lands on their latest try, or on a
+//! new one when that try is final and the rules allow another. Results
+//! count each student's best or last try; the bank learns from first tries
+//! only (later ones have seen the keys).
+
+use std::collections::BTreeMap;
+
+use examgate_shared::bank::api::{Counted, PracticeRules};
+
+use crate::model::JoinCode;
+use crate::state::People;
+
+/// The key of try `n` (1 is the student's own key).
+pub fn try_key(base: &str, n: u32) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("TRY{n}|{base}")
+    }
+}
+
+/// The student's own key and the try number of a candidate key.
+pub fn split_key(key: &str) -> (&str, u32) {
+    key.strip_prefix("TRY")
+        .and_then(|rest| rest.split_once('|'))
+        .and_then(|(n, base)| Some((base, n.parse().ok()?)))
+        .unwrap_or((key, 1))
+}
+
+/// Where a join by `base` lands: the latest try while it is working (or no
+/// other is allowed), else the next try's key.
+pub fn key_for_join(people: &People, code: &JoinCode, base: &str, rules: PracticeRules) -> String {
+    let at = |key: &str| (code.sitting_id, code.room_id, key.to_string());
+    let mut made = 1;
+    while people.by_name.contains_key(&at(&try_key(base, made + 1))) {
+        made += 1;
+    }
+    let latest = try_key(base, made);
+    let finished = people
+        .by_name
+        .get(&at(&latest))
+        .and_then(|id| people.attempt_of.get(id))
+        .and_then(|a| people.attempts.get(a))
+        // A try being written to right now is not final.
+        .is_some_and(|slot| slot.cell.try_lock().is_ok_and(|c| c.grade.is_some()));
+    if finished && rules.allows_another(made) {
+        try_key(base, made + 1)
+    } else {
+        latest
+    }
+}
+
+/// Which of a practice sitting's tries count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tries {
+    /// Each student's best or last, as the rules say (their mark).
+    Counted(Counted),
+    /// Each student's first (what the bank learns from).
+    First,
+}
+
+/// Indices of the tries that count, from (candidate key, score) pairs in
+/// any order; scores compare as exact fractions.
+pub fn chosen<S: PartialOrd + Copy>(tries: &[(String, S)], which: Tries) -> Vec<usize> {
+    let mut best: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
+    for (i, (key, score)) in tries.iter().enumerate() {
+        let (base, n) = split_key(key);
+        let better = match best.get(base) {
+            None => true,
+            Some(&(j, m)) => match which {
+                Tries::First => n < m,
+                Tries::Counted(Counted::Last) => n > m,
+                // Ties go to the earlier try.
+                Tries::Counted(Counted::Best) => {
+                    *score > tries[j].1 || (*score == tries[j].1 && n < m)
+                }
+            },
+        };
+        if better {
+            best.insert(base, (i, n));
+        }
+    }
+    let mut out: Vec<usize> = best.values().map(|(i, _)| *i).collect();
+    out.sort_unstable();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn try_keys_round_trip_and_no_typed_name_collides() {
+        assert_eq!(try_key("an", 1), "an");
+        assert_eq!(
+            split_key(&try_key("nguyễn văn an", 3)),
+            ("nguyễn văn an", 3)
+        );
+        assert_eq!(
+            split_key("try2|an"),
+            ("try2|an", 1),
+            "a typed name stays one student"
+        );
+    }
+
+    #[test]
+    fn best_last_and_first_tries() {
+        let tries: Vec<(String, u32)> = vec![
+            ("an".into(), 5),
+            (try_key("an", 2), 8),
+            (try_key("an", 3), 6),
+            ("binh".into(), 7),
+            (try_key("binh", 2), 7),
+        ];
+        assert_eq!(chosen(&tries, Tries::Counted(Counted::Best)), [1, 3]);
+        assert_eq!(chosen(&tries, Tries::Counted(Counted::Last)), [2, 4]);
+        assert_eq!(chosen(&tries, Tries::First), [0, 3]);
+    }
+}

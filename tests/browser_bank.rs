@@ -12,7 +12,6 @@
 
 use std::time::Duration;
 
-use base64::Engine;
 use chromiumoxide::page::Page;
 use examgate_bank_formats::docx::build::{DocxBuilder, Style};
 use examgate_shared::bank::api::ItemView;
@@ -20,7 +19,7 @@ use examgate_shared::exam::Body;
 use examgate_shared::office::api::NewAccount;
 use examgate_shared::protocol::Role;
 use examgate_tests::browser::{
-    Chromium, click, eval, js_str, screenshot, text_of, type_into, wait_for,
+    Chromium, click, eval, js_str, pick_file, screenshot, text_of, type_into, wait_for,
 };
 use examgate_tests::office::{set_up_office, sign_in};
 use examgate_tests::{TestRelay, workspace_root};
@@ -77,32 +76,6 @@ fn word_bank() -> Vec<u8> {
         .paragraph(|p| p.text("ĐÁP ÁN"))
         .paragraph(|p| p.text("3-B"))
         .build()
-}
-
-/// Puts a file into `<input type=file>` as a person picking it would.
-async fn pick_file(page: &Page, selector: &str, name: &str, bytes: &[u8]) {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-    let ok: bool = eval(
-        page,
-        &format!(
-            "(() => {{
-                const input = document.querySelector({sel});
-                const bin = atob({b64});
-                const data = new Uint8Array(bin.length);
-                for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
-                const dt = new DataTransfer();
-                dt.items.add(new File([data], {name}));
-                input.files = dt.files;
-                input.dispatchEvent(new Event('change', {{ bubbles: true }}));
-                return true;
-            }})()",
-            sel = js_str(selector),
-            b64 = js_str(&b64),
-            name = js_str(name)
-        ),
-    )
-    .await;
-    assert!(ok);
 }
 
 /// Replaces a field's text as a person selecting it all and typing would.

@@ -15,14 +15,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use base64::Engine;
 use chromiumoxide::page::Page;
 use examgate_relay::handin::package::verify_package;
 use examgate_shared::attempt::StudentEvent;
 use examgate_shared::office::api::{RosterRow, vietnam_text};
 use examgate_shared::protocol::{JoinRequest, RelayToStudent, StudentToRelay};
 use examgate_tests::browser::{
-    Chromium, click, eval, js_str, screenshot, text_of, type_into, wait_for,
+    Chromium, click, eval, js_str, pick_file, screenshot, text_of, type_into, wait_for,
 };
 use examgate_tests::office::{Client, SCHOOLS, handin_marks, pupils, roster_xlsx};
 use examgate_tests::{StudentWs, TestRelay, now_ms, workspace_root};
@@ -36,33 +35,6 @@ fn require_client() {
         "{} is missing: build the client with `cargo xtask build` (or run `cargo xtask test`)",
         js.display()
     );
-}
-
-/// Puts a file into `<input type=file>` as a person picking it would: the
-/// input's `files` set, then its `change` event.
-async fn pick_file(page: &Page, selector: &str, name: &str, bytes: &[u8]) {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-    let ok: bool = eval(
-        page,
-        &format!(
-            "(() => {{
-                const input = document.querySelector({sel});
-                const bin = atob({b64});
-                const data = new Uint8Array(bin.length);
-                for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
-                const dt = new DataTransfer();
-                dt.items.add(new File([data], {name}));
-                input.files = dt.files;
-                input.dispatchEvent(new Event('change', {{ bubbles: true }}));
-                return true;
-            }})()",
-            sel = js_str(selector),
-            b64 = js_str(&b64),
-            name = js_str(name)
-        ),
-    )
-    .await;
-    assert!(ok);
 }
 
 /// Sets a `<select>` as a person choosing an option would.

@@ -494,25 +494,7 @@ async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
     }
     // Four students: the first answers all right, the others fewer.
     for (s, right) in [4usize, 3, 1, 0].into_iter().enumerate() {
-        let joined = relay
-            .join(&opened.code, &format!("Học sinh {s}"))
-            .await
-            .unwrap();
-        let (mut ws, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
-        for (q, key) in keys.iter().enumerate() {
-            let choice = if q < right { *key } else { (*key + 1) % 4 };
-            ws.answer(q as u64 + 1, q as u32 + 1, choice).await;
-        }
-        ws.send(&StudentToRelay::Event {
-            seq: keys.len() as u64 + 1,
-            event: StudentEvent::Submit,
-        })
-        .await;
-        let grade = loop {
-            if let RelayToStudent::Result { grade, .. } = ws.recv().await {
-                break grade;
-            }
-        };
+        let (_, grade) = sit(&relay, &opened.code, &format!("Học sinh {s}"), &keys, right).await;
         // Practice shows the key and the worked solution once final.
         assert!(grade.items.iter().all(|i| i.key.is_some()));
         assert!(
@@ -521,7 +503,6 @@ async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
                 .iter()
                 .all(|i| i.explanation.as_deref().is_some_and(|e| !e.is_empty()))
         );
-        ws.close().await;
     }
 
     // The sitting's statistics reached the bank questions.
@@ -638,14 +619,14 @@ async fn the_command_line_checks_converts_and_imports_beside_a_serving_relay() {
 }
 
 /// Joins `code` as `name`, answers the first `right` of `keys` right and the
-/// rest wrong, submits; the attempt and its score in thousandths.
+/// rest wrong, submits; the attempt and its grade.
 async fn sit(
     relay: &TestRelay,
     code: &str,
     name: &str,
     keys: &[u8],
     right: usize,
-) -> (u64, String) {
+) -> (u64, examgate_shared::scoring::Grade) {
     let joined = relay.join(code, name).await.unwrap();
     let (mut ws, _) = StudentWs::hello(relay, &joined.token, now_ms()).await;
     for (q, key) in keys.iter().enumerate() {
@@ -663,10 +644,7 @@ async fn sit(
         }
     };
     ws.close().await;
-    (
-        joined.attempt_id,
-        serde_json::to_value(grade.score).unwrap().to_string(),
-    )
+    (joined.attempt_id, grade)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,58 +13,22 @@
 
 use base64::Engine;
 use examgate_shared::bank::Image;
+use examgate_shared::tex::{MATHML_ATTRIBUTES, MATHML_ELEMENTS};
 
-/// MathML Core presentation elements kept inside `<math>`.
-const MATH_ELEMENTS: [&str; 29] = [
-    "math",
-    "mrow",
-    "mi",
-    "mn",
-    "mo",
-    "mtext",
-    "mspace",
-    "ms",
-    "mfrac",
-    "msqrt",
-    "mroot",
-    "msub",
-    "msup",
-    "msubsup",
-    "munder",
-    "mover",
-    "munderover",
-    "mmultiscripts",
-    "mprescripts",
-    "none",
-    "mtable",
-    "mtr",
-    "mtd",
-    "mpadded",
-    "mphantom",
-    "mstyle",
-    "menclose",
-    "semantics",
-    "annotation",
-];
+/// Whether a MathML element is kept inside `<math>`: the renderer's
+/// allow-list ([`MATHML_ELEMENTS`], MathML Core presentation elements),
+/// and `annotation`, so that a formula's TeX source stays in the question
+/// text for export (the renderer drops annotations when it shows the text).
+pub(crate) fn is_kept_math_element(name: &str) -> bool {
+    MATHML_ELEMENTS.contains(&name) || name == "annotation"
+}
 
-/// Attributes kept on MathML elements.
-const MATH_ATTRIBUTES: [&str; 15] = [
-    "display",
-    "mathvariant",
-    "linethickness",
-    "accent",
-    "accentunder",
-    "stretchy",
-    "fence",
-    "separator",
-    "lspace",
-    "rspace",
-    "columnalign",
-    "displaystyle",
-    "scriptlevel",
-    "notation",
-    "encoding",
-];
+/// Whether an attribute is kept on a MathML element: the renderer's
+/// allow-list ([`MATHML_ATTRIBUTES`]), and `encoding`, which says what an
+/// `annotation` holds.
+pub(crate) fn is_kept_math_attribute(name: &str) -> bool {
+    MATHML_ATTRIBUTES.contains(&name) || name == "encoding"
+}
 
 /// Elements whose end (and start) breaks the line.
 const BLOCKS: [&str; 17] = [
@@ -269,7 +233,7 @@ impl Output {
     /// content kept).
     fn math_tag(&mut self, tag: &Tag) {
         let name = tag.name.as_str();
-        if !MATH_ELEMENTS.contains(&name) {
+        if !is_kept_math_element(name) {
             return;
         }
         if tag.closing {
@@ -282,7 +246,7 @@ impl Output {
         self.text.push('<');
         self.text.push_str(name);
         for (key, value) in &tag.attributes {
-            if MATH_ATTRIBUTES.contains(&key.as_str()) {
+            if is_kept_math_attribute(key) {
                 self.text
                     .push_str(&format!(" {key}=\"{}\"", escape_attribute(value)));
             }
@@ -443,12 +407,10 @@ fn entity(text: &str) -> (String, usize) {
 }
 
 fn named_entity(name: &str) -> Option<&'static str> {
+    if let Some(predefined) = crate::xml::predefined_entity(name) {
+        return Some(predefined);
+    }
     Some(match name {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
         // A hard space: kept as a plain space that is never collapsed.
         "nbsp" => " ",
         "ndash" => "–",

@@ -21,12 +21,10 @@
 //! refused with a problem naming it; the rest then goes on. The end of each
 //! cycle is compared with its start on what all three formats carry.
 
-use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
-
 use examgate_shared::bank::Item;
 use examgate_shared::exam::Body;
 
+use crate::test_support::zipped_fixture_dir;
 use crate::{Format, export, import};
 
 /// Which of the optional fields a format writes and reads back.
@@ -73,43 +71,6 @@ impl Carries {
             .and(Carries::of(Format::MoodleXml))
             .and(Carries::of(Format::Qti))
     }
-}
-
-/// A fixture directory (`qti/package`) zipped, entries sorted so the bytes
-/// are always the same.
-pub(crate) fn zipped_fixture_dir(dir: &str) -> Vec<u8> {
-    let root = fixture_path(dir);
-    let mut files = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for path in files {
-        let name = path.strip_prefix(&root).unwrap().to_str().unwrap();
-        writer
-            .start_file(
-                name.replace('\\', "/"),
-                zip::write::SimpleFileOptions::default(),
-            )
-            .unwrap();
-        writer.write_all(&std::fs::read(&path).unwrap()).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-pub(crate) fn fixture_path(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(relative)
 }
 
 /// The options pinned, or none when the format does not carry pinning.

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use base64::Engine;
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
 use chromiumoxide::cdp::browser_protocol::target::{
@@ -193,4 +194,31 @@ pub async fn screenshot(page: &Page, name: &str) -> PathBuf {
         .await
         .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
     path
+}
+
+/// Puts a file into `<input type=file>` as a person picking it would: the
+/// input's `files` set, then its `change` event.
+pub async fn pick_file(page: &Page, selector: &str, name: &str, bytes: &[u8]) {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let ok: bool = eval(
+        page,
+        &format!(
+            "(() => {{
+                const input = document.querySelector({sel});
+                const bin = atob({b64});
+                const data = new Uint8Array(bin.length);
+                for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+                const dt = new DataTransfer();
+                dt.items.add(new File([data], {name}));
+                input.files = dt.files;
+                input.dispatchEvent(new Event('change', {{ bubbles: true }}));
+                return true;
+            }})()",
+            sel = js_str(selector),
+            b64 = js_str(&b64),
+            name = js_str(name)
+        ),
+    )
+    .await;
+    assert!(ok);
 }

@@ -1,22 +1,13 @@
 //! Aiken import and export against the fixtures.
 
-use examgate_shared::bank::{Item, KeyMarking, Position};
-use examgate_shared::exam::{Body, OptionId};
+use examgate_shared::bank::Item;
+use examgate_shared::exam::Body;
 
 use super::{export, import};
+use crate::test_support::{self, single};
 
 fn item(line: u32, text: &str, options: &[&str], key: u8) -> Item {
-    let mut item = Item::new(
-        text,
-        Body::SingleChoice {
-            options: options.iter().map(|o| o.to_string()).collect(),
-            key: OptionId(key),
-            pinned: vec![],
-        },
-    );
-    item.marking = Some(KeyMarking::Format);
-    item.source = Some(Position::Line { line });
-    item
+    test_support::item(line, text, single(options, key))
 }
 
 #[test]

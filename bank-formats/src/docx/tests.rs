@@ -7,6 +7,7 @@ use examgate_shared::numeric::Decimal;
 
 use super::build::{DocxBuilder, Style};
 use super::import;
+use crate::test_support::single;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR tiny test picture";
 
@@ -28,14 +29,7 @@ fn at(paragraph: u32) -> Option<Position> {
 }
 
 fn choice(text: &str, options: &[&str], key: u8, marking: KeyMarking, paragraph: u32) -> Item {
-    let mut item = Item::new(
-        text,
-        Body::SingleChoice {
-            options: options.iter().map(|o| o.to_string()).collect(),
-            key: OptionId(key),
-            pinned: vec![],
-        },
-    );
+    let mut item = Item::new(text, single(options, key));
     item.marking = Some(marking);
     item.source = at(paragraph);
     item

@@ -149,7 +149,7 @@ pub fn parse_streaming(
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
-                    Ok(None) => quick_xml::escape::resolve_predefined_entity(&r)
+                    Ok(None) => crate::xml::predefined_entity(&r)
                         .ok_or_else(|| bad(&format!("unknown entity &{};", &*r)))?
                         .to_string(),
                     Err(e) => return Err(bad(&e)),

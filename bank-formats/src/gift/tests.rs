@@ -2,37 +2,15 @@
 
 use std::collections::BTreeSet;
 
-use examgate_shared::bank::{Item, KeyMarking, Meta, Position, Problem};
+use examgate_shared::bank::{Item, Meta, Position, Problem};
 use examgate_shared::exam::{Body, MultiRule, OptionId};
 use examgate_shared::numeric::Decimal;
 
 use super::{export, import};
+use crate::test_support::{at, item, single, strings};
 
 const FEATURES: &str = include_str!("../../fixtures/gift/features.gift");
 const ERRORS: &str = include_str!("../../fixtures/gift/errors.gift");
-
-fn at(line: u32) -> Position {
-    Position::Line { line }
-}
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn item(line: u32, text: &str, body: Body) -> Item {
-    let mut item = Item::new(text, body);
-    item.marking = Some(KeyMarking::Format);
-    item.source = Some(at(line));
-    item
-}
-
-fn single(options: &[&str], key: u8) -> Body {
-    Body::SingleChoice {
-        options: strings(options),
-        key: OptionId(key),
-        pinned: vec![],
-    }
-}
 
 fn decimal(mantissa: i64, scale: u32) -> Decimal {
     Decimal { mantissa, scale }

@@ -2,38 +2,16 @@
 
 use std::collections::BTreeSet;
 
-use examgate_shared::bank::{Image, Item, KeyMarking, Meta, Position, Problem};
+use examgate_shared::bank::{Image, Item, Meta, Problem};
 use examgate_shared::exam::{Body, MultiRule, OptionId};
 use examgate_shared::numeric::Decimal;
 use examgate_shared::points::Points;
 
 use super::{export, import};
+use crate::test_support::{at, item, single, strings};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nfake";
 const GIF: &[u8] = b"GIF89a-old";
-
-fn at(line: u32) -> Position {
-    Position::Line { line }
-}
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn item(line: u32, text: &str, body: Body) -> Item {
-    let mut item = Item::new(text, body);
-    item.marking = Some(KeyMarking::Format);
-    item.source = Some(at(line));
-    item
-}
-
-fn single(options: &[&str], key: u8) -> Body {
-    Body::SingleChoice {
-        options: strings(options),
-        key: OptionId(key),
-        pinned: vec![],
-    }
-}
 
 fn numeric(key: &str, tolerance: Option<&str>) -> Body {
     Body::Numeric {

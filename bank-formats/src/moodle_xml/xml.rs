@@ -8,6 +8,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
 use crate::limits;
+use crate::xml::{Lines, predefined_entity};
 
 #[derive(Debug, Default)]
 pub(super) struct Element {
@@ -62,16 +63,16 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Element, Problem> {
     let text = crate::text(bytes).map_err(|mut p| p.remove(0))?;
     let mut reader = quick_xml::Reader::from_str(&text);
     let mut stack: Vec<Element> = vec![Element::default()];
-    let mut lines = LineCounter::new(text.as_bytes());
+    let lines = Lines::new(text.as_bytes());
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let line = lines.line_at(offset);
+        let line = lines.line(offset);
         let at = Position::Line { line };
         let event = reader.read_event().map_err(|e| {
             let offset = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
             Problem::new(
                 Position::Line {
-                    line: crate::line_at(text.as_bytes(), offset),
+                    line: lines.line(offset),
                 },
                 format!("the XML is broken: {e}"),
             )
@@ -101,7 +102,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Element, Problem> {
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
-                    _ => predefined(&r.xml_content(XmlVersion::Implicit1_0))
+                    _ => predefined_entity(&r.xml_content(XmlVersion::Implicit1_0))
                         .ok_or_else(|| {
                             Problem::new(
                                 at.clone(),
@@ -136,41 +137,6 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Element, Problem> {
         .ok_or_else(|| Problem::new(Position::File, "the file holds no XML element"))
 }
 
-/// The lines of offsets met in rising order, counting each newline once
-/// (counting from the start at every element made large files quadratic:
-/// a thousand questions took seconds).
-struct LineCounter<'t> {
-    text: &'t [u8],
-    offset: usize,
-    line: u32,
-}
-
-impl<'t> LineCounter<'t> {
-    fn new(text: &'t [u8]) -> Self {
-        LineCounter {
-            text,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    fn line_at(&mut self, offset: usize) -> u32 {
-        let offset = offset.min(self.text.len());
-        if offset < self.offset {
-            return crate::line_at(self.text, offset);
-        }
-        let newlines = self.text[self.offset..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.line = self
-            .line
-            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-        self.offset = offset;
-        self.line
-    }
-}
-
 /// An element from its start tag, attributes decoded.
 fn open(start: &quick_xml::events::BytesStart, line: u32) -> Result<Element, Problem> {
     let at = Position::Line { line };
@@ -199,15 +165,4 @@ fn push_text(stack: &mut [Element], text: &str) {
     if let Some(top) = stack.last_mut() {
         top.text.push_str(text);
     }
-}
-
-fn predefined(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        _ => return None,
-    })
 }

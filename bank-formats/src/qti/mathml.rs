@@ -5,59 +5,10 @@
 //! span survives import → export → import unchanged.
 
 use super::xml::{self, Element, Node};
+use crate::html::{is_kept_math_attribute, is_kept_math_element};
 
 /// The MathML namespace.
 pub const MATHML_NS: &str = "http://www.w3.org/1998/Math/MathML";
-
-const ELEMENTS: [&str; 29] = [
-    "math",
-    "mrow",
-    "mi",
-    "mn",
-    "mo",
-    "mtext",
-    "mspace",
-    "ms",
-    "mfrac",
-    "msqrt",
-    "mroot",
-    "msub",
-    "msup",
-    "msubsup",
-    "munder",
-    "mover",
-    "munderover",
-    "mmultiscripts",
-    "mprescripts",
-    "none",
-    "mtable",
-    "mtr",
-    "mtd",
-    "mpadded",
-    "mphantom",
-    "mstyle",
-    "menclose",
-    "semantics",
-    "annotation",
-];
-
-const ATTRIBUTES: [&str; 15] = [
-    "display",
-    "mathvariant",
-    "linethickness",
-    "accent",
-    "accentunder",
-    "stretchy",
-    "fence",
-    "separator",
-    "lspace",
-    "rspace",
-    "columnalign",
-    "displaystyle",
-    "scriptlevel",
-    "notation",
-    "encoding",
-];
 
 /// Elements whose text is content (whitespace elsewhere is layout).
 const TOKENS: [&str; 6] = ["mi", "mn", "mo", "mtext", "ms", "annotation"];
@@ -87,13 +38,13 @@ fn write_element(element: &Element, out: &mut String) {
         "merror" => return write_children(element, out),
         _ => {}
     }
-    if !ELEMENTS.contains(&name) {
+    if !is_kept_math_element(name) {
         return write_children(element, out);
     }
     out.push('<');
     out.push_str(name);
     for (key, value) in &element.attrs {
-        if ATTRIBUTES.contains(&key.as_str()) {
+        if is_kept_math_attribute(key) {
             out.push_str(&format!(" {key}=\"{}\"", xml::escape_attr(value)));
         }
     }

@@ -2,8 +2,7 @@
 //! supported construct, a bare 2.1 item, the error package, and round
 //! trips through export.
 
-use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use examgate_shared::bank::{Image, Item, KeyMarking, Level, Meta, Position, Problem};
 use examgate_shared::exam::{Body, MultiRule, OptionId};
@@ -11,43 +10,15 @@ use examgate_shared::numeric::Decimal;
 use examgate_shared::points::Points;
 
 use super::{export, import};
+use crate::test_support::{fixture_path, strings, zipped_fixture_dir};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/qti")
-        .join(name)
+    fixture_path(&format!("qti/{name}"))
 }
 
 /// Zips a fixture directory (entries sorted, so the zip is always the same).
 fn zip_dir(name: &str) -> Vec<u8> {
-    let root = fixture(name);
-    let mut files = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for path in files {
-        let name = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .replace('\\', "/");
-        writer
-            .start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(&std::fs::read(path).unwrap()).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
+    zipped_fixture_dir(&format!("qti/{name}"))
 }
 
 fn image(path: &str) -> Image {
@@ -60,10 +31,6 @@ fn d(text: &str) -> Decimal {
 
 fn ids(ids: &[u8]) -> Vec<OptionId> {
     ids.iter().map(|&i| OptionId(i)).collect()
-}
-
-fn strings(texts: &[&str]) -> Vec<String> {
-    texts.iter().map(|t| t.to_string()).collect()
 }
 
 /// An item as the importer gives it: the key marked by the format, the

@@ -14,6 +14,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
 use crate::limits::MAX_XML_DEPTH;
+use crate::xml::{Lines, predefined_entity};
 
 /// One element: `ns` is its namespace URI ("" when none).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,16 +153,16 @@ impl Parser<'_> {
                 Event::GeneralRef(reference) => {
                     let decoded = match reference.resolve_char_ref() {
                         Ok(Some(c)) => c.to_string(),
-                        Ok(None) => predefined(&reference).map(str::to_string).ok_or_else(
-                            || XmlError {
+                        Ok(None) => predefined_entity(&reference)
+                            .map(str::to_string)
+                            .ok_or_else(|| XmlError {
                                 line,
                                 why: format!(
                                     "the entity &{}; is not defined in XML (write the character \
                                      itself or a numeric reference such as &#160;)",
                                     &*reference
                                 ),
-                            },
-                        )?,
+                            })?,
                         Err(e) => {
                             return Err(XmlError {
                                 line,
@@ -236,17 +237,6 @@ fn namespace_of(resolved: &ResolveResult<'_>, line: u32) -> Result<String, XmlEr
     }
 }
 
-fn predefined(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "lt" => "<",
-        "gt" => ">",
-        "amp" => "&",
-        "apos" => "'",
-        "quot" => "\"",
-        _ => return None,
-    })
-}
-
 fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(Node::Element(element)),
@@ -264,30 +254,6 @@ fn push_text(stack: &mut [Element], text: &str) {
         previous.push_str(text);
     } else {
         parent.children.push(Node::Text(text.to_string()));
-    }
-}
-
-/// Byte offsets to 1-based line numbers, without rescanning the file.
-pub struct Lines {
-    starts: Vec<usize>,
-}
-
-impl Lines {
-    pub fn new(bytes: &[u8]) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        Lines { starts }
-    }
-
-    pub fn line(&self, offset: usize) -> u32 {
-        let index = self.starts.partition_point(|&start| start <= offset);
-        u32::try_from(index.max(1)).unwrap_or(u32::MAX)
     }
 }
 

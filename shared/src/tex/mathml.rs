@@ -11,8 +11,10 @@
 
 use super::push_escaped;
 
-/// Elements written back (MathML Core presentation markup).
-const ELEMENTS: &[&str] = &[
+/// Elements written back (MathML Core presentation markup). The question
+/// bank's importers keep MathML to this list too (re-exported as
+/// `tex::MATHML_ELEMENTS`).
+pub const ELEMENTS: &[&str] = &[
     "math",
     "mrow",
     "mi",
@@ -46,8 +48,9 @@ const ELEMENTS: &[&str] = &[
 /// Elements dropped with everything inside them.
 const DROPPED: &[&str] = &["annotation", "annotation-xml"];
 
-/// Attributes written back (none can hold a URL, a script or a style).
-const ATTRIBUTES: &[&str] = &[
+/// Attributes written back (none can hold a URL, a script or a style);
+/// re-exported as `tex::MATHML_ATTRIBUTES`.
+pub const ATTRIBUTES: &[&str] = &[
     "display",
     "mathvariant",
     "linethickness",

@@ -40,6 +40,7 @@ mod symbols;
 mod tests;
 mod tree;
 
+pub use mathml::{ATTRIBUTES as MATHML_ATTRIBUTES, ELEMENTS as MATHML_ELEMENTS};
 use parse::Parser;
 use tree::write_row;
 

@@ -17,7 +17,7 @@ use examgate_shared::exam::{Body, OptionId};
 use examgate_shared::office::api::NewAccount;
 use examgate_shared::points::Points;
 use examgate_shared::protocol::{RelayToStudent, Role, StudentToRelay};
-use examgate_tests::office::{Client, set_up_office, sign_in};
+use examgate_tests::office::{Client, set_up_office, sign_in, site_office};
 use examgate_tests::{StudentWs, TestRelay, now_ms};
 
 /// Four questions of the subject "Toán", each with a worked solution.
@@ -311,6 +311,116 @@ async fn subjects_decide_who_sees_and_edits_and_edits_are_versions() {
     assert_eq!((denied.status, denied.code().as_str()), (403, "forbidden"));
     let anonymous = Client::new(&relay, None).get("/api/bank/items").await;
     assert_eq!(anonymous.status, 401);
+    // Nor has a site's own exam office: the bank (and every key) is the
+    // whole exam's.
+    let site = office
+        .create(
+            "/api/office/sites",
+            &serde_json::json!({"name": "THPT A", "code": "A"}),
+        )
+        .await;
+    let site_office = site_office(&relay, &office, "hdt.a", site).await;
+    let denied = site_office.get("/api/bank/items").await;
+    assert_eq!((denied.status, denied.code().as_str()), (403, "forbidden"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teacher_files_under_their_subject_and_hidden_questions_stay_hidden() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let toan = teacher(&relay, &office, "gv.toan", "Toán").await;
+    let ly = teacher(&relay, &office, "gv.ly", "Vật lý").await;
+    let mine = import(&toan, "de.gift", MATH_GIFT, false).await.stored;
+    // The physics teacher imports the same file, naming "Toán" as subject:
+    // filed under Vật lý all the same, and stored — the Math copies are not
+    // theirs to see, so they neither block nor show.
+    let a = ly
+        .post_bytes(
+            "/api/bank/import?file_name=de.gift&subject=To%C3%A1n",
+            MATH_GIFT.as_bytes().to_vec(),
+        )
+        .await;
+    let theirs: ImportReport = a.json();
+    assert_eq!(theirs.stored.len(), 4);
+    assert!(theirs.questions.iter().all(|q| q.duplicate_of.is_none()));
+    assert!(
+        theirs
+            .notes
+            .iter()
+            .all(|n| !n.why.contains("already in the bank"))
+    );
+    assert!(
+        theirs
+            .questions
+            .iter()
+            .all(|q| q.item.meta.subject == "Vật lý")
+    );
+    assert!(
+        search(&toan, "", true)
+            .await
+            .iter()
+            .all(|s| mine.contains(&s.id))
+    );
+
+    // A paper of the physics teacher's questions cannot be practised on or
+    // printed by the math teacher, nor can any paper of an exam still open.
+    let mut physics = blueprint(2);
+    physics.subject = "Vật lý".into();
+    physics.sections[0].rows[0].topic.clear();
+    let built: PaperBuilt = ly
+        .post(
+            "/api/bank/papers",
+            &PaperRequest {
+                blueprint: physics,
+                items: vec![],
+                versions: None,
+                show_answers: false,
+                dry_run: false,
+            },
+        )
+        .await
+        .json();
+    let exam_id = built.exam_id.unwrap();
+    let practice = PracticeRequest {
+        exam_id: exam_id.clone(),
+        days: 1,
+        rules: PracticeRules::default(),
+    };
+    let hidden = toan.post("/api/bank/practice", &practice).await;
+    assert_eq!(hidden.status, 404);
+    let event = office
+        .create(
+            "/api/office/events",
+            &serde_json::json!({"name": "Kiểm tra", "subject": "Vật lý"}),
+        )
+        .await;
+    let site = office
+        .create(
+            "/api/office/sites",
+            &serde_json::json!({"name": "THPT A", "code": "A"}),
+        )
+        .await;
+    let room = office
+        .create(
+            "/api/office/rooms",
+            &serde_json::json!({"site_id": site, "name": "P1", "seats": 30}),
+        )
+        .await;
+    let tomorrow = examgate_shared::office::api::vietnam_text(now_ms() + 86_400_000);
+    let shift = office
+        .post(
+            &format!("/api/office/events/{event}/shifts"),
+            &serde_json::json!({"name": "Ca 1", "exam_id": exam_id, "date": &tomorrow[..10], "start": "07:30", "minutes": 45, "room_ids": [room]}),
+        )
+        .await;
+    assert_eq!(
+        shift.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&shift.body)
+    );
+    let in_use = ly.post("/api/bank/practice", &practice).await;
+    assert_eq!((in_use.status, in_use.code().as_str()), (409, "conflict"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,8 +7,9 @@
 use examgate_shared::tex::to_html;
 use yew::{AttrValue, Html};
 
-/// Author text as markup. Safe to insert: `to_html` escapes everything that
-/// is not maths it generated itself.
+/// Author text as markup. Safe to insert: `to_html` escapes every character
+/// of the text and writes only markup it makes itself (TeX as MathML, MathML
+/// re-emitted from its allow-list, `data:` pictures as `<img>`).
 pub fn rich_text(text: &str) -> Html {
     Html::from_html_unchecked(AttrValue::from(to_html(text)))
 }

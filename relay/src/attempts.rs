@@ -263,8 +263,16 @@ impl AppState {
                         self.attempt_by_token(&hash_token(t))
                             .is_some_and(|s| s.id == attempt_id)
                     });
+                    let tries_used = practice.is_some()
+                        && self.people().attempts.get(&attempt_id).is_some_and(|slot| {
+                            slot.cell.try_lock().is_ok_and(|c| c.grade.is_some())
+                        });
                     match (resumes, resume_token) {
                         (true, Some(token)) => Ok(self.join_response(code, token, attempt_id)),
+                        _ if tries_used => Err(ErrorBody::new(
+                            ErrorCode::AlreadyJoined,
+                            "every try of this practice exam is used",
+                        )),
                         _ => Err(ErrorBody::new(
                             ErrorCode::AlreadyJoined,
                             "this candidate has already started on another computer; ask the proctor",

@@ -62,25 +62,35 @@ pub enum Tries {
     First,
 }
 
-/// Indices of the tries that count, from (candidate key, score) pairs in
-/// any order; scores compare as exact fractions.
-pub fn chosen<S: PartialOrd + Copy>(tries: &[(String, S)], which: Tries) -> Vec<usize> {
-    let mut best: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
-    for (i, (key, score)) in tries.iter().enumerate() {
-        let (base, n) = split_key(key);
-        let better = match best.get(base) {
+/// One try as [`chosen`] weighs it: whose (the room and the student's own
+/// key: two students of one name in two rooms are two students), which
+/// try, and its score.
+pub struct Try<'a, S> {
+    pub room: &'a str,
+    pub key: &'a str,
+    pub score: S,
+}
+
+/// Indices of the tries that count, from tries in any order; scores
+/// compare exactly.
+pub fn chosen<S: PartialOrd + Copy>(tries: &[Try<'_, S>], which: Tries) -> Vec<usize> {
+    let mut best: BTreeMap<(&str, &str), (usize, u32)> = BTreeMap::new();
+    for (i, t) in tries.iter().enumerate() {
+        let (base, n) = split_key(t.key);
+        let score = &t.score;
+        let better = match best.get(&(t.room, base)) {
             None => true,
             Some(&(j, m)) => match which {
                 Tries::First => n < m,
                 Tries::Counted(Counted::Last) => n > m,
                 // Ties go to the earlier try.
                 Tries::Counted(Counted::Best) => {
-                    *score > tries[j].1 || (*score == tries[j].1 && n < m)
+                    *score > tries[j].score || (*score == tries[j].score && n < m)
                 }
             },
         };
         if better {
-            best.insert(base, (i, n));
+            best.insert((t.room, base), (i, n));
         }
     }
     let mut out: Vec<usize> = best.values().map(|(i, _)| *i).collect();
@@ -108,15 +118,25 @@ mod tests {
 
     #[test]
     fn best_last_and_first_tries() {
-        let tries: Vec<(String, u32)> = vec![
-            ("an".into(), 5),
-            (try_key("an", 2), 8),
-            (try_key("an", 3), 6),
-            ("binh".into(), 7),
-            (try_key("binh", 2), 7),
+        let keys = [
+            ("P1", "an".to_string(), 5),
+            ("P1", try_key("an", 2), 8),
+            ("P1", try_key("an", 3), 6),
+            ("P1", "binh".to_string(), 7),
+            ("P1", try_key("binh", 2), 7),
+            // Another room's An is another student.
+            ("P2", "an".to_string(), 1),
         ];
-        assert_eq!(chosen(&tries, Tries::Counted(Counted::Best)), [1, 3]);
-        assert_eq!(chosen(&tries, Tries::Counted(Counted::Last)), [2, 4]);
-        assert_eq!(chosen(&tries, Tries::First), [0, 3]);
+        let tries: Vec<Try<'_, u32>> = keys
+            .iter()
+            .map(|(room, key, score)| Try {
+                room,
+                key,
+                score: *score,
+            })
+            .collect();
+        assert_eq!(chosen(&tries, Tries::Counted(Counted::Best)), [1, 3, 5]);
+        assert_eq!(chosen(&tries, Tries::Counted(Counted::Last)), [2, 4, 5]);
+        assert_eq!(chosen(&tries, Tries::First), [0, 3, 5]);
     }
 }

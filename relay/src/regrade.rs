@@ -133,6 +133,22 @@ impl AppState {
             cell.grade = Some(new);
             self.publish_row(&slot.candidate, Some((slot.id, &cell)));
         }
+        // The bank's statistics of these sittings were computed with the
+        // old key: computed again, in the background.
+        let sittings: Vec<_> = self
+            .catalog
+            .plan()
+            .sittings
+            .values()
+            .filter(|s| s.exam_id == exam_id)
+            .map(|s| s.id)
+            .collect();
+        let state = self.clone();
+        tokio::spawn(async move {
+            for sitting in sittings {
+                state.bank_learn(sitting).await;
+            }
+        });
         Ok(report)
     }
 }

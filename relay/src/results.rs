@@ -17,17 +17,19 @@ use examgate_shared::scoring::Grade;
 use crate::AppState;
 use crate::clock::now_ms;
 use crate::model::{RoomId, SittingId};
-use crate::practice::Tries;
+use crate::practice::{Tries, Try, chosen};
 use crate::state::AttemptSlot;
 
-/// An attempt's place in the results (room, name, number), its answers,
-/// its grade and its candidate key (which try of a practice exam it is).
-type Graded = (
-    (String, String, Option<String>),
-    BTreeMap<QuestionId, AnswerValue>,
-    Grade,
-    String,
-);
+/// A final attempt as the results need it, cloned once out of its lock.
+#[derive(Clone)]
+struct Graded {
+    /// (room, name, number): the rows' order.
+    place: (String, String, Option<String>),
+    answers: BTreeMap<QuestionId, AnswerValue>,
+    grade: Grade,
+    /// The candidate key: which try of a practice exam this is.
+    key: String,
+}
 
 /// What a sitting's results depend on: how many attempts, how many final,
 /// and the key-correction epoch. While it is unchanged, so are they.
@@ -138,14 +140,12 @@ impl AppState {
             .values()
             .map(|r| (r.id, r.name.clone()))
             .collect();
-        // (room, name, number) orders the rows; the answers and the grade
-        // are cloned once, out of each attempt's lock.
         let mut graded: Vec<Graded> = Vec::new();
         for slot in slots {
             let cell = slot.cell.lock().await;
             if let Some(grade) = &cell.grade {
-                graded.push((
-                    (
+                graded.push(Graded {
+                    place: (
                         rooms
                             .get(&slot.candidate.room_id)
                             .cloned()
@@ -153,25 +153,32 @@ impl AppState {
                         slot.candidate.name.clone(),
                         slot.candidate.candidate_number.clone(),
                     ),
-                    cell.attempt.answers.clone(),
-                    grade.clone(),
-                    slot.candidate.key.clone(),
-                ));
+                    answers: cell.attempt.answers.clone(),
+                    grade: grade.clone(),
+                    key: slot.candidate.key.clone(),
+                });
             }
         }
         if let Some(which) = tries {
-            let scored: Vec<(String, examgate_shared::points::Score)> =
-                graded.iter().map(|g| (g.3.clone(), g.2.score)).collect();
-            let keep = crate::practice::chosen(&scored, which);
+            let weighed: Vec<Try<'_, _>> = graded
+                .iter()
+                .map(|g| Try {
+                    room: &g.place.0,
+                    key: &g.key,
+                    score: g.grade.score,
+                })
+                .collect();
+            let keep = chosen(&weighed, which);
             graded = keep.into_iter().map(|i| graded[i].clone()).collect();
         }
-        graded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        graded.sort_unstable_by(|a, b| a.place.cmp(&b.place));
         let mut numbers = Vec::with_capacity(graded.len());
         let finals: Vec<_> = graded
             .into_iter()
-            .map(|((room, name, number), answers, grade, _)| {
+            .map(|g| {
+                let (room, name, number) = g.place;
                 numbers.push(number);
-                (name, room, answers, grade)
+                (name, room, g.answers, g.grade)
             })
             .collect();
         let mut out = results(&exam, &finals)
@@ -244,7 +251,8 @@ impl AppState {
     }
 
     /// After an attempt became final: when no attempt of its sitting is
-    /// still working, computes the results and stores the snapshot.
+    /// still working, computes the results and stores the snapshot (not for
+    /// practice exams), and lets the bank learn from them.
     pub async fn snapshot_if_sitting_done(&self, sitting: SittingId) {
         let working = self
             .people()
@@ -257,6 +265,20 @@ impl AppState {
                 })
             });
         if working {
+            return;
+        }
+        // What the bank learns is computed off the path of the student's
+        // result.
+        let state = self.clone();
+        tokio::spawn(async move { state.bank_learn(sitting).await });
+        // A practice exam is "done" after nearly every submission for a
+        // week: its results are computed when asked, never stored as
+        // evidence over and over.
+        if self
+            .catalog
+            .sitting(sitting)
+            .is_some_and(|s| s.practice.is_some())
+        {
             return;
         }
         // Computed once: stored as evidence and served from the cache to
@@ -282,6 +304,5 @@ impl AppState {
         if let Err(e) = stored {
             tracing::error!("storing results of sitting {sitting}: {e}");
         }
-        self.bank_learn(sitting).await;
     }
 }

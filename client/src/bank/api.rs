@@ -120,6 +120,20 @@ impl Bank {
         });
     }
 
+    /// The office shares a question with every teacher, or stops sharing.
+    pub fn share(&self, id: u64, shared: bool) {
+        self.dispatch(BankAction::Busy(Part::Editor));
+        let bank = self.clone();
+        spawn_local(async move {
+            let path = format!("/api/bank/items/{id}/share");
+            let body = serde_json::json!({ "shared": shared });
+            match post_json_auth::<_, Value>(&path, &body, Some(&bank.token)).await {
+                Ok(_) => bank.open(id),
+                Err(e) => bank.dispatch(BankAction::Failed(Part::Editor, e)),
+            }
+        });
+    }
+
     pub fn build(&self, request: PaperRequest) {
         self.dispatch(BankAction::Busy(Part::Paper));
         let bank = self.clone();

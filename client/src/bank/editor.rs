@@ -6,8 +6,8 @@
 
 use std::rc::Rc;
 
-use examgate_shared::bank::Item;
 use examgate_shared::bank::api::{ItemEdit, ItemView};
+use examgate_shared::bank::{Item, Level};
 use examgate_shared::exam::{Body, OptionId};
 use examgate_shared::numeric::Decimal;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -25,6 +25,8 @@ pub struct EditorProps {
     pub bank: Bank,
     pub view: Rc<ItemView>,
     pub status: Option<Status>,
+    /// The exam office shares questions with every teacher.
+    pub office: bool,
 }
 
 /// One change the editor's fields make to the draft.
@@ -36,11 +38,25 @@ enum Change {
     Truth(usize, bool),
     Number(String),
     Explanation(String),
+    Topic(String),
+    /// Comma-separated, as typed.
+    Tags(String),
+    /// A level's name (`Recall` …), or empty for none.
+    Level(String),
 }
 
 fn apply(item: &mut Item, change: Change) {
     match (change, &mut item.body) {
         (Change::Text(t), _) => item.text = t,
+        (Change::Topic(t), _) => item.meta.topic = t,
+        (Change::Tags(t), _) => {
+            item.meta.tags = t
+                .split(',')
+                .map(|tag| tag.trim().to_string())
+                .filter(|tag| !tag.is_empty())
+                .collect()
+        }
+        (Change::Level(l), _) => item.meta.level = examgate_shared::bank::Level::parse(&l),
         (Change::Explanation(e), _) => item.explanation = Some(e).filter(|e| !e.trim().is_empty()),
         (
             Change::Option(i, t),
@@ -90,6 +106,31 @@ pub fn Editor(props: &EditorProps) -> Html {
             let mut item = (*draft).clone();
             apply(&mut item, make(value));
             draft.set(item);
+        })
+    };
+    // Inputs (not text areas) read their own value.
+    let change_input = |make: fn(String) -> Change| {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            let mut item = (*draft).clone();
+            apply(&mut item, make(value));
+            draft.set(item);
+        })
+    };
+    let on_level = {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut item = (*draft).clone();
+            apply(&mut item, Change::Level(value));
+            draft.set(item);
+        })
+    };
+    let on_share = {
+        let (bank, id) = (props.bank.clone(), props.view.id);
+        Callback::from(move |e: Event| {
+            bank.share(id, e.target_unchecked_into::<HtmlInputElement>().checked());
         })
     };
     let on_option = |i: usize| {
@@ -222,6 +263,27 @@ pub fn Editor(props: &EditorProps) -> Html {
                     <label for="edit-text">{ b(BankText::QuestionText) }</label>
                     <textarea id="edit-text" rows="4" value={draft.text.clone()} oninput={change(Change::Text)} />
                     { fields }
+                    <div class="form-row">
+                        <label for="edit-topic">{ b(BankText::Topic) }</label>
+                        <input id="edit-topic" type="text" value={draft.meta.topic.clone()}
+                            oninput={change_input(Change::Topic)} />
+                        <label for="edit-level">{ b(BankText::Level) }</label>
+                        <select id="edit-level" onchange={on_level}>
+                            <option value="" selected={draft.meta.level.is_none()}>{ b(BankText::AnyLevel) }</option>
+                            { for Level::ALL.iter().map(|l| html! {
+                                <option value={format!("{l:?}")} selected={draft.meta.level == Some(*l)}>
+                                    { b(BankText::LevelName(*l)) }
+                                </option>
+                            }) }
+                        </select>
+                        <label for="edit-tags">{ b(BankText::Tags) }</label>
+                        <input id="edit-tags" type="text" value={draft.meta.tags.join(", ")}
+                            oninput={change_input(Change::Tags)} />
+                    </div>
+                    if props.office {
+                        <label><input id="edit-shared" type="checkbox" checked={view.shared} onchange={on_share} />
+                            { b(BankText::Shared) }</label>
+                    }
                     <label for="edit-explanation">{ b(BankText::Explanation) }</label>
                     <textarea id="edit-explanation" rows="3" value={draft.explanation.clone().unwrap_or_default()}
                         oninput={change(Change::Explanation)} />

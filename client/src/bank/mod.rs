@@ -25,6 +25,7 @@ pub mod state;
 pub mod status;
 pub mod texts;
 
+use examgate_shared::protocol::Role;
 use yew::prelude::*;
 
 use crate::hooks::use_signed_out;
@@ -73,7 +74,8 @@ pub fn BankPage(props: &StaffPageProps) -> Html {
             <import::Import bank={bank.clone()} report={state.report.clone()} status={state.status(Part::Import)} />
             <list::SearchList bank={bank.clone()} list={state.list.clone()} status={state.status(Part::Search)} />
             if let Some(view) = &state.editing {
-                <editor::Editor bank={bank.clone()} view={view.clone()} status={state.status(Part::Editor)} />
+                <editor::Editor bank={bank.clone()} view={view.clone()} status={state.status(Part::Editor)}
+                    office={props.session.role == Role::ExamOffice} />
             }
             <paper::PaperBuilder bank={bank.clone()} built={state.built.clone()} practice={state.practice.clone()}
                 status={state.status(Part::Paper)} practice_status={state.status(Part::Practice)} />

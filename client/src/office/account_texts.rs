@@ -20,6 +20,8 @@ pub enum AccountText {
     Password,
     RoleLabel,
     SiteLabel,
+    /// A teacher's subject (the question bank's scope).
+    SubjectLabel,
     AllSites,
     RoomLabel,
     AllRooms,
@@ -56,6 +58,7 @@ impl AccountText {
             Password => pick("Mật khẩu", "Password"),
             RoleLabel => pick("Vai trò", "Role"),
             SiteLabel => pick("Điểm thi", "Site"),
+            SubjectLabel => pick("Môn (ngân hàng câu hỏi)", "Subject (question bank)"),
             AllSites => pick("— tất cả —", "— all —"),
             RoomLabel => pick("Phòng thi", "Room"),
             AllRooms => pick("— cả điểm thi —", "— the whole site —"),

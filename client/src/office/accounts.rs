@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use examgate_shared::office::api::{AccountChange, AccountSlip, AccountView, PlanView};
+use examgate_shared::protocol::Role;
 use yew::prelude::*;
 
 use super::account_texts::AccountText;
@@ -147,6 +148,12 @@ fn AccountForm(props: &AccountFormProps) -> Html {
                         { for roles }
                     </select>
                 </label>
+                if d.role == Role::Teacher {
+                    <label>{ ac(AccountText::SubjectLabel) }
+                        <input id="account-subject" name="subject" type="text" value={d.subject.clone()}
+                            oninput={on_text(&draft, |d, v| d.subject = v)} />
+                    </label>
+                }
                 <label>{ ac(AccountText::SiteLabel) }
                     <select id="account-site" name="site_id"
                         onchange={on_select(&draft, |d, v| d.set_site(id_value(&v)))}>

@@ -159,6 +159,8 @@ pub struct AccountDraft {
     pub role: Role,
     pub site_id: Option<u64>,
     pub room_id: Option<u64>,
+    /// A teacher's subject: the bank questions they see and edit.
+    pub subject: String,
 }
 
 impl Default for AccountDraft {
@@ -169,6 +171,7 @@ impl Default for AccountDraft {
             role: Role::RoomProctor,
             site_id: None,
             room_id: None,
+            subject: String::new(),
         }
     }
 }
@@ -190,7 +193,12 @@ impl AccountDraft {
             site_id: self.site_id,
             // A room belongs to the site chosen; none without one.
             room_id: self.site_id.and(self.room_id),
-            subject: String::new(),
+            // Only a teacher has a subject.
+            subject: if self.role == Role::Teacher {
+                self.subject.trim().to_owned()
+            } else {
+                String::new()
+            },
         })
     }
 

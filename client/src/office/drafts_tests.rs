@@ -116,6 +116,24 @@ fn room_proctors_need_a_room_of_their_site() {
 }
 
 #[test]
+fn only_a_teacher_carries_a_subject() {
+    let mut draft = AccountDraft {
+        username: "gv.toan".into(),
+        display_name: "Cô Lan".into(),
+        role: Role::Teacher,
+        subject: " Toán ".into(),
+        ..AccountDraft::default()
+    };
+    assert_eq!(draft.request().unwrap().subject, "Toán");
+    draft.role = Role::CentralProctor;
+    assert_eq!(
+        draft.request().unwrap().subject,
+        "",
+        "a subject typed before the role changed is not sent"
+    );
+}
+
+#[test]
 fn roles_round_trip_through_their_codes() {
     for role in ROLES {
         assert_eq!(role_from_code(role_code(role)), Some(role));

@@ -1,8 +1,8 @@
 //! Who may see and change which bank questions. Checked here, on the relay,
 //! for every request: the pages only hide what the relay would refuse.
 //!
-//! - The exam office sees and edits every question and shares questions
-//!   with every teacher.
+//! - The exam office (the whole exam's, not a site's) sees and edits every
+//!   question and shares questions with every teacher.
 //! - A teacher sees their subject's questions, their own, and what the
 //!   office shared; edits their subject's and their own.
 //! - Proctors and students never reach the bank.
@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::auth::Session;
 
 /// The caller as the bank sees them.
+#[derive(Debug, Clone)]
 pub struct Author {
     pub username: String,
     pub office: bool,
@@ -34,6 +35,17 @@ impl Author {
             || (!self.subject.is_empty() && fold(&row.subject) == fold(&self.subject))
     }
 
+    /// A teacher files questions under their own subject only (whatever
+    /// the file or the form says), so no one plants questions in another
+    /// subject's bank; the office files them where it likes.
+    pub fn own_subject(&self, items: &mut [examgate_shared::bank::Item]) {
+        if !self.office {
+            for item in items {
+                item.meta.subject = self.subject.clone();
+            }
+        }
+    }
+
     pub fn actor(&self) -> String {
         format!("user:{}", self.username)
     }
@@ -43,7 +55,9 @@ impl AppState {
     /// The bank's view of `staff`, or a refusal for roles that have no bank.
     pub fn bank_author(&self, staff: &Session) -> Result<Author, ErrorBody> {
         let office = match staff.role {
-            Role::ExamOffice => true,
+            // The bank is the whole exam's: a site's own office would
+            // otherwise print every paper with its keys.
+            Role::ExamOffice if staff.site_id.is_none() => true,
             Role::Teacher => false,
             _ => {
                 return Err(ErrorBody::new(

@@ -11,6 +11,7 @@ use examgate_shared::bank::{Item, Level, Position, Problem};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use serde::Deserialize;
 
+use super::access::Author;
 use super::rows;
 use crate::AppState;
 use crate::attempts::internal;
@@ -103,14 +104,16 @@ impl AppState {
             author: author.username.clone(),
         };
         filing.apply(&mut items);
+        author.own_subject(&mut items);
         // Duplicates: of a question already in the bank, or of an earlier
         // question of the same file.
         let keys: Vec<Item> = items.clone();
+        let reader = author.clone();
         let existing = self
             .store
             .read(move |conn| {
                 keys.iter()
-                    .map(|item| rows::duplicate_of(conn, item))
+                    .map(|item| rows::duplicate_of(conn, item, &|r| reader.may_read(r)))
                     .collect::<rusqlite::Result<Vec<_>>>()
             })
             .await
@@ -145,13 +148,11 @@ impl AppState {
         if options.dry_run {
             return Ok(report);
         }
-        let owner = author.username.clone();
-        let actor = author.actor();
         let now = now_ms();
         let label = format!("{} file {:?}", format.name(), options.file_name);
         report.stored = self
             .store
-            .write(move |txn| store_new(txn, &items, &owner, &actor, now, &label))
+            .write(move |txn| store_new(txn, &items, &author, now, &label))
             .await
             .map_err(internal)?;
         Ok(report)
@@ -196,8 +197,7 @@ impl Filing {
 pub fn store_new(
     txn: &rusqlite::Connection,
     items: &[Item],
-    owner: &str,
-    actor: &str,
+    author: &Author,
     now: i64,
     label: &str,
 ) -> rusqlite::Result<Vec<u64>> {
@@ -205,7 +205,7 @@ pub fn store_new(
     let mut ids = Vec::new();
     for item in items {
         if !seen.insert(duplicate_key(&item.text, &item.body))
-            || rows::duplicate_of(txn, item)?.is_some()
+            || rows::duplicate_of(txn, item, &|r| author.may_read(r))?.is_some()
         {
             continue;
         }
@@ -213,7 +213,7 @@ pub fn store_new(
             txn,
             item,
             &item.meta.subject,
-            owner,
+            &author.username,
             now,
             "imported",
         )?);
@@ -223,7 +223,7 @@ pub fn store_new(
         ids.len(),
         items.len() - ids.len()
     );
-    writes::audit(txn, now, actor, "bank_import", &detail)?;
+    writes::audit(txn, now, &author.actor(), "bank_import", &detail)?;
     Ok(ids)
 }
 

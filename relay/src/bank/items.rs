@@ -19,7 +19,7 @@ use crate::clock::now_ms;
 use crate::store::writes;
 
 /// Most questions one search returns.
-pub const SEARCH_LIMIT: u32 = 500;
+pub const SEARCH_LIMIT: usize = 500;
 
 /// A search (query parameters of `GET /api/bank/items`).
 #[derive(Debug, Default, Deserialize)]
@@ -57,31 +57,29 @@ impl AppState {
         let level = level.flatten();
         let text = query.q.clone();
         let folded = query.ignore_diacritics;
+        let same = |a: &str, b: &str| b.is_empty() || fold::fold(a) == fold::fold(b);
+        let keep = move |row: &Row| {
+            author.may_read(row)
+                && same(&row.subject, &query.subject)
+                && same(&row.item.meta.topic, &query.topic)
+                && level.is_none_or(|l| row.item.meta.level == Some(l))
+                && query
+                    .kind
+                    .as_deref()
+                    .is_none_or(|k| k.is_empty() || row.item.body.kind_name() == k)
+        };
         let (found, stats) = self
             .store
             .read(move |conn| {
                 Ok((
-                    rows::search(conn, &text, folded, SEARCH_LIMIT * 4)?,
+                    rows::search(conn, &text, folded, SEARCH_LIMIT, &keep)?,
                     rows::facilities(conn)?,
                 ))
             })
             .await
             .map_err(internal)?;
-        let same = |a: &str, b: &str| b.is_empty() || fold::fold(a) == fold::fold(b);
         Ok(found
             .into_iter()
-            .filter(|row| author.may_read(row))
-            .filter(|row| {
-                same(&row.subject, &query.subject) && same(&row.item.meta.topic, &query.topic)
-            })
-            .filter(|row| level.is_none_or(|l| row.item.meta.level == Some(l)))
-            .filter(|row| {
-                query
-                    .kind
-                    .as_deref()
-                    .is_none_or(|k| k.is_empty() || row.item.body.kind_name() == k)
-            })
-            .take(SEARCH_LIMIT as usize)
             .map(|row| {
                 let (facility, sittings) = stats
                     .get(&row.id)
@@ -259,20 +257,41 @@ impl AppState {
         ids: Vec<u64>,
     ) -> Result<Vec<u8>, ErrorBody> {
         let author = self.bank_author(staff)?;
-        let found = self
+        let wanted: std::collections::HashSet<u64> = ids.into_iter().collect();
+        // One read: the questions, then their pictures, each loaded once.
+        let items = self
             .store
-            .read(move |conn| rows::search(conn, "", false, u32::MAX))
+            .read(move |conn| {
+                let keep =
+                    |r: &Row| author.may_read(r) && (wanted.is_empty() || wanted.contains(&r.id));
+                let mut chosen = rows::search(conn, "", false, usize::MAX, &keep)?;
+                chosen.sort_by_key(|r| r.id);
+                let mut loaded: std::collections::HashMap<String, Image> =
+                    std::collections::HashMap::new();
+                let mut items = Vec::with_capacity(chosen.len());
+                for row in chosen {
+                    let mut item = row.item;
+                    for name in referenced(&item) {
+                        if !loaded.contains_key(&name)
+                            && let Some((media_type, bytes)) = rows::image(conn, &name)?
+                        {
+                            loaded.insert(
+                                name.clone(),
+                                Image {
+                                    name: name.clone(),
+                                    media_type,
+                                    bytes,
+                                },
+                            );
+                        }
+                        item.images.extend(loaded.get(&name).cloned());
+                    }
+                    items.push(item);
+                }
+                Ok(items)
+            })
             .await
             .map_err(internal)?;
-        let mut chosen: Vec<Row> = found
-            .into_iter()
-            .filter(|r| author.may_read(r) && (ids.is_empty() || ids.contains(&r.id)))
-            .collect();
-        chosen.sort_by_key(|r| r.id);
-        let mut items = Vec::with_capacity(chosen.len());
-        for row in chosen {
-            items.push(self.with_images(row.item).await?);
-        }
         examgate_bank_formats::export(format, &items).map_err(|problems| {
             let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
             ErrorBody::new(

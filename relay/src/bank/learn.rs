@@ -87,12 +87,7 @@ pub fn stats_of(
                 candidates,
                 facility: defined(&stats.facility_pct)? / 100.0,
                 discrimination: defined(&stats.discrimination_index_pct).map(|d| d / 100.0),
-                flags: stats
-                    .flags
-                    .iter()
-                    .filter_map(|f| serde_json::to_value(f).ok())
-                    .filter_map(|v| v.get("flag").and_then(|f| f.as_str()).map(str::to_string))
-                    .collect(),
+                flags: stats.flags.iter().map(|f| f.name().to_string()).collect(),
             })
         })
         .collect()

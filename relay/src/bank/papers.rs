@@ -9,12 +9,13 @@
 
 use examgate_shared::bank::api::{PaperBuilt, PaperRequest, PracticeOpened, PracticeRequest};
 use examgate_shared::bank::blueprint::{Candidate, choose, expected};
+use examgate_shared::bank::fold;
 use examgate_shared::bank::print::{PrintedVersion, printed_versions};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::exam::{Exam, Question, QuestionId, Section, Versioning};
 use examgate_shared::points::Points;
 
-use super::access::not_found;
+use super::access::{Author, not_found};
 use super::import::inline_item_images;
 use super::rows::{self, Row};
 use crate::AppState;
@@ -24,6 +25,10 @@ use crate::clock::now_ms;
 use crate::model::{Room, Site, Sitting};
 use crate::store::writes;
 
+/// Most questions one paper may have.
+const MAX_PAPER_QUESTIONS: u64 = 200;
+/// Most points one question may be worth, in thousandths.
+const MAX_POINTS_MILLI: u32 = 100_000;
 /// The first "mã đề" of numbered versions.
 const FIRST_VERSION: u16 = 101;
 /// The site practice rooms are filed under.
@@ -45,17 +50,52 @@ impl AppState {
                 "a paper needs a title, 1 to 600 minutes and at least one section",
             ));
         }
+        // Bounds before any work: the chooser and the distribution grow
+        // with counts and points.
+        let rows_in = bp.sections.iter().flat_map(|s| &s.rows);
+        let total: u64 =
+            rows_in.clone().map(|r| u64::from(r.count)).sum::<u64>() + req.items.len() as u64;
+        if total > MAX_PAPER_QUESTIONS
+            || rows_in
+                .clone()
+                .any(|r| r.points.milli() == 0 || r.points.milli() > MAX_POINTS_MILLI)
+        {
+            return Err(ErrorBody::new(
+                ErrorCode::Invalid,
+                format!(
+                    "a paper has 1 to {MAX_PAPER_QUESTIONS} questions of more than 0 and at most {} points each",
+                    MAX_POINTS_MILLI / 1000
+                ),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = req.items.iter().find(|id| !seen.insert(**id)) {
+            return Err(ErrorBody::new(
+                ErrorCode::Invalid,
+                format!("bank question {twice} is chosen twice"),
+            ));
+        }
         let (all, stats) = self
             .store
             .read(|conn| {
                 Ok((
-                    rows::search(conn, "", false, u32::MAX)?,
+                    rows::search(conn, "", false, usize::MAX, &|_| true)?,
                     rows::facilities(conn)?,
                 ))
             })
             .await
             .map_err(internal)?;
-        let visible: Vec<Row> = all.into_iter().filter(|r| author.may_read(r)).collect();
+        // The blueprint's subject, when it names one, bounds the pool: the
+        // office sees every subject's questions.
+        let of_subject = |r: &Row| {
+            bp.subject.trim().is_empty()
+                || fold::fold(&r.subject) == fold::fold(&bp.subject)
+                || fold::fold(&r.item.meta.subject) == fold::fold(&bp.subject)
+        };
+        let visible: Vec<Row> = all
+            .into_iter()
+            .filter(|r| author.may_read(r) && of_subject(r))
+            .collect();
         let facility = |id: u64| stats.get(&id).map(|(f, _)| *f);
         // Per section: (bank id, points).
         let sections: Vec<Vec<(u64, Points)>> = if req.items.is_empty() {
@@ -134,7 +174,8 @@ impl AppState {
         }
         let now = now_ms();
         let mut exam = Exam {
-            id: format!("bank-{now}"),
+            // Unique even for two papers built in the same millisecond.
+            id: format!("bank-{now}-{:04x}", crate::auth::random_u64() & 0xffff),
             title: bp.title.trim().to_string(),
             subject: bp.subject.clone(),
             duration_secs: bp.minutes * 60,
@@ -205,28 +246,7 @@ impl AppState {
         exam_id: &str,
     ) -> Result<Vec<PrintedVersion>, ErrorBody> {
         let author = self.bank_author(staff)?;
-        let exam = self.catalog.exam(exam_id).ok_or_else(not_found)?;
-        if !author.office {
-            let id = exam_id.to_string();
-            let rows = self
-                .store
-                .read(move |conn| {
-                    let links = rows::paper_links(conn, &id)?;
-                    links
-                        .iter()
-                        .map(|(_, item)| rows::get(conn, *item))
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .await
-                .map_err(internal)?;
-            let readable = !rows.is_empty()
-                && rows
-                    .iter()
-                    .all(|r| r.as_ref().is_some_and(|r| author.may_read(r)));
-            if !readable {
-                return Err(not_found());
-            }
-        }
+        let exam = self.bank_paper_for(&author, exam_id).await?;
         let actor = author.actor();
         let now = now_ms();
         let detail = format!("paper {exam_id} printed with its answer key");
@@ -237,6 +257,37 @@ impl AppState {
         Ok(printed_versions(&exam))
     }
 
+    /// The paper `exam_id` if `author` may print it or practise on it: the
+    /// office any paper; a teacher a paper built from the bank whose every
+    /// question they may see. Anything else does not exist for them.
+    async fn bank_paper_for(
+        &self,
+        author: &Author,
+        exam_id: &str,
+    ) -> Result<std::sync::Arc<Exam>, ErrorBody> {
+        let exam = self.catalog.exam(exam_id).ok_or_else(not_found)?;
+        if author.office {
+            return Ok(exam);
+        }
+        let id = exam_id.to_string();
+        let rows = self
+            .store
+            .read(move |conn| {
+                let links = rows::paper_links(conn, &id)?;
+                links
+                    .iter()
+                    .map(|(_, item)| rows::get(conn, *item))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await
+            .map_err(internal)?;
+        let readable = !rows.is_empty()
+            && rows
+                .iter()
+                .all(|r| r.as_ref().is_some_and(|r| author.may_read(r)));
+        if readable { Ok(exam) } else { Err(not_found()) }
+    }
+
     /// Opens `exam_id` as a practice exam: a room of the practice site with
     /// a join code, open from now for the days asked.
     pub async fn bank_practice(
@@ -245,7 +296,22 @@ impl AppState {
         req: PracticeRequest,
     ) -> Result<PracticeOpened, ErrorBody> {
         let author = self.bank_author(staff)?;
-        let exam = self.catalog.exam(&req.exam_id).ok_or_else(not_found)?;
+        let exam = self.bank_paper_for(&author, &req.exam_id).await?;
+        // A paper an exam has not finished with yet is not practised on:
+        // its candidates would see it (and, with answers shown, its keys).
+        let now = now_ms();
+        let in_use = self
+            .catalog
+            .plan()
+            .sittings
+            .values()
+            .any(|s| s.exam_id == exam.id && s.practice.is_none() && s.closes_at > now);
+        if in_use {
+            return Err(ErrorBody::new(
+                ErrorCode::Conflict,
+                "this paper belongs to an exam that has not closed yet; build another for practice",
+            ));
+        }
         if !(1..=90).contains(&req.days) {
             return Err(ErrorBody::new(ErrorCode::Invalid, "days: 1 to 90"));
         }
@@ -257,7 +323,6 @@ impl AppState {
             .values()
             .find(|s| s.name == PRACTICE_SITE)
             .map(|s| s.id);
-        let now = now_ms();
         let sitting = Sitting {
             id: 0,
             exam_id: exam.id.clone(),

@@ -15,10 +15,9 @@ pub struct Row {
     pub owner: String,
     pub shared: bool,
     pub item: Item,
-    pub updated_at: Millis,
 }
 
-const COLUMNS: &str = "id, version, subject, owner, shared, item, updated_at";
+const COLUMNS: &str = "id, version, subject, owner, shared, item";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     let json: String = r.get(5)?;
@@ -32,7 +31,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         owner: r.get(3)?,
         shared: r.get(4)?,
         item,
-        updated_at: r.get(6)?,
     })
 }
 
@@ -128,7 +126,9 @@ pub fn update(
     put_images(conn, &item.images)?;
     let json = stored_json(item);
     let text = search_text(item);
-    let next = expected + 1;
+    let Some(next) = expected.checked_add(1) else {
+        return Ok(None);
+    };
     let changed = conn.execute(
         "UPDATE bank_items SET version = ?1, kind = ?2, dup_key = ?3, search = ?4,
                 search_folded = ?5, item = ?6, updated_at = ?7
@@ -172,50 +172,65 @@ pub fn get(conn: &Connection, id: u64) -> rusqlite::Result<Option<Row>> {
     .optional()
 }
 
-/// The stored question whose text and options equal these, if any.
-pub fn duplicate_of(conn: &Connection, item: &Item) -> rusqlite::Result<Option<u64>> {
-    conn.query_row(
-        "SELECT id FROM bank_items WHERE dup_key = ?1 ORDER BY id LIMIT 1",
-        [fold::duplicate_key(&item.text, &item.body)],
-        |r| r.get(0),
-    )
-    .optional()
+/// The first stored question whose text and options equal these among
+/// those `may_read` lets the importer see (another subject's hidden question
+/// neither blocks an import nor reveals itself).
+pub fn duplicate_of(
+    conn: &Connection,
+    item: &Item,
+    may_read: &dyn Fn(&Row) -> bool,
+) -> rusqlite::Result<Option<u64>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM bank_items WHERE dup_key = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([fold::duplicate_key(&item.text, &item.body)], row)?;
+    for found in rows {
+        let found = found?;
+        if may_read(&found) {
+            return Ok(Some(found.id));
+        }
+    }
+    Ok(None)
 }
 
-/// Questions whose search text holds every word of `query` (diacritics
-/// ignored when `folded`), newest first; filtering by who may see them is
-/// the caller's.
+/// Most words a search matches on (each is one SQL parameter).
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// The newest `limit` questions whose search text holds every word of
+/// `query` (diacritics ignored when `folded`) and that `keep` keeps (who may
+/// see them, the filters). Rows stream from the database newest first and
+/// the scan stops at `limit`, so a small subject in a large bank still gets
+/// its questions.
 pub fn search(
     conn: &Connection,
     query: &str,
     folded: bool,
-    limit: u32,
+    limit: usize,
+    keep: &dyn Fn(&Row) -> bool,
 ) -> rusqlite::Result<Vec<Row>> {
-    let (column, words): (&str, Vec<String>) = if folded {
-        (
-            "search_folded",
-            fold::fold(query)
-                .split_whitespace()
-                .map(str::to_string)
-                .collect(),
-        )
+    let (column, normal) = if folded {
+        ("search_folded", fold::fold(query))
     } else {
-        (
-            "search",
-            fold::exact(query)
-                .split_whitespace()
-                .map(str::to_string)
-                .collect(),
-        )
+        ("search", fold::exact(query))
     };
+    let words: Vec<&str> = normal.split_whitespace().take(MAX_QUERY_WORDS).collect();
     let mut sql = format!("SELECT {COLUMNS} FROM bank_items WHERE 1");
     for i in 0..words.len() {
         sql.push_str(&format!(" AND instr({column}, ?{}) > 0", i + 1));
     }
-    sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));
+    sql.push_str(" ORDER BY id DESC");
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), row)?;
-    rows.collect()
+    let mut rows = stmt.query(rusqlite::params_from_iter(words.iter()))?;
+    let mut out = Vec::new();
+    while out.len() < limit
+        && let Some(r) = rows.next()?
+    {
+        let found = row(r)?;
+        if keep(&found) {
+            out.push(found);
+        }
+    }
+    Ok(out)
 }
 
 pub fn versions(conn: &Connection, id: u64) -> rusqlite::Result<Vec<ItemVersion>> {

@@ -50,6 +50,18 @@ pub enum Flag {
 }
 
 impl Flag {
+    /// The flag's stable name, as in its JSON (`too_easy`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Flag::LikelyWrongKey => "likely_wrong_key",
+            Flag::TooEasy => "too_easy",
+            Flag::TooHard => "too_hard",
+            Flag::DoesNotDiscriminate => "does_not_discriminate",
+            Flag::UnusedDistractor { .. } => "unused_distractor",
+            Flag::DistractorFavoursStrong { .. } => "distractor_favours_strong",
+        }
+    }
+
     /// A short explanation in Vietnamese, for teachers.
     pub fn vi(&self) -> &'static str {
         match self {
@@ -81,6 +93,25 @@ impl Flag {
             Flag::DistractorFavoursStrong { .. } => {
                 "Distractor chosen more by the top group than by the bottom group"
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Flag;
+
+    #[test]
+    fn names_are_the_json_tags() {
+        for flag in [
+            Flag::LikelyWrongKey,
+            Flag::TooEasy,
+            Flag::TooHard,
+            Flag::DoesNotDiscriminate,
+            Flag::UnusedDistractor { option: 1 },
+            Flag::DistractorFavoursStrong { option: 2 },
+        ] {
+            assert_eq!(serde_json::to_value(flag).unwrap()["flag"], flag.name());
         }
     }
 }

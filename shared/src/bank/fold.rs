@@ -3,8 +3,9 @@
 //! - [`fold`]: for search when the teacher asks to ignore diacritics — lower
 //!   case, no tone or vowel marks, đ → d, punctuation as spaces.
 //! - [`duplicate_key`]: two questions are the same question when their text
-//!   and options are equal after NFC, case folding and white space (inside
-//!   TeX too: `\(x^2 +1\)` and `\( x^2+1 \)` are one formula).
+//!   and options are equal after NFC and white space (inside TeX too:
+//!   `\(x^2 +1\)` and `\( x^2+1 \)` are one formula); case counts, since in
+//!   maths it does.
 
 use crate::exam::Body;
 
@@ -16,17 +17,6 @@ pub fn fold(text: &str) -> String {
 /// Search form that keeps diacritics: NFC, lower case, single spaces.
 pub fn exact(text: &str) -> String {
     crate::office::names::nfc(text).to_lowercase()
-}
-
-/// Whether `haystack` contains every word of `query`, with diacritics
-/// ignored when `ignore_diacritics` (then "phuong trinh" finds "phương
-/// trình"; otherwise "phương" does not find "phuong").
-pub fn matches(haystack: &str, query: &str, ignore_diacritics: bool) -> bool {
-    let norm = if ignore_diacritics { fold } else { exact };
-    let hay = norm(haystack);
-    norm(query)
-        .split_whitespace()
-        .all(|word| hay.contains(word))
 }
 
 /// The key under which imported questions are duplicates of each other.
@@ -45,10 +35,13 @@ pub fn duplicate_key(text: &str, body: &Body) -> String {
     key
 }
 
-/// NFC, lower case, no white space at all (spacing never makes two
-/// questions different).
+/// NFC, no white space at all (spacing never makes two questions
+/// different). Case stays: in maths `\Delta` is not `\delta`, nor `A` `a`.
 fn squeeze(text: &str) -> String {
-    exact(text).chars().filter(|c| !c.is_whitespace()).collect()
+    crate::office::names::nfc(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 #[cfg(test)]
@@ -57,16 +50,14 @@ mod tests {
     use crate::exam::OptionId;
 
     #[test]
-    fn search_ignores_diacritics_only_when_asked() {
-        let text = "Giải phương trình \\(x^2 - 1 = 0\\)";
-        assert!(matches(text, "phuong trinh", true));
-        assert!(matches(text, "PHƯƠNG", false));
-        assert!(!matches(text, "phuong trinh", false));
-        assert!(!matches(text, "bất phương trình", true));
+    fn search_forms_fold_diacritics_only_when_asked() {
+        let text = "Giải PHƯƠNG trình";
+        assert_eq!(fold(text), "giai phuong trinh");
+        assert_eq!(exact(text), "giải phương trình");
     }
 
     #[test]
-    fn duplicates_differ_only_in_spacing_case_or_unicode_form() {
+    fn duplicates_differ_only_in_spacing_or_unicode_form() {
         let body = |a: &str| Body::SingleChoice {
             options: vec![a.into(), "2".into()],
             key: OptionId(0),
@@ -76,6 +67,11 @@ mod tests {
         assert_eq!(
             duplicate_key("Giá trị của  \\(x^2+1\\)", &body("1")),
             duplicate_key(nfd, &body("1"))
+        );
+        assert_ne!(
+            duplicate_key("Tính \\(\\Delta\\)", &body("1")),
+            duplicate_key("Tính \\(\\delta\\)", &body("1")),
+            "case matters in maths"
         );
         assert_ne!(
             duplicate_key("Giá trị của x", &body("1")),

@@ -48,7 +48,10 @@ pub fn printed_versions(exam: &Exam) -> Vec<PrintedVersion> {
 
 /// The letter an option has on this paper.
 fn letter(options: &[crate::paper::PaperOption], id: OptionId) -> char {
-    let at = options.iter().position(|o| o.id == id).unwrap_or(0);
+    let at = options
+        .iter()
+        .position(|o| o.id == id)
+        .expect("a paper shows every option of its question, the key among them");
     char::from(b'A' + at as u8)
 }
 

@@ -21,18 +21,18 @@
 //!
 //! The output is inserted into the page as raw HTML, so the rules are
 //! absolute: every character taken from the input is written through one
-//! escaping function (`& < > " '`), tag names and attribute values come only
-//! from constants in this file, and whatever the parser does not understand
-//! (an unknown `\command`) is shown as escaped text, or dropped if TeX itself
-//! would reject it (a stray `}` or `&`).
+//! escaping function (`& < > " '`); tag and attribute names come only from
+//! constants (here and in `mathml.rs`'s allow-list, which re-emits MathML
+//! written in the text rather than passing it through); a picture is only a
+//! base64 `data:` URL of an image type; whatever the parser does not
+//! understand (an unknown `\command`) is shown as escaped text, or dropped if
+//! TeX itself would reject it (a stray `}` or `&`).
 //!
 //! The parser never panics and always terminates: every loop consumes input
 //! or returns to a caller that does, and nesting deeper than `MAX_DEPTH` is
 //! shown as text instead of recursing further, which also bounds the depth
 //! of the tree the serializer recurses over.
 
-/// Nesting deeper than this (groups in fractions in roots …) is shown as
-/// text. Real questions stay far below it; it bounds the recursion.
 mod mathml;
 mod parse;
 mod symbols;
@@ -44,6 +44,8 @@ pub use mathml::{ATTRIBUTES as MATHML_ATTRIBUTES, ELEMENTS as MATHML_ELEMENTS};
 use parse::Parser;
 use tree::write_row;
 
+/// Nesting deeper than this (groups in fractions in roots …) is shown as
+/// text. Real questions stay far below it; it bounds the recursion.
 const MAX_DEPTH: usize = 32;
 
 const BLOCK: &str = r#"<math display="block">"#;
@@ -69,8 +71,17 @@ pub fn to_html(text: &str) -> String {
     let mut unclosed = [false; MATH_DELIMITERS.len()];
     // All slicing happens at ASCII delimiters, hence on char boundaries.
     let (mut i, mut plain_from) = (0, 0);
+    // Likewise for pictures and MathML: once no closer follows, none will.
+    let (mut no_image_close, mut no_math_close) = (false, false);
     while i < bytes.len() {
-        if bytes[i..].starts_with(b"![")
+        if !no_image_close && bytes[i..].starts_with(b"![") && !text[i..].contains("](") {
+            no_image_close = true;
+        }
+        if !no_math_close && bytes[i..].starts_with(b"<math") && !text[i..].contains("</math>") {
+            no_math_close = true;
+        }
+        if !no_image_close
+            && bytes[i..].starts_with(b"![")
             && let Some((img, len)) = image(&text[i..])
         {
             write_plain(&mut out, &text[plain_from..i]);
@@ -79,7 +90,8 @@ pub fn to_html(text: &str) -> String {
             plain_from = i;
             continue;
         }
-        if bytes[i..].starts_with(b"<math")
+        if !no_math_close
+            && bytes[i..].starts_with(b"<math")
             && let Some((html, len)) = mathml::span(&text[i..])
         {
             write_plain(&mut out, &text[plain_from..i]);
@@ -124,7 +136,9 @@ pub fn to_html(text: &str) -> String {
 const IMAGE_TYPES: [&str; 5] = ["png", "jpeg", "gif", "webp", "svg+xml"];
 
 /// Largest embedded image, in characters of base64.
-pub const MAX_IMAGE_CHARS: usize = 2 * 1024 * 1024;
+/// (The bank's largest picture, [`crate::bank::item::MAX_IMAGE_BYTES`],
+/// in base64.)
+pub const MAX_IMAGE_CHARS: usize = crate::bank::item::MAX_IMAGE_BYTES.div_ceil(3) * 4;
 
 /// An image written `![alt](data:image/png;base64,…)` at the start of
 /// `text`: the `<img>` and how many bytes it took. Only base64 `data:` URLs

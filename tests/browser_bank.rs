@@ -223,6 +223,25 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
         2
     );
 
+    // By hand: two questions ticked in the list make a paper of two.
+    retype(&teacher, "#bank-q", "").await;
+    click(&teacher, "#bank-search-go").await;
+    wait_for(
+        &teacher,
+        "document.querySelectorAll('#bank-list .bank-row').length === 3",
+        LONG,
+    )
+    .await;
+    click(&teacher, "#bank-list .bank-row:nth-child(1) .bank-pick").await;
+    click(&teacher, "#bank-list .bank-row:nth-child(2) .bank-pick").await;
+    click(&teacher, "#bp-predict-picked").await;
+    wait_for(
+        &teacher,
+        "document.querySelector('#bp-expected')?.dataset.chosen === '2'",
+        LONG,
+    )
+    .await;
+
     // A paper from a blueprint: three single-choice questions of the topic,
     // keys and solutions shown after submitting; predicted, then built and
     // opened as practice.

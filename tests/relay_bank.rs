@@ -539,6 +539,29 @@ async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
     sorted.sort();
     assert_eq!(sorted, ids);
 
+    // By hand: the questions in the order given; one twice is refused.
+    let by_hand: PaperBuilt = toan
+        .post(
+            "/api/bank/papers",
+            &PaperRequest {
+                items: vec![ids[2], ids[0]],
+                ..request.clone()
+            },
+        )
+        .await
+        .json();
+    assert_eq!(by_hand.chosen, vec![vec![ids[2], ids[0]]]);
+    let twice = toan
+        .post(
+            "/api/bank/papers",
+            &PaperRequest {
+                items: vec![ids[1], ids[1]],
+                ..request.clone()
+            },
+        )
+        .await;
+    assert_eq!((twice.status, twice.code().as_str()), (422, "invalid"));
+
     // Numbered versions print each with its own key; another subject's
     // teacher cannot print this paper.
     let numbered: PaperBuilt = toan

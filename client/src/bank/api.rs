@@ -160,6 +160,10 @@ impl Bank {
         });
     }
 
+    pub fn pick(&self, id: u64, on: bool) {
+        self.dispatch(BankAction::Pick(id, on));
+    }
+
     pub fn close_print(&self) {
         self.dispatch(BankAction::ClosePrint);
     }

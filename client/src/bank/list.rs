@@ -22,6 +22,8 @@ pub struct ListProps {
     pub bank: Bank,
     pub list: Option<Rc<Vec<ItemSummary>>>,
     pub status: Option<Status>,
+    /// Ticked for a paper made by hand.
+    pub picked: Vec<u64>,
 }
 
 #[component]
@@ -62,6 +64,12 @@ pub fn SearchList(props: &ListProps) -> Html {
             let (bank, id) = (props.bank.clone(), item.id);
             Callback::from(move |_: MouseEvent| bank.open(id))
         };
+        let pick = {
+            let (bank, id) = (props.bank.clone(), item.id);
+            Callback::from(move |e: Event| {
+                bank.pick(id, e.target_unchecked_into::<HtmlInputElement>().checked())
+            })
+        };
         let stats = match item.facility {
             Some(f) => b(BankText::Facility { percent: (f * 100.0).round() as u32, sittings: item.sittings }),
             None => b(BankText::NeverSat),
@@ -69,7 +77,11 @@ pub fn SearchList(props: &ListProps) -> Html {
         html! {
             <tr key={item.id} class="bank-row" data-id={item.id.to_string()}
                 data-version={item.version.to_string()} data-sittings={item.sittings.to_string()}>
-                <td class="id">{ item.id }</td>
+                <td class="id">
+                    <input type="checkbox" class="bank-pick" checked={props.picked.contains(&item.id)}
+                        onchange={pick} aria-label={b(BankText::Pick(item.id))} />
+                    { item.id }
+                </td>
                 <td class="text">{ rich_text(&strip(&item.text, &b(BankText::Picture))) }</td>
                 <td>{ b(BankText::Kind(item.kind.clone())) }</td>
                 <td>{ item.topic.clone() }</td>

@@ -72,13 +72,15 @@ pub fn BankPage(props: &StaffPageProps) -> Html {
                 </button>
             </header>
             <import::Import bank={bank.clone()} report={state.report.clone()} status={state.status(Part::Import)} />
-            <list::SearchList bank={bank.clone()} list={state.list.clone()} status={state.status(Part::Search)} />
+            <list::SearchList bank={bank.clone()} list={state.list.clone()} status={state.status(Part::Search)}
+                picked={state.picked.clone()} />
             if let Some(view) = &state.editing {
                 <editor::Editor bank={bank.clone()} view={view.clone()} status={state.status(Part::Editor)}
                     office={props.session.role == Role::ExamOffice} />
             }
             <paper::PaperBuilder bank={bank.clone()} built={state.built.clone()} practice={state.practice.clone()}
-                status={state.status(Part::Paper)} practice_status={state.status(Part::Practice)} />
+                status={state.status(Part::Paper)} practice_status={state.status(Part::Practice)}
+                picked={state.picked.clone()} />
             if let Some(versions) = &state.printed {
                 <print::PaperPrint bank={bank.clone()} versions={versions.clone()} />
             }

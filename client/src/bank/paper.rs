@@ -26,6 +26,8 @@ pub struct PaperProps {
     pub practice: Option<PracticeOpened>,
     pub status: Option<Status>,
     pub practice_status: Option<Status>,
+    /// Questions ticked in the list, for a paper made by hand.
+    pub picked: Vec<u64>,
 }
 
 #[component]
@@ -52,6 +54,16 @@ pub fn PaperBuilder(props: &PaperProps) -> Html {
     let send = |dry_run: bool| {
         let (bank, draft) = (props.bank.clone(), draft.clone());
         Callback::from(move |_: MouseEvent| bank.build(draft.request(dry_run)))
+    };
+    // By hand: the ticked questions, in the order ticked, at the first
+    // row's points, under the form's title, time and versions.
+    let send_picked = |dry_run: bool| {
+        let (bank, draft, picked) = (props.bank.clone(), draft.clone(), props.picked.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut request = draft.request(dry_run);
+            request.items = picked.clone();
+            bank.build(request)
+        })
     };
     let template = |bp: fn() -> Blueprint| {
         let draft = draft.clone();
@@ -205,6 +217,12 @@ pub fn PaperBuilder(props: &PaperProps) -> Html {
             </div>
             <button id="bp-predict" type="button" onclick={send(true)}>{ b(BankText::Predict) }</button>
             <button id="bp-build" type="button" onclick={send(false)}>{ b(BankText::Build) }</button>
+            if !props.picked.is_empty() {
+                <button id="bp-predict-picked" type="button" onclick={send_picked(true)}>
+                    { b(BankText::PredictPicked(props.picked.len())) }</button>
+                <button id="bp-build-picked" type="button" onclick={send_picked(false)}>
+                    { b(BankText::BuildPicked(props.picked.len())) }</button>
+            }
             <StatusLine id="bp-status" status={props.status.clone()} />
             { for expected }
             <StatusLine id="practice-status" status={props.practice_status.clone()} />

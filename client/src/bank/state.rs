@@ -52,6 +52,9 @@ pub struct BankState {
     pub practice: Option<PracticeOpened>,
     /// The built paper's versions with their keys, to print.
     pub printed: Option<Rc<Vec<PrintedVersion>>>,
+    /// Questions ticked in the list for a paper made by hand, in the order
+    /// they were ticked.
+    pub picked: Vec<u64>,
     pub statuses: Vec<(Part, Status)>,
     /// The relay refused the session: the page signs out.
     pub signed_out: Option<examgate_shared::error::ErrorCode>,
@@ -83,6 +86,8 @@ pub enum BankAction {
     Practice(PracticeOpened),
     Printed(Vec<PrintedVersion>),
     ClosePrint,
+    /// A question ticked (true) or unticked in the list.
+    Pick(u64, bool),
 }
 
 impl Reducible for BankState {
@@ -126,6 +131,13 @@ impl Reducible for BankState {
                 next.printed = Some(Rc::new(versions));
             }
             BankAction::ClosePrint => next.printed = None,
+            BankAction::Pick(id, on) => {
+                if !on {
+                    next.picked.retain(|p| *p != id);
+                } else if !next.picked.contains(&id) {
+                    next.picked.push(id);
+                }
+            }
             BankAction::Practice(opened) => {
                 next.set(Part::Practice, Status::Done);
                 next.practice = Some(opened);
@@ -143,6 +155,15 @@ mod tests {
 
     fn reduce(state: BankState, action: BankAction) -> BankState {
         (*Rc::new(state).reduce(action)).clone()
+    }
+
+    #[test]
+    fn picks_keep_their_order_once_each() {
+        let mut s = BankState::default();
+        for (id, on) in [(5, true), (2, true), (5, false), (5, true), (2, true)] {
+            s = reduce(s, BankAction::Pick(id, on));
+        }
+        assert_eq!(s.picked, [2, 5]);
     }
 
     #[test]

@@ -89,6 +89,11 @@ pub enum BankText {
     RemoveRow,
     Predict,
     Build,
+    /// By hand, from `n` ticked questions.
+    PredictPicked(usize),
+    BuildPicked(usize),
+    /// Tick question `id` for a paper made by hand.
+    Pick(u64),
     /// Mean mark and SD on the 10-point scale, mean facility in percent.
     Expected {
         mean: String,
@@ -297,6 +302,27 @@ impl BankText {
             RemoveRow => pick("Bỏ dòng", "Remove"),
             Predict => pick("Dự đoán phổ điểm", "Predict the scores"),
             Build => pick("Tạo đề", "Build the paper"),
+            PredictPicked(n) => {
+                if vi {
+                    format!("Dự đoán với {n} câu đã chọn")
+                } else {
+                    format!("Predict with the {n} ticked questions")
+                }
+            }
+            BuildPicked(n) => {
+                if vi {
+                    format!("Tạo đề từ {n} câu đã chọn")
+                } else {
+                    format!("Build from the {n} ticked questions")
+                }
+            }
+            Pick(id) => {
+                if vi {
+                    format!("Chọn câu {id}")
+                } else {
+                    format!("Pick question {id}")
+                }
+            }
             Expected { mean, sd, facility } => {
                 if vi {
                     format!("Điểm trung bình dự kiến {mean} (độ lệch {sd}), độ khó {facility}%")

@@ -6,7 +6,7 @@
 use examgate_bank_formats::Format;
 use examgate_shared::bank::api::{ImportReport, ImportedQuestion};
 use examgate_shared::bank::fold::duplicate_key;
-use examgate_shared::bank::images;
+use examgate_shared::bank::images::inline_item;
 use examgate_shared::bank::{Item, Level, Position, Problem};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use serde::Deserialize;
@@ -139,7 +139,7 @@ impl AppState {
                 ));
             }
             let mut shown = item.clone();
-            inline_item_images(&mut shown);
+            inline_item(&mut shown);
             report.questions.push(ImportedQuestion {
                 item: shown,
                 duplicate_of: dup,
@@ -225,46 +225,4 @@ pub fn store_new(
     );
     writes::audit(txn, now, &author.actor(), "bank_import", &detail)?;
     Ok(ids)
-}
-
-/// The item's picture references turned into `data:` URLs from its own
-/// images, so a preview shows exactly what the paper will.
-pub fn inline_item_images(item: &mut Item) {
-    let found = std::mem::take(&mut item.images);
-    let lookup = |name: &str| {
-        found
-            .iter()
-            .find(|i| i.name == name)
-            .map(|i| (i.media_type.clone(), i.bytes.clone()))
-    };
-    let inline = |text: &str| -> Result<String, String> { Ok(images::inline(text, lookup)) };
-    map_texts(item, inline).expect("inlining cannot fail");
-    item.images = found;
-}
-
-/// Applies `f` to every text of `item` that may hold a picture: the
-/// question, its options or statements, and its explanation.
-pub fn map_texts(
-    item: &mut Item,
-    mut f: impl FnMut(&str) -> Result<String, String>,
-) -> Result<(), String> {
-    use examgate_shared::exam::Body;
-    item.text = f(&item.text)?;
-    if let Some(e) = &item.explanation {
-        item.explanation = Some(f(e)?);
-    }
-    match &mut item.body {
-        Body::SingleChoice { options, .. } | Body::MultipleResponse { options, .. } => {
-            for o in options.iter_mut() {
-                *o = f(o)?;
-            }
-        }
-        Body::TrueFalse { statements, .. } => {
-            for s in statements.iter_mut() {
-                *s = f(s)?;
-            }
-        }
-        Body::Numeric { .. } => {}
-    }
-    Ok(())
 }

@@ -10,13 +10,13 @@ use examgate_shared::error::{ErrorBody, ErrorCode};
 use serde::Deserialize;
 
 use super::access::{Author, forbidden, not_found};
-use super::import::{inline_item_images, map_texts};
 use super::rows::{self, Row};
 use crate::AppState;
 use crate::attempts::internal;
 use crate::auth::Session;
 use crate::clock::now_ms;
 use crate::store::writes;
+use examgate_shared::bank::images::{inline_item, map_texts};
 
 /// Most questions one search returns.
 pub const SEARCH_LIMIT: usize = 500;
@@ -128,7 +128,7 @@ impl AppState {
             .await
             .map_err(internal)?;
         let mut shown = item;
-        inline_item_images(&mut shown);
+        inline_item(&mut shown);
         shown.images.clear();
         Ok(ItemView {
             id,

@@ -16,7 +16,6 @@ use examgate_shared::exam::{Exam, Question, QuestionId, Section, Versioning};
 use examgate_shared::points::Points;
 
 use super::access::{Author, not_found};
-use super::import::inline_item_images;
 use super::rows::{self, Row};
 use crate::AppState;
 use crate::attempts::internal;
@@ -24,6 +23,7 @@ use crate::auth::Session;
 use crate::clock::now_ms;
 use crate::model::{Room, Site, Sitting};
 use crate::store::writes;
+use examgate_shared::bank::images::inline_item;
 
 /// Most questions one paper may have.
 const MAX_PAPER_QUESTIONS: u64 = 200;
@@ -199,7 +199,7 @@ impl AppState {
                     .find(|r| r.id == bank_id)
                     .expect("chosen from visible");
                 let mut item = self.with_images(row.item.clone()).await?;
-                inline_item_images(&mut item);
+                inline_item(&mut item);
                 let id = QuestionId(exam.questions.len() as u32 + 1);
                 exam.questions.push(Question {
                     id,

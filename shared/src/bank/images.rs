@@ -4,14 +4,16 @@
 //! to it as `![…](image:NAME)`. A paper carries its pictures inside the text
 //! as `data:` URLs (see [`crate::tex`]), so they are served only with the
 //! paper — never before the exam opens — and no URL points anywhere else.
-//! These two functions convert between the forms.
+//! [`inline`] and [`extract`] convert between the forms; [`inline_item`]
+//! and [`map_texts`] apply them to every text of a question.
 
 use std::collections::BTreeMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::item::{Image, is_image_name};
+use super::item::{Image, Item, is_image_name};
+use crate::exam::Body;
 
 const REF: &str = "](image:";
 const DATA: &str = "](data:";
@@ -63,6 +65,47 @@ pub fn strip(text: &str, placeholder: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Applies `f` to every text of `item` that may hold a picture: the
+/// question, its options or statements, and its explanation.
+pub fn map_texts(
+    item: &mut Item,
+    mut f: impl FnMut(&str) -> Result<String, String>,
+) -> Result<(), String> {
+    item.text = f(&item.text)?;
+    if let Some(e) = &item.explanation {
+        item.explanation = Some(f(e)?);
+    }
+    match &mut item.body {
+        Body::SingleChoice { options, .. } | Body::MultipleResponse { options, .. } => {
+            for o in options.iter_mut() {
+                *o = f(o)?;
+            }
+        }
+        Body::TrueFalse { statements, .. } => {
+            for s in statements.iter_mut() {
+                *s = f(s)?;
+            }
+        }
+        Body::Numeric { .. } => {}
+    }
+    Ok(())
+}
+
+/// Every picture reference of `item` turned into a `data:` URL from the
+/// item's own images, so a preview or a paper shows exactly what the
+/// teacher put in.
+pub fn inline_item(item: &mut Item) {
+    let found = std::mem::take(&mut item.images);
+    let lookup = |name: &str| {
+        found
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| (i.media_type.clone(), i.bytes.clone()))
+    };
+    map_texts(item, |text| Ok(inline(text, lookup))).expect("inlining cannot fail");
+    item.images = found;
 }
 
 /// The names of the pictures `text` refers to.
@@ -132,6 +175,32 @@ mod tests {
         assert!(extract("![](data:text/html;base64,PHNjcmlwdD4=)").is_err());
         assert_eq!(inline("![](image:nope)", |_| None), "![](image:nope)");
         assert_eq!(strip(&text, "[hình]"), "Hình [hình] bên");
+
+        // A whole question: text, options and solution alike.
+        let mut item = Item::new(
+            text.clone(),
+            Body::SingleChoice {
+                options: vec![image.reference(""), "B".into()],
+                key: crate::exam::OptionId(0),
+                pinned: vec![],
+            },
+        );
+        item.explanation = Some(image.reference("lời giải"));
+        item.images = vec![image.clone()];
+        inline_item(&mut item);
+        assert!(item.text.contains("](data:image/png;base64,"));
+        assert!(item.body.options()[0].starts_with("![](data:image/png;base64,"));
+        assert!(
+            item.explanation
+                .as_deref()
+                .unwrap()
+                .contains("](data:image/png;base64,")
+        );
+        assert_eq!(
+            item.images,
+            vec![image.clone()],
+            "the pictures stay with the item"
+        );
         assert_eq!(strip("a ![x] b", "[hình]"), "a ![x] b");
     }
 }

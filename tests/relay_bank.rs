@@ -795,11 +795,12 @@ async fn practice_tries_count_the_best_and_the_bank_learns_from_first_tries() {
     };
     let built: PaperBuilt = toan.post("/api/bank/papers", &request).await.json();
     let chosen = built.chosen[0].clone();
+    let exam_id = built.exam_id.unwrap();
     let opened: PracticeOpened = toan
         .post(
             "/api/bank/practice",
             &PracticeRequest {
-                exam_id: built.exam_id.unwrap(),
+                exam_id: exam_id.clone(),
                 days: 1,
                 rules: PracticeRules {
                     attempts: 2,
@@ -869,4 +870,134 @@ async fn practice_tries_count_the_best_and_the_bank_learns_from_first_tries() {
     assert_eq!(stat(chosen[0]).await, (2, 1.0));
     assert_eq!(stat(chosen[1]).await, (2, 0.5));
     assert_eq!(stat(chosen[3]).await, (2, 0.0));
+
+    // A key correction (question 1's key was "wrong") reaches the bank too:
+    // both first tries chose the old key, so none is right any more.
+    let corrected = toan
+        .post(
+            &format!("/api/exams/{exam_id}/corrections"),
+            &serde_json::json!({
+                "corrections": [{"action": "set_key", "question": 1, "key": {"choice": (keys[0] + 1) % 4}}],
+                "reason": "đáp án in nhầm"
+            }),
+        )
+        .await;
+    assert_eq!(
+        corrected.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&corrected.body)
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while stat(chosen[0]).await != (2, 0.0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the bank kept the old key's statistics"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_bank_endpoint_checks_the_role() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let toan = teacher(&relay, &office, "gv.toan", "Toán").await;
+    let ids = import(&toan, "de.gift", MATH_GIFT, false).await.stored;
+    let built: PaperBuilt = toan
+        .post(
+            "/api/bank/papers",
+            &PaperRequest {
+                blueprint: blueprint(2),
+                items: vec![],
+                versions: None,
+                show_answers: false,
+                dry_run: false,
+            },
+        )
+        .await
+        .json();
+    let exam = built.exam_id.unwrap();
+    let site = office
+        .create(
+            "/api/office/sites",
+            &serde_json::json!({"name": "THPT A", "code": "A"}),
+        )
+        .await;
+    let room = office
+        .create(
+            "/api/office/rooms",
+            &serde_json::json!({"site_id": site, "name": "P1"}),
+        )
+        .await;
+    let mut callers: Vec<(&str, Client)> = vec![("nobody", Client::new(&relay, None))];
+    for (user, role, site_id, room_id) in [
+        ("p", Role::RoomProctor, None, Some(room)),
+        ("c", Role::CentralProctor, None, None),
+        ("s", Role::ExamOffice, Some(site), None),
+    ] {
+        let slip = office.account(user, role, site_id, room_id).await;
+        callers.push((user, sign_in(&relay, user, &slip.password).await));
+    }
+    let view: ItemView = toan
+        .get(&format!("/api/bank/items/{}", ids[0]))
+        .await
+        .json();
+    let edit = serde_json::to_value(ItemEdit {
+        version: view.version,
+        item: view.item,
+        note: String::new(),
+    })
+    .unwrap();
+    let paper = serde_json::to_value(PaperRequest {
+        blueprint: blueprint(1),
+        items: vec![],
+        versions: None,
+        show_answers: false,
+        dry_run: true,
+    })
+    .unwrap();
+    let practice = serde_json::json!({"exam_id": exam, "days": 1});
+    let posts: Vec<(String, serde_json::Value)> = vec![
+        (format!("/api/bank/items/{}", ids[0]), edit),
+        (
+            format!("/api/bank/items/{}/share", ids[0]),
+            serde_json::json!({"shared": true}),
+        ),
+        ("/api/bank/papers".into(), paper),
+        ("/api/bank/practice".into(), practice),
+    ];
+    let gets = [
+        "/api/bank/items".to_string(),
+        format!("/api/bank/items/{}", ids[0]),
+        "/api/bank/export?format=gift".into(),
+        format!("/api/bank/papers/{exam}/print"),
+    ];
+    for (who, client) in &callers {
+        let expected = if *who == "nobody" { 401 } else { 403 };
+        let import = client
+            .post_bytes(
+                "/api/bank/import?file_name=x.gift&dry_run=true",
+                MATH_GIFT.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(import.status, expected, "{who}: import");
+        for path in &gets {
+            assert_eq!(client.get(path).await.status, expected, "{who}: GET {path}");
+        }
+        for (path, body) in &posts {
+            assert_eq!(
+                client.post(path, body).await.status,
+                expected,
+                "{who}: POST {path}"
+            );
+        }
+    }
+    // Nothing changed through any of them.
+    assert_eq!(bank_count(&relay), 4);
+    let after: ItemView = toan
+        .get(&format!("/api/bank/items/{}", ids[0]))
+        .await
+        .json();
+    assert_eq!((after.version, after.shared), (1, false));
 }

@@ -25,18 +25,6 @@ pub struct ItemTableProps {
     pub on_select: Callback<usize>,
 }
 
-/// `data-flag`: the flag's stable snake_case name, as the JSON has it.
-pub fn flag_code(flag: Flag) -> &'static str {
-    match flag {
-        Flag::LikelyWrongKey => "likely_wrong_key",
-        Flag::TooEasy => "too_easy",
-        Flag::TooHard => "too_hard",
-        Flag::DoesNotDiscriminate => "does_not_discriminate",
-        Flag::UnusedDistractor { .. } => "unused_distractor",
-        Flag::DistractorFavoursStrong { .. } => "distractor_favours_strong",
-    }
-}
-
 /// `data-alert` of a row that must stand out, if it must.
 pub fn alert(flags: &[Flag]) -> Option<&'static str> {
     if flags.contains(&Flag::LikelyWrongKey) {
@@ -138,7 +126,7 @@ fn item_row(
             ReportText::FlagSentence(flag).render(i18n.lang.other()),
         );
         html! {
-            <span class="flag" data-flag={flag_code(flag)} data-option={option} {title}>
+            <span class="flag" data-flag={flag.name()} data-option={option} {title}>
                 { i18n.t(Text::Report(ReportText::FlagBadge(flag))) }
             </span>
         }
@@ -185,21 +173,6 @@ mod tests {
             alert(&[Flag::DoesNotDiscriminate, Flag::LikelyWrongKey]),
             Some("likely_wrong_key")
         );
-    }
-
-    #[test]
-    fn flag_codes_are_the_json_names() {
-        for flag in [
-            Flag::LikelyWrongKey,
-            Flag::TooEasy,
-            Flag::TooHard,
-            Flag::DoesNotDiscriminate,
-            Flag::UnusedDistractor { option: 1 },
-            Flag::DistractorFavoursStrong { option: 2 },
-        ] {
-            let json = serde_json::to_value(flag).unwrap();
-            assert_eq!(json["flag"], flag_code(flag), "{flag:?}");
-        }
     }
 
     #[test]

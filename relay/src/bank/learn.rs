@@ -4,6 +4,7 @@
 //! when the results are computed again, e.g. after a key correction).
 
 use examgate_shared::analysis::Stat;
+use examgate_shared::bank::api::ItemStat;
 use examgate_shared::results::Results;
 
 use super::rows;
@@ -47,7 +48,11 @@ impl AppState {
         }
         let stored = self
             .store
-            .write(move |txn| stats.iter().try_for_each(|s| rows::put_stat(txn, s)))
+            .write(move |txn| {
+                stats
+                    .iter()
+                    .try_for_each(|(item, s)| rows::put_stat(txn, *item, s))
+            })
             .await;
         if let Err(e) = stored {
             tracing::error!("storing bank statistics of sitting {sitting}: {e}");
@@ -62,13 +67,14 @@ fn defined(stat: &Stat) -> Option<f64> {
     }
 }
 
-/// One row per analysed paper question that has a bank question.
+/// (bank question, what the sitting taught) per analysed paper question
+/// that came from the bank.
 pub fn stats_of(
     results: &Results,
     links: &[(u32, u64)],
     sitting: SittingId,
     at: i64,
-) -> Vec<rows::Stat> {
+) -> Vec<(u64, ItemStat)> {
     let candidates = results.analysis.test.attempts;
     if candidates == 0 {
         return Vec::new();
@@ -79,16 +85,16 @@ pub fn stats_of(
         .zip(&results.analysis.items)
         .filter_map(|(question, stats)| {
             let item = links.iter().find(|(q, _)| *q == question.0)?.1;
-            Some(rows::Stat {
-                item,
-                sitting,
+            let stat = ItemStat {
+                sitting_id: sitting,
                 exam_id: results.exam_id.clone(),
                 at,
                 candidates,
                 facility: defined(&stats.facility_pct)? / 100.0,
                 discrimination: defined(&stats.discrimination_index_pct).map(|d| d / 100.0),
                 flags: stats.flags.iter().map(|f| f.name().to_string()).collect(),
-            })
+            };
+            Some((item, stat))
         })
         .collect()
 }

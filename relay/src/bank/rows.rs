@@ -302,19 +302,9 @@ pub fn paper_links(conn: &Connection, exam_id: &str) -> rusqlite::Result<Vec<(u3
     rows.collect()
 }
 
-pub struct Stat {
-    pub item: u64,
-    pub sitting: u64,
-    pub exam_id: String,
-    pub at: Millis,
-    pub candidates: u32,
-    pub facility: f64,
-    pub discrimination: Option<f64>,
-    pub flags: Vec<String>,
-}
-
-/// Stores (or, after a correction, replaces) what a sitting taught.
-pub fn put_stat(conn: &Connection, s: &Stat) -> rusqlite::Result<()> {
+/// Stores (or, after a correction, replaces) what a sitting taught about
+/// bank question `item`.
+pub fn put_stat(conn: &Connection, item: u64, s: &ItemStat) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO bank_stats (item_id, sitting_id, exam_id, at, candidates, facility,
                                  discrimination, flags)
@@ -323,8 +313,8 @@ pub fn put_stat(conn: &Connection, s: &Stat) -> rusqlite::Result<()> {
              at = excluded.at, candidates = excluded.candidates, facility = excluded.facility,
              discrimination = excluded.discrimination, flags = excluded.flags",
         params![
-            s.item,
-            s.sitting,
+            item,
+            s.sitting_id,
             s.exam_id,
             s.at,
             s.candidates,

@@ -12,14 +12,13 @@
 
 use std::time::Duration;
 
-use chromiumoxide::page::Page;
 use examgate_bank_formats::docx::build::{DocxBuilder, Style};
 use examgate_shared::bank::api::ItemView;
 use examgate_shared::exam::Body;
 use examgate_shared::office::api::NewAccount;
 use examgate_shared::protocol::Role;
 use examgate_tests::browser::{
-    Chromium, click, eval, js_str, pick_file, screenshot, text_of, type_into, wait_for,
+    Chromium, click, eval, fill, pick_file, screenshot, text_of, type_into, wait_for,
 };
 use examgate_tests::office::{set_up_office, sign_in};
 use examgate_tests::{TestRelay, workspace_root};
@@ -76,19 +75,6 @@ fn word_bank() -> Vec<u8> {
         .paragraph(|p| p.text("ĐÁP ÁN"))
         .paragraph(|p| p.text("3-B"))
         .build()
-}
-
-/// Replaces a field's text as a person selecting it all and typing would.
-async fn retype(page: &Page, selector: &str, text: &str) {
-    let _: bool = eval(
-        page,
-        &format!(
-            "(document.querySelector({}).value = '', true)",
-            js_str(selector)
-        ),
-    )
-    .await;
-    type_into(page, selector, text).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,7 +168,7 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
 
     // Search without diacritics finds the typo'd question; fix it in the
     // editor while the preview follows what is typed.
-    retype(&teacher, "#bank-q", "so nghiem").await;
+    fill(&teacher, "#bank-q", "so nghiem").await;
     click(&teacher, "#bank-search-go").await;
     wait_for(
         &teacher,
@@ -198,7 +184,7 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
     )
     .await;
     let fixed = "Số nghiệm của phương trình \\(x^2 = 4\\) là";
-    retype(&teacher, "#edit-text", fixed).await;
+    fill(&teacher, "#edit-text", fixed).await;
     wait_for(
         &teacher,
         "document.querySelector('#edit-preview').textContent.includes('phương trình') \
@@ -224,7 +210,7 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
     );
 
     // By hand: two questions ticked in the list make a paper of two.
-    retype(&teacher, "#bank-q", "").await;
+    fill(&teacher, "#bank-q", "").await;
     click(&teacher, "#bank-search-go").await;
     wait_for(
         &teacher,
@@ -245,7 +231,7 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
     // A paper from a blueprint: three single-choice questions of the topic,
     // keys and solutions shown after submitting; predicted, then built and
     // opened as practice.
-    retype(&teacher, "#bp-count-0-0", "3").await;
+    fill(&teacher, "#bp-count-0-0", "3").await;
     click(&teacher, "#bp-show-answers").await;
     click(&teacher, "#bp-predict").await;
     wait_for(
@@ -403,7 +389,7 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
     screenshot(&student, "bank-student-result.png").await;
 
     // Back in the bank: every question now has a sitting behind it.
-    retype(&teacher, "#bank-q", "").await;
+    fill(&teacher, "#bank-q", "").await;
     click(&teacher, "#bank-search-go").await;
     wait_for(
         &teacher,

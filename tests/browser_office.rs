@@ -21,7 +21,7 @@ use examgate_shared::attempt::StudentEvent;
 use examgate_shared::office::api::{RosterRow, vietnam_text};
 use examgate_shared::protocol::{JoinRequest, RelayToStudent, StudentToRelay};
 use examgate_tests::browser::{
-    Chromium, click, eval, js_str, pick_file, screenshot, text_of, type_into, wait_for,
+    Chromium, click, eval, fill, js_str, pick_file, screenshot, text_of, type_into, wait_for,
 };
 use examgate_tests::office::{Client, SCHOOLS, handin_marks, pupils, roster_xlsx};
 use examgate_tests::{StudentWs, TestRelay, now_ms, workspace_root};
@@ -79,19 +79,6 @@ async fn listed_ids(page: &Page, within: &str, class: &str, key: &str) -> Vec<St
         ),
     )
     .await
-}
-
-/// Empties an input, then types `text` into it.
-async fn fill(page: &Page, selector: &str, text: &str) {
-    let _: bool = eval(
-        page,
-        &format!(
-            "(document.querySelector({}).value = '', true)",
-            js_str(selector)
-        ),
-    )
-    .await;
-    type_into(page, selector, text).await;
 }
 
 async fn join_in_browser(page: &Page, code: &str, number: &str, birth: &str) {

@@ -88,6 +88,22 @@ async fn import(client: &Client, file: &str, body: &str, dry_run: bool) -> Impor
     a.json()
 }
 
+/// Saves `item` as the edit of bank question `id` from `version`.
+async fn edit(
+    client: &Client,
+    id: u64,
+    version: u32,
+    item: examgate_shared::bank::Item,
+    note: impl Into<String>,
+) -> examgate_tests::office::Answer {
+    let edit = ItemEdit {
+        version,
+        item,
+        note: note.into(),
+    };
+    client.post(&format!("/api/bank/items/{id}"), &edit).await
+}
+
 async fn search(client: &Client, query: &str, fold: bool) -> Vec<ItemSummary> {
     let a = client
         .get(&format!(
@@ -233,27 +249,9 @@ async fn subjects_decide_who_sees_and_edits_and_edits_are_versions() {
     if let Body::SingleChoice { options, .. } = &mut item.body {
         options[0] = "4".into();
     }
-    let by_van = van
-        .post(
-            &format!("/api/bank/items/{}", ids[0]),
-            &ItemEdit {
-                version: 1,
-                item: item.clone(),
-                note: "x".into(),
-            },
-        )
-        .await;
+    let by_van = edit(&van, ids[0], 1, item.clone(), "x").await;
     assert_eq!(by_van.status, 403);
-    let saved = toan
-        .post(
-            &format!("/api/bank/items/{}", ids[0]),
-            &ItemEdit {
-                version: 1,
-                item: item.clone(),
-                note: "sửa số".into(),
-            },
-        )
-        .await;
+    let saved = edit(&toan, ids[0], 1, item.clone(), "sửa số").await;
     assert_eq!(
         saved.status,
         200,
@@ -261,16 +259,7 @@ async fn subjects_decide_who_sees_and_edits_and_edits_are_versions() {
         String::from_utf8_lossy(&saved.body)
     );
     // Someone still holding version 1 cannot overwrite version 2.
-    let stale = office
-        .post(
-            &format!("/api/bank/items/{}", ids[0]),
-            &ItemEdit {
-                version: 1,
-                item,
-                note: String::new(),
-            },
-        )
-        .await;
+    let stale = edit(&office, ids[0], 1, item, "").await;
     assert_eq!((stale.status, stale.code().as_str()), (409, "conflict"));
     let view: ItemView = toan
         .get(&format!("/api/bank/items/{}", ids[0]))
@@ -290,16 +279,7 @@ async fn subjects_decide_who_sees_and_edits_and_edits_are_versions() {
     if let Body::SingleChoice { key, .. } = &mut broken.body {
         *key = OptionId(7);
     }
-    let refused = toan
-        .post(
-            &format!("/api/bank/items/{}", ids[0]),
-            &ItemEdit {
-                version: 2,
-                item: broken,
-                note: String::new(),
-            },
-        )
-        .await;
+    let refused = edit(&toan, ids[0], 2, broken, "").await;
     assert_eq!((refused.status, refused.code().as_str()), (422, "invalid"));
 
     // A proctor has no bank at all.
@@ -943,7 +923,7 @@ async fn every_bank_endpoint_checks_the_role() {
         .get(&format!("/api/bank/items/{}", ids[0]))
         .await
         .json();
-    let edit = serde_json::to_value(ItemEdit {
+    let edit_body = serde_json::to_value(ItemEdit {
         version: view.version,
         item: view.item,
         note: String::new(),
@@ -959,7 +939,7 @@ async fn every_bank_endpoint_checks_the_role() {
     .unwrap();
     let practice = serde_json::json!({"exam_id": exam, "days": 1});
     let posts: Vec<(String, serde_json::Value)> = vec![
-        (format!("/api/bank/items/{}", ids[0]), edit),
+        (format!("/api/bank/items/{}", ids[0]), edit_body),
         (
             format!("/api/bank/items/{}/share", ids[0]),
             serde_json::json!({"shared": true}),

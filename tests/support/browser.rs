@@ -222,3 +222,16 @@ pub async fn pick_file(page: &Page, selector: &str, name: &str, bytes: &[u8]) {
     .await;
     assert!(ok);
 }
+
+/// Empties an input, then types `text` into it.
+pub async fn fill(page: &Page, selector: &str, text: &str) {
+    let _: bool = eval(
+        page,
+        &format!(
+            "(document.querySelector({}).value = '', true)",
+            js_str(selector)
+        ),
+    )
+    .await;
+    type_into(page, selector, text).await;
+}

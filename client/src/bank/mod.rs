@@ -29,8 +29,8 @@ use examgate_shared::protocol::Role;
 use yew::prelude::*;
 
 use crate::hooks::use_signed_out;
-use crate::i18n::{LangToggle, Text, use_i18n};
-use crate::proctor::{StaffApp, StaffPageProps};
+use crate::i18n::{Text, use_i18n};
+use crate::proctor::{StaffApp, StaffPageProps, StaffTopbar};
 use crate::routes;
 use api::Bank;
 use state::{BankState, Part};
@@ -56,21 +56,11 @@ pub fn BankPage(props: &StaffPageProps) -> Html {
     use_signed_out(state.signed_out, &props.on_signed_out);
     html! {
         <div id="bank-page" class={classes!("page", "bank-page", state.printed.is_some().then_some("has-print"))}>
-            <header class="topbar no-print">
-                <div class="exam-id">
-                    <h1>{ b(BankText::PageTitle) }</h1>
-                    <p class="who">
-                        <span id="proctor-name">{ props.session.display_name.clone() }</span>
-                        <span class="role">{ i18n.t(Text::Role(props.session.role)) }</span>
-                    </p>
-                </div>
+            <StaffTopbar title={b(BankText::PageTitle)} session={props.session.clone()}
+                on_logout={props.on_logout.clone()} no_print=true>
                 <a id="office-link" class="nav-link" href={routes::OFFICE_PATH}>{ b(BankText::OfficeLink) }</a>
                 <a id="results-link" class="nav-link" href={routes::PATH}>{ i18n.t(Text::ResultsLink) }</a>
-                <LangToggle />
-                <button id="logout" type="button" onclick={props.on_logout.reform(|_: MouseEvent| ())}>
-                    { i18n.t(Text::Logout) }
-                </button>
-            </header>
+            </StaffTopbar>
             <import::Import bank={bank.clone()} report={state.report.clone()} status={state.status(Part::Import)} />
             <list::SearchList bank={bank.clone()} list={state.list.clone()} status={state.status(Part::Search)}
                 picked={state.picked.clone()} />

@@ -58,8 +58,8 @@ use examgate_shared::error::ErrorCode;
 use yew::prelude::*;
 
 use crate::hooks::use_signed_out;
-use crate::i18n::{LangProvider, LangToggle, Problem, Text, use_i18n};
-use crate::proctor::{ProctorSession, StaffApp, StaffPageProps};
+use crate::i18n::{LangProvider, Problem, Text, use_i18n};
+use crate::proctor::{ProctorSession, StaffApp, StaffPageProps, StaffTopbar};
 use crate::{routes, storage};
 use account_texts::AccountText;
 use api::Office;
@@ -165,21 +165,11 @@ pub fn OfficePage(props: &StaffPageProps) -> Html {
     html! {
         <div id="office-page" data-state={state.plan.state_name()}
             class={classes!("page", "office-page", state.print.is_some().then_some("has-print-view"))}>
-            <header class="topbar no-print">
-                <div class="exam-id">
-                    <h1>{ o(OfficeText::PageTitle) }</h1>
-                    <p class="who">
-                        <span id="proctor-name">{ props.session.display_name.clone() }</span>
-                        <span class="role">{ i18n.t(Text::Role(props.session.role)) }</span>
-                    </p>
-                </div>
+            <StaffTopbar title={o(OfficeText::PageTitle)} session={props.session.clone()}
+                on_logout={props.on_logout.clone()} no_print=true>
                 <a id="dashboard-link" class="nav-link" href="/proctor">{ o(OfficeText::DashboardLink) }</a>
                 <a id="results-link" class="nav-link" href={routes::PATH}>{ i18n.t(Text::ResultsLink) }</a>
-                <LangToggle />
-                <button id="logout" type="button" onclick={props.on_logout.reform(|_: MouseEvent| ())}>
-                    { i18n.t(Text::Logout) }
-                </button>
-            </header>
+            </StaffTopbar>
             { body }
         </div>
     }

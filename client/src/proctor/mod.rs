@@ -12,6 +12,7 @@ mod checkins;
 mod dashboard;
 mod login;
 mod room_table;
+mod staff_topbar;
 pub mod state;
 mod station;
 
@@ -26,6 +27,7 @@ use crate::i18n::{LangProvider, Problem};
 use crate::storage;
 use dashboard::Dashboard;
 use login::LoginPage;
+pub use staff_topbar::StaffTopbar;
 
 /// What a page behind the staff login gets.
 #[derive(Properties, PartialEq)]

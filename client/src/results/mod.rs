@@ -35,8 +35,8 @@ use examgate_shared::error::ErrorCode;
 use yew::prelude::*;
 
 use crate::hooks::use_signed_out;
-use crate::i18n::{LangToggle, Problem, ReportText, Text, use_i18n};
-use crate::proctor::{StaffApp, StaffPageProps};
+use crate::i18n::{Problem, ReportText, Text, use_i18n};
+use crate::proctor::{StaffApp, StaffPageProps, StaffTopbar};
 use import::ImportPanel;
 use sittings::SittingList;
 use state::{Load, ResultsState};
@@ -80,22 +80,12 @@ pub fn ResultsPage(props: &StaffPageProps) -> Html {
 
     html! {
         <div id="results-page" class="page results-page">
-            <header class="topbar">
-                <div class="exam-id">
-                    <h1>{ i18n.t(Text::Report(ReportText::PageTitle)) }</h1>
-                    <p class="who">
-                        <span id="proctor-name">{ props.session.display_name.clone() }</span>
-                        <span class="role">{ i18n.t(Text::Role(props.session.role)) }</span>
-                    </p>
-                </div>
+            <StaffTopbar title={i18n.t(Text::Report(ReportText::PageTitle))} session={props.session.clone()}
+                on_logout={props.on_logout.clone()}>
                 <a id="dashboard-link" class="nav-link" href="/proctor">
                     { i18n.t(Text::Report(ReportText::DashboardLink)) }
                 </a>
-                <LangToggle />
-                <button id="logout" type="button" onclick={props.on_logout.reform(|_: MouseEvent| ())}>
-                    { i18n.t(Text::Logout) }
-                </button>
-            </header>
+            </StaffTopbar>
             if forbidden {
                 <div id="not-allowed" class="banner error" role="alert" data-code="forbidden">
                     <p>{ i18n.t(Text::Report(ReportText::NotAllowed)) }</p>

@@ -406,3 +406,49 @@ async fn cached_results_follow_new_attempts_and_corrections() {
     assert_eq!(mark_of(&third, "Một"), serde_json::json!(0));
     assert_eq!(mark_of(&third, "Hai"), serde_json::json!(3));
 }
+
+/// Whatever is missing — a sitting, an exam, a check-in — is `404
+/// not_found`; `unknown_code` is kept for a join code nobody has.
+#[tokio::test]
+async fn missing_things_are_not_found() {
+    use examgate_shared::error::ErrorBody;
+
+    let relay = TestRelay::with_duration(HOUR, 1_000).await;
+    let teacher = relay.login("giaovien").await.token;
+    let proctor = relay.login("phong01").await.token;
+    let client = reqwest::Client::new();
+    let requests = [
+        client
+            .get(relay.url("/api/sittings/999/results"))
+            .bearer_auth(&teacher),
+        client
+            .get(relay.url("/api/sittings/999/results.csv"))
+            .bearer_auth(&teacher),
+        client
+            .post(relay.url("/api/exams/khong-co/corrections"))
+            .bearer_auth(&teacher)
+            .json(&serde_json::json!({
+                "corrections": [{"action": "void", "question": 1}],
+                "reason": "thử"
+            })),
+        client
+            .post(relay.url("/api/checkins/999/decision"))
+            .bearer_auth(&proctor)
+            .json(&serde_json::json!({"confirm": true})),
+    ];
+    for request in requests {
+        let resp = request.send().await.unwrap();
+        let url = resp.url().path().to_owned();
+        assert_eq!(resp.status(), 404, "{url}");
+        let body: ErrorBody = resp.json().await.unwrap();
+        assert_eq!(body.code, ErrorCode::NotFound, "{url}: {}", body.message);
+    }
+    // The sitting that exists still answers.
+    let resp = client
+        .get(relay.url("/api/sittings/1/results"))
+        .bearer_auth(&teacher)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}

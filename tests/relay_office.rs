@@ -239,12 +239,22 @@ async fn the_pilot_three_schools_two_shifts_221_candidates_handed_in_and_verifie
     assert_eq!(proctor0.scope, "Phòng 01 — THPT Phan Đình Phùng");
 
     // The central proctor sees rooms of all three sites; the site's own
-    // sees only its site; the room proctor only its room.
+    // sees only its site; the room proctor only its room. Sessions with
+    // many rooms get them as summaries and open rooms on demand.
     let sites_seen = |snap: &RelayToProctor| -> BTreeSet<String> {
-        let RelayToProctor::Snapshot { rooms, .. } = snap else {
+        let RelayToProctor::Snapshot {
+            rooms, summaries, ..
+        } = snap
+        else {
             panic!("snapshot expected")
         };
-        rooms.iter().map(|r| r.site.clone()).collect()
+        let open: BTreeSet<u64> = rooms.iter().map(|r| r.room_id).collect();
+        assert!(
+            open.iter()
+                .all(|r| summaries.iter().any(|s| s.room_id == *r)),
+            "every open room has its summary"
+        );
+        summaries.iter().map(|s| s.site.clone()).collect()
     };
     let (_ws, snap) = ProctorWs::connect(
         &relay,
@@ -507,6 +517,8 @@ async fn the_documented_roster_example_imports() {
                     date: "15/12/2026".into(),
                     start: start.into(),
                     minutes: 45,
+                    hard_stop_minutes: None,
+                    fullscreen: false,
                     exam_id: "toan".into(),
                     requires_card: false,
                     room_ids: Vec::new(),
@@ -880,6 +892,8 @@ async fn a_chip_id_shift_makes_card_rooms_and_needs_every_cccd() {
                 date: date.into(),
                 start: time.into(),
                 minutes: 45,
+                hard_stop_minutes: None,
+                fullscreen: false,
                 exam_id: "toan".into(),
                 requires_card: true,
                 room_ids: Vec::new(),

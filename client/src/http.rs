@@ -59,6 +59,23 @@ pub async fn post_json_auth<T: Serialize, R: DeserializeOwned>(
     decode(path, send("POST", path, Some(&json), token).await)
 }
 
+/// `POST`s nothing to `path` as a signed-in staff member, for endpoints
+/// that answer with no body (`204`), such as signing out.
+pub async fn post_auth(path: &str, token: &str) -> Result<(), HttpError> {
+    let (status, text) = send("POST", path, None, Some(token)).await.map_err(|e| {
+        gloo::console::warn!(format!("examgate: request to {path} failed"), e);
+        HttpError::Network
+    })?;
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    Err(HttpError::Relay(
+        serde_json::from_str(&text).unwrap_or_else(|_| {
+            ErrorBody::new(ErrorCode::Internal, format!("HTTP {status} from {path}"))
+        }),
+    ))
+}
+
 /// `GET`s `path` (same origin) as a signed-in staff member, `token` going in
 /// the `Authorization: Bearer` header, and decodes the JSON reply.
 pub async fn get_json<R: DeserializeOwned>(path: &str, token: &str) -> Result<R, HttpError> {

@@ -12,6 +12,9 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// The audit chain's head the staff pages print (staff build only).
+#[cfg(feature = "staff")]
+pub mod audit_head;
 /// The question bank's page: in the staff build only (`staff` feature).
 #[cfg(feature = "staff")]
 pub mod bank;

@@ -1,17 +1,17 @@
 //! Typed slots in `localStorage` and `sessionStorage`.
 //!
-//! Every key the client uses is named here, so the whole persistent surface
-//! is visible in one place:
+//! Each feature names its own keys next to the types it stores; the keys
+//! shared by every page are here:
 //!
 //! | key                          | area    | holds                              |
 //! |------------------------------|---------|------------------------------------|
 //! | `examgate.lang`              | local   | `"vi"` or `"en"` (raw string)      |
-//! | `examgate.student`           | local   | [`StudentSession`]                 |
-//! | `examgate.attempt.<id>`      | local   | [`LocalAttempt`] (outbox, flags…)  |
-//! | `examgate.paper.<id>`        | local   | [`PaperCache`] (offline reload)    |
 //! | `examgate.proctor`           | session | [`ProctorSession`]                 |
 //!
-//! `examgate.proctor` is the staff login of both `/proctor` and `/results`.
+//! `examgate.proctor` is the staff login of `/proctor`, `/results`, `/office`
+//! and `/bank`. The student's keys (`examgate.student`,
+//! `examgate.attempt.<id>`, `examgate.paper.<id>`, `examgate.working.<id>`)
+//! are in [`crate::student::records`].
 //!
 //! Values are JSON. A value that no longer parses (an older client wrote it)
 //! reads as absent rather than breaking the page.
@@ -23,7 +23,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::proctor::ProctorSession;
-use crate::student::records::{LocalAttempt, PaperCache, StudentSession};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
@@ -50,7 +49,7 @@ pub struct Slot<T> {
 }
 
 impl<T: Serialize + DeserializeOwned> Slot<T> {
-    fn new(area: Area, key: impl Into<String>) -> Self {
+    pub fn new(area: Area, key: impl Into<String>) -> Self {
         Slot {
             area,
             key: key.into(),
@@ -87,18 +86,6 @@ impl<T: Serialize + DeserializeOwned> Slot<T> {
     pub fn clear(&self) {
         let _ = self.area.raw().remove_item(&self.key);
     }
-}
-
-pub fn student() -> Slot<StudentSession> {
-    Slot::new(Area::Local, "examgate.student")
-}
-
-pub fn attempt(attempt_id: u64) -> Slot<LocalAttempt> {
-    Slot::new(Area::Local, format!("examgate.attempt.{attempt_id}"))
-}
-
-pub fn paper(attempt_id: u64) -> Slot<PaperCache> {
-    Slot::new(Area::Local, format!("examgate.paper.{attempt_id}"))
 }
 
 pub fn proctor() -> Slot<ProctorSession> {

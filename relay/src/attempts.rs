@@ -7,6 +7,7 @@
 
 use examgate_shared::Millis;
 use examgate_shared::attempt::{Decision, StartError, StudentEvent};
+use examgate_shared::control::Control;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::exam::Versioning;
 use examgate_shared::paper::Arrangement;
@@ -16,7 +17,7 @@ use examgate_shared::scoring::grade;
 use crate::AppState;
 use crate::auth::{hash_token, new_token, random_u64};
 use crate::clock::now_ms;
-use crate::live::Outgoing;
+use crate::control::ControlFailure;
 use crate::model::{AttemptId, Candidate, JoinCode, name_key, number_key};
 use crate::state::{AttemptCell, AttemptSlot};
 use crate::store::{StoreError, writes};
@@ -354,17 +355,18 @@ impl AppState {
             attempt_id,
             token_hash,
             arrangement,
-            AttemptCell {
-                attempt: Default::default(),
-                grade: None,
-            },
+            AttemptCell::default(),
         );
         Ok(self.join_response(code, token, attempt_id))
     }
 
     /// A new bearer token for an existing attempt; the old one stops working
     /// and its connection is closed (the student moved to another computer).
-    async fn reissue_token(&self, attempt_id: AttemptId, actor: &str) -> Result<String, ErrorBody> {
+    pub(crate) async fn reissue_token(
+        &self,
+        attempt_id: AttemptId,
+        actor: &str,
+    ) -> Result<String, ErrorBody> {
         let token = new_token();
         let token_hash = hash_token(&token);
         let now = now_ms();
@@ -421,7 +423,12 @@ impl AppState {
                 ));
             }
             let mut next = cell.attempt.clone();
-            let deadline = match next.start(now, sitting.duration_ms, sitting.closes_at) {
+            let deadline = match next.start(
+                now,
+                sitting.duration_ms,
+                sitting.closes_at,
+                sitting.hard_stop,
+            ) {
                 Ok(d) => d,
                 Err(StartError::WindowClosed) => {
                     return Err(ErrorBody::new(
@@ -436,8 +443,12 @@ impl AppState {
                 .await
                 .map_err(internal)?;
             cell.attempt = next;
-            self.deadlines
-                .schedule(deadline + self.config.grace_ms + 1, slot.id);
+            if let Some(due) = cell
+                .attempt
+                .next_due(self.config.grace_ms, sitting.hard_stop)
+            {
+                self.deadlines.schedule(due, slot.id);
+            }
         }
         let attempt = &cell.attempt;
         let view = AttemptView {
@@ -451,6 +462,11 @@ impl AppState {
                 .iter()
                 .map(|(q, a)| (*q, a.clone()))
                 .collect(),
+            paused: attempt.paused_at.is_some(),
+            remaining_ms: attempt.remaining_ms(now),
+            extra_ms: attempt.extra_ms,
+            fullscreen: sitting.fullscreen,
+            messages: self.unseen_messages(slot),
         };
         let mut out = vec![RelayToStudent::Welcome {
             echo,
@@ -542,43 +558,20 @@ impl AppState {
         Ok(replies)
     }
 
-    /// Closes and grades the attempt if its deadline (plus grace) has passed.
-    /// Called by the deadline task; safe to call at any time.
+    /// Closes and grades the attempt if its deadline (plus grace), or the
+    /// office's hard stop, has passed. Called by the deadline task; safe to
+    /// call at any time (an attempt not due, paused or final is left alone).
     pub async fn close_if_due(&self, id: AttemptId) -> Result<(), StoreError> {
         let Some(slot) = self.people().attempts.get(&id).cloned() else {
             return Ok(());
         };
-        let exam = self.exam_for(&slot.candidate);
-        let mut cell = slot.cell.lock().await;
-        let now = now_ms();
-        if !cell.attempt.is_due(now, self.config.grace_ms) {
-            return Ok(());
+        match self
+            .apply_control(&slot, &Control::DeadlineClose, "relay", "deadline")
+            .await
+        {
+            Ok(_) | Err(ControlFailure::Refused(_)) => Ok(()),
+            Err(ControlFailure::Store(e)) => Err(e),
         }
-        let mut next = cell.attempt.clone();
-        next.close(now);
-        let g = grade(&exam, &next.answers);
-        let (status, to_store) = (next.status, g.clone());
-        self.store
-            .write(move |txn| {
-                writes::finish_attempt(txn, id, status, now, &to_store)?;
-                writes::audit(
-                    txn,
-                    now,
-                    "relay",
-                    "close_at_deadline",
-                    &format!("attempt {id}"),
-                )
-            })
-            .await?;
-        cell.attempt = next;
-        cell.grade = Some(g.clone());
-        self.publish_row(&slot.candidate, Some((id, &cell)));
-        let msg = examgate_shared::protocol::encode(&RelayToStudent::Result { status, grade: g });
-        self.live.send_to_student(id, Outgoing::Text(msg));
-        drop(cell);
-        self.snapshot_if_sitting_done(slot.candidate.sitting_id)
-            .await;
-        Ok(())
     }
 
     /// Marks the attempt's connection state change on the proctor row.

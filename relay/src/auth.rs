@@ -3,6 +3,8 @@
 //! Tokens are 256 random bits shown to the client once; the relay keeps only
 //! their SHA-256, so a copy of the database does not let anyone resume a
 //! student's attempt or a proctor's session. Passwords are Argon2id hashes.
+//! Staff sessions are stored (hashed, with expiry) so they survive a
+//! restart, and can be revoked: logout, account disabled, password reset.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -14,6 +16,7 @@ use examgate_shared::protocol::Role;
 use sha2::{Digest, Sha256};
 
 use crate::model::{RoomId, SiteId, TokenHash};
+use crate::store::{Store, StoreError, sessions, writes};
 
 /// How long a proctor stays signed in.
 pub const SESSION_TTL_MS: Millis = 12 * 3_600_000;
@@ -154,31 +157,84 @@ impl Session {
     }
 }
 
-/// Live sessions by token hash. In memory: a relay restart signs everyone
-/// out, which costs a proctor one sign-in and keeps no secrets on disk.
+/// Live sessions by token hash, in memory for every request and kept in
+/// the `sessions` table (token hashes only, with expiry and revocation), so
+/// a relay restart does not sign proctors out mid-exam. Every change is
+/// written through the store given to it; [`Sessions::restore`] starts
+/// with the unexpired, unrevoked sessions the database holds.
 #[derive(Default)]
 pub struct Sessions {
     by_token: Mutex<HashMap<TokenHash, Session>>,
 }
 
 impl Sessions {
-    /// Creates a session and returns its token.
-    pub fn create(&self, session: Session) -> String {
+    /// The sessions loaded at start-up.
+    pub fn restore(loaded: Vec<(TokenHash, Session)>) -> Sessions {
+        Sessions {
+            by_token: Mutex::new(loaded.into_iter().collect()),
+        }
+    }
+
+    /// Creates a session, stored before its token is handed out.
+    pub async fn create(&self, store: &Store, session: Session) -> Result<String, StoreError> {
         let token = new_token();
+        let hash = hash_token(&token);
+        let created_at = session.expires_at - SESSION_TTL_MS;
+        let row = session.clone();
+        store
+            .write(move |txn| sessions::insert(txn, &hash, &row, created_at))
+            .await?;
         let mut map = self.by_token.lock().expect("sessions lock");
-        let now = session.expires_at - SESSION_TTL_MS;
-        map.retain(|_, s| s.expires_at > now);
-        map.insert(hash_token(&token), session);
-        token
+        map.retain(|_, s| s.expires_at > created_at);
+        map.insert(hash, session);
+        Ok(token)
+    }
+
+    /// Signs `token` out (logout): it stops working at once and stays
+    /// revoked after a restart. `None` when no such session is live.
+    pub async fn end(
+        &self,
+        store: &Store,
+        token: &str,
+        now: Millis,
+    ) -> Result<Option<Session>, StoreError> {
+        let hash = hash_token(token);
+        let Some(session) = self.by_token.lock().expect("sessions lock").remove(&hash) else {
+            return Ok(None);
+        };
+        let actor = format!("user:{}", session.username);
+        store
+            .write(move |txn| {
+                sessions::revoke(txn, &hash, now)?;
+                writes::audit(txn, now, &actor, "logout", "")
+            })
+            .await?;
+        Ok(Some(session))
     }
 
     /// Ends every session of `username` (account disabled or password
-    /// reset).
-    pub fn end_user(&self, username: &str) {
+    /// reset). They stop working at once; a failure to record that is
+    /// logged, and a disabled account's sessions are not loaded again
+    /// whatever the table says.
+    pub async fn end_user(&self, store: &Store, username: &str, now: Millis) {
         self.by_token
             .lock()
             .expect("sessions lock")
             .retain(|_, s| s.username != username);
+        let username = username.to_owned();
+        let revoked = store
+            .write(move |txn| {
+                let n = sessions::revoke_user(txn, &username, now)?;
+                if n > 0 {
+                    let detail = format!("user {username}: {n} session(s) ended");
+                    writes::audit(txn, now, "relay", "session_revoke", &detail)?;
+                }
+                Ok(())
+            })
+            .await;
+        if let Err(e) = revoked {
+            tracing::error!("revoking sessions failed: {e}");
+        }
     }
 
     pub fn get(&self, token: &str, now: Millis) -> Option<Session> {
@@ -230,16 +286,42 @@ mod tests {
         assert_eq!(t.check("phong01", 1), Ok(()));
     }
 
-    #[test]
-    fn sessions_expire_and_scope_rooms() {
+    /// A store on a fresh database file, and the connection's path for
+    /// reading it back as a restart would.
+    fn store() -> (tempfile::TempDir, Store, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let conn = crate::store::open(&path).unwrap();
+        // The accounts the sessions belong to (a disabled one is never
+        // loaded again).
+        for name in ["p1", "truong2"] {
+            conn.execute(
+                "INSERT INTO users (username, password_hash, role, display_name)
+                 VALUES (?1, 'h', 'central_proctor', ?1)",
+                [name],
+            )
+            .unwrap();
+        }
+        (dir, Store::spawn(conn), path)
+    }
+
+    #[tokio::test]
+    async fn sessions_expire_and_scope_rooms() {
+        let (_dir, store, _) = store();
         let sessions = Sessions::default();
-        let token = sessions.create(Session {
-            username: "p1".into(),
-            role: Role::RoomProctor,
-            room_id: Some(7),
-            site_id: None,
-            expires_at: 1_000,
-        });
+        let token = sessions
+            .create(
+                &store,
+                Session {
+                    username: "p1".into(),
+                    role: Role::RoomProctor,
+                    room_id: Some(7),
+                    site_id: None,
+                    expires_at: 1_000,
+                },
+            )
+            .await
+            .unwrap();
         let s = sessions.get(&token, 999).unwrap();
         let site_of = |room: RoomId| Some(if room < 10 { 1 } else { 2 });
         assert!(s.may_watch(7, site_of));
@@ -263,11 +345,64 @@ mod tests {
             ..site_staff.clone()
         };
         assert!(department.may_watch(7, site_of) && department.may_watch(12, site_of));
-        let token = sessions.create(Session {
-            expires_at: 5_000,
-            ..site_staff
-        });
-        sessions.end_user("truong2");
+        let token = sessions
+            .create(
+                &store,
+                Session {
+                    expires_at: 5_000,
+                    ..site_staff
+                },
+            )
+            .await
+            .unwrap();
+        sessions.end_user(&store, "truong2", 10).await;
         assert_eq!(sessions.get(&token, 0), None, "ended with its account");
+    }
+
+    #[tokio::test]
+    async fn live_sessions_are_loaded_again_and_ended_ones_are_not() {
+        let (_dir, store, path) = store();
+        let sessions = Sessions::default();
+        let session = |username: &str| Session {
+            username: username.into(),
+            role: Role::CentralProctor,
+            room_id: None,
+            site_id: Some(2),
+            expires_at: 10_000_000,
+        };
+        let kept = sessions.create(&store, session("p1")).await.unwrap();
+        let logged_out = sessions.create(&store, session("p1")).await.unwrap();
+        let revoked = sessions.create(&store, session("truong2")).await.unwrap();
+        assert!(
+            sessions
+                .end(&store, &logged_out, 100)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(sessions.end(&store, &logged_out, 101).await.unwrap(), None);
+        sessions.end_user(&store, "truong2", 102).await;
+
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let again = Sessions::restore(crate::store::load::load_sessions(&conn, 200).unwrap());
+        assert_eq!(again.get(&kept, 200), Some(session("p1")));
+        assert_eq!(again.get(&logged_out, 200), None);
+        assert_eq!(again.get(&revoked, 200), None);
+        // Expired ones are not loaded either.
+        let later = crate::store::load::load_sessions(&conn, 10_000_000).unwrap();
+        assert!(later.is_empty());
+        // Only hashes are stored.
+        let stored: Vec<u8> = conn
+            .query_row("SELECT token_hash FROM sessions LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored.len(), 32);
+        let actions: Vec<String> = conn
+            .prepare("SELECT action FROM audit ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(actions, ["logout", "session_revoke"]);
     }
 }

@@ -15,6 +15,8 @@
 //! - [`bank`]: the question bank: imports, versions, search, export,
 //!   papers from blueprints, practice exams, and what sittings teach it.
 //! - [`attempts`]: join, start, take an event, close — persist, then apply.
+//! - [`audit`]: the hash chains checked from outside (`audit verify`,
+//!   `audit export`) and the chain head staff pages print.
 //! - [`checkin`]: chip-ID check-in: challenges, the verdict on a card,
 //!   the proctor's decision, seats and seat codes; [`photo`] makes the chip
 //!   photo showable.
@@ -23,6 +25,10 @@
 //! - [`deadlines`]: the task that closes attempts at their deadline.
 //! - [`office`]: the exam office: planning, rosters, accounts, the set-up
 //!   link, hand-in and retention.
+//! - [`control`]: applying a control (extra time, pause, resume, end,
+//!   reopen, the deadline close) to one attempt — persist, then apply.
+//! - [`oversight`]: proctors' actions with reasons, incidents, messages,
+//!   integrity warnings, room summaries, search and timelines.
 //! - [`practice`]: practice exams with several tries: whose join starts a
 //!   new try, which try counts.
 //! - [`regrade`]: key corrections and regrading, with the audit record.
@@ -40,11 +46,13 @@
 
 pub mod at_rest;
 pub mod attempts;
+pub mod audit;
 pub mod auth;
 pub mod bank;
 pub mod boot;
 pub mod checkin;
 pub mod clock;
+pub mod control;
 pub mod deadlines;
 #[cfg(feature = "demo")]
 pub mod demo_reader;
@@ -53,6 +61,7 @@ pub mod http;
 pub mod live;
 pub mod model;
 pub mod office;
+pub mod oversight;
 pub mod photo;
 pub mod practice;
 pub mod regrade;
@@ -89,6 +98,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/health", get(|| async { "ok" }))
         .route("/api/join", post(http::join::join))
         .route("/api/login", post(http::login::login))
+        .route("/api/logout", post(http::login::logout))
+        .route("/api/audit/head", get(http::audit::head))
         .route("/api/exams/{id}/corrections", post(http::exams::correct))
         .route("/api/sittings", get(http::results::sittings))
         .route(
@@ -164,6 +175,14 @@ pub fn app(state: AppState) -> Router {
         .route("/api/bank/papers", post(http::bank::paper))
         .route("/api/bank/papers/{id}/print", get(http::bank::print))
         .route("/api/bank/practice", post(http::bank::practice))
+        .route("/api/proctor/actions", post(http::proctor::act))
+        .route("/api/proctor/incidents", post(http::proctor::incident))
+        .route("/api/proctor/messages", post(http::proctor::message))
+        .route(
+            "/api/proctor/candidates/{id}",
+            get(http::proctor::candidate),
+        )
+        .route("/api/proctor/search", get(http::proctor::search))
         .route("/ws/student", get(ws::student::upgrade))
         .route("/ws/proctor", get(ws::proctor::upgrade))
         .fallback_service(static_files)
@@ -180,11 +199,16 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let closer = tokio::spawn(deadlines::run_closer(state.clone()));
+    let summaries = tokio::spawn(oversight::summaries::run_summaries(state.clone()));
     let warm = state.clone();
     tokio::spawn(async move { warm.warm_results().await });
-    let result = axum::serve(listener, app(state))
+    // Connections carry their peer address: a change mid-attempt is an
+    // integrity warning.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     closer.abort();
+    summaries.abort();
     result
 }

@@ -8,12 +8,13 @@
 //!   by what their session may see. A proctor that falls behind the bounded
 //!   broadcast gets a fresh snapshot instead of the missed patches.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use examgate_shared::checkin::CheckinView;
 use examgate_shared::error::ErrorBody;
+use examgate_shared::proctoring::RoomSummary;
 use examgate_shared::protocol::RelayToProctor;
 use examgate_shared::roster::CandidateRow;
 use tokio::sync::{Notify, broadcast, mpsc};
@@ -34,11 +35,20 @@ pub enum Outgoing {
     Close(u16, String),
 }
 
-/// One change for the proctor views of a room.
+/// One change for the proctor views.
+// Nearly every update is a room's; boxing it would cost an allocation per
+// row change to save a few hundred bytes per queued update.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
-pub struct FeedUpdate {
-    pub room_id: RoomId,
-    pub message: RelayToProctor,
+pub enum FeedUpdate {
+    /// For the feeds that have `room_id` open (rows, check-ins, incidents,
+    /// messages).
+    Room {
+        room_id: RoomId,
+        message: RelayToProctor,
+    },
+    /// Rooms whose counts changed, for every feed that may watch them.
+    Summaries(Arc<Vec<RoomSummary>>),
 }
 
 struct StudentConn {
@@ -61,7 +71,7 @@ impl StudentConn {
 
 pub struct Live {
     students: Mutex<HashMap<AttemptId, StudentConn>>,
-    rows: Mutex<HashMap<CandidateId, (RoomId, CandidateRow)>>,
+    rows: Mutex<HashMap<RoomId, BTreeMap<CandidateId, CandidateRow>>>,
     feed: broadcast::Sender<FeedUpdate>,
     next_conn_id: AtomicU64,
 }
@@ -79,27 +89,29 @@ impl Default for Live {
 
 impl Live {
     /// Registers the connection for `attempt`, replacing (and closing) any
-    /// older one. Returns the new connection's id.
-    /// `kill` is notified when the connection must end at once.
+    /// older one. Returns the new connection's id and whether an older one
+    /// was still open. `kill` is notified when the connection must end at
+    /// once.
     pub fn connect_student(
         &self,
         attempt: AttemptId,
         tx: mpsc::Sender<Outgoing>,
         kill: Arc<Notify>,
-    ) -> u64 {
+    ) -> (u64, bool) {
         let conn_id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
         let old = self
             .students
             .lock()
             .expect("students lock")
             .insert(attempt, StudentConn { conn_id, tx, kill });
+        let replaced = old.is_some();
         if let Some(old) = old {
             old.send_or_kill(Outgoing::Close(
                 examgate_shared::protocol::close_code::REPLACED,
                 "replaced: a newer connection took over this attempt".into(),
             ));
         }
-        conn_id
+        (conn_id, replaced)
     }
 
     /// Ends the attempt's connection, if any: its token was replaced.
@@ -149,21 +161,26 @@ impl Live {
         self.rows
             .lock()
             .expect("rows lock")
-            .insert(row.candidate_id, (room_id, row.clone()));
+            .entry(room_id)
+            .or_default()
+            .insert(row.candidate_id, row.clone());
+        self.send_room(room_id, RelayToProctor::Row { room_id, row });
+    }
+
+    /// Broadcasts a change to the feeds that have `room_id` open.
+    pub fn send_room(&self, room_id: RoomId, message: RelayToProctor) {
         // No receivers is fine: nobody is watching.
-        let _ = self.feed.send(FeedUpdate {
-            room_id,
-            message: RelayToProctor::Row { room_id, row },
-        });
+        let _ = self.feed.send(FeedUpdate::Room { room_id, message });
+    }
+
+    /// Broadcasts changed room counts.
+    pub fn send_summaries(&self, summaries: Vec<RoomSummary>) {
+        let _ = self.feed.send(FeedUpdate::Summaries(Arc::new(summaries)));
     }
 
     /// Tells the room's proctors about a check-in (new or decided).
     pub fn publish_checkin(&self, view: CheckinView) {
-        let room_id = view.room_id;
-        let _ = self.feed.send(FeedUpdate {
-            room_id,
-            message: RelayToProctor::Checkin { checkin: view },
-        });
+        self.send_room(view.room_id, RelayToProctor::Checkin { checkin: view });
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<FeedUpdate> {
@@ -173,12 +190,19 @@ impl Live {
     /// The cached rows of `room`, by candidate id.
     pub fn rows_of(&self, room: RoomId) -> Vec<CandidateRow> {
         let map = self.rows.lock().expect("rows lock");
-        let mut rows: Vec<CandidateRow> = map
-            .values()
-            .filter(|(r, _)| *r == room)
-            .map(|(_, row)| row.clone())
-            .collect();
-        rows.sort_by_key(|r| r.candidate_id);
-        rows
+        map.get(&room)
+            .map(|rows| rows.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Applies `f` to the cached rows of `room` without copying them.
+    pub fn with_rows<T>(
+        &self,
+        room: RoomId,
+        f: impl FnOnce(&mut dyn Iterator<Item = &CandidateRow>) -> T,
+    ) -> T {
+        let map = self.rows.lock().expect("rows lock");
+        let mut rows = map.get(&room).into_iter().flat_map(|r| r.values());
+        f(&mut rows)
     }
 }

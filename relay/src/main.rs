@@ -2,7 +2,8 @@
 //! of the sub-commands: `analyse` (answer sheets from elsewhere, as JSON),
 //! `verify-package` (an inspection package against its manifest), `purge`
 //! (personal data past its retention period), `bank` (check, convert and
-//! import question-bank files).
+//! import question-bank files), `audit` (verify the hash chains, export
+//! the audit trail).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,12 @@ struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
+    /// The tamper-evident record (docs/audit.md): verify the hash chains
+    /// or export the audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// The question bank from the command line (docs/question-bank.md).
     Bank {
         #[command(subcommand)]
@@ -90,6 +97,29 @@ enum Command {
         /// Count only; change nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum AuditAction {
+    /// Check the audit chain and every attempt's answer events in a data
+    /// folder, or an exported file. Prints the entries checked and the
+    /// head, or the first broken entry (exit code 1).
+    #[command(group = clap::ArgGroup::new("source").required(true).args(["data", "file"]))]
+    Verify {
+        /// Folder with the SQLite database (opened read-only).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// A file written by `audit export` (or a package's audit.jsonl).
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Write the audit trail as JSON lines, one entry per line with its hash.
+    Export {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -184,6 +214,20 @@ fn run_bank(action: &BankAction) -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
+fn run_audit(action: &AuditAction) -> Result<(), Box<dyn std::error::Error>> {
+    use examgate_relay::audit::cli;
+    match action {
+        AuditAction::Verify {
+            file: Some(file), ..
+        } => cli::verify_exported(file),
+        AuditAction::Verify {
+            data: Some(data), ..
+        } => cli::verify_data(data),
+        AuditAction::Verify { .. } => unreachable!("clap requires --data or --file"),
+        AuditAction::Export { data, out } => cli::export_to(data, out),
+    }
+}
+
 fn verify_package(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let report = examgate_relay::handin::package::verify_package(&bytes)
@@ -195,6 +239,12 @@ fn verify_package(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
         report.bytes,
         report.root_sha256
     );
+    if let Some(head) = report.audit_chain_head {
+        println!(
+            "  audit chain head when made: entry {} {} (check audit.jsonl with `audit verify --file`)",
+            head.id, head.hash
+        );
+    }
     Ok(())
 }
 
@@ -245,6 +295,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::Analyse { key, responses }) => return analyse(key, responses),
         Some(Command::VerifyPackage { package }) => return verify_package(package),
         Some(Command::Bank { action }) => return run_bank(action),
+        Some(Command::Audit { action }) => return run_audit(action),
         Some(Command::Purge {
             data,
             card_files_days,

@@ -52,7 +52,8 @@ pub struct Sitting {
     pub exam_id: String,
     /// Before this the exam content is not served.
     pub opens_at: Millis,
-    /// No attempt may start, or run, past this.
+    /// No attempt may start past this, and none runs past it unless a
+    /// proctor gave extra time or paused it.
     pub closes_at: Millis,
     /// Working time of one attempt.
     pub duration_ms: Millis,
@@ -64,6 +65,11 @@ pub struct Sitting {
     pub requires_card: bool,
     /// A practice exam's rules (tries, which counts); `None` for an exam.
     pub practice: Option<examgate_shared::bank::api::PracticeRules>,
+    /// The office's absolute end: no attempt works past it, extra time and
+    /// pauses included.
+    pub hard_stop: Option<Millis>,
+    /// The exam page asks for full screen and reports leaving it.
+    pub fullscreen: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -48,10 +48,7 @@ impl AppState {
             return Err(ErrorBody::new(ErrorCode::Malformed, "no corrections given"));
         }
         let Some(current) = self.catalog.exam(exam_id) else {
-            return Err(ErrorBody::new(
-                ErrorCode::UnknownCode,
-                "no exam has this id",
-            ));
+            return Err(ErrorBody::new(ErrorCode::NotFound, "no exam has this id"));
         };
         let mut exam: Exam = (*current).clone();
         for c in &req.corrections {

@@ -130,7 +130,7 @@ impl AppState {
         tries: Option<Tries>,
     ) -> Result<Results, ErrorBody> {
         let Some(exam) = self.catalog.exam_of(sitting) else {
-            return Err(ErrorBody::new(ErrorCode::UnknownCode, "no such sitting"));
+            return Err(ErrorBody::new(ErrorCode::NotFound, "no such sitting"));
         };
         let slots = self.slots_of(sitting);
         let rooms: HashMap<RoomId, String> = self

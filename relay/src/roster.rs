@@ -13,7 +13,7 @@ impl AppState {
         // Room facts first, under the plan's lock; `visible`, check-ins and
         // rows after it is released (`visible` may read the plan itself: a
         // second read while a writer waits would deadlock).
-        let rooms: Vec<(RoomId, String, String, bool, Option<String>)> = {
+        let rooms: Vec<(RoomId, u64, String, String, bool, Option<String>)> = {
             let plan = self.catalog.plan();
             plan.rooms
                 .values()
@@ -25,6 +25,7 @@ impl AppState {
                         .collect();
                     (
                         room.id,
+                        room.site_id,
                         plan.site_name(room).to_owned(),
                         room.name.clone(),
                         codes.iter().any(|c| c.requires_card),
@@ -36,10 +37,11 @@ impl AppState {
         rooms
             .into_iter()
             .filter(|room| visible(room.0))
-            .map(|(room_id, site, name, requires_card, join_code)| {
+            .map(|(room_id, site_id, site, name, requires_card, join_code)| {
                 let (checkins, checkin_counts) = self.room_checkins(room_id);
                 RoomView {
                     room_id,
+                    site_id,
                     site,
                     name,
                     exam_title: self.exam_titles(room_id),
@@ -48,13 +50,15 @@ impl AppState {
                     join_code,
                     checkins,
                     checkin_counts,
+                    incidents: self.oversight.incidents_of(room_id),
+                    messages: self.oversight.messages_of(room_id),
                 }
             })
             .collect()
     }
 
     /// The titles of the exams sat in `room`, joined.
-    fn exam_titles(&self, room: RoomId) -> String {
+    pub(crate) fn exam_titles(&self, room: RoomId) -> String {
         let sittings: BTreeSet<u64> = self
             .catalog
             .plan()

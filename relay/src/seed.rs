@@ -117,6 +117,8 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
             shift: String::new(),
             requires_card: false,
             practice: None,
+            hard_stop: None,
+            fullscreen: false,
         },
     )?;
     let password = |fixed: &Option<String>| fixed.clone().unwrap_or_else(random_password);
@@ -201,6 +203,16 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
                 ..RosterEntry::default()
             },
         )?;
+        // Registered card holders are rows before they check in, as an
+        // office import makes them, so the room's table lists who is due.
+        writes::insert_candidate(
+            &txn,
+            sitting,
+            room,
+            &student.full_name,
+            &crate::model::card_key(&student.id12),
+            None,
+        )?;
     }
     add_user(
         &txn,
@@ -209,6 +221,14 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
         Some(room),
         &format!("Giám thị {}", CARD_ROOM.0),
         CARD_ROOM.0,
+    )?;
+    add_user(
+        &txn,
+        "hoidong",
+        Role::ExamOffice,
+        None,
+        "Hội đồng thi (demo)",
+        "the whole exam: plan, reopen attempts, hand in",
     )?;
     add_user(
         &txn,
@@ -247,7 +267,7 @@ mod tests {
         assert!(crate::store::is_empty(&conn).unwrap());
         let info = seed_demo(&mut conn, &DemoOptions::starting(1_000_000)).unwrap();
         assert_eq!(info.join_codes.len(), 3);
-        assert_eq!(info.credentials.len(), 5);
+        assert_eq!(info.credentials.len(), 6);
         let loaded = crate::store::load(&conn).unwrap();
         assert_eq!(loaded.rooms.len(), 3);
         assert_eq!(loaded.roster.len(), 4);
@@ -255,8 +275,10 @@ mod tests {
             loaded.join_codes.iter().filter(|c| c.requires_card).count(),
             1
         );
-        assert_eq!(loaded.candidates.len(), 6);
-        assert_eq!(loaded.users.len(), 5);
+        // Six typed-name candidates, and the card room's four registered
+        // card holders listed before they check in.
+        assert_eq!(loaded.candidates.len(), 10);
+        assert_eq!(loaded.users.len(), 6);
         assert!(!crate::store::is_empty(&conn).unwrap());
     }
 }

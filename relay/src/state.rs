@@ -14,6 +14,7 @@ use examgate_shared::Millis;
 use examgate_shared::attempt::{Attempt, DEFAULT_GRACE_MS};
 use examgate_shared::chip::verify::TrustList;
 use examgate_shared::exam::Exam;
+use examgate_shared::integrity::Tally;
 use examgate_shared::paper::Arrangement;
 use examgate_shared::roster::{CandidateRow, RowStatus};
 use examgate_shared::scoring::{Grade, grade};
@@ -55,11 +56,17 @@ impl Default for Config {
 }
 
 /// The attempt's mutable part, behind its slot's lock.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AttemptCell {
     pub attempt: Attempt,
     /// Present once the attempt is final.
     pub grade: Option<Grade>,
+    /// Integrity warnings so far.
+    pub warnings: Tally,
+    /// The address and browser of the attempt's latest connection, to see
+    /// a change (not kept across a restart: the first connection after one
+    /// sets it again).
+    pub seen_from: Option<(String, String)>,
 }
 
 /// One attempt: fixed facts plus its locked state.
@@ -215,6 +222,8 @@ pub struct Inner {
     pub sessions: Sessions,
     pub login_throttle: LoginThrottle,
     pub checkins: Checkins,
+    /// Incidents, messages and the central view's room summaries.
+    pub oversight: crate::oversight::Oversight,
     /// Serialises joins so two browsers typing the same name at the same
     /// instant cannot both create the candidate.
     pub join_lock: tokio::sync::Mutex<()>,
@@ -274,6 +283,7 @@ impl AppState {
             people.add_candidate(c);
         }
         let seats = loaded.seats;
+        let oversight = loaded.oversight;
         let state = AppState(Arc::new(Inner {
             config,
             store,
@@ -287,9 +297,10 @@ impl AppState {
             people: RwLock::new(people),
             live: Live::default(),
             deadlines: Deadlines::default(),
-            sessions: Sessions::default(),
+            sessions: Sessions::restore(loaded.sessions),
             login_throttle: LoginThrottle::default(),
             checkins: Checkins::default(),
+            oversight: Default::default(),
             join_lock: tokio::sync::Mutex::new(()),
             plan_lock: tokio::sync::Mutex::new(()),
             setup: std::sync::Mutex::new(loaded.setup_hash),
@@ -298,6 +309,13 @@ impl AppState {
             catalog,
         }));
         state.checkins.restore_seats(&seats);
+        let mut warnings: HashMap<AttemptId, Tally> = HashMap::new();
+        for (attempt, w) in oversight.warnings {
+            warnings.entry(attempt).or_default().add(w);
+        }
+        state
+            .oversight
+            .restore(oversight.incidents, oversight.messages);
         for stored in loaded.attempts {
             let candidate = state.people().candidates.get(&stored.candidate_id).cloned();
             let Some(candidate) = candidate else {
@@ -309,12 +327,12 @@ impl AppState {
                 (Some(exam), true) => Some(grade(exam, &stored.attempt.answers)),
                 _ => None,
             };
-            if let Some(deadline) = stored.attempt.deadline_ms
-                && !stored.attempt.status.is_final()
-            {
-                state
-                    .deadlines
-                    .schedule(deadline + state.config.grace_ms + 1, stored.id);
+            let hard_stop = state
+                .catalog
+                .sitting(candidate.sitting_id)
+                .and_then(|s| s.hard_stop);
+            if let Some(due) = stored.attempt.next_due(state.config.grace_ms, hard_stop) {
+                state.deadlines.schedule(due, stored.id);
             }
             state.insert_attempt(
                 candidate,
@@ -324,6 +342,8 @@ impl AppState {
                 AttemptCell {
                     attempt: stored.attempt,
                     grade,
+                    warnings: warnings.remove(&stored.id).unwrap_or_default(),
+                    seen_from: None,
                 },
             );
         }
@@ -408,20 +428,36 @@ impl AppState {
                 deadline_ms: None,
                 last_activity_ms: None,
                 mark: None,
+                extra_ms: 0,
+                remaining_ms: None,
+                warnings: 0,
+                last_warning: None,
             },
-            Some((id, cell)) => CandidateRow {
-                candidate_id: candidate.id,
-                candidate_number: candidate.candidate_number.clone(),
-                name: candidate.name.clone(),
-                status: RowStatus::derive(cell.attempt.status, self.live.is_connected(id)),
-                answered: cell.attempt.answered() as u32,
-                total,
-                deadline_ms: cell.attempt.deadline_ms,
-                last_activity_ms: cell.attempt.last_activity_ms,
-                mark: cell.grade.as_ref().map(|g| g.mark),
-            },
+            Some((id, cell)) => {
+                let attempt = &cell.attempt;
+                CandidateRow {
+                    candidate_id: candidate.id,
+                    candidate_number: candidate.candidate_number.clone(),
+                    name: candidate.name.clone(),
+                    status: RowStatus::derive(
+                        attempt.status,
+                        self.live.is_connected(id),
+                        attempt.paused_at.is_some(),
+                    ),
+                    answered: attempt.answered() as u32,
+                    total,
+                    deadline_ms: attempt.deadline_ms,
+                    last_activity_ms: attempt.last_activity_ms,
+                    mark: cell.grade.as_ref().map(|g| g.mark),
+                    extra_ms: attempt.extra_ms,
+                    remaining_ms: attempt.paused_at.and_then(|_| attempt.remaining_ms(0)),
+                    warnings: cell.warnings.count,
+                    last_warning: cell.warnings.last.clone(),
+                }
+            }
         };
         self.live.publish(candidate.room_id, row);
+        self.oversight.touch(candidate.room_id);
     }
 }
 

@@ -49,10 +49,14 @@ impl AnswerValue {
             .then_some(())
             .ok_or(ErrorCode::InvalidAnswer),
             (AnswerValue::Typed(text), Body::Numeric { .. }) => {
-                if text.chars().count() > MAX_TYPED_CHARS || Decimal::parse(text).is_err() {
-                    Err(ErrorCode::InvalidAnswer)
-                } else {
+                let number =
+                    text.chars().count() <= MAX_TYPED_CHARS && Decimal::parse(text).is_ok();
+                // A blank box is no answer, as an empty selection is: it
+                // clears the question instead of being refused.
+                if number || self.is_blank() {
                     Ok(())
+                } else {
+                    Err(ErrorCode::InvalidAnswer)
                 }
             }
             _ => Err(ErrorCode::InvalidAnswer),
@@ -110,6 +114,57 @@ mod tests {
         assert_eq!(
             AnswerValue::Choice(OptionId(0)).check(q(3)),
             Err(ErrorCode::InvalidAnswer)
+        );
+    }
+
+    #[test]
+    fn a_blank_answer_of_any_kind_clears_the_question() {
+        use crate::attempt::{Attempt, Decision, StudentEvent};
+        let exam = mixed_exam();
+        let mut attempt = Attempt::default();
+        attempt.start(0, 60_000, 60_000, None).unwrap();
+        let answer = |question: u32, value: AnswerValue| StudentEvent::Answer {
+            question: crate::exam::QuestionId(question),
+            value: Some(value),
+        };
+        let typed = |t: &str| AnswerValue::Typed(t.into());
+        let events = [
+            answer(4, typed(" 2 ")),
+            answer(4, typed("")),
+            answer(4, typed("-1,5")),
+            answer(4, typed(" \t ")),
+            answer(
+                3,
+                AnswerValue::TrueFalse(vec![Some(true), None, None, None]),
+            ),
+            answer(3, AnswerValue::TrueFalse(vec![None; 4])),
+            answer(5, AnswerValue::Choices([OptionId(1)].into())),
+            answer(5, AnswerValue::Choices([].into())),
+        ];
+        for (i, event) in events.iter().enumerate() {
+            let seq = i as u64 + 1;
+            assert_eq!(
+                attempt.decide(&exam, seq, event, 1, 0),
+                Decision::Accept,
+                "{event:?}"
+            );
+            attempt.apply(seq, event, 1);
+            let StudentEvent::Answer { question, value } = event else {
+                unreachable!()
+            };
+            let blank = value.as_ref().is_some_and(AnswerValue::is_blank);
+            assert_eq!(attempt.answers.contains_key(question), !blank, "{event:?}");
+        }
+        assert!(attempt.answers.is_empty());
+        // Text that is neither blank nor a number is still refused.
+        assert_eq!(
+            typed("2 000").check(&exam.questions[3]),
+            Err(ErrorCode::InvalidAnswer)
+        );
+        assert_eq!(
+            typed(&format!("{:>21}", "1")).check(&exam.questions[3]),
+            Err(ErrorCode::InvalidAnswer),
+            "over {MAX_TYPED_CHARS} characters, spaces included"
         );
     }
 

@@ -3,9 +3,16 @@
 //!
 //! ```text
 //!  NotStarted ──start──▶ Working ──Submit event──▶ Submitted
-//!                           │
-//!                           └──deadline + grace passed──▶ Closed
+//!                          │  ▲                          │
+//!               pause/resume  │                          │
+//!                          │  └──────reopen (office)─────┤
+//!                          └──deadline + grace passed, or end──▶ Closed
 //! ```
+//!
+//! Proctors change an attempt's clock and status with the controls of
+//! [`crate::control`]: extra time, pause and resume, end, reopen. A paused
+//! attempt takes no events and is never due; its deadline moves by the time
+//! it was paused.
 //!
 //! Every student action is an [`StudentEvent`] numbered by the client with a
 //! per-attempt sequence number starting at 1. The relay accepts sequence
@@ -100,17 +107,27 @@ pub struct Attempt {
     pub answers: BTreeMap<QuestionId, AnswerValue>,
     pub last_activity_ms: Option<Millis>,
     pub finished_ms: Option<Millis>,
+    /// Set while a proctor has paused the attempt: when the pause began.
+    #[serde(default)]
+    pub paused_at: Option<Millis>,
+    /// Extra working time proctors granted, in total (shown, and added at
+    /// the start to an attempt granted it before starting).
+    #[serde(default)]
+    pub extra_ms: Millis,
 }
 
 impl Attempt {
     /// Starts the attempt at `now`. The deadline is `now + duration_ms`, cut
-    /// to the exam window's close. Starting a started attempt is a no-op that
-    /// returns the existing deadline, so a reload never restarts the clock.
+    /// to the exam window's close, plus any extra time granted before the
+    /// start, cut to the office's hard stop. Starting a started attempt is a
+    /// no-op that returns the existing deadline, so a reload never restarts
+    /// the clock.
     pub fn start(
         &mut self,
         now: Millis,
         duration_ms: Millis,
         window_close_ms: Millis,
+        hard_stop: Option<Millis>,
     ) -> Result<Millis, StartError> {
         if let Some(deadline) = self.deadline_ms {
             return Ok(deadline);
@@ -118,7 +135,9 @@ impl Attempt {
         if now >= window_close_ms {
             return Err(StartError::WindowClosed);
         }
-        let deadline = (now + duration_ms).min(window_close_ms);
+        // Extra time granted before the start is never cut by the window.
+        let deadline = (now + duration_ms).min(window_close_ms) + self.extra_ms;
+        let deadline = hard_stop.map_or(deadline, |h| deadline.min(h));
         self.status = AttemptStatus::Working;
         self.started_ms = Some(now);
         self.deadline_ms = Some(deadline);
@@ -150,8 +169,16 @@ impl Attempt {
             AttemptStatus::Closed => return Decision::Refuse(ErrorCode::DeadlinePassed),
             AttemptStatus::NotStarted => return Decision::Refuse(ErrorCode::ExamNotOpen),
         }
-        if self.deadline_ms.is_some_and(|d| now > d + grace_ms) {
-            return Decision::Refuse(ErrorCode::DeadlinePassed);
+        match self.paused_at {
+            // The grace covers a click made just before the pause, as it
+            // does one made just before the deadline; a paused clock has no
+            // deadline (a pause is never taken past it).
+            Some(p) if now > p + grace_ms => return Decision::Refuse(ErrorCode::Paused),
+            Some(_) => {}
+            None if self.deadline_ms.is_some_and(|d| now > d + grace_ms) => {
+                return Decision::Refuse(ErrorCode::DeadlinePassed);
+            }
+            None => {}
         }
         match event {
             StudentEvent::Answer { question, value } => match exam.question(*question) {
@@ -192,21 +219,50 @@ impl Attempt {
         self.acked_seq = seq;
     }
 
-    /// Whether the relay must close this attempt now.
-    pub fn is_due(&self, now: Millis, grace_ms: Millis) -> bool {
+    /// Whether the relay must close this attempt now. A paused attempt's
+    /// clock stands still, so it is never due, except at the office's hard
+    /// stop, which ends every attempt, paused or not.
+    pub fn is_due(&self, now: Millis, grace_ms: Millis, hard_stop: Option<Millis>) -> bool {
         self.status == AttemptStatus::Working
-            && self.deadline_ms.is_some_and(|d| now > d + grace_ms)
+            && (hard_stop.is_some_and(|h| now > h + grace_ms)
+                || (self.paused_at.is_none()
+                    && self.deadline_ms.is_some_and(|d| now > d + grace_ms)))
     }
 
-    /// Closes a working attempt (deadline reached). Returns false, changing
-    /// nothing, when it was not working.
+    /// When the relay should next look at this attempt: the deadline plus
+    /// grace, or while paused only the hard stop. `None`: nothing to close.
+    pub fn next_due(&self, grace_ms: Millis, hard_stop: Option<Millis>) -> Option<Millis> {
+        if self.status != AttemptStatus::Working {
+            return None;
+        }
+        let deadline = match self.paused_at {
+            Some(_) => None,
+            None => self.deadline_ms.map(|d| d + grace_ms + 1),
+        };
+        let stop = hard_stop.map(|h| h + grace_ms + 1);
+        match (deadline, stop) {
+            (Some(d), Some(s)) => Some(d.min(s)),
+            (d, s) => d.or(s),
+        }
+    }
+
+    /// Closes a working attempt (deadline reached, or a proctor ended it).
+    /// Returns false, changing nothing, when it was not working.
     pub fn close(&mut self, now: Millis) -> bool {
         if self.status != AttemptStatus::Working {
             return false;
         }
         self.status = AttemptStatus::Closed;
         self.finished_ms = Some(now);
+        self.paused_at = None;
         true
+    }
+
+    /// The working time left at `now`: frozen while paused.
+    pub fn remaining_ms(&self, now: Millis) -> Option<Millis> {
+        let deadline = self.deadline_ms?;
+        let at = self.paused_at.unwrap_or(now);
+        Some((deadline - at).max(0))
     }
 
     pub fn answered(&self) -> usize {
@@ -229,20 +285,20 @@ mod tests {
 
     fn started() -> Attempt {
         let mut a = Attempt::default();
-        a.start(1_000, 60_000, 1_000_000).unwrap();
+        a.start(1_000, 60_000, 1_000_000, None).unwrap();
         a
     }
 
     #[test]
     fn start_sets_deadline_cut_to_window_and_is_idempotent() {
         let mut a = Attempt::default();
-        assert_eq!(a.start(1_000, 60_000, 30_000), Ok(30_000));
+        assert_eq!(a.start(1_000, 60_000, 30_000, None), Ok(30_000));
         assert_eq!(a.status, AttemptStatus::Working);
         // A second start (a reload) keeps the first deadline.
-        assert_eq!(a.start(20_000, 60_000, 90_000), Ok(30_000));
+        assert_eq!(a.start(20_000, 60_000, 90_000, None), Ok(30_000));
         let mut late = Attempt::default();
         assert_eq!(
-            late.start(5_000, 60_000, 5_000),
+            late.start(5_000, 60_000, 5_000, None),
             Err(StartError::WindowClosed)
         );
         assert_eq!(late.status, AttemptStatus::NotStarted);
@@ -311,8 +367,9 @@ mod tests {
             a.decide(&exam, 1, &answer(1, 0), 64_001, 3_000),
             Decision::Refuse(ErrorCode::DeadlinePassed)
         );
-        assert!(!a.is_due(64_000, 3_000));
-        assert!(a.is_due(64_001, 3_000));
+        assert!(!a.is_due(64_000, 3_000, None));
+        assert!(a.is_due(64_001, 3_000, None));
+        assert_eq!(a.next_due(3_000, None), Some(64_001));
     }
 
     #[test]
@@ -334,7 +391,7 @@ mod tests {
             b.decide(&exam, 1, &answer(1, 0), 70_001, 0),
             Decision::Refuse(ErrorCode::DeadlinePassed)
         );
-        assert!(!b.is_due(1_000_000, 0));
+        assert!(!b.is_due(1_000_000, 0, None));
     }
 
     #[test]

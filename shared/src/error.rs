@@ -87,13 +87,16 @@ pub enum ErrorCode {
     AccountDisabled,
     /// The set-up link is unknown or was already used.
     SetupInvalid,
+    /// The attempt is paused by a proctor: no answers are taken until it
+    /// resumes.
+    Paused,
     /// The relay failed internally; nothing was changed.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and translation tables.
-    pub const ALL: [ErrorCode; 40] = [
+    pub const ALL: [ErrorCode; 41] = [
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
         ErrorCode::UnsupportedVersion,
@@ -133,6 +136,7 @@ impl ErrorCode {
         ErrorCode::ImportRejected,
         ErrorCode::AccountDisabled,
         ErrorCode::SetupInvalid,
+        ErrorCode::Paused,
         ErrorCode::Internal,
     ];
 
@@ -179,6 +183,7 @@ impl ErrorCode {
             ErrorCode::ImportRejected => "import_rejected",
             ErrorCode::AccountDisabled => "account_disabled",
             ErrorCode::SetupInvalid => "setup_invalid",
+            ErrorCode::Paused => "paused",
             ErrorCode::Internal => "internal",
         }
     }

@@ -22,6 +22,12 @@
 //!   and analysed the same way.
 //! - [`attempt`]: the attempt lifecycle (not started → working → submitted or
 //!   closed at the deadline) and the per-attempt event sequence.
+//! - [`control`]: proctors' controls of an attempt (extra time, pause,
+//!   resume, end, reopen) and the clock the student's page shows.
+//! - [`integrity`]: the warnings a proctor sees (tab hidden, full screen
+//!   left, paste, reload, network lost, second connection, address change).
+//! - [`audit_chain`]: the hash chain that makes the audit trail and the
+//!   answer events tamper-evident.
 //! - [`outbox`]: the client's numbered, reload-proof queue of unacknowledged
 //!   events and its reconciliation with what the relay says it stored.
 //! - [`clock`]: estimating the relay's clock from the client's, so the
@@ -29,6 +35,8 @@
 //! - [`backoff`]: the reconnect delay schedule.
 //! - [`protocol`]: every WebSocket message, encoding, decoding and limits.
 //! - [`error`]: the error codes both sides speak.
+//! - [`proctoring`]: proctors' actions, incidents, messages, room summaries,
+//!   search and timelines (the `/api/proctor/*` shapes).
 //! - [`roster`]: the rows a proctor sees, and how a row's status is derived.
 //! - [`tex`]: TeX maths in question text turned into MathML.
 //! - [`numeric`]: typed numeric answers, parsed and compared exactly.
@@ -48,22 +56,26 @@
 pub mod analysis;
 pub mod answer;
 pub mod attempt;
+pub mod audit_chain;
 pub mod backoff;
 pub mod bank;
 pub mod checkin;
 pub mod chip;
 pub mod clock;
 pub mod compact;
+pub mod control;
 pub mod correction;
 pub mod csv;
 pub mod error;
 pub mod exam;
 pub mod import;
+pub mod integrity;
 pub mod numeric;
 pub mod office;
 pub mod outbox;
 pub mod paper;
 pub mod points;
+pub mod proctoring;
 pub mod protocol;
 pub mod results;
 pub mod roster;

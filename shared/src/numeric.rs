@@ -3,7 +3,9 @@
 //!
 //! Accepted: an optional sign, digits, and at most one decimal separator,
 //! comma (the Vietnamese way) or point: `-1,5`, `2.50`, `+3`, `,5`, `7.`.
-//! Surrounding spaces are ignored; nothing else is. Values are kept as an
+//! Surrounding white space (any Unicode white space) is ignored; nothing
+//! else is. At most [`MAX_DIGITS`] digits, leading zeros included. The
+//! grammar is written out in `docs/protocol.md`. Values are kept as an
 //! integer and a power of ten ([`Decimal`]), so `2.50` equals `2.5` and no
 //! binary rounding ever decides whether an answer is right.
 
@@ -190,6 +192,35 @@ mod tests {
         assert_eq!(Decimal::parse("1e3"), Err(NumericError::InvalidChar('e')));
         assert_eq!(Decimal::parse("1 000"), Err(NumericError::InvalidChar(' ')));
         assert_eq!(Decimal::parse(&"9".repeat(16)), Err(NumericError::TooLong));
+    }
+
+    /// The examples `docs/protocol.md` gives for the answer grammar.
+    #[test]
+    fn the_documented_grammar() {
+        for (typed, mantissa, scale) in [
+            ("-1,5", -15, 1),
+            ("2.50", 250, 2),
+            ("+2", 2, 0),
+            (".5", 5, 1),
+            ("5.", 5, 0),
+            (" 2 ", 2, 0),
+            ("\t2\u{a0}", 2, 0),
+            ("-0", 0, 0),
+            ("007", 7, 0),
+        ] {
+            assert_eq!(d(typed), Decimal { mantissa, scale }, "{typed:?}");
+        }
+        for typed in [
+            "", " ", "-", ",", "1,2,3", "1 000", "1e3", "--1", "+-1", "1-", "½", "٣", "0x10", "１",
+        ] {
+            assert!(Decimal::parse(typed).is_err(), "{typed:?} accepted");
+        }
+        assert!(Decimal::parse(&"0".repeat(MAX_DIGITS)).is_ok());
+        assert_eq!(
+            Decimal::parse(&format!("0{}", "9".repeat(MAX_DIGITS))),
+            Err(NumericError::TooLong),
+            "leading zeros count"
+        );
     }
 
     #[test]

@@ -100,8 +100,10 @@ pub struct Paper {
     pub title: String,
     pub subject: String,
     pub duration_secs: u32,
-    /// The paper number, for numbered versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The paper number ("mã đề") for numbered versions; `null` otherwise.
+    /// Always sent, like every field of the paper, so a client never has to
+    /// tell "absent" from "null".
+    #[serde(default)]
     pub version: Option<u16>,
     pub sections: Vec<PaperSection>,
     /// In display order, section after section.
@@ -283,6 +285,25 @@ mod tests {
         assert_eq!(a.version, Some(101));
         assert_eq!(Arrangement::for_new_attempt(&exam, 1, 1).version, Some(102));
         assert_eq!(exam.paper(a), exam.paper(b));
+    }
+
+    #[test]
+    fn the_paper_number_is_always_sent_null_when_there_is_none() {
+        let mut exam = mixed_exam();
+        let unnumbered = serde_json::to_value(exam.paper(Arrangement::default())).unwrap();
+        assert_eq!(unnumbered.get("version"), Some(&serde_json::Value::Null));
+        exam.versioning = Versioning::Numbered {
+            first: 101,
+            count: 4,
+        };
+        let numbered = exam.paper(Arrangement::for_new_attempt(&exam, 1, 0));
+        let json = serde_json::to_value(&numbered).unwrap();
+        assert_eq!(json["version"], 101);
+        // Older senders that left it out still read as "no number".
+        let mut without = unnumbered.clone();
+        without.as_object_mut().unwrap().remove("version");
+        let back: Paper = serde_json::from_value(without).unwrap();
+        assert_eq!(back.version, None);
     }
 
     fn option_order(paper: &Paper, q: u32) -> Vec<u8> {

@@ -18,9 +18,12 @@ use crate::Millis;
 use crate::answer::AnswerValue;
 use crate::attempt::{AttemptStatus, StudentEvent};
 use crate::checkin::CheckinView;
+use crate::control::{AttemptClock, Control};
 use crate::error::{ErrorBody, ErrorCode};
 use crate::exam::QuestionId;
+use crate::integrity::Signal;
 use crate::paper::Paper;
+use crate::proctoring::{Incident, RoomSummary, SentMessage, StudentMessage};
 use crate::roster::{CandidateRow, RoomView};
 use crate::scoring::Grade;
 
@@ -65,6 +68,14 @@ pub enum StudentToRelay {
     },
     /// Clock sync probe.
     Ping { sent_at: Millis },
+    /// An integrity signal the page observed (only the kinds a page may
+    /// send; see [`Signal::from_page`]). Not numbered: a lost one is lost.
+    Signal {
+        #[serde(flatten)]
+        signal: Signal,
+    },
+    /// The student read a proctor's message (its `id`).
+    Seen { message: u64 },
 }
 
 /// The attempt as the student's browser needs it.
@@ -76,10 +87,31 @@ pub struct AttemptView {
     pub deadline_ms: Millis,
     /// Highest sequence number the relay holds.
     pub acked_seq: u64,
-    /// The answers the relay holds, in canonical ids.
+    /// The answers the relay holds: `[question, value]` pairs, canonical
+    /// question ids, values as in events.
     pub answers: Vec<(QuestionId, AnswerValue)>,
+    /// A proctor paused the attempt: show the paused screen, take no
+    /// answers. `remaining_ms` is the frozen time left.
+    #[serde(default)]
+    pub paused: bool,
+    /// Working time left at `relay_time` (frozen while paused).
+    #[serde(default)]
+    pub remaining_ms: Option<Millis>,
+    /// Extra time proctors granted, in total.
+    #[serde(default)]
+    pub extra_ms: Millis,
+    /// The room asks for full screen: the page offers it and reports
+    /// leaving it.
+    #[serde(default)]
+    pub fullscreen: bool,
+    /// Proctor messages the student has not acknowledged yet.
+    #[serde(default)]
+    pub messages: Vec<StudentMessage>,
 }
 
+// A message is built, encoded and dropped at once; the welcome being a few
+// hundred bytes larger than an ack costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RelayToStudent {
@@ -102,6 +134,16 @@ pub enum RelayToStudent {
     Pong { echo: Millis, relay_time: Millis },
     /// The attempt is final and graded.
     Result { status: AttemptStatus, grade: Grade },
+    /// A proctor (or the relay at the deadline) changed the attempt: extra
+    /// time, pause, resume, end, reopen. `clock` is the attempt's clock
+    /// after it; an `end` is followed by a `result`, a `reopen` means the
+    /// exam page comes back (answers as in the last welcome).
+    Control {
+        control: Control,
+        clock: AttemptClock,
+    },
+    /// A message from the proctor; answer with `seen` once shown.
+    Message { message: StudentMessage },
     /// Fatal or stream-level problem. For `out_of_order`, `expected` says
     /// which sequence number to resend from, and the connection stays open.
     Error {
@@ -125,6 +167,12 @@ pub enum ProctorToRelay {
     Ping {
         sent_at: Millis,
     },
+    /// The rooms whose rows this feed should carry (at most
+    /// [`crate::proctoring::MAX_WATCHED_ROOMS`]); the relay answers with a
+    /// snapshot. A room proctor always watches their room.
+    Watch {
+        rooms: Vec<u64>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,7 +183,24 @@ pub enum RelayToProctor {
     Snapshot {
         echo: Option<Millis>,
         relay_time: Millis,
+        /// The watched rooms, with their rows.
         rooms: Vec<RoomView>,
+        /// Every room the session may watch, as counts.
+        #[serde(default)]
+        summaries: Vec<RoomSummary>,
+    },
+    /// Rooms whose counts changed (sent at most once a second).
+    Summaries {
+        summaries: Vec<RoomSummary>,
+    },
+    /// An incident was recorded in a watched room.
+    Incident {
+        incident: Incident,
+    },
+    /// A message was sent, or acknowledged, in a watched room (replaces the
+    /// one with its id).
+    Message {
+        message: SentMessage,
     },
     /// One row changed.
     Row {

@@ -145,6 +145,26 @@ impl TestRelay {
         }
     }
 
+    /// Stops this relay and starts another on the same database, as after
+    /// a crash or an update: everything it knows comes from the file.
+    pub async fn restart(mut self) -> TestRelay {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let config = Config {
+            grace_ms: self.state.config.grace_ms,
+            ..self.state.config.clone()
+        };
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
+        let info = self.info.clone();
+        drop(self);
+        // The old server's tasks end with its shutdown; give them a moment
+        // so two writers never share the file.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let booted = boot(dir.path(), config, Start::Demo(None)).expect("boot again");
+        TestRelay::launch(dir, booted, info).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -376,6 +396,10 @@ impl ProctorWs {
         p.ws.send(Message::text(encode(&hello))).await.unwrap();
         let first = p.recv().await;
         (p, first)
+    }
+
+    pub async fn ws_send(&mut self, msg: &ProctorToRelay) {
+        self.ws.send(Message::text(encode(msg))).await.unwrap();
     }
 
     pub async fn recv(&mut self) -> RelayToProctor {

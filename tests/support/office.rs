@@ -259,6 +259,8 @@ pub async fn plan_pilot(office: &Client, rooms_per_site: usize, shift2_from: Mil
                     date: date.into(),
                     start: time.into(),
                     minutes,
+                    hard_stop_minutes: None,
+                    fullscreen: false,
                     exam_id: format!("toan-ca-{}", n + 1),
                     requires_card: false,
                     room_ids: Vec::new(),

@@ -116,6 +116,13 @@ fn bench() -> Result<()> {
         "examgate-tests",
         "--bench",
         "results_page",
+    ])?;
+    setup::cargo(&[
+        "bench",
+        "--package",
+        "examgate-tests",
+        "--bench",
+        "proctor_view",
     ])
 }
 

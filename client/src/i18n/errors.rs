@@ -209,6 +209,10 @@ fn code_message(code: ErrorCode, lang: Lang) -> &'static str {
             "Liên kết thiết lập không đúng hoặc đã được dùng.",
             "The set-up link is wrong or was already used.",
         ),
+        Paused => (
+            "Bài thi đang tạm dừng theo lệnh giám thị; chưa nhận câu trả lời cho đến khi tiếp tục.",
+            "The exam is paused by the proctor; no answers are taken until it resumes.",
+        ),
         Internal => (
             "Máy chủ gặp lỗi, chưa có gì bị thay đổi. Chờ một lát rồi thử lại; nếu vẫn lỗi, hãy báo giám thị.",
             "The server failed and nothing was changed. Wait a moment and try again; if it keeps failing, tell your proctor.",

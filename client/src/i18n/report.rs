@@ -41,6 +41,11 @@ pub enum ReportText {
     ExportJson,
     /// Not a teacher or the central proctor: results are not theirs.
     NotAllowed,
+    /// The audit chain's head: its first 16 hex digits and entry number.
+    AuditHead {
+        hash16: String,
+        entry: u64,
+    },
 
     // ------------------------------------------------------------ test statistics
     TestStatsTitle,
@@ -189,6 +194,10 @@ impl ReportText {
             ReportText::NotAllowed => pick(
                 "Chỉ giáo viên và giám sát chung được xem kết quả. Hãy đăng nhập bằng tài khoản khác.",
                 "Only teachers and the central proctor may see results. Sign in with another account.",
+            ),
+            ReportText::AuditHead { hash16, entry } => fmt(
+                format!("Mã kiểm chứng nhật ký: {hash16} (mục {entry})"),
+                format!("Audit chain head: {hash16} (entry {entry})"),
             ),
 
             ReportText::TestStatsTitle => pick("Thống kê đề thi", "Test statistics"),

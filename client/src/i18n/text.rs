@@ -19,6 +19,8 @@ use super::{Lang, Problem};
 use crate::bank::texts::BankText;
 #[cfg(feature = "staff")]
 use crate::office::texts::OfficeText;
+use crate::proctor::texts::ProctorText;
+use crate::student::texts::StudentText;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Text {
@@ -161,6 +163,12 @@ pub enum Text {
     ColMark,
     /// How long ago, in milliseconds.
     Ago(Millis),
+
+    /// The exam page's proctor controls, messages and full screen, see
+    /// [`StudentText`].
+    Student(StudentText),
+    /// The proctor pages (`/proctor`), see [`ProctorText`].
+    Proctor(ProctorText),
 
     // ------------------------------------------------------------ results
     /// The results page's strings.
@@ -400,7 +408,9 @@ impl Text {
                 "The dashboard was just opened in another tab or on another computer.",
             ),
             Text::RowStatus(RowStatus::NotStarted) => pick("Chưa vào thi", "Not started"),
+            Text::RowStatus(RowStatus::CheckedIn) => pick("Đã vào phòng", "Checked in"),
             Text::RowStatus(RowStatus::Working) => pick("Đang làm bài", "Working"),
+            Text::RowStatus(RowStatus::Paused) => pick("Tạm dừng", "Paused"),
             Text::RowStatus(RowStatus::Disconnected) => pick("Mất kết nối", "Disconnected"),
             Text::RowStatus(RowStatus::Submitted) => pick("Đã nộp bài", "Handed in"),
             Text::ColName => pick("Họ tên", "Name"),
@@ -420,6 +430,8 @@ impl Text {
                     fmt(format!("{hours} giờ trước"), format!("{hours} h ago"))
                 }
             }
+            Text::Student(text) => Cow::Owned(text.localise(lang)),
+            Text::Proctor(text) => Cow::Owned(text.localise(lang)),
             #[cfg(feature = "staff")]
             Text::Report(text) => text.localise(lang),
             #[cfg(feature = "staff")]

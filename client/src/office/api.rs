@@ -47,6 +47,11 @@ impl Office {
         }
     }
 
+    /// The session's token, for requests outside the reducer's.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     pub fn dispatch(&self, action: OfficeAction) {
         self.dispatcher.dispatch(action);
     }

@@ -10,6 +10,9 @@ use examgate_shared::protocol::Role;
 
 use super::texts::OfficeText;
 
+/// Latest hard stop after a shift's start, in minutes (the relay's limit).
+const MAX_HARD_STOP_MINUTES: u32 = 1_440;
+
 /// Most minutes a shift may last (a whole school day).
 pub const MAX_MINUTES: u32 = 600;
 /// Most seats a room may have.
@@ -79,8 +82,12 @@ pub struct ShiftDraft {
     /// `HH:MM`.
     pub start: String,
     pub minutes: String,
+    /// Minutes after the start past which nothing works, extra time
+    /// included; empty: no hard stop.
+    pub hard_stop: String,
     pub exam_id: String,
     pub requires_card: bool,
+    pub fullscreen: bool,
     pub room_ids: Vec<u64>,
 }
 
@@ -98,6 +105,16 @@ impl ShiftDraft {
             .ok()
             .filter(|m| (1..=MAX_MINUTES).contains(m))
             .ok_or(OfficeText::BadMinutes)?;
+        let hard_stop_minutes = match self.hard_stop.trim() {
+            "" => None,
+            typed => Some(
+                typed
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|h| (minutes..=MAX_HARD_STOP_MINUTES).contains(h))
+                    .ok_or(OfficeText::BadHardStop)?,
+            ),
+        };
         if self.exam_id.is_empty() {
             return Err(OfficeText::NeedPaper);
         }
@@ -106,6 +123,8 @@ impl ShiftDraft {
             date: date.dmy(),
             start: format!("{hour:02}:{minute:02}"),
             minutes,
+            hard_stop_minutes,
+            fullscreen: self.fullscreen,
             exam_id: self.exam_id.clone(),
             requires_card: self.requires_card,
             room_ids: self.room_ids.clone(),

@@ -12,6 +12,8 @@ fn a_shift_is_sent_as_the_relay_reads_it() {
         minutes: "45".into(),
         exam_id: "toan-10".into(),
         requires_card: true,
+        fullscreen: true,
+        hard_stop: " 60 ".into(),
         room_ids: vec![],
     };
     draft.toggle_room(3);
@@ -30,6 +32,8 @@ fn a_shift_is_sent_as_the_relay_reads_it() {
     assert_eq!(shift.minutes, 45);
     assert_eq!(shift.room_ids, vec![4]);
     assert!(shift.requires_card);
+    assert!(shift.fullscreen);
+    assert_eq!(shift.hard_stop_minutes, Some(60));
     // A date picker's ISO form is read too.
     draft.date = "2026-09-05".into();
     assert_eq!(draft.request().unwrap().date, "05/09/2026");
@@ -58,6 +62,12 @@ fn a_shift_names_its_bad_field() {
     assert_eq!(bad(|d| d.minutes = "0".into()), OfficeText::BadMinutes);
     assert_eq!(bad(|d| d.minutes = "601".into()), OfficeText::BadMinutes);
     assert_eq!(bad(|d| d.exam_id.clear()), OfficeText::NeedPaper);
+    assert_eq!(bad(|d| d.hard_stop = "30".into()), OfficeText::BadHardStop);
+    assert_eq!(
+        bad(|d| d.hard_stop = "1441".into()),
+        OfficeText::BadHardStop
+    );
+    assert_eq!(good.request().unwrap().hard_stop_minutes, None);
 }
 
 #[test]

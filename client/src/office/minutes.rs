@@ -2,10 +2,13 @@
 //! in (event, site, room, shift, day, planned times, candidates listed);
 //! the rest is blanks for the proctors: actual times, who was present and
 //! absent, incidents, how identities were checked, reconnects and machine
-//! changes, time added, their signatures and the site head's.
+//! changes, time added, their signatures and the site head's. Above the
+//! signatures, the audit chain's head at printing: signed on paper, it lets
+//! an inspector detect a later change to the record (docs/audit.md).
 
 use std::rc::Rc;
 
+use examgate_shared::audit_chain::ChainHead;
 use yew::prelude::*;
 
 use super::doc_head::DocHead;
@@ -21,6 +24,8 @@ const BLANK_ROWS: usize = 4;
 #[derive(Properties, PartialEq)]
 pub struct MinutesProps {
     pub room: Rc<RoomPrint>,
+    /// The audit chain's head when printed (`None`: not fetched).
+    pub audit_head: Option<ChainHead>,
 }
 
 #[component]
@@ -97,6 +102,16 @@ pub fn Minutes(props: &MinutesProps) -> Html {
             { lines(3) }
             <h3>{ p(PrintText::TimeAddedTitle) }</h3>
             { lines(2) }
+            <div id="minutes-audit-head" class="audit-head">
+                if let Some(head) = &props.audit_head {
+                    <p class="field" data-entry={head.id.to_string()}>
+                        { p(PrintText::AuditHead { hash: head.hash.clone(), entry: head.id }) }
+                    </p>
+                } else {
+                    { field(PrintText::AuditHeadMissing, None) }
+                }
+                <p class="sign-hint">{ p(PrintText::AuditHeadHint) }</p>
+            </div>
             <Signatures />
             <div class="signature site-head">
                 <p class="upper strong">{ p(PrintText::SiteHead) }</p>

@@ -62,6 +62,16 @@ pub enum PrintText {
     TimeAddedTitle,
     SiteHead,
     CountersignHint,
+    /// The audit chain's head when the minutes were printed: all 64 hex
+    /// digits and the entry number.
+    AuditHead {
+        hash: String,
+        entry: u64,
+    },
+    /// What that head is for.
+    AuditHeadHint,
+    /// The head could not be fetched: a blank to write it in.
+    AuditHeadMissing,
 }
 
 impl PrintText {
@@ -151,6 +161,18 @@ impl PrintText {
                 "(Ký xác nhận và ghi rõ họ tên)",
                 "(Countersignature and full name)",
             ),
+            AuditHead { hash, entry } => match lang {
+                Lang::Vi => format!("Mã kiểm chứng nhật ký lúc in: {hash} (mục {entry})"),
+                Lang::En => format!("Audit chain head when printed: {hash} (entry {entry})"),
+            },
+            AuditHeadHint => pick(
+                "Mã này cho phép thanh tra phát hiện mọi thay đổi về sau đối với nhật ký hệ thống và bài làm của thí sinh (lệnh examgate-relay audit verify).",
+                "This code lets an inspector detect any later change to the audit trail and the candidates' answers (command examgate-relay audit verify).",
+            ),
+            AuditHeadMissing => pick(
+                "Mã kiểm chứng nhật ký (ghi từ trang Kết quả):",
+                "Audit chain head (copy it from the Results page):",
+            ),
         }
     }
 }
@@ -174,5 +196,24 @@ mod tests {
             "Danh sách có 24 thí sinh."
         );
         assert_eq!(PrintText::Proctor(2).localise(Lang::En), "PROCTOR 2");
+    }
+
+    #[test]
+    fn the_audit_head_is_printed_whole_in_both_languages() {
+        let head = PrintText::AuditHead {
+            hash: "ab".repeat(32),
+            entry: 17,
+        };
+        for lang in [Lang::Vi, Lang::En] {
+            let text = head.localise(lang);
+            assert!(
+                text.contains(&"ab".repeat(32)) && text.contains("17"),
+                "{text}"
+            );
+        }
+        assert_ne!(
+            PrintText::AuditHeadHint.localise(Lang::Vi),
+            PrintText::AuditHeadHint.localise(Lang::En)
+        );
     }
 }

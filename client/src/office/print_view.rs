@@ -15,6 +15,7 @@ use super::room_print::RoomPrint;
 use super::seat_cards::SeatCards;
 use super::state::{Load, OfficeAction, PrintTarget};
 use super::texts::OfficeText;
+use crate::audit_head::use_audit_head;
 use crate::i18n::{Text, use_i18n};
 
 #[derive(Properties, PartialEq)]
@@ -35,6 +36,8 @@ pub fn PrintView(props: &PrintViewProps) -> Html {
             view.scroll_into_view();
         }
     });
+    // Fetched per room opened, so the minutes carry the head as printed.
+    let audit_head = use_audit_head(props.office.token(), props.target);
     let close = {
         let office = props.office.clone();
         Callback::from(move |_: MouseEvent| office.dispatch(OfficeAction::ClosePrint))
@@ -56,7 +59,7 @@ pub fn PrintView(props: &PrintViewProps) -> Html {
                     <>
                         <RoomList room={room.clone()} />
                         <SeatCards room={room.clone()} />
-                        <Minutes {room} />
+                        <Minutes {room} audit_head={audit_head.clone()} />
                     </>
                 }
             }

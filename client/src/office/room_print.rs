@@ -116,6 +116,8 @@ mod tests {
                     duration_ms: 45 * 60_000,
                     starts: "15/12/2026 07:30".into(),
                     requires_card: false,
+                    hard_stop: None,
+                    fullscreen: false,
                     codes: vec![JoinCodeView {
                         code: "K7Q2".into(),
                         room_id: 1,

@@ -1,10 +1,12 @@
 //! `#shift-form-{event}`: a shift of an event: its name, day and start
-//! (Vietnam time, as written on paper), working minutes, the paper, whether
-//! candidates enter by chip-ID check-in, and the rooms that get a join
-//! code now (a roster import adds the rooms it fills).
+//! (Vietnam time, as written on paper), working minutes, an optional hard
+//! stop, the paper, whether candidates enter by chip-ID check-in, whether
+//! the page asks for full screen, and the rooms that get a join code now
+//! (a roster import adds the rooms it fills).
 //!
-//! Fields carry `name` (`name`, `date`, `start`, `minutes`, `exam_id`,
-//! `requires_card`) and ids suffixed with the event's id.
+//! Fields carry `name` (`name`, `date`, `start`, `minutes`,
+//! `hard_stop_minutes`, `exam_id`, `requires_card`, `fullscreen`) and ids
+//! suffixed with the event's id.
 
 use std::rc::Rc;
 
@@ -124,6 +126,10 @@ pub fn ShiftForm(props: &ShiftFormProps) -> Html {
                     <input id={field("minutes")} name="minutes" type="number" min="1" max="600"
                         value={draft.0.minutes.clone()} oninput={on_text(&draft, |d, v| d.minutes = v)} />
                 </label>
+                <label title={o(OfficeText::ShiftHardStopHint)}>{ o(OfficeText::ShiftHardStop) }
+                    <input id={field("hard-stop")} name="hard_stop_minutes" type="number" min="1" max="1440"
+                        value={draft.0.hard_stop.clone()} oninput={on_text(&draft, |d, v| d.hard_stop = v)} />
+                </label>
             </div>
             <label>{ o(OfficeText::ShiftPaperLabel) }
                 <select id={field("paper")} name="exam_id" onchange={on_paper}>
@@ -135,6 +141,11 @@ pub fn ShiftForm(props: &ShiftFormProps) -> Html {
                 <input id={field("card")} name="requires_card" type="checkbox"
                     checked={draft.0.requires_card} onchange={on_check(&draft, |d, v| d.requires_card = v)} />
                 { o(OfficeText::RequiresCard) }
+            </label>
+            <label class="check">
+                <input id={field("fullscreen")} name="fullscreen" type="checkbox"
+                    checked={draft.0.fullscreen} onchange={on_check(&draft, |d, v| d.fullscreen = v)} />
+                { o(OfficeText::Fullscreen) }
             </label>
             if !props.plan.sites.is_empty() {
                 <fieldset class="shift-rooms">

@@ -40,6 +40,10 @@ pub enum OfficeText {
     BadDate,
     BadTime,
     BadMinutes,
+    BadHardStop,
+    ShiftHardStop,
+    ShiftHardStopHint,
+    Fullscreen,
     BadSeats,
     BadUsername,
     PasswordShort(usize),
@@ -162,6 +166,19 @@ impl OfficeText {
             BadMinutes => pick(
                 "Thời gian làm bài phải từ 1 đến 600 phút.",
                 "The working time must be 1 to 600 minutes.",
+            ),
+            BadHardStop => pick(
+                "Giờ dừng cứng phải từ thời gian làm bài đến 1440 phút sau giờ bắt đầu, hoặc để trống.",
+                "The hard stop must be from the working time to 1440 minutes after the start, or empty.",
+            ),
+            ShiftHardStop => pick("Dừng cứng sau (phút)", "Hard stop after (minutes)"),
+            ShiftHardStopHint => pick(
+                "Để trống: giám thị cộng giờ hay tạm dừng thì bài được làm quá giờ kết thúc ca.",
+                "Empty: extra time and pauses may run past the shift's end.",
+            ),
+            Fullscreen => pick(
+                "Yêu cầu làm bài ở chế độ toàn màn hình",
+                "Ask for full screen during the exam",
             ),
             BadSeats => pick("Số máy phải từ 1 đến 500.", "Seats must be 1 to 500."),
             BadUsername => pick(

@@ -1,4 +1,6 @@
-//! The proctor app (`/proctor`): sign in, then watch rooms live.
+//! The proctor app (`/proctor`): sign in, then watch rooms live and act on
+//! them — the central view's room summaries, open rooms' tables, actions,
+//! incidents, messages and a candidate's timeline.
 //!
 //! The login lives in `sessionStorage` (`examgate.proctor`): it survives a
 //! reload but not closing the tab, which suits a shared staff-room PC. The
@@ -7,14 +9,26 @@
 //! that takes [`StaffPageProps`], so signing in on either page signs in on
 //! both and each page stays where it is.
 
+mod api;
+mod candidate_row;
+mod central;
 mod channel;
 mod checkins;
+mod context;
 mod dashboard;
+mod detail;
+mod dialog;
+mod dialog_view;
 mod login;
+mod room_log;
 mod room_table;
+mod search;
 mod staff_topbar;
 pub mod state;
 mod station;
+mod summary_order;
+pub mod texts;
+mod watch;
 
 use std::rc::Rc;
 
@@ -108,11 +122,25 @@ where
             <LoginPage problem={*problem}
                 on_signed_in={app.dispatcher().to_callback().reform(AppAction::SignedIn)} />
         },
-        Screen::SignedIn(session) => html! {
-            <Page session={session.clone()}
-                on_signed_out={app.dispatcher().to_callback().reform(AppAction::SignedOut)}
-                on_logout={app.dispatcher().to_callback().reform(|()| AppAction::Logout)} />
-        },
+        Screen::SignedIn(session) => {
+            let on_logout = {
+                let (dispatcher, token) = (app.dispatcher(), session.token.clone());
+                Callback::from(move |()| {
+                    // The relay ends the session too (a copied token stops
+                    // working); the page signs out whatever it answers.
+                    let token = token.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = crate::http::post_auth("/api/logout", &token).await;
+                    });
+                    dispatcher.dispatch(AppAction::Logout);
+                })
+            };
+            html! {
+                <Page session={session.clone()}
+                    on_signed_out={app.dispatcher().to_callback().reform(AppAction::SignedOut)}
+                    {on_logout} />
+            }
+        }
     };
     html! { <LangProvider>{ body }</LangProvider> }
 }

@@ -1,22 +1,31 @@
-//! One room (`.room[data-room-id]`): heading, counts per status, and a row
-//! per candidate.
+//! One open room (`.room[data-room-id]`): heading, the room's own actions,
+//! counts per status, check-ins in card rooms, a row per candidate, and the
+//! room's incidents and messages.
 
 use std::rc::Rc;
 
 use examgate_shared::Millis;
-use examgate_shared::clock::{ClockSync, format_countdown};
-use examgate_shared::roster::{CandidateRow, RoomView, RowStatus};
+use examgate_shared::clock::ClockSync;
+use examgate_shared::proctoring::Target;
+use examgate_shared::roster::{RoomView, RowStatus};
 use yew::prelude::*;
 
+use super::candidate_row::CandidateLine;
 use super::checkins::CheckinList;
+use super::context::use_proctor;
+use super::dialog::{Dialog, Task};
+use super::room_log::RoomLog;
 use super::station::Station;
+use super::texts::ProctorText;
 use crate::i18n::{Text, use_i18n};
 
 /// The counts above a table, in the order a proctor looks for them (who is
 /// working, who dropped out), not [`RowStatus::ALL`]'s order.
-const STATUSES: [RowStatus; 4] = [
+const STATUSES: [RowStatus; 6] = [
     RowStatus::Working,
     RowStatus::Disconnected,
+    RowStatus::Paused,
+    RowStatus::CheckedIn,
     RowStatus::NotStarted,
     RowStatus::Submitted,
 ];
@@ -27,14 +36,17 @@ pub struct RoomTableProps {
     pub clock: ClockSync,
     /// Local time; countdowns and "ago" go through `clock`.
     pub now: Millis,
-    /// The proctor's session, for check-in photos and decisions.
-    pub token: String,
+    /// Opened from the central view, so it can be hidden again.
+    #[prop_or_default]
+    pub hideable: bool,
 }
 
 #[component]
 pub fn RoomTable(props: &RoomTableProps) -> Html {
     let i18n = use_i18n();
+    let ctx = use_proctor();
     let room = &props.room;
+    let p = |t| i18n.t(Text::Proctor(t));
     let counts = STATUSES.iter().map(|&status| {
         let n = room.rows.iter().filter(|r| r.status == status).count();
         let name = status.as_str();
@@ -45,19 +57,51 @@ pub fn RoomTable(props: &RoomTableProps) -> Html {
         }
     });
     let rows = room.rows.iter().map(|row| {
-        html! { <CandidateLine key={row.candidate_id} row={row.clone()} clock={props.clock} now={props.now} /> }
+        html! {
+            <CandidateLine key={row.candidate_id} row={row.clone()} room_id={room.room_id}
+                clock={props.clock} now={props.now} />
+        }
     });
+    let room_tasks = Task::ROOM.iter().map(|&task| {
+        let dialog = Dialog {
+            task,
+            target: Target::Room {
+                room_id: room.room_id,
+            },
+            room_id: room.room_id,
+            who: format!("{} — {}", room.site, room.name),
+        };
+        let ask = ctx.ask.clone();
+        html! {
+            <button type="button" class="room-task" data-task={task.name()}
+                onclick={Callback::from(move |_: MouseEvent| ask.emit(dialog.clone()))}>
+                { p(ProctorText::RoomTask(task)) }
+            </button>
+        }
+    });
+    let hide = {
+        let (hide, id) = (ctx.hide_room.clone(), room.room_id);
+        Callback::from(move |_: MouseEvent| hide.emit(id))
+    };
     html! {
         <section class="room card" data-room-id={room.room_id.to_string()}>
-            <h2 class="room-title">
-                { format!("{} — {} — {}", room.site, room.name, room.exam_title) }
-            </h2>
+            <div class="room-head">
+                <h2 class="room-title">
+                    { format!("{} — {} — {}", room.site, room.name, room.exam_title) }
+                </h2>
+                if props.hideable {
+                    <button type="button" class="room-hide" onclick={hide}>{ p(ProctorText::HideRoom) }</button>
+                }
+            </div>
+            if ctx.acts() {
+                <div class="room-actions">{ for room_tasks }</div>
+            }
             <ul class="room-counts">{ for counts }</ul>
             if room.requires_card {
                 if let Some(code) = &room.join_code {
-                    <Station code={code.clone()} token={props.token.clone()} />
+                    <Station code={code.clone()} token={ctx.token.to_string()} />
                 }
-                <CheckinList room={room.clone()} token={props.token.clone()} />
+                <CheckinList room={room.clone()} token={ctx.token.to_string()} />
             }
             if room.rows.is_empty() {
                 <p class="waiting">{ i18n.t(Text::NoCandidates) }</p>
@@ -69,56 +113,19 @@ pub fn RoomTable(props: &RoomTableProps) -> Html {
                             <th scope="col">{ i18n.t(Text::ColStatus) }</th>
                             <th scope="col">{ i18n.t(Text::ColAnswered) }</th>
                             <th scope="col">{ i18n.t(Text::ColTimeLeft) }</th>
+                            <th scope="col">{ p(ProctorText::ColWarnings) }</th>
                             <th scope="col">{ i18n.t(Text::ColLastActivity) }</th>
                             <th scope="col">{ i18n.t(Text::ColMark) }</th>
+                            if ctx.acts() {
+                                <th scope="col">{ p(ProctorText::ColActions) }</th>
+                            }
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             }
+            <RoomLog room={room.clone()} />
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct CandidateLineProps {
-    row: CandidateRow,
-    clock: ClockSync,
-    now: Millis,
-}
-
-#[component]
-fn CandidateLine(props: &CandidateLineProps) -> Html {
-    let i18n = use_i18n();
-    let row = &props.row;
-    let status = row.status.as_str();
-    // A countdown only means something while the candidate can still work.
-    let time_left = match (row.status, row.deadline_ms) {
-        (RowStatus::Working | RowStatus::Disconnected, Some(deadline)) => {
-            format_countdown(props.clock.remaining(deadline, props.now))
-        }
-        _ => "—".to_owned(),
-    };
-    let last_activity = row.last_activity_ms.map_or_else(
-        || "—".to_owned(),
-        |at| i18n.t(Text::Ago(props.clock.relay_now(props.now) - at)),
-    );
-    html! {
-        <tr class={classes!("candidate", status)} data-candidate-id={row.candidate_id.to_string()}
-            data-status={status}>
-            <td class="name">
-                // The số báo danh tells two of the same name apart.
-                if let Some(number) = &row.candidate_number {
-                    <span class="candidate-number">{ number.clone() }</span>{ " " }
-                }
-                { row.name.clone() }
-            </td>
-            <td class="status">{ i18n.t(Text::RowStatus(row.status)) }</td>
-            <td class="answered">{ format!("{}/{}", row.answered, row.total) }</td>
-            <td class="time-left">{ time_left }</td>
-            <td class="last-activity">{ last_activity }</td>
-            <td class="mark">{ row.mark.map_or_else(|| "—".to_owned(), |m| m.to_string()) }</td>
-        </tr>
     }
 }
 

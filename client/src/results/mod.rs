@@ -10,7 +10,8 @@
 //! second-guesses it.
 //!
 //! Layout, top to bottom: the sittings (`#sittings`) next to the import form
-//! (`#import`), then `#results-view` with whichever report was picked last.
+//! (`#import`), then `#results-view` with whichever report was picked last,
+//! then `#audit-head`, the audit chain's head the page was read at.
 //! Only one report is on show at a time, so every id inside it is unique.
 //!
 //! - [`state`]: the reducer (sorting, selection, import) and its tests;
@@ -34,6 +35,7 @@ pub mod view;
 use examgate_shared::error::ErrorCode;
 use yew::prelude::*;
 
+use crate::audit_head::{short, use_audit_head};
 use crate::hooks::use_signed_out;
 use crate::i18n::{Problem, ReportText, Text, use_i18n};
 use crate::proctor::{StaffApp, StaffPageProps, StaffTopbar};
@@ -77,6 +79,9 @@ pub fn ResultsPage(props: &StaffPageProps) -> Html {
         Some(state::Source::Sitting(id)) => Some(id),
         _ => None,
     };
+    // Fetched again with each sitting opened: the record grows while
+    // sittings run, and the line should name the head the marks were read at.
+    let audit_head = use_audit_head(&token, open);
 
     html! {
         <div id="results-page" class="page results-page">
@@ -97,6 +102,15 @@ pub fn ResultsPage(props: &StaffPageProps) -> Html {
                 </div>
                 <ResultsView source={state.source} report={state.report.clone()}
                     sort={state.sort} selected={state.selected} dispatcher={state.dispatcher()} />
+                if let Some(head) = audit_head {
+                    <p id="audit-head" class="audit-head" title={head.hash.clone()}
+                        data-entry={head.id.to_string()}>
+                        { i18n.t(Text::Report(ReportText::AuditHead {
+                            hash16: short(&head).to_owned(),
+                            entry: head.id,
+                        })) }
+                    </p>
+                }
             }
         </div>
     }

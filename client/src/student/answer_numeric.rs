@@ -82,7 +82,9 @@ pub fn AnswerNumeric(props: &AnswerNumericProps) -> Html {
             <label for={input_id.clone()} class="numeric-label">{ i18n.t(Text::NumericLabel) }</label>
             // No inputmode="decimal": some phone keyboards then lack the
             // minus sign, and negative answers are common.
+            // `data-qid` names the question when a paste is reported.
             <input id={input_id} type="text" class={classes!("numeric-answer", props.error.map(|_| "invalid"))}
+                data-qid={qid.0.to_string()}
                 value={props.text.clone()} maxlength={MAX_TYPED_CHARS.to_string()}
                 autocomplete="off" spellcheck="false"
                 aria-describedby={described_by}

@@ -6,6 +6,10 @@
 //! stable dispatcher), so the clock tick only redraws what shows the time
 //! (on an old PC, re-rendering a question's maths four times a second
 //! shows).
+//!
+//! On top of the paper: the paused screen while a proctor has paused the
+//! attempt, and a proctor's message until it is read (also over the paused
+//! screen and the result).
 
 use std::rc::Rc;
 
@@ -16,11 +20,15 @@ use yew::prelude::*;
 
 use super::banners::Banners;
 use super::countdown::Countdown;
+use super::fullscreen_offer::FullscreenOffer;
 use super::io::{BrowserIo, StudentChannel};
 use super::navigator::{NavGroup, NavItem, Navigator};
+use super::page_watch::use_page_watch;
+use super::paused_screen::PausedScreen;
+use super::proctor_message::ProctorMessage;
 use super::question::QuestionView;
 use super::question_nav::QuestionNav;
-use super::records::StudentSession;
+use super::records::{self, StudentSession};
 use super::result::ResultView;
 use super::save_status::SaveStatus;
 use super::state::{ExamAction, ExamState};
@@ -28,7 +36,7 @@ use super::submit_dialog::SubmitDialog;
 use crate::hooks::{use_live_socket, use_signed_out};
 use crate::i18n::{LangToggle, Text, use_i18n};
 use crate::socket::{Link, Socket, Stop};
-use crate::{storage, time};
+use crate::time;
 
 /// Countdown refresh; under a second so it never skips a visible second.
 const TICK_MS: u32 = 250;
@@ -55,8 +63,9 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
                 attempt_id: id,
                 socket,
             });
-            let local = storage::attempt(id).load().unwrap_or_default();
-            ExamState::new(io, &session, local, storage::paper(id).load(), time::now())
+            let local = records::attempt_slot(id).load().unwrap_or_default();
+            let cache = records::paper_slot(id).load();
+            ExamState::new(io, &session, local, cache, time::now())
         }
     });
     let dispatcher = state.dispatcher();
@@ -69,6 +78,7 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
         ExamAction::Tick,
     );
     use_signed_out(state.signed_out, &props.on_signed_out);
+    use_page_watch(dispatcher.clone(), props.session.attempt_id);
 
     let dispatch = dispatcher.to_callback();
     let on_answer = use_callback(dispatcher.clone(), |(question, input), d| {
@@ -82,14 +92,29 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
     let on_dismiss = use_callback(dispatcher.clone(), |(), d| {
         d.dispatch(ExamAction::DismissNotice);
     });
+    let on_dismiss_control = use_callback(dispatcher.clone(), |(), d| {
+        d.dispatch(ExamAction::DismissControlNotice);
+    });
+    let on_seen = use_callback(dispatcher.clone(), |id, d| {
+        d.dispatch(ExamAction::MessageSeen(id));
+    });
     let open_submit = dispatch.reform(|_: MouseEvent| ExamAction::OpenSubmit);
+    let message = state.messages.first().map(|message| {
+        html! {
+            <ProctorMessage message={message.clone()} more={state.messages.len() - 1}
+                on_seen={on_seen.clone()} />
+        }
+    });
 
     if let Some(result) = &state.result {
         let on_leave = props.on_leave.clone();
         return html! {
-            <ResultView result={result.clone()} paper={state.paper.clone()}
-                title={props.session.exam_title.clone()}
-                name={state.candidate_name.clone()} on_leave={on_leave} />
+            <>
+                <ResultView result={result.clone()} paper={state.paper.clone()}
+                    title={props.session.exam_title.clone()}
+                    name={state.candidate_name.clone()} on_leave={on_leave} />
+                { message }
+            </>
         };
     }
 
@@ -128,9 +153,10 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
         .count();
     let version = state.paper.as_ref().and_then(|p| p.version);
     let stopped_final = state.link == Link::Stopped(Stop::Final);
+    let paused = state.paused();
 
     html! {
-        <div id="exam" class={classes!("page", "exam", state.time_up().then_some("time-up"))}>
+        <div id="exam" class={classes!("page", "exam", state.time_up().then_some("time-up"), paused.then_some("paused"))}>
             <header class="topbar exam-header">
                 <div class="exam-id">
                     <h1 class="exam-title">{ props.session.exam_title.clone() }</h1>
@@ -144,7 +170,7 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
                         }
                     </p>
                 </div>
-                <Countdown remaining={state.remaining()} />
+                <Countdown remaining={state.remaining()} {paused} extra_ms={state.extra_ms()} />
                 <SaveStatus state={state.save_state()} />
                 <LangToggle />
             </header>
@@ -155,8 +181,15 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
                 replaced={state.link == Link::Stopped(Stop::Replaced)}
                 fatal={state.fatal}
                 notice={state.notice.map(|n| n.code)}
-                on_dismiss={on_dismiss} />
-            <div class="exam-body">
+                on_dismiss={on_dismiss}
+                control={state.control_notice.as_ref().map(|n| n.control.clone())}
+                {on_dismiss_control} />
+            if state.offer_fullscreen() {
+                <FullscreenOffer />
+            }
+            // Behind the paused screen the paper takes neither clicks nor
+            // the keyboard's focus.
+            <div class="exam-body" inert={paused}>
                 <section class="question-area">{ question_area }</section>
                 <aside class="sidebar">
                     <Navigator groups={nav_groups} current={current} on_go={on_go} />
@@ -169,6 +202,10 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
                 <SubmitDialog unanswered={state.unanswered()} flagged={state.flagged()}
                     on_confirm={on_confirm} on_cancel={on_cancel} />
             }
+            if paused {
+                <PausedScreen remaining={state.remaining()} held={state.local.outbox.len()} />
+            }
+            { message }
         </div>
     }
 }

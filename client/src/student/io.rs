@@ -4,10 +4,9 @@
 use examgate_shared::Millis;
 use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay};
 
-use super::records::{LocalAttempt, PaperCache};
+use super::records::{self, LocalAttempt, PaperCache};
 use super::state::ExamIo;
 use crate::socket::{Channel, Socket};
-use crate::storage;
 
 pub struct StudentChannel;
 
@@ -41,11 +40,15 @@ pub struct BrowserIo {
 
 impl ExamIo for BrowserIo {
     fn persist(&self, local: &LocalAttempt) {
-        storage::attempt(self.attempt_id).save(local);
+        records::attempt_slot(self.attempt_id).save(local);
     }
 
     fn cache_paper(&self, cache: &PaperCache) {
-        storage::paper(self.attempt_id).save(cache);
+        records::paper_slot(self.attempt_id).save(cache);
+    }
+
+    fn mark_working(&self) {
+        records::working_slot(self.attempt_id).save(&true);
     }
 
     fn send(&self, msg: &StudentToRelay) -> bool {

@@ -12,9 +12,13 @@ mod banners;
 mod checkin;
 mod countdown;
 mod exam_page;
+mod fullscreen_offer;
 mod io;
 mod join;
 mod navigator;
+mod page_watch;
+mod paused_screen;
+mod proctor_message;
 mod question;
 mod question_nav;
 pub mod records;
@@ -23,6 +27,7 @@ mod save_status;
 pub mod shown;
 pub mod state;
 mod submit_dialog;
+pub mod texts;
 
 use std::rc::Rc;
 
@@ -30,7 +35,6 @@ use examgate_shared::error::ErrorCode;
 use yew::prelude::*;
 
 use crate::i18n::{LangProvider, Problem};
-use crate::storage;
 use exam_page::ExamPage;
 use join::JoinPage;
 use records::StudentSession;
@@ -58,7 +62,7 @@ pub enum AppAction {
 
 impl AppState {
     fn restore() -> Self {
-        let screen = match storage::student().load() {
+        let screen = match records::session_slot().load() {
             Some(session) => Screen::Exam(Rc::new(session)),
             None => Screen::Join(None),
         };
@@ -72,21 +76,22 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
         let screen = match action {
             AppAction::Joined(session) => {
-                storage::student().save(&session);
+                records::session_slot().save(&session);
                 Screen::Exam(Rc::new(session))
             }
             AppAction::SignedOut(code) => {
                 // The attempt record stays: if the student joins the same
                 // attempt again, its unsent answers are still there.
-                storage::student().clear();
+                records::session_slot().clear();
                 Screen::Join(Some(Problem::Code(code)))
             }
             AppAction::Leave => {
                 if let Screen::Exam(session) = &self.screen {
-                    storage::attempt(session.attempt_id).clear();
-                    storage::paper(session.attempt_id).clear();
+                    records::attempt_slot(session.attempt_id).clear();
+                    records::paper_slot(session.attempt_id).clear();
+                    records::working_slot(session.attempt_id).clear();
                 }
-                storage::student().clear();
+                records::session_slot().clear();
                 Screen::Join(None)
             }
         };

@@ -1,5 +1,14 @@
-//! What the student's browser keeps across reloads (see [`crate::storage`]
-//! for the keys).
+//! What the student's browser keeps across reloads, and under which keys:
+//!
+//! | key                          | area    | holds                              |
+//! |------------------------------|---------|------------------------------------|
+//! | `examgate.student`           | local   | [`StudentSession`]                 |
+//! | `examgate.attempt.<id>`      | local   | [`LocalAttempt`] (outbox, flags…)  |
+//! | `examgate.paper.<id>`        | local   | [`PaperCache`] (offline reload)    |
+//! | `examgate.working.<id>`      | session | `true`: this tab showed the attempt working |
+//!
+//! The last one dies with the tab, so finding it at load means this tab
+//! was reloaded mid-attempt (a first load, or another tab, never has it).
 
 use std::collections::BTreeSet;
 
@@ -9,6 +18,8 @@ use examgate_shared::exam::QuestionId;
 use examgate_shared::outbox::Outbox;
 use examgate_shared::paper::Paper;
 use serde::{Deserialize, Serialize};
+
+use crate::storage::{Area, Slot};
 
 /// Who this browser joined as (`examgate.student`). Its presence means "go
 /// straight to the exam" on load.
@@ -53,6 +64,23 @@ pub struct PaperCache {
     pub candidate_name: String,
     /// The offset measured then; replaced at the next welcome.
     pub clock: ClockSync,
+}
+
+pub fn session_slot() -> Slot<StudentSession> {
+    Slot::new(Area::Local, "examgate.student")
+}
+
+pub fn attempt_slot(attempt_id: u64) -> Slot<LocalAttempt> {
+    Slot::new(Area::Local, format!("examgate.attempt.{attempt_id}"))
+}
+
+pub fn paper_slot(attempt_id: u64) -> Slot<PaperCache> {
+    Slot::new(Area::Local, format!("examgate.paper.{attempt_id}"))
+}
+
+/// Set in this tab once the attempt was seen working; see the module doc.
+pub fn working_slot(attempt_id: u64) -> Slot<bool> {
+    Slot::new(Area::Session, format!("examgate.working.{attempt_id}"))
 }
 
 #[cfg(test)]

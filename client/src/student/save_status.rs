@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use super::state::SaveState;
+use super::texts::StudentText;
 use crate::i18n::{Text, use_i18n};
 
 #[derive(Properties, PartialEq)]
@@ -16,6 +17,7 @@ pub fn SaveStatus(props: &SaveStatusProps) -> Html {
     let (data_state, text) = match props.state {
         SaveState::Saved => ("saved", Text::SaveSaved),
         SaveState::Pending(n) => ("pending", Text::SavePending(n)),
+        SaveState::Held(n) => ("held", Text::Student(StudentText::SaveHeld(n))),
         SaveState::Offline(n) => ("offline", Text::SaveOffline(n)),
     };
     html! {

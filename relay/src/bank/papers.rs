@@ -333,6 +333,8 @@ impl AppState {
             shift: String::new(),
             requires_card: false,
             practice: Some(req.rules),
+            hard_stop: None,
+            fullscreen: false,
         };
         let room_name = exam.title.clone();
         let mut codes = self.missing_codes(0, [0], false);

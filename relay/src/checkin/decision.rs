@@ -8,7 +8,7 @@ use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{JoinResponse, Role};
 
 use super::seat_code::new_seat_code;
-use super::{POLL_WAIT, SeatCode, refusal};
+use super::{POLL_WAIT, Seat, SeatCode, refusal};
 use crate::AppState;
 use crate::attempts::{Admission, Who, internal};
 use crate::auth::{Session, hash_token};
@@ -87,7 +87,7 @@ impl AppState {
         let record = book
             .records
             .get(&id)
-            .ok_or_else(|| refusal(ErrorCode::UnknownCode, "no such check-in"))?;
+            .ok_or_else(|| refusal(ErrorCode::NotFound, "no such check-in"))?;
         if !self.may_watch(staff, record.code.room_id) {
             return Err(refusal(
                 ErrorCode::Forbidden,
@@ -132,7 +132,7 @@ impl AppState {
                 book.seat_codes.insert(
                     hash_token(&seat_code),
                     SeatCode {
-                        checkin_id: id,
+                        seat: Seat::Checkin(id),
                         expires_at: now + SEAT_CODE_TTL_MS,
                     },
                 );

@@ -24,7 +24,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use examgate_shared::Millis;
-use examgate_shared::checkin::{CheckinPoll, CheckinStatus, CheckinView};
+use examgate_shared::checkin::{CheckinPoll, CheckinStatus, CheckinView, SEAT_CODE_TTL_MS};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use tokio::sync::watch;
 
@@ -61,8 +61,17 @@ struct Record {
 }
 
 struct SeatCode {
-    checkin_id: u64,
+    seat: Seat,
     expires_at: Millis,
+}
+
+/// What a seat code opens.
+#[derive(Debug, Clone, Copy)]
+enum Seat {
+    /// A card holder a proctor station checked in.
+    Checkin(u64),
+    /// An attempt a proctor moved to another computer.
+    Attempt(crate::model::AttemptId),
 }
 
 #[derive(Default)]
@@ -94,6 +103,32 @@ impl Checkins {
 
     fn book(&self) -> std::sync::MutexGuard<'_, Book> {
         self.book.lock().expect("checkins lock")
+    }
+
+    /// Check-ins waiting for a proctor's decision, per room.
+    pub fn pending_by_room(&self) -> HashMap<RoomId, u32> {
+        let mut pending: HashMap<RoomId, u32> = HashMap::new();
+        for r in self.book().records.values() {
+            if r.view.status == CheckinStatus::AwaitingProctor {
+                *pending.entry(r.code.room_id).or_default() += 1;
+            }
+        }
+        pending
+    }
+
+    /// A one-time code that opens `attempt` on another computer.
+    pub fn seat_code_for_attempt(&self, attempt: crate::model::AttemptId, now: Millis) -> String {
+        let code = seat_code::new_seat_code();
+        let mut book = self.book();
+        book.seat_codes.retain(|_, s| s.expires_at > now);
+        book.seat_codes.insert(
+            crate::auth::hash_token(&code),
+            SeatCode {
+                seat: Seat::Attempt(attempt),
+                expires_at: now + SEAT_CODE_TTL_MS,
+            },
+        );
+        code
     }
 }
 

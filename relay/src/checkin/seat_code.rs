@@ -1,10 +1,11 @@
-//! One-time seat codes: a proctor station checked the card in; the student
-//! types the code on any browser to open their attempt.
+//! One-time seat codes: a proctor station checked the card in, or a proctor
+//! moved a student to another computer; the student types the code on the
+//! new browser to open their attempt there.
 
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::JoinResponse;
 
-use super::{SEAT_ALPHABET, SEAT_CODE_LEN, refusal};
+use super::{SEAT_ALPHABET, SEAT_CODE_LEN, Seat, refusal};
 use crate::AppState;
 use crate::auth::hash_token;
 use crate::clock::now_ms;
@@ -23,15 +24,23 @@ impl AppState {
             .collect::<String>()
             .to_uppercase();
         let now = now_ms();
-        let found = {
+        let seat = {
             let mut book = self.checkins.book();
             let taken = book.seat_codes.remove(&hash_token(&normalised));
-            taken.filter(|s| s.expires_at > now).and_then(|s| {
-                book.records
-                    .get(&s.checkin_id)
-                    .map(|r| (r.view.clone(), r.code.clone()))
-            })
+            taken.filter(|s| s.expires_at > now).map(|s| s.seat)
         };
+        if let Some(Seat::Attempt(attempt)) = seat {
+            return self.join_moved_attempt(code, attempt).await;
+        }
+        let found = seat.and_then(|seat| match seat {
+            Seat::Checkin(id) => self
+                .checkins
+                .book()
+                .records
+                .get(&id)
+                .map(|r| (r.view.clone(), r.code.clone())),
+            Seat::Attempt(_) => None,
+        });
         let Some((view, record_code)) = found else {
             return Err(refusal(
                 ErrorCode::SeatCodeInvalid,
@@ -46,6 +55,27 @@ impl AppState {
         }
         self.admit_card_holder(code, &view, &format!("seat-code:{}", view.checkin_id))
             .await
+    }
+
+    /// The moved student's new computer: a new token for the same attempt.
+    async fn join_moved_attempt(
+        &self,
+        code: &JoinCode,
+        attempt: crate::model::AttemptId,
+    ) -> Result<JoinResponse, ErrorBody> {
+        let slot = self.people().attempts.get(&attempt).cloned();
+        let Some(slot) = slot.filter(|s| {
+            s.candidate.room_id == code.room_id && s.candidate.sitting_id == code.sitting_id
+        }) else {
+            return Err(refusal(
+                ErrorCode::SeatCodeInvalid,
+                "this seat code is for another room",
+            ));
+        };
+        let token = self
+            .reissue_token(attempt, &format!("seat-code:attempt:{attempt}"))
+            .await?;
+        Ok(self.join_response(code, token, slot.id))
     }
 }
 

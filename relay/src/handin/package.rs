@@ -11,7 +11,9 @@
 //!   SHA-256 of the listing `"<sha256>  <path>\n"` sorted by path (byte
 //!   order) — the same lines `sha256sum` prints, so it too can be recomputed
 //!   by hand. Each file also carries `deflated_sha256`, the hash of its
-//!   compressed bytes as stored in the zip (see below).
+//!   compressed bytes as stored in the zip (see below). `audit_chain_head`
+//!   (when present) is the audit chain's head at the moment the package was
+//!   made: the last line of its `audit.jsonl`, for `audit verify`.
 //! - every file, deflated, under its own path. The two manifest files are
 //!   stored uncompressed.
 //!
@@ -39,6 +41,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{Cursor, Read, Write};
 
+use examgate_shared::audit_chain::ChainHead;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
@@ -72,6 +75,8 @@ pub struct PackageMeta {
     pub created_at_iso: String,
     /// The staff account that asked for it.
     pub created_by: String,
+    /// The audit chain's head the package's audit file ends with.
+    pub audit_chain_head: Option<ChainHead>,
 }
 
 /// What a verified package holds (the manifest and its hash not counted).
@@ -80,6 +85,8 @@ pub struct VerifyReport {
     pub files: usize,
     pub bytes: u64,
     pub root_sha256: String,
+    /// As the manifest records it.
+    pub audit_chain_head: Option<ChainHead>,
 }
 
 /// Why a package fails verification: the first problem found, naming the
@@ -137,6 +144,9 @@ struct Manifest {
     created_by: String,
     files: Vec<ManifestFile>,
     root_sha256: String,
+    /// Absent from packages made before the audit chain existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit_chain_head: Option<ChainHead>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -220,6 +230,7 @@ pub fn build_package(
         created_by: meta.created_by.clone(),
         root_sha256: root_hash(listed.iter().map(|f| (f.path.as_str(), f.sha256.as_str()))),
         files: listed,
+        audit_chain_head: meta.audit_chain_head.clone(),
     };
     let mut manifest_json = serde_json::to_vec_pretty(&manifest)
         .map_err(|e| HandInError::Io(std::io::Error::other(e)))?;
@@ -402,6 +413,7 @@ pub fn verify_package(zip_bytes: &[u8]) -> Result<VerifyReport, VerifyError> {
         files: sorted.len(),
         bytes,
         root_sha256: root,
+        audit_chain_head: manifest.audit_chain_head,
     })
 }
 

@@ -7,6 +7,7 @@ fn meta() -> PackageMeta {
         sitting: "Kiểm tra cuối kỳ I – Toán 12".into(),
         created_at_iso: "2026-12-05T10:00:00+07:00".into(),
         created_by: "phongkhaothi".into(),
+        audit_chain_head: None,
     }
 }
 
@@ -102,6 +103,24 @@ fn a_built_package_verifies() {
     );
     // Building is deterministic.
     assert_eq!(zip, package());
+    assert_eq!(report.audit_chain_head, None);
+}
+
+#[test]
+fn the_audit_chain_head_is_in_the_manifest() {
+    let head = examgate_shared::audit_chain::ChainHead {
+        entries: 17,
+        id: 17,
+        hash: "ab".repeat(32),
+        at: Some(1_765_000_000_000),
+    };
+    let meta = PackageMeta {
+        audit_chain_head: Some(head.clone()),
+        ..meta()
+    };
+    let zip = build_package(&files(), &meta).unwrap();
+    assert_eq!(manifest_of(&zip)["audit_chain_head"]["id"], 17);
+    assert_eq!(verify_package(&zip).unwrap().audit_chain_head, Some(head));
 }
 
 #[test]

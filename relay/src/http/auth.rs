@@ -3,6 +3,7 @@
 //! what the page shows or hides).
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::Role;
@@ -12,6 +13,15 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::clock::now_ms;
 
+/// The token of `Authorization: Bearer <token>`, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
 /// A signed-in staff member.
 pub struct Staff(pub Session);
 
@@ -19,20 +29,15 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                ApiError(ErrorBody::new(
-                    ErrorCode::Unauthorized,
-                    "sign in first (Bearer token)",
-                ))
-            })?;
+        let token = bearer(&parts.headers).ok_or_else(|| {
+            ApiError(ErrorBody::new(
+                ErrorCode::Unauthorized,
+                "sign in first (Bearer token)",
+            ))
+        })?;
         state
             .sessions
-            .get(token.trim(), now_ms())
+            .get(token, now_ms())
             .map(Staff)
             .ok_or_else(|| {
                 ApiError(ErrorBody::new(

@@ -13,18 +13,10 @@ use examgate_shared::checkin::{
 use examgate_shared::error::{ErrorBody, ErrorCode};
 
 use super::ApiJson;
-use super::auth::Staff;
+use super::auth::{Staff, bearer};
 use super::error::ApiError;
 use crate::AppState;
 use crate::clock::now_ms;
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-}
 
 pub async fn challenge(
     State(state): State<AppState>,

@@ -24,7 +24,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         Forbidden | ExamNotOpen => StatusCode::FORBIDDEN,
         UnknownCode | UnknownQuestion | UnknownOption => StatusCode::NOT_FOUND,
         ExamClosed | DeadlinePassed | AttemptClosed => StatusCode::GONE,
-        AlreadyJoined | Replaced | AlreadyCheckedIn => StatusCode::CONFLICT,
+        AlreadyJoined | Replaced | AlreadyCheckedIn | Paused => StatusCode::CONFLICT,
         CheckinRequired | CheckinRejected | NotOnRoster => StatusCode::FORBIDDEN,
         ChallengeInvalid | SeatCodeInvalid => StatusCode::GONE,
         CardIncomplete | CardMalformed | CardUntrusted | CardAltered | CardNotGenuine => {

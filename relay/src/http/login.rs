@@ -1,13 +1,18 @@
-//! `POST /api/login`: proctors and teachers sign in.
+//! `POST /api/login`: proctors and teachers sign in; `POST /api/logout`:
+//! they sign out, and the session is revoked for good (also across a
+//! relay restart). Both are in the audit trail.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{LoginRequest, LoginResponse};
 
 use super::ApiJson;
+use super::auth::bearer;
 use super::error::ApiError;
 use crate::AppState;
+use crate::attempts::internal;
 use crate::auth::{SESSION_TTL_MS, Session, verify_password};
 use crate::clock::now_ms;
 use crate::store::writes;
@@ -72,16 +77,64 @@ pub async fn login(
             "this account is disabled; contact the exam office",
         )));
     }
-    let token = state.sessions.create(Session {
+    let session = Session {
         username: user.username.clone(),
         role: user.role,
         room_id: user.room_id,
         site_id: user.site_id,
         expires_at: now + SESSION_TTL_MS,
-    });
+    };
+    let token = state
+        .sessions
+        .create(&state.store, session)
+        .await
+        .map_err(internal)?;
+    // Storing the session took a moment: if the office disabled the
+    // account or reset its password meanwhile, its sessions were ended
+    // before this one existed, so this one ends here.
+    let unchanged = state
+        .users
+        .read()
+        .expect("users lock")
+        .get(&username)
+        .is_some_and(|now| !now.disabled && now.password_hash == user.password_hash);
+    if !unchanged {
+        state
+            .sessions
+            .end(&state.store, &token, now_ms())
+            .await
+            .map_err(internal)?;
+        return Err(ApiError(ErrorBody::new(
+            ErrorCode::BadCredentials,
+            "wrong user name or password",
+        )));
+    }
     Ok(Json(LoginResponse {
         token,
         role: user.role,
         display_name: user.display_name,
     }))
+}
+
+/// `POST /api/logout` with the session's bearer token: revokes it (204).
+/// An unknown or already ended token is `unauthorized`, as anywhere else.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let ended = match bearer(&headers) {
+        Some(token) => state
+            .sessions
+            .end(&state.store, token, now_ms())
+            .await
+            .map_err(internal)?,
+        None => None,
+    };
+    match ended {
+        Some(_) => Ok(StatusCode::NO_CONTENT),
+        None => Err(ApiError(ErrorBody::new(
+            ErrorCode::Unauthorized,
+            "unknown or expired session",
+        ))),
+    }
 }

@@ -2,6 +2,7 @@
 //! (corrections, results, the exam office). Everything live happens on the WebSockets in
 //! [`crate::ws`].
 
+pub mod audit;
 pub mod auth;
 pub mod bank;
 pub mod checkin;
@@ -10,6 +11,7 @@ pub mod exams;
 pub mod join;
 pub mod login;
 pub mod office;
+pub mod proctor;
 pub mod results;
 
 use axum::Json;

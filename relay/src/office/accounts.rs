@@ -285,13 +285,13 @@ impl AppState {
             scope: self.scope_text(&user),
         });
         // The account first, then its sessions: a sign-in racing this
-        // re-reads the account before it makes a session (`login`).
+        // re-reads the account once its session is stored (`login`).
         let username = user.username.clone();
         self.users
             .write()
             .expect("users lock")
             .insert(username.clone(), user);
-        self.sessions.end_user(&username);
+        self.sessions.end_user(&self.store, &username, now).await;
         Ok(slip)
     }
 }

@@ -13,7 +13,6 @@ use rusqlite::{Connection, params};
 use serde_json::json;
 
 use crate::AppState;
-use crate::at_rest::AtRest;
 use crate::attempts::internal;
 use crate::auth::Session;
 use crate::clock::now_ms;
@@ -284,11 +283,15 @@ impl AppState {
             }
         }
         let ids: Vec<SittingId> = sittings.iter().map(|(id, _)| *id).collect();
-        let tables = self
+        // One snapshot: the audit file ends at the head the manifest names.
+        let (tables, head) = self
             .store
             .read({
                 let at_rest = self.at_rest.clone();
-                move |conn| evidence_tables(conn, &ids, &at_rest)
+                move |conn| {
+                    let tables = super::evidence::evidence_tables(conn, &ids, &at_rest)?;
+                    Ok((tables, crate::audit::read_head(conn)?))
+                }
             })
             .await
             .map_err(internal)?;
@@ -297,6 +300,7 @@ impl AppState {
             sitting: format!("event {event}: {}", handin.exam_event),
             created_at_iso: handin.generated_at_iso.clone(),
             created_by: staff.username.clone(),
+            audit_chain_head: Some(head),
         };
         let bytes = build_package(&files, &meta)
             .map_err(|e| ErrorBody::new(ErrorCode::Internal, format!("package: {e}")))?;
@@ -465,134 +469,6 @@ fn candidate_tables(
         }
     }
     Ok((events, checkins, audit))
-}
-
-/// The evidence tables of the given sittings as JSON lines.
-fn evidence_tables(
-    conn: &Connection,
-    sittings: &[SittingId],
-    at_rest: &AtRest,
-) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
-    let list = sittings
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let lines = |sql: &str,
-                 f: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<serde_json::Value>|
-     -> rusqlite::Result<Vec<u8>> {
-        let mut stmt = conn.prepare(sql)?;
-        let mut out = Vec::new();
-        let mut rows = stmt.query(params![])?;
-        while let Some(r) = rows.next()? {
-            serde_json::to_writer(&mut out, &f(r)?).expect("json");
-            out.push(b'\n');
-        }
-        Ok(out)
-    };
-    let roster = lines(
-        &format!(
-            "SELECT sitting_id, room_id, candidate_number, name, birth, class, school, seat,
-                    pupil_id, person_id
-             FROM roster WHERE sitting_id IN ({list}) ORDER BY id"
-        ),
-        &|r| {
-            Ok(json!({
-                "sitting": r.get::<_, i64>(0)?, "room": r.get::<_, i64>(1)?,
-                "candidate_number": r.get::<_, Option<String>>(2)?, "name": r.get::<_, String>(3)?,
-                "birth": r.get::<_, Option<String>>(4)?, "class": r.get::<_, String>(5)?,
-                "school": r.get::<_, String>(6)?, "seat": r.get::<_, Option<i64>>(7)?,
-                "pupil_id": r.get::<_, Option<String>>(8)?,
-                "person_id_last4": r.get::<_, Option<String>>(9)?.map(|p| masked_id(&p)),
-            }))
-        },
-    )?;
-    let attempts = lines(
-        &format!(
-            "SELECT a.id, c.sitting_id, c.room_id, c.name, c.candidate_number, a.started_at,
-                    a.deadline_at, a.final_status, a.finished_at, a.score, a.mark_tenths
-             FROM attempts a JOIN candidates c ON c.id = a.candidate_id
-             WHERE c.sitting_id IN ({list}) ORDER BY a.id"
-        ),
-        &|r| {
-            Ok(json!({
-                "attempt": r.get::<_, i64>(0)?, "sitting": r.get::<_, i64>(1)?,
-                "room": r.get::<_, i64>(2)?, "name": r.get::<_, String>(3)?,
-                "candidate_number": r.get::<_, Option<String>>(4)?,
-                "started_at": r.get::<_, Option<i64>>(5)?, "deadline_at": r.get::<_, Option<i64>>(6)?,
-                "final_status": r.get::<_, Option<String>>(7)?, "finished_at": r.get::<_, Option<i64>>(8)?,
-                "score_milli": r.get::<_, Option<String>>(9)?, "mark_tenths": r.get::<_, Option<i64>>(10)?,
-            }))
-        },
-    )?;
-    let events = lines(
-        &format!(
-            "SELECT e.attempt_id, e.seq, e.received_at, e.event, e.refused
-             FROM events e JOIN attempts a ON a.id = e.attempt_id
-                           JOIN candidates c ON c.id = a.candidate_id
-             WHERE c.sitting_id IN ({list}) ORDER BY e.attempt_id, e.seq"
-        ),
-        &|r| {
-            Ok(json!({
-                "attempt": r.get::<_, i64>(0)?, "seq": r.get::<_, i64>(1)?,
-                "relay_time": r.get::<_, i64>(2)?,
-                "event": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(3)?).unwrap_or_default(),
-                "refused": r.get::<_, Option<String>>(4)?,
-            }))
-        },
-    )?;
-    let checkins = lines(
-        &format!(
-            "SELECT id, at, sitting_id, room_id, person_id, verdict, reasons, decision, decided_by,
-                    decided_at, station, evidence
-             FROM checkins WHERE sitting_id IN ({list}) ORDER BY id"
-        ),
-        &|r| {
-            Ok(json!({
-                "checkin": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
-                "sitting": r.get::<_, i64>(2)?, "room": r.get::<_, i64>(3)?,
-                "person_id_last4": r.get::<_, Option<String>>(4)?.map(|p| masked_id(&p)),
-                "verdict": r.get::<_, String>(5)?, "reasons": r.get::<_, String>(6)?,
-                "decision": r.get::<_, Option<String>>(7)?, "decided_by": r.get::<_, Option<String>>(8)?,
-                "decided_at": r.get::<_, Option<i64>>(9)?, "station": r.get::<_, String>(10)?,
-                "evidence": exported_evidence(at_rest, &r.get::<_, String>(11)?),
-            }))
-        },
-    )?;
-    let audit = lines(
-        "SELECT id, at, actor, action, detail FROM audit ORDER BY id",
-        &|r| {
-            Ok(json!({
-                "id": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?, "actor": r.get::<_, String>(2)?,
-                "action": r.get::<_, String>(3)?, "detail": r.get::<_, String>(4)?,
-            }))
-        },
-    )?;
-    Ok(vec![
-        ("roster.jsonl".into(), roster),
-        ("attempts.jsonl".into(), attempts),
-        ("answer-events.jsonl".into(), events),
-        ("checkins.jsonl".into(), checkins),
-        ("audit.jsonl".into(), audit),
-    ])
-}
-
-/// A check-in's evidence as the package carries it: the card files still
-/// kept, with the compared DG13 ID masked like every other ID in it.
-fn exported_evidence(at_rest: &AtRest, stored: &str) -> serde_json::Value {
-    let opened = match at_rest.open(stored) {
-        Ok(text) => text,
-        // Not this folder's key: say so in the package rather than fail it.
-        Err(e) => return json!({ "unreadable": e.to_string() }),
-    };
-    let mut v: serde_json::Value = serde_json::from_str(&opened).unwrap_or_default();
-    if let Some(id) = v
-        .pointer_mut("/reduced/13/personal_id")
-        .and_then(|id| id.as_str().map(masked_id))
-    {
-        v["reduced"]["13"]["personal_id"] = serde_json::Value::String(id);
-    }
-    v
 }
 
 fn parse_iso(text: &str) -> Option<(u16, u8, u8)> {

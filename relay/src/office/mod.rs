@@ -9,10 +9,12 @@
 //! - [`plan`]: events, sites, rooms, papers, shifts, join codes.
 //! - [`workbook`]: roster files (.xlsx, .xls, CSV) as sheets of cells.
 //! - [`roster`]: the all-or-nothing roster import.
-//! - [`handin`]: hand-in rows, XLSX, inspection package, access log.
+//! - [`handin`]: hand-in rows, XLSX, inspection package, access log;
+//!   `evidence`: the package's evidence tables as JSON lines.
 //! - [`retention`]: what is kept how long, and the purge.
 
 pub mod accounts;
+mod evidence;
 pub mod handin;
 pub mod plan;
 pub mod retention;

@@ -110,6 +110,8 @@ impl AppState {
                             duration_ms: s.duration_ms,
                             starts: api::vietnam_text(s.opens_at),
                             requires_card: s.requires_card,
+                            hard_stop: s.hard_stop,
+                            fullscreen: s.fullscreen,
                             registered: codes.iter().map(|c| c.registered).sum(),
                             codes,
                         }
@@ -352,6 +354,15 @@ impl AppState {
         if !(1..=600).contains(&req.minutes) {
             return Err(ErrorBody::new(ErrorCode::Invalid, "minutes: 1 to 600"));
         }
+        if req
+            .hard_stop_minutes
+            .is_some_and(|h| h < req.minutes || h > 1_440)
+        {
+            return Err(ErrorBody::new(
+                ErrorCode::Invalid,
+                "hard_stop_minutes: at least the working time, at most 1440",
+            ));
+        }
         if self.catalog.exam(&req.exam_id).is_none() {
             return Err(not_found("paper"));
         }
@@ -393,6 +404,10 @@ impl AppState {
             shift: name,
             requires_card: req.requires_card,
             practice: None,
+            hard_stop: req
+                .hard_stop_minutes
+                .map(|h| opens_at + i64::from(h) * 60_000),
+            fullscreen: req.fullscreen,
         };
         // Sitting 0 has no codes yet: every room gets a fresh one.
         let codes = self.missing_codes(0, req.room_ids.iter().copied(), req.requires_card);

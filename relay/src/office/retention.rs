@@ -99,17 +99,13 @@ pub fn purge(
                 params![ids_before],
             )?;
         }
-        txn.execute(
-            "INSERT INTO audit (at, actor, action, detail) VALUES (?1, 'purge', 'purge', ?2)",
-            params![
-                now,
-                format!(
-                    "card files of {card_files} check-in(s) removed (older than {} days); \
-                     {id_rows} CCCD number(s) masked (older than {} days)",
-                    retention.card_files_days, retention.person_ids_days
-                )
-            ],
-        )?;
+        // Chained like every audit entry (`audit verify`).
+        let detail = format!(
+            "card files of {card_files} check-in(s) removed (older than {} days); \
+             {id_rows} CCCD number(s) masked (older than {} days)",
+            retention.card_files_days, retention.person_ids_days
+        );
+        crate::store::writes::audit(&txn, now, "purge", "purge", &detail)?;
     }
     txn.commit()?;
     Ok(Purged {
@@ -225,5 +221,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(audits, 3);
+        // Chained like every entry.
+        crate::audit::verify_database(&conn).unwrap();
     }
 }

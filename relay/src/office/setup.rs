@@ -109,13 +109,18 @@ impl AppState {
             .write()
             .expect("users lock")
             .insert(username.clone(), user);
-        let token = self.sessions.create(Session {
+        let session = Session {
             username,
             role: Role::ExamOffice,
             room_id: None,
             site_id: None,
             expires_at: now + SESSION_TTL_MS,
-        });
+        };
+        let token = self
+            .sessions
+            .create(&self.store, session)
+            .await
+            .map_err(internal)?;
         Ok(LoginResponse {
             token,
             role: Role::ExamOffice,

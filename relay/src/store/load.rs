@@ -3,13 +3,21 @@
 //! The relay keeps its working set in memory; SQLite is the durable record.
 //! Attempts are rebuilt by replaying their stored events through the shared
 //! attempt state machine, so a restart reaches exactly the state the relay
-//! had acknowledged.
+//! had acknowledged. Proctors' controls are replayed between the events
+//! they followed, through the same `Attempt::control`, so a paused attempt
+//! is still paused and extra time is still given after a restart.
 
+use std::collections::HashMap;
+
+use examgate_shared::Millis;
 use examgate_shared::attempt::{Attempt, AttemptStatus, StudentEvent};
+use examgate_shared::control::Control;
 use examgate_shared::exam::Exam;
 use examgate_shared::paper::Arrangement;
 use rusqlite::Connection;
 
+use super::oversight::{LoadedOversight, StoredControl};
+use crate::auth::Session;
 use crate::model::{
     AttemptId, Candidate, CandidateId, ExamEvent, JoinCode, Room, RosterEntry, Site, Sitting,
     SittingId, TokenHash, User, parse_role,
@@ -42,6 +50,11 @@ pub struct Loaded {
     pub users: Vec<User>,
     /// The outstanding set-up link's token hash (no account yet).
     pub setup_hash: Option<TokenHash>,
+    /// Staff sessions still valid: unexpired, unrevoked, account enabled.
+    pub sessions: Vec<(TokenHash, Session)>,
+    /// Signals, incidents and messages (the controls are replayed into
+    /// `attempts` already).
+    pub oversight: LoadedOversight,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +111,7 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
     out.sittings = query(
         conn,
         "SELECT id, exam_id, opens_at, closes_at, duration_ms, event_id, shift, requires_card,
-                practice
+                practice, hard_stop, fullscreen
          FROM sittings ORDER BY id",
         |r| {
             Ok(Sitting {
@@ -114,6 +127,8 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
                 practice: r
                     .get::<_, Option<String>>(8)?
                     .map(|json| serde_json::from_str(&json).unwrap_or_default()),
+                hard_stop: r.get(9)?,
+                fullscreen: r.get(10)?,
             })
         },
     )?;
@@ -200,7 +215,20 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
         out.users.push(user);
     }
     out.setup_hash = crate::office::setup::load_hash(conn)?;
-    out.attempts = load_attempts(conn)?;
+    out.sessions = load_sessions(conn, crate::clock::now_ms())?;
+    out.oversight = super::oversight::load(conn)?;
+    let mut controls: HashMap<AttemptId, Vec<StoredControl>> = HashMap::new();
+    for c in std::mem::take(&mut out.oversight.controls) {
+        controls.entry(c.attempt_id).or_default().push(c);
+    }
+    let hard_stops: HashMap<SittingId, Option<Millis>> =
+        out.sittings.iter().map(|s| (s.id, s.hard_stop)).collect();
+    let hard_stop_of: HashMap<CandidateId, Option<Millis>> = out
+        .candidates
+        .iter()
+        .map(|c| (c.id, hard_stops.get(&c.sitting_id).copied().flatten()))
+        .collect();
+    out.attempts = load_attempts(conn, &controls, &hard_stop_of)?;
     Ok(out)
 }
 
@@ -213,7 +241,78 @@ fn query<T>(
     stmt.query_map([], f)?.collect()
 }
 
-fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
+/// The staff sessions a restarted relay keeps: not expired at `now`, not
+/// revoked, and of an account that is not disabled (even if revoking its
+/// sessions was never recorded).
+pub fn load_sessions(
+    conn: &Connection,
+    now: Millis,
+) -> Result<Vec<(TokenHash, Session)>, LoadError> {
+    let mut stmt = conn.prepare(
+        "SELECT s.token_hash, s.username, s.role, s.room_id, s.site_id, s.expires_at
+         FROM sessions s JOIN users u ON u.username = s.username
+         WHERE s.revoked_at IS NULL AND s.expires_at > ?1 AND u.disabled = 0",
+    )?;
+    let rows = stmt.query_map([now], |r| {
+        Ok((
+            r.get::<_, Vec<u8>>(0)?,
+            r.get::<_, String>(2)?,
+            Session {
+                username: r.get(1)?,
+                role: examgate_shared::protocol::Role::Teacher,
+                room_id: r.get(3)?,
+                site_id: r.get(4)?,
+                expires_at: r.get(5)?,
+            },
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (hash, role, mut session) = row?;
+        let hash = TokenHash::try_from(hash.as_slice())
+            .map_err(|_| LoadError::Invalid("a session's token hash is not 32 bytes".into()))?;
+        session.role = parse_role(&role).ok_or_else(|| {
+            LoadError::Invalid(format!(
+                "session of {}: unknown role {role}",
+                session.username
+            ))
+        })?;
+        out.push((hash, session));
+    }
+    Ok(out)
+}
+
+/// Replays one stored control. It was checked when it was taken; here only
+/// its effect is wanted, so the grace is no limit, and a deadline close is
+/// a close.
+fn replay_control(
+    attempt: &mut Attempt,
+    id: AttemptId,
+    c: &StoredControl,
+    hard_stop: Option<Millis>,
+) -> Result<(), LoadError> {
+    if c.control == Control::DeadlineClose {
+        attempt.close(c.at);
+        return Ok(());
+    }
+    attempt
+        .control(&c.control, c.at, Millis::MAX / 4, hard_stop)
+        .map(drop)
+        .map_err(|e| {
+            LoadError::Invalid(format!(
+                "attempt {id}: control {} at {} does not replay: {}",
+                c.control.name(),
+                c.at,
+                e.explain()
+            ))
+        })
+}
+
+fn load_attempts(
+    conn: &Connection,
+    controls: &HashMap<AttemptId, Vec<StoredControl>>,
+    hard_stop_of: &HashMap<CandidateId, Option<Millis>>,
+) -> Result<Vec<StoredAttempt>, LoadError> {
     struct Row {
         id: AttemptId,
         candidate_id: CandidateId,
@@ -253,6 +352,18 @@ fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
         let arrangement: Arrangement = serde_json::from_str(&row.arrangement)
             .map_err(|e| LoadError::Invalid(format!("attempt {}: arrangement: {e}", row.id)))?;
         let mut attempt = Attempt::default();
+        let hard_stop = hard_stop_of.get(&row.candidate_id).copied().flatten();
+        let mut pending = controls.get(&row.id).map_or(&[][..], Vec::as_slice);
+        // Controls taken before the start (extra time) are in the start's
+        // stored deadline already; replaying them keeps `extra_ms` right.
+        let pre_start = match row.started_at {
+            Some(started) => pending.iter().take_while(|c| c.at <= started).count(),
+            None => pending.len(),
+        };
+        for c in &pending[..pre_start] {
+            replay_control(&mut attempt, row.id, c, hard_stop)?;
+        }
+        pending = &pending[pre_start..];
         if let (Some(started), Some(deadline)) = (row.started_at, row.deadline_at) {
             attempt.status = AttemptStatus::Working;
             attempt.started_ms = Some(started);
@@ -269,6 +380,12 @@ fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
         })?;
         for ev in replay {
             let (seq, at, json, refused) = ev?;
+            while let Some((c, rest)) = pending.split_first()
+                && c.after_seq < seq
+            {
+                replay_control(&mut attempt, row.id, c, hard_stop)?;
+                pending = rest;
+            }
             if seq != attempt.acked_seq + 1 {
                 return Err(LoadError::Invalid(format!(
                     "attempt {}: event {seq} follows {}",
@@ -283,7 +400,11 @@ fn load_attempts(conn: &Connection) -> Result<Vec<StoredAttempt>, LoadError> {
                 .map_err(|e| LoadError::Invalid(format!("attempt {} event {seq}: {e}", row.id)))?;
             attempt.apply(seq, &event, at);
         }
-        if row.final_status.as_deref() == Some("closed") {
+        for c in pending {
+            replay_control(&mut attempt, row.id, c, hard_stop)?;
+        }
+        // Databases from before controls were recorded close only here.
+        if row.final_status.as_deref() == Some("closed") && !attempt.status.is_final() {
             attempt.close(row.finished_at.unwrap_or_default());
         }
         out.push(StoredAttempt {

@@ -3,14 +3,21 @@
 //! - [`schema`]: tables and connection settings (WAL, `synchronous=FULL`).
 //! - [`load`]: reading everything back at start-up, replaying attempts.
 //! - [`writer`]: the one writer thread, batching writes into group commits.
+//! - [`oversight`]: proctors' controls, integrity signals, incidents and
+//!   messages: their writes and reading them back.
 //! - [`writes`]: the writes the relay makes, as plain functions on a
-//!   transaction.
+//!   transaction (the audit trail and answer events hash-chained).
+//! - [`sessions`]: staff sessions kept across restarts (token hashes).
+//! - [`chain_backfill`]: hashes for what an older schema stored unchained.
 //!
 //! Architecture invariant: the relay crate is the only one that touches the
 //! database, and after start-up only the writer thread does.
 
+pub mod chain_backfill;
 pub mod load;
+pub mod oversight;
 pub mod schema;
+pub mod sessions;
 pub mod writer;
 pub mod writes;
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 /// Bumped when the schema changes; stored in `meta`.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
@@ -62,7 +62,12 @@ CREATE TABLE IF NOT EXISTS sittings (
     requires_card INTEGER NOT NULL DEFAULT 0,
     -- A practice exam's rules as JSON (tries allowed, which try counts);
     -- NULL for an exam.
-    practice    TEXT
+    practice    TEXT,
+    -- The office's hard stop (relay ms): no attempt of the shift works past
+    -- it, extra time and pauses included. NULL: none.
+    hard_stop   INTEGER,
+    -- 1: the exam page asks for full screen and reports leaving it.
+    fullscreen  INTEGER NOT NULL DEFAULT 0
 );
 -- A code students type to join a room of a sitting without a card.
 CREATE TABLE IF NOT EXISTS join_codes (
@@ -150,8 +155,72 @@ CREATE TABLE IF NOT EXISTS events (
     received_at INTEGER NOT NULL,
     event       TEXT NOT NULL,
     refused     TEXT,
+    -- SHA-256 chaining this event to the attempt's previous one
+    -- (shared::audit_chain): a changed answer breaks the chain.
+    hash        BLOB,
     PRIMARY KEY (attempt_id, seq)
 ) WITHOUT ROWID;
+-- Proctors' controls of attempts (shared::control::Control as JSON) and the
+-- relay's deadline closes, with the event number each follows: a restart
+-- replays events and controls in this order.
+CREATE TABLE IF NOT EXISTS attempt_controls (
+    id         INTEGER PRIMARY KEY,
+    attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+    at         INTEGER NOT NULL,
+    after_seq  INTEGER NOT NULL,
+    control    TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    reason     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempt_controls_by_attempt ON attempt_controls (attempt_id, id);
+-- Integrity signals (shared::integrity::Signal as JSON), from the page or
+-- seen by the relay.
+CREATE TABLE IF NOT EXISTS signals (
+    id         INTEGER PRIMARY KEY,
+    attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+    at         INTEGER NOT NULL,
+    signal     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signals_by_attempt ON signals (attempt_id, id);
+-- Incidents proctors recorded against a room or a candidate.
+CREATE TABLE IF NOT EXISTS incidents (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    room_id      INTEGER NOT NULL REFERENCES rooms(id),
+    candidate_id INTEGER REFERENCES candidates(id),
+    category     TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    by_user      TEXT NOT NULL
+);
+-- Messages from proctors to a candidate or to a room's candidates of one
+-- sitting, and who acknowledged them.
+CREATE TABLE IF NOT EXISTS messages (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    sitting_id   INTEGER NOT NULL REFERENCES sittings(id),
+    room_id      INTEGER NOT NULL REFERENCES rooms(id),
+    candidate_id INTEGER REFERENCES candidates(id),
+    text         TEXT NOT NULL,
+    by_user      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS message_seen (
+    message_id   INTEGER NOT NULL REFERENCES messages(id),
+    candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+    at           INTEGER NOT NULL,
+    PRIMARY KEY (message_id, candidate_id)
+);
+-- Staff sessions, by the SHA-256 of their token, so a restart keeps
+-- proctors signed in; revoked ones stay for the record.
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash BLOB PRIMARY KEY,
+    username   TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    room_id    INTEGER,
+    site_id    INTEGER,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
 -- Staff. Scope: a room (room proctors), a site, or everything (both NULL).
 CREATE TABLE IF NOT EXISTS users (
     username      TEXT PRIMARY KEY,
@@ -228,12 +297,16 @@ CREATE TABLE IF NOT EXISTS results (
     computed_at INTEGER NOT NULL,
     results     TEXT NOT NULL
 );
+-- Append-only and hash-chained: `hash` is SHA-256 over the previous
+-- entry's hash and this entry (shared::audit_chain), so `audit verify`
+-- finds the first entry changed, removed or inserted.
 CREATE TABLE IF NOT EXISTS audit (
     id     INTEGER PRIMARY KEY,
     at     INTEGER NOT NULL,
     actor  TEXT NOT NULL,
     action TEXT NOT NULL,
-    detail TEXT NOT NULL
+    detail TEXT NOT NULL,
+    hash   BLOB
 );
 "#;
 
@@ -321,6 +394,24 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         }
         version = 5;
     }
+    if version == 5 {
+        // Version 6: proctor control (tables created above), hard stop and
+        // full screen per shift, hash chains over the audit and the events.
+        for (table, column, decl) in [
+            ("sittings", "hard_stop", "INTEGER"),
+            ("sittings", "fullscreen", "INTEGER NOT NULL DEFAULT 0"),
+            ("events", "hash", "BLOB"),
+            ("audit", "hash", "BLOB"),
+        ] {
+            if !column_exists(conn, table, column)? {
+                conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+            }
+        }
+        // What was stored unchained is chained as it stands, so the
+        // upgraded database verifies.
+        super::chain_backfill::backfill(conn)?;
+        version = 6;
+    }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -355,139 +446,5 @@ pub fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn version(conn: &Connection) -> String {
-        conn.query_row(
-            "SELECT value FROM meta WHERE key = 'schema_version'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap()
-    }
-
-    fn has_column(conn: &Connection, table: &str, column: &str) -> bool {
-        conn.prepare(&format!("SELECT {column} FROM {table} LIMIT 0"))
-            .is_ok()
-    }
-
-    #[test]
-    fn a_version_3_database_gains_the_exam_office_and_the_bank_and_keeps_its_roster() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v3.sqlite3");
-        {
-            // The version-3 tables that changed, as version 3 made them.
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                 INSERT INTO meta VALUES ('schema_version', '3');
-                 CREATE TABLE exams (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
-                 CREATE TABLE sites (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-                 CREATE TABLE rooms (id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL, name TEXT NOT NULL);
-                 CREATE TABLE sittings (id INTEGER PRIMARY KEY, exam_id TEXT NOT NULL,
-                     opens_at INTEGER NOT NULL, closes_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL);
-                 CREATE TABLE roster (id INTEGER PRIMARY KEY, sitting_id INTEGER NOT NULL,
-                     room_id INTEGER NOT NULL, person_id TEXT NOT NULL, birth TEXT NOT NULL,
-                     name TEXT NOT NULL, UNIQUE (sitting_id, person_id));
-                 CREATE TABLE candidates (id INTEGER PRIMARY KEY, sitting_id INTEGER NOT NULL,
-                     room_id INTEGER NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,
-                     UNIQUE (sitting_id, room_id, name_key));
-                 CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
-                     role TEXT NOT NULL, room_id INTEGER, display_name TEXT NOT NULL);
-                 CREATE TABLE join_codes (code TEXT PRIMARY KEY, sitting_id INTEGER NOT NULL,
-                     room_id INTEGER NOT NULL, requires_card INTEGER NOT NULL DEFAULT 0);
-                 INSERT INTO exams VALUES ('e', '{}');
-                 INSERT INTO sites VALUES (1, 's');
-                 INSERT INTO rooms VALUES (1, 1, 'r');
-                 INSERT INTO sittings VALUES (1, 'e', 0, 1, 1);
-                 INSERT INTO roster VALUES (7, 1, 1, '001206012345', '2006-03-04', 'Lê Thị Thu');
-                 INSERT INTO users VALUES ('p', 'h', 'room_proctor', 1, 'P');",
-            )
-            .unwrap();
-        }
-        let conn = open(&path).unwrap();
-        assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
-        for (table, column) in [
-            ("exam_events", "published_at"),
-            ("rooms", "seats"),
-            ("sittings", "shift"),
-            ("roster", "candidate_number"),
-            ("candidates", "candidate_number"),
-            ("users", "disabled"),
-            // Version 5: the question bank and teachers' subjects.
-            ("users", "subject"),
-            ("sittings", "practice"),
-            ("bank_items", "dup_key"),
-            ("bank_versions", "note"),
-            ("bank_media", "bytes"),
-            ("bank_paper_items", "item_version"),
-            ("bank_stats", "facility"),
-        ] {
-            assert!(has_column(&conn, table, column), "{table}.{column}");
-        }
-        let (person, birth, name): (String, String, String) = conn
-            .query_row(
-                "SELECT person_id, birth, name FROM roster WHERE id = 7",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
-        assert_eq!(
-            (person.as_str(), birth.as_str(), name.as_str()),
-            ("001206012345", "2006-03-04", "Lê Thị Thu")
-        );
-        let seats: i64 = conn
-            .query_row("SELECT seats FROM rooms WHERE id = 1", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(seats, 24);
-        // A practice roster row without a card number is now allowed.
-        conn.execute(
-            "INSERT INTO roster (sitting_id, room_id, name, candidate_number) VALUES (1, 1, 'B', 'TN0002')",
-            [],
-        )
-        .unwrap();
-        assert!(!has_column(&conn, "roster_v3", "id"));
-    }
-
-    #[test]
-    fn a_version_2_database_gains_chip_check_in() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.sqlite3");
-        {
-            // A database as version 2 left it: no requires_card, and its
-            // join code already there.
-            let conn = open(&path).unwrap();
-            conn.execute_batch(
-                "ALTER TABLE join_codes DROP COLUMN requires_card;
-                 UPDATE meta SET value = '2' WHERE key = 'schema_version';
-                 INSERT INTO exams (id, definition) VALUES ('e', '{}');
-                 INSERT INTO sites (id, name) VALUES (1, 's');
-                 INSERT INTO rooms (id, site_id, name) VALUES (1, 1, 'r');
-                 INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
-                     VALUES (1, 'e', 0, 1, 1);
-                 INSERT INTO join_codes (code, sitting_id, room_id) VALUES ('OLD', 1, 1);",
-            )
-            .unwrap();
-            assert!(!has_column(&conn, "join_codes", "requires_card"));
-            assert_eq!(version(&conn), "2");
-        }
-        let conn = open(&path).unwrap();
-        assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
-        assert!(has_column(&conn, "join_codes", "requires_card"));
-        assert!(has_column(&conn, "roster", "person_id"));
-        assert!(has_column(&conn, "checkins", "evidence"));
-        // The old room stays a name-join room.
-        let requires: bool = conn
-            .query_row(
-                "SELECT requires_card FROM join_codes WHERE code = 'OLD'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert!(!requires);
-        // Opening again changes nothing.
-        drop(conn);
-        assert_eq!(version(&open(&path).unwrap()), SCHEMA_VERSION.to_string());
-    }
-}
+#[path = "schema_tests.rs"]
+mod tests;

@@ -137,7 +137,11 @@ fn run_writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
 }
 
 fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
-    let txn = match conn.transaction() {
+    // IMMEDIATE: the write lock is taken (waiting out the busy timeout) when
+    // the batch begins. A deferred transaction whose first statement reads
+    // (a chain's previous hash) could not upgrade to writing while another
+    // connection writes, and would fail at once instead of waiting.
+    let txn = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
         Ok(t) => t,
         Err(e) => {
             tracing::error!("cannot begin a transaction: {e}");

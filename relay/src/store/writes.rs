@@ -4,11 +4,12 @@
 
 use examgate_shared::Millis;
 use examgate_shared::attempt::{AttemptStatus, StudentEvent};
+use examgate_shared::audit_chain::{self, ATTEMPT_FINAL, FinalCommit, Hash};
 use examgate_shared::error::ErrorCode;
 use examgate_shared::exam::Exam;
 use examgate_shared::paper::Arrangement;
 use examgate_shared::scoring::Grade;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::model::{
     AttemptId, CandidateId, RoomId, RosterEntry, SiteId, Sitting, SittingId, TokenHash, User,
@@ -49,8 +50,8 @@ pub fn insert_room(
 pub fn insert_sitting(conn: &Connection, s: &Sitting) -> rusqlite::Result<SittingId> {
     conn.execute(
         "INSERT INTO sittings (exam_id, opens_at, closes_at, duration_ms, event_id, shift,
-                               requires_card, practice)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                               requires_card, practice, hard_stop, fullscreen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             s.exam_id,
             s.opens_at,
@@ -60,7 +61,9 @@ pub fn insert_sitting(conn: &Connection, s: &Sitting) -> rusqlite::Result<Sittin
             s.shift,
             s.requires_card,
             s.practice
-                .map(|p| serde_json::to_string(&p).expect("rules serialise"))
+                .map(|p| serde_json::to_string(&p).expect("rules serialise")),
+            s.hard_stop,
+            s.fullscreen
         ],
     )?;
     Ok(conn.last_insert_rowid() as SittingId)
@@ -245,7 +248,9 @@ pub fn start_attempt(
 
 /// Records event `seq`; `refused` is the code it was refused with, if any.
 /// The primary key (attempt, seq) makes a second insert of the same number
-/// fail rather than silently duplicate.
+/// fail rather than silently duplicate. The event is chained to the
+/// attempt's previous one (`shared::audit_chain`); the writer thread runs
+/// one job at a time, so the previous hash read here is the last written.
 pub fn insert_event(
     conn: &Connection,
     attempt: AttemptId,
@@ -256,14 +261,41 @@ pub fn insert_event(
 ) -> rusqlite::Result<()> {
     let json = serde_json::to_string(event).expect("events serialise");
     let refused = refused.map(ErrorCode::as_str);
+    let (_, prev) = events_head(conn, attempt)?;
+    let hash = audit_chain::event_link(&prev, attempt, seq, received_at, &json, refused);
     conn.execute(
-        "INSERT INTO events (attempt_id, seq, received_at, event, refused) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![attempt, seq, received_at, json, refused],
+        "INSERT INTO events (attempt_id, seq, received_at, event, refused, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![attempt, seq, received_at, json, refused, &hash[..]],
     )?;
     Ok(())
 }
 
-/// Marks the attempt final with its grade.
+/// The number and hash of an attempt's last event (0 and the attempt's
+/// genesis value when it has none).
+pub fn events_head(conn: &Connection, attempt: AttemptId) -> rusqlite::Result<(u64, Hash)> {
+    let last = conn
+        .query_row(
+            "SELECT seq, hash FROM events WHERE attempt_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [attempt],
+            |r| Ok((r.get::<_, u64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
+        )
+        .optional()?;
+    Ok(match last {
+        // A missing or malformed hash chains on as if from nothing;
+        // `audit verify` names that event.
+        Some((seq, hash)) => (seq, as_hash(hash).unwrap_or_default()),
+        None => (0, audit_chain::events_genesis(attempt)),
+    })
+}
+
+fn as_hash(stored: Option<Vec<u8>>) -> Option<Hash> {
+    stored.and_then(|bytes| Hash::try_from(bytes.as_slice()).ok())
+}
+
+/// Marks the attempt final with its grade. The first time it becomes final
+/// (not on a regrade) an `attempt_final` audit entry commits the head of
+/// its answer events, tying them into the audit chain.
 pub fn finish_attempt(
     conn: &Connection,
     attempt: AttemptId,
@@ -276,6 +308,11 @@ pub fn finish_attempt(
         AttemptStatus::Closed => "closed",
         other => unreachable!("finish_attempt with non-final status {other:?}"),
     };
+    let was_final: bool = conn.query_row(
+        "SELECT final_status IS NOT NULL FROM attempts WHERE id = ?1",
+        [attempt],
+        |r| r.get(0),
+    )?;
     let (num, den) = grade.score.fraction();
     conn.execute(
         "UPDATE attempts SET final_status = ?2, finished_at = ?3, score = ?4, score_milli = ?5,
@@ -289,9 +326,35 @@ pub fn finish_attempt(
             grade.mark.tenths()
         ],
     )?;
-    Ok(())
+    if was_final {
+        return Ok(());
+    }
+    commit_events(conn, attempt, status, finished_at, "relay")
 }
 
+/// Writes the `attempt_final` audit entry naming the attempt's events as
+/// they stand (how many, and the last one's hash).
+pub fn commit_events(
+    conn: &Connection,
+    attempt: AttemptId,
+    status: &str,
+    at: Millis,
+    actor: &str,
+) -> rusqlite::Result<()> {
+    let (events, head) = events_head(conn, attempt)?;
+    let commit = FinalCommit {
+        attempt_id: attempt,
+        status: status.to_owned(),
+        events,
+        head,
+    };
+    audit(conn, at, actor, ATTEMPT_FINAL, &commit.detail())
+}
+
+/// Appends to the audit trail, chained to the last entry
+/// (`shared::audit_chain`): the new entry takes the next id and commits to
+/// the previous entry's hash. The writer thread runs one job at a time, so
+/// nothing slips in between the read and the insert.
 pub fn audit(
     conn: &Connection,
     at: Millis,
@@ -299,9 +362,23 @@ pub fn audit(
     action: &str,
     detail: &str,
 ) -> rusqlite::Result<()> {
+    let last = conn
+        .query_row(
+            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, u64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
+        )
+        .optional()?;
+    let (id, prev) = match last {
+        // A missing hash chains on as if from nothing; `audit verify`
+        // names that entry.
+        Some((id, hash)) => (id + 1, as_hash(hash).unwrap_or_default()),
+        None => (1, audit_chain::audit_genesis()),
+    };
+    let hash = audit_chain::audit_link(&prev, id, at, actor, action, detail);
     conn.execute(
-        "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![at, actor, action, detail],
+        "INSERT INTO audit (id, at, actor, action, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, at, actor, action, detail, &hash[..]],
     )?;
     Ok(())
 }

@@ -42,6 +42,15 @@ pub fn limited(ws: WebSocketUpgrade, max_write_buffer: usize) -> WebSocketUpgrad
         .max_frame_size(HARD_MESSAGE_LIMIT)
 }
 
+/// Lets the writer flush a pending close frame, but not forever. A writer
+/// that already finished (the select that ended the read loop saw it) is
+/// not polled again: a finished task's handle must not be.
+pub async fn flush_writer(writer: tokio::task::JoinHandle<()>) {
+    if !writer.is_finished() {
+        let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
+    }
+}
+
 /// Drains `rx` into the socket until a close is sent or the socket fails.
 pub async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiver<Outgoing>) {
     while let Some(out) = rx.recv().await {

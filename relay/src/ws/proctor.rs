@@ -1,25 +1,34 @@
 //! `/ws/proctor`: the live room tables.
 //!
-//! Hello (with a session token) → a snapshot of every room the session may
-//! watch → row patches as they happen. The relay filters by the session's
-//! scope: a room proctor never receives another room's rows.
+//! Hello (with a session token) → a snapshot: the summary of every room the
+//! session may watch, and the full tables of the rooms it has open → row
+//! patches for the open rooms, summaries of changed rooms once a second.
+//! The page opens rooms with `watch`; a room proctor always has their room
+//! open, and a session that may watch only a few rooms has them all open.
+//! The relay filters by the session's scope: a room proctor never receives
+//! another room's rows.
+
+use std::collections::HashSet;
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use examgate_shared::Millis;
 use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::proctoring::MAX_WATCHED_ROOMS;
 use examgate_shared::protocol::{PROTOCOL_VERSION, ProctorToRelay, RelayToProctor, decode, encode};
 use futures_util::StreamExt;
 use tokio::sync::{broadcast, mpsc};
 
 use super::{
-    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, limited, read_error, write_loop,
+    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, flush_writer, limited, read_error,
+    write_loop,
 };
 use crate::AppState;
 use crate::auth::Session;
 use crate::clock::now_ms;
-use crate::live::Outgoing;
+use crate::live::{FeedUpdate, Outgoing};
+use crate::model::RoomId;
 
 /// How often a proctor feed checks that its session still stands.
 const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
@@ -93,29 +102,46 @@ async fn run(socket: WebSocket, state: AppState) {
     };
     let Some((session, sent_at, token)) = session else {
         drop((send, fatal, tx));
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
+        flush_writer(writer).await;
         return;
     };
 
     // Subscribe before the snapshot, so nothing falls between the two.
     let mut feed = state.live.subscribe();
-    send(snapshot(&state, &session, Some(sent_at))).await;
+    let mut watched = initial_watch(&state, &session);
+    send(snapshot(&state, &session, &watched, Some(sent_at))).await;
     // A disabled account, a reset password or an expired session ends the
     // feed too, not only the next sign-in.
     let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    // The idle limit counts from the last message heard, not from the last
+    // wake-up (the recheck wakes the loop every few seconds).
+    let idle = tokio::time::sleep(IDLE_TIMEOUT);
+    tokio::pin!(idle);
     loop {
         tokio::select! {
+            _ = &mut idle => break,
             _ = recheck.tick() => {
                 if state.sessions.get(&token, now_ms()).is_none() {
                     fatal(ErrorBody::new(ErrorCode::Unauthorized, "the session ended; sign in again")).await;
                     break;
                 }
             },
-            next = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => match next {
-                Ok(Some(Ok(Message::Text(text)))) => match decode::<ProctorToRelay>(text.as_str()) {
+            next = stream.next() => {
+                idle.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
+                match next {
+                Some(Ok(Message::Text(text))) => match decode::<ProctorToRelay>(text.as_str()) {
                     Ok(ProctorToRelay::Ping { sent_at }) => {
                         send(RelayToProctor::Pong { echo: sent_at, relay_time: now_ms() }).await;
                     }
+                    Ok(ProctorToRelay::Watch { rooms }) => match watch(&state, &session, rooms) {
+                        Ok(open) => {
+                            watched = open;
+                            send(snapshot(&state, &session, &watched, None)).await;
+                        }
+                        Err(e) => {
+                            send(RelayToProctor::Error { error: e }).await;
+                        }
+                    },
                     Ok(ProctorToRelay::Hello { .. }) => {
                         fatal(ErrorBody::new(ErrorCode::HelloExpected, "hello was already sent")).await;
                         break;
@@ -125,26 +151,37 @@ async fn run(socket: WebSocket, state: AppState) {
                         break;
                     }
                 },
-                Ok(Some(Ok(Message::Binary(_)))) => {
+                Some(Ok(Message::Binary(_))) => {
                     fatal(ErrorBody::new(ErrorCode::Malformed, "binary frames are not part of the protocol")).await;
                     break;
                 }
-                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => {}
-                Ok(Some(Err(e))) => {
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Err(e)) => {
                     fatal(read_error(&e)).await;
                     break;
                 }
-                Ok(None) | Ok(Some(Ok(Message::Close(_)))) | Err(_) => break,
-            },
+                None | Some(Ok(Message::Close(_))) => break,
+            }
+            }
             update = feed.recv() => match update {
-                Ok(u) if state.may_watch(&session, u.room_id) => {
-                    if !send(u.message).await {
+                Ok(FeedUpdate::Room { room_id, message }) if watched.contains(&room_id) => {
+                    if !send(message).await {
                         break;
                     }
                 }
-                Ok(_) => {}
+                Ok(FeedUpdate::Room { .. }) => {}
+                Ok(FeedUpdate::Summaries(all)) => {
+                    let summaries: Vec<_> = all
+                        .iter()
+                        .filter(|s| state.may_watch(&session, s.room_id))
+                        .cloned()
+                        .collect();
+                    if !summaries.is_empty() && !send(RelayToProctor::Summaries { summaries }).await {
+                        break;
+                    }
+                }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    send(snapshot(&state, &session, None)).await;
+                    send(snapshot(&state, &session, &watched, None)).await;
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },
@@ -152,7 +189,7 @@ async fn run(socket: WebSocket, state: AppState) {
         }
     }
     drop((send, fatal, tx));
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
+    flush_writer(writer).await;
 }
 
 fn authorise(state: &AppState, v: u16, token: &str) -> Result<Session, ErrorBody> {
@@ -170,11 +207,65 @@ fn authorise(state: &AppState, v: u16, token: &str) -> Result<Session, ErrorBody
     })
 }
 
-/// Every room `session` may watch, with its rows.
-pub fn snapshot(state: &AppState, session: &Session, echo: Option<Millis>) -> RelayToProctor {
+/// Sessions that may watch this many rooms or fewer have them all open
+/// from the start (a school's own proctors); more start with none open.
+const OPEN_ALL_UP_TO: usize = 4;
+
+/// The rooms `session` may watch.
+fn visible_rooms(state: &AppState, session: &Session) -> Vec<RoomId> {
+    let rooms: Vec<RoomId> = state.catalog.plan().rooms.keys().copied().collect();
+    rooms
+        .into_iter()
+        .filter(|r| state.may_watch(session, *r))
+        .collect()
+}
+
+fn initial_watch(state: &AppState, session: &Session) -> HashSet<RoomId> {
+    let visible = visible_rooms(state, session);
+    if visible.len() <= OPEN_ALL_UP_TO {
+        visible.into_iter().collect()
+    } else {
+        HashSet::new()
+    }
+}
+
+/// The rooms a `watch` asks to open, checked: at most
+/// [`MAX_WATCHED_ROOMS`], each within the session's scope. A room
+/// proctor's own room stays open.
+fn watch(
+    state: &AppState,
+    session: &Session,
+    rooms: Vec<u64>,
+) -> Result<HashSet<RoomId>, ErrorBody> {
+    if rooms.len() > MAX_WATCHED_ROOMS {
+        return Err(ErrorBody::new(
+            ErrorCode::Invalid,
+            format!("at most {MAX_WATCHED_ROOMS} rooms can be open at once"),
+        ));
+    }
+    if let Some(r) = rooms.iter().find(|r| !state.may_watch(session, **r)) {
+        return Err(ErrorBody::new(
+            ErrorCode::Forbidden,
+            format!("room {r} is outside your scope"),
+        ));
+    }
+    let mut open: HashSet<RoomId> = rooms.into_iter().collect();
+    open.extend(session.room_id);
+    Ok(open)
+}
+
+/// The summaries of every room `session` may watch, and the tables of the
+/// rooms it has open.
+pub fn snapshot(
+    state: &AppState,
+    session: &Session,
+    watched: &HashSet<RoomId>,
+    echo: Option<Millis>,
+) -> RelayToProctor {
     RelayToProctor::Snapshot {
         echo,
         relay_time: now_ms(),
-        rooms: state.room_views(|room| state.may_watch(session, room)),
+        rooms: state.room_views(|room| watched.contains(&room)),
+        summaries: state.room_summaries(&visible_rooms(state, session)),
     }
 }

@@ -5,10 +5,13 @@
 //! The state machine is `examgate_shared::attempt`; this file only moves
 //! messages between the socket and [`AppState`]'s attempt operations.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::Extension;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay, decode, encode};
@@ -16,19 +19,36 @@ use futures_util::StreamExt;
 use tokio::sync::{Notify, mpsc};
 
 use super::{
-    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, limited, read_error, write_loop,
+    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, flush_writer, limited, read_error,
+    write_loop,
 };
 use crate::AppState;
 use crate::auth::hash_token;
 use crate::clock::now_ms;
 use crate::live::{Outgoing, STUDENT_QUEUE};
+use crate::oversight::signals::Origin;
 use crate::state::AttemptSlot;
 
-/// The paper is the largest message a student gets.
-const MAX_WRITE_BUFFER: usize = 256 * 1024;
+/// The paper is the largest message a student gets, and a paper may carry
+/// pictures (each up to 2 MiB, the paper up to the office's 8 MiB upload):
+/// one frame must fit whole. The buffer grows only as far as what is sent.
+const MAX_WRITE_BUFFER: usize = 2 * crate::MAX_PAPER_BYTES;
 
-pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
-    limited(ws, MAX_WRITE_BUFFER).on_upgrade(move |socket| run(socket, state))
+pub async fn upgrade(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let origin = Origin {
+        address: peer.map(|p| p.0.0.ip().to_string()).unwrap_or_default(),
+        agent: headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
+    };
+    limited(ws, MAX_WRITE_BUFFER).on_upgrade(move |socket| run(socket, state, origin))
 }
 
 struct Conn {
@@ -38,6 +58,8 @@ struct Conn {
     kill: Arc<Notify>,
     /// Set once the hello is accepted.
     attempt: Option<(Arc<AttemptSlot>, u64)>,
+    /// Where the connection comes from (integrity warnings).
+    origin: Origin,
 }
 
 /// What to do after a message.
@@ -46,7 +68,7 @@ enum Flow {
     Stop,
 }
 
-async fn run(socket: WebSocket, state: AppState) {
+async fn run(socket: WebSocket, state: AppState, origin: Origin) {
     let (sink, mut stream) = socket.split();
     let (tx, rx) = mpsc::channel(STUDENT_QUEUE);
     let mut writer = tokio::spawn(write_loop(sink, rx));
@@ -55,6 +77,7 @@ async fn run(socket: WebSocket, state: AppState) {
         tx,
         kill: Arc::new(Notify::new()),
         attempt: None,
+        origin,
     };
     loop {
         let timeout = if conn.attempt.is_some() {
@@ -103,11 +126,11 @@ async fn run(socket: WebSocket, state: AppState) {
     if let Some((slot, conn_id)) = conn.attempt.take()
         && conn.state.live.disconnect_student(slot.id, conn_id)
     {
+        conn.state.connection_lost(&slot).await;
         conn.state.refresh_row(&slot).await;
     }
     drop(conn);
-    // Let the writer flush a pending close frame, but not forever.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
+    flush_writer(writer).await;
 }
 
 impl Conn {
@@ -163,6 +186,19 @@ impl Conn {
                 .await;
                 Flow::Continue
             }
+            (StudentToRelay::Signal { signal }, Some((slot, _))) => {
+                match self.state.page_signal(&slot, signal).await {
+                    Ok(()) => Flow::Continue,
+                    Err(error) => {
+                        self.fatal(error).await;
+                        Flow::Stop
+                    }
+                }
+            }
+            (StudentToRelay::Seen { message }, Some((slot, _))) => {
+                self.state.message_seen(&slot, message).await;
+                Flow::Continue
+            }
             (StudentToRelay::Event { seq, event }, Some((slot, _))) => {
                 match self.state.take_event(&slot, seq, event).await {
                     Ok(replies) => {
@@ -201,11 +237,14 @@ impl Conn {
             .await;
             return Flow::Stop;
         };
-        let conn_id = self
-            .state
-            .live
-            .connect_student(slot.id, self.tx.clone(), self.kill.clone());
+        let (conn_id, replaced) =
+            self.state
+                .live
+                .connect_student(slot.id, self.tx.clone(), self.kill.clone());
         self.attempt = Some((slot.clone(), conn_id));
+        self.state
+            .observe_connection(&slot, self.origin.clone(), replaced)
+            .await;
         match self.state.open_attempt(&slot, sent_at).await {
             Ok(msgs) => {
                 for m in &msgs {

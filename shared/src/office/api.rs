@@ -97,6 +97,12 @@ pub struct ShiftView {
     /// Its rooms admit candidates by chip-ID check-in only.
     #[serde(default)]
     pub requires_card: bool,
+    /// The office's hard stop (relay ms): no attempt works past it.
+    #[serde(default)]
+    pub hard_stop: Option<Millis>,
+    /// The exam page asks for full screen.
+    #[serde(default)]
+    pub fullscreen: bool,
     pub codes: Vec<JoinCodeView>,
     pub registered: u32,
 }
@@ -183,8 +189,16 @@ pub struct NewShift {
     pub date: String,
     /// `HH:MM`, Vietnam time: the exam opens then.
     pub start: String,
-    /// Working time; every attempt of the shift ends at start + minutes.
+    /// Working time; every attempt of the shift ends at start + minutes,
+    /// unless a proctor gives extra time or pauses it.
     pub minutes: u32,
+    /// Minutes after the start past which no attempt works, extra time and
+    /// pauses included (the office's hard stop). `None`: no hard stop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hard_stop_minutes: Option<u32>,
+    /// The exam page asks for full screen and reports leaving it.
+    #[serde(default)]
+    pub fullscreen: bool,
     /// The paper this shift sits (another shift may sit another).
     pub exam_id: String,
     /// Candidates enter only by chip-ID check-in.

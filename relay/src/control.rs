@@ -1,0 +1,115 @@
+//! Applying a control to one attempt: a proctor's extra time, pause,
+//! resume, end or reopen, or the relay's own close at the deadline.
+//!
+//! The IO shell around `examgate_shared::control`: under the attempt's lock
+//! the shared state machine checks and applies the control to a copy; the
+//! control (with the event number it follows, who and why), the audit entry
+//! and any grade are committed in one transaction; only then is the copy
+//! swapped in, the deadline rescheduled, the student told and the row
+//! published. A refused control changes and stores nothing.
+
+use examgate_shared::Millis;
+use examgate_shared::control::{Control, ControlError, Effect};
+use examgate_shared::protocol::{RelayToStudent, encode};
+use examgate_shared::scoring::grade;
+
+use crate::AppState;
+use crate::clock::now_ms;
+use crate::live::Outgoing;
+use crate::state::AttemptSlot;
+use crate::store::{StoreError, oversight, writes};
+
+/// Why a control was not applied.
+#[derive(Debug)]
+pub enum ControlFailure {
+    Refused(ControlError),
+    Store(StoreError),
+}
+
+impl AppState {
+    /// Applies `control` to the attempt in `slot` on behalf of `actor`.
+    pub async fn apply_control(
+        &self,
+        slot: &AttemptSlot,
+        control: &Control,
+        actor: &str,
+        reason: &str,
+    ) -> Result<Effect, ControlFailure> {
+        let sitting = self.catalog.sitting(slot.candidate.sitting_id);
+        let hard_stop = sitting.as_ref().and_then(|s| s.hard_stop);
+        let exam = self.exam_for(&slot.candidate);
+        let mut cell = slot.cell.lock().await;
+        // A control on a started attempt is stamped after its start, so a
+        // replay tells controls before the start (extra time added at the
+        // start) from those after it.
+        let now: Millis = match cell.attempt.started_ms {
+            Some(started) => now_ms().max(started + 1),
+            None => now_ms(),
+        };
+        let mut next = cell.attempt.clone();
+        let effect = next
+            .control(control, now, self.config.grace_ms, hard_stop)
+            .map_err(ControlFailure::Refused)?;
+        let final_grade = (effect == Effect::Ended).then(|| grade(&exam, &next.answers));
+        let (id, after_seq, status) = (slot.id, next.acked_seq, next.status);
+        let (stored, actor_s, reason_s, to_store) = (
+            control.clone(),
+            actor.to_string(),
+            reason.to_string(),
+            final_grade.clone(),
+        );
+        self.store
+            .write(move |txn| {
+                oversight::insert_control(txn, id, now, after_seq, &stored, &actor_s, &reason_s)?;
+                match (&to_store, effect) {
+                    (Some(g), _) => writes::finish_attempt(txn, id, status, now, g)?,
+                    (None, Effect::Reopened) => oversight::reopen_attempt(txn, id)?,
+                    _ => {}
+                }
+                let detail = serde_json::json!({
+                    "attempt": id,
+                    "control": stored,
+                    "reason": reason_s,
+                });
+                writes::audit(txn, now, &actor_s, stored.name(), &detail.to_string())
+            })
+            .await
+            .map_err(ControlFailure::Store)?;
+        cell.attempt = next;
+        match effect {
+            Effect::Ended => cell.grade = final_grade.clone(),
+            Effect::Reopened => {
+                cell.grade = None;
+                // Finals fall and rise again to the same count: the cached
+                // results would look current while answers changed.
+                self.results_cache.corrected();
+            }
+            Effect::Clock => {}
+        }
+        if let Some(due) = cell.attempt.next_due(self.config.grace_ms, hard_stop) {
+            self.deadlines.schedule(due, id);
+        }
+        // The relay's own close is told by the result alone, as it always
+        // was; a proctor's control comes with the clock it leaves.
+        let mut to_student = Vec::new();
+        if *control != Control::DeadlineClose {
+            to_student.push(RelayToStudent::Control {
+                control: control.clone(),
+                clock: cell.attempt.clock(now),
+            });
+        }
+        if let Some(g) = final_grade {
+            to_student.push(RelayToStudent::Result { status, grade: g });
+        }
+        for msg in &to_student {
+            self.live.send_to_student(id, Outgoing::Text(encode(msg)));
+        }
+        self.publish_row(&slot.candidate, Some((id, &cell)));
+        drop(cell);
+        if effect == Effect::Ended {
+            self.snapshot_if_sitting_done(slot.candidate.sitting_id)
+                .await;
+        }
+        Ok(effect)
+    }
+}

@@ -1,0 +1,187 @@
+//! Migration tests: databases of every earlier version are brought up to
+//! the current schema with their data, and upgraded chains verify.
+
+use super::*;
+
+fn version(conn: &Connection) -> String {
+    conn.query_row(
+        "SELECT value FROM meta WHERE key = 'schema_version'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn has_column(conn: &Connection, table: &str, column: &str) -> bool {
+    conn.prepare(&format!("SELECT {column} FROM {table} LIMIT 0"))
+        .is_ok()
+}
+
+#[test]
+fn a_version_3_database_gains_the_exam_office_and_the_bank_and_keeps_its_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.sqlite3");
+    {
+        // The version-3 tables that changed, as version 3 made them.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO meta VALUES ('schema_version', '3');
+             CREATE TABLE exams (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
+             CREATE TABLE sites (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+             CREATE TABLE rooms (id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL, name TEXT NOT NULL);
+             CREATE TABLE sittings (id INTEGER PRIMARY KEY, exam_id TEXT NOT NULL,
+                 opens_at INTEGER NOT NULL, closes_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL);
+             CREATE TABLE roster (id INTEGER PRIMARY KEY, sitting_id INTEGER NOT NULL,
+                 room_id INTEGER NOT NULL, person_id TEXT NOT NULL, birth TEXT NOT NULL,
+                 name TEXT NOT NULL, UNIQUE (sitting_id, person_id));
+             CREATE TABLE candidates (id INTEGER PRIMARY KEY, sitting_id INTEGER NOT NULL,
+                 room_id INTEGER NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,
+                 UNIQUE (sitting_id, room_id, name_key));
+             CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
+                 role TEXT NOT NULL, room_id INTEGER, display_name TEXT NOT NULL);
+             CREATE TABLE join_codes (code TEXT PRIMARY KEY, sitting_id INTEGER NOT NULL,
+                 room_id INTEGER NOT NULL, requires_card INTEGER NOT NULL DEFAULT 0);
+             INSERT INTO exams VALUES ('e', '{}');
+             INSERT INTO sites VALUES (1, 's');
+             INSERT INTO rooms VALUES (1, 1, 'r');
+             INSERT INTO sittings VALUES (1, 'e', 0, 1, 1);
+             INSERT INTO roster VALUES (7, 1, 1, '001206012345', '2006-03-04', 'Lê Thị Thu');
+             INSERT INTO users VALUES ('p', 'h', 'room_proctor', 1, 'P');",
+        )
+        .unwrap();
+    }
+    let conn = open(&path).unwrap();
+    assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
+    for (table, column) in [
+        ("exam_events", "published_at"),
+        ("rooms", "seats"),
+        ("sittings", "shift"),
+        ("roster", "candidate_number"),
+        ("candidates", "candidate_number"),
+        ("users", "disabled"),
+        // Version 5: the question bank and teachers' subjects.
+        ("users", "subject"),
+        ("sittings", "practice"),
+        ("bank_items", "dup_key"),
+        ("bank_versions", "note"),
+        ("bank_media", "bytes"),
+        ("bank_paper_items", "item_version"),
+        ("bank_stats", "facility"),
+    ] {
+        assert!(has_column(&conn, table, column), "{table}.{column}");
+    }
+    let (person, birth, name): (String, String, String) = conn
+        .query_row(
+            "SELECT person_id, birth, name FROM roster WHERE id = 7",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (person.as_str(), birth.as_str(), name.as_str()),
+        ("001206012345", "2006-03-04", "Lê Thị Thu")
+    );
+    let seats: i64 = conn
+        .query_row("SELECT seats FROM rooms WHERE id = 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(seats, 24);
+    // A practice roster row without a card number is now allowed.
+    conn.execute(
+        "INSERT INTO roster (sitting_id, room_id, name, candidate_number) VALUES (1, 1, 'B', 'TN0002')",
+        [],
+    )
+    .unwrap();
+    assert!(!has_column(&conn, "roster_v3", "id"));
+}
+
+#[test]
+fn a_version_5_database_is_chained_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.sqlite3");
+    {
+        // A version-5 database as the relay left it: audit rows and
+        // events without hashes, one attempt ended, one working.
+        let conn = open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE audit DROP COLUMN hash;
+             ALTER TABLE events DROP COLUMN hash;
+             UPDATE meta SET value = '5' WHERE key = 'schema_version';
+             INSERT INTO exams VALUES ('e', '{}');
+             INSERT INTO sites (id, name) VALUES (1, 's');
+             INSERT INTO rooms (id, site_id, name) VALUES (1, 1, 'r');
+             INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
+                 VALUES (1, 'e', 0, 1, 1);
+             INSERT INTO candidates (id, sitting_id, room_id, name, name_key)
+                 VALUES (1, 1, 1, 'A', 'a'), (2, 1, 1, 'B', 'b');
+             INSERT INTO attempts (id, candidate_id, token_hash, final_status, finished_at)
+                 VALUES (1, 1, x'01', 'submitted', 50), (2, 2, x'02', NULL, NULL);
+             INSERT INTO events (attempt_id, seq, received_at, event, refused) VALUES
+                 (1, 1, 10, '{\"type\":\"answer\",\"question\":1}', NULL),
+                 (1, 2, 20, '{\"type\":\"submit\"}', NULL),
+                 (2, 1, 30, '{\"type\":\"answer\",\"question\":7}', 'unknown_question');
+             INSERT INTO audit (at, actor, action, detail) VALUES
+                 (1, 'user:central', 'login', ''),
+                 (2, 'relay', 'join', 'attempt 1'),
+                 (3, 'relay', 'join', 'attempt 2');",
+        )
+        .unwrap();
+    }
+    let conn = open(&path).unwrap();
+    assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
+    let report = crate::audit::verify_database(&conn).unwrap();
+    // The three entries, then one committing the ended attempt's events.
+    assert_eq!(report.audit.count, 4);
+    assert_eq!((report.attempts, report.events), (2, 3));
+    let detail: String = conn
+        .query_row("SELECT detail FROM audit WHERE id = 4", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        detail.starts_with("attempt 1: submitted, 2 event(s), events head "),
+        "{detail}"
+    );
+    // The relay chains on from the backfilled head.
+    super::super::writes::audit(&conn, 60, "relay", "close_at_deadline", "attempt 2").unwrap();
+    assert_eq!(crate::audit::verify_database(&conn).unwrap().audit.count, 5);
+}
+
+#[test]
+fn a_version_2_database_gains_chip_check_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    {
+        // A database as version 2 left it: no requires_card, and its
+        // join code already there.
+        let conn = open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE join_codes DROP COLUMN requires_card;
+             UPDATE meta SET value = '2' WHERE key = 'schema_version';
+             INSERT INTO exams (id, definition) VALUES ('e', '{}');
+             INSERT INTO sites (id, name) VALUES (1, 's');
+             INSERT INTO rooms (id, site_id, name) VALUES (1, 1, 'r');
+             INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
+                 VALUES (1, 'e', 0, 1, 1);
+             INSERT INTO join_codes (code, sitting_id, room_id) VALUES ('OLD', 1, 1);",
+        )
+        .unwrap();
+        assert!(!has_column(&conn, "join_codes", "requires_card"));
+        assert_eq!(version(&conn), "2");
+    }
+    let conn = open(&path).unwrap();
+    assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
+    assert!(has_column(&conn, "join_codes", "requires_card"));
+    assert!(has_column(&conn, "roster", "person_id"));
+    assert!(has_column(&conn, "checkins", "evidence"));
+    // The old room stays a name-join room.
+    let requires: bool = conn
+        .query_row(
+            "SELECT requires_card FROM join_codes WHERE code = 'OLD'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!requires);
+    // Opening again changes nothing.
+    drop(conn);
+    assert_eq!(version(&open(&path).unwrap()), SCHEMA_VERSION.to_string());
+}

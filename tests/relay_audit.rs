@@ -166,6 +166,62 @@ async fn a_run_verifies_and_one_edited_row_or_answer_is_named() {
         finding(&db).to_string(),
         format!("attempt {submitted} event 3: hash does not match (changed, inserted or removed)")
     );
+    db.execute(
+        "UPDATE events SET event = replace(event, '\"question\":5', '\"question\":2')
+         WHERE attempt_id = ?1 AND seq = 3",
+        [submitted],
+    )
+    .unwrap();
+    verify_database(&db).unwrap();
+
+    // A mark changed in the attempts table: not what the answers give.
+    let score: String = db
+        .query_row(
+            "SELECT score FROM attempts WHERE id = ?1",
+            [submitted],
+            |r| r.get(0),
+        )
+        .unwrap();
+    db.execute(
+        "UPDATE attempts SET score = '10000/1', mark_tenths = 100 WHERE id = ?1",
+        [submitted],
+    )
+    .unwrap();
+    assert_eq!(
+        finding(&db),
+        Finding::ScoreMismatch {
+            attempt: submitted,
+            stored: "10000/1".into(),
+            computed: score.clone(),
+        }
+    );
+    db.execute(
+        "UPDATE attempts SET score = ?2 WHERE id = ?1",
+        rusqlite::params![submitted, score],
+    )
+    .unwrap();
+    verify_database(&db).unwrap();
+
+    // The definition (key, points) changed in place without a correction:
+    // the exam is named.
+    let (exam, definition): (String, String) = db
+        .query_row("SELECT id, definition FROM exams LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    db.execute(
+        "UPDATE exams SET definition = ?2 WHERE id = ?1",
+        rusqlite::params![
+            exam,
+            definition.replacen("\"title\":\"", "\"title\":\"x", 1)
+        ],
+    )
+    .unwrap();
+    assert!(
+        matches!(finding(&db), Finding::ExamChanged { exam: ref e, .. } if *e == exam),
+        "{}",
+        finding(&db)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

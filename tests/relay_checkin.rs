@@ -426,6 +426,7 @@ async fn one_card_one_seat_until_the_proctor_releases_it_then_the_same_attempt_c
         v: PROTOCOL_VERSION,
         token: join.token.clone(),
         sent_at: now_ms(),
+        tab: None,
     })
     .await;
     let refused = old.recv().await;

@@ -129,9 +129,12 @@ fn acked(msg: &RelayToStudent) -> Option<u64> {
     }
 }
 
-fn refused(msg: &RelayToStudent) -> Option<ErrorCode> {
+/// A `paused` answer to an event: nothing stored or spent; resend from
+/// `expected` after the resume.
+fn held(msg: &RelayToStudent) -> Option<u64> {
     match msg {
-        RelayToStudent::Refused { error, .. } => Some(error.code),
+        RelayToStudent::Refused { .. } => panic!("a paused event is not refused: {msg:?}"),
+        RelayToStudent::Error { error, expected } if error.code == ErrorCode::Paused => *expected,
         _ => None,
     }
 }
@@ -208,10 +211,12 @@ async fn a_pause_stops_the_clock_across_the_deadline() {
     assert!(clock.paused);
     let left = clock.remaining_ms.unwrap();
     assert!(left > 1_000 && left <= 3_000, "frozen time left {left}");
-    // Past the deadline and its grace: not closed, answers refused.
+    // Past the deadline and its grace: not closed, answers held (nothing
+    // stored, the number not spent).
     tokio::time::sleep(Duration::from_millis(4_500)).await;
     ws.answer(1, 1, 0).await;
-    assert_eq!(student_until(&mut ws, refused).await, ErrorCode::Paused);
+    assert_eq!(student_until(&mut ws, held).await, 1);
+    assert!(relay.stored_events(s.attempt_id).is_empty());
     let slot = relay.state.people().attempts[&s.attempt_id].clone();
     let status = slot.cell.lock().await.attempt.status;
     assert_eq!(status, AttemptStatus::Working, "the closer waited");
@@ -231,7 +236,10 @@ async fn a_pause_stops_the_clock_across_the_deadline() {
         "deadline moved by the pause: {deadline} vs {}",
         resumed_at + left
     );
+    // The held answer goes again under its own number, and one more.
+    ws.answer(1, 1, 0).await;
     ws.answer(2, 2, 1).await;
+    assert_eq!(student_until(&mut ws, acked).await, 1);
     assert_eq!(student_until(&mut ws, acked).await, 2);
     let (status, grade) = student_until(&mut ws, |m| match m {
         RelayToStudent::Result { status, grade } => Some((*status, grade.clone())),
@@ -239,7 +247,7 @@ async fn a_pause_stops_the_clock_across_the_deadline() {
     })
     .await;
     assert_eq!(status, AttemptStatus::Closed);
-    assert_eq!(grade.items.iter().filter(|i| i.answer.is_some()).count(), 1);
+    assert_eq!(grade.items.iter().filter(|i| i.answer.is_some()).count(), 2);
     assert_eq!(audit(&relay, "pause").len(), 1);
     assert_eq!(audit(&relay, "resume").len(), 1);
     assert_eq!(audit(&relay, "deadline_close").len(), 1);
@@ -290,7 +298,7 @@ async fn a_pause_survives_a_relay_restart() {
     assert_eq!(attempt.extra_ms, 5 * MIN);
     assert_eq!(attempt.answers.len(), 1);
     ws.answer(2, 2, 0).await;
-    assert_eq!(student_until(&mut ws, refused).await, ErrorCode::Paused);
+    assert_eq!(student_until(&mut ws, held).await, 2);
     let proctor = staff(&relay, "phong01").await;
     assert_eq!(
         act(
@@ -303,8 +311,8 @@ async fn a_pause_survives_a_relay_restart() {
         .status,
         200
     );
-    ws.answer(3, 2, 0).await;
-    assert_eq!(student_until(&mut ws, acked).await, 3);
+    ws.answer(2, 2, 0).await;
+    assert_eq!(student_until(&mut ws, acked).await, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -423,6 +431,7 @@ async fn a_moved_student_continues_the_same_attempt_on_another_computer() {
             v: examgate_shared::protocol::PROTOCOL_VERSION,
             token: s.token.clone(),
             sent_at: now_ms(),
+            tab: None,
         })
         .await;
     assert!(matches!(
@@ -655,6 +664,58 @@ async fn warnings_from_the_page_and_the_relay_reach_the_row_and_timeline() {
     );
 }
 
+/// Opens the attempt as page load `tab`.
+async fn hello_as(relay: &TestRelay, token: &str, tab: &str) -> StudentWs {
+    let mut ws = StudentWs::connect(relay).await;
+    ws.send(&StudentToRelay::Hello {
+        v: examgate_shared::protocol::PROTOCOL_VERSION,
+        token: token.into(),
+        sent_at: now_ms(),
+        tab: Some(tab.into()),
+    })
+    .await;
+    assert!(matches!(ws.recv().await, RelayToStudent::Welcome { .. }));
+    ws
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_reconnecting_over_its_own_connection_is_not_a_second_one() {
+    let relay = relay_with(HOUR, 45 * MIN).await;
+    let joined = relay.join(&relay.code(0), "Mạng chập chờn").await.unwrap();
+    let first = hello_as(&relay, &joined.token, "trang-1").await;
+    // A network blip: the same page connects again while the relay still
+    // holds the half-open first connection.
+    let again = hello_as(&relay, &joined.token, "trang-1").await;
+    let warnings = |relay: &TestRelay| -> Vec<String> {
+        let db = relay.db();
+        let mut stmt = db
+            .prepare("SELECT signal FROM signals WHERE attempt_id = ?1 ORDER BY id")
+            .unwrap();
+        stmt.query_map([joined.attempt_id], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(
+        !warnings(&relay)
+            .iter()
+            .any(|w| w.contains("second_connection")),
+        "{:?}",
+        warnings(&relay)
+    );
+    // Another tab takes it over: that is the warning.
+    let _other = hello_as(&relay, &joined.token, "trang-2").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        warnings(&relay)
+            .iter()
+            .filter(|w| w.contains("second_connection"))
+            .count(),
+        1
+    );
+    drop((first, again));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_central_feed_carries_summaries_and_rows_of_open_rooms_only() {
     let relay = relay_with(HOUR, 45 * MIN).await;
@@ -835,7 +896,7 @@ async fn every_proctor_endpoint_checks_the_role() {
                         .status
                 })
             }),
-            [401, 200, 403, 200, 200, 200],
+            [401, 200, 403, 200, 403, 200],
         ),
         (
             "search",

@@ -367,6 +367,7 @@ async fn hello_problems_are_refused_with_reasons() {
         v: 1,
         token: "not-a-token".into(),
         sent_at: 0,
+        tab: None,
     })
     .await;
     let (_, closed) = s.until_closed().await;
@@ -382,6 +383,7 @@ async fn hello_problems_are_refused_with_reasons() {
         v: 99,
         token: joined.token.clone(),
         sent_at: 0,
+        tab: None,
     })
     .await;
     let (_, closed) = s.until_closed().await;

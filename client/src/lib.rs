@@ -29,6 +29,7 @@ pub mod i18n;
 /// the results page; its QR codes and printouts are not the students'.
 #[cfg(feature = "staff")]
 pub mod office;
+#[cfg(feature = "staff")]
 pub mod proctor;
 /// The teachers' results page: in the staff build only (`staff` feature), so
 /// students do not download the analysis code.
@@ -64,14 +65,29 @@ pub fn run() {
         .location()
         .pathname()
         .unwrap_or_default();
-    if is_proctor_path(&path) {
-        yew::Renderer::<proctor::ProctorApp>::with_root(root).render();
-    } else if let Err(root) = mount_results_page(&path, root)
+    if let Err(root) = mount_proctor_page(&path, root)
+        .or_else(|root| mount_results_page(&path, root))
         .or_else(|root| mount_office_page(&path, root))
         .or_else(|root| mount_bank_page(&path, root))
     {
         yew::Renderer::<student::StudentApp>::with_root(root).render();
     }
+}
+
+/// Mounts the proctor pages when this is the staff build and `path` is
+/// theirs; otherwise hands `root` back.
+#[cfg(feature = "staff")]
+fn mount_proctor_page(path: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    if !routes::is_proctor_path(path) {
+        return Err(root);
+    }
+    yew::Renderer::<proctor::ProctorApp>::with_root(root).render();
+    Ok(())
+}
+
+#[cfg(not(feature = "staff"))]
+fn mount_proctor_page(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    Err(root)
 }
 
 /// Mounts the results page when this is the staff build and `path` is it;
@@ -120,23 +136,4 @@ fn mount_bank_page(path: &str, root: web_sys::Element) -> Result<(), web_sys::El
 #[cfg(not(feature = "staff"))]
 fn mount_bank_page(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
     Err(root)
-}
-
-/// `/proctor` and everything below it; `/proctorx` is not the dashboard.
-fn is_proctor_path(path: &str) -> bool {
-    path == "/proctor" || path.starts_with("/proctor/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_proctor_path;
-
-    #[test]
-    fn routing() {
-        assert!(is_proctor_path("/proctor"));
-        assert!(is_proctor_path("/proctor/"));
-        assert!(is_proctor_path("/proctor/room/3"));
-        assert!(!is_proctor_path("/"));
-        assert!(!is_proctor_path("/proctors"));
-    }
 }

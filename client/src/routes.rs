@@ -13,6 +13,14 @@ pub const OFFICE_PATH: &str = "/office";
 /// The question bank's page.
 pub const BANK_PATH: &str = "/bank";
 
+/// The proctor pages (room tables, the central view, the check-in station).
+pub const PROCTOR_PATH: &str = "/proctor";
+
+/// `/proctor` and everything below it; `/proctors` is not the page.
+pub fn is_proctor_path(path: &str) -> bool {
+    is_under(path, PROCTOR_PATH)
+}
+
 /// `/bank` and everything below it; `/bankx` is not the page.
 pub fn is_bank_path(path: &str) -> bool {
     is_under(path, BANK_PATH)
@@ -65,6 +73,15 @@ pub fn reads_results(role: Role) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proctor_paths() {
+        assert!(is_proctor_path("/proctor"));
+        assert!(is_proctor_path("/proctor/"));
+        assert!(is_proctor_path("/proctor/room/3"));
+        assert!(!is_proctor_path("/"));
+        assert!(!is_proctor_path("/proctors"));
+    }
 
     #[test]
     fn query_parameters() {

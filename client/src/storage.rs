@@ -1,17 +1,17 @@
 //! Typed slots in `localStorage` and `sessionStorage`.
 //!
-//! Each feature names its own keys next to the types it stores; the keys
-//! shared by every page are here:
+//! Each feature names its own keys next to the types it stores; the key
+//! shared by every page is here:
 //!
 //! | key                          | area    | holds                              |
 //! |------------------------------|---------|------------------------------------|
 //! | `examgate.lang`              | local   | `"vi"` or `"en"` (raw string)      |
-//! | `examgate.proctor`           | session | [`ProctorSession`]                 |
 //!
-//! `examgate.proctor` is the staff login of `/proctor`, `/results`, `/office`
-//! and `/bank`. The student's keys (`examgate.student`,
-//! `examgate.attempt.<id>`, `examgate.paper.<id>`, `examgate.working.<id>`)
-//! are in [`crate::student::records`].
+//! The staff login of `/proctor`, `/results`, `/office` and `/bank`
+//! (`examgate.proctor`) is in `proctor::session_slot` (staff build). The
+//! student's keys (`examgate.student`, `examgate.attempt.<id>`,
+//! `examgate.paper.<id>`, `examgate.working.<id>`) are in
+//! [`crate::student::records`].
 //!
 //! Values are JSON. A value that no longer parses (an older client wrote it)
 //! reads as absent rather than breaking the page.
@@ -21,8 +21,6 @@ use std::marker::PhantomData;
 use gloo::storage::{LocalStorage, SessionStorage, Storage};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-
-use crate::proctor::ProctorSession;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
@@ -86,10 +84,6 @@ impl<T: Serialize + DeserializeOwned> Slot<T> {
     pub fn clear(&self) {
         let _ = self.area.raw().remove_item(&self.key);
     }
-}
-
-pub fn proctor() -> Slot<ProctorSession> {
-    Slot::new(Area::Session, "examgate.proctor")
 }
 
 /// The language is stored as a bare string so other pages (and tests) can

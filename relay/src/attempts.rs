@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::{hash_token, new_token, random_u64};
 use crate::clock::now_ms;
 use crate::control::ControlFailure;
-use crate::model::{AttemptId, Candidate, JoinCode, name_key, number_key};
+use crate::model::{AttemptId, Candidate, JoinCode, SittingId, name_key, number_key};
 use crate::state::{AttemptCell, AttemptSlot};
 use crate::store::{StoreError, writes};
 
@@ -61,10 +61,12 @@ impl AppState {
                 "no room has this join code",
             ));
         };
-        self.check_window(&code, now_ms())?;
+        // A seat code checks the window itself: a moved student's attempt
+        // may run past the window's close (extra time, a pause).
         if let Some(seat_code) = req.seat_code.as_deref().filter(|s| !s.trim().is_empty()) {
             return self.join_with_seat_code(&code, seat_code).await;
         }
+        self.check_window(&code, now_ms())?;
         if code.requires_card {
             // A reload comes back with the token it already holds.
             if let Some(token) = req.resume_token.as_deref()
@@ -511,6 +513,15 @@ impl AppState {
                 ),
                 expected: Some(expected),
             }],
+            Decision::Paused { expected } => vec![RelayToStudent::Error {
+                error: ErrorBody::new(
+                    ErrorCode::Paused,
+                    format!(
+                        "the attempt is paused: event {seq} was not stored; resend from {expected} after the resume"
+                    ),
+                ),
+                expected: Some(expected),
+            }],
             Decision::Refuse(code) => {
                 self.store
                     .write(move |txn| writes::insert_event(txn, id, seq, now, &event, Some(code)))
@@ -561,15 +572,18 @@ impl AppState {
     /// Closes and grades the attempt if its deadline (plus grace), or the
     /// office's hard stop, has passed. Called by the deadline task; safe to
     /// call at any time (an attempt not due, paused or final is left alone).
-    pub async fn close_if_due(&self, id: AttemptId) -> Result<(), StoreError> {
+    /// Returns the attempt's sitting when it closed it: the caller checks
+    /// once whether that sitting is done.
+    pub async fn close_if_due(&self, id: AttemptId) -> Result<Option<SittingId>, StoreError> {
         let Some(slot) = self.people().attempts.get(&id).cloned() else {
-            return Ok(());
+            return Ok(None);
         };
         match self
             .apply_control(&slot, &Control::DeadlineClose, "relay", "deadline")
             .await
         {
-            Ok(_) | Err(ControlFailure::Refused(_)) => Ok(()),
+            Ok(_) => Ok(Some(slot.candidate.sitting_id)),
+            Err(ControlFailure::Refused(_)) => Ok(None),
             Err(ControlFailure::Store(e)) => Err(e),
         }
     }

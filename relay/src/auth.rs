@@ -157,6 +157,22 @@ impl Session {
     }
 }
 
+/// Marks every session of `username` revoked, with an audit entry: run it
+/// in the transaction that disables the account or resets its password, so
+/// the change and the end of its sessions stand or fall together.
+pub fn revoke_user_sessions(
+    txn: &rusqlite::Connection,
+    username: &str,
+    now: Millis,
+) -> rusqlite::Result<()> {
+    let n = sessions::revoke_user(txn, username, now)?;
+    if n > 0 {
+        let detail = format!("user {username}: {n} session(s) ended");
+        writes::audit(txn, now, "relay", "session_revoke", &detail)?;
+    }
+    Ok(())
+}
+
 /// Live sessions by token hash, in memory for every request and kept in
 /// the `sessions` table (token hashes only, with expiry and revocation), so
 /// a relay restart does not sign proctors out mid-exam. Every change is
@@ -199,42 +215,50 @@ impl Sessions {
         now: Millis,
     ) -> Result<Option<Session>, StoreError> {
         let hash = hash_token(token);
-        let Some(session) = self.by_token.lock().expect("sessions lock").remove(&hash) else {
+        let Some(session) = self
+            .by_token
+            .lock()
+            .expect("sessions lock")
+            .get(&hash)
+            .cloned()
+        else {
             return Ok(None);
         };
         let actor = format!("user:{}", session.username);
+        // Stored first: a session that ends only in memory would come back
+        // with the next restart.
         store
             .write(move |txn| {
                 sessions::revoke(txn, &hash, now)?;
                 writes::audit(txn, now, &actor, "logout", "")
             })
             .await?;
+        self.by_token.lock().expect("sessions lock").remove(&hash);
         Ok(Some(session))
     }
 
-    /// Ends every session of `username` (account disabled or password
-    /// reset). They stop working at once; a failure to record that is
-    /// logged, and a disabled account's sessions are not loaded again
-    /// whatever the table says.
+    /// Ends every session of `username` on its own (tests; the exam office
+    /// revokes in the account change's own transaction and then calls
+    /// [`Sessions::forget_user`]). A failure to record it is logged.
     pub async fn end_user(&self, store: &Store, username: &str, now: Millis) {
-        self.by_token
-            .lock()
-            .expect("sessions lock")
-            .retain(|_, s| s.username != username);
-        let username = username.to_owned();
+        let name = username.to_owned();
         let revoked = store
-            .write(move |txn| {
-                let n = sessions::revoke_user(txn, &username, now)?;
-                if n > 0 {
-                    let detail = format!("user {username}: {n} session(s) ended");
-                    writes::audit(txn, now, "relay", "session_revoke", &detail)?;
-                }
-                Ok(())
-            })
+            .write(move |txn| revoke_user_sessions(txn, &name, now))
             .await;
         if let Err(e) = revoked {
             tracing::error!("revoking sessions failed: {e}");
         }
+        self.forget_user(username);
+    }
+
+    /// Drops `username`'s sessions from memory, once their revocation is
+    /// stored ([`revoke_user_sessions`], in the same transaction as the
+    /// account change that ends them).
+    pub fn forget_user(&self, username: &str) {
+        self.by_token
+            .lock()
+            .expect("sessions lock")
+            .retain(|_, s| s.username != username);
     }
 
     pub fn get(&self, token: &str, now: Millis) -> Option<Session> {

@@ -106,7 +106,9 @@ impl AppState {
         }
         self.publish_row(&slot.candidate, Some((id, &cell)));
         drop(cell);
-        if effect == Effect::Ended {
+        // The closer looks at each sitting once per round of closes (one
+        // deadline can end a whole province's attempts at once).
+        if effect == Effect::Ended && *control != Control::DeadlineClose {
             self.snapshot_if_sitting_done(slot.candidate.sitting_id)
                 .await;
         }

@@ -5,13 +5,19 @@
 //! again. Starting an attempt wakes it in case the new deadline is earlier.
 //! A close that fails to persist is retried a second later: an attempt is
 //! never left open past its deadline.
+//!
+//! A shift's attempts often share one deadline: they are closed many at a
+//! time, so their writes share the writer's group commits, and each sitting
+//! is checked once per round for being done (results snapshot), not once
+//! per attempt.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use examgate_shared::Millis;
+use futures_util::StreamExt;
 use tokio::sync::Notify;
 
 use crate::AppState;
@@ -52,15 +58,37 @@ impl Deadlines {
     }
 }
 
+/// Closes in flight at once: enough to fill group commits.
+const CLOSE_CONCURRENCY: usize = 64;
+
 /// Runs forever, closing attempts as they fall due.
 pub async fn run_closer(state: AppState) {
     loop {
         let now = now_ms();
-        for attempt in state.deadlines.pop_due(now) {
-            if let Err(e) = state.close_if_due(attempt).await {
-                tracing::error!("closing attempt {attempt} failed, retrying: {e}");
-                state.deadlines.schedule(now + 1_000, attempt);
+        let due = state.deadlines.pop_due(now);
+        let closed: Vec<_> = futures_util::stream::iter(due)
+            .map(|attempt| {
+                let state = state.clone();
+                async move { (attempt, state.close_if_due(attempt).await) }
+            })
+            .buffer_unordered(CLOSE_CONCURRENCY)
+            .collect()
+            .await;
+        let mut sittings = BTreeSet::new();
+        for (attempt, outcome) in closed {
+            match outcome {
+                Ok(Some(sitting)) => {
+                    sittings.insert(sitting);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!("closing attempt {attempt} failed, retrying: {e}");
+                    state.deadlines.schedule(now + 1_000, attempt);
+                }
             }
+        }
+        for sitting in sittings {
+            state.snapshot_if_sitting_done(sitting).await;
         }
         let sleep_ms = match state.deadlines.next_due() {
             Some(due) => (due - now_ms()).clamp(0, 60_000),

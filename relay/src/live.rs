@@ -53,6 +53,8 @@ pub enum FeedUpdate {
 
 struct StudentConn {
     conn_id: u64,
+    /// The page load that opened it (its hello's `tab`).
+    tab: Option<String>,
     tx: mpsc::Sender<Outgoing>,
     /// Ends the connection's read loop when its queue cannot take a close.
     kill: Arc<Notify>,
@@ -90,21 +92,28 @@ impl Default for Live {
 impl Live {
     /// Registers the connection for `attempt`, replacing (and closing) any
     /// older one. Returns the new connection's id and whether an older one
-    /// was still open. `kill` is notified when the connection must end at
-    /// once.
+    /// of *another* page load was still open (a page reconnecting over its
+    /// own half-open connection is not a second connection). `kill` is
+    /// notified when the connection must end at once.
     pub fn connect_student(
         &self,
         attempt: AttemptId,
+        tab: Option<String>,
         tx: mpsc::Sender<Outgoing>,
         kill: Arc<Notify>,
     ) -> (u64, bool) {
         let conn_id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
-        let old = self
-            .students
-            .lock()
-            .expect("students lock")
-            .insert(attempt, StudentConn { conn_id, tx, kill });
-        let replaced = old.is_some();
+        let same_page = |old: &StudentConn| old.tab.is_some() && old.tab == tab;
+        let old = self.students.lock().expect("students lock").insert(
+            attempt,
+            StudentConn {
+                conn_id,
+                tab: tab.clone(),
+                tx,
+                kill,
+            },
+        );
+        let replaced = old.as_ref().is_some_and(|old| !same_page(old));
         if let Some(old) = old {
             old.send_or_kill(Outgoing::Close(
                 examgate_shared::protocol::close_code::REPLACED,

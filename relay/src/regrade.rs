@@ -87,7 +87,8 @@ impl AppState {
                     "UPDATE exams SET definition = ?2 WHERE id = ?1",
                     rusqlite::params![exam_db, json],
                 )?;
-                writes::audit(txn, now, &actor_db, "correct_exam", &detail)
+                writes::audit(txn, now, &actor_db, "correct_exam", &detail)?;
+                writes::commit_exam(txn, now, &actor_db, &exam_db, &json)
             })
             .await
             .map_err(internal)?;

@@ -14,7 +14,7 @@ use examgate_shared::Millis;
 use examgate_shared::attempt::{Attempt, DEFAULT_GRACE_MS};
 use examgate_shared::chip::verify::TrustList;
 use examgate_shared::exam::Exam;
-use examgate_shared::integrity::Tally;
+use examgate_shared::integrity::{SignalBudget, Tally};
 use examgate_shared::paper::Arrangement;
 use examgate_shared::roster::{CandidateRow, RowStatus};
 use examgate_shared::scoring::{Grade, grade};
@@ -63,6 +63,8 @@ pub struct AttemptCell {
     pub grade: Option<Grade>,
     /// Integrity warnings so far.
     pub warnings: Tally,
+    /// What the page may still report this minute (a flood is dropped).
+    pub page_signals: SignalBudget,
     /// The address and browser of the attempt's latest connection, to see
     /// a change (not kept across a restart: the first connection after one
     /// sets it again).
@@ -343,7 +345,7 @@ impl AppState {
                     attempt: stored.attempt,
                     grade,
                     warnings: warnings.remove(&stored.id).unwrap_or_default(),
-                    seen_from: None,
+                    ..AttemptCell::default()
                 },
             );
         }

@@ -54,6 +54,8 @@ fn data_folder(dir: &Path) {
     .unwrap();
     writes::commit_events(&conn, 1, "submitted", 11, "relay").unwrap();
     writes::audit(&conn, 12, "user:office", "export_xlsx", "event 1").unwrap();
+    // The exam was stored by hand above: committed as the relay does.
+    writes::commit_exam(&conn, 13, "relay", "e", "{}").unwrap();
 }
 
 #[test]
@@ -64,7 +66,7 @@ fn verify_names_the_first_broken_entry_and_exits_non_zero() {
     let ok = relay(&["audit", "verify", "--data", data]);
     assert!(ok.status.success(), "{}", text(&ok));
     assert!(
-        text(&ok).contains("verified: 3 audit entries, head: entry 3 "),
+        text(&ok).contains("verified: 4 audit entries, head: entry 4 "),
         "{}",
         text(&ok)
     );
@@ -104,7 +106,7 @@ fn an_exported_file_verifies_until_a_line_changes() {
     let export = relay(&["audit", "export", "--data", data, "--out", out]);
     assert!(export.status.success(), "{}", text(&export));
     let lines = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(lines.lines().count(), 3);
+    assert_eq!(lines.lines().count(), 4);
     let second: serde_json::Value = serde_json::from_str(lines.lines().nth(1).unwrap()).unwrap();
     assert_eq!(second["action"], "attempt_final");
     assert_eq!(second["hash"].as_str().unwrap().len(), 64);
@@ -112,7 +114,7 @@ fn an_exported_file_verifies_until_a_line_changes() {
     let ok = relay(&["audit", "verify", "--file", out]);
     assert!(ok.status.success(), "{}", text(&ok));
     assert!(
-        text(&ok).contains("verified: 3 audit entries"),
+        text(&ok).contains("verified: 4 audit entries"),
         "{}",
         text(&ok)
     );

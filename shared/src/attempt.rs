@@ -85,6 +85,11 @@ pub enum Decision {
     /// A gap: nothing is stored or consumed; the client must resend from
     /// `expected`.
     OutOfOrder { expected: u64 },
+    /// The attempt is paused: nothing is stored or consumed; the client
+    /// holds its events and resends from `expected` after the resume. Not a
+    /// refusal: the answer is still the student's, and a spent number could
+    /// not be given back.
+    Paused { expected: u64 },
 }
 
 /// Why an attempt could not be started.
@@ -157,6 +162,16 @@ impl Attempt {
         if seq <= self.acked_seq {
             return Decision::Duplicate;
         }
+        // The grace covers a click made just before the pause, as it does
+        // one made just before the deadline; a paused clock has no deadline
+        // (a pause is never taken past it).
+        if self.status == AttemptStatus::Working
+            && self.paused_at.is_some_and(|p| now > p + grace_ms)
+        {
+            return Decision::Paused {
+                expected: self.acked_seq + 1,
+            };
+        }
         if seq != self.acked_seq + 1 {
             return Decision::OutOfOrder {
                 expected: self.acked_seq + 1,
@@ -169,16 +184,8 @@ impl Attempt {
             AttemptStatus::Closed => return Decision::Refuse(ErrorCode::DeadlinePassed),
             AttemptStatus::NotStarted => return Decision::Refuse(ErrorCode::ExamNotOpen),
         }
-        match self.paused_at {
-            // The grace covers a click made just before the pause, as it
-            // does one made just before the deadline; a paused clock has no
-            // deadline (a pause is never taken past it).
-            Some(p) if now > p + grace_ms => return Decision::Refuse(ErrorCode::Paused),
-            Some(_) => {}
-            None if self.deadline_ms.is_some_and(|d| now > d + grace_ms) => {
-                return Decision::Refuse(ErrorCode::DeadlinePassed);
-            }
-            None => {}
+        if self.paused_at.is_none() && self.deadline_ms.is_some_and(|d| now > d + grace_ms) {
+            return Decision::Refuse(ErrorCode::DeadlinePassed);
         }
         match event {
             StudentEvent::Answer { question, value } => match exam.question(*question) {

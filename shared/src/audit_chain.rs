@@ -41,6 +41,10 @@ const EVENTS_GENESIS_TAG: &str = "examgate/answer-events-genesis/v1";
 /// The audit action whose detail commits an ended attempt's events.
 pub const ATTEMPT_FINAL: &str = "attempt_final";
 
+/// The audit action whose detail commits an exam definition (its key and
+/// points) as stored, when it is stored and at every correction.
+pub const EXAM_DEFINITION: &str = "exam_definition";
+
 /// The canonical encoding, fed straight into the hash.
 struct Canon(Sha256);
 
@@ -396,6 +400,43 @@ impl FinalCommit {
             status: status.to_owned(),
             events: events.parse().ok()?,
             head: parse_hex(rest)?,
+        })
+    }
+}
+
+/// An exam definition committed into the audit chain: the SHA-256 of the
+/// exact text stored. Marks are computed from the answers and this key, so
+/// a key changed in the database without a correction shows here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExamCommit {
+    pub exam_id: String,
+    pub definition: Hash,
+}
+
+impl ExamCommit {
+    pub fn of(exam_id: &str, stored_definition: &str) -> ExamCommit {
+        ExamCommit {
+            exam_id: exam_id.to_owned(),
+            definition: Sha256::digest(stored_definition.as_bytes()).into(),
+        }
+    }
+
+    /// `exam toan-10: definition sha256 <64 hex digits>`.
+    pub fn detail(&self) -> String {
+        format!(
+            "exam {}: definition sha256 {}",
+            self.exam_id,
+            to_hex(&self.definition)
+        )
+    }
+
+    /// Reads back what [`ExamCommit::detail`] wrote.
+    pub fn parse(detail: &str) -> Option<ExamCommit> {
+        let rest = detail.strip_prefix("exam ")?;
+        let (exam_id, hex) = rest.rsplit_once(": definition sha256 ")?;
+        Some(ExamCommit {
+            exam_id: exam_id.to_owned(),
+            definition: parse_hex(hex)?,
         })
     }
 }

@@ -281,3 +281,14 @@ fn the_documented_test_vectors_hold() {
         "10ed79bd703aaf788de5a943c2fd655b38ec9a5c18c4553431c5e475e4eb3a7b"
     );
 }
+
+#[test]
+fn exam_commits_read_back_and_tell_a_changed_key() {
+    let commit = ExamCommit::of("toan: 10", r#"{"id":"toan: 10","key":[1]}"#);
+    assert_eq!(ExamCommit::parse(&commit.detail()), Some(commit.clone()));
+    assert_ne!(
+        ExamCommit::of("toan: 10", r#"{"id":"toan: 10","key":[2]}"#),
+        commit
+    );
+    assert_eq!(ExamCommit::parse("exam x: definition sha256 zz"), None);
+}

@@ -262,7 +262,6 @@ mod tests {
     use super::*;
     use crate::answer::AnswerValue;
     use crate::attempt::{Decision, StudentEvent};
-    use crate::error::ErrorCode;
     use crate::exam::tests::small_exam;
     use crate::exam::{OptionId, QuestionId};
 
@@ -334,12 +333,12 @@ mod tests {
         );
         assert_eq!(
             a.decide(&exam, 1, &answer(), 40 * MIN + GRACE + 1, GRACE),
-            Decision::Refuse(ErrorCode::Paused)
+            Decision::Paused { expected: 1 }
         );
         assert_eq!(
-            a.decide(&exam, 1, &answer(), 60 * MIN, GRACE),
-            Decision::Refuse(ErrorCode::Paused),
-            "past the old deadline the reason is still the pause"
+            a.decide(&exam, 3, &answer(), 60 * MIN, GRACE),
+            Decision::Paused { expected: 1 },
+            "past the old deadline, and ahead of a gap, the reason is the pause"
         );
         assert_eq!(
             a.control(&Control::Pause, 41 * MIN, GRACE, None),

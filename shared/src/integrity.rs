@@ -108,6 +108,34 @@ impl Tally {
     }
 }
 
+/// Page signals kept per attempt per minute: far more than a student
+/// switching windows produces, far fewer than a script flooding the
+/// proctors' views with row updates.
+pub const PAGE_SIGNALS_PER_MINUTE: u32 = 30;
+
+/// How many page signals an attempt may still report in the current
+/// minute (a fixed window from its first signal).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignalBudget {
+    window_start: Option<Millis>,
+    used: u32,
+}
+
+impl SignalBudget {
+    /// Whether a signal arriving at `now` is kept (and counts).
+    pub fn take(&mut self, now: Millis) -> bool {
+        if self.window_start.is_none_or(|start| now - start >= 60_000) {
+            self.window_start = Some(now);
+            self.used = 0;
+        }
+        if self.used >= PAGE_SIGNALS_PER_MINUTE {
+            return false;
+        }
+        self.used += 1;
+        true
+    }
+}
+
 /// Cuts a user-agent text to [`MAX_AGENT_CHARS`] characters.
 pub fn short_agent(agent: &str) -> String {
     agent.chars().take(MAX_AGENT_CHARS).collect()
@@ -173,6 +201,15 @@ mod tests {
         });
         assert_eq!(t.count, 2);
         assert_eq!(t.last.unwrap().signal, Signal::Reloaded);
+    }
+
+    #[test]
+    fn a_flood_of_page_signals_is_cut_per_minute() {
+        let mut b = SignalBudget::default();
+        let kept = (0..100).filter(|i| b.take(1_000 + i)).count();
+        assert_eq!(kept, PAGE_SIGNALS_PER_MINUTE as usize);
+        assert!(!b.take(60_999), "still the minute that began at 1 000");
+        assert!(b.take(61_000), "a new minute");
     }
 
     #[test]

@@ -29,6 +29,9 @@ use crate::scoring::Grade;
 
 pub const PROTOCOL_VERSION: u16 = 1;
 
+/// Longest page-load name a hello may carry.
+pub const MAX_TAB_CHARS: usize = 64;
+
 /// Largest client message the relay reads. An answer is under 150 bytes; the
 /// limit leaves room without letting one client make the relay buffer much.
 pub const MAX_MESSAGE_BYTES: usize = 4 * 1024;
@@ -54,11 +57,15 @@ pub mod close_code {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StudentToRelay {
     /// First message. `sent_at` is the client's clock, used only to echo back
-    /// for clock sync, never trusted.
+    /// for clock sync, never trusted. `tab` names this page load (random,
+    /// at most [`MAX_TAB_CHARS`]): a reconnect of the same page replacing
+    /// its own half-open connection is not a second connection.
     Hello {
         v: u16,
         token: String,
         sent_at: Millis,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tab: Option<String>,
     },
     /// A numbered event; see [`crate::attempt`] for the sequence rules.
     Event {

@@ -178,6 +178,7 @@ async fn student(
         v: PROTOCOL_VERSION,
         token: seat.token,
         sent_at: now_ms(),
+        tab: None,
     };
     if sink.send(Message::text(encode(&hello))).await.is_err() {
         return;
@@ -487,6 +488,7 @@ async fn main() {
             v: PROTOCOL_VERSION,
             token: seat.token,
             sent_at: now_ms(),
+            tab: None,
         })))
         .await
         .unwrap();

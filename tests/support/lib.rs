@@ -276,6 +276,7 @@ impl StudentWs {
             v: PROTOCOL_VERSION,
             token: token.into(),
             sent_at: local_now,
+            tab: None,
         })
         .await;
         let welcome = s.recv().await;

@@ -19,6 +19,7 @@ use super::{Lang, Problem};
 use crate::bank::texts::BankText;
 #[cfg(feature = "staff")]
 use crate::office::texts::OfficeText;
+#[cfg(feature = "staff")]
 use crate::proctor::texts::ProctorText;
 use crate::student::texts::StudentText;
 
@@ -168,6 +169,7 @@ pub enum Text {
     /// [`StudentText`].
     Student(StudentText),
     /// The proctor pages (`/proctor`), see [`ProctorText`].
+    #[cfg(feature = "staff")]
     Proctor(ProctorText),
 
     // ------------------------------------------------------------ results
@@ -431,6 +433,7 @@ impl Text {
                 }
             }
             Text::Student(text) => Cow::Owned(text.localise(lang)),
+            #[cfg(feature = "staff")]
             Text::Proctor(text) => Cow::Owned(text.localise(lang)),
             #[cfg(feature = "staff")]
             Text::Report(text) => text.localise(lang),

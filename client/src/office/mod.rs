@@ -60,7 +60,7 @@ use yew::prelude::*;
 use crate::hooks::use_signed_out;
 use crate::i18n::{LangProvider, Problem, Text, use_i18n};
 use crate::proctor::{ProctorSession, StaffApp, StaffPageProps, StaffTopbar};
-use crate::{routes, storage};
+use crate::routes;
 use account_texts::AccountText;
 use api::Office;
 use roster_texts::RosterText;
@@ -83,7 +83,7 @@ pub fn OfficeApp() -> Html {
             let on_done = {
                 let setup = setup.clone();
                 Callback::from(move |session: ProctorSession| {
-                    storage::proctor().save(&session);
+                    crate::proctor::session_slot().save(&session);
                     setup::forget_setup_link();
                     setup.set(None);
                 })

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::i18n::{LangProvider, Problem};
-use crate::storage;
+use crate::storage::{Area, Slot};
 use dashboard::Dashboard;
 use login::LoginPage;
 pub use staff_topbar::StaffTopbar;
@@ -50,6 +50,11 @@ pub struct StaffPageProps {
     /// The relay refused the token: back to the sign-in screen with why.
     pub on_signed_out: Callback<ErrorCode>,
     pub on_logout: Callback<()>,
+}
+
+/// Where the staff login is kept: per tab, gone when the browser closes.
+pub fn session_slot() -> Slot<ProctorSession> {
+    Slot::new(Area::Session, "examgate.proctor")
 }
 
 /// A signed-in proctor.
@@ -84,15 +89,15 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
         let screen = match action {
             AppAction::SignedIn(session) => {
-                storage::proctor().save(&session);
+                session_slot().save(&session);
                 Screen::SignedIn(Rc::new(session))
             }
             AppAction::SignedOut(code) => {
-                storage::proctor().clear();
+                session_slot().clear();
                 Screen::Login(Some(Problem::Code(code)))
             }
             AppAction::Logout => {
-                storage::proctor().clear();
+                session_slot().clear();
                 Screen::Login(None)
             }
         };
@@ -113,7 +118,7 @@ where
     Page: BaseComponent<Properties = StaffPageProps>,
 {
     let app = use_reducer(|| AppState {
-        screen: storage::proctor()
+        screen: session_slot()
             .load()
             .map_or(Screen::Login(None), |s| Screen::SignedIn(Rc::new(s))),
     });

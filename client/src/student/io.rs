@@ -8,6 +8,20 @@ use super::records::{self, LocalAttempt, PaperCache};
 use super::state::ExamIo;
 use crate::socket::{Channel, Socket};
 
+/// A random name for this page load, the same for every reconnect of it:
+/// the relay tells a reconnect replacing its own half-open connection from
+/// another tab or computer taking the attempt over.
+fn page_load_id() -> String {
+    thread_local! {
+        static ID: String = format!(
+            "{:013x}{:013x}",
+            (js_sys::Math::random() * 4_503_599_627_370_496.0) as u64,
+            (js_sys::Math::random() * 4_503_599_627_370_496.0) as u64
+        );
+    }
+    ID.with(Clone::clone)
+}
+
 pub struct StudentChannel;
 
 impl Channel for StudentChannel {
@@ -20,6 +34,7 @@ impl Channel for StudentChannel {
             v: PROTOCOL_VERSION,
             token: token.to_owned(),
             sent_at,
+            tab: Some(page_load_id()),
         }
     }
 

@@ -8,13 +8,21 @@
 //! head into the audit chain, so rewriting answers means rewriting the
 //! audit chain from that entry on — and the audit head printed on the
 //! results page and the room minutes no longer matches.
+//!
+//! Then the marks: every exam definition (the key) must be the one its
+//! last `exam_definition` entry committed, and every ended attempt's stored
+//! score must be what grading its chained answers with that key gives — so
+//! neither a key nor a mark can be changed in the database unseen.
 
 use std::collections::HashMap;
 
+use examgate_shared::attempt::{Attempt, StudentEvent};
 use examgate_shared::audit_chain::{
-    ATTEMPT_FINAL, AnswerEvent, AuditBreak, AuditChain, AuditEntry, EventBreak, EventChain,
-    FinalCommit, Hash, Verified, events_genesis,
+    ATTEMPT_FINAL, AnswerEvent, AuditBreak, AuditChain, AuditEntry, EXAM_DEFINITION, EventBreak,
+    EventChain, ExamCommit, FinalCommit, Hash, Verified, events_genesis,
 };
+use examgate_shared::exam::Exam;
+use examgate_shared::scoring::grade;
 use rusqlite::Connection;
 
 /// What a database that verified holds.
@@ -67,6 +75,22 @@ pub enum Finding {
     },
     #[error("attempt {attempt}: {status}, but no attempt_final audit entry commits its events")]
     Uncommitted { attempt: u64, status: String },
+    #[error(
+        "exam {exam}: its definition is stored but no exam_definition audit entry commits it (inserted behind the relay)"
+    )]
+    ExamUncommitted { exam: String },
+    #[error(
+        "exam {exam}: its definition differs from what audit entry {entry} committed (the key or points were changed)"
+    )]
+    ExamChanged { exam: String, entry: u64 },
+    #[error(
+        "attempt {attempt}: the stored score {stored} is not what its answers and its exam's key give ({computed}) (changed)"
+    )]
+    ScoreMismatch {
+        attempt: u64,
+        stored: String,
+        computed: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,12 +116,28 @@ pub fn verify_database(conn: &Connection) -> Result<Report, VerifyError> {
     if !chained("audit") || !chained("events") {
         return Err(VerifyError::Unchained);
     }
-    let (audit, commits) = walk_audit(conn)?;
-    let attempts: Vec<(u64, Option<String>)> = conn
-        .prepare("SELECT id, final_status FROM attempts ORDER BY id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let (audit, commits, exam_commits) = walk_audit(conn)?;
+    let exams = check_exams(conn, &exam_commits)?;
+    let attempts: Vec<StoredAttempt> = conn
+        .prepare(
+            "SELECT a.id, a.final_status, a.score, s.exam_id
+             FROM attempts a JOIN candidates c ON c.id = a.candidate_id
+                             JOIN sittings s ON s.id = c.sitting_id
+             ORDER BY a.id",
+        )?
+        .query_map([], |r| {
+            Ok(StoredAttempt {
+                id: r.get(0)?,
+                final_status: r.get(1)?,
+                score: r.get(2)?,
+                exam_id: r.get(3)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let stored: HashMap<u64, bool> = attempts.iter().map(|(id, s)| (*id, s.is_some())).collect();
+    let stored: HashMap<u64, bool> = attempts
+        .iter()
+        .map(|a| (a.id, a.final_status.is_some()))
+        .collect();
     // Commits in entry order: the first one naming a missing attempt.
     let mut named: Vec<(u64, u64)> = commits
         .iter()
@@ -128,11 +168,13 @@ pub fn verify_database(conn: &Connection) -> Result<Report, VerifyError> {
          WHERE attempt_id = ?1 ORDER BY seq",
     )?;
     let none = Vec::new();
-    for (attempt, final_status) in &attempts {
+    for stored in &attempts {
+        let (attempt, final_status) = (&stored.id, &stored.final_status);
         let mut walk = AttemptWalk {
             chain: EventChain::new(*attempt),
             commits: commits.get(attempt).unwrap_or(&none),
             ended: final_status.is_some(),
+            answers: Attempt::default(),
         };
         let mut rows = events.query([attempt])?;
         while let Some(r) = rows.next()? {
@@ -146,6 +188,18 @@ pub fn verify_database(conn: &Connection) -> Result<Report, VerifyError> {
         }
         report.events += walk.chain.verified().count;
         walk.finish(final_status.as_deref())?;
+        if let (Some(score), Some(exam)) = (&stored.score, exams.get(&stored.exam_id)) {
+            let (num, den) = grade(exam, &walk.answers.answers).score.fraction();
+            let computed = format!("{num}/{den}");
+            if *score != computed {
+                return Err(Finding::ScoreMismatch {
+                    attempt: *attempt,
+                    stored: score.clone(),
+                    computed,
+                }
+                .into());
+            }
+        }
         report.attempts += 1;
         report.committed += u64::from(final_status.is_some());
     }
@@ -155,11 +209,54 @@ pub fn verify_database(conn: &Connection) -> Result<Report, VerifyError> {
 /// The commits of each attempt, in entry order: (entry id, commit).
 type Commits = HashMap<u64, Vec<(u64, FinalCommit)>>;
 
+/// The last commit of each exam definition: (entry id, commit).
+type ExamCommits = HashMap<String, (u64, ExamCommit)>;
+
+/// An attempt row as verification needs it.
+struct StoredAttempt {
+    id: u64,
+    final_status: Option<String>,
+    /// The exact score as stored (`num/den`), once final.
+    score: Option<String>,
+    exam_id: String,
+}
+
+/// Every stored exam definition against its last commit; the definitions,
+/// read, for grading.
+fn check_exams(
+    conn: &Connection,
+    commits: &ExamCommits,
+) -> Result<HashMap<String, Exam>, VerifyError> {
+    let mut exams = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, definition FROM exams ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, definition): (String, String) = (r.get(0)?, r.get(1)?);
+        let Some((entry, commit)) = commits.get(&id) else {
+            return Err(Finding::ExamUncommitted { exam: id }.into());
+        };
+        if *commit != ExamCommit::of(&id, &definition) {
+            return Err(Finding::ExamChanged {
+                exam: id,
+                entry: *entry,
+            }
+            .into());
+        }
+        // A committed definition that does not read is the relay's own
+        // (an older format); its marks are not checked here.
+        if let Ok(exam) = serde_json::from_str::<Exam>(&definition) {
+            exams.insert(id, exam);
+        }
+    }
+    Ok(exams)
+}
+
 /// Streams the audit rows through the chain, collecting the
 /// `attempt_final` commits of the entries that verified.
-fn walk_audit(conn: &Connection) -> Result<(Verified, Commits), VerifyError> {
+fn walk_audit(conn: &Connection) -> Result<(Verified, Commits, ExamCommits), VerifyError> {
     let mut chain = AuditChain::default();
     let mut commits: Commits = HashMap::new();
+    let mut exam_commits: ExamCommits = HashMap::new();
     let mut stmt =
         conn.prepare("SELECT id, at, actor, action, detail, hash FROM audit ORDER BY id")?;
     let mut rows = stmt.query([])?;
@@ -182,8 +279,13 @@ fn walk_audit(conn: &Connection) -> Result<(Verified, Commits), VerifyError> {
                 .or_default()
                 .push((entry.id, commit));
         }
+        if entry.action == EXAM_DEFINITION
+            && let Some(commit) = ExamCommit::parse(&entry.detail)
+        {
+            exam_commits.insert(commit.exam_id.clone(), (entry.id, commit));
+        }
     }
-    Ok((chain.verified(), commits))
+    Ok((chain.verified(), commits, exam_commits))
 }
 
 /// One attempt's events against its chain and its commits.
@@ -191,11 +293,20 @@ struct AttemptWalk<'a> {
     chain: EventChain,
     commits: &'a [(u64, FinalCommit)],
     ended: bool,
+    /// The answers the chained events leave, by the shared rules.
+    answers: Attempt,
 }
 
 impl AttemptWalk<'_> {
     fn push(&mut self, event: &AnswerEvent, stored: Option<&Hash>) -> Result<(), Finding> {
         self.chain.push(event, stored)?;
+        match (
+            &event.refused,
+            serde_json::from_str::<StudentEvent>(&event.event),
+        ) {
+            (None, Ok(e)) => self.answers.apply(event.seq, &e, event.received_at),
+            _ => self.answers.consume_refused(event.seq),
+        }
         let attempt = self.chain.attempt_id();
         let head = self.chain.verified().head;
         for (entry, commit) in self.commits {

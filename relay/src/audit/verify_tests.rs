@@ -54,6 +54,8 @@ fn database() -> (tempfile::TempDir, Connection) {
     .unwrap();
     writes::commit_events(&conn, 1, "submitted", 13, "relay").unwrap();
     writes::audit(&conn, 14, "relay", "close_at_deadline", "attempt 2").unwrap();
+    // The exam was stored by hand above: committed as the relay does.
+    writes::commit_exam(&conn, 15, "relay", "e", "{}").unwrap();
     (dir, conn)
 }
 
@@ -96,14 +98,14 @@ fn rehash_events(conn: &Connection, attempt: u64) {
 fn what_the_relay_wrote_verifies() {
     let (_dir, conn) = database();
     let report = verify_database(&conn).unwrap();
-    assert_eq!(report.audit.count, 3);
+    assert_eq!(report.audit.count, 4);
     assert_eq!(
         (report.attempts, report.events, report.committed),
         (2, 4, 1)
     );
     let head = crate::audit::read_head(&conn).unwrap();
-    assert_eq!(head.id, 3);
-    assert_eq!(head.entries, 3);
+    assert_eq!(head.id, 4);
+    assert_eq!(head.entries, 4);
     assert_eq!(
         head.hash,
         examgate_shared::audit_chain::to_hex(&report.audit.head)

@@ -24,9 +24,23 @@ impl AppState {
             .collect::<String>()
             .to_uppercase();
         let now = now_ms();
+        let hash = hash_token(&normalised);
+        let kind = self
+            .checkins
+            .book()
+            .seat_codes
+            .get(&hash)
+            .filter(|s| s.expires_at > now)
+            .map(|s| s.seat);
+        // A card holder's first entry: content is never served outside the
+        // window, and a code typed too early still works at the opening. A
+        // moved student's attempt keeps its own clock, past the window too.
+        if let Some(Seat::Checkin(_)) = kind {
+            self.check_window(code, now)?;
+        }
         let seat = {
             let mut book = self.checkins.book();
-            let taken = book.seat_codes.remove(&hash_token(&normalised));
+            let taken = book.seat_codes.remove(&hash);
             taken.filter(|s| s.expires_at > now).map(|s| s.seat)
         };
         if let Some(Seat::Attempt(attempt)) = seat {
@@ -57,7 +71,9 @@ impl AppState {
             .await
     }
 
-    /// The moved student's new computer: a new token for the same attempt.
+    /// The moved student's new computer: a new token for the same attempt,
+    /// whatever the window says (the attempt's own clock decides what it
+    /// may still do).
     async fn join_moved_attempt(
         &self,
         code: &JoinCode,

@@ -273,7 +273,7 @@ impl AppState {
                 for action in actions {
                     writes::audit(txn, now, &actor, action, &stored.username)?;
                 }
-                Ok(())
+                crate::auth::revoke_user_sessions(txn, &stored.username, now)
             })
             .await
             .map_err(internal)?;
@@ -291,7 +291,7 @@ impl AppState {
             .write()
             .expect("users lock")
             .insert(username.clone(), user);
-        self.sessions.end_user(&self.store, &username, now).await;
+        self.sessions.forget_user(&username);
         Ok(slip)
     }
 }

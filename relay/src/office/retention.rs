@@ -136,6 +136,8 @@ mod tests {
                         (0, 2, 1, '079208000111', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}');",
         )
         .unwrap();
+        // The exam was stored by hand: committed as the relay does.
+        crate::store::writes::commit_exam(&conn, 0, "relay", "e", "{}").unwrap();
         (dir, conn)
     }
 

@@ -55,6 +55,9 @@ impl AppState {
         staff: &Session,
         req: ActionRequest,
     ) -> Result<ActionResponse, ErrorBody> {
+        if staff.role == Role::Teacher {
+            return Err(forbidden("teachers watch rooms; proctors act in them"));
+        }
         let reason = check_note(&req.reason)
             .map_err(|why| ErrorBody::new(ErrorCode::Invalid, format!("reason: {why}")))?;
         if let Action::ExtraTime { minutes } | Action::Reopen { minutes } = req.action
@@ -164,6 +167,19 @@ impl AppState {
         let slot = slot.ok_or_else(|| {
             ErrorBody::new(ErrorCode::Conflict, "the candidate has not joined yet")
         })?;
+        // In a chip-ID room only a card opens an attempt: the proctor
+        // releases the seat and the candidate checks in again.
+        let card_room = self.catalog.plan().join_codes.values().any(|c| {
+            c.room_id == slot.candidate.room_id
+                && c.sitting_id == slot.candidate.sitting_id
+                && c.requires_card
+        });
+        if card_room {
+            return Err(ErrorBody::new(
+                ErrorCode::Conflict,
+                "in a chip-ID room a candidate moves by a released seat and a new check-in",
+            ));
+        }
         if slot.cell.lock().await.attempt.status.is_final() {
             return Err(ErrorBody::new(
                 ErrorCode::Conflict,

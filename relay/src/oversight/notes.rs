@@ -98,6 +98,7 @@ impl AppState {
                 (c.room_id, vec![(c.sitting_id, Some(c.id))])
             }
             Target::Room { room_id } => {
+                may_act_on_room(self, staff, room_id)?;
                 let sittings = self.live_sittings_of(room_id, now);
                 if sittings.is_empty() {
                     return Err(ErrorBody::new(

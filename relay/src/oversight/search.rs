@@ -1,12 +1,15 @@
 //! `GET /api/proctor/search?q=`: find a candidate anywhere the session may
-//! watch, by name (diacritics and case ignored), số báo danh, or the CCCD
-//! number (whole, or its last digits as a proctor reads them off a card).
+//! watch, by name (diacritics and case ignored), số báo danh, or — for
+//! proctors and the exam office, not teachers — the CCCD number (whole, or
+//! its last digits as a proctor reads them off a card).
 
 use std::collections::HashSet;
 
 use examgate_shared::office::names;
 use examgate_shared::proctoring::SearchHit;
 use examgate_shared::roster::RowStatus;
+
+use examgate_shared::protocol::Role;
 
 use crate::AppState;
 use crate::auth::Session;
@@ -33,7 +36,8 @@ impl AppState {
         if q.chars().count() < MIN_QUERY_CHARS {
             return Vec::new();
         }
-        let digits = q.chars().all(|c| c.is_ascii_digit());
+        // CCCD numbers are looked up only by those who check identities.
+        let digits = q.chars().all(|c| c.is_ascii_digit()) && staff.role != Role::Teacher;
         let mut found: Vec<(u64, String, Option<String>, u64, u64)> = Vec::new();
         {
             // Registered candidates whose CCCD matches, by sitting and number.

@@ -21,7 +21,8 @@ pub struct Origin {
 
 impl AppState {
     /// A signal from the student's page. Kinds only the relay observes are
-    /// refused; so are signals of an attempt that is not working.
+    /// refused; signals of an attempt that is not working, and beyond the
+    /// page's budget per minute, are dropped.
     pub async fn page_signal(&self, slot: &AttemptSlot, signal: Signal) -> Result<(), ErrorBody> {
         if !signal.from_page() {
             return Err(ErrorBody::new(
@@ -32,7 +33,10 @@ impl AppState {
                 ),
             ));
         }
-        self.warn(slot, signal, true).await;
+        let kept = slot.cell.lock().await.page_signals.take(now_ms());
+        if kept {
+            self.warn(slot, signal, true).await;
+        }
         Ok(())
     }
 

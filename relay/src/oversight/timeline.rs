@@ -28,6 +28,14 @@ impl AppState {
             .get(&candidate_id)
             .cloned()
             .ok_or_else(|| ErrorBody::new(ErrorCode::NotFound, "no such candidate"))?;
+        // A timeline holds health notes and warnings about a person: for
+        // those who run the exam, not for teachers watching the rows.
+        if staff.role == examgate_shared::protocol::Role::Teacher {
+            return Err(ErrorBody::new(
+                ErrorCode::Forbidden,
+                "a candidate's record is for proctors and the exam office",
+            ));
+        }
         if !self.may_watch(staff, candidate.room_id) {
             return Err(ErrorBody::new(
                 ErrorCode::Forbidden,

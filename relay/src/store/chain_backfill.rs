@@ -18,7 +18,21 @@ const UPGRADE_ACTOR: &str = "relay:schema-upgrade";
 pub fn backfill(conn: &Connection) -> rusqlite::Result<()> {
     audit_hashes(conn)?;
     event_hashes(conn)?;
+    commit_exams(conn)?;
     commit_ended_attempts(conn)
+}
+
+/// Commits every stored exam definition (keys) as it is at the upgrade.
+fn commit_exams(conn: &Connection) -> rusqlite::Result<()> {
+    let exams = conn
+        .prepare("SELECT id, definition FROM exams ORDER BY id")?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let now = crate::clock::now_ms();
+    for (id, definition) in exams {
+        writes::commit_exam(conn, now, UPGRADE_ACTOR, &id, &definition)?;
+    }
+    Ok(())
 }
 
 fn audit_hashes(conn: &Connection) -> rusqlite::Result<()> {

@@ -308,6 +308,8 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT NOT NULL,
     hash   BLOB
 );
+-- A candidate's timeline finds their joins and moves without a scan.
+CREATE INDEX IF NOT EXISTS audit_by_action ON audit (action, actor);
 "#;
 
 /// Opens (creating if needed) the database at `path` and brings the schema

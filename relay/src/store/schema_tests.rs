@@ -130,11 +130,16 @@ fn a_version_5_database_is_chained_and_verifies() {
     let conn = open(&path).unwrap();
     assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
     let report = crate::audit::verify_database(&conn).unwrap();
-    // The three entries, then one committing the ended attempt's events.
-    assert_eq!(report.audit.count, 4);
+    // The three entries, one committing the exam's definition, then one
+    // committing the ended attempt's events.
+    assert_eq!(report.audit.count, 5);
     assert_eq!((report.attempts, report.events), (2, 3));
-    let detail: String = conn
+    let exam: String = conn
         .query_row("SELECT detail FROM audit WHERE id = 4", [], |r| r.get(0))
+        .unwrap();
+    assert!(exam.starts_with("exam e: definition sha256 "), "{exam}");
+    let detail: String = conn
+        .query_row("SELECT detail FROM audit WHERE id = 5", [], |r| r.get(0))
         .unwrap();
     assert!(
         detail.starts_with("attempt 1: submitted, 2 event(s), events head "),
@@ -142,7 +147,7 @@ fn a_version_5_database_is_chained_and_verifies() {
     );
     // The relay chains on from the backfilled head.
     super::super::writes::audit(&conn, 60, "relay", "close_at_deadline", "attempt 2").unwrap();
-    assert_eq!(crate::audit::verify_database(&conn).unwrap().audit.count, 5);
+    assert_eq!(crate::audit::verify_database(&conn).unwrap().audit.count, 6);
 }
 
 #[test]

@@ -16,13 +16,29 @@ use crate::model::{
     role_name,
 };
 
+/// Stores an exam definition and commits it into the audit chain.
 pub fn insert_exam(conn: &Connection, exam: &Exam) -> rusqlite::Result<()> {
     let json = serde_json::to_string(exam).expect("exams serialise");
     conn.execute(
         "INSERT INTO exams (id, definition) VALUES (?1, ?2)",
         params![exam.id, json],
     )?;
-    Ok(())
+    commit_exam(conn, crate::clock::now_ms(), "relay", &exam.id, &json)
+}
+
+/// An `exam_definition` audit entry with the SHA-256 of the definition
+/// exactly as stored (`shared::audit_chain::ExamCommit`): whenever one is
+/// stored or corrected, so `audit verify` tells a key changed behind the
+/// relay's back.
+pub fn commit_exam(
+    conn: &Connection,
+    at: Millis,
+    actor: &str,
+    exam_id: &str,
+    stored_definition: &str,
+) -> rusqlite::Result<()> {
+    let detail = audit_chain::ExamCommit::of(exam_id, stored_definition).detail();
+    audit(conn, at, actor, audit_chain::EXAM_DEFINITION, &detail)
 }
 
 pub fn insert_site(conn: &Connection, name: &str, code: &str) -> rusqlite::Result<SiteId> {
@@ -146,7 +162,26 @@ pub fn insert_checkin(conn: &Connection, r: &CheckinRecord) -> rusqlite::Result<
             r.evidence
         ],
     )?;
-    Ok(conn.last_insert_rowid() as u64)
+    let id = conn.last_insert_rowid() as u64;
+    // The verdict in the audit chain, and the evidence (sealed, as stored)
+    // by its hash: neither can change later unseen.
+    let detail = serde_json::json!({
+        "checkin": id,
+        "sitting": r.sitting_id,
+        "room": r.room_id,
+        "person": r.person_id.as_deref().map(crate::model::masked_id),
+        "verdict": r.verdict,
+        "reasons": r.reasons,
+        "evidence_sha256": audit_chain::to_hex(&<sha2::Sha256 as sha2::Digest>::digest(r.evidence.as_bytes()).into()),
+    });
+    audit(
+        conn,
+        r.at,
+        &r.station,
+        "checkin_verdict",
+        &detail.to_string(),
+    )?;
+    Ok(id)
 }
 
 /// The proctor's decision on a check-in (or a seat released).

@@ -14,7 +14,9 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use examgate_shared::error::{ErrorBody, ErrorCode};
-use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay, decode, encode};
+use examgate_shared::protocol::{
+    MAX_TAB_CHARS, PROTOCOL_VERSION, RelayToStudent, StudentToRelay, decode, encode,
+};
 use futures_util::StreamExt;
 use tokio::sync::{Notify, mpsc};
 
@@ -159,8 +161,17 @@ impl Conn {
             }
         };
         match (msg, self.attempt.clone()) {
-            (StudentToRelay::Hello { v, token, sent_at }, None) => {
-                self.on_hello(v, &token, sent_at).await
+            (
+                StudentToRelay::Hello {
+                    v,
+                    token,
+                    sent_at,
+                    tab,
+                },
+                None,
+            ) => {
+                let tab = tab.map(|t| t.chars().take(MAX_TAB_CHARS).collect());
+                self.on_hello(v, &token, sent_at, tab).await
             }
             (StudentToRelay::Hello { .. }, Some(_)) => {
                 self.fatal(ErrorBody::new(
@@ -218,7 +229,7 @@ impl Conn {
         }
     }
 
-    async fn on_hello(&mut self, v: u16, token: &str, sent_at: i64) -> Flow {
+    async fn on_hello(&mut self, v: u16, token: &str, sent_at: i64, tab: Option<String>) -> Flow {
         if v != PROTOCOL_VERSION {
             self.fatal(ErrorBody::new(
                 ErrorCode::UnsupportedVersion,
@@ -240,7 +251,7 @@ impl Conn {
         let (conn_id, replaced) =
             self.state
                 .live
-                .connect_student(slot.id, self.tx.clone(), self.kill.clone());
+                .connect_student(slot.id, tab, self.tx.clone(), self.kill.clone());
         self.attempt = Some((slot.clone(), conn_id));
         self.state
             .observe_connection(&slot, self.origin.clone(), replaced)

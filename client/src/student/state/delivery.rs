@@ -2,19 +2,14 @@
 //! sent, resent, and settled by the relay's acks and refusals.
 //!
 //! The relay decides every event once, in order, and a refused event still
-//! spends its number (`shared/src/attempt.rs`). Most refusals are final: the
-//! event could never be right, so it is dropped and the reason shown. A
-//! refusal because the attempt is *paused* is not about the event at all:
-//! the answer is still the student's and must reach the relay after the
-//! resume. The outbox cannot take a spent number back, so such an event,
-//! and every one queued after it, is queued again in the same order under
-//! new numbers that follow the spent one ([`ExamState::hold_for_pause`]).
-//! Nothing is sent until the resume, so the relay never sees the new
-//! numbers before it has judged the old ones still on the wire; those
-//! arrive paused too and are held the same way.
+//! spends its number (`shared/src/attempt.rs`): the event could never be
+//! right, so it is dropped and the reason shown. An event that arrives while
+//! the attempt is *paused* is not refused: the relay stores nothing, spends
+//! nothing and answers `paused` with the number to resend from. The page
+//! then holds its outbox — every answer keeps its number — and sends it
+//! again, in order, once a control or a welcome says the attempt works.
 
 use examgate_shared::attempt::StudentEvent;
-use examgate_shared::outbox::Outbox;
 use examgate_shared::protocol::StudentToRelay;
 
 use super::super::records::{LocalAttempt, PaperCache};
@@ -52,21 +47,23 @@ impl ExamState {
         self.io.mark_working();
     }
 
-    /// The click path: queue, show, store, send.
+    /// The click path: queue, show, store, send (unless held).
     pub(super) fn record(&mut self, event: StudentEvent) {
         let item = self.local.outbox.push(event);
         self.refresh_answers();
         self.persist();
-        self.send(&StudentToRelay::Event {
-            seq: item.seq,
-            event: item.event,
-        });
+        if !self.held {
+            self.send(&StudentToRelay::Event {
+                seq: item.seq,
+                event: item.event,
+            });
+        }
     }
 
-    /// Sends everything the outbox holds, in order, unless paused: the
-    /// relay would refuse it and spend the numbers.
+    /// Sends everything the outbox holds, in order, unless paused or held:
+    /// the relay would only answer `paused` again.
     pub(super) fn resend_all(&self) {
-        if self.paused() {
+        if self.paused() || self.held {
             return;
         }
         for p in self.local.outbox.pending() {
@@ -103,29 +100,6 @@ impl ExamState {
             }
         }
         self.local.outbox.ack(upto);
-        self.refresh_answers();
-        self.persist();
-    }
-
-    /// Event `seq` arrived while the relay held the attempt paused: it
-    /// spent the number and changed nothing. See the module doc.
-    pub(super) fn hold_for_pause(&mut self, seq: u64) {
-        self.settle(seq.saturating_sub(1), None);
-        if self.local.relay.acked_seq + 1 == seq {
-            self.local.relay.consume_refused(seq);
-        }
-        let mut requeued = Outbox::default();
-        requeued.reconcile(self.local.relay.acked_seq.max(seq));
-        for p in self.local.outbox.pending() {
-            requeued.push(p.event.clone());
-        }
-        self.local.outbox = requeued;
-        if !self.paused() {
-            // The control saying so is late or lost; the refusal says it
-            // anyway. The next welcome or control brings the real clock.
-            self.local.relay.paused_at = Some(self.clock.relay_now(self.now));
-            self.dialog_open = false;
-        }
         self.refresh_answers();
         self.persist();
     }

@@ -127,6 +127,10 @@ pub struct ExamState {
     pub fatal: Option<ErrorCode>,
     /// The last error message, which explains the close that follows it.
     last_error: Option<ErrorCode>,
+    /// The relay answered `paused` to an event: send nothing until a
+    /// control or a welcome says the attempt works (normally the pause's
+    /// own control came first and `paused()` says so too).
+    held: bool,
     /// Signals and read receipts waiting for a live link, oldest first.
     unsent: Vec<StudentToRelay>,
     watch: Watch,
@@ -213,6 +217,7 @@ impl ExamState {
             signed_out: None,
             fatal: None,
             last_error: None,
+            held: false,
             unsent: Vec::new(),
             watch: Watch::default(),
         };
@@ -287,7 +292,7 @@ impl ExamState {
         let waiting = self.local.outbox.len();
         if !self.link.is_live() {
             SaveState::Offline(waiting)
-        } else if waiting > 0 && self.paused() {
+        } else if waiting > 0 && (self.paused() || self.held) {
             SaveState::Held(waiting)
         } else if waiting > 0 {
             SaveState::Pending(waiting)

@@ -56,9 +56,6 @@ impl ExamState {
                 self.clock.observe(echo, relay_time, at);
             }
             RelayToStudent::Ack { seq } => self.settle(seq, None),
-            RelayToStudent::Refused { seq, error } if error.code == ErrorCode::Paused => {
-                self.hold_for_pause(seq);
-            }
             RelayToStudent::Refused { seq, error } => {
                 self.settle(seq, Some(seq));
                 self.show(error.code);
@@ -93,6 +90,7 @@ impl ExamState {
             self.result = None;
         }
         self.fullscreen_asked = attempt.fullscreen;
+        self.held = false;
         self.local.outbox.reconcile(attempt.acked_seq);
         if let Some(paper) = paper {
             let paper = Rc::new(paper);
@@ -143,8 +141,9 @@ impl ExamState {
             self.dialog_open = false;
         }
         self.persist();
-        if was_paused && !self.paused() {
+        if (was_paused || self.held) && !self.paused() {
             // Held while paused; the relay takes them now.
+            self.held = false;
             self.resend_all();
         }
         let shown = match control {
@@ -167,6 +166,13 @@ impl ExamState {
             // The relay is missing numbers we hold: everything again, in
             // order (it ignores the ones it has).
             ErrorCode::OutOfOrder => self.resend_all(),
+            // Nothing stored, nothing spent: hold the outbox until a
+            // control or a welcome says the attempt works. The pause itself
+            // is shown by its control, never guessed from this.
+            ErrorCode::Paused => {
+                self.held = true;
+                self.persist();
+            }
             // Explained by the close that follows.
             ErrorCode::Unauthorized | ErrorCode::Replaced => {
                 self.last_error = Some(error.code);

@@ -48,6 +48,15 @@ fn refused(seq: u64, code: ErrorCode) -> ExamAction {
     })
 }
 
+/// The relay's answer to an event that arrived while paused: nothing
+/// stored, nothing spent.
+fn held_by_pause(expected: u64) -> ExamAction {
+    relay(RelayToStudent::Error {
+        error: ErrorBody::new(ErrorCode::Paused, "paused"),
+        expected: Some(expected),
+    })
+}
+
 #[test]
 fn extra_time_moves_the_countdown_at_once_and_says_so() {
     let (_, s) = start(LocalAttempt::default());
@@ -116,35 +125,38 @@ fn answers_unacknowledged_at_the_pause_go_out_after_the_resume() {
     let s = s
         .reduce(pause())
         .reduce(relay(RelayToStudent::Ack { seq: 1 }))
-        .reduce(refused(2, ErrorCode::Paused));
+        .reduce(held_by_pause(2));
     assert_eq!(s.notice, None, "not shown as a refusal");
     assert_eq!(s.answers[&QuestionId(2)], choice(1), "still shown");
     assert!(s.is_unsaved(QuestionId(2)));
-    assert_eq!(s.local.relay.acked_seq, 2, "the relay spent number 2");
+    assert_eq!(s.local.relay.acked_seq, 1, "nothing spent");
     let held: Vec<u64> = s.local.outbox.pending().map(|p| p.seq).collect();
-    assert_eq!(held, [3], "queued again after the spent number");
+    assert_eq!(held, [2], "kept under its own number");
     assert_eq!(s.save_state(), SaveState::Held(1));
     assert_eq!(io.sent.borrow().len(), 2, "nothing sent while paused");
 
     io.log.borrow_mut().clear();
     let s = s.reduce(resume());
-    assert_eq!(*io.log.borrow(), ["persist 1", "send 3"]);
+    assert_eq!(*io.log.borrow(), ["persist 1", "send 2"]);
     assert_eq!(last_sent(&io), answer_event(2, Some(choice(1))));
-    let s = s.reduce(relay(RelayToStudent::Ack { seq: 3 }));
+    let s = s.reduce(relay(RelayToStudent::Ack { seq: 2 }));
     assert_eq!(s.local.relay.answers[&QuestionId(2)], choice(1));
     assert_eq!(s.save_state(), SaveState::Saved);
 }
 
 #[test]
-fn a_paused_refusal_without_its_control_keeps_every_answer_in_order() {
+fn a_paused_answer_without_its_control_is_held_in_order_and_nothing_is_guessed() {
     let (io, s) = start(LocalAttempt::default());
-    // Two answers to one question on the wire when the pause begins; the
-    // control saying so is late.
+    // Two answers to one question on the wire when the pause begins, as
+    // the relay saw them; its control is not here (yet).
     let s = s.reduce(choose(1, 0)).reduce(choose(1, 1));
-    let s = s.reduce(refused(1, ErrorCode::Paused));
-    assert!(s.paused(), "the refusal says it is paused");
-    assert!(!s.can_answer());
-    let s = s.reduce(refused(2, ErrorCode::Paused));
+    let s = s.reduce(held_by_pause(1)).reduce(held_by_pause(1));
+    assert!(!s.paused(), "a pause is shown by its control, not guessed");
+    assert_eq!(s.save_state(), SaveState::Held(2));
+    io.sent.borrow_mut().clear();
+    // A click meanwhile is kept and held too.
+    let s = s.reduce(choose(2, 3));
+    assert!(io.sent.borrow().is_empty(), "held: nothing goes out");
     let held: Vec<(u64, StudentEvent)> = s
         .local
         .outbox
@@ -154,18 +166,22 @@ fn a_paused_refusal_without_its_control_keeps_every_answer_in_order() {
     assert_eq!(
         held,
         [
-            (3, answer_event(1, Some(choice(0)))),
-            (4, answer_event(1, Some(choice(1))))
-        ]
+            (1, answer_event(1, Some(choice(0)))),
+            (2, answer_event(1, Some(choice(1)))),
+            (3, answer_event(2, Some(choice(3))))
+        ],
+        "every answer under its own number"
     );
     assert_eq!(s.answers[&QuestionId(1)], choice(1), "the last click shows");
-    io.sent.borrow_mut().clear();
+    let s = s.reduce(pause());
+    assert!(io.sent.borrow().is_empty());
     let _ = s.reduce(resume());
     assert_eq!(
         *io.sent.borrow(),
         [
             answer_event(1, Some(choice(0))),
-            answer_event(1, Some(choice(1)))
+            answer_event(1, Some(choice(1))),
+            answer_event(2, Some(choice(3)))
         ],
         "in the order clicked, so the last click wins"
     );

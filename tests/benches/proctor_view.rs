@@ -267,7 +267,7 @@ async fn memory(page: &Page) -> serde_json::Value {
     // glue's init hands back the instance it already made.
     let wasm_bytes: f64 = eval(
         page,
-        "import('/pkg/examgate_client.js').then((m) => m.default()).then((w) => w.memory.buffer.byteLength)",
+        "import('/pkg/examgate_staff.js').then((m) => m.default()).then((w) => w.memory.buffer.byteLength)",
     )
     .await;
     let dom = page.execute(GetDomCountersParams::default()).await.unwrap();

@@ -237,9 +237,10 @@ impl Sessions {
         Ok(Some(session))
     }
 
-    /// Ends every session of `username` on its own (tests; the exam office
-    /// revokes in the account change's own transaction and then calls
-    /// [`Sessions::forget_user`]). A failure to record it is logged.
+    /// Ends every session of `username`: revoked on disk, then forgotten
+    /// in memory. The exam office revokes in the account change's own
+    /// transaction and calls this after the change, for a sign-in that
+    /// raced it. A failure to record it is logged.
     pub async fn end_user(&self, store: &Store, username: &str, now: Millis) {
         let name = username.to_owned();
         let revoked = store
@@ -252,9 +253,8 @@ impl Sessions {
     }
 
     /// Drops `username`'s sessions from memory, once their revocation is
-    /// stored ([`revoke_user_sessions`], in the same transaction as the
-    /// account change that ends them).
-    pub fn forget_user(&self, username: &str) {
+    /// stored.
+    fn forget_user(&self, username: &str) {
         self.by_token
             .lock()
             .expect("sessions lock")

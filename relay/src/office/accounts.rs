@@ -285,13 +285,16 @@ impl AppState {
             scope: self.scope_text(&user),
         });
         // The account first, then its sessions: a sign-in racing this
-        // re-reads the account once its session is stored (`login`).
+        // re-reads the account once its session is stored (`login`). One
+        // stored after the revocation above but checked before the account
+        // changed here is revoked now: sessions (in memory and on disk)
+        // end with the change, a restart included.
         let username = user.username.clone();
         self.users
             .write()
             .expect("users lock")
             .insert(username.clone(), user);
-        self.sessions.forget_user(&username);
+        self.sessions.end_user(&self.store, &username, now).await;
         Ok(slip)
     }
 }

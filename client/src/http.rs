@@ -62,18 +62,7 @@ pub async fn post_json_auth<T: Serialize, R: DeserializeOwned>(
 /// `POST`s nothing to `path` as a signed-in staff member, for endpoints
 /// that answer with no body (`204`), such as signing out.
 pub async fn post_auth(path: &str, token: &str) -> Result<(), HttpError> {
-    let (status, text) = send("POST", path, None, Some(token)).await.map_err(|e| {
-        gloo::console::warn!(format!("examgate: request to {path} failed"), e);
-        HttpError::Network
-    })?;
-    if (200..300).contains(&status) {
-        return Ok(());
-    }
-    Err(HttpError::Relay(
-        serde_json::from_str(&text).unwrap_or_else(|_| {
-            ErrorBody::new(ErrorCode::Internal, format!("HTTP {status} from {path}"))
-        }),
-    ))
+    accepted(path, send("POST", path, None, Some(token)).await).map(drop)
 }
 
 /// `GET`s `path` (same origin) as a signed-in staff member, `token` going in
@@ -82,22 +71,29 @@ pub async fn get_json<R: DeserializeOwned>(path: &str, token: &str) -> Result<R,
     decode(path, send("GET", path, None, Some(token)).await)
 }
 
-/// Turns the outcome of [`send`] into the reply or the reason there is none.
+/// Turns the outcome of [`send`] into the decoded reply or the reason
+/// there is none.
 fn decode<R: DeserializeOwned>(
     path: &str,
     sent: Result<(u16, String), JsValue>,
 ) -> Result<R, HttpError> {
+    let text = accepted(path, sent)?;
+    serde_json::from_str(&text).map_err(|e| {
+        HttpError::Relay(ErrorBody::new(
+            ErrorCode::Internal,
+            format!("unreadable reply from {path}: {e}"),
+        ))
+    })
+}
+
+/// The body of a `2xx` reply, or the relay's refusal, or no answer at all.
+fn accepted(path: &str, sent: Result<(u16, String), JsValue>) -> Result<String, HttpError> {
     let (status, text) = sent.map_err(|e| {
         gloo::console::warn!(format!("examgate: request to {path} failed"), e);
         HttpError::Network
     })?;
     if (200..300).contains(&status) {
-        serde_json::from_str(&text).map_err(|e| {
-            HttpError::Relay(ErrorBody::new(
-                ErrorCode::Internal,
-                format!("unreadable reply from {path}: {e}"),
-            ))
-        })
+        Ok(text)
     } else {
         // A proxy in front of the relay may answer with HTML; that is still
         // a server-side failure, not ours.

@@ -135,6 +135,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// How the audit trail names this staff member: `role:username`.
+    pub fn actor(&self) -> String {
+        format!("{}:{}", crate::model::role_name(self.role), self.username)
+    }
+
     /// Whether this session may watch `room`; `site_of` tells the room's
     /// site, asked only for staff scoped to one site.
     pub fn may_watch(&self, room: RoomId, site_of: impl FnOnce(RoomId) -> Option<SiteId>) -> bool {

@@ -5,7 +5,39 @@ use std::collections::BTreeSet;
 use examgate_shared::roster::RoomView;
 
 use crate::AppState;
-use crate::model::RoomId;
+use crate::model::{Room, RoomId};
+use crate::state::Plan;
+
+/// What the plan says of a room, for its table and its summary.
+pub(crate) struct RoomFacts {
+    pub room_id: RoomId,
+    pub site_id: u64,
+    pub site: String,
+    pub name: String,
+    /// Some shift admits candidates to it by chip-ID check-in only.
+    pub requires_card: bool,
+    /// The code students type (the first, when several shifts use it).
+    pub join_code: Option<String>,
+}
+
+impl RoomFacts {
+    /// Read under the plan's lock the caller holds.
+    pub(crate) fn of(plan: &Plan, room: &Room) -> RoomFacts {
+        let codes: Vec<_> = plan
+            .join_codes
+            .values()
+            .filter(|c| c.room_id == room.id)
+            .collect();
+        RoomFacts {
+            room_id: room.id,
+            site_id: room.site_id,
+            site: plan.site_name(room).to_owned(),
+            name: room.name.clone(),
+            requires_card: codes.iter().any(|c| c.requires_card),
+            join_code: codes.iter().map(|c| c.code.clone()).min(),
+        }
+    }
+}
 
 impl AppState {
     /// Room tables for every room that `visible` admits, in room order.
@@ -13,41 +45,28 @@ impl AppState {
         // Room facts first, under the plan's lock; `visible`, check-ins and
         // rows after it is released (`visible` may read the plan itself: a
         // second read while a writer waits would deadlock).
-        let rooms: Vec<(RoomId, u64, String, String, bool, Option<String>)> = {
+        let rooms: Vec<RoomFacts> = {
             let plan = self.catalog.plan();
             plan.rooms
                 .values()
-                .map(|room| {
-                    let codes: Vec<_> = plan
-                        .join_codes
-                        .values()
-                        .filter(|c| c.room_id == room.id)
-                        .collect();
-                    (
-                        room.id,
-                        room.site_id,
-                        plan.site_name(room).to_owned(),
-                        room.name.clone(),
-                        codes.iter().any(|c| c.requires_card),
-                        codes.iter().map(|c| c.code.clone()).min(),
-                    )
-                })
+                .map(|room| RoomFacts::of(&plan, room))
                 .collect()
         };
         rooms
             .into_iter()
-            .filter(|room| visible(room.0))
-            .map(|(room_id, site_id, site, name, requires_card, join_code)| {
+            .filter(|room| visible(room.room_id))
+            .map(|facts| {
+                let room_id = facts.room_id;
                 let (checkins, checkin_counts) = self.room_checkins(room_id);
                 RoomView {
                     room_id,
-                    site_id,
-                    site,
-                    name,
+                    site_id: facts.site_id,
+                    site: facts.site,
+                    name: facts.name,
                     exam_title: self.exam_titles(room_id),
                     rows: self.live.rows_of(room_id),
-                    requires_card,
-                    join_code,
+                    requires_card: facts.requires_card,
+                    join_code: facts.join_code,
                     checkins,
                     checkin_counts,
                     incidents: self.oversight.incidents_of(room_id),

@@ -121,7 +121,7 @@ impl AppState {
                 format!("this check-in is already {}", view.status.as_str()),
             ));
         }
-        let actor = format!("{}:{}", crate::model::role_name(staff.role), staff.username);
+        let actor = staff.actor();
         let now = now_ms();
         let (status, outcome) = if decision.confirm {
             if station {
@@ -208,7 +208,7 @@ impl AppState {
                 "only a confirmed check-in can be released",
             ));
         }
-        let by = format!("{}:{}", crate::model::role_name(staff.role), staff.username);
+        let by = staff.actor();
         let now = now_ms();
         self.store
             .write(move |txn| {

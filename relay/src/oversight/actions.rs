@@ -24,11 +24,6 @@ use crate::control::ControlFailure;
 use crate::model::{CandidateId, RoomId, SittingId};
 use crate::store::writes;
 
-/// How the audit trail names a staff member: `role:username`.
-pub fn actor_of(staff: &Session) -> String {
-    format!("{}:{}", crate::model::role_name(staff.role), staff.username)
-}
-
 fn forbidden(message: impl Into<String>) -> ErrorBody {
     ErrorBody::new(ErrorCode::Forbidden, message)
 }
@@ -92,7 +87,7 @@ impl AppState {
             }
         };
         may_act_on_room(self, staff, room)?;
-        let actor = actor_of(staff);
+        let actor = staff.actor();
         if req.action == Action::Move {
             return self.move_candidate(candidates[0], &actor, &reason).await;
         }

@@ -8,7 +8,7 @@ use examgate_shared::proctoring::{
 };
 use examgate_shared::protocol::{RelayToProctor, RelayToStudent, encode};
 
-use super::actions::{actor_of, may_act_on_room};
+use super::actions::may_act_on_room;
 use crate::AppState;
 use crate::attempts::internal;
 use crate::auth::Session;
@@ -51,7 +51,7 @@ impl AppState {
             candidate_id: req.candidate_id,
             category: req.category,
             text,
-            by: actor_of(staff),
+            by: staff.actor(),
         };
         let stored = incident.clone();
         incident.id = self
@@ -110,7 +110,7 @@ impl AppState {
             }
         };
         may_act_on_room(self, staff, room_id)?;
-        let by = actor_of(staff);
+        let by = staff.actor();
         let mut sent = Vec::new();
         for (sitting, candidate) in to {
             let mut message = SentMessage {

@@ -10,6 +10,7 @@ use examgate_shared::proctoring::{RoomSummary, StatusCounts};
 
 use crate::AppState;
 use crate::model::RoomId;
+use crate::roster::RoomFacts;
 
 /// How often changed summaries are sent.
 pub const SUMMARY_INTERVAL: Duration = Duration::from_secs(1);
@@ -17,30 +18,19 @@ pub const SUMMARY_INTERVAL: Duration = Duration::from_secs(1);
 impl AppState {
     /// Summaries of `rooms` (unknown rooms are skipped), in the given order.
     pub fn room_summaries(&self, rooms: &[RoomId]) -> Vec<RoomSummary> {
-        let facts: Vec<(RoomId, u64, String, String, bool)> = {
+        let facts: Vec<RoomFacts> = {
             let plan = self.catalog.plan();
             rooms
                 .iter()
                 .filter_map(|id| plan.rooms.get(id))
-                .map(|room| {
-                    let requires_card = plan
-                        .join_codes
-                        .values()
-                        .any(|c| c.room_id == room.id && c.requires_card);
-                    (
-                        room.id,
-                        room.site_id,
-                        plan.site_name(room).to_owned(),
-                        room.name.clone(),
-                        requires_card,
-                    )
-                })
+                .map(|room| RoomFacts::of(&plan, room))
                 .collect()
         };
         let pending = self.checkins.pending_by_room();
         facts
             .into_iter()
-            .map(|(room_id, site_id, site, name, requires_card)| {
+            .map(|facts| {
+                let room_id = facts.room_id;
                 let (counts, warnings, warned) = self.live.with_rows(room_id, |rows| {
                     let mut counts = StatusCounts::default();
                     let (mut warnings, mut warned) = (0, 0);
@@ -53,11 +43,11 @@ impl AppState {
                 });
                 RoomSummary {
                     room_id,
-                    site_id,
-                    site,
-                    name,
+                    site_id: facts.site_id,
+                    site: facts.site,
+                    name: facts.name,
                     exam_title: self.exam_titles(room_id),
-                    requires_card,
+                    requires_card: facts.requires_card,
                     counts,
                     warnings,
                     warned,

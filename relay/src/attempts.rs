@@ -27,6 +27,7 @@ pub const MAX_NAME_CHARS: usize = 100;
 
 /// Who is coming in: the name shown, the key that makes them one candidate
 /// per room, and their số báo danh when registered.
+#[derive(Clone)]
 pub(crate) struct Who {
     pub name: String,
     pub key: String,
@@ -34,6 +35,7 @@ pub(crate) struct Who {
 }
 
 /// How a candidate comes in.
+#[derive(Clone)]
 pub(crate) enum Admission {
     /// Typed name (practice rooms); the token a returning browser holds.
     Fresh(Option<String>),
@@ -211,7 +213,30 @@ impl AppState {
     /// Lets a candidate in: creates their attempt, or for a checked-in card
     /// holder who already has one (a new computer), hands out a new token
     /// for the same attempt and ends the old computer's connection.
+    ///
+    /// Runs to the end on its own task: a browser that gives up waiting
+    /// (its request dropped) must not leave a candidate committed to the
+    /// database but missing from memory, which every later join of that
+    /// name would trip over.
     pub(crate) async fn admit(
+        &self,
+        code: &JoinCode,
+        who: &Who,
+        admission: Admission,
+    ) -> Result<JoinResponse, ErrorBody> {
+        let (state, code, who) = (self.clone(), code.clone(), who.clone());
+        tokio::spawn(async move { state.admit_now(&code, &who, admission).await })
+            .await
+            .map_err(|e| {
+                tracing::error!("join task: {e}");
+                ErrorBody::new(
+                    ErrorCode::Internal,
+                    "the relay could not finish this join; try again",
+                )
+            })?
+    }
+
+    async fn admit_now(
         &self,
         code: &JoinCode,
         who: &Who,
@@ -219,9 +244,13 @@ impl AppState {
     ) -> Result<JoinResponse, ErrorBody> {
         let exam = self.exam_of_sitting(code.sitting_id);
         let now = now_ms();
-        let _guard = self.join_lock.lock().await;
+        let _guard = self
+            .join_locks
+            .lock((code.sitting_id, code.room_id, who.key.clone()))
+            .await;
         // In a practice exam, a student whose try is final may start the
-        // next one (decided under the join lock, so two clicks make one).
+        // next one (decided under the candidate's join lock, so two clicks
+        // make one).
         let practice = self
             .catalog
             .sitting(code.sitting_id)
@@ -291,15 +320,13 @@ impl AppState {
 
         let token = new_token();
         let token_hash = hash_token(&token);
-        // Numbered papers are dealt out in joining order within the sitting;
-        // only they need the count, which scans every attempt.
+        // Numbered papers are dealt out in joining order within the sitting.
         let ordinal = match exam.versioning {
             Versioning::Numbered { .. } => self
-                .people()
-                .attempts
-                .values()
-                .filter(|a| a.candidate.sitting_id == code.sitting_id)
-                .count() as u64,
+                .people
+                .write()
+                .expect("people lock")
+                .deal(code.sitting_id),
             _ => 0,
         };
         let arrangement = Arrangement::for_new_attempt(&exam, random_u64(), ordinal);
@@ -313,7 +340,7 @@ impl AppState {
         );
         let (candidate_id, attempt_id) = self
             .store
-            .write(move |txn| {
+            .write_bulk(move |txn| {
                 let candidate_id = match existing_id {
                     Some(id) => id,
                     None => writes::insert_candidate(
@@ -441,7 +468,7 @@ impl AppState {
             };
             let id = slot.id;
             self.store
-                .write(move |txn| writes::start_attempt(txn, id, now, deadline))
+                .write_bulk(move |txn| writes::start_attempt(txn, id, now, deadline))
                 .await
                 .map_err(internal)?;
             cell.attempt = next;
@@ -469,6 +496,7 @@ impl AppState {
             extra_ms: attempt.extra_ms,
             fullscreen: sitting.fullscreen,
             messages: self.unseen_messages(slot),
+            refused: attempt.refused.clone(),
         };
         let mut out = vec![RelayToStudent::Welcome {
             echo,
@@ -495,8 +523,10 @@ impl AppState {
         seq: u64,
         event: StudentEvent,
     ) -> Result<Vec<RelayToStudent>, ErrorBody> {
+        let arrived = std::time::Instant::now();
         let exam = self.exam_for(&slot.candidate);
         let mut cell = slot.cell.lock().await;
+        self.timings.event_lock.record(arrived.elapsed());
         let now = now_ms();
         let id = slot.id;
         let replies = match cell
@@ -523,11 +553,13 @@ impl AppState {
                 expected: Some(expected),
             }],
             Decision::Refuse(code) => {
+                let asked = std::time::Instant::now();
                 self.store
                     .write(move |txn| writes::insert_event(txn, id, seq, now, &event, Some(code)))
                     .await
                     .map_err(internal)?;
-                cell.attempt.consume_refused(seq);
+                self.timings.event_commit.record(asked.elapsed());
+                cell.attempt.record_refusal(seq, code);
                 vec![RelayToStudent::Refused {
                     seq,
                     error: ErrorBody::new(code, refusal_message(code, seq)),
@@ -538,6 +570,7 @@ impl AppState {
                 next.apply(seq, &event, now);
                 let final_grade = next.status.is_final().then(|| grade(&exam, &next.answers));
                 let (status, to_store) = (next.status, final_grade.clone());
+                let asked = std::time::Instant::now();
                 self.store
                     .write(move |txn| {
                         writes::insert_event(txn, id, seq, now, &event, None)?;
@@ -548,6 +581,7 @@ impl AppState {
                     })
                     .await
                     .map_err(internal)?;
+                self.timings.event_commit.record(asked.elapsed());
                 cell.attempt = next;
                 let mut replies = vec![RelayToStudent::Ack { seq }];
                 if let Some(g) = final_grade {
@@ -558,6 +592,7 @@ impl AppState {
             }
         };
         self.publish_row(&slot.candidate, Some((slot.id, &cell)));
+        self.timings.event.record(arrived.elapsed());
         let became_final = replies
             .iter()
             .any(|r| matches!(r, RelayToStudent::Result { .. }));

@@ -50,7 +50,7 @@ pub struct Booted {
 /// and loads the state.
 pub fn boot(data_dir: &Path, config: Config, start: Start) -> Result<Booted, BootError> {
     std::fs::create_dir_all(data_dir).map_err(|e| BootError::DataDir(data_dir.into(), e))?;
-    let db_path = data_dir.join("examgate.sqlite3");
+    let db_path = data_dir.join(store::DB_FILE);
     #[cfg_attr(not(feature = "demo"), allow(unused_mut))]
     let mut conn = store::open(&db_path)?;
     #[cfg(feature = "demo")]

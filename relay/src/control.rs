@@ -102,7 +102,7 @@ impl AppState {
             to_student.push(RelayToStudent::Result { status, grade: g });
         }
         for msg in &to_student {
-            self.live.send_to_student(id, Outgoing::Text(encode(msg)));
+            self.live.send_to_student(id, Outgoing::text(encode(msg)));
         }
         self.publish_row(&slot.candidate, Some((id, &cell)));
         drop(cell);

@@ -36,12 +36,18 @@
 //! - [`handin`]: the results hand-in workbook (.xlsx) and the inspection
 //!   package (zip with a SHA-256 manifest).
 //! - [`live`]: connected students and the proctor feed.
+//! - [`memory`]: one malloc arena and a trim after each burst of joins
+//!   (resident memory per connection).
+//! - [`listen`]: the listening socket's backlog, the open-file limit and
+//!   the connection gate (503 `overloaded` past it).
 //! - [`roster`]: room tables for proctors.
 //! - [`http`]: `/api/join`, `/api/login`, staff endpoints with role checks.
 //! - [`ws`]: `/ws/student`, `/ws/proctor`.
 //! - [`store`]: SQLite schema, loading, the group-commit writer.
 //! - [`auth`]: tokens, password hashes, sessions.
 //! - `seed` (feature `demo`): the demo exam, rooms and accounts.
+//! - [`rehearsal`]: a fresh data folder seeded for a load rehearsal
+//!   (`examgate-relay rehearsal`).
 //! - [`model`], [`clock`]: records and the relay's clock.
 
 pub mod at_rest;
@@ -58,19 +64,24 @@ pub mod deadlines;
 pub mod demo_reader;
 pub mod handin;
 pub mod http;
+pub mod keyed_lock;
+pub mod listen;
 pub mod live;
+pub mod memory;
 pub mod model;
 pub mod office;
 pub mod oversight;
 pub mod photo;
 pub mod practice;
 pub mod regrade;
+pub mod rehearsal;
 pub mod results;
 pub mod roster;
 #[cfg(feature = "demo")]
 pub mod seed;
 pub mod state;
 pub mod store;
+pub mod timings;
 pub mod ws;
 
 use std::future::Future;
@@ -96,6 +107,7 @@ pub fn app(state: AppState) -> Router {
     let demo = state.config.demo_routes.clone().unwrap_or_default();
     Router::new()
         .route("/api/health", get(|| async { "ok" }))
+        .route("/api/metrics", get(http::metrics::metrics))
         .route("/api/join", post(http::join::join))
         .route("/api/login", post(http::login::login))
         .route("/api/logout", post(http::login::logout))
@@ -200,15 +212,18 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let closer = tokio::spawn(deadlines::run_closer(state.clone()));
     let summaries = tokio::spawn(oversight::summaries::run_summaries(state.clone()));
+    let trim = tokio::spawn(memory::trim_after_bursts(state.clone()));
     let warm = state.clone();
     tokio::spawn(async move { warm.warm_results().await });
+    let listener = listen::GatedListener::new(listener, state.gate.clone());
     // Connections carry their peer address: a change mid-attempt is an
     // integrity warning.
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = app(state).into_make_service_with_connect_info::<listen::Peer>();
     let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     closer.abort();
     summaries.abort();
+    trim.abort();
     result
 }

@@ -1,5 +1,6 @@
 //! `examgate-relay`: parse flags, boot, print where to go, serve; or run one
-//! of the sub-commands: `analyse` (answer sheets from elsewhere, as JSON),
+//! of the sub-commands: `rehearsal` (a fresh data folder for a load
+//! rehearsal), `analyse` (answer sheets from elsewhere, as JSON),
 //! `verify-package` (an inspection package against its manifest), `purge`
 //! (personal data past its retention period), `bank` (check, convert and
 //! import question-bank files), `audit` (verify the hash chains, export
@@ -49,6 +50,12 @@ struct Args {
     /// account. (A relay built without the `demo` feature always does.)
     #[arg(long)]
     no_demo: bool,
+    /// Most connections held at once (students, proctors, pages); past it
+    /// new connections get HTTP 503 `overloaded` with `Retry-After`.
+    /// Default: the open-file limit, raised to its hard limit at start,
+    /// less a reserve (docs/deployment.md).
+    #[arg(long)]
+    max_connections: Option<usize>,
 }
 
 #[derive(clap::Subcommand)]
@@ -58,6 +65,26 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// Seed a fresh data folder for a load rehearsal (docs/load.md): the
+    /// sample exam open now in ROOMS typed-name rooms (codes DT0001, …)
+    /// and a central proctor `dientap`; writes DATA/rehearsal.json.
+    Rehearsal {
+        /// The folder to create (it must hold no database yet).
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value_t = 500)]
+        rooms: usize,
+        /// Working time per attempt, in minutes.
+        #[arg(long, default_value_t = 60)]
+        minutes: u32,
+        /// Working time in seconds instead (short chaos runs).
+        #[arg(long)]
+        seconds: Option<u32>,
+        /// The central proctor's password (default: a random one, written
+        /// to rehearsal.json).
+        #[arg(long)]
+        password: Option<String>,
     },
     /// The question bank from the command line (docs/question-bank.md).
     Bank {
@@ -253,7 +280,7 @@ fn run_purge(
     retention: Retention,
     dry_run: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let db = data.join("examgate.sqlite3");
+    let db = data.join(examgate_relay::store::DB_FILE);
     if !db.exists() {
         return Err(format!("no database at {}", db.display()).into());
     }
@@ -277,10 +304,22 @@ fn analyse(key: &Path, responses: &Path) -> Result<(), Box<dyn std::error::Error
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // Before any thread exists: threads take their malloc arena at their
+    // first allocation (see `memory::one_arena`).
+    examgate_relay::memory::one_arena();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("examgate-relay: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     // Errors for people: their Display, not Debug.
-    match run().await {
+    match runtime.block_on(run()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("examgate-relay: {e}");
@@ -293,6 +332,32 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     match &args.command {
         Some(Command::Analyse { key, responses }) => return analyse(key, responses),
+        Some(Command::Rehearsal {
+            data,
+            rooms,
+            minutes,
+            seconds,
+            password,
+        }) => {
+            let rehearsal = examgate_relay::rehearsal::Rehearsal {
+                rooms: *rooms,
+                duration_ms: seconds.map_or(i64::from(*minutes) * 60_000, |s| i64::from(s) * 1000),
+                opens_at: examgate_relay::clock::now_ms() - 60_000,
+                password: password
+                    .clone()
+                    .unwrap_or_else(examgate_relay::auth::random_password),
+            };
+            let info = examgate_relay::rehearsal::seed(data, &rehearsal)?;
+            println!(
+                "rehearsal: {} rooms ({} … {}), central proctor {} — {}",
+                info.codes.len(),
+                info.codes.first().map_or("", String::as_str),
+                info.codes.last().map_or("", String::as_str),
+                info.proctor,
+                data.join("rehearsal.json").display()
+            );
+            return Ok(());
+        }
         Some(Command::VerifyPackage { package }) => return verify_package(package),
         Some(Command::Bank { action }) => return run_bank(action),
         Some(Command::Audit { action }) => return run_audit(action),
@@ -343,11 +408,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         trust.len(),
         trust_dir.display()
     );
+    let open_files = examgate_relay::listen::raise_open_files();
+    let max_connections = args
+        .max_connections
+        .unwrap_or_else(|| examgate_relay::listen::capacity(open_files));
     let config = Config {
         www_dir: args.www.clone(),
         grace_ms: args.grace_ms,
         trust: std::sync::Arc::new(trust),
         demo_routes: demo_routes(&args),
+        max_connections: Some(max_connections),
     };
     let booted = boot(&args.data, config, start(&args))?;
     let credentials_file = args.data.join("credentials.txt");
@@ -355,9 +425,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(info) = &booted.seeded {
         write_credentials(&credentials_file, info)?;
     }
-    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let listener = examgate_relay::listen::bind(args.listen)?;
     let addr = listener.local_addr()?;
     print_banner(addr, &booted.db_path, &credentials_file);
+    println!(
+        "  Holds up to {max_connections} connections at once (open-file limit {open_files}; past it: 503 overloaded).\n"
+    );
+    tracing::info!(
+        "open-file limit {open_files}: up to {max_connections} connections, listen backlog {}",
+        examgate_relay::listen::BACKLOG
+    );
     if let Some(token) = &booted.setup_token {
         println!("  No account exists yet. Create the first exam-office account (works once):");
         println!("    http://{addr}/office?setup={token}");

@@ -12,14 +12,8 @@ use crate::auth::{hash_password, random_password};
 use crate::model::{RosterEntry, Sitting, User, name_key};
 use crate::store::writes;
 
-/// The demo exam: 12 single-choice Math questions in Vietnamese, with TeX.
-pub const DEMO_EXAM_JSON: &str = include_str!("../demo/toan-demo.json");
-
-pub fn demo_exam() -> Exam {
-    let exam: Exam = serde_json::from_str(DEMO_EXAM_JSON).expect("the demo exam is valid JSON");
-    exam.validate().expect("the demo exam is a valid exam");
-    exam
-}
+/// The demo exam: Math questions in Vietnamese, with TeX.
+pub use crate::rehearsal::{SAMPLE_EXAM_JSON as DEMO_EXAM_JSON, sample_exam as demo_exam};
 
 /// What to seed.
 #[derive(Debug, Clone)]

@@ -42,6 +42,9 @@ pub struct Config {
     /// Extra routes merged into the app: the demo's software card reader
     /// (`--demo-reader`, feature `demo`); never in a real deployment.
     pub demo_routes: Option<axum::Router>,
+    /// The most connections held at once; past it new ones get 503. `None`:
+    /// as many as the open-file limit allows (see [`crate::listen`]).
+    pub max_connections: Option<usize>,
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             grace_ms: DEFAULT_GRACE_MS,
             trust: Arc::new(TrustList::new()),
             demo_routes: None,
+            max_connections: None,
         }
     }
 }
@@ -207,6 +211,8 @@ pub struct People {
     pub by_token: HashMap<TokenHash, AttemptId>,
     /// Candidates of each room, in id order.
     pub in_room: BTreeMap<RoomId, Vec<CandidateId>>,
+    /// Attempts dealt per sitting: numbered papers go out in joining order.
+    pub dealt: HashMap<SittingId, u64>,
 }
 
 #[derive(Clone)]
@@ -226,9 +232,10 @@ pub struct Inner {
     pub checkins: Checkins,
     /// Incidents, messages and the central view's room summaries.
     pub oversight: crate::oversight::Oversight,
-    /// Serialises joins so two browsers typing the same name at the same
-    /// instant cannot both create the candidate.
-    pub join_lock: tokio::sync::Mutex<()>,
+    /// Serialises the joins of one candidate (sitting, room, name or
+    /// number) so two browsers typing the same name at the same instant
+    /// cannot both create the candidate; other candidates' joins go on.
+    pub join_locks: crate::keyed_lock::KeyedLocks<(SittingId, RoomId, String)>,
     /// Serialises the exam office's changes to the plan, so a check (is
     /// this number free?) and its write cannot interleave with another.
     pub plan_lock: tokio::sync::Mutex<()>,
@@ -238,6 +245,10 @@ pub struct Inner {
     pub results_cache: crate::results::ResultsCache,
     /// The set-up link's token hash while no account exists.
     pub setup: std::sync::Mutex<Option<TokenHash>>,
+    /// Connections held against the limit ([`crate::listen`]).
+    pub gate: Arc<crate::listen::Gate>,
+    /// Where events' and joins' time goes (`/api/metrics`).
+    pub timings: crate::timings::Timings,
 }
 
 impl std::ops::Deref for AppState {
@@ -287,7 +298,6 @@ impl AppState {
         let seats = loaded.seats;
         let oversight = loaded.oversight;
         let state = AppState(Arc::new(Inner {
-            config,
             store,
             users: RwLock::new(
                 loaded
@@ -303,11 +313,18 @@ impl AppState {
             login_throttle: LoginThrottle::default(),
             checkins: Checkins::default(),
             oversight: Default::default(),
-            join_lock: tokio::sync::Mutex::new(()),
+            join_locks: Default::default(),
             plan_lock: tokio::sync::Mutex::new(()),
             setup: std::sync::Mutex::new(loaded.setup_hash),
             results_cache: Default::default(),
             at_rest: Arc::new(at_rest),
+            gate: crate::listen::Gate::new(
+                config
+                    .max_connections
+                    .unwrap_or_else(|| crate::listen::capacity(crate::listen::open_file_limit())),
+            ),
+            timings: Default::default(),
+            config,
             catalog,
         }));
         state.checkins.restore_seats(&seats);
@@ -464,6 +481,20 @@ impl AppState {
 }
 
 impl People {
+    /// The next joining ordinal of `sitting` (0 for its first attempt).
+    pub fn deal(&mut self, sitting: SittingId) -> u64 {
+        let dealt = match self.dealt.get(&sitting) {
+            Some(n) => *n,
+            None => self
+                .attempts
+                .values()
+                .filter(|a| a.candidate.sitting_id == sitting)
+                .count() as u64,
+        };
+        self.dealt.insert(sitting, dealt + 1);
+        dealt
+    }
+
     pub fn add_candidate(&mut self, c: Candidate) {
         self.by_name
             .insert((c.sitting_id, c.room_id, c.key.clone()), c.id);

@@ -119,6 +119,24 @@ pub struct Attempt {
     /// the start to an attempt granted it before starting).
     #[serde(default)]
     pub extra_ms: Millis,
+    /// The latest refusals (at most [`REMEMBERED_REFUSALS`]), oldest first:
+    /// a welcome repeats them, so a refusal lost with a dropped connection
+    /// still reaches the client (its number is covered by `acked_seq`).
+    #[serde(default)]
+    pub refused: Vec<RefusedEvent>,
+}
+
+/// How many refusals an attempt remembers for its welcome. A client has at
+/// most its outbox in flight across a reconnect; more refusals than this
+/// between two welcomes only lose the older reasons, never an answer (the
+/// welcome's `answers` are the truth either way).
+pub const REMEMBERED_REFUSALS: usize = 32;
+
+/// A refused event: its number and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedEvent {
+    pub seq: u64,
+    pub code: ErrorCode,
 }
 
 impl Attempt {
@@ -224,6 +242,16 @@ impl Attempt {
     pub fn consume_refused(&mut self, seq: u64) {
         debug_assert_eq!(seq, self.acked_seq + 1);
         self.acked_seq = seq;
+    }
+
+    /// Consumes a refused event's number and remembers why, for the next
+    /// welcome (the relay's copy; a client's mirror needs only the number).
+    pub fn record_refusal(&mut self, seq: u64, code: ErrorCode) {
+        self.consume_refused(seq);
+        if self.refused.len() == REMEMBERED_REFUSALS {
+            self.refused.remove(0);
+        }
+        self.refused.push(RefusedEvent { seq, code });
     }
 
     /// Whether the relay must close this attempt now. A paused attempt's
@@ -350,12 +378,26 @@ mod tests {
             a.decide(&exam, 1, &answer(1, 7), 2_000, 0),
             Decision::Refuse(ErrorCode::UnknownOption)
         );
-        a.consume_refused(1);
+        a.record_refusal(1, ErrorCode::UnknownOption);
         assert_eq!(
             a.decide(&exam, 2, &answer(1, 0), 2_000, 0),
             Decision::Accept
         );
         assert!(a.answers.is_empty());
+        assert_eq!(
+            a.refused,
+            vec![RefusedEvent {
+                seq: 1,
+                code: ErrorCode::UnknownOption
+            }]
+        );
+        // Only the latest are remembered.
+        for seq in 2..=(REMEMBERED_REFUSALS as u64 + 5) {
+            a.record_refusal(seq, ErrorCode::InvalidAnswer);
+        }
+        assert_eq!(a.refused.len(), REMEMBERED_REFUSALS);
+        assert_eq!(a.refused[0].seq, 6);
+        assert_eq!(a.acked_seq, REMEMBERED_REFUSALS as u64 + 5);
     }
 
     #[test]

@@ -92,11 +92,14 @@ pub enum ErrorCode {
     Paused,
     /// The relay failed internally; nothing was changed.
     Internal,
+    /// The relay holds as many connections as it can (HTTP 503 with
+    /// `Retry-After`); nothing was changed: retry after the delay.
+    Overloaded,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and translation tables.
-    pub const ALL: [ErrorCode; 41] = [
+    pub const ALL: [ErrorCode; 42] = [
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
         ErrorCode::UnsupportedVersion,
@@ -138,6 +141,7 @@ impl ErrorCode {
         ErrorCode::SetupInvalid,
         ErrorCode::Paused,
         ErrorCode::Internal,
+        ErrorCode::Overloaded,
     ];
 
     /// The wire name (`"unknown_code"`), as in JSON, close reasons, the
@@ -185,6 +189,7 @@ impl ErrorCode {
             ErrorCode::SetupInvalid => "setup_invalid",
             ErrorCode::Paused => "paused",
             ErrorCode::Internal => "internal",
+            ErrorCode::Overloaded => "overloaded",
         }
     }
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Millis;
 use crate::answer::AnswerValue;
-use crate::attempt::{AttemptStatus, StudentEvent};
+use crate::attempt::{AttemptStatus, RefusedEvent, StudentEvent};
 use crate::checkin::CheckinView;
 use crate::control::{AttemptClock, Control};
 use crate::error::{ErrorBody, ErrorCode};
@@ -114,6 +114,12 @@ pub struct AttemptView {
     /// Proctor messages the student has not acknowledged yet.
     #[serde(default)]
     pub messages: Vec<StudentMessage>,
+    /// The attempt's latest refusals (at most
+    /// [`crate::attempt::REMEMBERED_REFUSALS`]), oldest first: a refusal
+    /// whose `refused` message was lost with a dropped connection is learnt
+    /// here.
+    #[serde(default)]
+    pub refused: Vec<RefusedEvent>,
 }
 
 // A message is built, encoded and dropped at once; the welcome being a few

@@ -84,8 +84,21 @@ impl TestRelay {
             grace_ms,
             trust: std::sync::Arc::new(card::trust_list()),
             demo_routes: None,
+            max_connections: None,
         };
         TestRelay::start_with_config(opts, config).await
+    }
+
+    /// A relay that holds at most `max` connections (503 past them).
+    pub async fn with_max_connections(max: usize) -> TestRelay {
+        let config = Config {
+            www_dir: workspace_root().join("www"),
+            grace_ms: 1_000,
+            trust: std::sync::Arc::new(card::trust_list()),
+            demo_routes: None,
+            max_connections: Some(max),
+        };
+        TestRelay::start_with_config(open_now(3_600_000, None), config).await
     }
 
     /// The demo's software card reader served too (`--demo-reader`).
@@ -97,6 +110,7 @@ impl TestRelay {
             demo_routes: Some(
                 std::sync::Arc::new(examgate_relay::demo_reader::DemoReader::new()).routes(),
             ),
+            max_connections: None,
         };
         TestRelay::start_with_config(open_now(duration_ms, None), config).await
     }
@@ -116,6 +130,7 @@ impl TestRelay {
             grace_ms: 1_000,
             trust: std::sync::Arc::new(card::trust_list()),
             demo_routes: None,
+            max_connections: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let booted = boot(dir.path(), config, Start::Empty).expect("boot the relay");

@@ -10,7 +10,9 @@
 //! - `cargo xtask size`: write the client size figures to
 //!   `target/bench/client-size.json`.
 //! - `cargo xtask bench`: every benchmark, each writing JSON under
-//!   `target/bench/` (installs numpy from PyPI for the analysis baseline).
+//!   `target/bench/` (installs numpy from PyPI for the analysis baseline,
+//!   Node's Socket.IO from npm for the load baseline). `cargo xtask bench
+//!   load` runs only the load benchmark and the long chaos run.
 //! - `cargo xtask fuzz [seconds]`: every cargo-fuzz target in `fuzz/` for
 //!   `seconds` each (default 60), installing cargo-fuzz from crates.io if
 //!   missing.
@@ -33,10 +35,11 @@ fn main() -> ExitCode {
         "build" => client::build().map(|_| ()),
         "test" => test(rest),
         "size" => client::build().and_then(|built| size::report(&built)),
+        "bench" if rest.first().map(String::as_str) == Some("load") => bench_load(),
         "bench" => bench(),
         "fuzz" => fuzz(rest),
         _ => {
-            eprintln!("usage: cargo xtask <run|build|test|size|bench|fuzz [seconds]>");
+            eprintln!("usage: cargo xtask <run|build|test|size|bench [load]|fuzz [seconds]>");
             return ExitCode::from(2);
         }
     };
@@ -123,7 +126,34 @@ fn bench() -> Result<()> {
         "examgate-tests",
         "--bench",
         "proctor_view",
-    ])
+    ])?;
+    bench_load()
+}
+
+/// The load benchmark (one relay held to this machine's limits, the
+/// Socket.IO baseline beside it: `target/bench/load.json`) and the long
+/// chaos run (`target/bench/chaos.json`); docs/load.md.
+fn bench_load() -> Result<()> {
+    setup::ensure_socketio_baseline()?;
+    setup::cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "examgate-relay",
+        "--package",
+        "examgate-loadgen",
+    ])?;
+    let bin = setup::root().join("target/release/examgate-loadgen");
+    setup::run(
+        std::process::Command::new(&bin)
+            .arg("bench")
+            .current_dir(setup::root()),
+    )?;
+    setup::run(
+        std::process::Command::new(&bin)
+            .arg("chaos")
+            .current_dir(setup::root()),
+    )
 }
 
 /// The fuzz targets, in the order `fuzz/Cargo.toml` lists them.

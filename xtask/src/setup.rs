@@ -81,3 +81,31 @@ pub fn ensure_numpy() -> Result<()> {
     eprintln!("xtask: installing numpy from PyPI");
     run(Command::new("python3").args(["-m", "pip", "install", "--quiet", "numpy"]))
 }
+
+/// Node.js from Debian (when missing) and the Socket.IO baseline's
+/// packages from the npm registry (`npm ci` against its lock file), for the
+/// load benchmark's comparison.
+pub fn ensure_socketio_baseline() -> Result<()> {
+    let has_node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_node {
+        eprintln!("xtask: installing Debian's nodejs and npm");
+        let apt = |args: &[&str]| {
+            run(Command::new("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive"))
+        };
+        apt(&["update", "-q"])?;
+        apt(&["install", "-y", "-q", "nodejs", "npm"])?;
+    }
+    let dir = root().join("loadgen/baseline");
+    if dir.join("node_modules/socket.io").exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing the Socket.IO baseline (npm ci)");
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir))
+}

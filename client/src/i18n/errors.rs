@@ -217,6 +217,10 @@ fn code_message(code: ErrorCode, lang: Lang) -> &'static str {
             "Máy chủ gặp lỗi, chưa có gì bị thay đổi. Chờ một lát rồi thử lại; nếu vẫn lỗi, hãy báo giám thị.",
             "The server failed and nothing was changed. Wait a moment and try again; if it keeps failing, tell your proctor.",
         ),
+        Overloaded => (
+            "Máy chủ đang quá tải, chưa có gì bị thay đổi. Hãy thử lại sau vài giây.",
+            "The server is full right now and nothing was changed. Try again in a few seconds.",
+        ),
     };
     pick(lang, vi, en)
 }

@@ -14,7 +14,7 @@ use super::verify::verify_database;
 
 /// The database file in a data folder.
 fn database(data: &Path) -> Result<PathBuf, Box<dyn Error>> {
-    let db = data.join("examgate.sqlite3");
+    let db = data.join(crate::store::DB_FILE);
     if !db.exists() {
         return Err(format!("no database at {}", db.display()).into());
     }

@@ -125,7 +125,7 @@ pub fn import(
     format: Option<Format>,
     args: &ImportArgs<'_>,
 ) -> CliResult<usize> {
-    let db = args.data.join("examgate.sqlite3");
+    let db = args.data.join(crate::store::DB_FILE);
     if !db.exists() {
         return Err(format!("no database at {}", db.display()).into());
     }

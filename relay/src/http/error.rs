@@ -36,6 +36,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         Invalid | ImportRejected => StatusCode::UNPROCESSABLE_ENTITY,
         SetupInvalid => StatusCode::GONE,
         Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        Overloaded => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

@@ -12,5 +12,8 @@ pub async fn join(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<JoinRequest>,
 ) -> Result<Json<JoinResponse>, ApiError> {
-    Ok(Json(state.join(req).await?))
+    let t0 = std::time::Instant::now();
+    let joined = state.join(req).await;
+    state.timings.join.record(t0.elapsed());
+    Ok(Json(joined?))
 }

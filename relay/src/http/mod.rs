@@ -10,6 +10,7 @@ pub mod error;
 pub mod exams;
 pub mod join;
 pub mod login;
+pub mod metrics;
 pub mod office;
 pub mod proctor;
 pub mod results;

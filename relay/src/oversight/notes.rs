@@ -137,17 +137,16 @@ impl AppState {
                 .await
                 .map_err(internal)?;
             self.oversight.add_message(sitting, message.clone());
-            let for_student = encode(&RelayToStudent::Message {
+            let for_student = Outgoing::text(encode(&RelayToStudent::Message {
                 message: StudentMessage {
                     id: message.id,
                     at: message.at,
                     text: message.text.clone(),
                     to_room: candidate.is_none(),
                 },
-            });
+            }));
             for attempt in self.attempts_reached(room_id, sitting, candidate) {
-                self.live
-                    .send_to_student(attempt, Outgoing::Text(for_student.clone()));
+                self.live.send_to_student(attempt, for_student.clone());
             }
             self.live.send_room(
                 room_id,

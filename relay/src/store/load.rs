@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use examgate_shared::Millis;
 use examgate_shared::attempt::{Attempt, AttemptStatus, StudentEvent};
 use examgate_shared::control::Control;
+use examgate_shared::error::ErrorCode;
 use examgate_shared::exam::Exam;
 use examgate_shared::paper::Arrangement;
 use rusqlite::Connection;
@@ -392,8 +393,10 @@ fn load_attempts(
                     row.id, attempt.acked_seq
                 )));
             }
-            if refused.is_some() {
-                attempt.consume_refused(seq);
+            if let Some(code) = refused {
+                // An unknown code (a newer relay's) still consumes the number.
+                let code = ErrorCode::parse(&code).unwrap_or(ErrorCode::Invalid);
+                attempt.record_refusal(seq, code);
                 continue;
             }
             let event: StudentEvent = serde_json::from_str(&json)

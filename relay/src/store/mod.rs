@@ -14,12 +14,16 @@
 //! database, and after start-up only the writer thread does.
 
 pub mod chain_backfill;
+pub mod checkpoint;
 pub mod load;
 pub mod oversight;
 pub mod schema;
 pub mod sessions;
 pub mod writer;
 pub mod writes;
+
+/// The database's file name in the data folder.
+pub const DB_FILE: &str = "examgate.sqlite3";
 
 pub use load::{Loaded, StoredAttempt, load};
 pub use schema::{is_empty, open};

@@ -436,6 +436,9 @@ fn column_exists(conn: &Connection, table: &str, column: &str) -> rusqlite::Resu
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // The writer prepares each statement once (rusqlite keeps 16 by
+    // default; a batch touches more kinds than that).
+    conn.set_prepared_statement_cache_capacity(128);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())

@@ -7,8 +7,17 @@
 //! — one fsync for the whole batch — and only then answers each job. Callers
 //! therefore learn of success only once their write is durable: the relay
 //! acknowledges an answer after `write` returns, never before.
+//!
+//! Two lanes: answers and controls ([`Store::write`]) go first into every
+//! batch; joins and attempt starts ([`Store::write_bulk`]) fill the rest, at
+//! most [`MAX_BULK`] a batch and at least [`MIN_BULK`] when any wait. At the start of an exam a province's joins
+//! arrive within seconds; they are committed in large groups, while an
+//! answer given meanwhile waits for one batch at most, not for the queue of
+//! joins ahead of it.
 
-use std::sync::mpsc;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 
 use rusqlite::{Connection, Transaction};
@@ -17,16 +26,93 @@ use tokio::sync::oneshot;
 /// Most jobs in one transaction; bounds the latency of the first one.
 const MAX_BATCH: usize = 512;
 
+/// Most bulk jobs (joins, starts) in one transaction: bounds how long an
+/// answer arriving behind them waits.
+pub const MAX_BULK: usize = 128;
+
+/// Bulk jobs every batch takes when there are any, however many answers
+/// wait: joins are never starved.
+pub const MIN_BULK: usize = 16;
+
 /// A job runs inside the batch and returns its completion, which is called
 /// with the commit's outcome: results are held back until then, so no caller
 /// ever sees a success that was not committed.
 type Job = Box<dyn FnOnce(&Transaction<'_>) -> Completion + Send>;
 type Completion = Box<dyn FnOnce(Result<(), &rusqlite::Error>) + Send>;
 
+/// What the writer has done: batches, their sizes, commit time. Read by
+/// `GET /api/metrics` (durable throughput and group-commit batch sizes).
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    batches: AtomicU64,
+    jobs: AtomicU64,
+    failed_commits: AtomicU64,
+    commit_us: AtomicU64,
+    largest: AtomicU64,
+    /// Batches of 1, 2–4, 5–16, 17–64, 65–256, 257–512 jobs.
+    sizes: [AtomicU64; 6],
+}
+
+/// Upper bounds of [`WriterStats`]' size classes.
+pub const BATCH_CLASSES: [usize; 6] = [1, 4, 16, 64, 256, MAX_BATCH];
+
+/// A copy of [`WriterStats`] as numbers.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct WriterSnapshot {
+    pub batches: u64,
+    pub jobs: u64,
+    pub failed_commits: u64,
+    pub commit_ms: f64,
+    pub largest_batch: u64,
+    /// `[upper bound, batches]` per size class.
+    pub batch_sizes: Vec<(usize, u64)>,
+}
+
+impl WriterStats {
+    fn record(&self, jobs: usize, commit: std::time::Duration, ok: bool) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.jobs.fetch_add(jobs as u64, Ordering::Relaxed);
+        self.commit_us
+            .fetch_add(commit.as_micros() as u64, Ordering::Relaxed);
+        self.largest.fetch_max(jobs as u64, Ordering::Relaxed);
+        if !ok {
+            self.failed_commits.fetch_add(1, Ordering::Relaxed);
+        }
+        let class = BATCH_CLASSES
+            .iter()
+            .position(|&b| jobs <= b)
+            .unwrap_or(BATCH_CLASSES.len() - 1);
+        self.sizes[class].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> WriterSnapshot {
+        WriterSnapshot {
+            batches: self.batches.load(Ordering::Relaxed),
+            jobs: self.jobs.load(Ordering::Relaxed),
+            failed_commits: self.failed_commits.load(Ordering::Relaxed),
+            commit_ms: self.commit_us.load(Ordering::Relaxed) as f64 / 1000.0,
+            largest_batch: self.largest.load(Ordering::Relaxed),
+            batch_sizes: BATCH_CLASSES
+                .iter()
+                .zip(&self.sizes)
+                .map(|(b, n)| (*b, n.load(Ordering::Relaxed)))
+                .collect(),
+        }
+    }
+}
+
+/// Which lane a job takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lane {
+    First,
+    Bulk,
+}
+
 /// A cheap, cloneable handle to the writer thread.
 #[derive(Clone)]
 pub struct Store {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<(Lane, Job)>,
+    stats: Arc<WriterStats>,
     /// The database file, for read-only connections (exports); `None` for
     /// an in-memory database.
     path: Option<std::path::PathBuf>,
@@ -49,12 +135,31 @@ impl Store {
             .path()
             .filter(|p| !p.is_empty())
             .map(std::path::PathBuf::from);
-        let (jobs, rx) = mpsc::channel::<Job>();
+        let (jobs, rx) = mpsc::channel::<(Lane, Job)>();
+        let stats = Arc::new(WriterStats::default());
+        let counted = stats.clone();
+        let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        if let Some(path) = &path {
+            let _ = conn.pragma_update(
+                None,
+                "wal_autocheckpoint",
+                super::checkpoint::WRITER_CHECKPOINT_PAGES,
+            );
+            super::checkpoint::spawn(path.clone(), alive.clone());
+        }
         thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run_writer(conn, rx))
+            .spawn(move || {
+                run_writer(conn, rx, &counted);
+                alive.store(false, Ordering::Release);
+            })
             .expect("spawn the database writer thread");
-        Store { jobs, path }
+        Store { jobs, stats, path }
+    }
+
+    /// What the writer has done so far.
+    pub fn stats(&self) -> WriterSnapshot {
+        self.stats.snapshot()
     }
 
     /// Runs `f` on a fresh read-only connection on a blocking thread: long
@@ -89,6 +194,24 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
     {
+        self.write_in(Lane::First, f).await
+    }
+
+    /// Like [`Store::write`], in the bulk lane: joins and attempt starts,
+    /// which come in floods and may wait behind answers.
+    pub async fn write_bulk<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+    {
+        self.write_in(Lane::Bulk, f).await
+    }
+
+    async fn write_in<T, F>(&self, lane: Lane, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel::<Result<T, StoreError>>();
         let job: Job = Box::new(move |txn| {
             let outcome = run_in_savepoint(txn, f);
@@ -101,7 +224,9 @@ impl Store {
                 let _ = tx.send(result);
             })
         });
-        self.jobs.send(job).map_err(|_| StoreError::WriterGone)?;
+        self.jobs
+            .send((lane, job))
+            .map_err(|_| StoreError::WriterGone)?;
         rx.await.map_err(|_| StoreError::WriterGone)?
     }
 }
@@ -123,20 +248,45 @@ fn run_in_savepoint<T>(
     }
 }
 
-fn run_writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+fn run_writer(mut conn: Connection, rx: mpsc::Receiver<(Lane, Job)>, stats: &WriterStats) {
+    let mut first: VecDeque<Job> = VecDeque::new();
+    let mut bulk: VecDeque<Job> = VecDeque::new();
+    let take = |(lane, job): (Lane, Job), first: &mut VecDeque<Job>, bulk: &mut VecDeque<Job>| {
+        match lane {
+            Lane::First => first.push_back(job),
+            Lane::Bulk => bulk.push_back(job),
+        }
+    };
+    loop {
+        if first.is_empty() && bulk.is_empty() {
+            match rx.recv() {
+                Ok(j) => take(j, &mut first, &mut bulk),
+                Err(_) => return,
             }
         }
-        run_batch(&mut conn, batch);
+        while let Ok(j) = rx.try_recv() {
+            take(j, &mut first, &mut bulk);
+        }
+        let (take_first, take_bulk) = batch_shape(first.len(), bulk.len());
+        let mut batch: Vec<Job> = first.drain(..take_first).collect();
+        batch.extend(bulk.drain(..take_bulk));
+        let (jobs, t0) = (batch.len(), std::time::Instant::now());
+        let ok = run_batch(&mut conn, batch);
+        stats.record(jobs, t0.elapsed(), ok);
     }
 }
 
-fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
+/// How many jobs of each lane the next batch takes: answers first, at
+/// least [`MIN_BULK`] and at most [`MAX_BULK`] joins, [`MAX_BATCH`] in all.
+fn batch_shape(first: usize, bulk: usize) -> (usize, usize) {
+    let min_bulk = bulk.min(MIN_BULK);
+    let take_first = first.min(MAX_BATCH - min_bulk);
+    let take_bulk = bulk.min(MAX_BULK).min(MAX_BATCH - take_first);
+    (take_first, take_bulk)
+}
+
+/// Runs and commits one batch; whether the commit succeeded.
+fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> bool {
     // IMMEDIATE: the write lock is taken (waiting out the busy timeout) when
     // the batch begins. A deferred transaction whose first statement reads
     // (a chain's previous hash) could not upgrade to writing while another
@@ -148,7 +298,7 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
             // Dropping the jobs drops their reply channels: every caller
             // gets `WriterGone` instead of waiting forever.
             drop(batch);
-            return;
+            return false;
         }
     };
     let completions: Vec<Completion> = batch.into_iter().map(|job| job(&txn)).collect();
@@ -158,5 +308,27 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
     }
     for done in completions {
         done(commit.as_ref().map(|_| ()));
+    }
+    commit.is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_go_first_and_joins_are_never_starved() {
+        // Answers alone, joins alone.
+        assert_eq!(batch_shape(10, 0), (10, 0));
+        assert_eq!(batch_shape(0, 1000), (0, MAX_BULK));
+        // A flood of joins behind a few answers: the answers all go.
+        assert_eq!(batch_shape(40, 1000), (40, MAX_BULK));
+        // A flood of answers: joins still get their share.
+        assert_eq!(batch_shape(5000, 1000), (MAX_BATCH - MIN_BULK, MIN_BULK));
+        assert_eq!(batch_shape(5000, 3), (MAX_BATCH - 3, 3));
+        assert_eq!(batch_shape(500, 1000), (MAX_BATCH - MIN_BULK, MIN_BULK));
+        // Room left after the answers: joins fill it, up to their cap.
+        assert_eq!(batch_shape(400, 1000), (400, MAX_BATCH - 400));
+        assert_eq!(batch_shape(100, 1000), (100, MAX_BULK));
     }
 }

@@ -19,10 +19,8 @@ use crate::model::{
 /// Stores an exam definition and commits it into the audit chain.
 pub fn insert_exam(conn: &Connection, exam: &Exam) -> rusqlite::Result<()> {
     let json = serde_json::to_string(exam).expect("exams serialise");
-    conn.execute(
-        "INSERT INTO exams (id, definition) VALUES (?1, ?2)",
-        params![exam.id, json],
-    )?;
+    conn.prepare_cached("INSERT INTO exams (id, definition) VALUES (?1, ?2)")?
+        .execute(params![exam.id, json])?;
     commit_exam(conn, crate::clock::now_ms(), "relay", &exam.id, &json)
 }
 
@@ -42,10 +40,8 @@ pub fn commit_exam(
 }
 
 pub fn insert_site(conn: &Connection, name: &str, code: &str) -> rusqlite::Result<SiteId> {
-    conn.execute(
-        "INSERT INTO sites (name, code) VALUES (?1, ?2)",
-        params![name, code],
-    )?;
+    conn.prepare_cached("INSERT INTO sites (name, code) VALUES (?1, ?2)")?
+        .execute(params![name, code])?;
     Ok(conn.last_insert_rowid() as SiteId)
 }
 
@@ -55,33 +51,31 @@ pub fn insert_room(
     name: &str,
     seats: u32,
 ) -> rusqlite::Result<RoomId> {
-    conn.execute(
-        "INSERT INTO rooms (site_id, name, seats) VALUES (?1, ?2, ?3)",
-        params![site, name, seats],
-    )?;
+    conn.prepare_cached("INSERT INTO rooms (site_id, name, seats) VALUES (?1, ?2, ?3)")?
+        .execute(params![site, name, seats])?;
     Ok(conn.last_insert_rowid() as RoomId)
 }
 
 /// A sitting: `event` and `shift` for a shift the office planned.
 pub fn insert_sitting(conn: &Connection, s: &Sitting) -> rusqlite::Result<SittingId> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO sittings (exam_id, opens_at, closes_at, duration_ms, event_id, shift,
                                requires_card, practice, hard_stop, fullscreen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            s.exam_id,
-            s.opens_at,
-            s.closes_at,
-            s.duration_ms,
-            s.event_id,
-            s.shift,
-            s.requires_card,
-            s.practice
-                .map(|p| serde_json::to_string(&p).expect("rules serialise")),
-            s.hard_stop,
-            s.fullscreen
-        ],
-    )?;
+    )?
+    .execute(params![
+        s.exam_id,
+        s.opens_at,
+        s.closes_at,
+        s.duration_ms,
+        s.event_id,
+        s.shift,
+        s.requires_card,
+        s.practice
+            .map(|p| serde_json::to_string(&p).expect("rules serialise")),
+        s.hard_stop,
+        s.fullscreen
+    ])?;
     Ok(conn.last_insert_rowid() as SittingId)
 }
 
@@ -92,10 +86,10 @@ pub fn insert_join_code(
     room: RoomId,
     requires_card: bool,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO join_codes (code, sitting_id, room_id, requires_card) VALUES (?1, ?2, ?3, ?4)",
-        params![code, sitting, room, requires_card],
-    )?;
+    )?
+    .execute(params![code, sitting, room, requires_card])?;
     Ok(())
 }
 
@@ -105,32 +99,30 @@ pub fn replace_token(
     attempt: AttemptId,
     token_hash: &TokenHash,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE attempts SET token_hash = ?2 WHERE id = ?1",
-        params![attempt, &token_hash[..]],
-    )?;
+    conn.prepare_cached("UPDATE attempts SET token_hash = ?2 WHERE id = ?1")?
+        .execute(params![attempt, &token_hash[..]])?;
     Ok(())
 }
 
 /// Registers a person for a room of a sitting (`e.id` is ignored).
 pub fn insert_roster_entry(conn: &Connection, e: &RosterEntry) -> rusqlite::Result<u64> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO roster (sitting_id, room_id, person_id, birth, name, candidate_number,
                              pupil_id, class, school, seat)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            e.sitting_id,
-            e.room_id,
-            e.person_id,
-            e.birth,
-            e.name,
-            e.candidate_number,
-            e.pupil_id,
-            e.class,
-            e.school,
-            e.seat
-        ],
-    )?;
+    )?
+    .execute(params![
+        e.sitting_id,
+        e.room_id,
+        e.person_id,
+        e.birth,
+        e.name,
+        e.candidate_number,
+        e.pupil_id,
+        e.class,
+        e.school,
+        e.seat
+    ])?;
     Ok(conn.last_insert_rowid() as u64)
 }
 
@@ -148,10 +140,9 @@ pub struct CheckinRecord {
 }
 
 pub fn insert_checkin(conn: &Connection, r: &CheckinRecord) -> rusqlite::Result<u64> {
-    conn.execute(
-        "INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    conn.prepare_cached("INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?
+        .execute(params![
             r.at,
             r.sitting_id,
             r.room_id,
@@ -160,8 +151,7 @@ pub fn insert_checkin(conn: &Connection, r: &CheckinRecord) -> rusqlite::Result<
             r.reasons,
             r.station,
             r.evidence
-        ],
-    )?;
+        ])?;
     let id = conn.last_insert_rowid() as u64;
     // The verdict in the audit chain, and the evidence (sealed, as stored)
     // by its hash: neither can change later unseen.
@@ -192,19 +182,18 @@ pub fn decide_checkin(
     by: &str,
     at: Millis,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE checkins SET decision = ?2, decided_by = ?3, decided_at = ?4 WHERE id = ?1",
-        params![id, decision, by, at],
-    )?;
+    )?
+    .execute(params![id, decision, by, at])?;
     Ok(())
 }
 
 pub fn insert_user(conn: &Connection, user: &User) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO users (username, password_hash, role, room_id, display_name, site_id, disabled,
+    conn.prepare_cached("INSERT INTO users (username, password_hash, role, room_id, display_name, site_id, disabled,
                             subject)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?
+        .execute(params![
             user.username,
             user.password_hash,
             role_name(user.role),
@@ -213,27 +202,26 @@ pub fn insert_user(conn: &Connection, user: &User) -> rusqlite::Result<()> {
             user.site_id,
             user.disabled,
             user.subject
-        ],
-    )?;
+        ])?;
     Ok(())
 }
 
 /// Rewrites an account's mutable fields (password, scope, name, disabled).
 pub fn update_user(conn: &Connection, user: &User) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE users SET password_hash = ?2, role = ?3, room_id = ?4, display_name = ?5,
                           site_id = ?6, disabled = ?7
          WHERE username = ?1",
-        params![
-            user.username,
-            user.password_hash,
-            role_name(user.role),
-            user.room_id,
-            user.display_name,
-            user.site_id,
-            user.disabled
-        ],
-    )?;
+    )?
+    .execute(params![
+        user.username,
+        user.password_hash,
+        role_name(user.role),
+        user.room_id,
+        user.display_name,
+        user.site_id,
+        user.disabled
+    ])?;
     Ok(())
 }
 
@@ -246,11 +234,11 @@ pub fn insert_candidate(
     name_key: &str,
     candidate_number: Option<&str>,
 ) -> rusqlite::Result<CandidateId> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO candidates (sitting_id, room_id, name, name_key, candidate_number)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![sitting, room, name, name_key, candidate_number],
-    )?;
+    )?
+    .execute(params![sitting, room, name, name_key, candidate_number])?;
     Ok(conn.last_insert_rowid() as CandidateId)
 }
 
@@ -261,10 +249,10 @@ pub fn insert_attempt(
     arrangement: &Arrangement,
 ) -> rusqlite::Result<AttemptId> {
     let arrangement = serde_json::to_string(arrangement).expect("arrangements serialise");
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO attempts (candidate_id, token_hash, arrangement) VALUES (?1, ?2, ?3)",
-        params![candidate, token_hash.as_slice(), arrangement],
-    )?;
+    )?
+    .execute(params![candidate, token_hash.as_slice(), arrangement])?;
     Ok(conn.last_insert_rowid() as AttemptId)
 }
 
@@ -274,10 +262,8 @@ pub fn start_attempt(
     started_at: Millis,
     deadline_at: Millis,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE attempts SET started_at = ?2, deadline_at = ?3 WHERE id = ?1 AND started_at IS NULL",
-        params![attempt, started_at, deadline_at],
-    )?;
+    conn.prepare_cached("UPDATE attempts SET started_at = ?2, deadline_at = ?3 WHERE id = ?1 AND started_at IS NULL")?
+        .execute(params![attempt, started_at, deadline_at])?;
     Ok(())
 }
 
@@ -298,11 +284,11 @@ pub fn insert_event(
     let refused = refused.map(ErrorCode::as_str);
     let (_, prev) = events_head(conn, attempt)?;
     let hash = audit_chain::event_link(&prev, attempt, seq, received_at, &json, refused);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO events (attempt_id, seq, received_at, event, refused, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![attempt, seq, received_at, json, refused, &hash[..]],
-    )?;
+    )?
+    .execute(params![attempt, seq, received_at, json, refused, &hash[..]])?;
     Ok(())
 }
 
@@ -310,11 +296,12 @@ pub fn insert_event(
 /// genesis value when it has none).
 pub fn events_head(conn: &Connection, attempt: AttemptId) -> rusqlite::Result<(u64, Hash)> {
     let last = conn
-        .query_row(
+        .prepare_cached(
             "SELECT seq, hash FROM events WHERE attempt_id = ?1 ORDER BY seq DESC LIMIT 1",
-            [attempt],
-            |r| Ok((r.get::<_, u64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
-        )
+        )?
+        .query_row([attempt], |r| {
+            Ok((r.get::<_, u64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+        })
         .optional()?;
     Ok(match last {
         // A missing or malformed hash chains on as if from nothing;
@@ -343,24 +330,22 @@ pub fn finish_attempt(
         AttemptStatus::Closed => "closed",
         other => unreachable!("finish_attempt with non-final status {other:?}"),
     };
-    let was_final: bool = conn.query_row(
-        "SELECT final_status IS NOT NULL FROM attempts WHERE id = ?1",
-        [attempt],
-        |r| r.get(0),
-    )?;
+    let was_final: bool = conn
+        .prepare_cached("SELECT final_status IS NOT NULL FROM attempts WHERE id = ?1")?
+        .query_row([attempt], |r| r.get(0))?;
     let (num, den) = grade.score.fraction();
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE attempts SET final_status = ?2, finished_at = ?3, score = ?4, score_milli = ?5,
          mark_tenths = ?6 WHERE id = ?1",
-        params![
-            attempt,
-            status,
-            finished_at,
-            format!("{num}/{den}"),
-            grade.score.milli_rounded(),
-            grade.mark.tenths()
-        ],
-    )?;
+    )?
+    .execute(params![
+        attempt,
+        status,
+        finished_at,
+        format!("{num}/{den}"),
+        grade.score.milli_rounded(),
+        grade.mark.tenths()
+    ])?;
     if was_final {
         return Ok(());
     }
@@ -398,11 +383,10 @@ pub fn audit(
     detail: &str,
 ) -> rusqlite::Result<()> {
     let last = conn
-        .query_row(
-            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get::<_, u64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
-        )
+        .prepare_cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| {
+            Ok((r.get::<_, u64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+        })
         .optional()?;
     let (id, prev) = match last {
         // A missing hash chains on as if from nothing; `audit verify`
@@ -411,9 +395,9 @@ pub fn audit(
         None => (1, audit_chain::audit_genesis()),
     };
     let hash = audit_chain::audit_link(&prev, id, at, actor, action, detail);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit (id, at, actor, action, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, at, actor, action, detail, &hash[..]],
-    )?;
+    )?
+    .execute(params![id, at, actor, action, detail, &hash[..]])?;
     Ok(())
 }

@@ -6,16 +6,20 @@
 //! frame whose reason names the code.
 
 pub mod proctor;
+pub mod queue;
 pub mod student;
+pub mod upgrade;
 
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{MAX_MESSAGE_BYTES, close_code};
 use futures_util::SinkExt;
-use futures_util::stream::SplitSink;
-use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame};
 
 use crate::live::Outgoing;
 
@@ -32,14 +36,56 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// mid-message, and the peer may see a reset instead of the close frame.
 pub const HARD_MESSAGE_LIMIT: usize = 16 * MAX_MESSAGE_BYTES;
 
-/// Applies the per-connection limits. tungstenite's defaults reserve 128 KiB
-/// per socket and accept 64 MiB messages; exam traffic needs neither.
-pub fn limited(ws: WebSocketUpgrade, max_write_buffer: usize) -> WebSocketUpgrade {
-    ws.read_buffer_size(4 * 1024)
-        .write_buffer_size(4 * 1024)
+/// The per-connection limits. tungstenite's defaults reserve 128 KiB per
+/// socket and accept 64 MiB messages; exam traffic needs neither. Reads
+/// come in 512-byte steps (events are ~100 bytes; a larger message grows
+/// the buffer for itself); writes go out at once, so the write buffer holds
+/// at most one fragment ([`FRAGMENT_BYTES`]) unless the peer stops reading
+/// — then up to `max_write_buffer`, after which the writer gives up. Both
+/// buffers live as long as the connection: with 19,000 students every
+/// kilobyte here is 19 MB.
+pub fn config(max_write_buffer: usize) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(512)
+        .write_buffer_size(0)
         .max_write_buffer_size(max_write_buffer)
-        .max_message_size(HARD_MESSAGE_LIMIT)
-        .max_frame_size(HARD_MESSAGE_LIMIT)
+        .max_message_size(Some(HARD_MESSAGE_LIMIT))
+        .max_frame_size(Some(HARD_MESSAGE_LIMIT))
+}
+
+/// Larger messages leave as fragments of this size (see [`upgrade`]): the
+/// write buffer keeps the capacity of the largest frame it wrote.
+pub const FRAGMENT_BYTES: usize = 1024;
+
+/// `text` as WebSocket frames of at most [`FRAGMENT_BYTES`], cut between
+/// characters (browsers accept a text message's UTF-8 split anywhere, but
+/// whole characters per frame keep every frame readable on its own).
+pub fn fragments(text: &str) -> Vec<Frame> {
+    let mut frames = Vec::new();
+    let mut rest = text;
+    let mut first = true;
+    loop {
+        let mut end = rest.len().min(FRAGMENT_BYTES);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (part, tail) = rest.split_at(end);
+        let opcode = if first {
+            OpCode::Data(Data::Text)
+        } else {
+            OpCode::Data(Data::Continue)
+        };
+        frames.push(Frame::message(
+            part.as_bytes().to_vec(),
+            opcode,
+            tail.is_empty(),
+        ));
+        if tail.is_empty() {
+            return frames;
+        }
+        first = false;
+        rest = tail;
+    }
 }
 
 /// Lets the writer flush a pending close frame, but not forever. A writer
@@ -51,25 +97,69 @@ pub async fn flush_writer(writer: tokio::task::JoinHandle<()>) {
     }
 }
 
-/// Drains `rx` into the socket until a close is sent or the socket fails.
-pub async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiver<Outgoing>) {
+/// How long one message may take to leave: a peer that stops reading
+/// fills its socket buffer and then the writer's, and is dropped after
+/// this instead of holding the relay's memory. A student reconnects and
+/// gets a fresh welcome; a proctor, a fresh snapshot.
+pub const WRITE_STALL: Duration = Duration::from_secs(20);
+
+/// Drains `rx` into the socket until a close is sent, the socket fails or
+/// the peer takes nothing for [`WRITE_STALL`]. The allowance is per frame
+/// (each fragment of a large message restarts it): a paper of several MiB
+/// over a slow school link takes as long as it takes, as long as it moves.
+pub async fn write_loop<S>(mut sink: S, mut rx: queue::Receiver<Outgoing>)
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
     while let Some(out) = rx.recv().await {
-        let result = match out {
-            Outgoing::Text(text) => sink.send(Message::Text(text.into())).await,
+        let sent = match out {
+            Outgoing::Text(text) if text.len() > FRAGMENT_BYTES => {
+                let mut sent = Sent::Ok;
+                for frame in fragments(text.as_str()) {
+                    sent = step(sink.send(Message::Frame(frame))).await;
+                    if sent != Sent::Ok {
+                        break;
+                    }
+                }
+                sent
+            }
+            Outgoing::Text(text) => step(sink.send(Message::Text(text))).await,
             Outgoing::Close(code, reason) => {
                 let frame = CloseFrame {
-                    code,
+                    code: CloseCode::from(code),
                     reason: truncate_reason(&reason).into(),
                 };
-                let _ = sink.send(Message::Close(Some(frame))).await;
-                break;
+                let _ = step(sink.send(Message::Close(Some(frame)))).await;
+                Sent::Failed
             }
         };
-        if result.is_err() {
-            break;
+        match sent {
+            Sent::Ok => {}
+            Sent::Failed => break,
+            Sent::Stalled => {
+                tracing::info!("a peer took nothing for {WRITE_STALL:?}: dropped");
+                // Not `close`: it would wait on the same full buffer.
+                return;
+            }
         }
     }
-    let _ = sink.close().await;
+    let _ = tokio::time::timeout(WRITE_STALL, sink.close()).await;
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Sent {
+    Ok,
+    Failed,
+    Stalled,
+}
+
+/// One frame out, within [`WRITE_STALL`].
+async fn step<E>(send: impl std::future::Future<Output = Result<(), E>>) -> Sent {
+    match tokio::time::timeout(WRITE_STALL, send).await {
+        Ok(Ok(())) => Sent::Ok,
+        Ok(Err(_)) => Sent::Failed,
+        Err(_) => Sent::Stalled,
+    }
 }
 
 /// Close reasons are limited to 123 bytes by RFC 6455.
@@ -97,16 +187,18 @@ pub fn close_reason(error: &ErrorBody) -> String {
     format!("{}: {}", error.code.as_str(), error.message)
 }
 
-/// Whether a read error is tungstenite refusing an oversized message. axum
-/// does not re-export tungstenite's error type, so this reads its message;
-/// the unit test below pins the wording of the tungstenite in Cargo.lock.
-pub fn is_too_large(e: &axum::Error) -> bool {
-    let text = e.to_string();
-    text.contains("Message too long") || text.contains("Space limit exceeded")
+/// Whether a read error is tungstenite refusing an oversized message.
+pub fn is_too_large(e: &WsError) -> bool {
+    matches!(
+        e,
+        WsError::Capacity(CapacityError::MessageTooLong { .. })
+            | WsError::Capacity(CapacityError::TooManyHeaders)
+            | WsError::WriteBufferFull(_)
+    )
 }
 
 /// A read error as the error to report before closing.
-pub fn read_error(e: &axum::Error) -> ErrorBody {
+pub fn read_error(e: &WsError) -> ErrorBody {
     if is_too_large(e) {
         ErrorBody::new(
             ErrorCode::TooLarge,
@@ -134,16 +226,79 @@ mod tests {
 
     #[test]
     fn recognises_tungstenite_capacity_errors() {
-        use tokio_tungstenite::tungstenite::error::{CapacityError, Error};
-        let too_long = Error::Capacity(CapacityError::MessageTooLong {
+        let too_long = WsError::Capacity(CapacityError::MessageTooLong {
             size: 70_000,
             max_size: HARD_MESSAGE_LIMIT,
         });
-        let e = axum::Error::new(too_long);
-        assert!(is_too_large(&e), "{e}");
-        assert_eq!(read_error(&e).code, ErrorCode::TooLarge);
-        let other = axum::Error::new(Error::ConnectionClosed);
+        assert!(is_too_large(&too_long));
+        assert_eq!(read_error(&too_long).code, ErrorCode::TooLarge);
+        let other = WsError::ConnectionClosed;
         assert!(!is_too_large(&other));
         assert_eq!(read_error(&other).code, ErrorCode::Malformed);
+    }
+
+    #[test]
+    fn large_messages_leave_in_fragments_cut_between_characters() {
+        let text = "Câu 1: ".to_string() + &"ệ".repeat(2000);
+        let frames = fragments(&text);
+        assert!(frames.len() >= 4);
+        let mut joined = Vec::new();
+        for (i, f) in frames.iter().enumerate() {
+            assert!(f.payload().len() <= FRAGMENT_BYTES);
+            // Every fragment is whole characters.
+            assert!(std::str::from_utf8(f.payload()).is_ok());
+            let want = if i == 0 {
+                OpCode::Data(Data::Text)
+            } else {
+                OpCode::Data(Data::Continue)
+            };
+            assert_eq!(f.header().opcode, want);
+            assert_eq!(f.header().is_final, i == frames.len() - 1);
+            joined.extend_from_slice(f.payload());
+        }
+        assert_eq!(joined, text.as_bytes());
+        assert_eq!(fragments("ok").len(), 1);
+    }
+
+    /// A sink that never takes anything: a peer that stopped reading.
+    struct Stalled;
+
+    impl futures_util::Sink<Message> for Stalled {
+        type Error = ();
+        fn poll_ready(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Pending
+        }
+        fn start_send(self: std::pin::Pin<&mut Self>, _: Message) -> Result<(), ()> {
+            Ok(())
+        }
+        fn poll_flush(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Pending
+        }
+        fn poll_close(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Pending
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_writer_gives_up_on_a_peer_that_stopped_reading() {
+        let (tx, rx) = queue::queue(4);
+        let writer = tokio::spawn(write_loop(Stalled, rx));
+        tx.send(Outgoing::text("x".into())).await.unwrap();
+        tokio::time::sleep(WRITE_STALL - Duration::from_secs(1)).await;
+        assert!(!writer.is_finished(), "still within the allowance");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        tokio::task::yield_now().await;
+        assert!(writer.is_finished(), "dropped after {WRITE_STALL:?}");
+        // The connection's queue is gone with it: senders learn at once.
+        assert!(tx.send(Outgoing::text("y".into())).await.is_err());
     }
 }

@@ -5,29 +5,33 @@
 //! patches for the open rooms, summaries of changed rooms once a second.
 //! The page opens rooms with `watch`; a room proctor always has their room
 //! open, and a session that may watch only a few rooms has them all open.
+//! Row patches come only for open rooms (see [`crate::live`]); a
+//! connection that falls behind gets a snapshot instead of the backlog.
 //! The relay filters by the session's scope: a room proctor never receives
 //! another room's rows.
 
 use std::collections::HashSet;
 
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use examgate_shared::Millis;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::proctoring::MAX_WATCHED_ROOMS;
 use examgate_shared::protocol::{PROTOCOL_VERSION, ProctorToRelay, RelayToProctor, decode, encode};
 use futures_util::StreamExt;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
+use tokio_tungstenite::tungstenite::Message;
 
+use super::queue;
+use super::upgrade::{Socket, Upgrade};
 use super::{
-    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, flush_writer, limited, read_error,
+    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, config, flush_writer, read_error,
     write_loop,
 };
 use crate::AppState;
 use crate::auth::Session;
 use crate::clock::now_ms;
-use crate::live::{FeedUpdate, Outgoing};
+use crate::live::{Feed, Outgoing};
 use crate::model::RoomId;
 
 /// How often a proctor feed checks that its session still stands.
@@ -37,18 +41,18 @@ const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
 const MAX_WRITE_BUFFER: usize = 8 * 1024 * 1024;
 const QUEUE: usize = 256;
 
-pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
-    limited(ws, MAX_WRITE_BUFFER).on_upgrade(move |socket| run(socket, state))
+pub async fn upgrade(State(state): State<AppState>, ws: Upgrade) -> Response {
+    ws.on_upgrade(config(MAX_WRITE_BUFFER), move |socket| run(socket, state))
 }
 
-async fn run(socket: WebSocket, state: AppState) {
+async fn run(socket: Socket, state: AppState) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::channel(QUEUE);
+    let (tx, rx) = queue::queue(QUEUE);
     let mut writer = tokio::spawn(write_loop(sink, rx));
     let send_tx = tx.clone();
     let send = move |msg: RelayToProctor| {
         let tx = send_tx.clone();
-        async move { tx.send(Outgoing::Text(encode(&msg))).await.is_ok() }
+        async move { tx.send(Outgoing::text(encode(&msg))).await.is_ok() }
     };
     let fatal_tx = tx.clone();
     let fatal = move |error: ErrorBody| {
@@ -57,7 +61,7 @@ async fn run(socket: WebSocket, state: AppState) {
             let code = close_code_for(error.code);
             let reason = close_reason(&error);
             let _ = tx
-                .send(Outgoing::Text(encode(&RelayToProctor::Error { error })))
+                .send(Outgoing::text(encode(&RelayToProctor::Error { error })))
                 .await;
             let _ = tx.send(Outgoing::Close(code, reason)).await;
         }
@@ -107,8 +111,11 @@ async fn run(socket: WebSocket, state: AppState) {
     };
 
     // Subscribe before the snapshot, so nothing falls between the two.
-    let mut feed = state.live.subscribe();
+    let mut summaries = state.live.subscribe_summaries();
+    let (feed, mut changes) = state.live.feed();
+    let _unwatch = Unwatch(state.clone(), feed.clone());
     let mut watched = initial_watch(&state, &session);
+    state.live.watch(&feed, watched.iter().copied());
     send(snapshot(&state, &session, &watched, Some(sent_at))).await;
     // A disabled account, a reset password or an expired session ends the
     // feed too, not only the next sign-in.
@@ -136,6 +143,10 @@ async fn run(socket: WebSocket, state: AppState) {
                     Ok(ProctorToRelay::Watch { rooms }) => match watch(&state, &session, rooms) {
                         Ok(open) => {
                             watched = open;
+                            // Changes of the old rooms still queued would
+                            // land after the new snapshot: drop them.
+                            state.live.watch(&feed, watched.iter().copied());
+                            while changes.try_recv().is_ok() {}
                             send(snapshot(&state, &session, &watched, None)).await;
                         }
                         Err(e) => {
@@ -155,7 +166,7 @@ async fn run(socket: WebSocket, state: AppState) {
                     fatal(ErrorBody::new(ErrorCode::Malformed, "binary frames are not part of the protocol")).await;
                     break;
                 }
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
                 Some(Err(e)) => {
                     fatal(read_error(&e)).await;
                     break;
@@ -163,25 +174,52 @@ async fn run(socket: WebSocket, state: AppState) {
                 None | Some(Ok(Message::Close(_))) => break,
             }
             }
-            update = feed.recv() => match update {
-                Ok(FeedUpdate::Room { room_id, message }) if watched.contains(&room_id) => {
-                    if !send(message).await {
+            change = changes.recv() => match change {
+                Some(text) => {
+                    if tx.send(Outgoing::Text(text)).await.is_err() {
                         break;
                     }
                 }
-                Ok(FeedUpdate::Room { .. }) => {}
-                Ok(FeedUpdate::Summaries(all)) => {
-                    let summaries: Vec<_> = all
-                        .iter()
-                        .filter(|s| state.may_watch(&session, s.room_id))
-                        .cloned()
-                        .collect();
-                    if !summaries.is_empty() && !send(RelayToProctor::Summaries { summaries }).await {
+                None => break,
+            },
+            _ = feed.lagging() => {
+                // Fell behind: what is queued is stale; a snapshot replaces
+                // it. (A wake-up left over from an earlier lag finds the
+                // flag clear and does nothing.)
+                if feed.take_lagged() {
+                    while changes.try_recv().is_ok() {}
+                    if !send(snapshot(&state, &session, &watched, None)).await {
                         break;
                     }
                 }
+            }
+            update = summaries.recv() => match update {
+                Ok(round) => {
+                    let summaries: Vec<_> = {
+                        let plan = state.catalog.plan();
+                        round.rooms.iter()
+                            .filter(|s| plan.visible_to(&session, s.room_id))
+                            .cloned()
+                            .collect()
+                    };
+                    let sent = if summaries.is_empty() {
+                        true
+                    } else if summaries.len() == round.rooms.len() {
+                        // Sees every room of the round: the shared encoding.
+                        tx.send(Outgoing::Text(round.all.clone())).await.is_ok()
+                    } else {
+                        send(RelayToProctor::Summaries { summaries }).await
+                    };
+                    if !sent {
+                        break;
+                    }
+                }
+                // Missed rounds (each carries only the rooms that changed):
+                // the snapshot has every room's counts.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    send(snapshot(&state, &session, &watched, None)).await;
+                    if !send(snapshot(&state, &session, &watched, None)).await {
+                        break;
+                    }
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },
@@ -190,6 +228,15 @@ async fn run(socket: WebSocket, state: AppState) {
     }
     drop((send, fatal, tx));
     flush_writer(writer).await;
+}
+
+/// Takes the connection's feed off every room when the connection ends.
+struct Unwatch(AppState, std::sync::Arc<Feed>);
+
+impl Drop for Unwatch {
+    fn drop(&mut self) {
+        self.0.live.unwatch(&self.1);
+    }
 }
 
 fn authorise(state: &AppState, v: u16, token: &str) -> Result<Session, ErrorBody> {

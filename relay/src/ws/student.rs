@@ -5,11 +5,9 @@
 //! The state machine is `examgate_shared::attempt`; this file only moves
 //! messages between the socket and [`AppState`]'s attempt operations.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Extension;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -18,15 +16,19 @@ use examgate_shared::protocol::{
     MAX_TAB_CHARS, PROTOCOL_VERSION, RelayToStudent, StudentToRelay, decode, encode,
 };
 use futures_util::StreamExt;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
+use tokio_tungstenite::tungstenite::Message;
 
+use super::queue;
+use super::upgrade::{Socket, Upgrade};
 use super::{
-    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, flush_writer, limited, read_error,
+    HELLO_TIMEOUT, IDLE_TIMEOUT, close_code_for, close_reason, config, flush_writer, read_error,
     write_loop,
 };
 use crate::AppState;
 use crate::auth::hash_token;
 use crate::clock::now_ms;
+use crate::listen::Peer;
 use crate::live::{Outgoing, STUDENT_QUEUE};
 use crate::oversight::signals::Origin;
 use crate::state::AttemptSlot;
@@ -38,24 +40,26 @@ const MAX_WRITE_BUFFER: usize = 2 * crate::MAX_PAPER_BYTES;
 
 pub async fn upgrade(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    peer: Option<Extension<ConnectInfo<Peer>>>,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
 ) -> Response {
     let origin = Origin {
-        address: peer.map(|p| p.0.0.ip().to_string()).unwrap_or_default(),
+        address: peer.map(|p| p.0.0.0.ip().to_string()).unwrap_or_default(),
         agent: headers
             .get(axum::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string(),
     };
-    limited(ws, MAX_WRITE_BUFFER).on_upgrade(move |socket| run(socket, state, origin))
+    ws.on_upgrade(config(MAX_WRITE_BUFFER), move |socket| {
+        run(socket, state, origin)
+    })
 }
 
 struct Conn {
     state: AppState,
-    tx: mpsc::Sender<Outgoing>,
+    tx: queue::Sender<Outgoing>,
     /// Notified by [`crate::live::Live`] when this connection must end now.
     kill: Arc<Notify>,
     /// Set once the hello is accepted.
@@ -70,9 +74,9 @@ enum Flow {
     Stop,
 }
 
-async fn run(socket: WebSocket, state: AppState, origin: Origin) {
+async fn run(socket: Socket, state: AppState, origin: Origin) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::channel(STUDENT_QUEUE);
+    let (tx, rx) = queue::queue(STUDENT_QUEUE);
     let mut writer = tokio::spawn(write_loop(sink, rx));
     let mut conn = Conn {
         state,
@@ -109,7 +113,11 @@ async fn run(socket: WebSocket, state: AppState, origin: Origin) {
                 conn.fatal(read_error(&e)).await;
                 Flow::Stop
             }
-            Ok(Some(Ok(Message::Text(text)))) => conn.on_text(text.as_str()).await,
+            // Boxed: the handling of one message (a hello starts the
+            // attempt, an event waits for its commit) is a large future,
+            // and inline it would make every idle connection's task that
+            // large too.
+            Ok(Some(Ok(Message::Text(text)))) => Box::pin(conn.on_text(text.as_str())).await,
             Ok(Some(Ok(Message::Binary(_)))) => {
                 conn.fatal(ErrorBody::new(
                     ErrorCode::Malformed,
@@ -119,7 +127,7 @@ async fn run(socket: WebSocket, state: AppState, origin: Origin) {
                 Flow::Stop
             }
             // Pings are answered by the WebSocket layer itself.
-            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => Flow::Continue,
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)))) => Flow::Continue,
         };
         if let Flow::Stop = flow {
             break;
@@ -137,7 +145,7 @@ async fn run(socket: WebSocket, state: AppState, origin: Origin) {
 
 impl Conn {
     async fn send(&self, msg: &RelayToStudent) {
-        let _ = self.tx.send(Outgoing::Text(encode(msg))).await;
+        let _ = self.tx.send(Outgoing::text(encode(msg))).await;
     }
 
     /// Reports `error` and closes the connection.

@@ -91,6 +91,15 @@ impl ExamState {
         }
         self.fullscreen_asked = attempt.fullscreen;
         self.held = false;
+        // A refusal whose message was lost with the last connection: its
+        // number is covered by `acked_seq`, so reconcile drops the event;
+        // say why, as the `refused` message would have.
+        let lost_refusal = attempt
+            .refused
+            .iter()
+            .rev()
+            .find(|r| self.local.outbox.pending().any(|p| p.seq == r.seq))
+            .map(|r| r.code);
         self.local.outbox.reconcile(attempt.acked_seq);
         if let Some(paper) = paper {
             let paper = Rc::new(paper);
@@ -111,6 +120,9 @@ impl ExamState {
             self.resend_all();
         }
         self.welcome_messages(attempt.messages);
+        if let Some(code) = lost_refusal {
+            self.show(code);
+        }
         self.report_reload();
         self.flush_unsent();
     }

@@ -96,6 +96,32 @@ fn a_refused_answer_is_dropped_and_shown() {
 }
 
 #[test]
+fn a_refusal_lost_with_the_connection_is_learnt_from_the_welcome() {
+    let (_, s) = start(LocalAttempt::default());
+    let s = s.reduce(choose(1, 0)).reduce(choose(2, 0));
+    // The relay refused event 2, and the link dropped before the refusal
+    // arrived; the welcome of the reconnect says so.
+    let mut attempt = view(2, vec![(1, 0)]);
+    attempt.refused = vec![examgate_shared::attempt::RefusedEvent {
+        seq: 2,
+        code: ErrorCode::UnknownOption,
+    }];
+    let s = s.reduce(welcome_with(attempt));
+    assert!(s.local.outbox.is_empty());
+    assert_eq!(s.answers.len(), 1, "the refused answer is not shown");
+    assert_eq!(s.notice.map(|n| n.code), Some(ErrorCode::UnknownOption));
+    // A refusal of an event this page never had is not shown.
+    let (_, s) = start(LocalAttempt::default());
+    let mut attempt = view(2, vec![]);
+    attempt.refused = vec![examgate_shared::attempt::RefusedEvent {
+        seq: 1,
+        code: ErrorCode::UnknownOption,
+    }];
+    let s = s.reduce(welcome_with(attempt));
+    assert_eq!(s.notice, None);
+}
+
+#[test]
 fn a_true_false_mark_sends_the_whole_cluster_and_undecides() {
     let (io, s) = start(LocalAttempt::default());
     let s = s.reduce(decide(4, 0, true)).reduce(decide(4, 2, false));

@@ -149,6 +149,7 @@ pub(super) fn view(acked: u64, answers: Vec<(u32, u8)>) -> AttemptView {
         extra_ms: 0,
         fullscreen: false,
         messages: Vec::new(),
+        refused: Vec::new(),
     }
 }
 

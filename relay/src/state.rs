@@ -236,6 +236,8 @@ pub struct Inner {
     /// number) so two browsers typing the same name at the same instant
     /// cannot both create the candidate; other candidates' joins go on.
     pub join_locks: crate::keyed_lock::KeyedLocks<(SittingId, RoomId, String)>,
+    /// One sitting's bank statistics are computed one run at a time.
+    pub learn_locks: crate::keyed_lock::KeyedLocks<SittingId>,
     /// Serialises the exam office's changes to the plan, so a check (is
     /// this number free?) and its write cannot interleave with another.
     pub plan_lock: tokio::sync::Mutex<()>,
@@ -314,6 +316,7 @@ impl AppState {
             checkins: Checkins::default(),
             oversight: Default::default(),
             join_locks: Default::default(),
+            learn_locks: Default::default(),
             plan_lock: tokio::sync::Mutex::new(()),
             setup: std::sync::Mutex::new(loaded.setup_hash),
             results_cache: Default::default(),

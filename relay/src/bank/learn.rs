@@ -14,7 +14,11 @@ use crate::model::SittingId;
 
 impl AppState {
     /// Stores what `sitting` taught the bank, if its paper came from it.
+    /// One sitting's runs take turns, each computing from the results as
+    /// they are when it runs: the last one stored has seen every final
+    /// attempt (two runs side by side could store the older figures last).
     pub async fn bank_learn(&self, sitting: SittingId) {
+        let _turn = self.learn_locks.lock(sitting).await;
         let Some(exam) = self.catalog.exam_of(sitting) else {
             return;
         };

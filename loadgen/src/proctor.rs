@@ -106,12 +106,7 @@ pub async fn watch(plan: Plan, token: String, stats: Arc<Mutex<Stats>>, fanout: 
                         }
                         if !watching {
                             watching = true;
-                            let ids: Vec<u64> = summaries
-                                .iter()
-                                .filter(|s| plan.rooms.contains(&s.name))
-                                .map(|s| s.room_id)
-                                .collect();
-                            let watch = encode(&ProctorToRelay::Watch { rooms: ids });
+                            let watch = watch_by_name(&summaries, &plan.rooms);
                             if ws.send(Message::text(watch)).await.is_err() { break; }
                         }
                     }
@@ -176,14 +171,22 @@ pub async fn answered_by_name(plan: &Plan) -> Result<HashMap<String, u32>, Strin
                 .collect());
         }
         watched = true;
-        let ids: Vec<u64> = summaries
-            .iter()
-            .filter(|s| plan.rooms.contains(&s.name))
-            .map(|s| s.room_id)
-            .collect();
-        let watch = encode(&ProctorToRelay::Watch { rooms: ids });
+        let watch = watch_by_name(&summaries, &plan.rooms);
         ws.send(Message::text(watch))
             .await
             .map_err(|e| e.to_string())?;
     }
+}
+
+/// The `watch` that opens the rooms named `names` (found in `summaries`).
+fn watch_by_name(
+    summaries: &[examgate_shared::proctoring::RoomSummary],
+    names: &[String],
+) -> String {
+    let rooms = summaries
+        .iter()
+        .filter(|s| names.contains(&s.name))
+        .map(|s| s.room_id)
+        .collect();
+    encode(&ProctorToRelay::Watch { rooms })
 }

@@ -326,17 +326,7 @@ impl Student {
         self.note_progress();
         self.sent_at.retain(|seq, _| *seq > attempt.acked_seq);
         // Resend what is pending, in order.
-        let pending: Vec<String> = self
-            .outbox
-            .pending()
-            .map(|p| {
-                encode(&StudentToRelay::Event {
-                    seq: p.seq,
-                    event: p.event.clone(),
-                })
-            })
-            .collect();
-        for text in pending {
+        for text in self.pending_from(0) {
             if ws.send(Message::text(text)).await.is_err() {
                 return Ended::Again;
             }
@@ -466,18 +456,7 @@ impl Student {
                 self.stats().error(format!("error:{}", error.code.as_str()));
                 if let Some(from) = expected {
                     // Resend from `expected` (out of order, paused).
-                    let pending: Vec<String> = self
-                        .outbox
-                        .pending()
-                        .filter(|p| p.seq >= from)
-                        .map(|p| {
-                            encode(&StudentToRelay::Event {
-                                seq: p.seq,
-                                event: p.event.clone(),
-                            })
-                        })
-                        .collect();
-                    for text in pending {
+                    for text in self.pending_from(from) {
                         if ws.send(Message::text(text)).await.is_err() {
                             return Some(Ended::Again);
                         }
@@ -554,6 +533,20 @@ impl Student {
                     .map(|w| format!("{}: {w}", self.plan.name)),
             );
         }
+    }
+
+    /// The outbox's events numbered `from` and later, as messages.
+    fn pending_from(&self, from: u64) -> Vec<String> {
+        self.outbox
+            .pending()
+            .filter(|p| p.seq >= from)
+            .map(|p| {
+                encode(&StudentToRelay::Event {
+                    seq: p.seq,
+                    event: p.event.clone(),
+                })
+            })
+            .collect()
     }
 
     /// Numbers `event`, keeps it, sends it.

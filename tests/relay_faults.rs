@@ -198,4 +198,16 @@ async fn past_the_connection_limit_newcomers_get_503_and_held_connections_go_on(
     let m: serde_json::Value = serde_json::from_str(body).unwrap();
     assert_eq!(m["connections_limit"], 3);
     assert_eq!(m["connections_refused"], 1);
+    // Through a reverse proxy on the same machine the peer looks local; the
+    // proxy's header says it is not, and the metrics are refused.
+    drop(next);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut proxied = TcpStream::connect(relay.addr).await.unwrap();
+    let req = "GET /api/metrics HTTP/1.1\r\nHost: relay\r\nX-Forwarded-For: 203.0.113.7\r\nConnection: close\r\n\r\n";
+    proxied.write_all(req.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), proxied.read_to_end(&mut out)).await;
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 403"), "{out}");
+    assert!(out.contains(r#""code":"forbidden""#), "{out}");
 }

@@ -72,6 +72,32 @@ pub struct Sitting {
     pub fullscreen: bool,
 }
 
+impl Sitting {
+    /// A sitting outside any planned event (the demo's, a rehearsal's):
+    /// typed-name rooms, no card, no practice rules, no hard stop, no full
+    /// screen. Its id is given when it is stored.
+    pub fn stand_alone(
+        exam_id: &str,
+        opens_at: Millis,
+        closes_at: Millis,
+        duration_ms: Millis,
+    ) -> Sitting {
+        Sitting {
+            id: 0,
+            exam_id: exam_id.to_string(),
+            opens_at,
+            closes_at,
+            duration_ms,
+            event_id: None,
+            shift: String::new(),
+            requires_card: false,
+            practice: None,
+            hard_stop: None,
+            fullscreen: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinCode {
     pub code: String,

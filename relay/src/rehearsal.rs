@@ -80,19 +80,7 @@ pub fn seed(data: &Path, r: &Rehearsal) -> Result<RehearsalInfo, RehearsalError>
     let site = writes::insert_site(&txn, "Diễn tập", "DT")?;
     let sitting = writes::insert_sitting(
         &txn,
-        &Sitting {
-            id: 0,
-            exam_id: exam.id.clone(),
-            opens_at: r.opens_at,
-            closes_at,
-            duration_ms: r.duration_ms,
-            event_id: None,
-            shift: String::new(),
-            requires_card: false,
-            practice: None,
-            hard_stop: None,
-            fullscreen: false,
-        },
+        &Sitting::stand_alone(&exam.id, r.opens_at, closes_at, r.duration_ms),
     )?;
     let mut codes = Vec::with_capacity(r.rooms);
     for i in 1..=r.rooms {

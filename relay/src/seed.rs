@@ -101,19 +101,7 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
     let site = writes::insert_site(&txn, SITE, "")?;
     let sitting = writes::insert_sitting(
         &txn,
-        &Sitting {
-            id: 0,
-            exam_id: exam.id.clone(),
-            opens_at: opts.opens_at,
-            closes_at: opts.closes_at,
-            duration_ms: duration,
-            event_id: None,
-            shift: String::new(),
-            requires_card: false,
-            practice: None,
-            hard_stop: None,
-            fullscreen: false,
-        },
+        &Sitting::stand_alone(&exam.id, opts.opens_at, opts.closes_at, duration),
     )?;
     let password = |fixed: &Option<String>| fixed.clone().unwrap_or_else(random_password);
     let mut info = DemoInfo {

@@ -1,5 +1,5 @@
 // A fake `navigator.usb` for browser tests, injected before the page loads
-// (see `usb_bridge.rs`). Its one device is a card-reader bridge whose bulk
+// (see `tests/support/usb_bridge.rs`). Its one device is a card-reader bridge whose bulk
 // transfers go over HTTP to a software bridge (`examgate_cardsim::bridge`)
 // in the test process:
 //   transferOut → POST {bridgeUrl}/usb/out, body = the bytes

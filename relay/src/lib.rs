@@ -82,6 +82,7 @@ pub mod seed;
 pub mod state;
 pub mod store;
 pub mod timings;
+pub mod web;
 pub mod ws;
 
 use std::future::Future;
@@ -95,17 +96,14 @@ use examgate_shared::office::api::MAX_ROSTER_BYTES;
 
 /// Largest paper (exam definition with embedded figures) the office uploads.
 pub const MAX_PAPER_BYTES: usize = 8 * 1024 * 1024;
-use tower_http::services::{ServeDir, ServeFile};
 
 pub use state::{AppState, Config};
 
 /// The whole relay as a router.
 pub fn app(state: AppState) -> Router {
-    let www = &state.config.www_dir;
-    // Client routes such as /proctor are the same single page.
-    let static_files = ServeDir::new(www).fallback(ServeFile::new(www.join("index.html")));
+    let static_files = web::static_files(&state.config.www_dir);
     let demo = state.config.demo_routes.clone().unwrap_or_default();
-    Router::new()
+    let router = Router::new()
         .route("/api/health", get(|| async { "ok" }))
         .route("/api/metrics", get(http::metrics::metrics))
         .route("/api/join", post(http::join::join))
@@ -197,10 +195,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/proctor/search", get(http::proctor::search))
         .route("/ws/student", get(ws::student::upgrade))
         .route("/ws/proctor", get(ws::proctor::upgrade))
-        .fallback_service(static_files)
+        .merge(static_files)
         .layer(DefaultBodyLimit::max(http::MAX_BODY_BYTES))
         .with_state(state)
-        .merge(demo)
+        .merge(demo);
+    web::harden(router)
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, with the task

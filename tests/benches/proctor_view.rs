@@ -32,7 +32,9 @@ use examgate_shared::exam::{Body, OptionId, QuestionId};
 use examgate_shared::integrity::Signal;
 use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay, encode};
 use examgate_shared::shuffle::SplitMix64;
-use examgate_tests::browser::{Chromium, click, eval, type_into, wait_for};
+use examgate_tests::browser::{
+    Chromium, click, client_module, eval, require_client, type_into, wait_for,
+};
 use examgate_tests::{now_ms, workspace_root};
 use futures_util::{SinkExt, StreamExt};
 use rusqlite::params;
@@ -267,7 +269,10 @@ async fn memory(page: &Page) -> serde_json::Value {
     // glue's init hands back the instance it already made.
     let wasm_bytes: f64 = eval(
         page,
-        "import('/pkg/examgate_staff.js').then((m) => m.default()).then((w) => w.memory.buffer.byteLength)",
+        &format!(
+            "import('{}').then((m) => m.default()).then((w) => w.memory.buffer.byteLength)",
+            client_module("examgate_staff")
+        ),
     )
     .await;
     let dom = page.execute(GetDomCountersParams::default()).await.unwrap();
@@ -312,10 +317,7 @@ async fn main() {
     let students = env_or("PROCTOR_BENCH_STUDENTS", 2_000);
     let answers_per_s = env_or("PROCTOR_BENCH_ANSWERS_PER_S", 400).max(1);
     let seconds = env_or("PROCTOR_BENCH_SECONDS", 15) as u64;
-    assert!(
-        workspace_root().join("www/pkg/examgate_client.js").exists(),
-        "build the client first (cargo xtask bench does)"
-    );
+    require_client();
     assert!(
         per_room > NOT_STARTED + CHECKED_IN,
         "rooms need working candidates"

@@ -149,10 +149,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    assert!(
-        workspace_root().join("www/pkg/examgate_staff.js").exists(),
-        "build the client first (cargo xtask bench does)"
-    );
+    examgate_tests::browser::require_client();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("examgate.sqlite3");
     let exam = examgate_relay::seed::demo_exam();

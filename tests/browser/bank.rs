@@ -17,11 +17,12 @@ use examgate_shared::bank::api::ItemView;
 use examgate_shared::exam::Body;
 use examgate_shared::office::api::NewAccount;
 use examgate_shared::protocol::Role;
+use examgate_tests::TestRelay;
 use examgate_tests::browser::{
-    Chromium, click, eval, fill, pick_file, screenshot, text_of, type_into, wait_for,
+    Chromium, click, csp_violations, eval, fill, pick_file, require_client, screenshot, text_of,
+    type_into, wait_for,
 };
 use examgate_tests::office::{set_up_office, sign_in};
-use examgate_tests::{TestRelay, workspace_root};
 
 const LONG: Duration = Duration::from_secs(30);
 const TEACHER: &str = "gv.toan";
@@ -79,12 +80,7 @@ fn word_bank() -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns() {
-    let js = workspace_root().join("www/pkg/examgate_staff.js");
-    assert!(
-        js.exists(),
-        "{} is missing: run `cargo xtask build`",
-        js.display()
-    );
+    require_client();
     let relay = TestRelay::empty().await;
     let office = set_up_office(&relay).await;
     let slip = office
@@ -248,6 +244,13 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
         .await,
         10
     );
+    // Each band's bar is drawn as long as its share: together, the whole.
+    let drawn: f64 = eval(
+        &teacher,
+        "[...document.querySelectorAll('#bp-expected .band-bar rect')].reduce((sum, r) => sum + Number(r.getAttribute('width')), 0)",
+    )
+    .await;
+    assert!((drawn - 100.0).abs() < 1.5, "bars drawn to {drawn}%");
     // The tick survives the prediction's re-render.
     assert!(
         eval::<bool>(
@@ -404,5 +407,10 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
         LONG,
     )
     .await;
+    // The bank's pages (the expected-marks bars included) need no inline
+    // style or script: the Content-Security-Policy refused nothing.
+    for (who, page) in [("teacher", &teacher), ("student", &student)] {
+        assert_eq!(csp_violations(page).await, Vec::<String>::new(), "{who}");
+    }
     chromium.close().await;
 }

@@ -6,21 +6,12 @@ use std::time::Duration;
 
 use examgate_cardsim::aa::AaKind;
 use examgate_cardsim::issue::IssuedCard;
-use examgate_tests::browser::{Chromium, click, screenshot, type_into, wait_for};
+use examgate_tests::browser::{Chromium, click, require_client, screenshot, type_into, wait_for};
 use examgate_tests::card::{genuine_card, rogue_pki, student};
 use examgate_tests::usb_bridge::UsbBridgeServer;
-use examgate_tests::{PASSWORD, TestRelay, workspace_root};
+use examgate_tests::{PASSWORD, TestRelay};
 
 const LONG: Duration = Duration::from_secs(30);
-
-fn require_client() {
-    let js = workspace_root().join("www/pkg/examgate_client.js");
-    assert!(
-        js.exists(),
-        "{} is missing: run `cargo xtask build`",
-        js.display()
-    );
-}
 
 fn birth_text(i: usize) -> String {
     let b = student(i).birth;
@@ -47,7 +38,7 @@ async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_pho
     .await;
 
     let page = chromium
-        .new_person_with_script(&relay.url("/"), &bridge.fake_usb_script())
+        .new_person_with_fake_usb(&relay.url("/"), &bridge.fake_usb_script())
         .await;
     type_into(&page, "#join-code", "TOAN-P03").await;
     type_into(&page, "#checkin-id", &student(0).id12).await;
@@ -91,7 +82,7 @@ async fn a_forged_card_is_refused_on_screen_with_its_reason() {
     bridge.insert(Box::new(forged.chip(1)));
     let chromium = Chromium::launch().await;
     let page = chromium
-        .new_person_with_script(&relay.url("/"), &bridge.fake_usb_script())
+        .new_person_with_fake_usb(&relay.url("/"), &bridge.fake_usb_script())
         .await;
     type_into(&page, "#join-code", "TOAN-P03").await;
     type_into(&page, "#checkin-id", &student(1).id12).await;
@@ -162,7 +153,7 @@ async fn a_proctor_station_reads_the_card_and_a_seat_code_opens_the_exam_elsewhe
 
     // The proctor's station has the reader.
     let station = chromium
-        .new_person_with_script(&relay.url("/proctor"), &bridge.fake_usb_script())
+        .new_person_with_fake_usb(&relay.url("/proctor"), &bridge.fake_usb_script())
         .await;
     type_into(&station, "#login-user", "phong03").await;
     type_into(&station, "#login-pass", PASSWORD).await;

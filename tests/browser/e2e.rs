@@ -9,21 +9,13 @@ use std::time::Duration;
 
 use chromiumoxide::page::Page;
 use examgate_tests::browser::{
-    Chromium, click, eval, js_str, screenshot, text_of, type_into, wait_for,
+    Chromium, click, csp_violations, eval, js_str, require_client, screenshot, text_of, type_into,
+    wait_for,
 };
 use examgate_tests::proxy::NetworkProxy;
-use examgate_tests::{PASSWORD, TestRelay, workspace_root};
+use examgate_tests::{PASSWORD, TestRelay};
 
 const LONG: Duration = Duration::from_secs(30);
-
-fn require_client() {
-    let js = workspace_root().join("www/pkg/examgate_client.js");
-    assert!(
-        js.exists(),
-        "{} is missing: build the client with `cargo xtask build` (or run `cargo xtask test`)",
-        js.display()
-    );
-}
 
 async fn join(page: &Page, code: &str, name: &str) {
     type_into(page, "#join-code", code).await;
@@ -380,6 +372,16 @@ async fn two_students_and_the_central_proctor() {
     )
     .await;
 
+    // Everything above ran under the relay's Content-Security-Policy (no
+    // inline script or style, own origin only) and it refused nothing.
+    for (who, page) in [
+        ("proctor", &proctor),
+        ("a", &a),
+        ("b", &b),
+        ("teacher", &teacher),
+    ] {
+        assert_eq!(csp_violations(page).await, Vec::<String>::new(), "{who}");
+    }
     println!(
         "proctor row updated {} ms after the student's click",
         proctor_latency.as_millis()

@@ -21,21 +21,13 @@ use examgate_shared::attempt::StudentEvent;
 use examgate_shared::office::api::{RosterRow, vietnam_text};
 use examgate_shared::protocol::{JoinRequest, RelayToStudent, StudentToRelay};
 use examgate_tests::browser::{
-    Chromium, click, eval, fill, js_str, pick_file, screenshot, text_of, type_into, wait_for,
+    Chromium, click, eval, fill, js_str, pick_file, require_client, screenshot, text_of, type_into,
+    wait_for,
 };
 use examgate_tests::office::{Client, SCHOOLS, handin_marks, pupils, roster_xlsx};
-use examgate_tests::{StudentWs, TestRelay, now_ms, workspace_root};
+use examgate_tests::{StudentWs, TestRelay, now_ms};
 
 const LONG: Duration = Duration::from_secs(30);
-
-fn require_client() {
-    let js = workspace_root().join("www/pkg/examgate_staff.js");
-    assert!(
-        js.exists(),
-        "{} is missing: build the client with `cargo xtask build` (or run `cargo xtask test`)",
-        js.display()
-    );
-}
 
 /// Sets a `<select>` as a person choosing an option would.
 async fn choose(page: &Page, selector: &str, value: &str) {

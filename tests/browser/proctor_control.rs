@@ -20,8 +20,10 @@ use examgate_shared::proctoring::{
 };
 use examgate_shared::protocol::RelayToProctor;
 use examgate_shared::roster::CandidateRow;
-use examgate_tests::browser::{Chromium, click, eval, screenshot, text_of, type_into, wait_for};
-use examgate_tests::{ProctorWs, TestRelay, workspace_root};
+use examgate_tests::browser::{
+    Chromium, click, eval, require_client, screenshot, text_of, type_into, wait_for,
+};
+use examgate_tests::{ProctorWs, TestRelay};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -29,15 +31,6 @@ const LONG: Duration = Duration::from_secs(30);
 /// Long enough that nothing in these tests meets the deadline.
 const HALF_HOUR_MS: i64 = 30 * 60_000;
 const STUDENT: &str = "Nguyễn Văn An";
-
-fn require_client() {
-    let js = workspace_root().join("www/pkg/examgate_client.js");
-    assert!(
-        js.exists(),
-        "{} is missing: build the client with `cargo xtask build` (or run `cargo xtask test`)",
-        js.display()
-    );
-}
 
 /// The room proctor of room 1 (the room of `relay.code(0)`), through the
 /// relay's HTTP API.

@@ -17,21 +17,12 @@ use examgate_shared::integrity::Signal;
 use examgate_shared::office::api::{NewRoom, NewSite};
 use examgate_shared::protocol::{RelayToStudent, StudentToRelay};
 use examgate_tests::browser::{
-    Chromium, click, eval, fill, js_str, screenshot, text_of, type_into, wait_for,
+    Chromium, click, eval, fill, js_str, require_client, screenshot, text_of, type_into, wait_for,
 };
 use examgate_tests::office::sign_in as office_sign_in;
-use examgate_tests::{PASSWORD, StudentWs, TestRelay, now_ms, workspace_root};
+use examgate_tests::{PASSWORD, StudentWs, TestRelay, now_ms};
 
 const LONG: Duration = Duration::from_secs(30);
-
-fn require_client() {
-    let js = workspace_root().join("www/pkg/examgate_client.js");
-    assert!(
-        js.exists(),
-        "{} is missing: build the client with `cargo xtask build`",
-        js.display()
-    );
-}
 
 async fn proctor_page(chromium: &Chromium, relay: &TestRelay, user: &str) -> Page {
     let page = chromium.new_person(&relay.url("/proctor")).await;

@@ -3,7 +3,8 @@
 use examgate_relay::seed::DemoOptions;
 use examgate_shared::error::ErrorCode;
 use examgate_shared::protocol::JoinRequest;
-use examgate_tests::{PASSWORD, TestRelay, now_ms};
+use examgate_tests::browser::{client_module, require_client};
+use examgate_tests::{PASSWORD, TestRelay, now_ms, workspace_root};
 
 const HOUR: i64 = 3_600_000;
 
@@ -451,4 +452,80 @@ async fn missing_things_are_not_found() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
+}
+
+/// The built client as the relay serves it: brotli where the browser takes
+/// it (the very bytes `cargo xtask build` precompressed), hashed modules kept
+/// a year, the page revalidated, API answers never stored, and the security
+/// headers on all of them.
+#[tokio::test]
+async fn the_page_is_served_precompressed_cached_and_under_a_strict_policy() {
+    require_client();
+    let relay = TestRelay::with_duration(HOUR, 1_000).await;
+    let www = workspace_root().join("www");
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let request = http
+            .get(relay.url(&path))
+            .header("accept-encoding", "gzip, br");
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            (status, headers, response.bytes().await.unwrap())
+        }
+    };
+    let header = |headers: &reqwest::header::HeaderMap, name: &str| {
+        headers
+            .get(name)
+            .map_or(String::new(), |v| v.to_str().unwrap().to_owned())
+    };
+
+    let module = client_module("examgate_client");
+    for (path, file, cache) in [
+        ("/".to_owned(), "index.html".to_owned(), "no-cache"),
+        ("/proctor".to_owned(), "index.html".to_owned(), "no-cache"),
+        (
+            "/pkg/boot.js".to_owned(),
+            "pkg/boot.js".to_owned(),
+            "no-cache",
+        ),
+        (
+            module.clone(),
+            module[1..].to_owned(),
+            "public, max-age=31536000, immutable",
+        ),
+    ] {
+        let (status, headers, body) = get(path.clone()).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(header(&headers, "content-encoding"), "br", "{path}");
+        let precompressed = std::fs::read(www.join(format!("{file}.br"))).unwrap();
+        assert!(
+            body == precompressed,
+            "{path}: not the precompressed {file}.br"
+        );
+        assert_eq!(header(&headers, "cache-control"), cache, "{path}");
+        let csp = header(&headers, "content-security-policy");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
+        assert_eq!(header(&headers, "referrer-policy"), "no-referrer");
+    }
+    // The page itself names no inline script or style.
+    let index = std::fs::read_to_string(www.join("index.html")).unwrap();
+    assert!(
+        !index.contains("<script>") && !index.contains("<style"),
+        "{index}"
+    );
+
+    let (status, headers, _) = get("/api/health".to_owned()).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "cache-control"), "no-store");
+    assert_eq!(header(&headers, "x-frame-options"), "DENY");
+    // A module from an older build: not found, not the page.
+    let (status, _, _) = get("/pkg/examgate_client-0000000000000000.js".to_owned()).await;
+    assert_eq!(status, 404);
 }

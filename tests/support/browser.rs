@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
+use chromiumoxide::cdp::browser_protocol::page::SetBypassCspParams;
 use chromiumoxide::cdp::browser_protocol::target::{
     CreateBrowserContextParams, CreateTargetParams,
 };
@@ -17,9 +18,45 @@ use serde::de::DeserializeOwned;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// The path a built client module's glue is served at
+/// (`/pkg/<name>-<content hash>.js`), from the manifest `cargo xtask build`
+/// writes. Panics with what to run when the client is not built.
+pub fn client_module(name: &str) -> String {
+    let manifest = crate::workspace_root().join("www/pkg/manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: build the client with `cargo xtask build` (or run `cargo xtask test`)",
+            manifest.display()
+        )
+    });
+    let modules: serde_json::Value = serde_json::from_str(&text).expect("manifest.json");
+    let js = modules[name]["js"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{name} is not in {}", manifest.display()));
+    format!("/pkg/{js}")
+}
+
+/// Both client modules are built (a test's first line, so a missing build
+/// says so instead of timing out on a blank page).
+pub fn require_client() {
+    client_module("examgate_client");
+    client_module("examgate_staff");
+}
+
 /// One browser test at a time: on two cores, several Chromiums plus a relay
 /// at once only make every test slower and timing-sensitive steps flaky.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Collects `securitypolicyviolation` events into `window.__cspViolations`.
+const RECORD_CSP_VIOLATIONS: &str = "window.__cspViolations = [];\
+    document.addEventListener('securitypolicyviolation', (e) =>\
+    window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));";
+
+/// What the page's Content-Security-Policy refused since it loaded
+/// (`directive blocked-uri` each).
+pub async fn csp_violations(page: &Page) -> Vec<String> {
+    eval(page, "window.__cspViolations || ['recorder missing']").await
+}
 
 pub struct Chromium {
     pub browser: Browser,
@@ -76,25 +113,40 @@ impl Chromium {
     }
 
     /// A page in a fresh browser context (its own storage), at `url`.
+    /// Whatever the page's Content-Security-Policy refuses is recorded
+    /// ([`csp_violations`]): a refused script or style is a broken page.
     pub async fn new_person(&self, url: &str) -> Page {
+        let page = self.blank_person().await;
+        page.evaluate_on_new_document(RECORD_CSP_VIOLATIONS.to_string())
+            .await
+            .unwrap();
+        page.goto(url).await.unwrap();
+        page
+    }
+
+    async fn blank_person(&self) -> Page {
         let context = self
             .browser
             .create_browser_context(CreateBrowserContextParams::default())
             .await
             .unwrap();
         let params = CreateTargetParams::builder()
-            .url(url)
+            .url("about:blank")
             .browser_context_id(context)
             .build()
             .unwrap();
         self.browser.new_page(params).await.unwrap()
     }
 
-    /// Like [`Chromium::new_person`], with `script` run before any page
-    /// script on every document (a fake `navigator.usb`, say).
-    pub async fn new_person_with_script(&self, url: &str, script: &str) -> Page {
-        let page = self.new_person("about:blank").await;
-        page.evaluate_on_new_document(script.to_string())
+    /// A page whose `navigator.usb` is the fake (`fake_usb.js`), run before
+    /// any page script on every document. The fake reaches the software
+    /// bridge on another port, which the page's `connect-src 'self'` would
+    /// refuse; a real WebUSB transfer is not a fetch and the policy does not
+    /// apply to it, so for this page alone the policy is bypassed.
+    pub async fn new_person_with_fake_usb(&self, url: &str, fake_usb: &str) -> Page {
+        let page = self.blank_person().await;
+        page.execute(SetBypassCspParams::new(true)).await.unwrap();
+        page.evaluate_on_new_document(fake_usb.to_string())
             .await
             .unwrap();
         page.goto(url).await.unwrap();

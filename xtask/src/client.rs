@@ -1,6 +1,14 @@
 //! Building the Yew client: cargo for wasm32, then wasm-bindgen (as a
 //! library, at the exact version of the `wasm-bindgen` crate) writing the JS
-//! glue and the final wasm into `www/pkg/`, then `wasm-opt -Oz`.
+//! glue and the final wasm, then `wasm-opt -Oz`, then publishing into
+//! `www/pkg/` under content-hashed names (`examgate_client-<hash>.js` and
+//! its `_bg.wasm`) with `boot.js` and `manifest.json` naming them, and
+//! every file under `www/` precompressed (`precompress.rs`).
+//!
+//! Hashed names let the relay tell browsers to keep a module for a year: a
+//! new build is a new name, so nobody runs a stale client, and a school's
+//! second exam of the day downloads nothing but `index.html` and `boot.js`
+//! revalidated.
 //!
 //! Two modules come from the one crate: `examgate_client` (students and
 //! proctors; built without the `staff` feature) and `examgate_staff` (also
@@ -8,7 +16,9 @@
 //! on weak networks download only the first; `www/index.html` picks the
 //! module by path.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use crate::Result;
 use crate::setup::{cargo, root};
@@ -16,9 +26,11 @@ use crate::setup::{cargo, root};
 /// The cargo profile for the client (small over fast; see Cargo.toml).
 const PROFILE: &str = "wasm-release";
 
-/// One built module.
+/// One built module, as published in `www/pkg/`.
 pub struct Module {
     pub name: &'static str,
+    /// `<name>-<hash>`: what `boot.js` imports.
+    pub hashed: String,
     pub wasm: PathBuf,
     pub js: PathBuf,
     /// Whether `wasm-opt -Oz` ran (it is skipped without npm).
@@ -36,8 +48,9 @@ const MODULES: [(&str, &[&str]); 2] = [
 ];
 
 pub fn build() -> Result<Built> {
-    let out_dir = root().join("www/pkg");
-    std::fs::create_dir_all(&out_dir)?;
+    // wasm-bindgen writes here; only the hashed copies reach www/pkg.
+    let stage = root().join("target/client-stage");
+    std::fs::create_dir_all(&stage)?;
     let mut modules = Vec::new();
     for (name, features) in MODULES {
         let mut args = vec![
@@ -65,16 +78,80 @@ pub fn build() -> Result<Built> {
             // without a wasm URL and the page blank.
             .omit_default_module_path(false)
             .typescript(false)
-            .generate(&out_dir)?;
-        let wasm = out_dir.join(format!("{name}_bg.wasm"));
+            .generate(&stage)?;
+        let wasm = stage.join(format!("{name}_bg.wasm"));
         let optimised = crate::wasm_opt::optimise(&wasm)?;
+        modules.push((name, optimised));
+    }
+    let built = publish(&stage, &modules)?;
+    crate::precompress::www(&root().join("www"))?;
+    eprintln!(
+        "xtask: client built into {}",
+        root().join("www/pkg").display()
+    );
+    Ok(built)
+}
+
+/// Copy the staged modules into a fresh `www/pkg/` under hashed names, and
+/// write `boot.js` and `manifest.json` naming them.
+fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
+    let out_dir = root().join("www/pkg");
+    // Old builds' modules would pile up (each name is new).
+    if out_dir.exists() {
+        std::fs::remove_dir_all(&out_dir)?;
+    }
+    std::fs::create_dir_all(&out_dir)?;
+    let mut modules = Vec::new();
+    let mut manifest = serde_json::Map::new();
+    for &(name, optimised) in staged {
+        let wasm = std::fs::read(stage.join(format!("{name}_bg.wasm")))?;
+        let js = std::fs::read_to_string(stage.join(format!("{name}.js")))?;
+        let hashed = format!("{name}-{}", content_hash(&wasm, js.as_bytes()));
+        // The glue finds its wasm by name, relative to its own URL.
+        let plain_wasm_name = format!("'{name}_bg.wasm'");
+        if js.matches(&plain_wasm_name).count() != 1 {
+            return Err(format!("{name}.js does not name {plain_wasm_name} exactly once").into());
+        }
+        let js = js.replace(&plain_wasm_name, &format!("'{hashed}_bg.wasm'"));
+        let (js_path, wasm_path) = (
+            out_dir.join(format!("{hashed}.js")),
+            out_dir.join(format!("{hashed}_bg.wasm")),
+        );
+        std::fs::write(&js_path, js)?;
+        std::fs::write(&wasm_path, wasm)?;
+        manifest.insert(
+            name.to_owned(),
+            serde_json::json!({ "js": format!("{hashed}.js"), "wasm": format!("{hashed}_bg.wasm") }),
+        );
         modules.push(Module {
             name,
-            wasm,
-            js: out_dir.join(format!("{name}.js")),
+            hashed,
+            wasm: wasm_path,
+            js: js_path,
             optimised,
         });
     }
-    eprintln!("xtask: client built into {}", out_dir.display());
+    let module_js = |name: &str| -> Result<String> {
+        let m = modules.iter().find(|m| m.name == name);
+        Ok(format!(
+            "{}.js",
+            m.ok_or(format!("no module {name}"))?.hashed
+        ))
+    };
+    let boot = std::fs::read_to_string(root().join("client/web/boot.js"))?
+        .replace("@STUDENT_MODULE@", &module_js("examgate_client")?)
+        .replace("@STAFF_MODULE@", &module_js("examgate_staff")?);
+    std::fs::write(out_dir.join("boot.js"), boot)?;
+    std::fs::write(
+        out_dir.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)? + "\n",
+    )?;
     Ok(Built { modules })
+}
+
+/// 16 hex digits of SHA-256 over the module's wasm and glue: the relay
+/// serves names of this shape as immutable.
+fn content_hash(wasm: &[u8], js: &[u8]) -> String {
+    let digest = Sha256::new().chain_update(wasm).chain_update(js).finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -18,6 +18,7 @@
 //!   missing.
 
 mod client;
+mod precompress;
 mod setup;
 mod size;
 mod wasm_opt;

@@ -1,46 +1,77 @@
-//! The client's download size, raw and gzipped, per module, written as JSON
-//! under `target/bench/` (students on weak networks pay for every kilobyte).
+//! The client's download size per module (wasm + JS glue + `style.css` +
+//! `boot.js`), raw, gzip and brotli, as the relay sends them (the
+//! precompressed files beside each one), written as JSON under
+//! `target/bench/client-size.json`: students on weak networks pay for every
+//! kilobyte.
 
-use std::io::Write;
-
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use std::path::Path;
 
 use crate::Result;
 use crate::client::Built;
 use crate::setup::root;
 
-fn gzipped_len(bytes: &[u8]) -> Result<usize> {
-    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-    enc.write_all(bytes)?;
-    Ok(enc.finish()?.len())
+/// Raw, gzip and brotli lengths of one file as served: a missing variant
+/// means the relay sends the raw bytes for that encoding.
+fn served(file: &Path) -> Result<[u64; 3]> {
+    let raw = std::fs::metadata(file)?.len();
+    let variant = |suffix: &str| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        std::fs::metadata(name).map_or(raw, |m| m.len())
+    };
+    Ok([raw, variant(".gz"), variant(".br")])
 }
 
 pub fn report(built: &Built) -> Result<()> {
+    let www = root().join("www");
+    let shared_files = [
+        www.join("index.html"),
+        www.join("style.css"),
+        www.join("pkg/boot.js"),
+    ];
     let mut figures = serde_json::Map::new();
     for m in &built.modules {
-        let wasm = std::fs::read(&m.wasm)?;
-        let js = std::fs::read(&m.js)?;
-        let (wasm_gz, js_gz) = (gzipped_len(&wasm)?, gzipped_len(&js)?);
+        let mut parts = serde_json::Map::new();
+        let mut total = [0u64; 3];
+        let files = [m.wasm.clone(), m.js.clone()]
+            .into_iter()
+            .chain(shared_files.clone());
+        for file in files {
+            let sizes = served(&file)?;
+            for (t, s) in total.iter_mut().zip(sizes) {
+                *t += s;
+            }
+            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+            parts.insert(
+                name.to_owned(),
+                serde_json::json!({ "bytes": sizes[0], "gzip_bytes": sizes[1], "brotli_bytes": sizes[2] }),
+            );
+        }
         figures.insert(
             m.name.to_owned(),
             serde_json::json!({
-                "wasm_bytes": wasm.len(),
-                "wasm_gzip_bytes": wasm_gz,
-                "js_bytes": js.len(),
-                "js_gzip_bytes": js_gz,
-                "total_bytes": wasm.len() + js.len(),
-                "total_gzip_bytes": wasm_gz + js_gz,
+                "files": parts,
+                "total_bytes": total[0],
+                "total_gzip_bytes": total[1],
+                "total_brotli_bytes": total[2],
                 "wasm_opt": m.optimised,
             }),
         );
     }
     figures.insert("gzip_level".into(), 9.into());
+    figures.insert("brotli_quality".into(), 11.into());
     let figures = serde_json::Value::Object(figures);
     let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("client-size.json");
     std::fs::write(&path, serde_json::to_string_pretty(&figures)? + "\n")?;
-    eprintln!("xtask: client size {figures} → {}", path.display());
+    for m in &built.modules {
+        let f = &figures[m.name];
+        eprintln!(
+            "xtask: {} ({}): {} bytes, {} gzip, {} brotli",
+            m.name, m.hashed, f["total_bytes"], f["total_gzip_bytes"], f["total_brotli_bytes"]
+        );
+    }
+    eprintln!("xtask: client size → {}", path.display());
     Ok(())
 }

@@ -152,10 +152,13 @@ pub fn PaperBuilder(props: &PaperProps) -> Html {
     let expected = props.built.as_ref().map(|built| {
         let e = &built.expected;
         let bars = e.bands.iter().enumerate().map(|(i, share)| html! {
-            <li class="band" data-band={i.to_string()} data-share={format!("{share:.4}")}
-                style={format!("--share:{:.1}%", share * 100.0)}>
+            <li class="band" data-band={i.to_string()} data-share={format!("{share:.4}")}>
                 <span class="band-label">{ format!("{i}–{}", i + 1) }</span>
-                <span class="band-bar"></span>
+                // A drawn bar, not a `style` attribute: the page's
+                // Content-Security-Policy allows no inline style.
+                <svg class="band-bar" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">
+                    <rect width={format!("{:.1}", share * 100.0)} height="1" />
+                </svg>
                 <span class="band-share">{ format!("{:.0}%", share * 100.0) }</span>
             </li>
         });

@@ -124,7 +124,9 @@ impl Chromium {
         page
     }
 
-    async fn blank_person(&self) -> Page {
+    /// A fresh browser context on `about:blank`, for a test that sets
+    /// up the page (throttling, scripts) before it navigates.
+    pub async fn blank_person(&self) -> Page {
         let context = self
             .browser
             .create_browser_context(CreateBrowserContextParams::default())

@@ -131,16 +131,19 @@ fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
             optimised,
         });
     }
-    let module_js = |name: &str| -> Result<String> {
+    let hashed = |name: &str| -> Result<&str> {
         let m = modules.iter().find(|m| m.name == name);
-        Ok(format!(
-            "{}.js",
-            m.ok_or(format!("no module {name}"))?.hashed
-        ))
+        Ok(&m.ok_or(format!("no module {name}"))?.hashed)
     };
+    let (student, staff) = (hashed("examgate_client")?, hashed("examgate_staff")?);
     let boot = std::fs::read_to_string(root().join("client/web/boot.js"))?
-        .replace("@STUDENT_MODULE@", &module_js("examgate_client")?)
-        .replace("@STAFF_MODULE@", &module_js("examgate_staff")?);
+        .replace("@STUDENT_JS@", &format!("{student}.js"))
+        .replace("@STUDENT_WASM@", &format!("{student}_bg.wasm"))
+        .replace("@STAFF_JS@", &format!("{staff}.js"))
+        .replace("@STAFF_WASM@", &format!("{staff}_bg.wasm"));
+    if boot.contains('@') {
+        return Err("client/web/boot.js has a placeholder publish() does not fill".into());
+    }
     std::fs::write(out_dir.join("boot.js"), boot)?;
     std::fs::write(
         out_dir.join("manifest.json"),

@@ -128,6 +128,13 @@ fn bench() -> Result<()> {
         "--bench",
         "proctor_view",
     ])?;
+    setup::cargo(&[
+        "bench",
+        "--package",
+        "examgate-tests",
+        "--bench",
+        "page_load",
+    ])?;
     bench_load()
 }
 

@@ -17,7 +17,7 @@ use examgate_tests::{PASSWORD, TestRelay};
 
 const LONG: Duration = Duration::from_secs(30);
 
-async fn join(page: &Page, code: &str, name: &str) {
+pub(crate) async fn join(page: &Page, code: &str, name: &str) {
     type_into(page, "#join-code", code).await;
     type_into(page, "#join-name", name).await;
     click(page, "#join-submit").await;
@@ -25,7 +25,7 @@ async fn join(page: &Page, code: &str, name: &str) {
 }
 
 /// Goes to question `qid` with the navigator and picks option `option`.
-async fn answer(page: &Page, qid: u32, option: u8) {
+pub(crate) async fn answer(page: &Page, qid: u32, option: u8) {
     click(page, &format!("#navigator .nav-item[data-qid='{qid}']")).await;
     wait_for(
         page,

@@ -5,6 +5,7 @@
 //! ~85 MB of disk each). Tests still take their turn at the one browser
 //! (`support/browser.rs`), so on two cores no two Chromiums run at once.
 
+mod a11y;
 mod bank;
 mod checkin;
 mod e2e;

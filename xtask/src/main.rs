@@ -5,7 +5,8 @@
 //! - `cargo xtask run [-- relay flags]`: build the client, then run the relay
 //!   with the demo (the README's quick start).
 //! - `cargo xtask build`: build the client into `www/pkg/` and report its size.
-//! - `cargo xtask test`: install what tests need, build the client, run every
+//! - `cargo xtask test`: install what tests need (the wasm target, Debian's
+//!   chromium, axe-core from npm), build the client, run every
 //!   test (the README's test command; `.ci/run` calls it).
 //! - `cargo xtask size`: write the client size figures to
 //!   `target/bench/client-size.json`.
@@ -85,6 +86,7 @@ fn run(relay_args: &[String]) -> Result<()> {
 fn test(extra: &[String]) -> Result<()> {
     setup::ensure_wasm_target()?;
     setup::ensure_chromium()?;
+    setup::ensure_axe()?;
     let built = client::build()?;
     size::report(&built)?;
     let mut args: Vec<&str> = vec!["test", "--workspace"];

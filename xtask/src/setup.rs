@@ -86,7 +86,21 @@ pub fn ensure_numpy() -> Result<()> {
 /// packages from the npm registry (`npm ci` against its lock file), for the
 /// load benchmark's comparison.
 pub fn ensure_socketio_baseline() -> Result<()> {
-    let has_node = Command::new("node")
+    npm_ci("loadgen/baseline", "socket.io", "the Socket.IO baseline")
+}
+
+/// axe-core (npm), injected by the browser tests' accessibility audit.
+pub fn ensure_axe() -> Result<()> {
+    npm_ci(
+        "tests/a11y",
+        "axe-core",
+        "axe-core for the accessibility audit",
+    )
+}
+
+/// Debian's Node.js and npm, installed when missing.
+fn ensure_node() -> Result<()> {
+    let has_node = Command::new("npm")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
@@ -100,11 +114,18 @@ pub fn ensure_socketio_baseline() -> Result<()> {
         apt(&["update", "-q"])?;
         apt(&["install", "-y", "-q", "nodejs", "npm"])?;
     }
-    let dir = root().join("loadgen/baseline");
-    if dir.join("node_modules/socket.io").exists() {
+    Ok(())
+}
+
+/// `npm ci` in `dir` (from its committed lock file) unless `package` is
+/// installed there already.
+fn npm_ci(dir: &str, package: &str, what: &str) -> Result<()> {
+    let dir = root().join(dir);
+    if dir.join("node_modules").join(package).exists() {
         return Ok(());
     }
-    eprintln!("xtask: installing the Socket.IO baseline (npm ci)");
+    ensure_node()?;
+    eprintln!("xtask: installing {what} (npm ci)");
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(dir))

@@ -9,6 +9,7 @@ mod a11y;
 mod bank;
 mod checkin;
 mod e2e;
+mod keyboard;
 mod office;
 mod proctor_control;
 mod proctor_view;

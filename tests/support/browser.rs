@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use chromiumoxide::browser::{Browser, BrowserConfig};
-use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
+use chromiumoxide::cdp::browser_protocol::input::{
+    DispatchKeyEventParams, DispatchKeyEventType, InsertTextParams,
+};
 use chromiumoxide::cdp::browser_protocol::page::SetBypassCspParams;
 use chromiumoxide::cdp::browser_protocol::target::{
     CreateBrowserContextParams, CreateTargetParams,
@@ -216,6 +218,50 @@ pub async fn type_into(page: &Page, selector: &str, text: &str) {
     page.execute(InsertTextParams::new(text))
         .await
         .unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+}
+
+/// Presses and releases `key` (a `KeyboardEvent.key`: "Tab", "Enter",
+/// "Escape", " ", "ArrowLeft", "ArrowRight", a letter or a digit) the way a
+/// keyboard does: to whatever has the focus, with the browser's own
+/// default action (Tab moves the focus, Enter submits or presses).
+pub async fn press(page: &Page, key: &str) {
+    let (code, key_code, text) = match key {
+        "Tab" => ("Tab".to_owned(), 9, None),
+        "Enter" => ("Enter".to_owned(), 13, Some("\r".to_owned())),
+        "Escape" => ("Escape".to_owned(), 27, None),
+        " " => ("Space".to_owned(), 32, Some(" ".to_owned())),
+        "ArrowLeft" => ("ArrowLeft".to_owned(), 37, None),
+        "ArrowRight" => ("ArrowRight".to_owned(), 39, None),
+        k if k.len() == 1 && k.as_bytes()[0].is_ascii_alphanumeric() => {
+            let c = k.as_bytes()[0].to_ascii_uppercase();
+            let code = if c.is_ascii_digit() {
+                format!("Digit{k}")
+            } else {
+                format!("Key{}", c as char)
+            };
+            (code, i64::from(c), Some(k.to_owned()))
+        }
+        other => panic!("press: no key {other:?}"),
+    };
+    let down = if text.is_some() {
+        DispatchKeyEventType::KeyDown
+    } else {
+        DispatchKeyEventType::RawKeyDown
+    };
+    let mut event = DispatchKeyEventParams::builder()
+        .key(key)
+        .code(code)
+        .windows_virtual_key_code(key_code)
+        .native_virtual_key_code(key_code);
+    if let Some(text) = text {
+        event = event.text(text);
+    }
+    for kind in [down, DispatchKeyEventType::KeyUp] {
+        let params = event.clone().r#type(kind).build().unwrap();
+        page.execute(params)
+            .await
+            .unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+    }
 }
 
 /// `s` as a JavaScript string literal.

@@ -16,6 +16,12 @@ use super::shown::position_letter;
 use super::state::AnswerInput;
 use crate::rich_text::rich_text;
 
+/// The keys that pick the option at `position` (`keys.rs`): its letter
+/// and its number, for the first eight.
+fn shortcut_keys(position: usize) -> Option<String> {
+    (position < 8).then(|| format!("{} {}", position_letter(position), position + 1))
+}
+
 #[derive(Properties, PartialEq)]
 pub struct OptionListProps {
     pub qid: QuestionId,
@@ -54,7 +60,8 @@ pub fn OptionList(props: &OptionListProps) -> Html {
         html! {
             <li key={id.0}>
                 <button type="button" {class} data-option={id.0.to_string()}
-                    aria-pressed={selected.to_string()} disabled={props.disabled} {onclick}>
+                    aria-pressed={selected.to_string()} disabled={props.disabled}
+                    aria-keyshortcuts={shortcut_keys(position)} {onclick}>
                     <span class="option-letter">{ position_letter(position) }</span>
                     <span class="option-text">{ rich_text(&option.text) }</span>
                 </button>

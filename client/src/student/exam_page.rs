@@ -22,6 +22,7 @@ use super::banners::Banners;
 use super::countdown::Countdown;
 use super::fullscreen_offer::FullscreenOffer;
 use super::io::{BrowserIo, StudentChannel};
+use super::keys::use_exam_shortcuts;
 use super::navigator::{NavGroup, NavItem, Navigator};
 use super::page_watch::use_page_watch;
 use super::paused_screen::PausedScreen;
@@ -79,6 +80,7 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
     );
     use_signed_out(state.signed_out, &props.on_signed_out);
     use_page_watch(dispatcher.clone(), props.session.attempt_id);
+    use_exam_shortcuts(dispatcher.to_callback());
 
     let dispatch = dispatcher.to_callback();
     let on_answer = use_callback(dispatcher.clone(), |(question, input), d| {

@@ -15,6 +15,7 @@ mod exam_page;
 mod fullscreen_offer;
 mod io;
 mod join;
+pub mod keys;
 mod navigator;
 mod page_watch;
 mod paused_screen;

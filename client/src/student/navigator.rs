@@ -49,11 +49,28 @@ pub fn Navigator(props: &NavigatorProps) -> Html {
             current.then_some("current"),
             item.unsaved.then_some("unsaved"),
         );
+        // What the colours and marks show, said in words for screen
+        // readers: "Câu 3: Đã trả lời, Đánh dấu, Chưa lưu".
+        let states: Vec<String> = [
+            (item.answered, Text::LegendAnswered),
+            (item.flagged, Text::LegendFlagged),
+            (item.unsaved, Text::LegendUnsaved),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, text)| i18n.t(text))
+        .collect();
+        let name = i18n.t(Text::QuestionNumber(item.number));
+        let label = if states.is_empty() {
+            name.clone()
+        } else {
+            format!("{name}: {}", states.join(", "))
+        };
         html! {
             <li key={item.qid.0}>
                 <button type="button" {class} data-qid={item.qid.0.to_string()}
-                    aria-current={current.then_some("step")}
-                    title={i18n.t(Text::QuestionNumber(item.number))} {onclick}>
+                    aria-current={current.then_some("step")} aria-label={label}
+                    title={name} {onclick}>
                     { item.number }
                 </button>
             </li>

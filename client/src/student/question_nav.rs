@@ -1,8 +1,10 @@
-//! The bar under the question: `#prev`, `#flag`, `#next`.
+//! The bar under the question: `#prev`, `#flag`, `#next`, and the line
+//! naming their keys and the options' (`keys.rs`).
 
 use yew::prelude::*;
 
 use super::state::ExamAction;
+use super::texts::StudentText;
 use crate::i18n::{Text, use_i18n};
 
 #[derive(Properties, PartialEq)]
@@ -27,14 +29,18 @@ pub fn QuestionNav(props: &QuestionNavProps) -> Html {
         Text::Flag
     };
     html! {
+        <>
         <nav class="question-nav">
-            <button id="prev" type="button" disabled={props.first}
+            <button id="prev" type="button" disabled={props.first} aria-keyshortcuts="ArrowLeft P"
                 onclick={send(|| ExamAction::Prev)}>{ i18n.t(Text::Prev) }</button>
             <button id="flag" type="button" class={classes!(props.flagged.then_some("active"))}
+                aria-keyshortcuts="M"
                 aria-pressed={props.flagged.to_string()}
                 onclick={send(|| ExamAction::ToggleFlag)}>{ i18n.t(flag_text) }</button>
-            <button id="next" type="button" disabled={props.last}
+            <button id="next" type="button" disabled={props.last} aria-keyshortcuts="ArrowRight N"
                 onclick={send(|| ExamAction::Next)}>{ i18n.t(Text::Next) }</button>
         </nav>
+        <p id="shortcut-hint" class="hint shortcut-hint">{ i18n.t(Text::Student(StudentText::ShortcutHint)) }</p>
+        </>
     }
 }

@@ -38,6 +38,11 @@ pub enum StudentText {
     // ------------------------------------------------------------ full screen
     FullscreenAsked,
     EnterFullscreen,
+    // ------------------------------------------------------------ keyboard
+    /// Under the question: the keys that answer and move.
+    ShortcutHint,
+    /// Announced to screen readers when this many minutes are left.
+    MinutesLeft(u32),
 }
 
 impl StudentText {
@@ -113,6 +118,18 @@ impl StudentText {
                 "This room asks you to work in full screen.",
             ),
             StudentText::EnterFullscreen => pick("Vào chế độ toàn màn hình", "Enter full screen"),
+            StudentText::ShortcutHint => pick(
+                "Phím tắt: A–H hoặc 1–8 chọn đáp án · ← → sang câu trước, câu sau · M đánh dấu câu",
+                "Keys: A–H or 1–8 pick an option · ← → previous, next question · M flags the question",
+            ),
+            StudentText::MinutesLeft(m) => fmt(
+                format!("Còn {m} phút làm bài."),
+                if *m == 1 {
+                    "1 minute left.".to_owned()
+                } else {
+                    format!("{m} minutes left.")
+                },
+            ),
         }
     }
 }

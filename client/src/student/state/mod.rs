@@ -33,6 +33,7 @@
 mod answers;
 mod delivery;
 mod relay;
+mod shortcut;
 mod signals;
 #[cfg(test)]
 mod tests;
@@ -55,6 +56,8 @@ use yew::Reducible;
 
 pub use answers::{AnswerInput, Draft, TYPING_PAUSE_MS};
 pub use delivery::ExamIo;
+pub use shortcut::Shortcut;
+use shortcut::option_input;
 use signals::Watch;
 
 use super::records::{LocalAttempt, PaperCache, StudentSession};
@@ -150,6 +153,8 @@ pub enum ExamAction {
     Prev,
     Next,
     ToggleFlag,
+    /// A key pressed on the exam page (`keys.rs`).
+    Shortcut(Shortcut),
     OpenSubmit,
     CancelSubmit,
     ConfirmSubmit,
@@ -310,6 +315,39 @@ impl ExamState {
         self.paper.as_ref()?.questions.get(self.local.current)
     }
 
+    fn toggle_flag(&mut self) {
+        if let Some(id) = self.current_question().map(|q| q.id)
+            && !self.read_only()
+        {
+            if !self.local.flags.remove(&id) {
+                self.local.flags.insert(id);
+            }
+            self.persist();
+        }
+    }
+
+    /// A keyboard shortcut, as the button it stands for would act; nothing
+    /// behind the submit dialog or the paused screen.
+    fn shortcut(&mut self, shortcut: Shortcut) {
+        if self.dialog_open || self.paused() {
+            return;
+        }
+        match shortcut {
+            Shortcut::Next => self.go(self.local.current + 1),
+            Shortcut::Prev => self.go(self.local.current.saturating_sub(1)),
+            Shortcut::Flag => self.toggle_flag(),
+            Shortcut::Option(position) => {
+                let Some((id, input)) = self
+                    .current_question()
+                    .and_then(|q| Some((q.id, option_input(q, position)?)))
+                else {
+                    return;
+                };
+                self.answer(id, input);
+            }
+        }
+    }
+
     /// The section the question on screen belongs to.
     pub fn current_section(&self) -> Option<&PaperSection> {
         let current = self.local.current;
@@ -412,16 +450,8 @@ impl Reducible for ExamState {
             ExamAction::Go(index) => s.go(index),
             ExamAction::Prev => s.go(s.local.current.saturating_sub(1)),
             ExamAction::Next => s.go(s.local.current + 1),
-            ExamAction::ToggleFlag => {
-                if let Some(id) = s.current_question().map(|q| q.id)
-                    && !s.read_only()
-                {
-                    if !s.local.flags.remove(&id) {
-                        s.local.flags.insert(id);
-                    }
-                    s.persist();
-                }
-            }
+            ExamAction::ToggleFlag => s.toggle_flag(),
+            ExamAction::Shortcut(shortcut) => s.shortcut(shortcut),
             ExamAction::OpenSubmit => {
                 // A number still in its box counts as answered in the
                 // dialog's summary, and is handed in with the rest.

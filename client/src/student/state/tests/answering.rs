@@ -340,6 +340,53 @@ fn flags_navigation_and_sections_are_kept() {
 }
 
 #[test]
+fn shortcuts_act_like_their_buttons_except_behind_the_submit_dialog() {
+    use crate::student::state::Shortcut;
+    let (io, s) = start(LocalAttempt::default());
+    // Question 2's options are shown in the order 2, 0, 3, 1: "B" is the
+    // second shown, canonical option 0.
+    let s = s
+        .reduce(ExamAction::Shortcut(Shortcut::Next))
+        .reduce(ExamAction::Shortcut(Shortcut::Option(1)))
+        .reduce(ExamAction::Shortcut(Shortcut::Flag));
+    assert_eq!(s.answers[&QuestionId(2)], choice(0));
+    assert!(s.is_flagged(QuestionId(2)));
+    assert_eq!(last_sent(&io), answer_event(2, Some(choice(0))));
+    // Past the last option, or on a question with none: nothing.
+    let sent = io.sent.borrow().len();
+    let s = s
+        .reduce(ExamAction::Shortcut(Shortcut::Option(7)))
+        .reduce(ExamAction::Go(4))
+        .reduce(ExamAction::Shortcut(Shortcut::Option(0)));
+    assert_eq!(io.sent.borrow().len(), sent);
+    // Several answers: the key ticks and unticks.
+    let s = s
+        .reduce(ExamAction::Shortcut(Shortcut::Next))
+        .reduce(ExamAction::Shortcut(Shortcut::Option(0)))
+        .reduce(ExamAction::Shortcut(Shortcut::Option(2)));
+    assert_eq!(s.local.current, 5);
+    assert_eq!(
+        s.answers[&QuestionId(6)],
+        AnswerValue::Choices([OptionId(0), OptionId(3)].into())
+    );
+    // Behind the submit dialog keys do nothing at all.
+    let s = s
+        .reduce(ExamAction::OpenSubmit)
+        .reduce(ExamAction::Shortcut(Shortcut::Prev))
+        .reduce(ExamAction::Shortcut(Shortcut::Option(0)));
+    assert!(s.dialog_open);
+    assert_eq!(s.local.current, 5);
+    assert_eq!(
+        s.answers[&QuestionId(6)],
+        AnswerValue::Choices([OptionId(0), OptionId(3)].into())
+    );
+    let s = s
+        .reduce(ExamAction::CancelSubmit)
+        .reduce(ExamAction::Shortcut(Shortcut::Prev));
+    assert_eq!(s.local.current, 4);
+}
+
+#[test]
 fn a_final_attempt_keeps_its_cached_paper_for_the_result() {
     let mut local = LocalAttempt::default();
     local.relay.status = AttemptStatus::Submitted;

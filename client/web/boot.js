@@ -17,28 +17,60 @@ const under = (page) => path === page || path.startsWith(page + '/');
 const staff = under('/proctor') || under('/results') || under('/office') || under('/bank');
 const module = staff ? STAFF : STUDENT;
 
-// The wasm is fetched alongside its glue, not after it: one round trip less
-// on a school's slow line (150 ms at 1.6 Mbit/s).
-const wasm = fetch(module.wasm);
+async function boot() {
+  // The wasm is fetched alongside its glue, not after it: one round trip less
+  // on a school's slow line (150 ms at 1.6 Mbit/s).
+  const wasm = fetch(module.wasm);
 
-// The demo's software card reader (relay started with --demo-reader): a fake
-// navigator.usb, loaded before the app so the app finds it.
-if (new URLSearchParams(location.search).has('demo-reader')) {
-  await new Promise((loaded) => {
-    const script = document.createElement('script');
-    script.src = '/demo/reader.js';
-    script.onload = script.onerror = loaded;
-    document.head.append(script);
-  });
+  // The demo's software card reader (relay started with --demo-reader): a fake
+  // navigator.usb, loaded before the app so the app finds it.
+  if (new URLSearchParams(location.search).has('demo-reader')) {
+    await new Promise((loaded) => {
+      const script = document.createElement('script');
+      script.src = '/demo/reader.js';
+      script.onload = script.onerror = loaded;
+      document.head.append(script);
+    });
+  }
+
+  const app = await import(module.js);
+  await app.default({ module_or_path: wasm });
+  app.run();
+
+  // Students' pages keep a copy of themselves (client/web/sw.js) so a reload
+  // with the network down still opens the exam. Only in a secure context
+  // (HTTPS or localhost); elsewhere the page works as before, online.
+  if (!staff && 'serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js').catch((e) => console.warn('examgate: no offline copy', e));
+  }
 }
 
-const app = await import(module.js);
-await app.default({ module_or_path: wasm });
-app.run();
-
-// Students' pages keep a copy of themselves (client/web/sw.js) so a reload
-// with the network down still opens the exam. Only in a secure context
-// (HTTPS or localhost); elsewhere the page works as before, online.
-if (!staff && 'serviceWorker' in navigator) {
-  navigator.serviceWorker.register('/sw.js').catch((e) => console.warn('examgate: no offline copy', e));
-}
+// The page could not start: a browser too old for the page's policy (it lets
+// WebAssembly run only where 'wasm-unsafe-eval' is understood: Chrome 97,
+// Firefox 102, Safari 16), or the module did not arrive. Either way the
+// student reads what to do instead of "Loading…" for ever.
+boot().catch((error) => {
+  console.error('examgate: the page could not start', error);
+  const refused = typeof WebAssembly !== 'object'
+    || error instanceof WebAssembly.CompileError
+    || /unsafe-eval|Content Security Policy/i.test(String(error));
+  const texts = refused
+    ? [
+      ['vi', 'Trình duyệt này không mở được trang thi. Hãy dùng Chrome, Edge hoặc Firefox bản mới.'],
+      ['en', 'This browser cannot open the exam page. Use a recent Chrome, Edge or Firefox.'],
+    ]
+    : [
+      ['vi', 'Không tải được trang thi. Hãy kiểm tra mạng rồi tải lại trang.'],
+      ['en', 'The exam page did not load. Check the network and reload the page.'],
+    ];
+  const app = document.getElementById('app');
+  app.textContent = '';
+  for (const [lang, text] of texts) {
+    const p = document.createElement('p');
+    p.className = 'boot error';
+    p.lang = lang;
+    p.setAttribute('role', 'alert');
+    p.textContent = text;
+    app.append(p);
+  }
+});

@@ -7,6 +7,9 @@
 
 use std::time::Duration;
 
+use chromiumoxide::cdp::browser_protocol::network::{
+    BlockPattern, EnableParams as NetworkEnable, SetBlockedUrLsParams,
+};
 use chromiumoxide::page::Page;
 use examgate_tests::browser::{
     Chromium, click, csp_violations, eval, js_str, require_client, screenshot, text_of, type_into,
@@ -519,5 +522,32 @@ async fn a_dropped_network_loses_nothing() {
     wait_for(&page, "!!document.querySelector('#result-mark')", LONG).await;
     // Keys: q1 A, q2 B, q3 C, q4 B, all right: 1 of 10 points.
     assert_eq!(text_of(&page, "#result-mark").await.trim(), "1.0");
+    chromium.close().await;
+}
+
+/// When the module does not arrive (here: its wasm blocked), the page says
+/// what to do instead of "Loading…" for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_whose_module_does_not_arrive_says_what_to_do() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 500).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.blank_person().await;
+    page.execute(NetworkEnable::default()).await.unwrap();
+    page.execute(
+        SetBlockedUrLsParams::builder()
+            .url_pattern(BlockPattern::new("*://*:*/pkg/*_bg.wasm", true))
+            .build(),
+    )
+    .await
+    .unwrap();
+    page.goto(relay.url("/")).await.unwrap();
+    wait_for(
+        &page,
+        "document.querySelector('.boot.error[lang=vi]')?.textContent.includes('kiểm tra mạng') ?? false",
+        LONG,
+    )
+    .await;
+    assert!(eval::<bool>(&page, "!document.querySelector('.boot.loading')").await);
     chromium.close().await;
 }

@@ -41,7 +41,8 @@ pub enum StudentText {
     // ------------------------------------------------------------ keyboard
     /// Under the question: the keys that answer and move.
     ShortcutHint,
-    /// Announced to screen readers when this many minutes are left.
+    /// Announced to screen readers once no more than this many minutes are
+    /// left ("under", so it stays true when an attempt starts with less).
     MinutesLeft(u32),
 }
 
@@ -123,11 +124,11 @@ impl StudentText {
                 "Keys: A–H or 1–8 pick an option · ← → previous, next question · M flags the question",
             ),
             StudentText::MinutesLeft(m) => fmt(
-                format!("Còn {m} phút làm bài."),
+                format!("Còn dưới {m} phút làm bài."),
                 if *m == 1 {
-                    "1 minute left.".to_owned()
+                    "Less than 1 minute left.".to_owned()
                 } else {
-                    format!("{m} minutes left.")
+                    format!("Less than {m} minutes left.")
                 },
             ),
         }

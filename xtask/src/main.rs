@@ -9,7 +9,8 @@
 //!   chromium, axe-core from npm), build the client, run every
 //!   test (the README's test command; `.ci/run` calls it).
 //! - `cargo xtask size`: write the client size figures to
-//!   `target/bench/client-size.json`.
+//!   `target/bench/client-size.json`, and fail when the student module is
+//!   over its budget (250 KB gzipped).
 //! - `cargo xtask bench`: every benchmark, each writing JSON under
 //!   `target/bench/` (installs numpy from PyPI for the analysis baseline,
 //!   Node's Socket.IO from npm for the load baseline). `cargo xtask bench
@@ -36,7 +37,10 @@ fn main() -> ExitCode {
         "run" => run(rest),
         "build" => client::build().map(|_| ()),
         "test" => test(rest),
-        "size" => client::build().and_then(|built| size::report(&built)),
+        "size" => client::build().and_then(|built| {
+            size::report(&built)?;
+            size::check_budget(&built)
+        }),
         "bench" if rest.first().map(String::as_str) == Some("load") => bench_load(),
         "bench" => bench(),
         "fuzz" => fuzz(rest),

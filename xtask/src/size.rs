@@ -4,10 +4,10 @@
 //! `target/bench/client-size.json`: students on weak networks pay for every
 //! kilobyte.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::Result;
-use crate::client::Built;
+use crate::client::{Built, Module};
 use crate::setup::root;
 
 /// Raw, gzip and brotli lengths of one file as served: a missing variant
@@ -20,6 +20,47 @@ fn served(file: &Path) -> Result<[u64; 3]> {
         std::fs::metadata(name).map_or(raw, |m| m.len())
     };
     Ok([raw, variant(".gz"), variant(".br")])
+}
+
+/// What a browser downloads to run `module`: its wasm and glue, and the
+/// page, stylesheet and boot script every module shares.
+fn downloaded(module: &Module) -> [PathBuf; 5] {
+    let www = root().join("www");
+    [
+        module.wasm.clone(),
+        module.js.clone(),
+        www.join("index.html"),
+        www.join("style.css"),
+        www.join("pkg/boot.js"),
+    ]
+}
+
+/// What a student in a name-join room may download, gzipped: wasm, glue,
+/// stylesheet, page and boot script (issue #11). Staff modules have no
+/// budget.
+pub const STUDENT_GZIP_BUDGET: u64 = 250_000;
+
+/// `cargo xtask size`: fails when the student module is over its budget,
+/// saying by how much.
+pub fn check_budget(built: &Built) -> Result<()> {
+    let student = built
+        .modules
+        .iter()
+        .find(|m| m.name == "examgate_client")
+        .ok_or("no student module was built")?;
+    let mut gzip = 0;
+    for file in downloaded(student) {
+        gzip += served(&file)?[1];
+    }
+    if gzip > STUDENT_GZIP_BUDGET {
+        return Err(format!(
+            "the student module is {gzip} bytes gzipped, {} over its budget of {STUDENT_GZIP_BUDGET}",
+            gzip - STUDENT_GZIP_BUDGET
+        )
+        .into());
+    }
+    eprintln!("xtask: the student module is {gzip} bytes gzipped, within {STUDENT_GZIP_BUDGET}");
+    Ok(())
 }
 
 pub fn report(built: &Built) -> Result<()> {

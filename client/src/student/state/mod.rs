@@ -327,9 +327,10 @@ impl ExamState {
     }
 
     /// A keyboard shortcut, as the button it stands for would act; nothing
-    /// behind the submit dialog or the paused screen.
+    /// behind the submit dialog, the paused screen or a proctor's message
+    /// (each covers the paper until dealt with).
     fn shortcut(&mut self, shortcut: Shortcut) {
-        if self.dialog_open || self.paused() {
+        if self.dialog_open || self.paused() || !self.messages.is_empty() {
             return;
         }
         match shortcut {

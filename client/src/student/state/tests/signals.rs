@@ -251,3 +251,22 @@ fn nothing_new_is_reported_while_paused() {
         ]
     );
 }
+
+#[test]
+fn keys_do_nothing_behind_a_proctors_message_until_it_is_read() {
+    use crate::student::state::Shortcut;
+    let (io, s) = start(LocalAttempt::default());
+    let s = s.reduce(relay(RelayToStudent::Message {
+        message: message(3, "Tắt điện thoại"),
+    }));
+    let s = s
+        .reduce(ExamAction::Shortcut(Shortcut::Option(0)))
+        .reduce(ExamAction::Shortcut(Shortcut::Next));
+    assert!(s.answers.is_empty());
+    assert_eq!(s.local.current, 0);
+    let s = s
+        .reduce(ExamAction::MessageSeen(3))
+        .reduce(ExamAction::Shortcut(Shortcut::Option(0)));
+    assert_eq!(s.answers.len(), 1);
+    assert!(!io.sent.borrow().is_empty());
+}

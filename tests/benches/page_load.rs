@@ -23,7 +23,9 @@ use chromiumoxide::cdp::browser_protocol::performance::{
 };
 use chromiumoxide::cdp::js_protocol::heap_profiler::CollectGarbageParams;
 use chromiumoxide::page::Page;
-use examgate_tests::browser::{Chromium, client_module, eval, require_client, type_into, wait_for};
+use examgate_tests::browser::{
+    Chromium, eval, require_client, type_into, wait_for, wasm_memory_bytes,
+};
 use examgate_tests::{TestRelay, workspace_root};
 
 const DOWN_BYTES_PER_S: f64 = 1_600_000.0 / 8.0;
@@ -177,10 +179,10 @@ async fn main() {
     page.execute(PerformanceEnable::default()).await.unwrap();
     let first_ms_per_answer = answer_through_page(&page, 50, 0).await;
     let heap_after_50 = collected_heap_mb(&page).await;
-    let wasm_after_50: f64 = wasm_memory(&page).await;
+    let wasm_after_50 = wasm_memory_bytes(&page, "examgate_client").await;
     let rest_ms_per_answer = answer_through_page(&page, ANSWERS - 50, 50).await;
     let heap_after_500 = collected_heap_mb(&page).await;
-    let wasm_after_500: f64 = wasm_memory(&page).await;
+    let wasm_after_500 = wasm_memory_bytes(&page, "examgate_client").await;
     chromium.close().await;
 
     let sizes: serde_json::Value =
@@ -215,17 +217,4 @@ async fn main() {
     let text = serde_json::to_string_pretty(&report).unwrap();
     std::fs::write(out.join("page-load.json"), &text).unwrap();
     println!("{text}");
-}
-
-/// The student module's linear memory (its glue hands back the instance
-/// it already made).
-async fn wasm_memory(page: &Page) -> f64 {
-    eval(
-        page,
-        &format!(
-            "import('{}').then((m) => m.default()).then((w) => w.memory.buffer.byteLength)",
-            client_module("examgate_client")
-        ),
-    )
-    .await
 }

@@ -33,7 +33,7 @@ use examgate_shared::integrity::Signal;
 use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay, encode};
 use examgate_shared::shuffle::SplitMix64;
 use examgate_tests::browser::{
-    Chromium, click, client_module, eval, require_client, type_into, wait_for,
+    Chromium, click, eval, require_client, type_into, wait_for, wasm_memory_bytes,
 };
 use examgate_tests::{now_ms, workspace_root};
 use futures_util::{SinkExt, StreamExt};
@@ -265,16 +265,7 @@ async fn memory(page: &Page) -> serde_json::Value {
             .map_or(0.0, |m| m.value)
     };
     let heap = page.execute(GetHeapUsageParams::default()).await.unwrap();
-    // The module's linear memory (Rust's heap: the state, the rows): the
-    // glue's init hands back the instance it already made.
-    let wasm_bytes: f64 = eval(
-        page,
-        &format!(
-            "import('{}').then((m) => m.default()).then((w) => w.memory.buffer.byteLength)",
-            client_module("examgate_staff")
-        ),
-    )
-    .await;
+    let wasm_bytes = wasm_memory_bytes(page, "examgate_staff").await;
     let dom = page.execute(GetDomCountersParams::default()).await.unwrap();
     serde_json::json!({
         "js_heap_used_mb": metric("JSHeapUsedSize") / 1e6,

@@ -16,7 +16,7 @@ use examgate_tests::browser::{
 };
 use examgate_tests::{PASSWORD, TestRelay, workspace_root};
 
-use crate::e2e::{answer, join};
+use crate::e2e::{answer, go_to, join};
 
 const LONG: Duration = Duration::from_secs(30);
 
@@ -97,16 +97,6 @@ fn every_kind() -> examgate_shared::exam::Exam {
     exam
 }
 
-async fn show_question(page: &Page, qid: u32) {
-    click(page, &format!("#navigator .nav-item[data-qid='{qid}']")).await;
-    wait_for(
-        page,
-        &format!("!!document.querySelector(\".question[data-qid='{qid}']\")"),
-        LONG,
-    )
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_a_student_and_a_proctor_see_passes_the_audit() {
     require_client();
@@ -126,7 +116,7 @@ async fn every_page_a_student_and_a_proctor_see_passes_the_audit() {
         (17, "numeric"),
         (MULTI, "multiple-response"),
     ] {
-        show_question(&student, qid).await;
+        go_to(&student, qid).await;
         serious.extend(audit(&student, &format!("exam-{kind}")).await);
     }
     click(&student, "#submit").await;

@@ -27,8 +27,8 @@ pub(crate) async fn join(page: &Page, code: &str, name: &str) {
     wait_for(page, "!!document.querySelector('#exam .question')", LONG).await;
 }
 
-/// Goes to question `qid` with the navigator and picks option `option`.
-pub(crate) async fn answer(page: &Page, qid: u32, option: u8) {
+/// Goes to question `qid` with the navigator and waits for it on screen.
+pub(crate) async fn go_to(page: &Page, qid: u32) {
     click(page, &format!("#navigator .nav-item[data-qid='{qid}']")).await;
     wait_for(
         page,
@@ -36,6 +36,11 @@ pub(crate) async fn answer(page: &Page, qid: u32, option: u8) {
         LONG,
     )
     .await;
+}
+
+/// Goes to question `qid` with the navigator and picks option `option`.
+pub(crate) async fn answer(page: &Page, qid: u32, option: u8) {
+    go_to(page, qid).await;
     click(
         page,
         &format!(".question[data-qid='{qid}'] .option[data-option='{option}']"),

@@ -8,10 +8,9 @@
 
 use std::time::Duration;
 
-use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
 use chromiumoxide::page::Page;
 use examgate_tests::TestRelay;
-use examgate_tests::browser::{Chromium, eval, press, require_client, wait_for};
+use examgate_tests::browser::{Chromium, eval, insert_text, press, require_client, wait_for};
 
 const LONG: Duration = Duration::from_secs(30);
 
@@ -34,11 +33,6 @@ async fn tab_to(page: &Page, selector: &str, max: usize) -> usize {
     )
     .await;
     panic!("{selector} not reached in {max} Tabs; the focus is on {at}");
-}
-
-/// What the keyboard types into the focused box.
-async fn type_text(page: &Page, text: &str) {
-    page.execute(InsertTextParams::new(text)).await.unwrap();
 }
 
 /// The focused element shows that it has the focus (an outline).
@@ -70,10 +64,10 @@ async fn an_exam_from_join_to_result_without_the_mouse() {
     let presses = tab_to(&page, "#join-code", 4).await;
     assert!(presses <= 2, "{presses} Tabs before the join code");
     assert_focus_visible(&page).await;
-    type_text(&page, &relay.code(0)).await;
+    insert_text(&page, &relay.code(0)).await;
     press(&page, "Tab").await;
     assert!(eval::<bool>(&page, "document.activeElement.id === 'join-name'").await);
-    type_text(&page, "Võ Thị Hạnh").await;
+    insert_text(&page, "Võ Thị Hạnh").await;
     press(&page, "Enter").await;
     wait_for(&page, &shown_question(1), LONG).await;
     let attempt: u64 = eval(
@@ -126,7 +120,7 @@ async fn an_exam_from_join_to_result_without_the_mouse() {
     wait_for(&page, &shown_question(17), LONG).await;
     tab_to(&page, ".question[data-qid='17'] input.numeric-answer", 60).await;
     // Letters typed into the box are the answer, not shortcuts.
-    type_text(&page, "5").await;
+    insert_text(&page, "5").await;
     press(&page, "Enter").await;
     wait_for(&page, "document.querySelector(\"#navigator .nav-item[data-qid='17']\")?.classList.contains('answered')", LONG).await;
     assert_eq!(

@@ -11,6 +11,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::e2e::go_to;
 use chromiumoxide::page::Page;
 use examgate_shared::exam::QuestionId;
 use examgate_shared::integrity::Signal;
@@ -149,17 +150,6 @@ async fn wait_saved(page: &Page) {
     wait_for(
         page,
         "document.querySelector('#save-status')?.dataset.state === 'saved'",
-        LONG,
-    )
-    .await;
-}
-
-/// Goes to question `qid` with the navigator.
-async fn go_to(page: &Page, qid: u32) {
-    click(page, &format!("#navigator .nav-item[data-qid='{qid}']")).await;
-    wait_for(
-        page,
-        &format!("!!document.querySelector(\".question[data-qid='{qid}']\")"),
         LONG,
     )
     .await;

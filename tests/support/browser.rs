@@ -38,6 +38,20 @@ pub fn client_module(name: &str) -> String {
     format!("/pkg/{js}")
 }
 
+/// The linear memory of the client module `name` in `page`, in bytes (the
+/// Rust heap: state, rows); the glue's init hands back the instance it
+/// already made.
+pub async fn wasm_memory_bytes(page: &Page, name: &str) -> f64 {
+    eval(
+        page,
+        &format!(
+            "import('{}').then((m) => m.default()).then((w) => w.memory.buffer.byteLength)",
+            client_module(name)
+        ),
+    )
+    .await
+}
+
 /// Both client modules are built (a test's first line, so a missing build
 /// says so instead of timing out on a blank page).
 pub fn require_client() {
@@ -215,9 +229,14 @@ pub async fn click(page: &Page, selector: &str) {
 /// have no key of their own; students type them through Telex or VNI).
 pub async fn type_into(page: &Page, selector: &str, text: &str) {
     click(page, selector).await;
+    insert_text(page, text).await;
+}
+
+/// Types `text` into whatever has the focus, as a keyboard would.
+pub async fn insert_text(page: &Page, text: &str) {
     page.execute(InsertTextParams::new(text))
         .await
-        .unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+        .unwrap_or_else(|e| panic!("type {text:?}: {e}"));
 }
 
 /// Presses and releases `key` (a `KeyboardEvent.key`: "Tab", "Enter",

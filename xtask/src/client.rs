@@ -156,5 +156,10 @@ fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
 /// serves names of this shape as immutable.
 fn content_hash(wasm: &[u8], js: &[u8]) -> String {
     let digest = Sha256::new().chain_update(wasm).chain_update(js).finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    hex(&digest[..8])
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

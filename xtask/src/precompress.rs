@@ -82,10 +82,7 @@ pub fn www(dir: &Path) -> Result<()> {
 /// size twice when brotli gains nothing).
 fn compress_one(file: &Path) -> Result<(usize, usize)> {
     let bytes = std::fs::read(file)?;
-    let key: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let key = crate::client::hex(&Sha256::digest(&bytes));
     let mut sent = (bytes.len(), bytes.len());
     for (suffix, compress) in VARIANTS {
         let variant = with_suffix(file, suffix);
@@ -128,7 +125,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
+/// `file` with `.suffix` added (`app.js` → `app.js.br`).
+pub fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(".");
     name.push(suffix);

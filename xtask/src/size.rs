@@ -14,12 +14,10 @@ use crate::setup::root;
 /// means the relay sends the raw bytes for that encoding.
 fn served(file: &Path) -> Result<[u64; 3]> {
     let raw = std::fs::metadata(file)?.len();
-    let variant = |suffix: &str| {
-        let mut name = file.as_os_str().to_owned();
-        name.push(suffix);
-        std::fs::metadata(name).map_or(raw, |m| m.len())
+    let variant = |suffix| {
+        std::fs::metadata(crate::precompress::with_suffix(file, suffix)).map_or(raw, |m| m.len())
     };
-    Ok([raw, variant(".gz"), variant(".br")])
+    Ok([raw, variant("gz"), variant("br")])
 }
 
 /// What a browser downloads to run `module`: its wasm and glue, and the

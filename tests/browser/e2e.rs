@@ -490,7 +490,15 @@ async fn a_dropped_network_loses_nothing() {
     )
     .await;
 
-    // Submitting asks first; cancelling changes nothing.
+    // Submitting asks first; cancelling changes nothing. (After the reload
+    // the cached answers show before the relay's welcome; the button takes
+    // clicks once the attempt is known to be working.)
+    wait_for(
+        &page,
+        "document.querySelector('#submit')?.disabled === false",
+        LONG,
+    )
+    .await;
     click(&page, "#submit").await;
     wait_for(
         &page,

@@ -19,7 +19,10 @@ pub mod audit_head;
 #[cfg(feature = "staff")]
 pub mod bank;
 pub mod banner;
+/// Chip-ID check-in (`checkin` feature: the card-room and staff modules).
+#[cfg(feature = "checkin")]
 pub mod card_holder;
+#[cfg(feature = "checkin")]
 pub mod card_read;
 pub mod forms;
 pub mod hooks;
@@ -41,6 +44,7 @@ pub mod socket;
 pub mod storage;
 pub mod student;
 pub mod time;
+#[cfg(feature = "checkin")]
 pub mod usb;
 
 /// Entry point called by `index.html` after `init()`.

@@ -16,6 +16,28 @@ pub const BANK_PATH: &str = "/bank";
 /// The proctor pages (room tables, the central view, the check-in station).
 pub const PROCTOR_PATH: &str = "/proctor";
 
+/// The join page of card rooms: the module with the card reader
+/// (`checkin` feature). Name-join rooms use `/`, whose module has no card
+/// code; `www/pkg/boot.js` picks the module by path.
+pub const CHECKIN_PATH: &str = "/checkin";
+
+/// The card-room page with `code` typed in, for a student whose join the
+/// relay refused with `checkin_required`. Join codes are letters, digits
+/// and dashes; anything else is dropped rather than escaped.
+pub fn checkin_url(code: &str) -> String {
+    let code: String = code
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if code.is_empty() {
+        CHECKIN_PATH.to_owned()
+    } else {
+        format!("{CHECKIN_PATH}?code={code}")
+    }
+}
+
 /// `/proctor` and everything below it; `/proctors` is not the page.
 pub fn is_proctor_path(path: &str) -> bool {
     is_under(path, PROCTOR_PATH)
@@ -107,6 +129,13 @@ mod tests {
         assert!(is_office_path("/office/"));
         assert!(!is_office_path("/officex"));
         assert!(!is_office_path("/results"));
+    }
+
+    #[test]
+    fn a_refused_join_goes_to_the_card_room_page_with_its_code() {
+        assert_eq!(checkin_url("toan-p03 "), "/checkin?code=TOAN-P03");
+        assert_eq!(checkin_url("A&b=<x>"), "/checkin?code=ABX");
+        assert_eq!(checkin_url("  "), "/checkin");
     }
 
     #[test]

@@ -5,17 +5,20 @@
 // not an inline script, so the Content-Security-Policy allows only the
 // relay's own scripts.
 //
-// Students load the small module; staff pages (proctors' room tables and
-// the central view, results, the exam office, the question bank) load the
-// staff one, so no proctor code travels to a student's PC.
+// Students in name-join rooms load the smallest module; card rooms
+// (`/checkin`) load the one with the chip-ID card reader; staff pages
+// (proctors' room tables and the central view, results, the exam office, the
+// question bank) load the staff one. No proctor code travels to a student's
+// PC, and no card code to a room without readers.
 
 const STUDENT = { js: '/pkg/@STUDENT_JS@', wasm: '/pkg/@STUDENT_WASM@' };
+const CHECKIN = { js: '/pkg/@CHECKIN_JS@', wasm: '/pkg/@CHECKIN_WASM@' };
 const STAFF = { js: '/pkg/@STAFF_JS@', wasm: '/pkg/@STAFF_WASM@' };
 
 const path = location.pathname;
 const under = (page) => path === page || path.startsWith(page + '/');
 const staff = under('/proctor') || under('/results') || under('/office') || under('/bank');
-const module = staff ? STAFF : STUDENT;
+const module = staff ? STAFF : under('/checkin') ? CHECKIN : STUDENT;
 
 async function boot() {
   // The wasm is fetched alongside its glue, not after it: one round trip less

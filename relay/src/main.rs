@@ -448,7 +448,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     #[cfg(feature = "demo")]
     if args.demo_reader {
-        println!("  Demo card reader (synthetic cards, room TOAN-P03): http://{addr}/?demo-reader");
+        println!(
+            "  Demo card reader (synthetic cards, room TOAN-P03): http://{addr}/checkin?demo-reader"
+        );
         println!("    proctor of that room: phong03 at http://{addr}/proctor");
     }
     serve(listener, booted.state, async {

@@ -21,7 +21,7 @@ use crate::e2e::{answer, go_to, join};
 const LONG: Duration = Duration::from_secs(30);
 
 /// The question added to the demo paper so every kind is on it.
-const MULTI: u32 = 23;
+pub(crate) const MULTI: u32 = 23;
 
 /// Runs axe-core on `page` as it is now; writes the findings to
 /// `target/e2e/axe-<name>.json` and returns the serious and critical ones
@@ -71,7 +71,7 @@ async fn audit(page: &Page, name: &str) -> Vec<String> {
 }
 
 /// The demo paper with one several-answers question added.
-fn every_kind() -> examgate_shared::exam::Exam {
+pub(crate) fn every_kind() -> examgate_shared::exam::Exam {
     let mut exam = examgate_relay::seed::demo_exam();
     exam.questions.push(Question {
         id: QuestionId(MULTI),

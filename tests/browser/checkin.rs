@@ -38,7 +38,7 @@ async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_pho
     .await;
 
     let page = chromium
-        .new_person_with_fake_usb(&relay.url("/"), &bridge.fake_usb_script())
+        .new_person_with_fake_usb(&relay.url("/checkin"), &bridge.fake_usb_script())
         .await;
     type_into(&page, "#join-code", "TOAN-P03").await;
     type_into(&page, "#checkin-id", &student(0).id12).await;
@@ -82,7 +82,7 @@ async fn a_forged_card_is_refused_on_screen_with_its_reason() {
     bridge.insert(Box::new(forged.chip(1)));
     let chromium = Chromium::launch().await;
     let page = chromium
-        .new_person_with_fake_usb(&relay.url("/"), &bridge.fake_usb_script())
+        .new_person_with_fake_usb(&relay.url("/checkin"), &bridge.fake_usb_script())
         .await;
     type_into(&page, "#join-code", "TOAN-P03").await;
     type_into(&page, "#checkin-id", &student(1).id12).await;
@@ -109,7 +109,9 @@ async fn the_demo_reader_lets_anyone_try_the_chip_room_without_hardware() {
     click(&proctor, "#login-submit").await;
 
     // The page loads the demo reader's fake navigator.usb and its panel.
-    let page = chromium.new_person(&relay.url("/?demo-reader")).await;
+    let page = chromium
+        .new_person(&relay.url("/checkin?demo-reader"))
+        .await;
     wait_for(
         &page,
         "document.querySelectorAll('#demo-reader button.demo-card').length === 4",
@@ -186,5 +188,46 @@ async fn a_proctor_station_reads_the_card_and_a_seat_code_opens_the_exam_elsewhe
     type_into(&page, "#join-seat", &seat_code).await;
     click(&page, "#join-submit").await;
     wait_for(&page, "!!document.querySelector('#exam .question')", LONG).await;
+    chromium.close().await;
+}
+
+/// The modules the page loaded, by name (`examgate_client`, …).
+async fn modules_loaded(page: &chromiumoxide::Page) -> Vec<String> {
+    examgate_tests::browser::eval(
+        page,
+        r"performance.getEntriesByType('resource').map(e => e.name)
+            .filter(n => n.endsWith('_bg.wasm'))
+            .map(n => n.split('/').pop().replace(/-[0-9a-f]{16}_bg\.wasm$/, ''))",
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_join_in_a_card_room_leads_to_the_card_room_page_which_alone_loads_the_card_code() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 1_000).await;
+    let chromium = Chromium::launch().await;
+
+    // `/` is the name-join page: no card panel, no card code, a link instead.
+    let page = chromium.new_person(&relay.url("/")).await;
+    wait_for(&page, "!!document.querySelector('#checkin-link a')", LONG).await;
+    assert_eq!(modules_loaded(&page).await, ["examgate_client"]);
+    let panel: bool =
+        examgate_tests::browser::eval(&page, "!!document.querySelector('#checkin')").await;
+    assert!(!panel, "the name-join page has no check-in panel");
+
+    // Joining a card room by name: the relay says `checkin_required`, and
+    // the page takes the student to the card-room page, code typed in.
+    type_into(&page, "#join-code", "toan-p03").await;
+    type_into(&page, "#join-name", "Nguyễn Văn An").await;
+    click(&page, "#join-submit").await;
+    wait_for(
+        &page,
+        "location.pathname === '/checkin' && !!document.querySelector('#checkin #checkin-start') \
+         && document.querySelector('#join-code').value === 'TOAN-P03'",
+        LONG,
+    )
+    .await;
+    assert_eq!(modules_loaded(&page).await, ["examgate_checkin"]);
     chromium.close().await;
 }

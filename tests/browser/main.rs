@@ -1,4 +1,5 @@
-//! End-to-end tests in Debian's headless Chromium against the real relay
+//! End-to-end tests in Debian's headless Chromium (and, in `firefox.rs`,
+//! Firefox ESR) against the real relay
 //! serving the real wasm client.
 //!
 //! One test binary, one module per area (one binary per file cost a link and
@@ -9,7 +10,9 @@ mod a11y;
 mod bank;
 mod checkin;
 mod e2e;
+mod firefox;
 mod keyboard;
+mod mathml;
 mod office;
 mod proctor_control;
 mod proctor_view;

@@ -63,6 +63,12 @@ pub fn require_client() {
 /// at once only make every test slower and timing-sensitive steps flaky.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Waits for the one browser this machine can drive well (2 cores) to be
+/// free; the guard holds the turn.
+pub(crate) async fn one_browser_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().await
+}
+
 /// Collects `securitypolicyviolation` events into `window.__cspViolations`.
 const RECORD_CSP_VIOLATIONS: &str = "window.__cspViolations = [];\
     document.addEventListener('securitypolicyviolation', (e) =>\
@@ -83,7 +89,7 @@ pub struct Chromium {
 
 impl Chromium {
     pub async fn launch() -> Chromium {
-        let turn = ONE_AT_A_TIME.lock().await;
+        let turn = one_browser_at_a_time().await;
         assert!(
             Path::new(CHROMIUM).exists(),
             "{CHROMIUM} is missing: run `cargo xtask test`, which installs Debian's chromium"
@@ -353,4 +359,53 @@ pub async fn fill(page: &Page, selector: &str, text: &str) {
     )
     .await;
     type_into(page, selector, text).await;
+}
+
+/// A JavaScript expression describing how the MathML inside `selector` is
+/// laid out, the same in every browser: how many `<math>` elements, how
+/// many are in the MathML namespace and drawn with a size, how many
+/// fractions, and how many of those have their numerator above their
+/// denominator — which only a browser that lays out MathML does (one that
+/// does not shows "x2−4x−2" on one line).
+pub fn mathml_layout_js(selector: &str) -> String {
+    format!(
+        r"(() => {{
+            const root = document.querySelector({root});
+            const maths = root ? [...root.querySelectorAll('math')] : [];
+            const fractions = root ? [...root.querySelectorAll('mfrac')] : [];
+            const box = (e) => e.getBoundingClientRect();
+            return {{
+                maths: maths.length,
+                in_mathml_namespace: maths.filter((m) => m.namespaceURI === 'http://www.w3.org/1998/Math/MathML').length,
+                drawn: maths.filter((m) => box(m).width > 0 && box(m).height > 0).length,
+                fractions: fractions.length,
+                stacked: fractions.filter((f) => f.children.length === 2
+                    && box(f.children[0]).bottom <= box(f.children[1]).top + 1).length,
+            }};
+        }})()",
+        root = js_str(selector)
+    )
+}
+
+/// What [`mathml_layout_js`] reports.
+#[derive(Debug, serde::Deserialize)]
+pub struct MathmlLayout {
+    pub maths: usize,
+    pub in_mathml_namespace: usize,
+    pub drawn: usize,
+    pub fractions: usize,
+    pub stacked: usize,
+}
+
+impl MathmlLayout {
+    /// Every formula is MathML, drawn, and every fraction stacked.
+    pub fn assert_laid_out(&self, browser: &str) {
+        assert!(
+            self.maths > 0 && self.fractions > 0,
+            "{browser}: no formula to check: {self:?}"
+        );
+        assert_eq!(self.in_mathml_namespace, self.maths, "{browser}: {self:?}");
+        assert_eq!(self.drawn, self.maths, "{browser}: {self:?}");
+        assert_eq!(self.stacked, self.fractions, "{browser}: {self:?}");
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod card;
+pub mod firefox;
 pub mod office;
 pub mod proxy;
 pub mod usb_bridge;

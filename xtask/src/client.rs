@@ -10,11 +10,16 @@
 //! second exam of the day downloads nothing but `index.html` and `boot.js`
 //! revalidated.
 //!
-//! Two modules come from the one crate: `examgate_client` (students and
-//! proctors; built without the `staff` feature) and `examgate_staff` (also
-//! the teachers' results page with item analysis and CSV import). Students
-//! on weak networks download only the first; `www/index.html` picks the
-//! module by path.
+//! Three modules come from the one crate, by cargo feature:
+//! - `examgate_client`: the student app for name-join rooms (no features),
+//!   served at `/`; what most students on weak networks download.
+//! - `examgate_checkin`: the same app with chip-ID check-in (`checkin`: the
+//!   WebUSB card reader and the reading session), served at `/checkin` for
+//!   card rooms.
+//! - `examgate_staff`: everything (`staff`, which implies `checkin` for the
+//!   proctor station): proctor pages, results, exam office, question bank.
+//!
+//! `boot.js` picks the module by path.
 
 use std::path::{Path, PathBuf};
 
@@ -42,8 +47,12 @@ pub struct Built {
 }
 
 /// (module name, cargo feature flags)
-const MODULES: [(&str, &[&str]); 2] = [
+const MODULES: [(&str, &[&str]); 3] = [
     ("examgate_client", &["--no-default-features"]),
+    (
+        "examgate_checkin",
+        &["--no-default-features", "--features", "checkin"],
+    ),
     ("examgate_staff", &[]),
 ];
 
@@ -135,12 +144,20 @@ fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
         let m = modules.iter().find(|m| m.name == name);
         Ok(&m.ok_or(format!("no module {name}"))?.hashed)
     };
-    let (student, staff) = (hashed("examgate_client")?, hashed("examgate_staff")?);
-    let boot = std::fs::read_to_string(root().join("client/web/boot.js"))?
-        .replace("@STUDENT_JS@", &format!("{student}.js"))
-        .replace("@STUDENT_WASM@", &format!("{student}_bg.wasm"))
-        .replace("@STAFF_JS@", &format!("{staff}.js"))
-        .replace("@STAFF_WASM@", &format!("{staff}_bg.wasm"));
+    let mut boot = std::fs::read_to_string(root().join("client/web/boot.js"))?;
+    for (placeholder, name) in [
+        ("STUDENT", "examgate_client"),
+        ("CHECKIN", "examgate_checkin"),
+        ("STAFF", "examgate_staff"),
+    ] {
+        let hashed = hashed(name)?;
+        boot = boot
+            .replace(&format!("@{placeholder}_JS@"), &format!("{hashed}.js"))
+            .replace(
+                &format!("@{placeholder}_WASM@"),
+                &format!("{hashed}_bg.wasm"),
+            );
+    }
     if boot.contains('@') {
         return Err("client/web/boot.js has a placeholder publish() does not fill".into());
     }

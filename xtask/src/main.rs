@@ -90,6 +90,7 @@ fn run(relay_args: &[String]) -> Result<()> {
 fn test(extra: &[String]) -> Result<()> {
     setup::ensure_wasm_target()?;
     setup::ensure_chromium()?;
+    setup::ensure_firefox()?;
     setup::ensure_axe()?;
     let built = client::build()?;
     size::report(&built)?;

@@ -69,6 +69,58 @@ pub fn ensure_chromium() -> Result<()> {
     Ok(())
 }
 
+/// Debian's Firefox ESR, the second browser of the end-to-end tests.
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+
+/// geckodriver (Firefox's WebDriver server), from crates.io at this exact
+/// version, built into `target/tools/geckodriver/` (a clean clone builds it
+/// once, about three minutes on two cores; nothing comes from GitHub).
+const GECKODRIVER: &str = "0.37.1";
+
+/// Where [`ensure_firefox`] puts geckodriver; the browser tests look there.
+pub fn geckodriver() -> PathBuf {
+    root().join("target/tools/geckodriver/bin/geckodriver")
+}
+
+/// Installs Debian's firefox-esr when missing and builds geckodriver from
+/// crates.io unless it is there.
+pub fn ensure_firefox() -> Result<()> {
+    if !Path::new(FIREFOX).exists() {
+        eprintln!("xtask: installing Debian's firefox-esr");
+        let apt = |args: &[&str]| {
+            run(Command::new("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive"))
+        };
+        apt(&["update", "-q"])?;
+        apt(&["install", "-y", "-q", "firefox-esr"])
+            .map_err(|e| format!("{e}; install Debian's firefox-esr as root"))?;
+    }
+    if geckodriver().exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: building geckodriver {GECKODRIVER} from crates.io");
+    let tools = root().join("target/tools/geckodriver");
+    run(Command::new(cargo_bin())
+        .args([
+            "install",
+            "--locked",
+            "--quiet",
+            "geckodriver",
+            "--version",
+            GECKODRIVER,
+            "--root",
+        ])
+        .arg(&tools)
+        // Its own target dir, deleted after: the build is not kept.
+        .env(
+            "CARGO_TARGET_DIR",
+            root().join("target/tools/geckodriver-build"),
+        ))?;
+    let _ = std::fs::remove_dir_all(root().join("target/tools/geckodriver-build"));
+    Ok(())
+}
+
 /// numpy from PyPI, for the analysis benchmark's baseline.
 pub fn ensure_numpy() -> Result<()> {
     let has = Command::new("python3")

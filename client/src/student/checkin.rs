@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::records::StudentSession;
 use crate::card_holder::{CardHolderFields, use_card_holder, use_checkin_run};
-use crate::card_read::{CheckinStep, failure_text, step_text};
+use crate::card_read::{CheckinFailure, CheckinStep, failure_text, step_text};
 use crate::i18n::{Lang, use_i18n};
 
 #[derive(Properties, PartialEq)]
@@ -20,6 +20,32 @@ pub struct CheckinPanelProps {
 
 #[component]
 pub fn CheckinPanel(props: &CheckinPanelProps) -> Html {
+    // Firefox and Safari have no WebUSB: say so before the student types
+    // anything, and offer no button that cannot work.
+    if !crate::usb::Bridge::supported() {
+        return html! { <NoReaderHere /> };
+    }
+    html! { <ReaderPanel code={props.code.clone()} on_joined={props.on_joined.clone()} /> }
+}
+
+/// The card-room page in a browser that cannot reach a card reader: the
+/// seat-code path (the proctor checks the card at the desk).
+#[component]
+fn NoReaderHere() -> Html {
+    let i18n = use_i18n();
+    let vi = i18n.lang == Lang::Vi;
+    let why = CheckinFailure::Bridge(crate::usb::BridgeError::Unsupported);
+    html! {
+        <section id="checkin" class="card form" data-step="unsupported">
+            <h2>{ if vi { "Vào thi bằng thẻ CCCD gắn chip" } else { "Check in with your chip ID card" } }</h2>
+            <p id="checkin-unsupported" class="hint">{ failure_text(&why, i18n.lang) }</p>
+            <p class="hint"><a href="#join-seat">{ if vi { "Nhập mã chỗ ngồi" } else { "Type the seat code" } }</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn ReaderPanel(props: &CheckinPanelProps) -> Html {
     let i18n = use_i18n();
     let vi = i18n.lang == Lang::Vi;
     let holder = use_card_holder();

@@ -1,10 +1,16 @@
 //! The join screen: join code and name — or, in rooms of a planned exam,
 //! candidate number (số báo danh) and date of birth — `POST /api/join`.
+//!
+//! Card rooms check students in with their chip ID card. That panel is in
+//! the card-room module only (`checkin` feature, served at `/checkin`); the
+//! name-join module at `/` links there instead, and goes there by itself
+//! when the relay answers a join with `checkin_required`.
 
 use examgate_shared::error::ErrorCode;
 use examgate_shared::protocol::{JoinRequest, JoinResponse};
 use yew::prelude::*;
 
+#[cfg(feature = "checkin")]
 use super::checkin::CheckinPanel;
 use super::records::StudentSession;
 use crate::forms::{Fields, FormAction, FormError, FormPage, on_input, on_submit, use_form};
@@ -91,6 +97,7 @@ pub fn JoinPage(props: &JoinPageProps) -> Html {
             }
         });
     }
+    use_card_room_redirect(form.problem, &form.fields.code);
     let onsubmit = on_submit(
         &form,
         &props
@@ -143,7 +150,51 @@ pub fn JoinPage(props: &JoinPageProps) -> Html {
                     { i18n.t(if form.busy { Text::JoinBusy } else { Text::JoinSubmit }) }
                 </button>
             </form>
-            <CheckinPanel code={form.fields.code.clone()} on_joined={props.on_joined.clone()} />
+            <CardRoom code={form.fields.code.clone()} on_joined={props.on_joined.clone()} />
         </FormPage>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardRoomProps {
+    code: String,
+    on_joined: Callback<StudentSession>,
+}
+
+/// The chip-ID check-in panel, in the card-room module.
+#[cfg(feature = "checkin")]
+#[component]
+fn CardRoom(props: &CardRoomProps) -> Html {
+    html! { <CheckinPanel code={props.code.clone()} on_joined={props.on_joined.clone()} /> }
+}
+
+/// In the name-join module: the way to the card-room page, code kept.
+#[cfg(not(feature = "checkin"))]
+#[component]
+fn CardRoom(props: &CardRoomProps) -> Html {
+    let i18n = use_i18n();
+    let vi = i18n.lang == crate::i18n::Lang::Vi;
+    html! {
+        <p id="checkin-link" class="hint">
+            <a href={crate::routes::checkin_url(&props.code)}>
+                { if vi { "Phòng thi kiểm tra thẻ CCCD gắn chip? Vào thi bằng thẻ" } else { "Room with chip ID card check-in? Check in with your card" } }
+            </a>
+        </p>
+    }
+}
+
+/// A name-join page whose join the relay refused with `checkin_required`
+/// loads the card-room page, the code typed in (the panel is there).
+#[hook]
+fn use_card_room_redirect(problem: Option<Problem>, code: &str) {
+    let code = code.to_owned();
+    use_effect_with(problem, move |problem| {
+        if cfg!(not(feature = "checkin"))
+            && *problem == Some(Problem::Code(ErrorCode::CheckinRequired))
+        {
+            let _ = gloo::utils::window()
+                .location()
+                .assign(&crate::routes::checkin_url(&code));
+        }
+    });
 }

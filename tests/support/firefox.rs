@@ -1,0 +1,184 @@
+//! Debian's Firefox ESR driven through WebDriver: geckodriver (built from
+//! crates.io by `cargo xtask test` into `target/tools/`) started on a free
+//! loopback port, and fantoccini speaking the W3C protocol to it. Chromium
+//! is driven through the DevTools protocol instead (`browser.rs`); this is
+//! the standard, browser-neutral way in.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde::de::DeserializeOwned;
+
+/// Debian's package.
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+
+fn geckodriver() -> PathBuf {
+    crate::workspace_root().join("target/tools/geckodriver/bin/geckodriver")
+}
+
+/// One headless Firefox with its geckodriver; [`Firefox::close`] ends both
+/// (dropping without it still kills geckodriver, which ends Firefox).
+pub struct Firefox {
+    pub client: Client,
+    driver: Child,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl Firefox {
+    pub async fn launch() -> Firefox {
+        let turn = crate::browser::one_browser_at_a_time().await;
+        for (path, what) in [
+            (Path::new(FIREFOX), "firefox-esr"),
+            (&geckodriver(), "geckodriver"),
+        ] {
+            assert!(
+                path.exists(),
+                "{} is missing: run `cargo xtask test`, which installs {what}",
+                path.display()
+            );
+        }
+        let port = {
+            let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap().port()
+        };
+        let log = std::fs::File::create(crate::browser::screenshot_dir().join("geckodriver.log"))
+            .unwrap();
+        let driver = Command::new(geckodriver())
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start geckodriver");
+        let capabilities = serde_json::json!({
+            "moz:firefoxOptions": {
+                "binary": FIREFOX,
+                "args": ["-headless", "-width=1280", "-height=900"],
+                // This machine has no internet: no update, telemetry or
+                // remote-settings calls that would only time out.
+                "prefs": {
+                    "app.update.enabled": false,
+                    "browser.shell.checkDefaultBrowser": false,
+                    "datareporting.policy.dataSubmissionEnabled": false,
+                    "toolkit.telemetry.enabled": false,
+                    "services.settings.server": "http://127.0.0.1:9/",
+                    "network.captive-portal-service.enabled": false,
+                    "network.connectivity-service.enabled": false,
+                    "browser.safebrowsing.malware.enabled": false,
+                    "browser.safebrowsing.phishing.enabled": false,
+                },
+            },
+        });
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            let mut builder = ClientBuilder::new(connector);
+            builder.capabilities(capabilities.as_object().unwrap().clone());
+            match builder.connect(&url).await {
+                Ok(client) => break client,
+                // geckodriver is still starting.
+                Err(_) if started.elapsed() < Duration::from_secs(60) => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("no Firefox session from geckodriver at {url}: {e}"),
+            }
+        };
+        Firefox {
+            client,
+            driver,
+            _turn: turn,
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+
+    /// The value of the expression `js`.
+    pub async fn eval<T: DeserializeOwned>(&self, js: &str) -> T {
+        let value = self
+            .client
+            .execute(&format!("return ({js});"), Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("execute {js}: {e}"));
+        serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{js} gave {value}: {e}"))
+    }
+
+    /// Polls `js` until it is `true`; panics with the page's text after
+    /// `timeout`.
+    pub async fn wait_for(&self, js: &str, timeout: Duration) {
+        let started = Instant::now();
+        loop {
+            let value = self
+                .client
+                .execute(&format!("return !!({js});"), Vec::new())
+                .await;
+            if matches!(value, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            if started.elapsed() > timeout {
+                let text: String = self
+                    .eval("document.body ? document.body.innerText.slice(0, 2000) : ''")
+                    .await;
+                panic!("Firefox: timed out waiting for {js}; page text:\n{text}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn find(&self, selector: &str) -> Element {
+        self.client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("Firefox: no {selector}: {e}"))
+    }
+
+    /// A real click (WebDriver's element click: scrolled into view, hit
+    /// tested, refused when something covers it).
+    pub async fn click(&self, selector: &str) {
+        self.find(selector)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("Firefox: click {selector}: {e}"));
+    }
+
+    /// Clears the field and types `text` key by key.
+    pub async fn type_into(&self, selector: &str, text: &str) {
+        let field = self.find(selector).await;
+        field.clear().await.unwrap();
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("Firefox: type into {selector}: {e}"));
+    }
+
+    /// A PNG of the element at `selector`, saved as `target/e2e/<name>`.
+    pub async fn screenshot_of(&self, selector: &str, name: &str) -> PathBuf {
+        let png = self
+            .find(selector)
+            .await
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("Firefox: screenshot of {selector}: {e}"));
+        let path = crate::browser::screenshot_dir().join(name);
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("reload");
+    }
+}
+
+impl Drop for Firefox {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}

@@ -39,6 +39,15 @@ async function boot() {
   const app = await import(module.js);
   await app.default({ module_or_path: wasm });
   app.run();
+
+  // Students' pages keep a copy of themselves (client/web/sw.js, written to
+  // /sw.js per build) so a reload with the network down still opens the
+  // exam. Browsers allow it only in a secure context (HTTPS or localhost);
+  // elsewhere the page works as before, online.
+  if (!staff && 'serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js')
+      .catch((e) => console.warn('examgate: no offline copy of the page', e));
+  }
 }
 
 // The page could not start: a browser too old for the page's policy (it lets

@@ -438,7 +438,9 @@ async fn a_dropped_network_loses_nothing() {
     let relay = TestRelay::with_duration(600_000, 500).await;
     let network = NetworkProxy::start(relay.addr).await;
     let chromium = Chromium::launch().await;
-    let page = chromium.new_person(&network.url("/")).await;
+    let page = chromium
+        .new_person_with_service_worker(&network.url("/"))
+        .await;
     join(&page, &relay.code(0), "Trần Thị Bình").await;
     let attempt: u64 = eval(
         &page,
@@ -447,6 +449,8 @@ async fn a_dropped_network_loses_nothing() {
     .await;
     answer(&page, 1, 0).await;
     wait_saved(&page).await;
+    // The page's offline copy is in place before the network goes.
+    wait_for(&page, "!!navigator.serviceWorker?.controller", LONG).await;
 
     // The network goes down: answers are kept in the browser, shown unsaved.
     network.cut();
@@ -470,6 +474,26 @@ async fn a_dropped_network_loses_nothing() {
         "only the first answer reached the relay"
     );
 
+    // A reload while the network is still down: the page comes from its
+    // offline copy (the service worker), the paper and the unsent answers
+    // from the browser's storage, and it keeps taking answers.
+    page.reload().await.unwrap();
+    wait_for(
+        &page,
+        "document.querySelectorAll('#navigator .nav-item.answered').length === 3 \
+         && document.querySelectorAll('#navigator .nav-item.unsaved').length === 2",
+        LONG,
+    )
+    .await;
+    answer(&page, 4, 1).await;
+    wait_for(
+        &page,
+        "document.querySelectorAll('#navigator .nav-item.unsaved').length === 3",
+        LONG,
+    )
+    .await;
+    assert_eq!(relay.stored_events(attempt).len(), 1);
+
     // It comes back: the client reconnects by itself and resends.
     network.restore();
     wait_saved(&page).await;
@@ -480,12 +504,12 @@ async fn a_dropped_network_loses_nothing() {
     )
     .await;
     let stored = relay.stored_events(attempt);
-    assert_eq!(stored, vec![(1, None), (2, None), (3, None)]);
-    // And a reload shows all three, now from the relay.
+    assert_eq!(stored, vec![(1, None), (2, None), (3, None), (4, None)]);
+    // And a reload shows all four, now from the relay.
     page.reload().await.unwrap();
     wait_for(
         &page,
-        "document.querySelectorAll('#navigator .nav-item.answered').length === 3",
+        "document.querySelectorAll('#navigator .nav-item.answered').length === 4",
         LONG,
     )
     .await;
@@ -502,7 +526,7 @@ async fn a_dropped_network_loses_nothing() {
     click(&page, "#submit").await;
     wait_for(
         &page,
-        "document.querySelector('#submit-dialog')?.dataset.unanswered === '19'",
+        "document.querySelector('#submit-dialog')?.dataset.unanswered === '18'",
         LONG,
     )
     .await;
@@ -511,8 +535,8 @@ async fn a_dropped_network_loses_nothing() {
     click(&page, "#submit").await;
     click(&page, "#confirm-submit").await;
     wait_for(&page, "!!document.querySelector('#result-mark')", LONG).await;
-    // Keys: q1 A, q2 B, q3 C, all right: 0.75 of 10 points → 0.8.
-    assert_eq!(text_of(&page, "#result-mark").await.trim(), "0.8");
+    // Keys: q1 A, q2 B, q3 C, q4 B, all right: 1 of 10 points.
+    assert_eq!(text_of(&page, "#result-mark").await.trim(), "1.0");
     chromium.close().await;
 }
 

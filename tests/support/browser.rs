@@ -12,7 +12,7 @@ use chromiumoxide::cdp::browser_protocol::input::{
 };
 use chromiumoxide::cdp::browser_protocol::page::SetBypassCspParams;
 use chromiumoxide::cdp::browser_protocol::target::{
-    CreateBrowserContextParams, CreateTargetParams,
+    CreateBrowserContextParams, CreateTargetParams, SetAutoAttachParams,
 };
 use chromiumoxide::page::{Page, ScreenshotParams};
 use futures_util::StreamExt;
@@ -139,6 +139,26 @@ impl Chromium {
     /// ([`csp_violations`]): a refused script or style is a broken page.
     pub async fn new_person(&self, url: &str) -> Page {
         let page = self.blank_person().await;
+        page.evaluate_on_new_document(RECORD_CSP_VIOLATIONS.to_string())
+            .await
+            .unwrap();
+        page.goto(url).await.unwrap();
+        page
+    }
+
+    /// Like [`Chromium::new_person`], for a page whose service worker must
+    /// run. chromiumoxide has every page auto-attach new targets paused
+    /// until it resumes them, and a service worker started that way can stay
+    /// paused, its `register()` pending for ever; this page attaches nothing.
+    pub async fn new_person_with_service_worker(&self, url: &str) -> Page {
+        let page = self.blank_person().await;
+        let no_auto_attach = SetAutoAttachParams::builder()
+            .auto_attach(false)
+            .wait_for_debugger_on_start(false)
+            .flatten(true)
+            .build()
+            .unwrap();
+        page.execute(no_auto_attach).await.unwrap();
         page.evaluate_on_new_document(RECORD_CSP_VIOLATIONS.to_string())
             .await
             .unwrap();

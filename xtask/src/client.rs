@@ -162,11 +162,42 @@ fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
         return Err("client/web/boot.js has a placeholder publish() does not fill".into());
     }
     std::fs::write(out_dir.join("boot.js"), boot)?;
+    write_service_worker(hashed("examgate_client")?, hashed("examgate_checkin")?)?;
     std::fs::write(
         out_dir.join("manifest.json"),
         serde_json::to_string_pretty(&manifest)? + "\n",
     )?;
     Ok(Built { modules })
+}
+
+/// `www/sw.js` (the students' offline copy of the page) from its template
+/// `client/web/sw.js`, named for this build: the hash of everything it
+/// keeps, so any change to the page makes a new worker that replaces the
+/// old copy.
+fn write_service_worker(student: &str, checkin: &str) -> Result<()> {
+    let www = root().join("www");
+    let mut build = Sha256::new();
+    for file in [
+        "index.html".to_owned(),
+        "style.css".to_owned(),
+        "noscript.css".to_owned(),
+        "pkg/boot.js".to_owned(),
+        format!("pkg/{student}.js"),
+        format!("pkg/{checkin}.js"),
+    ] {
+        build.update(std::fs::read(www.join(file))?);
+    }
+    let worker = std::fs::read_to_string(root().join("client/web/sw.js"))?
+        .replace("@BUILD@", &hex(&build.finalize()[..8]))
+        .replace("@STUDENT_JS@", &format!("{student}.js"))
+        .replace("@STUDENT_WASM@", &format!("{student}_bg.wasm"))
+        .replace("@CHECKIN_JS@", &format!("{checkin}.js"))
+        .replace("@CHECKIN_WASM@", &format!("{checkin}_bg.wasm"));
+    if worker.contains('@') {
+        return Err("client/web/sw.js has a placeholder the build does not fill".into());
+    }
+    std::fs::write(www.join("sw.js"), worker)?;
+    Ok(())
 }
 
 /// 16 hex digits of SHA-256 over the module's wasm and glue: the relay

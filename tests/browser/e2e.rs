@@ -460,6 +460,13 @@ async fn a_dropped_network_loses_nothing() {
         LONG,
     )
     .await;
+    // Screen readers hear it once, politely.
+    wait_for(
+        &page,
+        "document.querySelector('#save-announcement[aria-live=polite]')?.dataset.said === 'offline'",
+        LONG,
+    )
+    .await;
     answer(&page, 2, 1).await;
     answer(&page, 3, 2).await;
     wait_for(
@@ -500,6 +507,12 @@ async fn a_dropped_network_loses_nothing() {
     wait_for(
         &page,
         "document.querySelectorAll('#navigator .nav-item.unsaved').length === 0",
+        LONG,
+    )
+    .await;
+    wait_for(
+        &page,
+        "document.querySelector('#save-announcement')?.dataset.said === 'saved_after_offline'",
         LONG,
     )
     .await;

@@ -16,3 +16,4 @@ mod mathml;
 mod office;
 mod proctor_control;
 mod proctor_view;
+mod zoom;

@@ -44,6 +44,11 @@ pub enum StudentText {
     /// Announced to screen readers once no more than this many minutes are
     /// left ("under", so it stays true when an attempt starts with less).
     MinutesLeft(u32),
+    // ------------------------------------------------------------ saving
+    /// Announced when the connection is lost with the exam still going.
+    WentOffline,
+    /// Announced when everything kept during an outage reached the relay.
+    SavedAfterOffline,
 }
 
 impl StudentText {
@@ -131,6 +136,14 @@ impl StudentText {
                     format!("Less than {m} minutes left.")
                 },
             ),
+            StudentText::WentOffline => pick(
+                "Mất kết nối. Các câu trả lời được giữ trên máy này và sẽ được gửi khi có mạng lại.",
+                "Connection lost. Your answers are kept on this computer and will be sent when it is back.",
+            ),
+            StudentText::SavedAfterOffline => pick(
+                "Đã có mạng lại. Mọi câu trả lời đã được lưu trên máy chủ.",
+                "Back online. Every answer is saved on the server.",
+            ),
         }
     }
 }
@@ -184,6 +197,8 @@ mod tests {
             StudentText::MessagesMore(2),
             StudentText::FullscreenAsked,
             StudentText::EnterFullscreen,
+            StudentText::WentOffline,
+            StudentText::SavedAfterOffline,
         ];
         for text in all {
             let (vi, en) = (text.localise(Lang::Vi), text.localise(Lang::En));

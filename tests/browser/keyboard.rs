@@ -162,6 +162,12 @@ async fn an_exam_from_join_to_result_without_the_mouse() {
     wait_for(&page, "!!document.querySelector('#submit-dialog')", LONG).await;
     press(&page, "Tab").await;
     assert!(eval::<bool>(&page, "document.activeElement.id === 'confirm-submit'").await);
+    // The dialog keeps the focus: Tab goes round its two buttons, never to
+    // the paper behind it.
+    press(&page, "Tab").await;
+    assert!(eval::<bool>(&page, "document.activeElement.id === 'confirm-cancel'").await);
+    press(&page, "Shift+Tab").await;
+    assert!(eval::<bool>(&page, "document.activeElement.id === 'confirm-submit'").await);
     press(&page, "Enter").await;
     wait_for(&page, "!!document.querySelector('#result-mark')", LONG).await;
 

@@ -269,7 +269,13 @@ pub async fn insert_text(page: &Page, text: &str) {
 /// "Escape", " ", "ArrowLeft", "ArrowRight", a letter or a digit) the way a
 /// keyboard does: to whatever has the focus, with the browser's own
 /// default action (Tab moves the focus, Enter submits or presses).
+/// `Shift+` before the key holds Shift with it ("Shift+Tab").
 pub async fn press(page: &Page, key: &str) {
+    // CDP's modifier bit for Shift.
+    let (key, modifiers) = match key.strip_prefix("Shift+") {
+        Some(key) => (key, 8),
+        None => (key, 0),
+    };
     let (code, key_code, text) = match key {
         "Tab" => ("Tab".to_owned(), 9, None),
         "Enter" => ("Enter".to_owned(), 13, Some("\r".to_owned())),
@@ -297,7 +303,8 @@ pub async fn press(page: &Page, key: &str) {
         .key(key)
         .code(code)
         .windows_virtual_key_code(key_code)
-        .native_virtual_key_code(key_code);
+        .native_virtual_key_code(key_code)
+        .modifiers(modifiers);
     if let Some(text) = text {
         event = event.text(text);
     }

@@ -1,4 +1,6 @@
-//! `#submit-dialog`: the last check before handing in.
+//! `#submit-dialog`: the last check before handing in. Modal for the
+//! keyboard too: focus starts on "cancel", Tab and Shift+Tab go round its
+//! two buttons and never reach the paper behind, Escape cancels.
 
 use yew::prelude::*;
 
@@ -16,6 +18,7 @@ pub struct SubmitDialogProps {
 pub fn SubmitDialog(props: &SubmitDialogProps) -> Html {
     let i18n = use_i18n();
     let cancel_ref = use_node_ref();
+    let confirm_ref = use_node_ref();
     // Focus the safe choice, so a stray Enter does not hand in.
     use_effect_with(cancel_ref.clone(), |cancel| {
         if let Some(button) = cancel.cast::<web_sys::HtmlElement>() {
@@ -24,10 +27,27 @@ pub fn SubmitDialog(props: &SubmitDialogProps) -> Html {
     });
     let onkeydown = {
         let on_cancel = props.on_cancel.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                on_cancel.emit(());
+        let (first, last) = (cancel_ref.clone(), confirm_ref.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => on_cancel.emit(()),
+            "Tab" => {
+                let active = gloo::utils::document().active_element();
+                let is = |node: &NodeRef| {
+                    node.cast::<web_sys::Element>()
+                        .is_some_and(|el| Some(el) == active)
+                };
+                // Off either end: round to the other.
+                let wrap_to = if e.shift_key() {
+                    is(&first).then_some(&last)
+                } else {
+                    is(&last).then_some(&first)
+                };
+                if let Some(button) = wrap_to.and_then(|n| n.cast::<web_sys::HtmlElement>()) {
+                    e.prevent_default();
+                    let _ = button.focus();
+                }
             }
+            _ => {}
         })
     };
     let unanswered = if props.unanswered > 0 {
@@ -53,7 +73,7 @@ pub fn SubmitDialog(props: &SubmitDialogProps) -> Html {
                         onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
                         { i18n.t(Text::CancelSubmit) }
                     </button>
-                    <button id="confirm-submit" type="button" class="primary"
+                    <button id="confirm-submit" type="button" class="primary" ref={confirm_ref}
                         onclick={props.on_confirm.reform(|_: MouseEvent| ())}>
                         { i18n.t(Text::ConfirmSubmit) }
                     </button>

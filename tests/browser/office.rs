@@ -292,6 +292,48 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
     .await;
     screenshot(&office, "office-page.png").await;
 
+    // A room made a card room from the page, and back: the relay keeps it
+    // and the page says so each time.
+    let code: String = eval(
+        &office,
+        "document.querySelector('#events .join-code-row').dataset.code",
+    )
+    .await;
+    let row = format!("#events .join-code-row[data-code={}]", js_str(&code));
+    let stored = |relay: &TestRelay| -> bool {
+        relay
+            .db()
+            .query_row(
+                "SELECT requires_card FROM join_codes WHERE code = ?1",
+                [&code],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert!(!stored(&relay));
+    click(&office, &format!("{row} .card-room-toggle")).await;
+    wait_for(
+        &office,
+        &format!(
+            "!!document.querySelector({})",
+            js_str(&format!("{row} .badge"))
+        ),
+        LONG,
+    )
+    .await;
+    assert!(stored(&relay));
+    click(&office, &format!("{row} .card-room-toggle")).await;
+    wait_for(
+        &office,
+        &format!(
+            "!document.querySelector({})",
+            js_str(&format!("{row} .badge"))
+        ),
+        LONG,
+    )
+    .await;
+    assert!(!stored(&relay));
+
     // The central proctor sees all three schools.
     let central = chromium.new_person(&relay.url("/proctor")).await;
     type_into(&central, "#login-user", "trungtam").await;

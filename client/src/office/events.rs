@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use examgate_shared::office::api::{EventView, PlanView, ShiftView};
+use examgate_shared::office::api::{CardRoomRequest, EventView, PlanView, ShiftView};
 use yew::prelude::*;
 
 use super::api::Office;
@@ -71,7 +71,10 @@ fn EventItem(props: &EventItemProps) -> Html {
                 <p class="waiting">{ o(OfficeText::NoShifts) }</p>
             }
             <ul class="shifts">
-                { for event.shifts.iter().map(|shift| html! { <ShiftItem key={shift.sitting_id} shift={shift.clone()} /> }) }
+                { for event.shifts.iter().map(|shift| html! {
+                    <ShiftItem key={shift.sitting_id} shift={shift.clone()} event_id={event.id}
+                        office={props.office.clone()} />
+                }) }
             </ul>
             <ShiftForm event_id={event.id} office={props.office.clone()} plan={props.plan.clone()}
                 status={props.status.clone()} />
@@ -82,9 +85,13 @@ fn EventItem(props: &EventItemProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ShiftItemProps {
     shift: ShiftView,
+    event_id: u64,
+    office: Office,
 }
 
-/// A shift: name, start, paper and working time, then a join code per room.
+/// A shift: name, start, paper and working time, then a join code per room,
+/// each with the switch between chip-ID check-in and plain joining (the
+/// outcome is said under the event's shift form).
 #[component]
 fn ShiftItem(props: &ShiftItemProps) -> Html {
     let i18n = use_i18n();
@@ -92,6 +99,22 @@ fn ShiftItem(props: &ShiftItemProps) -> Html {
     let s = &props.shift;
     let minutes = s.duration_ms / 60_000;
     let codes = s.codes.iter().map(|c| {
+        let toggle = {
+            let (office, code, event_id) = (props.office.clone(), c.code.clone(), props.event_id);
+            let requires_card = !c.requires_card;
+            Callback::from(move |_: MouseEvent| {
+                office.create(
+                    Section::Shift(event_id),
+                    format!("/api/office/codes/{code}"),
+                    CardRoomRequest { requires_card },
+                    OfficeText::CardRoomSet {
+                        code: code.clone(),
+                        requires_card,
+                    },
+                    Callback::noop(),
+                );
+            })
+        };
         html! {
             <li key={c.room_id} class="join-code-row" data-room-id={c.room_id.to_string()}
                 data-code={c.code.clone()}>
@@ -101,6 +124,9 @@ fn ShiftItem(props: &ShiftItemProps) -> Html {
                     <span class="badge">{ o(OfficeText::CardRoom) }</span>
                 }
                 <span class="registered">{ o(OfficeText::Registered(c.registered)) }</span>
+                <button type="button" class="card-room-toggle" onclick={toggle}>
+                    { o(if c.requires_card { OfficeText::StopRequiringCard } else { OfficeText::RequireCard }) }
+                </button>
             </li>
         }
     });

@@ -77,6 +77,14 @@ pub enum OfficeText {
     Registered(u32),
     NoCodes,
     CardRoom,
+    /// The button that makes a name-join room a card room, and back.
+    RequireCard,
+    StopRequiringCard,
+    /// Done: room `code` now admits by chip card (`true`) or not.
+    CardRoomSet {
+        code: String,
+        requires_card: bool,
+    },
     // ------------------------------------------------------------ sites, papers
     SitesTitle,
     NoSites,
@@ -228,6 +236,22 @@ impl OfficeText {
                 "No rooms yet: import a roster or pick rooms when adding the shift.",
             ),
             CardRoom => pick("thẻ chip", "chip card"),
+            RequireCard => pick("Bắt buộc thẻ CCCD", "Require the chip ID card"),
+            StopRequiringCard => pick("Bỏ bắt buộc thẻ", "Stop requiring the card"),
+            CardRoomSet {
+                code,
+                requires_card: true,
+            } => fmt(
+                format!("Phòng {code}: thí sinh vào thi bằng thẻ CCCD gắn chip."),
+                format!("Room {code}: candidates enter with their chip ID card."),
+            ),
+            CardRoomSet {
+                code,
+                requires_card: false,
+            } => fmt(
+                format!("Phòng {code}: thí sinh vào thi không cần thẻ."),
+                format!("Room {code}: candidates enter without the card."),
+            ),
             SitesTitle => pick("Điểm thi và phòng thi", "Sites and rooms"),
             NoSites => pick("Chưa có điểm thi nào.", "No sites yet."),
             NewSite => pick("Điểm thi mới", "New site"),

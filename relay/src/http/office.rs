@@ -10,8 +10,8 @@ use axum::response::IntoResponse;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::exam::Exam;
 use examgate_shared::office::api::{
-    AccountChange, AccountSlip, NewAccount, NewEvent, NewRoom, NewShift, NewSite, PlanView,
-    RosterImportReport, RosterRow, SetupRequest,
+    AccountChange, AccountSlip, CardRoomRequest, NewAccount, NewEvent, NewRoom, NewShift, NewSite,
+    PlanView, RosterImportReport, RosterRow, SetupRequest,
 };
 use examgate_shared::protocol::{LoginResponse, Role};
 use serde::Deserialize;
@@ -150,16 +150,11 @@ pub async fn candidate(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct CardRoom {
-    requires_card: bool,
-}
-
 pub async fn set_card_room(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
-    ApiJson(req): ApiJson<CardRoom>,
+    ApiJson(req): ApiJson<CardRoomRequest>,
 ) -> Result<Json<Value>, ApiError> {
     staff.require(OFFICE, "set a room's check-in")?;
     state

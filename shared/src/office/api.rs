@@ -107,6 +107,13 @@ pub struct ShiftView {
     pub registered: u32,
 }
 
+/// `POST /api/office/codes/{code}`: whether this room of a shift admits
+/// candidates only by chip-ID check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardRoomRequest {
+    pub requires_card: bool,
+}
+
 /// A room of a shift, with the code its candidates type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinCodeView {

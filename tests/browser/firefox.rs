@@ -1,7 +1,8 @@
 //! The exam in Debian's Firefox ESR (headless, through geckodriver and
 //! WebDriver) against the real relay, behind a proxy that can cut the
 //! network: join, every question kind, formulas laid out as MathML, a
-//! reload, a network cut with answers kept and resent, submit, the result.
+//! reload, a network cut with answers kept, a reload while it is down (the
+//! page's offline copy), the answers resent, submit, the result.
 //! Firefox has no WebUSB: the card-room page says so up front and points to
 //! the seat code, with no button that cannot work.
 
@@ -136,7 +137,16 @@ async fn a_whole_exam_in_firefox_esr() {
         .await;
     saved(&firefox).await;
 
-    // The network goes down: the answer is kept and shown unsaved; it
+    // The page's offline copy (its service worker) is in place: active, and
+    // serving this page once it is loaded again.
+    firefox.service_worker_ready().await;
+    firefox.reload().await;
+    firefox
+        .wait_for("navigator.serviceWorker?.controller", LONG)
+        .await;
+
+    // The network goes down: the answer is kept and shown unsaved, a
+    // reload still opens the exam (from the offline copy), and everything
     // reaches the relay when the network is back.
     let before = relay.stored_events(attempt).len();
     network.cut();
@@ -151,6 +161,15 @@ async fn a_whole_exam_in_firefox_esr() {
     firefox
         .wait_for(
             "document.querySelectorAll('#navigator .nav-item.unsaved').length === 1",
+            LONG,
+        )
+        .await;
+    assert_eq!(relay.stored_events(attempt).len(), before);
+    firefox.reload().await;
+    firefox
+        .wait_for(
+            "document.querySelectorAll('#navigator .nav-item.answered').length === 5 \
+             && document.querySelectorAll('#navigator .nav-item.unsaved').length === 1",
             LONG,
         )
         .await;

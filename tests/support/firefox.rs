@@ -56,7 +56,7 @@ impl Firefox {
         let capabilities = serde_json::json!({
             "moz:firefoxOptions": {
                 "binary": FIREFOX,
-                "args": ["-headless", "-width=1280", "-height=900"],
+                "args": ["-headless", "--window-size=1280,900"],
                 // This machine has no internet: no update, telemetry or
                 // remote-settings calls that would only time out.
                 "prefs": {
@@ -172,8 +172,42 @@ impl Firefox {
         path
     }
 
+    /// Waits until the page's service worker is active
+    /// (`navigator.serviceWorker.ready`).
+    pub async fn service_worker_ready(&self) {
+        let ready = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 navigator.serviceWorker.ready.then(() => done(true), (e) => done(String(e)));",
+                Vec::new(),
+            )
+            .await
+            .expect("navigator.serviceWorker.ready");
+        assert_eq!(
+            ready,
+            serde_json::Value::Bool(true),
+            "service worker: {ready}"
+        );
+    }
+
+    /// Reloads the page as a person does (F5, `location.reload()`), and
+    /// waits for the new document. Not WebDriver's refresh: Firefox's
+    /// bypasses the page's service worker, so it would never show the
+    /// offline copy.
     pub async fn reload(&self) {
-        self.client.refresh().await.expect("reload");
+        self.client
+            .execute(
+                "window.__examgateOld = true; location.reload();",
+                Vec::new(),
+            )
+            .await
+            .expect("reload");
+        self.wait_for(
+            "!window.__examgateOld && document.readyState === 'complete'",
+            Duration::from_secs(30),
+        )
+        .await;
     }
 }
 

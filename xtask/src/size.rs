@@ -1,5 +1,5 @@
 //! The client's download size per module (wasm + JS glue + `style.css` +
-//! `boot.js`), raw, gzip and brotli, as the relay sends them (the
+//! `boot.js`, and `staff.css` for the staff module), raw, gzip and brotli, as the relay sends them (the
 //! precompressed files beside each one), written as JSON under
 //! `target/bench/client-size.json`: students on weak networks pay for every
 //! kilobyte.
@@ -72,9 +72,12 @@ pub fn report(built: &Built) -> Result<()> {
     for m in &built.modules {
         let mut parts = serde_json::Map::new();
         let mut total = [0u64; 3];
+        // Staff pages also load their own stylesheet.
+        let staff_css = (m.name == "examgate_staff").then(|| www.join("staff.css"));
         let files = [m.wasm.clone(), m.js.clone()]
             .into_iter()
-            .chain(shared_files.clone());
+            .chain(shared_files.clone())
+            .chain(staff_css);
         for file in files {
             let sizes = served(&file)?;
             for (t, s) in total.iter_mut().zip(sizes) {

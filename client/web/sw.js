@@ -6,30 +6,44 @@
 // build` writes it to www/sw.js with this build's names, so a new build is a
 // new worker that replaces the old copy.
 //
-// - The hashed module files never change: from the copy, else the network.
-// - The page, boot.js and the stylesheet: the network first (a new build is
-//   seen at once), the copy when the network fails or hangs past
-//   NETWORK_WAIT_MS.
-// - Nothing else is touched: /api/ and the WebSockets always go to the relay,
-//   and staff pages are never answered from the copy.
+// - The page, boot.js and the stylesheets: kept at install; then the
+//   network first (a new build is seen at once), the copy when the network
+//   fails or hangs past NETWORK_WAIT_MS.
+// - The module: only the one this computer's page uses (the name-join
+//   module at `/`, the card-room module at `/checkin`), so installing the
+//   worker costs no download (the browser has it cached already, for a
+//   year) and a room without readers never fetches the card code. Hashed
+//   names never change: from the copy, else the network (then kept).
+// - Only the students' pages are served: requests from staff pages, /api/
+//   and the WebSockets always go to the relay.
 
 const BUILD = '@BUILD@';
 const CACHE = `examgate-page-${BUILD}`;
-const SHELL = [
-  '/', '/pkg/boot.js', '/style.css', '/noscript.css',
-  '/pkg/@STUDENT_JS@', '/pkg/@STUDENT_WASM@', '/pkg/@CHECKIN_JS@', '/pkg/@CHECKIN_WASM@',
-];
+const SHELL = ['/', '/pkg/boot.js', '/style.css', '/noscript.css'];
+const STUDENT = ['/pkg/@STUDENT_JS@', '/pkg/@STUDENT_WASM@'];
+const CHECKIN = ['/pkg/@CHECKIN_JS@', '/pkg/@CHECKIN_WASM@'];
+const MODULES = [...STUDENT, ...CHECKIN];
 // The students' pages: `/` (name-join rooms) and `/checkin` (card rooms).
-// Staff pages are never served from the copy.
 const STUDENT_PAGE = /^\/(checkin\/?)?$/;
+const CARD_PAGE = /^\/checkin\/?$/;
 const NETWORK_WAIT_MS = 4000;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches.open(CACHE)
-      .then((cache) => cache.addAll(SHELL))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil((async () => {
+    // The module of each student page open now (the one that registered
+    // this worker among them).
+    const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const modules = new Set();
+    for (const page of pages) {
+      const path = new URL(page.url).pathname;
+      if (STUDENT_PAGE.test(path)) {
+        (CARD_PAGE.test(path) ? CHECKIN : STUDENT).forEach((file) => modules.add(file));
+      }
+    }
+    const cache = await caches.open(CACHE);
+    await cache.addAll([...SHELL, ...modules]);
+    await self.skipWaiting();
+  })());
 });
 
 self.addEventListener('activate', (event) => {
@@ -54,12 +68,40 @@ self.addEventListener('fetch', (event) => {
     if (STUDENT_PAGE.test(url.pathname)) {
       event.respondWith(networkFirst(request, '/'));
     }
-  } else if (/^\/pkg\/[A-Za-z0-9_]+-[0-9a-f]{16}(\.js|_bg\.wasm)$/.test(url.pathname)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
-  } else if (SHELL.includes(url.pathname)) {
-    event.respondWith(networkFirst(request, url.pathname));
+    return;
   }
+  const ours = MODULES.includes(url.pathname) || SHELL.includes(url.pathname);
+  if (!ours) {
+    return;
+  }
+  event.respondWith((async () => {
+    // A staff page's boot.js or stylesheet comes from the relay, never from
+    // the students' copy (after an upgrade it would name a gone module).
+    if (!(await fromStudentPage(event))) {
+      return fetch(request);
+    }
+    if (MODULES.includes(url.pathname)) {
+      return (await caches.match(request)) || keep(request, url.pathname);
+    }
+    return networkFirst(request, url.pathname);
+  })());
 });
+
+// Whether the request comes from one of the students' pages.
+async function fromStudentPage(event) {
+  const client = event.clientId && await self.clients.get(event.clientId);
+  return !!client && STUDENT_PAGE.test(new URL(client.url).pathname);
+}
+
+// A module from the network, kept for the next offline reload.
+async function keep(request, key) {
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(CACHE);
+    await cache.put(key, response.clone());
+  }
+  return response;
+}
 
 // The network's answer, kept as the copy under `key`; the copy when the
 // network fails, errs or takes longer than NETWORK_WAIT_MS.

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chromiumoxide::page::Page;
 use examgate_shared::exam::{Body, MultiRule, OptionId, Question, QuestionId};
 use examgate_tests::browser::{
-    Chromium, click, eval, require_client, screenshot_dir, type_into, wait_for,
+    Chromium, click, eval, press, require_client, screenshot_dir, type_into, wait_for,
 };
 use examgate_tests::{PASSWORD, TestRelay, workspace_root};
 
@@ -122,6 +122,19 @@ async fn every_page_a_student_and_a_proctor_see_passes_the_audit() {
     click(&student, "#submit").await;
     wait_for(&student, "!!document.querySelector('#submit-dialog')", LONG).await;
     serious.extend(audit(&student, "submit-dialog").await);
+    // The dialog is modal: a click on its text takes the focus off its
+    // buttons, and Shift+Tab from there must not reach the paper behind
+    // (the Submit button just before the dialog would be next), which the
+    // page makes inert.
+    click(&student, "#submit-title").await;
+    assert!(eval::<bool>(&student, "document.activeElement === document.body").await);
+    press(&student, "Shift+Tab").await;
+    let focused: String = eval(
+        &student,
+        "document.activeElement.closest('.exam-body, .exam-header') ? document.activeElement.outerHTML.slice(0, 120) : ''",
+    )
+    .await;
+    assert!(focused.is_empty(), "behind the dialog: {focused}");
     click(&student, "#confirm-submit").await;
     wait_for(&student, "!!document.querySelector('#result-mark')", LONG).await;
     serious.extend(audit(&student, "result").await);

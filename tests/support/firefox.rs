@@ -20,8 +20,10 @@ fn geckodriver() -> PathBuf {
     crate::workspace_root().join("target/tools/geckodriver/bin/geckodriver")
 }
 
-/// One headless Firefox with its geckodriver; [`Firefox::close`] ends both
-/// (dropping without it still kills geckodriver, which ends Firefox).
+/// One headless Firefox with its geckodriver; [`Firefox::close`] ends the
+/// session. Dropping kills Firefox (geckodriver's children) and then
+/// geckodriver, so a failed test leaves no Firefox behind; Firefox's content
+/// processes end with their parent.
 pub struct Firefox {
     pub client: Client,
     driver: Child,
@@ -94,10 +96,9 @@ impl Firefox {
         }
     }
 
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // Drop ends geckodriver and whatever Firefox is left.
     }
 
     /// The value of the expression `js`.
@@ -213,6 +214,31 @@ impl Firefox {
 
 impl Drop for Firefox {
     fn drop(&mut self) {
+        for child in children_of(self.driver.id()) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &child.to_string()])
+                .status();
+        }
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
+}
+
+/// The processes whose parent is `parent`, from `/proc`.
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| {
+            // `pid (comm) state ppid …`; comm may hold spaces, so split after ')'.
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(parent)
+            })
+        })
+        .filter(|&pid| pid > 1)
+        .collect()
 }

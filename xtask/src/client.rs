@@ -73,7 +73,7 @@ pub fn build() -> Result<Built> {
         ];
         args.extend_from_slice(features);
         cargo(&args)?;
-        // Both builds write the same file: bind it before the next build.
+        // Every build writes the same file: bind it before the next build.
         let input = root()
             .join("target/wasm32-unknown-unknown")
             .join(PROFILE)

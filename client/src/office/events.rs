@@ -124,7 +124,8 @@ fn ShiftItem(props: &ShiftItemProps) -> Html {
                     <span class="badge">{ o(OfficeText::CardRoom) }</span>
                 }
                 <span class="registered">{ o(OfficeText::Registered(c.registered)) }</span>
-                <button type="button" class="card-room-toggle" onclick={toggle}>
+                <button type="button" class="card-room-toggle" onclick={toggle}
+                    aria-label={format!("{} — {}", o(if c.requires_card { OfficeText::StopRequiringCard } else { OfficeText::RequireCard }), c.code)}>
                     { o(if c.requires_card { OfficeText::StopRequiringCard } else { OfficeText::RequireCard }) }
                 </button>
             </li>

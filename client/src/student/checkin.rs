@@ -34,11 +34,22 @@ pub fn CheckinPanel(props: &CheckinPanelProps) -> Html {
 fn NoReaderHere() -> Html {
     let i18n = use_i18n();
     let vi = i18n.lang == Lang::Vi;
-    let why = CheckinFailure::Bridge(crate::usb::BridgeError::Unsupported);
+    // Chrome and Edge hide WebUSB from pages not served over HTTPS: then the
+    // browser is right and the address is wrong.
+    let why = if gloo::utils::window().is_secure_context() {
+        failure_text(
+            &CheckinFailure::Bridge(crate::usb::BridgeError::Unsupported),
+            i18n.lang,
+        )
+    } else if vi {
+        "Trang thi chưa được mở qua HTTPS nên không dùng được đầu đọc thẻ. Hãy báo cán bộ kỹ thuật; trong lúc chờ, giám thị kiểm tra thẻ tại bàn và bạn nhập mã chỗ ngồi.".into()
+    } else {
+        "The exam page is not served over HTTPS, so it cannot use the card reader. Tell the technician; meanwhile the proctor checks your card at the desk and you type the seat code.".into()
+    };
     html! {
         <section id="checkin" class="card form" data-step="unsupported">
             <h2>{ if vi { "Vào thi bằng thẻ CCCD gắn chip" } else { "Check in with your chip ID card" } }</h2>
-            <p id="checkin-unsupported" class="hint">{ failure_text(&why, i18n.lang) }</p>
+            <p id="checkin-unsupported" class="hint">{ why }</p>
             <p class="hint"><a href="#join-seat">{ if vi { "Nhập mã chỗ ngồi" } else { "Type the seat code" } }</a></p>
         </section>
     }

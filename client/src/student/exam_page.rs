@@ -159,7 +159,9 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
 
     html! {
         <div id="exam" class={classes!("page", "exam", state.time_up().then_some("time-up"), paused.then_some("paused"))}>
-            <header class="topbar exam-header">
+            // Behind the submit dialog nothing takes the focus, even after a
+            // click on the dialog's text sent it to the page's body.
+            <header class="topbar exam-header" inert={state.dialog_open}>
                 <div class="exam-id">
                     <h1 class="exam-title">{ props.session.exam_title.clone() }</h1>
                     <p class="who">
@@ -189,9 +191,9 @@ pub fn ExamPage(props: &ExamPageProps) -> Html {
             if state.offer_fullscreen() {
                 <FullscreenOffer />
             }
-            // Behind the paused screen the paper takes neither clicks nor
-            // the keyboard's focus.
-            <div class="exam-body" inert={paused}>
+            // Behind the paused screen (and the submit dialog) the paper
+            // takes neither clicks nor the keyboard's focus.
+            <div class="exam-body" inert={paused || state.dialog_open}>
                 <section class="question-area">{ question_area }</section>
                 <aside class="sidebar">
                     <Navigator groups={nav_groups} current={current} on_go={on_go} />

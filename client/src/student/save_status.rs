@@ -31,7 +31,7 @@ fn announcement(was_offline: bool, now: SaveState) -> (bool, Option<StudentText>
 pub fn SaveStatus(props: &SaveStatusProps) -> Html {
     let i18n = use_i18n();
     let was_offline = use_mut_ref(|| false);
-    let said = use_state(|| None::<StudentText>);
+    let said = use_state_eq(|| None::<StudentText>);
     {
         let said = said.clone();
         use_effect_with(props.state, move |state| {

@@ -1,6 +1,7 @@
 //! `#submit-dialog`: the last check before handing in. Modal for the
 //! keyboard too: focus starts on "cancel", Tab and Shift+Tab go round its
-//! two buttons and never reach the paper behind, Escape cancels.
+//! two buttons, Escape cancels; the exam page makes the paper behind it
+//! `inert`, so focus sent to the page's body cannot Tab back there either.
 
 use yew::prelude::*;
 

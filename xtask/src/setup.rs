@@ -57,16 +57,22 @@ pub fn ensure_chromium() -> Result<()> {
     if Path::new(CHROMIUM).exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
-    eprintln!("xtask: installing Debian's chromium and chromium-driver");
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// `apt-get update` and `apt-get install` of Debian's `packages` (CI runs as
+/// root; elsewhere the error says what to install).
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let list = packages.join(" ");
+    eprintln!("xtask: installing Debian's {list}");
     let apt = |args: &[&str]| {
         run(Command::new("apt-get")
             .args(args)
             .env("DEBIAN_FRONTEND", "noninteractive"))
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
-        .map_err(|e| format!("{e}; install Debian's chromium and chromium-driver as root"))?;
-    Ok(())
+    apt(&[&["install", "-y", "-q"][..], packages].concat())
+        .map_err(|e| format!("{e}; install Debian's {list} as root").into())
 }
 
 /// Debian's Firefox ESR, the second browser of the end-to-end tests.
@@ -86,15 +92,7 @@ pub fn geckodriver() -> PathBuf {
 /// crates.io unless it is there.
 pub fn ensure_firefox() -> Result<()> {
     if !Path::new(FIREFOX).exists() {
-        eprintln!("xtask: installing Debian's firefox-esr");
-        let apt = |args: &[&str]| {
-            run(Command::new("apt-get")
-                .args(args)
-                .env("DEBIAN_FRONTEND", "noninteractive"))
-        };
-        apt(&["update", "-q"])?;
-        apt(&["install", "-y", "-q", "firefox-esr"])
-            .map_err(|e| format!("{e}; install Debian's firefox-esr as root"))?;
+        apt_install(&["firefox-esr"])?;
     }
     if geckodriver().exists() {
         return Ok(());
@@ -157,14 +155,7 @@ fn ensure_node() -> Result<()> {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_node {
-        eprintln!("xtask: installing Debian's nodejs and npm");
-        let apt = |args: &[&str]| {
-            run(Command::new("apt-get")
-                .args(args)
-                .env("DEBIAN_FRONTEND", "noninteractive"))
-        };
-        apt(&["update", "-q"])?;
-        apt(&["install", "-y", "-q", "nodejs", "npm"])?;
+        apt_install(&["nodejs", "npm"])?;
     }
     Ok(())
 }

@@ -15,28 +15,40 @@ pub struct SaveStatusProps {
     pub state: SaveState,
 }
 
-/// What the live region says as the state becomes `now`, given whether the
-/// answers were last stuck offline; and whether they are now.
-fn announcement(was_offline: bool, now: SaveState) -> (bool, Option<StudentText>) {
-    match now {
-        SaveState::Offline(_) => (true, (!was_offline).then_some(StudentText::WentOffline)),
-        SaveState::Saved if was_offline => (false, Some(StudentText::SavedAfterOffline)),
-        SaveState::Saved => (false, None),
+/// What the page last told the student about the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heard {
+    /// The page just loaded and is connecting: not being connected yet is
+    /// no news, unless answers are waiting (a reload while offline).
+    Connecting,
+    Live,
+    Offline,
+}
+
+/// What the live region says as the state becomes `now`, and what the
+/// student has then heard.
+fn announcement(heard: Heard, now: SaveState) -> (Heard, Option<StudentText>) {
+    match (heard, now) {
+        (Heard::Offline, SaveState::Offline(_)) => (Heard::Offline, None),
+        (Heard::Connecting, SaveState::Offline(0)) => (Heard::Connecting, None),
+        (_, SaveState::Offline(_)) => (Heard::Offline, Some(StudentText::WentOffline)),
+        (Heard::Offline, SaveState::Saved) => (Heard::Live, Some(StudentText::SavedAfterOffline)),
         // Resending after the outage, or held by a pause: nothing to say yet.
-        SaveState::Pending(_) | SaveState::Held(_) => (was_offline, None),
+        (Heard::Offline, SaveState::Pending(_) | SaveState::Held(_)) => (Heard::Offline, None),
+        (_, SaveState::Saved | SaveState::Pending(_) | SaveState::Held(_)) => (Heard::Live, None),
     }
 }
 
 #[component]
 pub fn SaveStatus(props: &SaveStatusProps) -> Html {
     let i18n = use_i18n();
-    let was_offline = use_mut_ref(|| false);
+    let heard = use_mut_ref(|| Heard::Connecting);
     let said = use_state_eq(|| None::<StudentText>);
     {
         let said = said.clone();
         use_effect_with(props.state, move |state| {
-            let (offline, text) = announcement(*was_offline.borrow(), *state);
-            *was_offline.borrow_mut() = offline;
+            let (now_heard, text) = announcement(*heard.borrow(), *state);
+            *heard.borrow_mut() = now_heard;
             // Cleared on the next plain change, so the same words said
             // again later are a change the screen reader hears.
             if text.is_some()
@@ -74,36 +86,57 @@ pub fn SaveStatus(props: &SaveStatusProps) -> Html {
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_losing_the_network_and_saving_after_it_are_announced() {
-        let mut offline = false;
+    /// The announcements along `states`, from a page just loaded.
+    fn said(states: &[SaveState]) -> Vec<StudentText> {
+        let mut heard = Heard::Connecting;
         let mut said = Vec::new();
-        for state in [
-            SaveState::Pending(1),
-            SaveState::Saved,
-            SaveState::Offline(1),
-            SaveState::Offline(2),
-            SaveState::Pending(2),
-            SaveState::Saved,
-            SaveState::Pending(1),
-            SaveState::Saved,
-        ] {
-            let (now, text) = announcement(offline, state);
-            offline = now;
+        for &state in states {
+            let (now, text) = announcement(heard, state);
+            heard = now;
             said.extend(text);
         }
+        said
+    }
+
+    #[test]
+    fn only_losing_the_network_and_saving_after_it_are_announced() {
+        use SaveState::*;
         assert_eq!(
-            said,
+            said(&[
+                Offline(0),
+                Saved,
+                Pending(1),
+                Saved,
+                Offline(1),
+                Offline(2),
+                Pending(2),
+                Saved,
+                Pending(1),
+                Saved
+            ]),
+            [StudentText::WentOffline, StudentText::SavedAfterOffline]
+        );
+    }
+
+    #[test]
+    fn a_page_loading_is_not_an_outage_unless_answers_wait() {
+        use SaveState::*;
+        // A plain load or reload: connecting, then live. Nothing said.
+        assert!(said(&[Offline(0), Offline(0), Saved]).is_empty());
+        // A reload while offline with answers kept: said, and said again
+        // when they are saved.
+        assert_eq!(
+            said(&[Offline(2), Pending(2), Saved]),
             [StudentText::WentOffline, StudentText::SavedAfterOffline]
         );
     }
 
     #[test]
     fn a_pause_during_an_outage_keeps_it_in_mind() {
-        let (offline, text) = announcement(true, SaveState::Held(2));
-        assert!(offline && text.is_none());
+        let (heard, text) = announcement(Heard::Offline, SaveState::Held(2));
+        assert!(heard == Heard::Offline && text.is_none());
         assert_eq!(
-            announcement(offline, SaveState::Saved).1,
+            announcement(heard, SaveState::Saved).1,
             Some(StudentText::SavedAfterOffline)
         );
     }

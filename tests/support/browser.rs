@@ -52,10 +52,11 @@ pub async fn wasm_memory_bytes(page: &Page, name: &str) -> f64 {
     .await
 }
 
-/// Both client modules are built (a test's first line, so a missing build
+/// Every client module is built (a test's first line, so a missing build
 /// says so instead of timing out on a blank page).
 pub fn require_client() {
     client_module("examgate_client");
+    client_module("examgate_checkin");
     client_module("examgate_staff");
 }
 
@@ -67,6 +68,16 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 /// free; the guard holds the turn.
 pub(crate) async fn one_browser_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().await
+}
+
+/// Opens `url` in `page`, recording what its policy refuses
+/// ([`csp_violations`]).
+async fn open_recording_csp(page: Page, url: &str) -> Page {
+    page.evaluate_on_new_document(RECORD_CSP_VIOLATIONS.to_string())
+        .await
+        .unwrap();
+    page.goto(url).await.unwrap();
+    page
 }
 
 /// Collects `securitypolicyviolation` events into `window.__cspViolations`.
@@ -138,12 +149,7 @@ impl Chromium {
     /// Whatever the page's Content-Security-Policy refuses is recorded
     /// ([`csp_violations`]): a refused script or style is a broken page.
     pub async fn new_person(&self, url: &str) -> Page {
-        let page = self.blank_person().await;
-        page.evaluate_on_new_document(RECORD_CSP_VIOLATIONS.to_string())
-            .await
-            .unwrap();
-        page.goto(url).await.unwrap();
-        page
+        open_recording_csp(self.blank_person().await, url).await
     }
 
     /// Like [`Chromium::new_person`], for a page whose service worker must
@@ -159,11 +165,7 @@ impl Chromium {
             .build()
             .unwrap();
         page.execute(no_auto_attach).await.unwrap();
-        page.evaluate_on_new_document(RECORD_CSP_VIOLATIONS.to_string())
-            .await
-            .unwrap();
-        page.goto(url).await.unwrap();
-        page
+        open_recording_csp(page, url).await
     }
 
     /// A fresh browser context on `about:blank`, for a test that sets

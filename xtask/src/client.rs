@@ -144,25 +144,18 @@ fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
         let m = modules.iter().find(|m| m.name == name);
         Ok(&m.ok_or(format!("no module {name}"))?.hashed)
     };
-    let mut boot = std::fs::read_to_string(root().join("client/web/boot.js"))?;
-    for (placeholder, name) in [
-        ("STUDENT", "examgate_client"),
-        ("CHECKIN", "examgate_checkin"),
-        ("STAFF", "examgate_staff"),
-    ] {
-        let hashed = hashed(name)?;
-        boot = boot
-            .replace(&format!("@{placeholder}_JS@"), &format!("{hashed}.js"))
-            .replace(
-                &format!("@{placeholder}_WASM@"),
-                &format!("{hashed}_bg.wasm"),
-            );
-    }
-    if boot.contains('@') {
-        return Err("client/web/boot.js has a placeholder publish() does not fill".into());
-    }
+    let (student, checkin, staff) = (
+        hashed("examgate_client")?,
+        hashed("examgate_checkin")?,
+        hashed("examgate_staff")?,
+    );
+    let boot = fill_template(
+        "client/web/boot.js",
+        &[],
+        &[("STUDENT", student), ("CHECKIN", checkin), ("STAFF", staff)],
+    )?;
     std::fs::write(out_dir.join("boot.js"), boot)?;
-    write_service_worker(hashed("examgate_client")?, hashed("examgate_checkin")?)?;
+    write_service_worker(student, checkin)?;
     std::fs::write(
         out_dir.join("manifest.json"),
         serde_json::to_string_pretty(&manifest)? + "\n",
@@ -187,17 +180,32 @@ fn write_service_worker(student: &str, checkin: &str) -> Result<()> {
     ] {
         build.update(std::fs::read(www.join(file))?);
     }
-    let worker = std::fs::read_to_string(root().join("client/web/sw.js"))?
-        .replace("@BUILD@", &hex(&build.finalize()[..8]))
-        .replace("@STUDENT_JS@", &format!("{student}.js"))
-        .replace("@STUDENT_WASM@", &format!("{student}_bg.wasm"))
-        .replace("@CHECKIN_JS@", &format!("{checkin}.js"))
-        .replace("@CHECKIN_WASM@", &format!("{checkin}_bg.wasm"));
-    if worker.contains('@') {
-        return Err("client/web/sw.js has a placeholder the build does not fill".into());
-    }
+    let worker = fill_template(
+        "client/web/sw.js",
+        &[("BUILD", &hex(&build.finalize()[..8]))],
+        &[("STUDENT", student), ("CHECKIN", checkin)],
+    )?;
     std::fs::write(www.join("sw.js"), worker)?;
     Ok(())
+}
+
+/// The template at `path` with `@KEY@` replaced by each value, and each
+/// module's `@NAME_JS@` / `@NAME_WASM@` by its hashed file names; an
+/// `@` left over is a placeholder nobody fills, an error.
+fn fill_template(path: &str, values: &[(&str, &str)], modules: &[(&str, &str)]) -> Result<String> {
+    let mut text = std::fs::read_to_string(root().join(path))?;
+    for (key, value) in values {
+        text = text.replace(&format!("@{key}@"), value);
+    }
+    for (name, hashed) in modules {
+        text = text
+            .replace(&format!("@{name}_JS@"), &format!("{hashed}.js"))
+            .replace(&format!("@{name}_WASM@"), &format!("{hashed}_bg.wasm"));
+    }
+    if text.contains('@') {
+        return Err(format!("{path} has a placeholder the build does not fill").into());
+    }
+    Ok(text)
 }
 
 /// 16 hex digits of SHA-256 over the module's wasm and glue: the relay

@@ -115,6 +115,11 @@ fn ShiftItem(props: &ShiftItemProps) -> Html {
                 );
             })
         };
+        let switch = o(if c.requires_card {
+            OfficeText::StopRequiringCard
+        } else {
+            OfficeText::RequireCard
+        });
         html! {
             <li key={c.room_id} class="join-code-row" data-room-id={c.room_id.to_string()}
                 data-code={c.code.clone()}>
@@ -125,8 +130,8 @@ fn ShiftItem(props: &ShiftItemProps) -> Html {
                 }
                 <span class="registered">{ o(OfficeText::Registered(c.registered)) }</span>
                 <button type="button" class="card-room-toggle" onclick={toggle}
-                    aria-label={format!("{} — {}", o(if c.requires_card { OfficeText::StopRequiringCard } else { OfficeText::RequireCard }), c.code)}>
-                    { o(if c.requires_card { OfficeText::StopRequiringCard } else { OfficeText::RequireCard }) }
+                    aria-label={format!("{switch} — {}", c.code)}>
+                    { switch }
                 </button>
             </li>
         }

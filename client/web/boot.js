@@ -17,6 +17,8 @@ const STAFF = { js: '/pkg/@STAFF_JS@', wasm: '/pkg/@STAFF_WASM@' };
 
 const path = location.pathname;
 const under = (page) => path === page || path.startsWith(page + '/');
+// The relay serves each of these paths the copy of the page that preloads
+// the same module (relay/src/web.rs, STAFF_PAGES and /checkin).
 const staff = under('/proctor') || under('/results') || under('/office') || under('/bank');
 const module = staff ? STAFF : under('/checkin') ? CHECKIN : STUDENT;
 

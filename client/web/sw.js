@@ -6,7 +6,8 @@
 // build` writes it to www/sw.js with this build's names, so a new build is a
 // new worker that replaces the old copy.
 //
-// - The page, boot.js and the stylesheets: kept at install; then the
+// - The page (`/`, and `/checkin`'s own copy in card rooms), boot.js and
+//   the stylesheets: kept at install; then the
 //   network first (a new build is seen at once), the copy when the network
 //   fails or hangs past NETWORK_WAIT_MS.
 // - The module: only the one this computer's page uses (the name-join
@@ -37,7 +38,9 @@ self.addEventListener('install', (event) => {
     for (const page of pages) {
       const path = new URL(page.url).pathname;
       if (STUDENT_PAGE.test(path)) {
-        (CARD_PAGE.test(path) ? CHECKIN : STUDENT).forEach((file) => modules.add(file));
+        // A card room's page is its own copy (it preloads the card module).
+        (CARD_PAGE.test(path) ? ['/checkin', ...CHECKIN] : STUDENT)
+          .forEach((file) => modules.add(file));
       }
     }
     const cache = await caches.open(CACHE);
@@ -64,9 +67,9 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode === 'navigate') {
-    // Both student paths are the same single page (boot.js picks the module).
+    // Each student path has its copy of the page (preloading its module).
     if (STUDENT_PAGE.test(url.pathname)) {
-      event.respondWith(networkFirst(request, '/'));
+      event.respondWith(networkFirst(request, CARD_PAGE.test(url.pathname) ? '/checkin' : '/'));
     }
     return;
   }
@@ -124,6 +127,8 @@ async function networkFirst(request, key) {
   } catch (_) {
     // Offline: fall through to the copy.
   }
-  const copy = await cache.match(key);
+  // A card room's page kept by an older worker may be missing: the
+  // students' page is the same app (boot.js picks the module by path).
+  const copy = (await cache.match(key)) || (key === '/checkin' && await cache.match('/'));
   return copy || network;
 }

@@ -11,8 +11,11 @@
 //!   papers, marks and personal data stay out of shared and disk caches.
 //! - A missing `/pkg/` file is a 404, never the single page's `index.html`
 //!   (a stale `boot.js` must not be handed HTML as JavaScript, let alone
-//!   cached for a year). Other unknown paths (`/proctor`, `/office/…`) are
-//!   the single page.
+//!   cached for a year). Other unknown paths are the single page, in the
+//!   copy that preloads the module the path needs: `checkin.html` under
+//!   `/checkin`, `staff.html` under the staff pages ([`STAFF_PAGES`]),
+//!   `index.html` (the students' name-join module) everywhere else. `boot.js`
+//!   picks the module by the same paths.
 //! - The Content-Security-Policy lets the page run only the relay's own
 //!   scripts and wasm (`'wasm-unsafe-eval'` for the module, no inline script
 //!   or style), talk only to its own origin, and never be framed.
@@ -48,22 +51,33 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 const NO_STORE: &str = "no-store";
 
-/// The static files: `/pkg/` strictly, everything else with the single
-/// page as fallback.
+/// The staff pages' paths (and everything under them): the page that
+/// preloads the staff module. `client/web/boot.js` names the same.
+pub const STAFF_PAGES: [&str; 4] = ["/proctor", "/results", "/office", "/bank"];
+
+/// The static files: `/pkg/` strictly, the card room's and the staff
+/// pages' copies of the page at their paths, everything else with the
+/// students' page as fallback.
 pub fn static_files<S: Clone + Send + Sync + 'static>(www: &Path) -> Router<S> {
     let pkg = ServeDir::new(www.join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
-    let index = ServeFile::new(www.join("index.html"))
-        .precompressed_br()
-        .precompressed_gzip();
+    let page = |file: &str| {
+        ServeFile::new(www.join(file))
+            .precompressed_br()
+            .precompressed_gzip()
+    };
     let rest = ServeDir::new(www)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(index);
-    Router::new()
+        .fallback(page("index.html"));
+    let mut router = Router::new()
         .nest_service("/pkg", pkg)
-        .fallback_service(rest)
+        .nest_service("/checkin", page("checkin.html"));
+    for staff in STAFF_PAGES {
+        router = router.nest_service(staff, page("staff.html"));
+    }
+    router.fallback_service(rest)
 }
 
 /// The security headers and the cache policy, around the whole router.
@@ -154,6 +168,11 @@ mod tests {
         std::fs::write(dir.path().join("index.html"), "<!doctype html>page").unwrap();
         std::fs::write(dir.path().join("index.html.br"), "BR(page)").unwrap();
         std::fs::write(dir.path().join("index.html.gz"), "GZ(page)").unwrap();
+        for copy in ["checkin", "staff"] {
+            let file = dir.path().join(format!("{copy}.html"));
+            std::fs::write(&file, format!("<!doctype html>{copy} page")).unwrap();
+            std::fs::write(file.with_extension("html.br"), format!("BR({copy} page)")).unwrap();
+        }
         std::fs::write(pkg.join(format!("{MODULE}.js")), "export {}").unwrap();
         std::fs::write(pkg.join(format!("{MODULE}.js.br")), "BR(js)").unwrap();
         std::fs::write(pkg.join(format!("{MODULE}_bg.wasm")), b"\0asm").unwrap();
@@ -210,10 +229,22 @@ mod tests {
         let (_, headers, body) = get(&app, "/", "identity").await;
         assert_eq!(body, "<!doctype html>page");
         assert_eq!(value(&headers, header::CONTENT_ENCODING), "");
-        // A page route of the single-page app is the same page.
-        let (status, headers, body) = get(&app, "/office/plan", "br").await;
-        assert_eq!((status, body.as_str()), (StatusCode::OK, "BR(page)"));
-        assert_eq!(value(&headers, header::CACHE_CONTROL), REVALIDATE);
+        // The single page's other paths: the copy that preloads their
+        // module, revalidated like the page.
+        for (path, page) in [
+            ("/office/plan", "BR(staff page)"),
+            ("/proctor", "BR(staff page)"),
+            ("/bank/", "BR(staff page)"),
+            ("/results/7", "BR(staff page)"),
+            ("/checkin", "BR(checkin page)"),
+            ("/checkin?code=ABC123", "BR(checkin page)"),
+            ("/somewhere", "BR(page)"),
+            ("/officer", "BR(page)"),
+        ] {
+            let (status, headers, body) = get(&app, path, "br").await;
+            assert_eq!((status, body.as_str()), (StatusCode::OK, page), "{path}");
+            assert_eq!(value(&headers, header::CACHE_CONTROL), REVALIDATE, "{path}");
+        }
     }
 
     #[tokio::test]

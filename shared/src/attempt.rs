@@ -60,7 +60,9 @@ impl AttemptStatus {
 }
 
 /// One numbered thing a student did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// In the browser, read tag first (`tag_first`).
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StudentEvent {
     /// Answer a question, or clear its answer with `value: null`.

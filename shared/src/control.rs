@@ -31,7 +31,9 @@ pub const MAX_CONTROL_MINUTES: u32 = 240;
 const MINUTE_MS: Millis = 60_000;
 
 /// One control, as stored, sent to the student and written in the audit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// In the browser, read tag first (`tag_first`).
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Control {
     /// More working time (1 to [`MAX_CONTROL_MINUTES`] minutes).

@@ -35,6 +35,8 @@
 //! - [`backoff`]: the reconnect delay schedule.
 //! - [`protocol`]: every WebSocket message, encoding, decoding and limits.
 //! - [`error`]: the error codes both sides speak.
+//! - [`tag_first`]: how the browser reads the relay's tagged messages
+//!   without buffering them (a tenth of the student's module less).
 //! - [`proctoring`]: proctors' actions, incidents, messages, room summaries,
 //!   search and timelines (the `/api/proctor/*` shapes).
 //! - [`roster`]: the rows a proctor sees, and how a row's status is derived.
@@ -81,6 +83,7 @@ pub mod results;
 pub mod roster;
 pub mod scoring;
 pub mod shuffle;
+pub mod tag_first;
 pub mod tex;
 
 /// Milliseconds since the Unix epoch, on the relay's clock unless a name says

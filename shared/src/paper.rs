@@ -66,7 +66,9 @@ pub struct PaperOption {
 }
 
 /// What a question asks, without its key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// In the browser, read tag first (`tag_first`).
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PaperBody {
     SingleChoice { options: Vec<PaperOption> },
@@ -75,7 +77,9 @@ pub enum PaperBody {
     MultipleResponse { options: Vec<PaperOption> },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// In the browser, read tag first (`tag_first`).
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
 pub struct PaperQuestion {
     pub id: QuestionId,
     pub text: String,

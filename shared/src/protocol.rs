@@ -125,7 +125,9 @@ pub struct AttemptView {
 // A message is built, encoded and dropped at once; the welcome being a few
 // hundred bytes larger than an ack costs nothing worth a box.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// In the browser, read tag first (`tag_first`).
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RelayToStudent {
     /// Reply to hello. Once the attempt is final, a `result` follows it.

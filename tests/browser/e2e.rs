@@ -432,6 +432,61 @@ async fn a_room_proctor_sees_only_their_room() {
     chromium.close().await;
 }
 
+/// A network that hangs rather than fails (an overloaded link, a dead
+/// gateway): the reload waits for the relay only so long, then opens the
+/// page's offline copy, and the answers wait in the browser until the
+/// network answers again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_on_a_hanging_network_opens_the_offline_copy() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 500).await;
+    let network = NetworkProxy::start(relay.addr).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium
+        .new_person_with_service_worker(&network.url("/"))
+        .await;
+    join(&page, &relay.code(0), "Vũ Thị Hằng").await;
+    let attempt: u64 = eval(
+        &page,
+        "JSON.parse(localStorage.getItem('examgate.student')).attempt_id",
+    )
+    .await;
+    answer(&page, 1, 0).await;
+    wait_saved(&page).await;
+    wait_for(&page, "!!navigator.serviceWorker?.controller", LONG).await;
+
+    network.hang();
+    let reloaded = std::time::Instant::now();
+    page.reload().await.unwrap();
+    wait_for(
+        &page,
+        "document.querySelectorAll('#navigator .nav-item.answered').length === 1 \
+         && !!document.querySelector('#exam .question')",
+        LONG,
+    )
+    .await;
+    // The worker asked the network first and gave it its 4 s (sw.js,
+    // NETWORK_WAIT_MS) before answering with the copy.
+    let waited = reloaded.elapsed();
+    assert!(
+        waited >= Duration::from_millis(3_900),
+        "the copy came after {waited:?}: the network was not asked first"
+    );
+    answer(&page, 2, 1).await;
+    wait_for(
+        &page,
+        "document.querySelectorAll('#navigator .nav-item.unsaved').length === 1",
+        LONG,
+    )
+    .await;
+    assert_eq!(relay.stored_events(attempt).len(), 1);
+
+    network.restore();
+    wait_saved(&page).await;
+    assert_eq!(relay.stored_events(attempt), vec![(1, None), (2, None)]);
+    chromium.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_network_loses_nothing() {
     require_client();

@@ -35,14 +35,14 @@ const STUDENT: &str = "Nguyễn Văn An";
 
 /// The room proctor of room 1 (the room of `relay.code(0)`), through the
 /// relay's HTTP API.
-struct Proctor<'a> {
+pub(crate) struct Proctor<'a> {
     relay: &'a TestRelay,
     token: String,
     http: reqwest::Client,
 }
 
 impl<'a> Proctor<'a> {
-    async fn sign_in(relay: &'a TestRelay) -> Proctor<'a> {
+    pub(crate) async fn sign_in(relay: &'a TestRelay) -> Proctor<'a> {
         let token = relay.login("phong01").await.token;
         Proctor {
             relay,
@@ -66,7 +66,7 @@ impl<'a> Proctor<'a> {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("POST {path}: {e}: {text}"))
     }
 
-    async fn act(&self, target: Target, action: Action) -> ActionResponse {
+    pub(crate) async fn act(&self, target: Target, action: Action) -> ActionResponse {
         let reason = format!("kiểm thử: {}", action.name());
         self.post(
             "/api/proctor/actions",
@@ -79,7 +79,7 @@ impl<'a> Proctor<'a> {
         .await
     }
 
-    async fn message(&self, target: Target, text: &str) -> Vec<SentMessage> {
+    pub(crate) async fn message(&self, target: Target, text: &str) -> Vec<SentMessage> {
         self.post(
             "/api/proctor/messages",
             &MessageRequest {
@@ -104,7 +104,7 @@ impl<'a> Proctor<'a> {
 
     /// The student's row as the proctor feed's snapshot has it, with its
     /// room.
-    async fn row(&self, name: &str) -> (u64, CandidateRow) {
+    pub(crate) async fn row(&self, name: &str) -> (u64, CandidateRow) {
         let (_feed, snapshot) = ProctorWs::connect(self.relay, &self.token).await;
         let RelayToProctor::Snapshot { rooms, .. } = snapshot else {
             panic!("the feed starts with a snapshot: {snapshot:?}")

@@ -484,7 +484,8 @@ async fn the_page_is_served_precompressed_cached_and_under_a_strict_policy() {
     let module = client_module("examgate_client");
     for (path, file, cache) in [
         ("/".to_owned(), "index.html".to_owned(), "no-cache"),
-        ("/proctor".to_owned(), "index.html".to_owned(), "no-cache"),
+        ("/proctor".to_owned(), "staff.html".to_owned(), "no-cache"),
+        ("/checkin".to_owned(), "checkin.html".to_owned(), "no-cache"),
         (
             "/pkg/boot.js".to_owned(),
             "pkg/boot.js".to_owned(),
@@ -514,12 +515,22 @@ async fn the_page_is_served_precompressed_cached_and_under_a_strict_policy() {
         assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
         assert_eq!(header(&headers, "referrer-policy"), "no-referrer");
     }
-    // The page itself names no inline script or style.
-    let index = std::fs::read_to_string(www.join("index.html")).unwrap();
-    assert!(
-        !index.contains("<script>") && !index.contains("<style"),
-        "{index}"
-    );
+    // The page names no inline script or style, and each copy preloads
+    // the module its paths need, and only that.
+    for (page, module) in [
+        ("index.html", "examgate_client"),
+        ("checkin.html", "examgate_checkin"),
+        ("staff.html", "examgate_staff"),
+    ] {
+        let html = std::fs::read_to_string(www.join(page)).unwrap();
+        assert!(
+            !html.contains("<script>") && !html.contains("<style"),
+            "{html}"
+        );
+        let wasm = client_module(module).replace(".js", "_bg.wasm");
+        assert!(html.contains(&format!("href=\"{wasm}\"")), "{page}: {html}");
+        assert_eq!(html.matches("rel=\"preload\"").count(), 1, "{page}");
+    }
 
     let (status, headers, _) = get("/api/health".to_owned()).await;
     assert_eq!(status, 200);

@@ -1,6 +1,7 @@
 //! Building the Yew client: cargo for wasm32, then wasm-bindgen (as a
 //! library, at the exact version of the `wasm-bindgen` crate) writing the JS
-//! glue and the final wasm, then `wasm-opt -Oz`, then publishing into
+//! glue and the final wasm, then `wasm-opt -Oz`, then publishing (the
+//! JavaScript and the stylesheets minified, `minify.rs`) into
 //! `www/pkg/` under content-hashed names (`examgate_client-<hash>.js` and
 //! its `_bg.wasm`) with `boot.js` and `manifest.json` naming them, and
 //! every file under `www/` precompressed (`precompress.rs`).
@@ -121,7 +122,7 @@ fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
         if js.matches(&plain_wasm_name).count() != 1 {
             return Err(format!("{name}.js does not name {plain_wasm_name} exactly once").into());
         }
-        let js = js.replace(&plain_wasm_name, &format!("'{hashed}_bg.wasm'"));
+        let js = crate::minify::js(&js.replace(&plain_wasm_name, &format!("'{hashed}_bg.wasm'")))?;
         let (js_path, wasm_path) = (
             out_dir.join(format!("{hashed}.js")),
             out_dir.join(format!("{hashed}_bg.wasm")),
@@ -154,13 +155,59 @@ fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
         &[],
         &[("STUDENT", student), ("CHECKIN", checkin), ("STAFF", staff)],
     )?;
-    std::fs::write(out_dir.join("boot.js"), boot)?;
+    std::fs::write(out_dir.join("boot.js"), crate::minify::js(&boot)?)?;
+    write_stylesheets()?;
+    write_pages(student, checkin, staff)?;
     write_service_worker(student, checkin)?;
     std::fs::write(
         out_dir.join("manifest.json"),
         serde_json::to_string_pretty(&manifest)? + "\n",
     )?;
     Ok(Built { modules })
+}
+
+/// The page, once per module, from the template `client/web/index.html`:
+/// `www/index.html` (students at `/`), `www/checkin.html` (card rooms),
+/// `www/staff.html` (staff pages). Each preloads its own module.
+fn write_pages(student: &str, checkin: &str, staff: &str) -> Result<()> {
+    for (file, module) in [
+        ("index.html", student),
+        ("checkin.html", checkin),
+        ("staff.html", staff),
+    ] {
+        let page = fill_template("client/web/index.html", &[], &[("MODULE", module)])?;
+        std::fs::write(root().join("www").join(file), without_comments(&page))?;
+    }
+    Ok(())
+}
+
+/// `html` without its `<!-- … -->` comments: they are for whoever edits
+/// the template, not for every student's download.
+fn without_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(rest[..start].trim_end_matches([' ', '\n']));
+        match rest[start..].find("-->") {
+            Some(end) => rest = &rest[start + end + 3..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `www/style.css` (every page) and `www/staff.css` (staff pages), minified
+/// from their sources in `client/web/`.
+fn write_stylesheets() -> Result<()> {
+    for name in ["style.css", "staff.css"] {
+        let source = std::fs::read_to_string(root().join("client/web").join(name))?;
+        std::fs::write(root().join("www").join(name), crate::minify::css(&source)?)?;
+    }
+    Ok(())
 }
 
 /// `www/sw.js` (the students' offline copy of the page) from its template
@@ -172,6 +219,7 @@ fn write_service_worker(student: &str, checkin: &str) -> Result<()> {
     let mut build = Sha256::new();
     for file in [
         "index.html".to_owned(),
+        "checkin.html".to_owned(),
         "style.css".to_owned(),
         "noscript.css".to_owned(),
         "pkg/boot.js".to_owned(),
@@ -185,7 +233,7 @@ fn write_service_worker(student: &str, checkin: &str) -> Result<()> {
         &[("BUILD", &hex(&build.finalize()[..8]))],
         &[("STUDENT", student), ("CHECKIN", checkin)],
     )?;
-    std::fs::write(www.join("sw.js"), worker)?;
+    std::fs::write(www.join("sw.js"), crate::minify::js(&worker)?)?;
     Ok(())
 }
 
@@ -218,4 +266,20 @@ fn content_hash(wasm: &[u8], js: &[u8]) -> String {
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_comments;
+
+    #[test]
+    fn comments_leave_the_page_and_nothing_else_does() {
+        let html = "<head>\n  <!-- why\n  this -->\n  <link rel=\"preload\">\n</head>";
+        assert_eq!(
+            without_comments(html),
+            "<head>\n  <link rel=\"preload\">\n</head>"
+        );
+        assert_eq!(without_comments("<p>a</p>"), "<p>a</p>");
+        assert_eq!(without_comments("<p>a</p><!-- open"), "<p>a</p>");
+    }
 }

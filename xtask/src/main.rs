@@ -20,6 +20,8 @@
 //!   missing.
 
 mod client;
+mod minify;
+mod npm;
 mod precompress;
 mod setup;
 mod size;
@@ -96,7 +98,10 @@ fn test(extra: &[String]) -> Result<()> {
     size::report(&built)?;
     let mut args: Vec<&str> = vec!["test", "--workspace"];
     args.extend(extra.iter().map(String::as_str));
-    setup::cargo(&args)
+    let tests = setup::cargo(&args);
+    // The student module's download budget (issue #11) holds in CI too;
+    // checked after the tests so a run shows both.
+    tests.and(size::check_budget(&built))
 }
 
 /// Every benchmark; figures go to `target/bench/*.json`.

@@ -1,5 +1,6 @@
-//! The client's download size per module (wasm + JS glue + `style.css` +
-//! `boot.js`, and `staff.css` for the staff module), raw, gzip and brotli, as the relay sends them (the
+//! The client's download size per module (wasm + JS glue + its page +
+//! `style.css` + `boot.js`, and `staff.css` for the staff module), raw,
+//! gzip and brotli, as the relay sends them (the
 //! precompressed files beside each one), written as JSON under
 //! `target/bench/client-size.json`: students on weak networks pay for every
 //! kilobyte.
@@ -20,17 +21,27 @@ fn served(file: &Path) -> Result<[u64; 3]> {
     Ok([raw, variant("gz"), variant("br")])
 }
 
-/// What a browser downloads to run `module`: its wasm and glue, and the
-/// page, stylesheet and boot script every module shares.
-fn downloaded(module: &Module) -> [PathBuf; 5] {
+/// What a browser downloads to run `module`: its wasm and glue, its copy
+/// of the page, the stylesheet and boot script every module shares, and
+/// the staff pages' own stylesheet for the staff module.
+fn downloaded(module: &Module) -> Vec<PathBuf> {
     let www = root().join("www");
-    [
+    let page = match module.name {
+        "examgate_checkin" => "checkin.html",
+        "examgate_staff" => "staff.html",
+        _ => "index.html",
+    };
+    let mut files = vec![
         module.wasm.clone(),
         module.js.clone(),
-        www.join("index.html"),
+        www.join(page),
         www.join("style.css"),
         www.join("pkg/boot.js"),
-    ]
+    ];
+    if module.name == "examgate_staff" {
+        files.push(www.join("staff.css"));
+    }
+    files
 }
 
 /// What a student in a name-join room may download, gzipped: wasm, glue,
@@ -62,23 +73,11 @@ pub fn check_budget(built: &Built) -> Result<()> {
 }
 
 pub fn report(built: &Built) -> Result<()> {
-    let www = root().join("www");
-    let shared_files = [
-        www.join("index.html"),
-        www.join("style.css"),
-        www.join("pkg/boot.js"),
-    ];
     let mut figures = serde_json::Map::new();
     for m in &built.modules {
         let mut parts = serde_json::Map::new();
         let mut total = [0u64; 3];
-        // Staff pages also load their own stylesheet.
-        let staff_css = (m.name == "examgate_staff").then(|| www.join("staff.css"));
-        let files = [m.wasm.clone(), m.js.clone()]
-            .into_iter()
-            .chain(shared_files.clone())
-            .chain(staff_css);
-        for file in files {
+        for file in downloaded(m) {
             let sizes = served(&file)?;
             for (t, s) in total.iter_mut().zip(sizes) {
                 *t += s;
@@ -100,7 +99,7 @@ pub fn report(built: &Built) -> Result<()> {
             }),
         );
     }
-    figures.insert("gzip_level".into(), 9.into());
+    figures.insert("gzip".into(), "zopfli".into());
     figures.insert("brotli_quality".into(), 11.into());
     let figures = serde_json::Value::Object(figures);
     let dir = root().join("target/bench");

@@ -2,43 +2,35 @@
 //!
 //! Students on weak school networks download the client before every exam:
 //! `-Oz` roughly halves it. Binaryen comes from the npm registry (package
-//! `binaryen`, pinned), installed under `target/tools/` on first use.
+//! `binaryen`, pinned; see `npm.rs`).
 //! Debian's binaryen is too old to read current rustc output, and
-//! `--all-features` yields a module Chromium rejects, so plain `-Oz` it is.
+//! `--all-features` yields a module Chromium rejects, so plain `-Oz` it is
+//! (with `--converge`).
 //! Without npm the step is skipped with a warning: the client works either
 //! way, only larger. Results are cached by the input's hash, so an unchanged
 //! client is not optimised twice.
+//!
+//! `EXAMGATE_WASM_NAMES=1` keeps the function names (`wasm-opt -g`) for
+//! size analysis: the code is the same, the module carries a name section
+//! (do not publish such a build).
 
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::Result;
-use crate::setup::{root, run};
+use crate::npm::Tool;
+use crate::setup::run;
 
-const BINARYEN: &str = "binaryen@132.0.0";
+const BINARYEN: Tool = Tool {
+    package: "binaryen@132.0.0",
+    dir: "binaryen-132",
+    bin: "wasm-opt",
+};
 
-fn tools_dir() -> PathBuf {
-    root().join("target/tools/binaryen-132")
-}
-
-fn wasm_opt_bin() -> Result<Option<PathBuf>> {
-    let bin = tools_dir().join("node_modules/.bin/wasm-opt");
-    if bin.exists() {
-        return Ok(Some(bin));
-    }
-    if Command::new("npm").arg("--version").output().is_err() {
-        eprintln!("xtask: npm not found; skipping wasm-opt (the client will be larger)");
-        return Ok(None);
-    }
-    eprintln!("xtask: installing {BINARYEN} from the npm registry into target/tools/");
-    std::fs::create_dir_all(tools_dir())?;
-    run(Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(tools_dir())
-        .arg(BINARYEN))?;
-    Ok(Some(bin))
-}
+/// Size first, and again until nothing shrinks (`--converge`: another
+/// kilobyte gzipped off the student module).
+const PASSES: [&str; 2] = ["-Oz", "--converge"];
 
 /// Optimises `wasm` in place. Returns whether it was optimised.
 pub fn optimise(wasm: &Path) -> Result<bool> {
@@ -46,17 +38,23 @@ pub fn optimise(wasm: &Path) -> Result<bool> {
         return Ok(false);
     }
     let input = std::fs::read(wasm)?;
+    let keep_names = std::env::var_os("EXAMGATE_WASM_NAMES").is_some();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     input.hash(&mut hasher);
-    let cached = tools_dir().join(format!("cache/{:016x}.wasm", hasher.finish()));
+    keep_names.hash(&mut hasher);
+    PASSES.hash(&mut hasher);
+    let cached = BINARYEN
+        .dir()
+        .join(format!("cache/{:016x}.wasm", hasher.finish()));
     if !cached.exists() {
-        let Some(bin) = wasm_opt_bin()? else {
+        let Some(bin) = BINARYEN.bin()? else {
             return Ok(false);
         };
         std::fs::create_dir_all(cached.parent().expect("cache has a parent"))?;
-        eprintln!("xtask: wasm-opt -Oz (about half a minute)");
+        eprintln!("xtask: wasm-opt -Oz --converge (about a minute)");
         run(Command::new(bin)
-            .arg("-Oz")
+            .args(PASSES)
+            .args(keep_names.then_some("-g"))
             .arg(wasm)
             .arg("-o")
             .arg(&cached))?;

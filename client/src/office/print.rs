@@ -1,5 +1,5 @@
 //! Printing one block of the page: `<html data-print="…">` tells the print
-//! stylesheet (`www/style.css`, `@media print`) which block to keep, for as
+//! stylesheet (`client/web/style.css`, `@media print`) which block to keep, for as
 //! long as the browser's print dialog is open.
 
 /// The account slips (`#account-slips`).

@@ -85,9 +85,12 @@ pub struct AnswerChoiceProps {
 /// Single choice: one option at a time; clicking the chosen one clears it.
 #[component]
 pub fn AnswerChoice(props: &AnswerChoiceProps) -> Html {
+    // Extended rather than collected: collecting sorts, and a sort is
+    // compiled per type.
+    let mut selected = BTreeSet::new();
+    selected.extend(props.chosen);
     html! {
-        <OptionList qid={props.qid} options={props.options.clone()}
-            selected={props.chosen.into_iter().collect::<BTreeSet<_>>()}
+        <OptionList qid={props.qid} options={props.options.clone()} {selected}
             disabled={props.disabled} on_answer={props.on_answer.clone()} />
     }
 }

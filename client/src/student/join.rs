@@ -93,7 +93,10 @@ pub fn JoinPage(props: &JoinPageProps) -> Html {
         let dispatcher = form.dispatcher();
         use_effect_with((), move |_| {
             if let Some(code) = crate::routes::page_param("code") {
-                dispatcher.dispatch(FormAction::Edit(|f, v| f.code = v, code.to_uppercase()));
+                dispatcher.dispatch(FormAction::Edit(
+                    |f, v| f.code = v,
+                    code.to_ascii_uppercase(),
+                ));
             }
         });
     }

@@ -9,6 +9,7 @@ mod answer_multi;
 mod answer_numeric;
 mod answer_true_false;
 mod banners;
+pub mod by_question;
 #[cfg(feature = "checkin")]
 mod checkin;
 mod countdown;

@@ -10,15 +10,13 @@
 //! The last one dies with the tab, so finding it at load means this tab
 //! was reloaded mid-attempt (a first load, or another tab, never has it).
 
-use std::collections::BTreeSet;
-
 use examgate_shared::attempt::Attempt;
 use examgate_shared::clock::ClockSync;
-use examgate_shared::exam::QuestionId;
 use examgate_shared::outbox::Outbox;
 use examgate_shared::paper::Paper;
 use serde::{Deserialize, Serialize};
 
+use super::by_question::QuestionSet;
 use crate::storage::{Area, Slot};
 
 /// Who this browser joined as (`examgate.student`). Its presence means "go
@@ -41,7 +39,7 @@ pub struct LocalAttempt {
     pub outbox: Outbox,
     /// Questions marked for review; only this browser knows them.
     #[serde(default)]
-    pub flags: BTreeSet<QuestionId>,
+    pub flags: QuestionSet,
     /// Position of the question on screen (0-based, paper order).
     #[serde(default)]
     pub current: usize,
@@ -87,7 +85,7 @@ pub fn working_slot(attempt_id: u64) -> Slot<bool> {
 mod tests {
     use examgate_shared::answer::AnswerValue;
     use examgate_shared::attempt::StudentEvent;
-    use examgate_shared::exam::OptionId;
+    use examgate_shared::exam::{OptionId, QuestionId};
 
     use super::*;
 

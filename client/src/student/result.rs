@@ -110,20 +110,25 @@ fn in_paper_order<'a>(
     items: &'a [ItemGrade],
     paper: Option<&Paper>,
 ) -> Vec<(usize, &'a ItemGrade)> {
-    let position = |item: &ItemGrade| {
-        paper.and_then(|p| p.questions.iter().position(|q| q.id == item.question))
-    };
-    let mut numbered: Vec<(Option<usize>, usize, &ItemGrade)> = items
+    // Walked rather than sorted (a paper is short, and a sort would be
+    // compiled for this type into every student's download).
+    let shown = paper.map_or(&[][..], |p| &p.questions[..]);
+    let mut numbered: Vec<(usize, &ItemGrade)> = shown
         .iter()
         .enumerate()
-        .map(|(i, item)| (position(item), i, item))
+        .filter_map(|(pos, q)| {
+            let item = items.iter().find(|item| item.question == q.id)?;
+            Some((pos + 1, item))
+        })
         .collect();
-    // `None` sorts first; unknown questions go last instead.
-    numbered.sort_by_key(|&(pos, i, _)| (pos.is_none(), pos, i));
+    numbered.extend(
+        items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| !shown.iter().any(|q| q.id == item.question))
+            .map(|(i, item)| (i + 1, item)),
+    );
     numbered
-        .into_iter()
-        .map(|(pos, i, item)| (pos.unwrap_or(i) + 1, item))
-        .collect()
 }
 
 /// The item's class (and `data-outcome`) and its word.

@@ -145,7 +145,7 @@ impl ExamState {
     }
 
     fn edit_draft(&mut self, question: QuestionId, text: String, at: Millis) {
-        let draft = self.drafts.entry(question).or_default();
+        let draft = self.drafts.get_or_default(question);
         // No reason is shown while typing (half a number is not wrong yet),
         // but one already shown goes as soon as the text is fixed.
         draft.error = draft.error.and_then(|_| typed_problem(&text));

@@ -60,6 +60,7 @@ pub use shortcut::Shortcut;
 use shortcut::option_input;
 use signals::Watch;
 
+use super::by_question::QuestionMap;
 use super::records::{LocalAttempt, PaperCache, StudentSession};
 use crate::socket::{Link, SocketEvent};
 
@@ -115,7 +116,7 @@ pub struct ExamState {
     /// Derived: relay answers overlaid with the outbox.
     pub answers: BTreeMap<QuestionId, AnswerValue>,
     /// Numeric boxes whose text is not the stored answer.
-    pub drafts: BTreeMap<QuestionId, Draft>,
+    pub drafts: QuestionMap<Draft>,
     pub result: Option<Rc<FinalResult>>,
     pub notice: Option<Notice>,
     pub control_notice: Option<ControlNotice>,
@@ -212,7 +213,7 @@ impl ExamState {
             paper,
             local,
             answers: BTreeMap::new(),
-            drafts: BTreeMap::new(),
+            drafts: QuestionMap::default(),
             result: None,
             notice: None,
             control_notice: None,

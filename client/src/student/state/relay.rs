@@ -3,6 +3,7 @@
 //! messages), acks and refusals, proctors' controls, messages, the result,
 //! errors and closes.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use examgate_shared::Millis;
@@ -79,7 +80,13 @@ impl ExamState {
             status: attempt.status,
             deadline_ms: deadline,
             acked_seq: attempt.acked_seq,
-            answers: attempt.answers.into_iter().collect(),
+            // Extended rather than collected: collecting into a B-tree
+            // sorts first, a sort compiled for this type only.
+            answers: {
+                let mut answers = BTreeMap::new();
+                answers.extend(attempt.answers);
+                answers
+            },
             paused_at: frozen_at(attempt.paused, deadline, attempt.remaining_ms, relay_time),
             extra_ms: attempt.extra_ms,
             ..Attempt::default()

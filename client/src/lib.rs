@@ -32,6 +32,10 @@ pub mod i18n;
 /// the results page; its QR codes and printouts are not the students'.
 #[cfg(feature = "staff")]
 pub mod office;
+/// Printing one block of a staff page (the office's printouts, the results
+/// report).
+#[cfg(feature = "staff")]
+pub mod print;
 #[cfg(feature = "staff")]
 pub mod proctor;
 /// The teachers' results page: in the staff build only (`staff` feature), so

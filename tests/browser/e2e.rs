@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use chromiumoxide::cdp::browser_protocol::emulation::SetEmulatedMediaParams;
 use chromiumoxide::cdp::browser_protocol::network::{
     BlockPattern, EnableParams as NetworkEnable, SetBlockedUrLsParams,
 };
@@ -368,6 +369,7 @@ async fn two_students_and_the_central_proctor() {
     )
     .await;
     screenshot(&teacher, "results-page.png").await;
+    print_the_report(&teacher).await;
 
     // Answer sheets from elsewhere, analysed in the browser: the documented
     // example has 8 questions and 5 candidates.
@@ -432,6 +434,69 @@ async fn a_room_proctor_sees_only_their_room() {
     chromium.close().await;
 }
 
+/// "In báo cáo" prints the report alone: the button marks the page for the
+/// report while the print dialog is open (`window.print` is replaced to
+/// see the mark), and in print media the marked page keeps the heading,
+/// statistics, histogram and item table, and drops the controls, the open
+/// item's chart and the candidates.
+async fn print_the_report(page: &Page) {
+    let printed: Vec<String> = {
+        eval::<bool>(
+            page,
+            "window.__printed = []; \
+             window.print = () => window.__printed.push(document.documentElement.dataset.print ?? ''); true",
+        )
+        .await;
+        click(page, "#print-report").await;
+        eval(page, "window.__printed").await
+    };
+    assert_eq!(printed, ["report"], "the page is marked while printing");
+    assert!(
+        eval::<bool>(page, "document.documentElement.dataset.print === undefined").await,
+        "the mark goes once the dialog closes"
+    );
+
+    page.execute(SetEmulatedMediaParams::builder().media("print").build())
+        .await
+        .unwrap();
+    eval::<bool>(
+        page,
+        "document.documentElement.dataset.print = 'report'; true",
+    )
+    .await;
+    let shown = |selector: &str| {
+        format!(
+            "(() => {{ const e = document.querySelector({}); \
+               return !!e && e.getClientRects().length > 0; }})()",
+            js_str(selector)
+        )
+    };
+    for selector in ["#results-title", "#test-stats", "#histogram", "table#items"] {
+        assert!(
+            eval::<bool>(page, &shown(selector)).await,
+            "{selector} is printed"
+        );
+    }
+    for selector in [
+        "#result-rows",
+        "#option-chart",
+        "#export-csv",
+        "#print-report",
+        ".topbar",
+        "li.sitting",
+    ] {
+        assert!(
+            !eval::<bool>(page, &shown(selector)).await,
+            "{selector} is not printed"
+        );
+    }
+    screenshot(page, "results-report-print.png").await;
+    eval::<bool>(page, "delete document.documentElement.dataset.print; true").await;
+    page.execute(SetEmulatedMediaParams::builder().media("").build())
+        .await
+        .unwrap();
+}
+
 /// A network that hangs rather than fails (an overloaded link, a dead
 /// gateway): the reload waits for the relay only so long, then opens the
 /// page's offline copy, and the answers wait in the browser until the
@@ -484,6 +549,36 @@ async fn a_reload_on_a_hanging_network_opens_the_offline_copy() {
     network.restore();
     wait_saved(&page).await;
     assert_eq!(relay.stored_events(attempt), vec![(1, None), (2, None)]);
+    chromium.close().await;
+}
+
+/// A card room's page is its own copy (it preloads the card module): the
+/// service worker keeps that copy, and a reload with the network down opens
+/// it, card module and all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_rooms_page_reloads_offline_from_its_own_copy() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 500).await;
+    let network = NetworkProxy::start(relay.addr).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium
+        .new_person_with_service_worker(&network.url("/checkin"))
+        .await;
+    wait_for(&page, "!!document.querySelector('#checkin')", LONG).await;
+    wait_for(&page, "!!navigator.serviceWorker?.controller", LONG).await;
+
+    network.cut();
+    page.reload().await.unwrap();
+    wait_for(&page, "!!document.querySelector('#checkin')", LONG).await;
+    let preloaded: String = eval(
+        &page,
+        "document.querySelector('link[rel=preload]').getAttribute('href')",
+    )
+    .await;
+    assert!(
+        preloaded.starts_with("/pkg/examgate_checkin-"),
+        "the card room's own copy: {preloaded}"
+    );
     chromium.close().await;
 }
 

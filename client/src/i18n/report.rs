@@ -39,6 +39,8 @@ pub enum ReportText {
     Candidates(usize),
     ExportCsv,
     ExportJson,
+    /// Prints the report (statistics, histogram, item table) alone.
+    PrintReport,
     /// Not a teacher or the central proctor: results are not theirs.
     NotAllowed,
     /// The audit chain's head: its first 16 hex digits and entry number.
@@ -191,6 +193,7 @@ impl ReportText {
             ReportText::ExportJson => {
                 pick("Tải toàn bộ kết quả (JSON)", "Download full results (JSON)")
             }
+            ReportText::PrintReport => pick("In báo cáo", "Print the report"),
             ReportText::NotAllowed => pick(
                 "Chỉ giáo viên và giám sát chung được xem kết quả. Hãy đăng nhập bằng tài khoản khác.",
                 "Only teachers and the central proctor may see results. Sign in with another account.",

@@ -21,7 +21,8 @@
 //!   [`roster_report`], [`accounts`], [`slips`], [`handin`],
 //!   [`printables`], [`status`]: the sections and their parts;
 //! - [`print_view`], [`room_print`], [`room_list`], [`seat_cards`],
-//!   [`minutes`], [`doc_head`], [`qr`], [`print`]: the printouts.
+//!   [`minutes`], [`doc_head`], [`qr`]: the printouts (printed one block
+//!   at a time with [`crate::print`]).
 
 pub mod account_texts;
 pub mod accounts;
@@ -35,7 +36,6 @@ pub mod inputs;
 pub mod issues;
 pub mod minutes;
 pub mod papers;
-pub mod print;
 pub mod print_texts;
 pub mod print_view;
 pub mod printables;

@@ -9,7 +9,6 @@ use yew::prelude::*;
 
 use super::api::Office;
 use super::minutes::Minutes;
-use super::print::{ROOM, print_only};
 use super::room_list::RoomList;
 use super::room_print::RoomPrint;
 use super::seat_cards::SeatCards;
@@ -17,6 +16,7 @@ use super::state::{Load, OfficeAction, PrintTarget};
 use super::texts::OfficeText;
 use crate::audit_head::use_audit_head;
 use crate::i18n::{Text, use_i18n};
+use crate::print::{ROOM, print_only};
 
 #[derive(Properties, PartialEq)]
 pub struct PrintViewProps {

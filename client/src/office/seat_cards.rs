@@ -7,12 +7,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::print::origin;
 use super::print_texts::PrintText;
 use super::qr::{join_url, use_qr};
 use super::room_print::RoomPrint;
 use super::texts::OfficeText;
 use crate::i18n::{Text, use_i18n};
+use crate::print::origin;
 
 #[derive(Properties, PartialEq)]
 pub struct SeatCardsProps {

@@ -10,10 +10,10 @@ use yew::prelude::*;
 
 use super::account_texts::AccountText;
 use super::api::Office;
-use super::print::{SLIPS, origin, print_only};
 use super::state::OfficeAction;
 use super::texts::OfficeText;
 use crate::i18n::{Text, use_i18n};
+use crate::print::{SLIPS, origin, print_only};
 use crate::routes;
 
 #[derive(Properties, PartialEq)]

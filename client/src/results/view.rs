@@ -1,8 +1,10 @@
 //! `#results-view`: the report on show, whichever its source
 //! (`data-source="sitting"` or `"import"`, `data-state` while loading): a
-//! heading with the exports (`#export-csv`, `#export-json`), the test
-//! statistics, the histogram, the item table, the open item's option chart
-//! and the candidates.
+//! heading with the exports (`#export-csv`, `#export-json`) and the printed
+//! report (`#print-report`: heading, statistics, histogram and item table on
+//! A4, without the controls and the candidates), the test statistics, the
+//! histogram, the item table, the open item's option chart and the
+//! candidates.
 
 use yew::prelude::*;
 
@@ -14,6 +16,7 @@ use super::result_rows::ResultRows;
 use super::state::{Load, Report, ResultsAction, ResultsState, Sort, Source};
 use super::test_stats::TestStatsPanel;
 use crate::i18n::{ReportText, Text, use_i18n};
+use crate::print::{REPORT, print_only};
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsViewProps {
@@ -127,6 +130,10 @@ fn ReportHeading(props: &ReportHeadingProps) -> Html {
                 </button>
                 <button id="export-json" type="button" onclick={props.export_json.clone()}>
                     { r(ReportText::ExportJson) }
+                </button>
+                <button id="print-report" type="button"
+                    onclick={Callback::from(|_: MouseEvent| print_only(REPORT))}>
+                    { r(ReportText::PrintReport) }
                 </button>
             </div>
         </header>

@@ -1,11 +1,14 @@
-//! Printing one block of the page: `<html data-print="…">` tells the print
-//! stylesheet (`client/web/style.css`, `@media print`) which block to keep, for as
-//! long as the browser's print dialog is open.
+//! Printing one block of a staff page: `<html data-print="…">` tells the
+//! print stylesheet (`client/web/staff.css`, `@media print`) which block to
+//! keep, for as long as the browser's print dialog is open.
 
 /// The account slips (`#account-slips`).
 pub const SLIPS: &str = "slips";
 /// A room's printouts (`#print-view`).
 pub const ROOM: &str = "room";
+/// The results page's report: heading, test statistics, histogram and item
+/// table, without the controls and the candidates.
+pub const REPORT: &str = "report";
 
 /// Opens the print dialog for the block `what` only.
 pub fn print_only(what: &'static str) {

@@ -127,8 +127,9 @@ async function networkFirst(request, key) {
   } catch (_) {
     // Offline: fall through to the copy.
   }
-  // A card room's page kept by an older worker may be missing: the
-  // students' page is the same app (boot.js picks the module by path).
+  // No card room's page was open when this worker installed, so it kept no
+  // copy of /checkin: the students' page is the same app (boot.js picks
+  // the module by path; offline, the card module only if it was kept).
   const copy = (await cache.match(key)) || (key === '/checkin' && await cache.match('/'));
   return copy || network;
 }

@@ -62,7 +62,14 @@ pub fn static_files<S: Clone + Send + Sync + 'static>(www: &Path) -> Router<S> {
     let pkg = ServeDir::new(www.join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
+    // A `www/` built before the page had a copy per module has only
+    // `index.html`: every path gets it (boot.js still picks by path).
     let page = |file: &str| {
+        let file = if www.join(file).exists() {
+            file
+        } else {
+            "index.html"
+        };
         ServeFile::new(www.join(file))
             .precompressed_br()
             .precompressed_gzip()
@@ -244,6 +251,28 @@ mod tests {
             let (status, headers, body) = get(&app, path, "br").await;
             assert_eq!((status, body.as_str()), (StatusCode::OK, page), "{path}");
             assert_eq!(value(&headers, header::CACHE_CONTROL), REVALIDATE, "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_www_without_the_pages_copies_serves_the_page_everywhere() {
+        let dir = www();
+        for copy in [
+            "checkin.html",
+            "checkin.html.br",
+            "staff.html",
+            "staff.html.br",
+        ] {
+            std::fs::remove_file(dir.path().join(copy)).unwrap();
+        }
+        let app = app(dir.path());
+        for path in ["/checkin", "/proctor", "/"] {
+            let (status, _, body) = get(&app, path, "br").await;
+            assert_eq!(
+                (status, body.as_str()),
+                (StatusCode::OK, "BR(page)"),
+                "{path}"
+            );
         }
     }
 

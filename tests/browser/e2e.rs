@@ -456,6 +456,29 @@ async fn print_the_report(page: &Page) {
         "the mark goes once the dialog closes"
     );
 
+    let shown = |selector: &str| {
+        format!(
+            "(() => {{ const e = document.querySelector({}); \
+               return !!e && e.getClientRects().length > 0; }})()",
+            js_str(selector)
+        )
+    };
+    let left_out = [
+        "#result-rows",
+        "#option-chart",
+        "#export-csv",
+        "#print-report",
+        ".topbar",
+        "li.sitting",
+    ];
+    // On screen they are all there, so their absence below is the print
+    // stylesheet's doing.
+    for selector in left_out {
+        assert!(
+            eval::<bool>(page, &shown(selector)).await,
+            "{selector} is on screen"
+        );
+    }
     page.execute(SetEmulatedMediaParams::builder().media("print").build())
         .await
         .unwrap();
@@ -464,27 +487,13 @@ async fn print_the_report(page: &Page) {
         "document.documentElement.dataset.print = 'report'; true",
     )
     .await;
-    let shown = |selector: &str| {
-        format!(
-            "(() => {{ const e = document.querySelector({}); \
-               return !!e && e.getClientRects().length > 0; }})()",
-            js_str(selector)
-        )
-    };
     for selector in ["#results-title", "#test-stats", "#histogram", "table#items"] {
         assert!(
             eval::<bool>(page, &shown(selector)).await,
             "{selector} is printed"
         );
     }
-    for selector in [
-        "#result-rows",
-        "#option-chart",
-        "#export-csv",
-        "#print-report",
-        ".topbar",
-        "li.sitting",
-    ] {
+    for selector in left_out {
         assert!(
             !eval::<bool>(page, &shown(selector)).await,
             "{selector} is not printed"

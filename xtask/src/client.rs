@@ -116,7 +116,8 @@ fn publish(stage: &Path, staged: &[(&'static str, bool)]) -> Result<Built> {
     for &(name, optimised) in staged {
         let wasm = std::fs::read(stage.join(format!("{name}_bg.wasm")))?;
         let js = std::fs::read_to_string(stage.join(format!("{name}.js")))?;
-        let hashed = format!("{name}-{}", content_hash(&wasm, js.as_bytes()));
+        let minifier = crate::minify::identity()?;
+        let hashed = format!("{name}-{}", content_hash(&wasm, js.as_bytes(), minifier));
         // The glue finds its wasm by name, relative to its own URL.
         let plain_wasm_name = format!("'{name}_bg.wasm'");
         if js.matches(&plain_wasm_name).count() != 1 {
@@ -256,10 +257,15 @@ fn fill_template(path: &str, values: &[(&str, &str)], modules: &[(&str, &str)]) 
     Ok(text)
 }
 
-/// 16 hex digits of SHA-256 over the module's wasm and glue: the relay
-/// serves names of this shape as immutable.
-fn content_hash(wasm: &[u8], js: &[u8]) -> String {
-    let digest = Sha256::new().chain_update(wasm).chain_update(js).finalize();
+/// 16 hex digits of SHA-256 over the module's wasm, its glue as generated
+/// and the minifier the glue then goes through: the relay serves names of
+/// this shape as immutable.
+fn content_hash(wasm: &[u8], js: &[u8], minifier: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(wasm)
+        .chain_update(js)
+        .chain_update(minifier)
+        .finalize();
     hex(&digest[..8])
 }
 

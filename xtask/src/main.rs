@@ -100,8 +100,15 @@ fn test(extra: &[String]) -> Result<()> {
     args.extend(extra.iter().map(String::as_str));
     let tests = setup::cargo(&args);
     // The student module's download budget (issue #11) holds in CI too;
-    // checked after the tests so a run shows both.
-    tests.and(size::check_budget(&built))
+    // checked after the tests so a run shows both. Without npm (no wasm-opt,
+    // no minifier) the module is larger by design: said, not failed.
+    let budget = if built.modules.iter().all(|m| m.optimised) {
+        size::check_budget(&built)
+    } else {
+        eprintln!("xtask: wasm-opt did not run (no npm): the size budget is not checked");
+        Ok(())
+    };
+    tests.and(budget)
 }
 
 /// Every benchmark; figures go to `target/bench/*.json`.

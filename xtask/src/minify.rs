@@ -21,6 +21,19 @@ const ESBUILD: Tool = Tool {
     bin: "esbuild",
 };
 
+/// Which minifier the build's JavaScript goes through (`"none"` without
+/// one): part of each module's content hash, so a name never stands for
+/// two different files.
+pub fn identity() -> Result<&'static str> {
+    if std::env::var_os("EXAMGATE_NO_MINIFY").is_some() {
+        return Ok("none");
+    }
+    Ok(match ESBUILD.bin()? {
+        Some(_) => ESBUILD.package,
+        None => "none",
+    })
+}
+
 /// JavaScript `source` minified.
 pub fn js(source: &str) -> Result<String> {
     minify(source, "--loader=js")

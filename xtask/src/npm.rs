@@ -2,8 +2,8 @@
 //! pinned, installed under `target/tools/` on first use.
 //!
 //! Nothing comes from GitHub: both packages ship their binaries through
-//! npm. Without npm a tool is skipped with a warning; the client works
-//! either way, only larger.
+//! npm. Without npm, or when the registry cannot be reached, a tool is
+//! skipped with a warning; the client works either way, only larger.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -25,7 +25,8 @@ impl Tool {
         root().join("target/tools").join(self.dir)
     }
 
-    /// The tool's binary, installed if missing; `None` without npm.
+    /// The tool's binary, installed if missing; `None` without npm or when
+    /// the install fails.
     pub fn bin(&self) -> Result<Option<PathBuf>> {
         let bin = self.dir().join("node_modules/.bin").join(self.bin);
         if bin.exists() {
@@ -43,10 +44,18 @@ impl Tool {
             self.package
         );
         std::fs::create_dir_all(self.dir())?;
-        run(Command::new("npm")
+        let installed = run(Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(self.dir())
-            .arg(self.package))?;
+            .arg(self.package));
+        if let Err(e) = installed {
+            // The registry out of reach: built as without npm.
+            eprintln!(
+                "xtask: could not install {} ({e}); skipping {}",
+                self.package, self.bin
+            );
+            return Ok(None);
+        }
         Ok(Some(bin))
     }
 }

@@ -116,9 +116,11 @@ fn in_paper_order<'a>(
     let mut numbered: Vec<(usize, &ItemGrade)> = shown
         .iter()
         .enumerate()
-        .filter_map(|(pos, q)| {
-            let item = items.iter().find(|item| item.question == q.id)?;
-            Some((pos + 1, item))
+        .flat_map(|(pos, q)| {
+            items
+                .iter()
+                .filter(move |item| item.question == q.id)
+                .map(move |item| (pos + 1, item))
         })
         .collect();
     numbered.extend(

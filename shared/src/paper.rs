@@ -77,6 +77,19 @@ pub enum PaperBody {
     MultipleResponse { options: Vec<PaperOption> },
 }
 
+impl PaperBody {
+    /// The kind's name in the exam format and on the wire (`"true_false"`),
+    /// as [`Body::kind_name`] names the question it shows.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            PaperBody::SingleChoice { .. } => "single_choice",
+            PaperBody::TrueFalse { .. } => "true_false",
+            PaperBody::Numeric => "numeric",
+            PaperBody::MultipleResponse { .. } => "multiple_response",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 // In the browser, read tag first (`tag_first`).
 #[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]

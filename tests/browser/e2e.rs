@@ -57,6 +57,33 @@ pub(crate) async fn answer(page: &Page, qid: u32, option: u8) {
     .await;
 }
 
+/// The attempt the page holds (its session in `localStorage`).
+pub(crate) async fn attempt_id(page: &Page) -> u64 {
+    eval(
+        page,
+        "JSON.parse(localStorage.getItem('examgate.student')).attempt_id",
+    )
+    .await
+}
+
+/// A student behind a network the test can cut or hang: joined, the first
+/// answer saved, and the page's offline copy (the service worker) in place.
+/// Returns the attempt with everything the test goes on with.
+async fn student_behind_a_network(name: &str) -> (TestRelay, NetworkProxy, Chromium, Page, u64) {
+    let relay = TestRelay::with_duration(600_000, 500).await;
+    let network = NetworkProxy::start(relay.addr).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium
+        .new_person_with_service_worker(&network.url("/"))
+        .await;
+    join(&page, &relay.code(0), name).await;
+    let attempt = attempt_id(&page).await;
+    answer(&page, 1, 0).await;
+    wait_saved(&page).await;
+    wait_for(&page, "!!navigator.serviceWorker?.controller", LONG).await;
+    (relay, network, chromium, page, attempt)
+}
+
 async fn wait_saved(page: &Page) -> Duration {
     wait_for(
         page,
@@ -513,21 +540,7 @@ async fn print_the_report(page: &Page) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_on_a_hanging_network_opens_the_offline_copy() {
     require_client();
-    let relay = TestRelay::with_duration(600_000, 500).await;
-    let network = NetworkProxy::start(relay.addr).await;
-    let chromium = Chromium::launch().await;
-    let page = chromium
-        .new_person_with_service_worker(&network.url("/"))
-        .await;
-    join(&page, &relay.code(0), "Vũ Thị Hằng").await;
-    let attempt: u64 = eval(
-        &page,
-        "JSON.parse(localStorage.getItem('examgate.student')).attempt_id",
-    )
-    .await;
-    answer(&page, 1, 0).await;
-    wait_saved(&page).await;
-    wait_for(&page, "!!navigator.serviceWorker?.controller", LONG).await;
+    let (relay, network, chromium, page, attempt) = student_behind_a_network("Vũ Thị Hằng").await;
 
     network.hang();
     let reloaded = std::time::Instant::now();
@@ -594,22 +607,8 @@ async fn a_card_rooms_page_reloads_offline_from_its_own_copy() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_network_loses_nothing() {
     require_client();
-    let relay = TestRelay::with_duration(600_000, 500).await;
-    let network = NetworkProxy::start(relay.addr).await;
-    let chromium = Chromium::launch().await;
-    let page = chromium
-        .new_person_with_service_worker(&network.url("/"))
-        .await;
-    join(&page, &relay.code(0), "Trần Thị Bình").await;
-    let attempt: u64 = eval(
-        &page,
-        "JSON.parse(localStorage.getItem('examgate.student')).attempt_id",
-    )
-    .await;
-    answer(&page, 1, 0).await;
-    wait_saved(&page).await;
     // The page's offline copy is in place before the network goes.
-    wait_for(&page, "!!navigator.serviceWorker?.controller", LONG).await;
+    let (relay, network, chromium, page, attempt) = student_behind_a_network("Trần Thị Bình").await;
 
     // The network goes down: answers are kept in the browser, shown unsaved.
     network.cut();

@@ -12,6 +12,8 @@ use chromiumoxide::page::Page;
 use examgate_tests::TestRelay;
 use examgate_tests::browser::{Chromium, eval, insert_text, press, require_client, wait_for};
 
+use crate::e2e::attempt_id;
+
 const LONG: Duration = Duration::from_secs(30);
 
 /// Presses Tab until the focused element matches `selector`; returns how
@@ -70,11 +72,7 @@ async fn an_exam_from_join_to_result_without_the_mouse() {
     insert_text(&page, "Võ Thị Hạnh").await;
     press(&page, "Enter").await;
     wait_for(&page, &shown_question(1), LONG).await;
-    let attempt: u64 = eval(
-        &page,
-        "JSON.parse(localStorage.getItem('examgate.student')).attempt_id",
-    )
-    .await;
+    let attempt = attempt_id(&page).await;
 
     // Keys answer by the place on screen and move between questions.
     press(&page, "1").await;

@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::e2e::go_to;
+use crate::e2e::{attempt_id, go_to};
 use chromiumoxide::page::Page;
 use examgate_shared::exam::QuestionId;
 use examgate_shared::integrity::Signal;
@@ -174,14 +174,6 @@ async fn remaining_ms(page: &Page, selector: &str) -> i64 {
     )
     .await;
     ms as i64
-}
-
-async fn attempt_id(page: &Page) -> u64 {
-    eval(
-        page,
-        "JSON.parse(localStorage.getItem('examgate.student')).attempt_id",
-    )
-    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -32,16 +32,6 @@ pub struct QuestionProps {
     pub on_answer: Callback<(QuestionId, AnswerInput)>,
 }
 
-/// The `data-kind` of a question, as the exam format names it.
-fn kind(body: &PaperBody) -> &'static str {
-    match body {
-        PaperBody::SingleChoice { .. } => "single_choice",
-        PaperBody::TrueFalse { .. } => "true_false",
-        PaperBody::Numeric => "numeric",
-        PaperBody::MultipleResponse { .. } => "multiple_response",
-    }
-}
-
 #[component]
 pub fn QuestionView(props: &QuestionProps) -> Html {
     let i18n = use_i18n();
@@ -84,7 +74,7 @@ pub fn QuestionView(props: &QuestionProps) -> Html {
         }
     };
     html! {
-        <article class="question" data-qid={q.id.0.to_string()} data-kind={kind(&q.body)}>
+        <article class="question" data-qid={q.id.0.to_string()} data-kind={q.body.kind_name()}>
             <header class="question-head">
                 <h2 class="question-number">{ i18n.t(Text::QuestionNumber(props.index + 1)) }</h2>
                 <span class="question-points">{ i18n.t(Text::QuestionPoints(q.points)) }</span>

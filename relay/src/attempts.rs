@@ -296,9 +296,11 @@ impl AppState {
                             .is_some_and(|s| s.id == attempt_id)
                     });
                     let tries_used = practice.is_some()
-                        && self.people().attempts.get(&attempt_id).is_some_and(|slot| {
-                            slot.cell.try_lock().is_ok_and(|c| c.grade.is_some())
-                        });
+                        && self
+                            .people()
+                            .attempts
+                            .get(&attempt_id)
+                            .is_some_and(|slot| slot.is_graded());
                     match (resumes, resume_token) {
                         (true, Some(token)) => Ok(self.join_response(code, token, attempt_id)),
                         _ if tries_used => Err(ErrorBody::new(
@@ -585,7 +587,7 @@ impl AppState {
                 cell.attempt = next;
                 let mut replies = vec![RelayToStudent::Ack { seq }];
                 if let Some(g) = final_grade {
-                    cell.grade = Some(g.clone());
+                    slot.set_grade(&mut cell, Some(g.clone()));
                     replies.push(RelayToStudent::Result { status, grade: g });
                 }
                 replies

@@ -77,9 +77,9 @@ impl AppState {
             .map_err(ControlFailure::Store)?;
         cell.attempt = next;
         match effect {
-            Effect::Ended => cell.grade = final_grade.clone(),
+            Effect::Ended => slot.set_grade(&mut cell, final_grade.clone()),
             Effect::Reopened => {
-                cell.grade = None;
+                slot.set_grade(&mut cell, None);
                 // Finals fall and rise again to the same count: the cached
                 // results would look current while answers changed.
                 self.results_cache.corrected();

@@ -44,8 +44,7 @@ pub fn key_for_join(people: &People, code: &JoinCode, base: &str, rules: Practic
         .get(&at(&latest))
         .and_then(|id| people.attempt_of.get(id))
         .and_then(|a| people.attempts.get(a))
-        // A try being written to right now is not final.
-        .is_some_and(|slot| slot.cell.try_lock().is_ok_and(|c| c.grade.is_some()));
+        .is_some_and(|slot| slot.is_graded());
     if finished && rules.allows_another(made) {
         try_key(base, made + 1)
     } else {
@@ -138,5 +137,70 @@ mod tests {
         assert_eq!(chosen(&tries, Tries::Counted(Counted::Best)), [1, 3, 5]);
         assert_eq!(chosen(&tries, Tries::Counted(Counted::Last)), [2, 4, 5]);
         assert_eq!(chosen(&tries, Tries::First), [0, 3, 5]);
+    }
+
+    /// A finished try is final even while someone else (a proctor's view,
+    /// the submit's own row update) holds its cell: "try again" right after
+    /// the result was once refused as "already joined".
+    #[test]
+    fn a_graded_try_is_final_while_its_cell_is_held() {
+        use std::sync::Arc;
+
+        use examgate_shared::points::{Mark10, Points, Score};
+        use examgate_shared::scoring::Grade;
+
+        use crate::model::Candidate;
+        use crate::state::{AttemptCell, AttemptSlot};
+
+        let code = JoinCode {
+            code: "LUYENTAP".into(),
+            sitting_id: 1,
+            room_id: 2,
+            requires_card: false,
+        };
+        let candidate = Candidate {
+            id: 3,
+            sitting_id: 1,
+            room_id: 2,
+            name: "An".into(),
+            key: "an".into(),
+            candidate_number: None,
+        };
+        let slot = Arc::new(AttemptSlot::new(
+            4,
+            candidate,
+            Default::default(),
+            AttemptCell::default(),
+        ));
+        let mut people = People::default();
+        people.by_name.insert((1, 2, "an".into()), 3);
+        people.attempt_of.insert(3, 4);
+        people.attempts.insert(4, slot.clone());
+        let rules = PracticeRules {
+            attempts: 3,
+            counted: Counted::Best,
+        };
+        assert_eq!(key_for_join(&people, &code, "an", rules), "an", "working");
+
+        let mut cell = slot.cell.try_lock().expect("free");
+        let grade = Grade {
+            score: Score::ZERO,
+            max: Points::from_milli(1000),
+            mark: Mark10::from_tenths(0),
+            items: Vec::new(),
+        };
+        slot.set_grade(&mut cell, Some(grade));
+        assert_eq!(
+            key_for_join(&people, &code, "an", rules),
+            try_key("an", 2),
+            "held by the grader itself"
+        );
+        drop(cell);
+        let _viewer = slot.cell.try_lock().expect("free");
+        assert_eq!(
+            key_for_join(&people, &code, "an", rules),
+            try_key("an", 2),
+            "held by a viewer"
+        );
     }
 }

@@ -128,7 +128,7 @@ impl AppState {
             if old.mark != new.mark {
                 report.marks_changed += 1;
             }
-            cell.grade = Some(new);
+            slot.set_grade(&mut cell, Some(new));
             self.publish_row(&slot.candidate, Some((slot.id, &cell)));
         }
         // The bank's statistics of these sittings were computed with the

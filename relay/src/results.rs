@@ -88,7 +88,7 @@ impl AppState {
                 let (mut attempts, mut finished) = (0, 0);
                 for slot in slots {
                     attempts += 1;
-                    if slot.cell.try_lock().is_ok_and(|c| c.grade.is_some()) {
+                    if slot.is_graded() {
                         finished += 1;
                     }
                 }
@@ -260,9 +260,10 @@ impl AppState {
             .values()
             .filter(|a| a.candidate.sitting_id == sitting)
             .any(|a| {
-                a.cell.try_lock().map_or(true, |c| {
-                    c.grade.is_none() && c.attempt.started_ms.is_some()
-                })
+                !a.is_graded()
+                    && a.cell
+                        .try_lock()
+                        .map_or(true, |c| c.attempt.started_ms.is_some())
             });
         if working {
             return;

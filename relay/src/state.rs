@@ -82,6 +82,40 @@ pub struct AttemptSlot {
     /// The order of this attempt's paper, fixed at creation.
     pub arrangement: Arrangement,
     pub cell: tokio::sync::Mutex<AttemptCell>,
+    /// Whether `cell.grade` is set, readable without the lock: a join that
+    /// asks "is this try final?" must not read "no" only because a proctor
+    /// view or a submit's row update holds the cell at that moment.
+    graded: std::sync::atomic::AtomicBool,
+}
+
+impl AttemptSlot {
+    pub fn new(
+        id: AttemptId,
+        candidate: Candidate,
+        arrangement: Arrangement,
+        cell: AttemptCell,
+    ) -> AttemptSlot {
+        AttemptSlot {
+            id,
+            candidate,
+            arrangement,
+            graded: cell.grade.is_some().into(),
+            cell: tokio::sync::Mutex::new(cell),
+        }
+    }
+
+    /// Whether the attempt is final (graded), without taking its lock.
+    pub fn is_graded(&self) -> bool {
+        self.graded.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Sets or clears the grade. Every change of `cell.grade` goes through
+    /// here, so [`AttemptSlot::is_graded`] never disagrees with the cell.
+    pub fn set_grade(&self, cell: &mut AttemptCell, grade: Option<Grade>) {
+        self.graded
+            .store(grade.is_some(), std::sync::atomic::Ordering::Release);
+        cell.grade = grade;
+    }
 }
 
 /// What the exam office plans: events, sites, rooms, sittings (shifts),
@@ -398,12 +432,7 @@ impl AppState {
         cell: AttemptCell,
     ) -> Arc<AttemptSlot> {
         let row_cell = cell.clone();
-        let slot = Arc::new(AttemptSlot {
-            id,
-            candidate: candidate.clone(),
-            arrangement,
-            cell: tokio::sync::Mutex::new(cell),
-        });
+        let slot = Arc::new(AttemptSlot::new(id, candidate.clone(), arrangement, cell));
         {
             let mut people = self.people.write().expect("people lock");
             people.attempt_of.insert(candidate.id, id);

@@ -1,9 +1,17 @@
 //! Personal data sealed at rest: what a copied database file must not give
-//! away — the chip photo and the card's files kept as check-in evidence —
-//! is stored encrypted (AES-256-GCM, a fresh 96-bit nonce per value) with a
-//! key kept beside the database in `secret.key` (readable by the relay's
-//! user only), not in it. A copy of `examgate.sqlite3` alone shows the
-//! verdicts and decisions, not the photos.
+//! away — the chip photo and the card's files kept as check-in evidence,
+//! and every CCCD number (roster, check-ins) — is stored encrypted
+//! (AES-256-GCM, a fresh 96-bit nonce per value) with a key kept beside the
+//! database in `secret.key` (readable by the relay's user only), not in it.
+//! A copy of `examgate.sqlite3` alone shows the verdicts and decisions, not
+//! the photos or whose card it was.
+//!
+//! A sealed value cannot be looked up or kept unique (each sealing differs),
+//! so a CCCD number is also stored as its [`AtRest::person_key`]: a keyed
+//! hash (HMAC-SHA-256 under a key derived from the same secret). Without
+//! the key the 10^12 possible numbers cannot be tried against it; with it
+//! the relay finds a card holder's rows, and a card holder's candidate key
+//! ([`AtRest::card_key`]) is built from it too.
 //!
 //! Sealed values are text: `enc1:` then base64 of nonce ‖ ciphertext, so
 //! they stay in TEXT columns and the purge can tell them from its plain
@@ -17,11 +25,18 @@ use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 /// The key file's name in the data folder.
 pub const KEY_FILE: &str = "secret.key";
 
-const PREFIX: &str = "enc1:";
+/// How a card holder's candidate key begins (then the person key, or `•`
+/// and the row id once the purge has removed the number).
+pub const CARD_KEY_PREFIX: &str = "cccd:";
+
+/// How a sealed value begins.
+pub const SEALED_PREFIX: &str = "enc1:";
 const NONCE_BYTES: usize = 12;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,9 +51,18 @@ pub enum AtRestError {
     Open,
 }
 
+/// What the person key is derived under: a key of its own, so the sealing
+/// key is never used for two purposes.
+const PERSON_KEY_LABEL: &[u8] = b"examgate person key v1";
+
+/// Hex digits of a person key (128 bits of the HMAC).
+const PERSON_KEY_HEX: usize = 32;
+
 /// The sealing key of one data folder.
 pub struct AtRest {
     cipher: Aes256Gcm,
+    /// HMAC-SHA-256 keyed for [`AtRest::person_key`], ready to clone.
+    person_mac: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for AtRest {
@@ -80,9 +104,46 @@ impl AtRest {
     }
 
     pub fn with_key(key: &[u8; 32]) -> AtRest {
+        let derived = <Hmac<Sha256> as Mac>::new_from_slice(key)
+            .expect("HMAC takes any key length")
+            .chain_update(PERSON_KEY_LABEL)
+            .finalize()
+            .into_bytes();
         AtRest {
             cipher: Aes256Gcm::new(key.into()),
+            person_mac: <Hmac<Sha256> as Mac>::new_from_slice(&derived)
+                .expect("HMAC takes any key length"),
         }
+    }
+
+    /// Reads `DATA/secret.key` for a tool that works on an existing data
+    /// folder (the purge): a missing key is an error, never a new key that
+    /// would open nothing.
+    pub fn load(data_dir: &Path) -> Result<AtRest, AtRestError> {
+        let path = data_dir.join(KEY_FILE);
+        let name = path.display().to_string();
+        let key = std::fs::read(&path).map_err(|e| AtRestError::KeyFile(name.clone(), e))?;
+        let key: [u8; 32] = key.try_into().map_err(|_| AtRestError::KeyLength(name))?;
+        Ok(AtRest::with_key(&key))
+    }
+
+    /// The keyed hash a CCCD number is found by: equal numbers give equal
+    /// keys in one data folder, and nothing without its key.
+    pub fn person_key(&self, person_id: &str) -> String {
+        let digest = self
+            .person_mac
+            .clone()
+            .chain_update(person_id.as_bytes())
+            .finalize()
+            .into_bytes();
+        let mut hex = examgate_shared::audit_chain::to_hex(&digest.into());
+        hex.truncate(PERSON_KEY_HEX);
+        hex
+    }
+
+    /// A card holder's candidate key (unique per room, like a name key).
+    pub fn card_key(&self, person_id: &str) -> String {
+        format!("{CARD_KEY_PREFIX}{}", self.person_key(person_id))
     }
 
     /// `plain` sealed, as text.
@@ -95,12 +156,12 @@ impl AtRest {
             .expect("AES-GCM encrypts any length this relay stores");
         let mut bytes = nonce.to_vec();
         bytes.extend(sealed);
-        format!("{PREFIX}{}", BASE64.encode(bytes))
+        format!("{SEALED_PREFIX}{}", BASE64.encode(bytes))
     }
 
     /// A stored value opened: sealed ones decrypted, others as they are.
     pub fn open(&self, stored: &str) -> Result<String, AtRestError> {
-        let Some(body) = stored.strip_prefix(PREFIX) else {
+        let Some(body) = stored.strip_prefix(SEALED_PREFIX) else {
             return Ok(stored.to_owned());
         };
         let bytes = BASE64.decode(body).map_err(|_| AtRestError::Open)?;
@@ -117,7 +178,7 @@ impl AtRest {
 
     /// Whether a stored value is sealed.
     pub fn is_sealed(stored: &str) -> bool {
-        stored.starts_with(PREFIX)
+        stored.starts_with(SEALED_PREFIX)
     }
 }
 
@@ -136,12 +197,36 @@ mod tests {
         assert_eq!(a.open(&sealed).unwrap(), text);
         let b = AtRest::with_key(&[8; 32]);
         assert!(matches!(b.open(&sealed), Err(AtRestError::Open)));
-        let mut bytes = BASE64.decode(&sealed[PREFIX.len()..]).unwrap();
+        let mut bytes = BASE64.decode(&sealed[SEALED_PREFIX.len()..]).unwrap();
         bytes[20] ^= 1;
-        let altered = format!("{PREFIX}{}", BASE64.encode(bytes));
+        let altered = format!("{SEALED_PREFIX}{}", BASE64.encode(bytes));
         assert!(matches!(a.open(&altered), Err(AtRestError::Open)));
         // Older plain values and the purge's notes read as they are.
         assert_eq!(a.open("{\"purged_at\":1}").unwrap(), "{\"purged_at\":1}");
+    }
+
+    #[test]
+    fn person_keys_match_equal_numbers_under_one_key_only() {
+        let a = AtRest::with_key(&[7; 32]);
+        let key = a.person_key("001206012345");
+        assert_eq!(key.len(), PERSON_KEY_HEX);
+        assert!(key.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(a.person_key("001206012345"), key);
+        assert_ne!(a.person_key("001206012346"), key);
+        assert_ne!(AtRest::with_key(&[8; 32]).person_key("001206012345"), key);
+        assert_eq!(a.card_key("001206012345"), format!("cccd:{key}"));
+        // Not a plain hash of the number, nor keyed by the sealing key
+        // itself.
+        let plain = examgate_shared::audit_chain::to_hex(
+            &<Sha256 as sha2::Digest>::digest(b"001206012345").into(),
+        );
+        assert!(!plain.starts_with(&key));
+        let direct = <Hmac<Sha256> as Mac>::new_from_slice(&[7; 32])
+            .unwrap()
+            .chain_update(b"001206012345")
+            .finalize()
+            .into_bytes();
+        assert!(!examgate_shared::audit_chain::to_hex(&direct.into()).starts_with(&key));
     }
 
     #[test]
@@ -160,6 +245,14 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        assert_eq!(
+            AtRest::load(dir.path()).unwrap().person_key("1"),
+            first.person_key("1")
+        );
+        assert!(matches!(
+            AtRest::load(tempfile::tempdir().unwrap().path()),
+            Err(AtRestError::KeyFile(..))
+        ));
         std::fs::write(dir.path().join(KEY_FILE), b"short").unwrap();
         assert!(matches!(
             AtRest::load_or_create(dir.path()),

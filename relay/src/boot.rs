@@ -51,20 +51,25 @@ pub struct Booted {
 pub fn boot(data_dir: &Path, config: Config, start: Start) -> Result<Booted, BootError> {
     std::fs::create_dir_all(data_dir).map_err(|e| BootError::DataDir(data_dir.into(), e))?;
     let db_path = data_dir.join(store::DB_FILE);
-    #[cfg_attr(not(feature = "demo"), allow(unused_mut))]
     let mut conn = store::open(&db_path)?;
+    let at_rest = crate::at_rest::AtRest::load_or_create(data_dir)?;
+    // An older version's CCCD numbers, in clear until now.
+    let sealed = store::person_ids::seal_clear(&mut conn, &at_rest)?;
+    if sealed > 0 {
+        tracing::info!("sealed {sealed} CCCD number(s) an older version stored in clear");
+    }
     #[cfg(feature = "demo")]
     let seeded = match start {
         Start::Demo(opts) if store::is_empty(&conn)? => {
             let opts = opts.map_or_else(|| DemoOptions::starting(now_ms()), |o| *o);
-            Some(seed_demo(&mut conn, &opts)?)
+            Some(seed_demo(&mut conn, &opts, &at_rest)?)
         }
         _ => None,
     };
     #[cfg(not(feature = "demo"))]
     let Start::Empty = start;
     let setup_token = crate::office::setup::issue_if_nobody_can_sign_in(&conn)?;
-    let loaded = store::load(&conn)?;
+    let loaded = store::load(&conn, &at_rest)?;
     for s in &loaded.sittings {
         if !loaded.exams.iter().any(|e| e.id == s.exam_id) {
             return Err(store::load::LoadError::Invalid(format!(
@@ -74,7 +79,6 @@ pub fn boot(data_dir: &Path, config: Config, start: Start) -> Result<Booted, Boo
             .into());
         }
     }
-    let at_rest = crate::at_rest::AtRest::load_or_create(data_dir)?;
     let state = AppState::new(loaded, Store::spawn(conn), config, at_rest);
     Ok(Booted {
         state,

@@ -285,8 +285,11 @@ fn run_purge(
         return Err(format!("no database at {}", db.display()).into());
     }
     let mut conn = examgate_relay::store::open(&db)?;
+    // The numbers are sealed: masking keeps their last four digits, so the
+    // folder's key is needed (and never made anew here).
+    let at_rest = examgate_relay::at_rest::AtRest::load(data)?;
     let now = examgate_relay::clock::now_ms();
-    let done = purge(&mut conn, retention, now, dry_run)?;
+    let done = purge(&mut conn, &at_rest, retention, now, dry_run)?;
     let verb = if dry_run { "would remove" } else { "removed" };
     println!(
         "{verb}: card files of {} check-in(s) (kept {} days); {} CCCD number(s) masked (kept {} days)",

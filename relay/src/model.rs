@@ -141,20 +141,15 @@ pub fn masked_id(person_id: &str) -> String {
     format!("{}{keep}", "•".repeat(n.saturating_sub(4)))
 }
 
-/// The candidate key of a checked-in person: one candidate per card per
-/// room, whatever the name is spelled like.
-pub fn card_key(person_id: &str) -> String {
-    format!("cccd:{person_id}")
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub id: CandidateId,
     pub sitting_id: SittingId,
     pub room_id: RoomId,
     pub name: String,
-    /// Unique per room: [`name_key`] of a typed name, [`card_key`] of a
-    /// checked-in card, or [`number_key`] of a registered candidate.
+    /// Unique per room: [`name_key`] of a typed name,
+    /// [`crate::at_rest::AtRest::card_key`] of a checked-in card, or
+    /// [`number_key`] of a registered candidate.
     pub key: String,
     /// The roster's số báo danh, when the candidate was registered.
     pub candidate_number: Option<String>,

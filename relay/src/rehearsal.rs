@@ -134,7 +134,7 @@ mod tests {
         let info = seed(dir.path(), &r).unwrap();
         assert_eq!(info.codes, ["DT0001", "DT0002", "DT0003"]);
         let conn = store::open(&dir.path().join(store::DB_FILE)).unwrap();
-        let loaded = store::load(&conn).unwrap();
+        let loaded = store::load(&conn, &crate::at_rest::AtRest::with_key(&[1; 32])).unwrap();
         assert_eq!(loaded.rooms.len(), 3);
         assert_eq!(loaded.join_codes.len(), 3);
         assert_eq!(loaded.users.len(), 1);

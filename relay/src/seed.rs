@@ -8,6 +8,7 @@ use examgate_shared::exam::Exam;
 use examgate_shared::protocol::Role;
 use rusqlite::Connection;
 
+use crate::at_rest::AtRest;
 use crate::auth::{hash_password, random_password};
 use crate::model::{RosterEntry, Sitting, User, name_key};
 use crate::store::writes;
@@ -91,7 +92,11 @@ const ROOMS: [(&str, &str, [&str; 3]); 2] = [
 ];
 
 /// Writes the demo into an empty database, in one transaction.
-pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<DemoInfo> {
+pub fn seed_demo(
+    conn: &mut Connection,
+    opts: &DemoOptions,
+    at_rest: &AtRest,
+) -> rusqlite::Result<DemoInfo> {
     let exam = opts.exam.clone().unwrap_or_else(demo_exam);
     let duration = opts
         .duration_ms
@@ -184,6 +189,7 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
                 name: student.full_name.clone(),
                 ..RosterEntry::default()
             },
+            at_rest,
         )?;
         // Registered card holders are rows before they check in, as an
         // office import makes them, so the room's table lists who is due.
@@ -192,7 +198,7 @@ pub fn seed_demo(conn: &mut Connection, opts: &DemoOptions) -> rusqlite::Result<
             sitting,
             room,
             &student.full_name,
-            &crate::model::card_key(&student.id12),
+            &at_rest.card_key(&student.id12),
             None,
         )?;
     }
@@ -247,10 +253,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
         assert!(crate::store::is_empty(&conn).unwrap());
-        let info = seed_demo(&mut conn, &DemoOptions::starting(1_000_000)).unwrap();
+        let at_rest = AtRest::with_key(&[3; 32]);
+        let info = seed_demo(&mut conn, &DemoOptions::starting(1_000_000), &at_rest).unwrap();
         assert_eq!(info.join_codes.len(), 3);
         assert_eq!(info.credentials.len(), 6);
-        let loaded = crate::store::load(&conn).unwrap();
+        let loaded = crate::store::load(&conn, &at_rest).unwrap();
         assert_eq!(loaded.rooms.len(), 3);
         assert_eq!(loaded.roster.len(), 4);
         assert_eq!(

@@ -323,7 +323,9 @@ async fn main() {
         // Open since before the seeded attempts started.
         opts.opens_at = now_ms() - 3_600_000;
         opts.fixed_password = Some(PASSWORD.into());
-        seed_demo(&mut conn, &opts).unwrap();
+        // The folder's key, which the relay then finds at start.
+        let at_rest = examgate_relay::at_rest::AtRest::load_or_create(dir.path()).unwrap();
+        seed_demo(&mut conn, &opts, &at_rest).unwrap();
     }
     let t = Instant::now();
     let duration_ms = i64::from(exam.duration_secs) * 1000;

@@ -157,7 +157,9 @@ async fn main() {
         let mut conn = examgate_relay::store::open(&db).unwrap();
         let mut opts = DemoOptions::starting(now_ms());
         opts.fixed_password = Some(PASSWORD.into());
-        seed_demo(&mut conn, &opts).unwrap();
+        // The folder's key, which the relay then finds at start.
+        let at_rest = examgate_relay::at_rest::AtRest::load_or_create(dir.path()).unwrap();
+        seed_demo(&mut conn, &opts, &at_rest).unwrap();
     }
     let t = Instant::now();
     let events = seed(&db, &exam, n).unwrap();

@@ -355,6 +355,88 @@ async fn a_card_removed_mid_read_is_reported_and_a_partial_upload_refused() {
 }
 
 #[tokio::test]
+async fn cccd_numbers_are_sealed_at_rest_and_still_find_their_seat_after_a_restart() {
+    let relay = relay().await;
+    let (s, issued) = (student(1), genuine_card(1));
+    let proctor = relay.login("phong03").await;
+    let first = relay
+        .check_in_with(CARD_ROOM, &mut issued.chip(1), s.bac_input())
+        .await
+        .unwrap();
+    relay
+        .decide(first.checkin_id, &proctor.token, true)
+        .await
+        .unwrap();
+    // Neither the roster's numbers nor the check-ins' are in the files;
+    // each row holds the sealed number and its keyed hash.
+    let numbers: Vec<String> = (0..4).map(|i| student(i).id12).collect();
+    let numbers: Vec<&str> = numbers.iter().map(String::as_str).collect();
+    assert_eq!(relay.found_in_files(&numbers), Vec::<&str>::new());
+    let db = relay.db();
+    let keys: Vec<(String, String)> = db
+        .prepare("SELECT person_id, person_key FROM roster UNION ALL SELECT person_id, person_key FROM checkins WHERE person_id IS NOT NULL")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(keys.len(), 4 + 1);
+    for (sealed, key) in &keys {
+        let person = relay.state.at_rest.open(sealed).unwrap();
+        assert_eq!(key, &relay.state.at_rest.person_key(&person));
+    }
+    let card_keys: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM candidates WHERE name_key = ?1",
+            [relay.state.at_rest.card_key(&s.id12)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(card_keys, 1, "the card holder's candidate key is keyed");
+    drop(db);
+
+    // A restarted relay opens them again: the seat is still taken (the
+    // refusal is kept, sealed too), and the candidate's timeline finds
+    // both check-ins by the keyed hash.
+    let relay = relay.restart().await;
+    refused_with(
+        relay
+            .check_in_with(CARD_ROOM, &mut issued.chip(2), s.bac_input())
+            .await,
+        ErrorCode::AlreadyCheckedIn,
+    );
+    assert_eq!(relay.found_in_files(&[&s.id12]), Vec::<&str>::new());
+    let candidate = relay
+        .state
+        .people()
+        .candidates
+        .values()
+        .find(|c| c.name == s.full_name)
+        .map(|c| c.id)
+        .unwrap();
+    let detail: examgate_shared::proctoring::CandidateDetail = reqwest::Client::new()
+        .get(relay.url(&format!("/api/proctor/candidates/{candidate}")))
+        .bearer_auth(&relay.login("phong03").await.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let verdicts: Vec<&str> = detail
+        .timeline
+        .iter()
+        .filter_map(|e| match &e.event {
+            examgate_shared::proctoring::TimelineEvent::CheckIn { verdict, .. } => {
+                Some(verdict.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(verdicts, ["accepted", "already_checked_in"], "{detail:?}");
+}
+
+#[tokio::test]
 async fn one_card_one_seat_until_the_proctor_releases_it_then_the_same_attempt_continues() {
     let relay = relay().await;
     let s = student(3);

@@ -223,6 +223,9 @@ async fn the_pilot_three_schools_two_shifts_221_candidates_handed_in_and_verifie
         *per_room.entry((r.sitting_id, r.room_id)).or_default() += 1;
     }
     assert!(per_room.values().all(|&n| n <= 24), "{per_room:?}");
+    // No CCCD number of the sheet is in the database's files in clear.
+    let numbers: Vec<&str> = pupils.iter().map(|p| p.cccd.as_str()).collect();
+    assert_eq!(relay.found_in_files(&numbers), Vec::<&str>::new());
 
     // Staff: a room proctor per room, the department's central proctor, a
     // site's own central proctor.

@@ -483,7 +483,8 @@ async fn restart_keeps_every_acknowledged_answer() {
     // A second relay on the same database file (as after a crash) rebuilds
     // the attempt by replaying its events.
     let conn = examgate_relay::store::open(&relay.db_path).unwrap();
-    let loaded = examgate_relay::store::load(&conn).unwrap();
+    let at_rest = examgate_relay::at_rest::AtRest::load(relay.db_path.parent().unwrap()).unwrap();
+    let loaded = examgate_relay::store::load(&conn, &at_rest).unwrap();
     let stored = loaded
         .attempts
         .iter()

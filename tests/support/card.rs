@@ -188,15 +188,28 @@ impl TestRelay {
         answer_of(resp).await
     }
 
-    /// The check-in verdicts stored for inspection, oldest first.
+    /// The check-in verdicts stored for inspection, oldest first (the CCCD
+    /// numbers opened: they are stored sealed).
     pub fn stored_checkins(&self) -> Vec<(String, Option<String>, Option<String>)> {
         let db = self.db();
         let mut stmt = db
             .prepare("SELECT verdict, person_id, decision FROM checkins ORDER BY id")
             .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get::<_, Option<String>>(1)?, r.get(2)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .map(|(verdict, person, decision)| {
+            let person = person.map(|p| {
+                assert!(
+                    examgate_relay::at_rest::AtRest::is_sealed(&p),
+                    "a CCCD number stored in clear"
+                );
+                self.state.at_rest.open(&p).unwrap()
+            });
+            (verdict, person, decision)
+        })
+        .collect()
     }
 }

@@ -235,6 +235,25 @@ impl TestRelay {
         rusqlite::Connection::open(&self.db_path).unwrap()
     }
 
+    /// Which of `needles` a copy of the database's files (the main file
+    /// and its log, as bytes) would show.
+    pub fn found_in_files<'a>(&self, needles: &[&'a str]) -> Vec<&'a str> {
+        let wal = self.db_path.with_extension("sqlite3-wal");
+        let files: Vec<Vec<u8>> = [self.db_path.clone(), wal]
+            .iter()
+            .filter_map(|p| std::fs::read(p).ok())
+            .collect();
+        needles
+            .iter()
+            .copied()
+            .filter(|n| {
+                files
+                    .iter()
+                    .any(|bytes| bytes.windows(n.len()).any(|w| w == n.as_bytes()))
+            })
+            .collect()
+    }
+
     /// Stored events of an attempt: (seq, refused code).
     pub fn stored_events(&self, attempt: u64) -> Vec<(u64, Option<String>)> {
         let db = self.db();

@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::attempts::{Admission, Who, internal};
 use crate::auth::{Session, hash_token};
 use crate::clock::now_ms;
-use crate::model::{JoinCode, RoomId, card_key};
+use crate::model::{JoinCode, RoomId};
 use crate::store::writes;
 
 impl AppState {
@@ -261,7 +261,7 @@ impl AppState {
             .and_then(|e| e.candidate_number.clone());
         let who = Who {
             name: view.roster_name.clone(),
-            key: card_key(&view.person_id),
+            key: self.at_rest.card_key(&view.person_id),
             candidate_number,
         };
         self.admit(

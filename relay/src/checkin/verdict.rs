@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::attempts::internal;
 use crate::auth::{Session, hash_token, new_token};
 use crate::clock::now_ms;
-use crate::model::{JoinCode, RosterEntry, card_key, masked_id};
+use crate::model::{JoinCode, RosterEntry, masked_id};
 use crate::store::writes::{self, CheckinRecord};
 
 impl AppState {
@@ -83,8 +83,9 @@ impl AppState {
                     station: station_name,
                     evidence,
                 };
+                let at_rest = self.at_rest.clone();
                 self.store
-                    .write(move |txn| writes::insert_checkin(txn, &record).map(|_| ()))
+                    .write(move |txn| writes::insert_checkin(txn, &record, &at_rest).map(|_| ()))
                     .await
                     .map_err(internal)?;
                 *self
@@ -195,9 +196,10 @@ impl AppState {
             station: station_name,
             evidence,
         };
+        let at_rest = self.at_rest.clone();
         let id = self
             .store
-            .write(move |txn| writes::insert_checkin(txn, &record))
+            .write(move |txn| writes::insert_checkin(txn, &record, &at_rest))
             .await
             .map_err(internal)?;
         let seat = (code.sitting_id, card.person_id.clone());
@@ -254,7 +256,11 @@ impl AppState {
         let people = self.people();
         people
             .by_name
-            .get(&(code.sitting_id, code.room_id, card_key(person_id)))
+            .get(&(
+                code.sitting_id,
+                code.room_id,
+                self.at_rest.card_key(person_id),
+            ))
             .is_some_and(|c| people.attempt_of.contains_key(c))
     }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::at_rest::AtRest;
 use crate::model::{SittingId, masked_id};
+use crate::store::person_ids;
 
 /// The evidence tables of the given sittings as JSON lines.
 pub(super) fn evidence_tables(
@@ -45,7 +46,7 @@ pub(super) fn evidence_tables(
                 "birth": r.get::<_, Option<String>>(4)?, "class": r.get::<_, String>(5)?,
                 "school": r.get::<_, String>(6)?, "seat": r.get::<_, Option<i64>>(7)?,
                 "pupil_id": r.get::<_, Option<String>>(8)?,
-                "person_id_last4": r.get::<_, Option<String>>(9)?.map(|p| masked_id(&p)),
+                "person_id_last4": person_ids::masked(at_rest, r.get(9)?),
             }))
         },
     )?;
@@ -94,7 +95,7 @@ pub(super) fn evidence_tables(
             Ok(json!({
                 "checkin": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
                 "sitting": r.get::<_, i64>(2)?, "room": r.get::<_, i64>(3)?,
-                "person_id_last4": r.get::<_, Option<String>>(4)?.map(|p| masked_id(&p)),
+                "person_id_last4": person_ids::masked(at_rest, r.get(4)?),
                 "verdict": r.get::<_, String>(5)?, "reasons": r.get::<_, String>(6)?,
                 "decision": r.get::<_, Option<String>>(7)?, "decided_by": r.get::<_, Option<String>>(8)?,
                 "decided_at": r.get::<_, Option<i64>>(9)?, "station": r.get::<_, String>(10)?,

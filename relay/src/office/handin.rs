@@ -19,7 +19,7 @@ use crate::clock::now_ms;
 use crate::handin::package::{PackageMeta, build_package};
 use crate::handin::xlsx::write_xlsx;
 use crate::handin::{HandIn, HandInRow, RowStatus, ShiftInfo};
-use crate::model::{EventId, SittingId, card_key, masked_id, number_key};
+use crate::model::{EventId, SittingId, masked_id, number_key};
 use crate::store::writes;
 
 /// Exported files are named after the event, in ASCII.
@@ -87,7 +87,7 @@ impl AppState {
         for (e, site, room) in registered {
             let key = match (&e.candidate_number, &e.person_id) {
                 (Some(n), _) => number_key(n),
-                (None, Some(p)) => card_key(p),
+                (None, Some(p)) => self.at_rest.card_key(p),
                 (None, None) => continue,
             };
             let mut candidate = self
@@ -102,7 +102,7 @@ impl AppState {
                 candidate = self
                     .people()
                     .by_name
-                    .get(&(e.sitting_id, e.room_id, card_key(p)))
+                    .get(&(e.sitting_id, e.room_id, self.at_rest.card_key(p)))
                     .copied();
             }
             seen.extend(candidate);
@@ -346,7 +346,7 @@ impl AppState {
             let people = self.people();
             [number_key(&number)]
                 .into_iter()
-                .chain(entry.person_id.as_deref().map(card_key))
+                .chain(entry.person_id.as_deref().map(|p| self.at_rest.card_key(p)))
                 .find_map(|k| {
                     people
                         .by_name
@@ -355,11 +355,16 @@ impl AppState {
                 })
         };
         let attempt = candidate.and_then(|c| self.people().attempt_of.get(&c).copied());
-        let person = entry.person_id.clone();
+        // Check-ins are found by the number's keyed hash (they hold it
+        // sealed).
+        let person_key = entry
+            .person_id
+            .as_deref()
+            .map(|p| self.at_rest.person_key(p));
         let sitting = entry.sitting_id;
         let (events, checkins, audit) = self
             .store
-            .read(move |conn| candidate_tables(conn, sitting, attempt, person.as_deref()))
+            .read(move |conn| candidate_tables(conn, sitting, attempt, person_key.as_deref()))
             .await
             .map_err(internal)?;
         let mut row = HandInRow {
@@ -413,7 +418,7 @@ fn candidate_tables(
     conn: &Connection,
     sitting: SittingId,
     attempt: Option<u64>,
-    person: Option<&str>,
+    person_key: Option<&str>,
 ) -> rusqlite::Result<(
     Vec<serde_json::Value>,
     Vec<serde_json::Value>,
@@ -453,12 +458,12 @@ fn candidate_tables(
         }
     }
     let mut checkins = Vec::new();
-    if let Some(p) = person {
+    if let Some(key) = person_key {
         let mut stmt = conn.prepare(
             "SELECT id, at, verdict, reasons, decision, decided_by, decided_at, station
-             FROM checkins WHERE sitting_id = ?1 AND person_id = ?2 ORDER BY id",
+             FROM checkins WHERE sitting_id = ?1 AND person_key = ?2 ORDER BY id",
         )?;
-        let mut rows = stmt.query(params![sitting, p])?;
+        let mut rows = stmt.query(params![sitting, key])?;
         while let Some(r) = rows.next()? {
             checkins.push(json!({
                 "checkin": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,

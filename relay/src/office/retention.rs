@@ -11,6 +11,9 @@
 use examgate_shared::Millis;
 use rusqlite::{Connection, params};
 
+use crate::at_rest::{AtRest, CARD_KEY_PREFIX};
+use crate::store::person_ids::MASK_PREFIX;
+
 const DAY_MS: Millis = 86_400_000;
 
 /// Retention periods, counted from the end of each sitting's window.
@@ -44,6 +47,7 @@ pub struct Purged {
 /// only counts. Idempotent.
 pub fn purge(
     conn: &mut Connection,
+    at_rest: &AtRest,
     retention: Retention,
     now: Millis,
     dry_run: bool,
@@ -61,8 +65,8 @@ pub fn purge(
     )?;
     let id_rows: usize = txn.query_row(
         &format!(
-            "SELECT (SELECT COUNT(*) FROM roster WHERE {over} AND person_id NOT LIKE '•%')
-                  + (SELECT COUNT(*) FROM checkins WHERE {over} AND person_id NOT LIKE '•%')"
+            "SELECT (SELECT COUNT(*) FROM roster WHERE {over} AND person_id NOT LIKE '{MASK_PREFIX}%')
+                  + (SELECT COUNT(*) FROM checkins WHERE {over} AND person_id NOT LIKE '{MASK_PREFIX}%')"
         ),
         params![ids_before],
         |r| r.get(0),
@@ -81,23 +85,50 @@ pub fn purge(
         // A card holder's candidate key is their ID: keyed by the row now.
         txn.execute(
             &format!(
-                "UPDATE candidates SET name_key = 'cccd:•' || id
-                 WHERE {over} AND name_key LIKE 'cccd:%' AND name_key NOT LIKE 'cccd:•%'"
+                "UPDATE candidates SET name_key = '{CARD_KEY_PREFIX}{MASK_PREFIX}' || id
+                 WHERE {over} AND name_key LIKE '{CARD_KEY_PREFIX}%'
+                   AND name_key NOT LIKE '{CARD_KEY_PREFIX}{MASK_PREFIX}%'"
             ),
             params![ids_before],
         )?;
-        // Roster IDs stay unique per sitting: the row id goes in front.
-        for (table, masked) in [
-            ("roster", "'•' || id || '•' || substr(person_id, -4)"),
-            ("checkins", "'••••••••' || substr(person_id, -4)"),
+        // The numbers are sealed, so each is opened to keep its last four
+        // digits; its keyed hash goes too (with the key it would still
+        // say whose row it was). Roster masks stay unique per sitting: the
+        // row id goes in front.
+        for (table, mask) in [
+            (
+                "roster",
+                (|id, last4| format!("{MASK_PREFIX}{id}{MASK_PREFIX}{last4}"))
+                    as fn(i64, &str) -> String,
+            ),
+            ("checkins", |_, last4| {
+                format!("{}{last4}", MASK_PREFIX.repeat(8))
+            }),
         ] {
-            txn.execute(
-                &format!(
-                    "UPDATE {table} SET person_id = {masked}
-                     WHERE {over} AND person_id NOT LIKE '•%'"
-                ),
-                params![ids_before],
-            )?;
+            let due: Vec<(i64, String)> = txn
+                .prepare(&format!(
+                    "SELECT id, person_id FROM {table}
+                     WHERE {over} AND person_id NOT LIKE '{MASK_PREFIX}%'"
+                ))?
+                .query_map(params![ids_before], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut update = txn.prepare(&format!(
+                "UPDATE {table} SET person_id = ?2, person_key = NULL WHERE id = ?1"
+            ))?;
+            for (id, stored) in due {
+                let person = at_rest.open(&stored).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?;
+                let last4: String = person
+                    .chars()
+                    .skip(person.chars().count().saturating_sub(4))
+                    .collect();
+                update.execute(params![id, mask(id, &last4)])?;
+            }
         }
         // Chained like every audit entry (`audit verify`).
         let detail = format!(
@@ -108,6 +139,11 @@ pub fn purge(
         crate::store::writes::audit(&txn, now, "purge", "purge", &detail)?;
     }
     txn.commit()?;
+    if !dry_run {
+        // What was overwritten is zeroed in the file (`secure_delete`);
+        // the log's copies go with its truncation.
+        crate::store::person_ids::truncate_wal(conn)?;
+    }
     Ok(Purged {
         card_files,
         person_ids: id_rows,
@@ -118,9 +154,11 @@ pub fn purge(
 mod tests {
     use super::*;
 
-    fn db() -> (tempfile::TempDir, Connection) {
+    /// Two sittings' rosters and check-ins, their numbers sealed as an
+    /// upgraded relay leaves them.
+    fn db() -> (tempfile::TempDir, Connection, AtRest) {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
+        let mut conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
         conn.execute_batch(
             "INSERT INTO exams (id, definition) VALUES ('e', '{}');
              INSERT INTO sites (id, name) VALUES (1, 's');
@@ -133,12 +171,19 @@ mod tests {
                         (2, 1, '079208000111', '2008-01-01', 'B');
              INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence)
                  VALUES (0, 1, 1, '001206012345', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}'),
-                        (0, 2, 1, '079208000111', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}');",
+                        (0, 2, 1, '079208000111', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}');
+             INSERT INTO candidates (sitting_id, room_id, name, name_key)
+                 VALUES (1, 1, 'A', 'cccd:001206012345'), (2, 1, 'B', 'cccd:079208000111');",
         )
         .unwrap();
+        let at_rest = AtRest::with_key(&[5; 32]);
+        assert_eq!(
+            crate::store::person_ids::seal_clear(&mut conn, &at_rest).unwrap(),
+            6
+        );
         // The exam was stored by hand: committed as the relay does.
         crate::store::writes::commit_exam(&conn, 0, "relay", "e", "{}").unwrap();
-        (dir, conn)
+        (dir, conn, at_rest)
     }
 
     fn evidence(conn: &Connection, sitting: i64) -> String {
@@ -152,11 +197,11 @@ mod tests {
 
     #[test]
     fn removes_what_its_periods_say_and_nothing_else() {
-        let (_dir, mut conn) = db();
+        let (_dir, mut conn, at_rest) = db();
         let r = Retention::default();
         // Day 31: the old sitting's card files go, its IDs stay.
         let day31 = 31 * DAY_MS;
-        let counted = purge(&mut conn, r, day31, true).unwrap();
+        let counted = purge(&mut conn, &at_rest, r, day31, true).unwrap();
         assert_eq!(
             counted,
             Purged {
@@ -168,7 +213,10 @@ mod tests {
             evidence(&conn, 1).contains("photo"),
             "a dry run changes nothing"
         );
-        assert_eq!(purge(&mut conn, r, day31, false).unwrap(), counted);
+        assert_eq!(
+            purge(&mut conn, &at_rest, r, day31, false).unwrap(),
+            counted
+        );
         assert!(evidence(&conn, 1).starts_with("{\"purged_at\""));
         assert!(
             evidence(&conn, 2).contains("photo"),
@@ -185,7 +233,7 @@ mod tests {
         // Day 366: the old sitting's CCCD numbers are masked (roster and
         // check-in); the recent sitting's are not, though its card files
         // (closed on day 100) are now past their 30 days too.
-        let purged = purge(&mut conn, r, 366 * DAY_MS, false).unwrap();
+        let purged = purge(&mut conn, &at_rest, r, 366 * DAY_MS, false).unwrap();
         assert_eq!(
             purged,
             Purged {
@@ -194,14 +242,27 @@ mod tests {
             }
         );
         assert!(evidence(&conn, 2).starts_with("{\"purged_at\""));
-        let ids: Vec<String> = conn
-            .prepare("SELECT person_id FROM roster ORDER BY sitting_id")
+        let rows: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT person_id, person_key FROM roster ORDER BY sitting_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows[0], ("•1•2345".to_string(), None), "masked, unkeyed");
+        assert_eq!(at_rest.open(&rows[1].0).unwrap(), "079208000111");
+        assert_eq!(rows[1].1, Some(at_rest.person_key("079208000111")));
+        let keys: Vec<String> = conn
+            .prepare("SELECT name_key FROM candidates ORDER BY sitting_id")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
             .map(Result::unwrap)
             .collect();
-        assert_eq!(ids, ["•1•2345", "079208000111"]);
+        assert_eq!(
+            keys,
+            ["cccd:•1".to_string(), at_rest.card_key("079208000111")]
+        );
         let checkin_id: String = conn
             .query_row(
                 "SELECT person_id FROM checkins WHERE sitting_id = 1",
@@ -212,7 +273,7 @@ mod tests {
         assert_eq!(checkin_id, "••••••••2345");
         // Again: nothing left to do.
         assert_eq!(
-            purge(&mut conn, r, 366 * DAY_MS, false).unwrap(),
+            purge(&mut conn, &at_rest, r, 366 * DAY_MS, false).unwrap(),
             Purged::default()
         );
         let audits: i64 = conn

@@ -21,7 +21,7 @@ use crate::attempts::internal;
 use crate::auth::Session;
 use crate::clock::now_ms;
 use crate::model::{
-    Candidate, EventId, JoinCode, RoomId, RosterEntry, SittingId, card_key, name_key, number_key,
+    Candidate, EventId, JoinCode, RoomId, RosterEntry, SittingId, name_key, number_key,
 };
 use crate::store::writes;
 
@@ -590,21 +590,22 @@ impl AppState {
                     .iter()
                     .any(|s| s.sitting == p.sitting && s.requires_card);
                 match (&e.candidate_number, &e.person_id) {
-                    (_, Some(person)) if card_room => card_key(person),
+                    (_, Some(person)) if card_room => self.at_rest.card_key(person),
                     (Some(number), _) => number_key(number),
-                    (None, Some(person)) => card_key(person),
+                    (None, Some(person)) => self.at_rest.card_key(person),
                     (None, None) => name_key(&e.name),
                 }
             })
             .collect();
         let to_key = keys.clone();
+        let at_rest = self.at_rest.clone();
         let (ids, candidate_ids) = self
             .store
             .write(move |txn| {
                 let mut ids = Vec::with_capacity(to_store.len());
                 let mut candidate_ids = Vec::with_capacity(to_store.len());
                 for (e, key) in to_store.iter().zip(&to_key) {
-                    ids.push(writes::insert_roster_entry(txn, e)?);
+                    ids.push(writes::insert_roster_entry(txn, e, &at_rest)?);
                     candidate_ids.push(writes::insert_candidate(
                         txn,
                         e.sitting_id,

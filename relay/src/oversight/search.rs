@@ -40,30 +40,31 @@ impl AppState {
         let digits = q.chars().all(|c| c.is_ascii_digit()) && staff.role != Role::Teacher;
         let mut found: Vec<(u64, String, Option<String>, u64, u64)> = Vec::new();
         {
-            // Registered candidates whose CCCD matches, by sitting and number.
-            let registered: HashSet<(u64, String)> = if digits {
+            // Registered candidates whose CCCD matches: by sitting and
+            // number, or by their card key (card holders are keyed by the
+            // number's keyed hash, so the roster is where numbers are read).
+            let mut by_number: HashSet<(u64, String)> = HashSet::new();
+            let mut by_card: HashSet<(u64, u64, String)> = HashSet::new();
+            if digits {
                 let plan = self.catalog.plan();
-                plan.roster_entries()
-                    .filter(|e| {
-                        e.person_id
-                            .as_deref()
-                            .is_some_and(|p| person_matches(p, &q))
-                    })
-                    .filter_map(|e| Some((e.sitting_id, e.candidate_number.clone()?)))
-                    .collect()
-            } else {
-                HashSet::new()
-            };
+                for e in plan.roster_entries() {
+                    let Some(person) = e.person_id.as_deref().filter(|p| person_matches(p, &q))
+                    else {
+                        continue;
+                    };
+                    if let Some(n) = &e.candidate_number {
+                        by_number.insert((e.sitting_id, n.clone()));
+                    }
+                    by_card.insert((e.sitting_id, e.room_id, self.at_rest.card_key(person)));
+                }
+            }
             let people = self.people();
             for c in people.candidates.values() {
-                let by_person = digits
-                    && c.key
-                        .strip_prefix("cccd:")
-                        .is_some_and(|p| person_matches(p, &q));
+                let by_person = by_card.contains(&(c.sitting_id, c.room_id, c.key.clone()));
                 let by_roster = c
                     .candidate_number
                     .as_ref()
-                    .is_some_and(|n| registered.contains(&(c.sitting_id, n.clone())));
+                    .is_some_and(|n| by_number.contains(&(c.sitting_id, n.clone())));
                 let hit = fold(&c.name).contains(&q)
                     || c.candidate_number.as_deref().is_some_and(|n| fold(n) == q)
                     || by_person

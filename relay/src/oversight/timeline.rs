@@ -86,12 +86,14 @@ fn read_timeline(
     for at in stmt.query_map([format!("candidate:{}", c.id)], |r| r.get(0))? {
         out.push(entry(at?, TimelineEvent::Joined));
     }
-    if let Some(person) = c.key.strip_prefix("cccd:") {
+    // A card holder's key is built from their number's keyed hash, which
+    // is how their check-ins are found.
+    if let Some(person_key) = c.key.strip_prefix(crate::at_rest::CARD_KEY_PREFIX) {
         let mut stmt = conn.prepare(
             "SELECT at, verdict, decision FROM checkins
-             WHERE sitting_id = ?1 AND room_id = ?2 AND person_id = ?3 ORDER BY id",
+             WHERE sitting_id = ?1 AND room_id = ?2 AND person_key = ?3 ORDER BY id",
         )?;
-        for row in stmt.query_map(params![c.sitting_id, c.room_id, person], |r| {
+        for row in stmt.query_map(params![c.sitting_id, c.room_id, person_key], |r| {
             Ok(entry(
                 r.get(0)?,
                 TimelineEvent::CheckIn {

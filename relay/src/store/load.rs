@@ -18,6 +18,8 @@ use examgate_shared::paper::Arrangement;
 use rusqlite::Connection;
 
 use super::oversight::{LoadedOversight, StoredControl};
+use super::person_ids;
+use crate::at_rest::{AtRest, AtRestError};
 use crate::auth::Session;
 use crate::model::{
     AttemptId, Candidate, CandidateId, ExamEvent, JoinCode, Room, RosterEntry, Site, Sitting,
@@ -66,7 +68,8 @@ pub enum LoadError {
     Invalid(String),
 }
 
-pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
+/// Reads everything back; sealed CCCD numbers are opened with `at_rest`.
+pub fn load(conn: &Connection, at_rest: &AtRest) -> Result<Loaded, LoadError> {
     let mut out = Loaded::default();
     let mut stmt = conn.prepare("SELECT id, definition FROM exams")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
@@ -155,7 +158,7 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
                 id: r.get(0)?,
                 sitting_id: r.get(1)?,
                 room_id: r.get(2)?,
-                person_id: r.get(3)?,
+                person_id: person_ids::open(at_rest, r.get(3)?).map_err(sealed_error)?,
                 birth: r.get(4)?,
                 name: r.get(5)?,
                 candidate_number: r.get(6)?,
@@ -172,7 +175,10 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
         conn,
         "SELECT id, sitting_id, person_id FROM checkins
          WHERE decision = 'confirmed' AND person_id IS NOT NULL ORDER BY id",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| {
+            let person = person_ids::open(at_rest, r.get(2)?).map_err(sealed_error)?;
+            Ok((r.get(0)?, r.get(1)?, person.unwrap_or_default()))
+        },
     )?;
     out.candidates = query(
         conn,
@@ -231,6 +237,12 @@ pub fn load(conn: &Connection) -> Result<Loaded, LoadError> {
         .collect();
     out.attempts = load_attempts(conn, &controls, &hard_stop_of)?;
     Ok(out)
+}
+
+/// A sealed value that does not open, as the row reader's error (the
+/// message names the key as the likely cause).
+fn sealed_error(e: AtRestError) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
 }
 
 fn query<T>(

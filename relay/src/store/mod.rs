@@ -9,6 +9,8 @@
 //!   transaction (the audit trail and answer events hash-chained).
 //! - [`sessions`]: staff sessions kept across restarts (token hashes).
 //! - [`chain_backfill`]: hashes for what an older schema stored unchained.
+//! - [`person_ids`]: CCCD numbers sealed with their keyed hash, opened on
+//!   load, and sealed in place where an older schema kept them in clear.
 //!
 //! Architecture invariant: the relay crate is the only one that touches the
 //! database, and after start-up only the writer thread does.
@@ -17,6 +19,7 @@ pub mod chain_backfill;
 pub mod checkpoint;
 pub mod load;
 pub mod oversight;
+pub mod person_ids;
 pub mod schema;
 pub mod sessions;
 pub mod writer;

@@ -10,7 +10,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 /// Bumped when the schema changes; stored in `meta`.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
@@ -83,9 +83,12 @@ CREATE TABLE IF NOT EXISTS roster (
     id               INTEGER PRIMARY KEY,
     sitting_id       INTEGER NOT NULL REFERENCES sittings(id),
     room_id          INTEGER NOT NULL REFERENCES rooms(id),
-    -- The 12-digit personal ID on the chip card (CCCD); NULL when the
-    -- room does not check cards and the sheet had none.
+    -- The 12-digit personal ID on the chip card (CCCD), sealed (at_rest.rs);
+    -- NULL when the room does not check cards and the sheet had none;
+    -- `•row•last4` once the purge removed it.
     person_id        TEXT,
+    -- Its keyed hash (AtRest::person_key): how it is found and kept unique.
+    person_key       TEXT,
     -- YYYY-MM-DD.
     birth            TEXT,
     name             TEXT NOT NULL,
@@ -96,7 +99,7 @@ CREATE TABLE IF NOT EXISTS roster (
     class            TEXT NOT NULL DEFAULT '',
     school           TEXT NOT NULL DEFAULT '',
     seat             INTEGER,
-    UNIQUE (sitting_id, person_id),
+    UNIQUE (sitting_id, person_key),
     UNIQUE (sitting_id, candidate_number)
 );
 -- Every check-in the relay judged, accepted or refused, with its reasons
@@ -106,8 +109,10 @@ CREATE TABLE IF NOT EXISTS checkins (
     at          INTEGER NOT NULL,
     sitting_id  INTEGER NOT NULL REFERENCES sittings(id),
     room_id     INTEGER NOT NULL REFERENCES rooms(id),
-    -- From the chip; NULL when the card could not be read that far.
+    -- From the chip, sealed; NULL when the card could not be read that far.
     person_id   TEXT,
+    -- Its keyed hash, as in the roster.
+    person_key  TEXT,
     -- 'accepted' (then the proctor decides) or the refusal's error code.
     verdict     TEXT NOT NULL,
     reasons     TEXT NOT NULL,
@@ -312,6 +317,12 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_by_action ON audit (action, actor);
 "#;
 
+/// Indexes on columns that older schemas lack: made after [`migrate`] has
+/// added them.
+const INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS checkins_by_person ON checkins (sitting_id, person_key);
+";
+
 /// Opens (creating if needed) the database at `path` and brings the schema
 /// up to date.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
@@ -323,6 +334,7 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let txn = conn.unchecked_transaction()?;
     txn.execute_batch(SCHEMA)?;
     migrate(&txn)?;
+    txn.execute_batch(INDEXES)?;
     txn.commit()?;
     Ok(conn)
 }
@@ -414,6 +426,27 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         super::chain_backfill::backfill(conn)?;
         version = 6;
     }
+    if version == 6 {
+        // Version 7: CCCD numbers sealed, found by a keyed hash. The roster
+        // is rebuilt to be unique by the hash, not by the (now sealed)
+        // number; the numbers are sealed by `person_ids::seal_clear` at the
+        // next start, which has the key.
+        if !column_exists(conn, "checkins", "person_key")? {
+            conn.execute_batch("ALTER TABLE checkins ADD COLUMN person_key TEXT")?;
+        }
+        if !column_exists(conn, "roster", "person_key")? {
+            conn.execute_batch("ALTER TABLE roster RENAME TO roster_v6;")?;
+            conn.execute_batch(SCHEMA)?;
+            conn.execute_batch(
+                "INSERT INTO roster (id, sitting_id, room_id, person_id, birth, name,
+                                     candidate_number, pupil_id, class, school, seat)
+                     SELECT id, sitting_id, room_id, person_id, birth, name,
+                            candidate_number, pupil_id, class, school, seat FROM roster_v6;
+                 DROP TABLE roster_v6;",
+            )?;
+        }
+        version = 7;
+    }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -440,6 +473,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // default; a batch touches more kinds than that).
     conn.set_prepared_statement_cache_capacity(128);
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // What is overwritten or deleted (a CCCD number sealed in place, card
+    // files and numbers the purge removes) is zeroed in the file, not left
+    // in its free space.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }

@@ -190,3 +190,80 @@ fn a_version_2_database_gains_chip_check_in() {
     drop(conn);
     assert_eq!(version(&open(&path).unwrap()), SCHEMA_VERSION.to_string());
 }
+
+#[test]
+fn a_version_6_database_has_its_cccd_numbers_sealed_and_gone_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.sqlite3");
+    let person = "001206012345";
+    {
+        // A version-6 database: the roster unique by the number in clear,
+        // check-ins and a card holder's candidate key in clear too.
+        let conn = open(&path).unwrap();
+        let exam = crate::rehearsal::sample_exam();
+        super::super::writes::insert_exam(&conn, &exam).unwrap();
+        conn.execute_batch(&format!(
+            "DROP INDEX checkins_by_person;
+             ALTER TABLE checkins DROP COLUMN person_key;
+             DROP TABLE roster;
+             CREATE TABLE roster (id INTEGER PRIMARY KEY, sitting_id INTEGER NOT NULL,
+                 room_id INTEGER NOT NULL, person_id TEXT, birth TEXT, name TEXT NOT NULL,
+                 candidate_number TEXT, pupil_id TEXT, class TEXT NOT NULL DEFAULT '',
+                 school TEXT NOT NULL DEFAULT '', seat INTEGER,
+                 UNIQUE (sitting_id, person_id), UNIQUE (sitting_id, candidate_number));
+             UPDATE meta SET value = '6' WHERE key = 'schema_version';
+             INSERT INTO sites (id, name) VALUES (1, 's');
+             INSERT INTO rooms (id, site_id, name) VALUES (1, 1, 'r');
+             INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
+                 VALUES (1, '{}', 0, 1, 1);
+             INSERT INTO roster (id, sitting_id, room_id, person_id, birth, name, candidate_number, seat)
+                 VALUES (7, 1, 1, '{person}', '2006-03-04', 'Lê Thị Thu', 'TN0007', 3),
+                        (8, 1, 1, NULL, NULL, 'Trần Văn B', 'TN0008', 4);
+             INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence)
+                 VALUES (5, 1, 1, '{person}', 'accepted', '', 'reader', '{{}}');
+             INSERT INTO candidates (id, sitting_id, room_id, name, name_key, candidate_number)
+                 VALUES (1, 1, 1, 'Lê Thị Thu', 'cccd:{person}', 'TN0007');",
+            exam.id
+        ))
+        .unwrap();
+    }
+    let mut conn = open(&path).unwrap();
+    assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
+    assert!(!has_column(&conn, "roster_v6", "id"));
+    let at_rest = crate::at_rest::AtRest::with_key(&[9; 32]);
+    // Roster (1), check-in (1), candidate key (1).
+    assert_eq!(
+        super::super::person_ids::seal_clear(&mut conn, &at_rest).unwrap(),
+        3
+    );
+    assert_eq!(
+        super::super::person_ids::seal_clear(&mut conn, &at_rest).unwrap(),
+        0,
+        "sealed once"
+    );
+    let loaded = super::super::load(&conn, &at_rest).unwrap();
+    let thu = loaded.roster.iter().find(|e| e.id == 7).unwrap();
+    assert_eq!(thu.person_id.as_deref(), Some(person));
+    assert_eq!(
+        (thu.candidate_number.as_deref(), thu.seat),
+        (Some("TN0007"), Some(3))
+    );
+    assert_eq!(loaded.roster.len(), 2);
+    assert_eq!(loaded.seats, []);
+    assert_eq!(loaded.candidates[0].key, at_rest.card_key(person));
+    // Unique by the keyed hash now: the same number again is refused.
+    let again = conn.execute(
+        "INSERT INTO roster (sitting_id, room_id, person_id, person_key, name)
+         VALUES (1, 1, 'enc1:x', ?1, 'X')",
+        [at_rest.person_key(person)],
+    );
+    assert!(again.is_err(), "{again:?}");
+    drop(conn);
+    for file in ["v6.sqlite3", "v6.sqlite3-wal"] {
+        let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(
+            !bytes.windows(person.len()).any(|w| w == person.as_bytes()),
+            "{file} still holds the number in clear"
+        );
+    }
+}

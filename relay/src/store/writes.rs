@@ -11,6 +11,8 @@ use examgate_shared::paper::Arrangement;
 use examgate_shared::scoring::Grade;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::person_ids::StoredPerson;
+use crate::at_rest::AtRest;
 use crate::model::{
     AttemptId, CandidateId, RoomId, RosterEntry, SiteId, Sitting, SittingId, TokenHash, User,
     role_name,
@@ -104,17 +106,24 @@ pub fn replace_token(
     Ok(())
 }
 
-/// Registers a person for a room of a sitting (`e.id` is ignored).
-pub fn insert_roster_entry(conn: &Connection, e: &RosterEntry) -> rusqlite::Result<u64> {
+/// Registers a person for a room of a sitting (`e.id` is ignored); the
+/// CCCD number is written sealed, with its keyed hash.
+pub fn insert_roster_entry(
+    conn: &Connection,
+    e: &RosterEntry,
+    at_rest: &AtRest,
+) -> rusqlite::Result<u64> {
+    let person = e.person_id.as_deref().map(|p| StoredPerson::of(at_rest, p));
     conn.prepare_cached(
-        "INSERT INTO roster (sitting_id, room_id, person_id, birth, name, candidate_number,
-                             pupil_id, class, school, seat)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO roster (sitting_id, room_id, person_id, person_key, birth, name,
+                             candidate_number, pupil_id, class, school, seat)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         e.sitting_id,
         e.room_id,
-        e.person_id,
+        person.as_ref().map(|p| &p.sealed),
+        person.as_ref().map(|p| &p.key),
         e.birth,
         e.name,
         e.candidate_number,
@@ -139,14 +148,22 @@ pub struct CheckinRecord {
     pub evidence: String,
 }
 
-pub fn insert_checkin(conn: &Connection, r: &CheckinRecord) -> rusqlite::Result<u64> {
-    conn.prepare_cached("INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?
+/// Records a judged check-in (the CCCD number sealed, with its keyed hash)
+/// and chains its verdict into the audit trail.
+pub fn insert_checkin(
+    conn: &Connection,
+    r: &CheckinRecord,
+    at_rest: &AtRest,
+) -> rusqlite::Result<u64> {
+    let person = r.person_id.as_deref().map(|p| StoredPerson::of(at_rest, p));
+    conn.prepare_cached("INSERT INTO checkins (at, sitting_id, room_id, person_id, person_key, verdict, reasons, station, evidence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?
         .execute(params![
             r.at,
             r.sitting_id,
             r.room_id,
-            r.person_id,
+            person.as_ref().map(|p| &p.sealed),
+            person.as_ref().map(|p| &p.key),
             r.verdict,
             r.reasons,
             r.station,

@@ -76,6 +76,9 @@ pub const RENEWAL_AGES: [u16; 4] = [14, 25, 40, 60];
 /// to the next renewal age.
 pub const EARLY_RENEWAL_YEARS: u16 = 2;
 
+/// Digits in a personal ID (số định danh cá nhân).
+pub const ID_DIGITS: usize = 12;
+
 /// Why a personal ID (or what goes with it) is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdError {
@@ -112,7 +115,7 @@ pub struct IdInfo {
 /// than accepting an unknown code. Only `000` is refused.
 pub fn validate(id12: &str) -> Result<IdInfo, IdError> {
     let count = id12.chars().count();
-    if count != 12 {
+    if count != ID_DIGITS {
         return Err(IdError::Length(count));
     }
     if !id12.bytes().all(|b| b.is_ascii_digit()) {

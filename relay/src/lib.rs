@@ -149,6 +149,10 @@ pub fn app(state: AppState) -> Router {
                 .get(http::office::roster),
         )
         .route(
+            "/api/office/events/{id}/publish",
+            post(http::office::publish),
+        )
+        .route(
             "/api/office/events/{id}/results.xlsx",
             get(http::office::results_xlsx),
         )

@@ -334,6 +334,37 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
     .await;
     assert!(!stored(&relay));
 
+    // "Công bố kết quả" asks first: cancelled, nothing is sent; confirmed
+    // while shift 1 is still open, the relay refuses and the page says
+    // why under the event. (Publishing itself: tests/relay/publish.rs.)
+    let publish = format!("#publish-{event}");
+    let published = |relay: &TestRelay| -> Option<i64> {
+        relay
+            .db()
+            .query_row(
+                "SELECT published_at FROM exam_events WHERE id = ?1",
+                [event.parse::<i64>().unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let _: bool = eval(&office, "(window.confirm = () => false, true)").await;
+    click(&office, &publish).await;
+    let status = format!("#shift-status-{event}");
+    assert_eq!(text_of(&office, &status).await.trim(), "");
+    let _: bool = eval(&office, "(window.confirm = () => true, true)").await;
+    click(&office, &publish).await;
+    wait_for(
+        &office,
+        &format!(
+            "(document.querySelector({}) || {{innerText: ''}}).innerText.includes('still open')",
+            js_str(&status)
+        ),
+        LONG,
+    )
+    .await;
+    assert_eq!(published(&relay), None);
+
     // The central proctor sees all three schools.
     let central = chromium.new_person(&relay.url("/proctor")).await;
     type_into(&central, "#login-user", "trungtam").await;

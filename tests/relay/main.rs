@@ -12,5 +12,6 @@ mod faults;
 mod http;
 mod office;
 mod proctor;
+mod publish;
 mod usb_bridge;
 mod ws;

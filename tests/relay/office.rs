@@ -19,7 +19,7 @@ use examgate_tests::office::{
 };
 use examgate_tests::{ProctorWs, StudentWs, TestRelay, now_ms};
 
-fn join_by_number(code: &str, number: &str, birth: &str) -> JoinRequest {
+pub(crate) fn join_by_number(code: &str, number: &str, birth: &str) -> JoinRequest {
     JoinRequest {
         code: code.into(),
         name: String::new(),
@@ -31,7 +31,7 @@ fn join_by_number(code: &str, number: &str, birth: &str) -> JoinRequest {
 }
 
 /// Submits as event `seq` and waits for the result.
-async fn submit(s: &mut StudentWs, seq: u64) {
+pub(crate) async fn submit(s: &mut StudentWs, seq: u64) {
     s.send(&StudentToRelay::Event {
         seq,
         event: StudentEvent::Submit,
@@ -41,7 +41,7 @@ async fn submit(s: &mut StudentWs, seq: u64) {
 }
 
 /// The registered candidates by number, from the printout endpoint.
-async fn roster(office: &Client, event: u64) -> BTreeMap<String, RosterRow> {
+pub(crate) async fn roster(office: &Client, event: u64) -> BTreeMap<String, RosterRow> {
     let a = office
         .get(&format!("/api/office/events/{event}/roster"))
         .await;
@@ -52,7 +52,7 @@ async fn roster(office: &Client, event: u64) -> BTreeMap<String, RosterRow> {
         .collect()
 }
 
-fn audit_actions(relay: &TestRelay) -> Vec<(String, String)> {
+pub(crate) fn audit_actions(relay: &TestRelay) -> Vec<(String, String)> {
     let db = relay.db();
     let mut stmt = db
         .prepare("SELECT actor, action FROM audit ORDER BY id")
@@ -760,6 +760,13 @@ async fn every_office_endpoint_checks_the_role() {
             format!("/api/office/events/{e}/candidates/X1"),
             serde_json::Value::Null,
             &["office", "c"],
+        ),
+        // The office's call is refused (409: the shift has not closed).
+        (
+            "POST",
+            format!("/api/office/events/{e}/publish"),
+            serde_json::json!({}),
+            &["office"],
         ),
     ];
     for (method, path, body, allowed) in &endpoints {

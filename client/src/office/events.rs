@@ -59,6 +59,25 @@ fn EventItem(props: &EventItemProps) -> Html {
     let i18n = use_i18n();
     let o = |t| i18n.t(Text::Office(t));
     let event = &props.event;
+    let publish = {
+        let (office, id, name) = (props.office.clone(), event.id, event.name.clone());
+        let question = o(OfficeText::PublishConfirm(name.clone())).to_string();
+        Callback::from(move |_: MouseEvent| {
+            // Publishing cannot be undone: the office says so once more.
+            let sure = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&question).ok())
+                .unwrap_or(false);
+            if sure {
+                office.create(
+                    Section::Shift(id),
+                    format!("/api/office/events/{id}/publish"),
+                    serde_json::json!({}),
+                    OfficeText::PublishedDone(name.clone()),
+                    Callback::noop(),
+                );
+            }
+        })
+    };
     html! {
         <li class="event" data-event-id={event.id.to_string()}>
             <h3>
@@ -67,6 +86,14 @@ fn EventItem(props: &EventItemProps) -> Html {
                     <span class="subject">{ format!(" — {}", event.subject) }</span>
                 }
             </h3>
+            if let Some(at) = &event.published {
+                <p class="published">{ o(OfficeText::PublishedAt(at.clone())) }</p>
+            } else if !event.shifts.is_empty() {
+                <button type="button" class="publish" id={format!("publish-{}", event.id)}
+                    onclick={publish}>
+                    { o(OfficeText::PublishResults) }
+                </button>
+            }
             if event.shifts.is_empty() {
                 <p class="waiting">{ o(OfficeText::NoShifts) }</p>
             }
@@ -76,8 +103,12 @@ fn EventItem(props: &EventItemProps) -> Html {
                         office={props.office.clone()} />
                 }) }
             </ul>
-            <ShiftForm event_id={event.id} office={props.office.clone()} plan={props.plan.clone()}
-                status={props.status.clone()} />
+            if event.published.is_none() {
+                <ShiftForm event_id={event.id} office={props.office.clone()} plan={props.plan.clone()}
+                    status={props.status.clone()} />
+            } else {
+                <StatusLine id={format!("shift-status-{}", event.id)} status={props.status.clone()} />
+            }
         </li>
     }
 }

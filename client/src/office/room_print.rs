@@ -106,6 +106,7 @@ mod tests {
                 name: "Kiểm tra cuối kỳ I".into(),
                 subject: "Toán".into(),
                 published_at: None,
+                published: None,
                 shifts: vec![ShiftView {
                     sitting_id: 9,
                     name: "Ca 1".into(),

@@ -22,6 +22,7 @@ fn plan(event_ids: &[u64]) -> PlanView {
                 name: format!("Kỳ thi {id}"),
                 subject: String::new(),
                 published_at: None,
+                published: None,
                 shifts: vec![],
             })
             .collect(),

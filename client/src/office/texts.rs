@@ -85,6 +85,12 @@ pub enum OfficeText {
         code: String,
         requires_card: bool,
     },
+    /// The button that publishes an event's results, its confirmation
+    /// question (the event's name), and what the event says after.
+    PublishResults,
+    PublishConfirm(String),
+    PublishedAt(String),
+    PublishedDone(String),
     // ------------------------------------------------------------ sites, papers
     SitesTitle,
     NoSites,
@@ -251,6 +257,25 @@ impl OfficeText {
             } => fmt(
                 format!("Phòng {code}: thí sinh vào thi không cần thẻ."),
                 format!("Room {code}: candidates enter without the card."),
+            ),
+            PublishResults => pick("Công bố kết quả", "Publish the results"),
+            PublishConfirm(name) => fmt(
+                format!(
+                    "Công bố kết quả «{name}»? Sau khi công bố, kết quả chỉ thay đổi qua đính chính đáp án (có ghi người, lý do); không mở lại bài, không thêm ca, không nhập thêm thí sinh."
+                ),
+                format!(
+                    "Publish the results of “{name}”? Afterwards they change only through a correction of the key (with who and why): no reopened attempt, no new shift, no roster import."
+                ),
+            ),
+            PublishedAt(at) => fmt(
+                format!("Đã công bố kết quả lúc {at}: chỉ thay đổi qua đính chính đáp án."),
+                format!(
+                    "Results published at {at}: they change only through a correction of the key."
+                ),
+            ),
+            PublishedDone(name) => fmt(
+                format!("Đã công bố kết quả «{name}»."),
+                format!("Published the results of “{name}”."),
             ),
             SitesTitle => pick("Điểm thi và phòng thi", "Sites and rooms"),
             NoSites => pick("Chưa có điểm thi nào.", "No sites yet."),

@@ -198,6 +198,15 @@ fn download(name: String, content_type: &'static str, bytes: Vec<u8>) -> impl In
     )
 }
 
+pub async fn publish(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(event): Path<u64>,
+) -> Result<Json<crate::office::publish::Published>, ApiError> {
+    staff.require(OFFICE, "publish results")?;
+    Ok(Json(state.publish_event(&staff.0, event).await?))
+}
+
 pub async fn results_xlsx(
     State(state): State<AppState>,
     staff: Staff,

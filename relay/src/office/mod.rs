@@ -11,12 +11,15 @@
 //! - [`roster`]: the all-or-nothing roster import.
 //! - [`handin`]: hand-in rows, XLSX, inspection package, access log;
 //!   `evidence`: the package's evidence tables as JSON lines.
+//! - [`publish`]: publishing an event's results, after which they change
+//!   only through a correction.
 //! - [`retention`]: what is kept how long, and the purge.
 
 pub mod accounts;
 mod evidence;
 pub mod handin;
 pub mod plan;
+pub mod publish;
 pub mod retention;
 pub mod roster;
 pub mod setup;

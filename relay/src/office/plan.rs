@@ -73,6 +73,7 @@ impl AppState {
                 name: e.name.clone(),
                 subject: e.subject.clone(),
                 published_at: e.published_at,
+                published: e.published_at.map(api::vietnam_text),
                 shifts: plan
                     .shifts_of(e.id)
                     .into_iter()
@@ -377,8 +378,12 @@ impl AppState {
         let _plan = self.plan_lock.lock().await;
         {
             let plan = self.catalog.plan();
-            if !plan.events.contains_key(&event) {
-                return Err(not_found("exam event"));
+            let found = plan
+                .events
+                .get(&event)
+                .ok_or_else(|| not_found("exam event"))?;
+            if let Some(at) = found.published_at {
+                return Err(super::publish::refused_after_publication(at));
             }
             if plan
                 .shifts_of(event)
@@ -462,6 +467,7 @@ impl AppState {
         if !self.catalog.plan().visible_to(staff, code.room_id) {
             return Err(forbidden("that room is in another site"));
         }
+        self.ensure_unpublished(code.sitting_id)?;
         let started = {
             let people = self.people();
             people.in_room.get(&code.room_id).is_some_and(|ids| {

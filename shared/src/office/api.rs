@@ -78,7 +78,11 @@ pub struct EventView {
     pub id: u64,
     pub name: String,
     pub subject: String,
+    /// When the results were published (then they change only through a
+    /// correction of the key).
     pub published_at: Option<Millis>,
+    /// The same, as Vietnam time (`dd/mm/yyyy HH:MM`).
+    pub published: Option<String>,
     pub shifts: Vec<ShiftView>,
 }
 

@@ -3,11 +3,13 @@
 //! Chromium, uses the set-up link, creates three schools with their rooms,
 //! uploads the papers, plans two shifts, imports a roster of 221 candidates
 //! from an XLSX file, and creates the room proctor and the central proctor;
+//! a shift-2 candidate is refused on screen before their shift opens;
 //! candidates of shift 1 sit the exam (three in browsers, the rest through
-//! the real protocol) while a shift-2 candidate is refused on screen; the
-//! central proctor's view shows all three schools; the office downloads
-//! the XLSX, which the test opens and checks, and the inspection package,
-//! which verifies and fails after one byte is changed.
+//! the real protocol); the central proctor's view shows all three schools;
+//! once shift 2 opens (the next minute but one), its candidates sit it too
+//! (the refused one in the same browser); after both shifts the office
+//! downloads the XLSX, which the test opens and checks, and the inspection
+//! package, which verifies and fails after one byte is changed.
 //!
 //! Needs the client built into `www/pkg/` and Debian's chromium; `cargo xtask
 //! test` does both before running this.
@@ -71,6 +73,30 @@ async fn listed_ids(page: &Page, within: &str, class: &str, key: &str) -> Vec<St
         ),
     )
     .await
+}
+
+/// A registered candidate joins by number through the real protocol,
+/// picks `choice` on question 1 and submits, and sees the result.
+async fn sit_through_the_protocol(relay: &TestRelay, r: &RosterRow, choice: u8) {
+    let joined = relay
+        .join_with(JoinRequest {
+            code: r.join_code.clone().unwrap(),
+            name: String::new(),
+            resume_token: None,
+            seat_code: None,
+            candidate_number: r.candidate_number.clone(),
+            birth: r.birth.clone(),
+        })
+        .await
+        .unwrap();
+    let (mut s, _) = StudentWs::hello(relay, &joined.token, now_ms()).await;
+    s.answer(1, 1, choice).await;
+    s.send(&StudentToRelay::Event {
+        seq: 2,
+        event: StudentEvent::Submit,
+    })
+    .await;
+    while !matches!(s.recv().await, RelayToStudent::Result { .. }) {}
 }
 
 async fn join_in_browser(page: &Page, code: &str, number: &str, birth: &str) {
@@ -162,7 +188,8 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
     }
 
     // The event and its two shifts: shift 1 opened a minute ago, shift 2
-    // this afternoon (two hours on).
+    // opens at the first whole minute at least 30 s from now (shifts are
+    // typed to the minute), after its candidates were refused.
     fill(
         &office,
         "#event-name",
@@ -178,7 +205,7 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
     )
     .await;
     let event = listed_ids(&office, "#events", "event", "eventId").await[0].clone();
-    for (n, start) in [now_ms() - 60_000, now_ms() + 2 * 3_600_000]
+    for (n, start) in [now_ms() - 60_000, now_ms() + 30_000 + 59_999]
         .iter()
         .enumerate()
     {
@@ -237,13 +264,48 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
     click(&office, "#roster-commit").await;
     wait_for(&office, "!!document.querySelector('#roster-result')", LONG).await;
 
-    // The room proctor of one room and the central proctor, with slips.
     let office_api = Client::new(&relay, Some(&session_token(&office).await));
     let rows: Vec<RosterRow> = office_api
         .get(&format!("/api/office/events/{event}/roster"))
         .await
         .json();
     assert_eq!(rows.len(), 221);
+    let shift1: Vec<&RosterRow> = rows.iter().filter(|r| r.shift == "Ca 1").collect();
+    let shift2: Vec<&RosterRow> = rows.iter().filter(|r| r.shift == "Ca 2").collect();
+
+    // A shift-2 candidate is refused on screen: their shift has not opened.
+    let early = chromium.new_person(&relay.url("/")).await;
+    let r = shift2[0];
+    join_in_browser(
+        &early,
+        r.join_code.as_deref().unwrap(),
+        r.candidate_number.as_deref().unwrap(),
+        r.birth.as_deref().unwrap(),
+    )
+    .await;
+    wait_for(
+        &early,
+        "document.querySelector('#join-error')?.dataset.code === 'exam_not_open'",
+        LONG,
+    )
+    .await;
+    // …and with shift 1's code of the same room, not registered there.
+    let same_room = shift1.iter().find(|o| o.room_id == r.room_id).unwrap();
+    fill(
+        &early,
+        "#join-code",
+        same_room.join_code.as_deref().unwrap(),
+    )
+    .await;
+    click(&early, "#join-submit").await;
+    wait_for(
+        &early,
+        "document.querySelector('#join-error')?.dataset.code === 'not_on_roster'",
+        LONG,
+    )
+    .await;
+
+    // The room proctor of one room and the central proctor, with slips.
     let plan = office_api.plan().await;
     let first_site = plan.sites[0].id.to_string();
     let first_room = plan.sites[0].rooms[0].id.to_string();
@@ -348,10 +410,12 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
             )
             .unwrap()
     };
+    let status = format!("#shift-status-{event}");
+    let before = text_of(&office, &status).await;
     let _: bool = eval(&office, "(window.confirm = () => false, true)").await;
     click(&office, &publish).await;
-    let status = format!("#shift-status-{event}");
-    assert_eq!(text_of(&office, &status).await.trim(), "");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(text_of(&office, &status).await, before, "cancelled");
     let _: bool = eval(&office, "(window.confirm = () => true, true)").await;
     click(&office, &publish).await;
     wait_for(
@@ -381,8 +445,6 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
     .await;
 
     // Shift 1: three candidates in browsers, twenty through the protocol.
-    let shift1: Vec<&RosterRow> = rows.iter().filter(|r| r.shift == "Ca 1").collect();
-    let shift2: Vec<&RosterRow> = rows.iter().filter(|r| r.shift == "Ca 2").collect();
     let mut expected: BTreeMap<String, f64> = BTreeMap::new();
     let mut students = Vec::new();
     for r in shift1.iter().take(3) {
@@ -411,62 +473,44 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
         students.push(page);
     }
     for (i, r) in shift1.iter().skip(3).take(20).enumerate() {
-        let joined = relay
-            .join_with(JoinRequest {
-                code: r.join_code.clone().unwrap(),
-                name: String::new(),
-                resume_token: None,
-                seat_code: None,
-                candidate_number: r.candidate_number.clone(),
-                birth: r.birth.clone(),
-            })
-            .await
-            .unwrap();
-        let (mut s, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
-        s.answer(1, 1, (i % 2) as u8).await;
-        s.send(&StudentToRelay::Event {
-            seq: 2,
-            event: StudentEvent::Submit,
-        })
-        .await;
-        while !matches!(s.recv().await, RelayToStudent::Result { .. }) {}
+        sit_through_the_protocol(&relay, r, (i % 2) as u8).await;
         expected.insert(
             r.candidate_number.clone().unwrap(),
             if i % 2 == 0 { 0.3 } else { 0.0 },
         );
     }
-    // A shift-2 candidate is refused on screen: their shift has not opened.
-    let early = chromium.new_person(&relay.url("/")).await;
-    let r = shift2[0];
-    join_in_browser(
-        &early,
-        r.join_code.as_deref().unwrap(),
-        r.candidate_number.as_deref().unwrap(),
-        r.birth.as_deref().unwrap(),
-    )
-    .await;
-    wait_for(
-        &early,
-        "document.querySelector('#join-error')?.dataset.code === 'exam_not_open'",
-        LONG,
-    )
-    .await;
-    // …and with shift 1's code of the same room, not registered there.
-    let same_room = shift1.iter().find(|o| o.room_id == r.room_id).unwrap();
-    fill(
-        &early,
-        "#join-code",
-        same_room.join_code.as_deref().unwrap(),
-    )
-    .await;
-    click(&early, "#join-submit").await;
-    wait_for(
-        &early,
-        "document.querySelector('#join-error')?.dataset.code === 'not_on_roster'",
-        LONG,
-    )
-    .await;
     screenshot(&central, "office-central-view.png").await;
+
+    // Shift 2 opens: the candidate refused before joins in the same
+    // browser, ten more through the protocol.
+    let opens = office_api.plan().await.events[0].shifts[1].opens_at;
+    tokio::time::sleep(Duration::from_millis(
+        (opens - now_ms()).max(0) as u64 + 300,
+    ))
+    .await;
+    fill(&early, "#join-code", r.join_code.as_deref().unwrap()).await;
+    click(&early, "#join-submit").await;
+    wait_for(&early, "!!document.querySelector('#exam .question')", LONG).await;
+    click(&early, "#navigator .nav-item[data-qid='1']").await;
+    click(&early, ".question[data-qid='1'] .option[data-option='0']").await;
+    wait_for(
+        &early,
+        "document.querySelector(\".question[data-qid='1'] .option[data-option='0']\").classList.contains('selected')",
+        LONG,
+    )
+    .await;
+    click(&early, "#submit").await;
+    click(&early, "#confirm-submit").await;
+    wait_for(&early, "!!document.querySelector('#result-mark')", LONG).await;
+    assert_eq!(text_of(&early, "#result-mark").await.trim(), "0.3");
+    expected.insert(r.candidate_number.clone().unwrap(), 0.3);
+    for (i, r) in shift2.iter().skip(1).take(10).enumerate() {
+        sit_through_the_protocol(&relay, r, (i % 2) as u8).await;
+        expected.insert(
+            r.candidate_number.clone().unwrap(),
+            if i % 2 == 0 { 0.3 } else { 0.0 },
+        );
+    }
 
     // The office downloads the hand-in workbook; the test opens it.
     click(&office, &format!("#download-xlsx-{event}")).await;

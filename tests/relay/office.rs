@@ -1361,3 +1361,92 @@ async fn one_room_of_a_shift_becomes_a_chip_id_room_until_someone_joins() {
             .any(|(actor, a)| actor == "user:hoidongthi" && a == "room_card")
     );
 }
+
+/// A legacy `.xls` (BIFF8, as vnEdu and older SMAS exports are), made by
+/// `tests/fixtures/make_roster_xls.py`: title rows, a two-row merged
+/// header, date cells and a typed date, a CCCD that lost its leading 0,
+/// and an ethnicity column to drop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_legacy_xls_roster_imports_like_its_xlsx_twin() {
+    let relay = TestRelay::empty().await;
+    let office = set_up_office(&relay).await;
+    let pilot = plan_pilot(&office, 1, now_ms() + 3_600_000).await;
+    let xls =
+        std::fs::read(examgate_tests::workspace_root().join("tests/fixtures/roster-vnedu.xls"))
+            .unwrap();
+    assert_eq!(&xls[..4], &[0xD0, 0xCF, 0x11, 0xE0], "an OLE2 (BIFF) file");
+    let path = format!("/api/office/events/{}/roster", pilot.event);
+    let a = office
+        .post_bytes(&format!("{path}?dry_run=1"), xls.clone())
+        .await;
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    let report: RosterImportReport = a.json();
+    assert!(
+        report.preview.errors.is_empty(),
+        "{:?}",
+        report.preview.errors
+    );
+    assert_eq!(report.preview.header_row, Some(4));
+    let got: Vec<(Option<String>, String, String, Option<String>)> = report
+        .preview
+        .candidates
+        .iter()
+        .map(|c| {
+            (
+                c.candidate_number.clone(),
+                c.full_name.clone(),
+                c.birth.map(|d| d.iso()).unwrap_or_default(),
+                c.person_id.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some("HT0101".into()),
+                "Nguyễn Văn An".into(),
+                "2008-03-04".into(),
+                Some("042208100101".into())
+            ),
+            (
+                Some("HT0102".into()),
+                "Trần Thị Bình".into(),
+                "2008-11-15".into(),
+                Some("042308100102".into())
+            ),
+            (
+                Some("HT0103".into()),
+                "Lê Hoàng Cường".into(),
+                "2008-12-31".into(),
+                Some("042208100103".into())
+            ),
+        ]
+    );
+    assert!(
+        report
+            .preview
+            .warnings
+            .iter()
+            .any(|w| (w.row, w.column.as_str(), w.code.as_str()) == (6, "F", "person_id_padded")),
+        "{:?}",
+        report.preview.warnings
+    );
+    assert!(
+        report
+            .preview
+            .dropped_columns
+            .iter()
+            .any(|d| d.header == "Dân tộc" && d.sensitive),
+        "{:?}",
+        report.preview.dropped_columns
+    );
+    // And it commits: three registered candidates with their numbers.
+    let a = office.post_bytes(&path, xls).await;
+    assert_eq!(a.status, 200);
+    let rows = roster(&office, pilot.event).await;
+    assert_eq!(
+        rows.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["HT0101", "HT0102", "HT0103"]
+    );
+}

@@ -274,7 +274,12 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
     let shift2: Vec<&RosterRow> = rows.iter().filter(|r| r.shift == "Ca 2").collect();
 
     // A shift-2 candidate is refused on screen: their shift has not opened.
-    let early = chromium.new_person(&relay.url("/")).await;
+    // (This page waits a minute or more for shift 2: Chromium stops its
+    // idle service worker meanwhile, and one restarted under the test
+    // driver's auto-attach would stay paused, holding the join's fetch.)
+    let early = chromium
+        .new_person_with_service_worker(&relay.url("/"))
+        .await;
     let r = shift2[0];
     join_in_browser(
         &early,

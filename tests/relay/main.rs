@@ -13,5 +13,6 @@ mod http;
 mod office;
 mod proctor;
 mod publish;
+mod roster_import;
 mod usb_bridge;
 mod ws;

@@ -19,9 +19,8 @@ use std::time::Duration;
 
 use chromiumoxide::page::Page;
 use examgate_relay::handin::package::verify_package;
-use examgate_shared::attempt::StudentEvent;
 use examgate_shared::office::api::{RosterRow, vietnam_text};
-use examgate_shared::protocol::{JoinRequest, RelayToStudent, StudentToRelay};
+use examgate_shared::protocol::JoinRequest;
 use examgate_tests::browser::{
     Chromium, click, eval, fill, js_str, pick_file, require_client, screenshot, text_of, type_into,
     wait_for,
@@ -91,12 +90,7 @@ async fn sit_through_the_protocol(relay: &TestRelay, r: &RosterRow, choice: u8) 
         .unwrap();
     let (mut s, _) = StudentWs::hello(relay, &joined.token, now_ms()).await;
     s.answer(1, 1, choice).await;
-    s.send(&StudentToRelay::Event {
-        seq: 2,
-        event: StudentEvent::Submit,
-    })
-    .await;
-    while !matches!(s.recv().await, RelayToStudent::Result { .. }) {}
+    s.submit(2).await;
 }
 
 async fn join_in_browser(page: &Page, code: &str, number: &str, birth: &str) {

@@ -342,8 +342,6 @@ async fn repeated_failed_logins_lock_that_name_only() {
 /// cache must follow every change — a new final attempt, a key correction.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cached_results_follow_new_attempts_and_corrections() {
-    use examgate_shared::attempt::StudentEvent;
-    use examgate_shared::protocol::{RelayToStudent, StudentToRelay};
     use examgate_tests::StudentWs;
 
     let relay = TestRelay::with_duration(HOUR, 1_000).await;
@@ -365,12 +363,7 @@ async fn cached_results_follow_new_attempts_and_corrections() {
             let joined = relay.join(&relay.code(0), name).await.unwrap();
             let (mut s, _) = StudentWs::hello(relay, &joined.token, now_ms()).await;
             s.answer(1, 1, choice).await;
-            s.send(&StudentToRelay::Event {
-                seq: 2,
-                event: StudentEvent::Submit,
-            })
-            .await;
-            while !matches!(s.recv().await, RelayToStudent::Result { .. }) {}
+            s.submit(2).await;
         }
     };
     sit("Một", 0).await;

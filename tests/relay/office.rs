@@ -8,11 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use examgate_relay::handin::package::verify_package;
-use examgate_shared::attempt::StudentEvent;
 use examgate_shared::office::api::{NewShift, RosterImportReport, RosterRow, SetupRequest};
-use examgate_shared::protocol::{
-    JoinRequest, RelayToProctor, RelayToStudent, Role, StudentToRelay,
-};
+use examgate_shared::protocol::{JoinRequest, RelayToProctor, RelayToStudent, Role};
 use examgate_tests::office::{
     Client, OFFICE_PASSWORD, OFFICE_USER, Pupil, handin_marks, one_school, plan_pilot, pupils,
     roster_xlsx, set_up_office, sign_in, site_office,
@@ -28,16 +25,6 @@ pub(crate) fn join_by_number(code: &str, number: &str, birth: &str) -> JoinReque
         candidate_number: Some(number.into()),
         birth: Some(birth.into()),
     }
-}
-
-/// Submits as event `seq` and waits for the result.
-pub(crate) async fn submit(s: &mut StudentWs, seq: u64) {
-    s.send(&StudentToRelay::Event {
-        seq,
-        event: StudentEvent::Submit,
-    })
-    .await;
-    while !matches!(s.recv().await, RelayToStudent::Result { .. }) {}
 }
 
 /// The registered candidates by number, from the printout endpoint.
@@ -317,7 +304,7 @@ async fn the_pilot_three_schools_two_shifts_221_candidates_handed_in_and_verifie
         assert_eq!(attempt.candidate_name, r.name);
         // Question 1's key is A: every other candidate answers it right.
         s.answer(1, 1, if i % 2 == 0 { 0 } else { 1 }).await;
-        submit(&mut s, 2).await;
+        s.submit(2).await;
         sat.push((number, i % 2 == 0));
     }
     // The wrong date of birth, another room's code, no number: refused.
@@ -391,7 +378,7 @@ async fn the_pilot_three_schools_two_shifts_221_candidates_handed_in_and_verifie
     assert_eq!(joined.exam_title, "Kiểm tra Toán 12 — đề ca 2");
     let (mut s, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
     s.answer(1, 1, 0).await;
-    submit(&mut s, 2).await;
+    s.submit(2).await;
     sat.push((early_number, true));
 
     // The hand-in workbook, read back: a summary sheet, one sheet per
@@ -733,7 +720,7 @@ async fn a_candidates_record_shows_every_answer_and_its_viewing_is_logged() {
     let (mut s, _) = StudentWs::hello(&relay, &first.token, now_ms()).await;
     s.answer(1, 1, 0).await;
     s.answer(2, 999, 0).await; // no such question: refused, recorded
-    submit(&mut s, 3).await;
+    s.submit(3).await;
     // The proctor rows carry the numbers.
     let views = relay.state.room_views(|_| true);
     let numbers: BTreeSet<Option<String>> = views

@@ -11,7 +11,7 @@ use examgate_shared::protocol::Role;
 use examgate_tests::office::{SCHOOLS, one_school, set_up_office, sign_in};
 use examgate_tests::{StudentWs, TestRelay, now_ms};
 
-use super::office::{audit_actions, join_by_number, roster, submit};
+use super::office::{audit_actions, join_by_number, roster};
 
 const MINUTE: i64 = 60_000;
 
@@ -71,7 +71,7 @@ async fn published_results_change_only_through_a_correction() {
             .unwrap();
         let (mut s, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
         s.answer(1, 1, choice).await;
-        submit(&mut s, 2).await;
+        s.submit(2).await;
         let candidate = relay.state.people().attempts[&joined.attempt_id]
             .candidate
             .id;

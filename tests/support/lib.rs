@@ -347,6 +347,21 @@ impl StudentWs {
         .await;
     }
 
+    /// Hands in as event `seq` and waits for the result (what came before
+    /// it, acks and the like, is passed over).
+    pub async fn submit(&mut self, seq: u64) -> examgate_shared::scoring::Grade {
+        self.send(&StudentToRelay::Event {
+            seq,
+            event: StudentEvent::Submit,
+        })
+        .await;
+        loop {
+            if let RelayToStudent::Result { grade, .. } = self.recv().await {
+                return grade;
+            }
+        }
+    }
+
     /// The next protocol message; panics on close or timeout.
     pub async fn recv(&mut self) -> RelayToStudent {
         match self.next().await {

@@ -378,13 +378,7 @@ impl AppState {
         let _plan = self.plan_lock.lock().await;
         {
             let plan = self.catalog.plan();
-            let found = plan
-                .events
-                .get(&event)
-                .ok_or_else(|| not_found("exam event"))?;
-            if let Some(at) = found.published_at {
-                return Err(super::publish::refused_after_publication(at));
-            }
+            plan.unpublished_event(event)?;
             if plan
                 .shifts_of(event)
                 .iter()

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::attempts::internal;
 use crate::auth::Session;
 use crate::clock::now_ms;
-use crate::model::{EventId, SittingId};
+use crate::model::{EventId, ExamEvent, SittingId};
 use crate::state::Plan;
 use crate::store::writes;
 
@@ -35,6 +35,19 @@ pub struct Published {
 }
 
 impl Plan {
+    /// `event`, if it exists and is not published: what every change to an
+    /// event's plan or results checks first.
+    pub fn unpublished_event(&self, event: EventId) -> Result<&ExamEvent, ErrorBody> {
+        let found = self
+            .events
+            .get(&event)
+            .ok_or_else(|| ErrorBody::new(ErrorCode::NotFound, "no such exam event"))?;
+        match found.published_at {
+            Some(at) => Err(refused_after_publication(at)),
+            None => Ok(found),
+        }
+    }
+
     /// When the event of `sitting` was published, if it was.
     pub fn published_at(&self, sitting: SittingId) -> Option<Millis> {
         let event = self.sittings.get(&sitting)?.event_id?;
@@ -79,13 +92,7 @@ impl AppState {
         let now = now_ms();
         let sittings: Vec<(SittingId, Millis)> = {
             let plan = self.catalog.plan();
-            let found = plan
-                .events
-                .get(&event)
-                .ok_or_else(|| ErrorBody::new(ErrorCode::NotFound, "no such exam event"))?;
-            if let Some(at) = found.published_at {
-                return Err(refused_after_publication(at));
-            }
+            plan.unpublished_event(event)?;
             plan.shifts_of(event)
                 .iter()
                 .map(|s| (s.id, s.closes_at))

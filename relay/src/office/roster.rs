@@ -281,13 +281,7 @@ impl AppState {
     /// sees it.
     fn import_context(&self, staff: &Session, event: EventId) -> Result<ImportPlan, ErrorBody> {
         let plan = self.catalog.plan();
-        let found = plan
-            .events
-            .get(&event)
-            .ok_or_else(|| ErrorBody::new(ErrorCode::NotFound, "no such exam event"))?;
-        if let Some(at) = found.published_at {
-            return Err(super::publish::refused_after_publication(at));
-        }
+        plan.unpublished_event(event)?;
         let shifts: Vec<ShiftSlot> = plan
             .shifts_of(event)
             .iter()

@@ -49,6 +49,10 @@ pub enum AtRestError {
     KeyLength(String),
     #[error("a sealed value does not open with this key (another data folder's key, or altered)")]
     Open,
+    #[error(
+        "the key file {0} is missing, but the database holds values sealed with it: restore the key from the backup that went with the database"
+    )]
+    KeyMissing(String),
 }
 
 /// What the person key is derived under: a key of its own, so the sealing

@@ -620,7 +620,7 @@ impl AppState {
             .await
         {
             Ok(_) => Ok(Some(slot.candidate.sitting_id)),
-            Err(ControlFailure::Refused(_)) => Ok(None),
+            Err(ControlFailure::Refused(_) | ControlFailure::Published(_)) => Ok(None),
             Err(ControlFailure::Store(e)) => Err(e),
         }
     }

@@ -52,6 +52,12 @@ pub fn boot(data_dir: &Path, config: Config, start: Start) -> Result<Booted, Boo
     std::fs::create_dir_all(data_dir).map_err(|e| BootError::DataDir(data_dir.into(), e))?;
     let db_path = data_dir.join(store::DB_FILE);
     let mut conn = store::open(&db_path)?;
+    // A new key is made only for a database that holds nothing sealed: one
+    // made beside sealed values would open none of them.
+    let key_path = data_dir.join(crate::at_rest::KEY_FILE);
+    if !key_path.exists() && store::person_ids::holds_sealed(&conn)? {
+        return Err(crate::at_rest::AtRestError::KeyMissing(key_path.display().to_string()).into());
+    }
     let at_rest = crate::at_rest::AtRest::load_or_create(data_dir)?;
     // An older version's CCCD numbers, in clear until now.
     let sealed = store::person_ids::seal_clear(&mut conn, &at_rest)?;

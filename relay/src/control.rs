@@ -23,6 +23,8 @@ use crate::store::{StoreError, oversight, writes};
 #[derive(Debug)]
 pub enum ControlFailure {
     Refused(ControlError),
+    /// A reopen in an event whose results were published (at).
+    Published(Millis),
     Store(StoreError),
 }
 
@@ -39,6 +41,14 @@ impl AppState {
         let hard_stop = sitting.as_ref().and_then(|s| s.hard_stop);
         let exam = self.exam_for(&slot.candidate);
         let mut cell = slot.cell.lock().await;
+        // Checked again under the attempt's lock: a publication that began
+        // after the caller's check has marked the event by now, and one
+        // that scans this attempt later sees it working and stops.
+        if matches!(control, Control::Reopen { .. })
+            && let Some(at) = self.catalog.plan().published_at(slot.candidate.sitting_id)
+        {
+            return Err(ControlFailure::Published(at));
+        }
         // A control on a started attempt is stamped after its start, so a
         // replay tells controls before the start (extra time added at the
         // start) from those after it.

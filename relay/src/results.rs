@@ -259,11 +259,11 @@ impl AppState {
             .attempts
             .values()
             .filter(|a| a.candidate.sitting_id == sitting)
+            // A held cell counts as working: it may be a reopen on its way.
             .any(|a| {
-                !a.is_graded()
-                    && a.cell
-                        .try_lock()
-                        .map_or(true, |c| c.attempt.started_ms.is_some())
+                a.cell.try_lock().map_or(true, |c| {
+                    c.grade.is_none() && c.attempt.started_ms.is_some()
+                })
             });
         if working {
             return;

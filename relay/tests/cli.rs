@@ -187,3 +187,35 @@ fn purge_removes_what_its_periods_say_and_needs_the_folders_key() {
             .exists()
     );
 }
+
+#[test]
+fn a_relay_without_the_key_of_its_sealed_data_refuses_to_start_and_makes_no_key() {
+    use examgate_relay::boot::{Start, boot};
+
+    let dir = data_folder(1);
+    let key = dir.path().join(examgate_relay::at_rest::KEY_FILE);
+    std::fs::remove_file(&key).unwrap();
+    let refused = boot(dir.path(), examgate_relay::Config::default(), Start::Empty)
+        .err()
+        .expect("refused");
+    let said = refused.to_string();
+    assert!(
+        said.contains("secret.key") && said.contains("restore"),
+        "{said}"
+    );
+    assert!(!key.exists(), "no new key beside sealed values");
+    // A folder with nothing sealed makes its key at first start.
+    let fresh = tempfile::tempdir().unwrap();
+    boot(
+        fresh.path(),
+        examgate_relay::Config::default(),
+        Start::Empty,
+    )
+    .unwrap();
+    assert!(
+        fresh
+            .path()
+            .join(examgate_relay::at_rest::KEY_FILE)
+            .exists()
+    );
+}

@@ -372,6 +372,11 @@ async fn cccd_numbers_are_sealed_at_rest_and_still_find_their_seat_after_a_resta
     let numbers: Vec<String> = (0..4).map(|i| student(i).id12).collect();
     let numbers: Vec<&str> = numbers.iter().map(String::as_str).collect();
     assert_eq!(relay.found_in_files(&numbers), Vec::<&str>::new());
+    // (The search itself finds what is stored in clear: the roster's name.)
+    assert_eq!(
+        relay.found_in_files(&[&s.full_name]),
+        [s.full_name.as_str()]
+    );
     let db = relay.db();
     let keys: Vec<(String, String)> = db
         .prepare("SELECT person_id, person_key FROM roster UNION ALL SELECT person_id, person_key FROM checkins WHERE person_id IS NOT NULL")

@@ -239,9 +239,10 @@ impl TestRelay {
     /// and its log, as bytes) would show.
     pub fn found_in_files<'a>(&self, needles: &[&'a str]) -> Vec<&'a str> {
         let wal = self.db_path.with_extension("sqlite3-wal");
-        let files: Vec<Vec<u8>> = [self.db_path.clone(), wal]
-            .iter()
-            .filter_map(|p| std::fs::read(p).ok())
+        let main = std::fs::read(&self.db_path).expect("the database file");
+        // The log may have been emptied (checkpointed) or never made.
+        let files: Vec<Vec<u8>> = std::iter::once(main)
+            .chain(std::fs::read(wal).ok())
             .collect();
         needles
             .iter()

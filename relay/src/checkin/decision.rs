@@ -115,6 +115,11 @@ impl AppState {
         decision: Decision,
     ) -> Result<CheckinView, ErrorBody> {
         let (view, code, station) = self.staff_record(id, staff)?;
+        if decision.confirm {
+            // A check-in still waiting when the results were published
+            // would add a candidate to them.
+            self.ensure_unpublished(code.sitting_id)?;
+        }
         if view.status != CheckinStatus::AwaitingProctor {
             return Err(refusal(
                 ErrorCode::Malformed,

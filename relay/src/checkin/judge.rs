@@ -134,7 +134,12 @@ pub fn judge(
         (Some(a), Some(b)) if a != b => {
             return Err(Refusal::new(
                 ErrorCode::CardMalformed,
-                format!("DG13 says ID {a} but DG1 says {b}"),
+                // Masked: the reason is stored, chained and logged.
+                format!(
+                    "DG13 says ID {} but DG1 says {}",
+                    crate::model::masked_id(&a),
+                    crate::model::masked_id(&b)
+                ),
             ));
         }
         (Some(a), _) | (None, Some(a)) => a,

@@ -113,6 +113,33 @@ impl AppState {
                 ),
             ));
         }
+        // Marked first, in memory: a reopen checks under the attempt's lock
+        // (`apply_control`), so from here none can start, and one that got
+        // in before is seen below as a working attempt. Unmarked if the
+        // publication does not happen.
+        self.mark_published(event, Some(now));
+        let committed = self.commit_publication(staff, event, &sittings, now).await;
+        if committed.is_err() {
+            self.mark_published(event, None);
+        }
+        committed
+    }
+
+    fn mark_published(&self, event: EventId, at: Option<Millis>) {
+        if let Some(e) = self.catalog.plan_mut().events.get_mut(&event) {
+            e.published_at = at;
+        }
+    }
+
+    /// Checks that no attempt of `sittings` still works, digests the
+    /// results and stores the publication with its audit entry.
+    async fn commit_publication(
+        &self,
+        staff: &Session,
+        event: EventId,
+        sittings: &[(SittingId, Millis)],
+        now: Millis,
+    ) -> Result<Published, ErrorBody> {
         let slots: Vec<_> = {
             let people = self.people();
             let mut slots: Vec<_> = people
@@ -171,9 +198,6 @@ impl AppState {
             })
             .await
             .map_err(internal)?;
-        if let Some(e) = self.catalog.plan_mut().events.get_mut(&event) {
-            e.published_at = Some(now);
-        }
         Ok(published)
     }
 }

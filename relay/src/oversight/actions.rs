@@ -131,6 +131,10 @@ impl AppState {
                 {
                     Ok(_) => None,
                     Err(ControlFailure::Refused(e)) => Some((e.as_str(), e.explain().to_string())),
+                    Err(ControlFailure::Published(at)) => Some((
+                        "results_published",
+                        crate::office::publish::refused_after_publication(at).message,
+                    )),
                     Err(ControlFailure::Store(e)) => return Err(internal(e)),
                 },
             };

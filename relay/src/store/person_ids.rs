@@ -99,8 +99,29 @@ pub fn seal_clear(conn: &mut Connection, at_rest: &AtRest) -> rusqlite::Result<u
     Ok(sealed)
 }
 
+/// Whether anything in the database was sealed with a data folder's key.
+pub fn holds_sealed(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM roster WHERE person_id LIKE '{SEALED_PREFIX}%')
+                 OR EXISTS (SELECT 1 FROM checkins WHERE person_id LIKE '{SEALED_PREFIX}%'
+                                                      OR evidence LIKE '{SEALED_PREFIX}%')"
+        ),
+        [],
+        |r| r.get(0),
+    )
+}
+
 /// Copies the WAL into the database and empties it, so values just
-/// overwritten are not left in the log.
+/// overwritten are not left in the log. When a reader holds the log (the
+/// purge beside a running relay), says so: the old values stay in it until
+/// the relay's next checkpoint reuses it.
 pub fn truncate_wal(conn: &Connection) -> rusqlite::Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        tracing::warn!(
+            "the database log could not be emptied now (in use); removed values stay in it until it is reused"
+        );
+    }
+    Ok(())
 }

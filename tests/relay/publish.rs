@@ -1,13 +1,14 @@
 //! Publishing an event's results: refused while a shift is open, then one
 //! publication committed in the audit trail, after which nothing moves the
 //! results but a correction of the key (no reopen, no import, no new shift,
-//! no card-room switch).
+//! no card-room switch, no check-in confirmed that was still pending).
 
 use std::time::Duration;
 
 use examgate_shared::office::api::NewShift;
 use examgate_shared::proctoring::{Action, ActionRequest, Target};
 use examgate_shared::protocol::Role;
+use examgate_tests::card::{genuine_card, student};
 use examgate_tests::office::{SCHOOLS, one_school, set_up_office, sign_in};
 use examgate_tests::{StudentWs, TestRelay, now_ms};
 
@@ -19,7 +20,7 @@ const MINUTE: i64 = 60_000;
 async fn published_results_change_only_through_a_correction() {
     let relay = TestRelay::empty().await;
     let office = set_up_office(&relay).await;
-    let (_, event) = one_school(&office, &["Phòng 01"], "Kiểm tra 15 phút").await;
+    let (_, event) = one_school(&office, &["Phòng 01", "Phòng 02"], "Kiểm tra 15 phút").await;
     // Shifts are typed to the minute: one that began the minute before and
     // works 2 minutes closes at the next minute, at most 20 s away once
     // the test waits for the last 20 s of a minute.
@@ -48,12 +49,22 @@ async fn published_results_change_only_through_a_correction() {
             &shift("Ca 1", now_ms() - MINUTE),
         )
         .await;
+    // Room 02 becomes a chip-ID room for a card holder who checks in but
+    // is still waiting for the proctor when the results are published.
+    let holder = student(0);
+    let b = holder.birth;
     let csv = format!(
-        "SBD;Họ và tên;Ngày sinh;Trường;Phòng;Ca thi\n\
-         P01;Nguyễn Văn An;04/03/2008;{school};Phòng 01;Ca 1\n\
-         P02;Trần Thị Bình;05/03/2008;{school};Phòng 01;Ca 1\n\
-         P03;Lê Văn Cường;06/03/2008;{school};Phòng 01;Ca 1\n",
-        school = SCHOOLS[0]
+        "SBD;Họ và tên;Ngày sinh;Số CCCD;Trường;Phòng;Ca thi\n\
+         P01;Nguyễn Văn An;04/03/2008;;{school};Phòng 01;Ca 1\n\
+         P02;Trần Thị Bình;05/03/2008;;{school};Phòng 01;Ca 1\n\
+         P03;Lê Văn Cường;06/03/2008;;{school};Phòng 01;Ca 1\n\
+         P04;{name};{day:02}/{month:02}/{year};{id};{school};Phòng 02;Ca 1\n",
+        school = SCHOOLS[0],
+        name = holder.full_name,
+        id = holder.id12,
+        day = b.day,
+        month = b.month,
+        year = b.year,
     );
     let roster_path = format!("/api/office/events/{event}/roster");
     let a = office
@@ -62,6 +73,23 @@ async fn published_results_change_only_through_a_correction() {
     assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
     let rows = roster(&office, event).await;
     let code = rows["P01"].join_code.clone().unwrap();
+    let card_code = rows["P04"].join_code.clone().unwrap();
+    let switched = office
+        .post(
+            &format!("/api/office/codes/{card_code}"),
+            &serde_json::json!({"requires_card": true}),
+        )
+        .await;
+    assert_eq!(
+        switched.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&switched.body)
+    );
+    let pending = relay
+        .check_in_with(&card_code, &mut genuine_card(0).chip(1), holder.bac_input())
+        .await
+        .expect("a genuine card on the roster");
     // Two sit it (one right, one wrong on question 1); P03 is absent.
     let mut candidates = Vec::new();
     for (number, birth, choice) in [("P01", "04/03/2008", 0), ("P02", "05/03/2008", 1)] {
@@ -177,6 +205,23 @@ async fn published_results_change_only_through_a_correction() {
             .await,
         "a card-room switch",
     );
+    // The card holder still waiting at the door is not let in now.
+    let room2 = rows["P04"].room_id;
+    let slip = office
+        .account("gt.p02", Role::RoomProctor, None, Some(room2))
+        .await;
+    let proctor = sign_in(&relay, "gt.p02", &slip.password).await;
+    let (status, body) = relay
+        .decide(pending.checkin_id, proctor.token(), true)
+        .await
+        .expect_err("confirmed after publication");
+    assert_eq!(
+        (status, body.code.as_str()),
+        (409, "conflict"),
+        "{}",
+        body.message
+    );
+    assert!(body.message.contains("published"), "{}", body.message);
 
     // The corrections path still works, records who and why, and the
     // hand-in follows it.

@@ -192,6 +192,24 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
     );
     assert!(msg.contains("group_altered"), "{msg}");
 
+    // The chip's anti-clone key (DG14/DG15) present but not hashed by its
+    // EF.SOD (the same holder's security object as issued without them):
+    // a non-conformant document, not an altered one.
+    let without_aa = IssuedCard::issue(&s, card::pki(), None, 6);
+    let mut files: CardFiles = genuine.files.clone();
+    files.sod = without_aa.files.sod.clone();
+    let uncovered = genuine.with_files(files);
+    let msg = refused_with(
+        relay
+            .check_in_with(CARD_ROOM, &mut uncovered.chip(1), s.bac_input())
+            .await,
+        ErrorCode::CardMalformed,
+    );
+    assert!(
+        msg.contains("non-conformant") && msg.contains("group_not_in_sod"),
+        "{msg}"
+    );
+
     // Clones: the same signed data on a chip with no AA key, or another key.
     let mut no_key = genuine.clone_without_key(3);
     let challenge = relay.challenge(CARD_ROOM).await;
@@ -256,6 +274,7 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
         [
             "card_untrusted",
             "card_altered",
+            "card_malformed",
             "card_not_genuine",
             "card_not_genuine",
             "not_on_roster",
@@ -263,7 +282,7 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
         ]
     );
     let views = relay.state.room_views(|_| true);
-    // Five in the card room; the last one was at a practice room.
+    // Six in the card room; the last one was at a practice room.
     assert_eq!(
         views
             .iter()
@@ -271,7 +290,7 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
             .unwrap()
             .checkin_counts
             .refused,
-        5
+        6
     );
 }
 

@@ -3,10 +3,11 @@
 //!
 //! Order matters for the reason given: a card missing files is reported as
 //! incomplete (usually pulled out mid-read) before anything is judged; data
-//! that fails its signature is untrusted or altered; only data that passed
-//! passive authentication is parsed for identity; active authentication
-//! (the chip signing the relay's fresh challenge with the key in DG15,
-//! itself covered by the SOD) tells a genuine chip from a copy.
+//! that fails its signature is untrusted or altered, and a file the
+//! signature does not cover makes the document non-conformant; only data
+//! that passed passive authentication is parsed for identity; active
+//! authentication (the chip signing the relay's fresh challenge with the
+//! key in DG15, itself covered by the SOD) tells a genuine chip from a copy.
 
 use std::collections::BTreeMap;
 
@@ -109,14 +110,27 @@ pub fn judge(
         ));
     }
 
-    let passive = passive_auth(files, trust, now_unix_secs).map_err(|f| {
-        let code = match f {
-            PaFailure::GroupAltered(_)
-            | PaFailure::GroupNotInSod(_)
-            | PaFailure::MessageDigestMismatch => ErrorCode::CardAltered,
-            _ => ErrorCode::CardUntrusted,
-        };
-        Refusal::new(code, format!("passive authentication: {} ({f})", f.code()))
+    let passive = passive_auth(files, trust, now_unix_secs).map_err(|f| match f {
+        // A file the security object does not cover is not evidence of a
+        // change: the document does not conform (some issuers leave a
+        // group out), and nothing unsigned is believed.
+        PaFailure::GroupNotInSod(n) => Refusal::new(
+            ErrorCode::CardMalformed,
+            format!(
+                "non-conformant document: DG{n} is on the chip but EF.SOD does not hash it \
+                 (passive authentication: {})",
+                f.code()
+            ),
+        ),
+        _ => {
+            let code = match f {
+                PaFailure::GroupAltered(_) | PaFailure::MessageDigestMismatch => {
+                    ErrorCode::CardAltered
+                }
+                _ => ErrorCode::CardUntrusted,
+            };
+            Refusal::new(code, format!("passive authentication: {} ({f})", f.code()))
+        }
     })?;
 
     let mrz = Mrz::parse(&files.groups[&1])

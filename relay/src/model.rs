@@ -137,8 +137,21 @@ pub fn number_key(candidate_number: &str) -> String {
 /// logs): its last four digits only.
 pub fn masked_id(person_id: &str) -> String {
     let n = person_id.chars().count();
-    let keep: String = person_id.chars().skip(n.saturating_sub(4)).collect();
-    format!("{}{keep}", "•".repeat(n.saturating_sub(4)))
+    format!(
+        "{}{}",
+        "•".repeat(n.saturating_sub(4)),
+        last_four(person_id)
+    )
+}
+
+/// The last four characters of a CCCD number (all of a shorter one): what
+/// masks keep.
+pub fn last_four(person_id: &str) -> &str {
+    let skip = person_id.chars().count().saturating_sub(4);
+    person_id
+        .char_indices()
+        .nth(skip)
+        .map_or("", |(at, _)| &person_id[at..])
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,6 +12,7 @@ use examgate_shared::Millis;
 use rusqlite::{Connection, params};
 
 use crate::at_rest::{AtRest, CARD_KEY_PREFIX};
+use crate::model::last_four;
 use crate::store::person_ids::MASK_PREFIX;
 
 const DAY_MS: Millis = 86_400_000;
@@ -116,18 +117,10 @@ pub fn purge(
                 "UPDATE {table} SET person_id = ?2, person_key = NULL WHERE id = ?1"
             ))?;
             for (id, stored) in due {
-                let person = at_rest.open(&stored).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        0,
-                        rusqlite::types::Type::Text,
-                        Box::new(e),
-                    )
-                })?;
-                let last4: String = person
-                    .chars()
-                    .skip(person.chars().count().saturating_sub(4))
-                    .collect();
-                update.execute(params![id, mask(id, &last4)])?;
+                let person = at_rest
+                    .open(&stored)
+                    .map_err(crate::store::person_ids::sealed_error)?;
+                update.execute(params![id, mask(id, last_four(&person))])?;
             }
         }
         // Chained like every audit entry (`audit verify`).

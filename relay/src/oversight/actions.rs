@@ -8,7 +8,7 @@
 //! the others; a candidate action that does not apply is a conflict.
 
 use examgate_shared::Millis;
-use examgate_shared::control::{Control, MAX_CONTROL_MINUTES};
+use examgate_shared::control::MAX_CONTROL_MINUTES;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::proctoring::{
     Action, ActionOutcome, ActionRequest, ActionResponse, Target, check_note,
@@ -111,24 +111,14 @@ impl AppState {
                     .cloned();
                 (name, slot)
             };
-            // A published result changes only through a correction.
-            let published = slot
-                .as_ref()
-                .filter(|_| matches!(control, Control::Reopen { .. }))
-                .and_then(|s| self.catalog.plan().published_at(s.candidate.sitting_id));
-            let refused = match (slot, published) {
-                (None, _) => Some((
+            let refused = match slot {
+                None => Some((
                     "not_started",
                     "the candidate has not joined yet".to_string(),
                 )),
-                (Some(_), Some(at)) => Some((
-                    "results_published",
-                    crate::office::publish::refused_after_publication(at).message,
-                )),
-                (Some(slot), None) => match self
-                    .apply_control(&slot, &control, &actor, &reason)
-                    .await
-                {
+                // A reopen of a published result is refused in there, under
+                // the attempt's lock.
+                Some(slot) => match self.apply_control(&slot, &control, &actor, &reason).await {
                     Ok(_) => None,
                     Err(ControlFailure::Refused(e)) => Some((e.as_str(), e.explain().to_string())),
                     Err(ControlFailure::Published(at)) => Some((

@@ -19,7 +19,7 @@ use rusqlite::Connection;
 
 use super::oversight::{LoadedOversight, StoredControl};
 use super::person_ids;
-use crate::at_rest::{AtRest, AtRestError};
+use crate::at_rest::AtRest;
 use crate::auth::Session;
 use crate::model::{
     AttemptId, Candidate, CandidateId, ExamEvent, JoinCode, Room, RosterEntry, Site, Sitting,
@@ -158,7 +158,8 @@ pub fn load(conn: &Connection, at_rest: &AtRest) -> Result<Loaded, LoadError> {
                 id: r.get(0)?,
                 sitting_id: r.get(1)?,
                 room_id: r.get(2)?,
-                person_id: person_ids::open(at_rest, r.get(3)?).map_err(sealed_error)?,
+                person_id: person_ids::open(at_rest, r.get(3)?)
+                    .map_err(person_ids::sealed_error)?,
                 birth: r.get(4)?,
                 name: r.get(5)?,
                 candidate_number: r.get(6)?,
@@ -176,7 +177,7 @@ pub fn load(conn: &Connection, at_rest: &AtRest) -> Result<Loaded, LoadError> {
         "SELECT id, sitting_id, person_id FROM checkins
          WHERE decision = 'confirmed' AND person_id IS NOT NULL ORDER BY id",
         |r| {
-            let person = person_ids::open(at_rest, r.get(2)?).map_err(sealed_error)?;
+            let person = person_ids::open(at_rest, r.get(2)?).map_err(person_ids::sealed_error)?;
             Ok((r.get(0)?, r.get(1)?, person.unwrap_or_default()))
         },
     )?;
@@ -237,12 +238,6 @@ pub fn load(conn: &Connection, at_rest: &AtRest) -> Result<Loaded, LoadError> {
         .collect();
     out.attempts = load_attempts(conn, &controls, &hard_stop_of)?;
     Ok(out)
-}
-
-/// A sealed value that does not open, as the row reader's error (the
-/// message names the key as the likely cause).
-fn sealed_error(e: AtRestError) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
 }
 
 fn query<T>(

@@ -35,6 +35,12 @@ pub fn open(at_rest: &AtRest, stored: Option<String>) -> Result<Option<String>, 
     stored.map(|s| at_rest.open(&s)).transpose()
 }
 
+/// A sealed value that does not open, as a row reader's error (the
+/// message names the key as the likely cause).
+pub fn sealed_error(e: AtRestError) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+}
+
 /// A stored `person_id` as exports show it: its last four digits (a value
 /// that does not open with this key says so instead of failing the export).
 pub fn masked(at_rest: &AtRest, stored: Option<String>) -> Option<String> {

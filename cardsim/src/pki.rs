@@ -175,6 +175,21 @@ impl TestPki {
     pub fn signer_certificate(&self) -> &Certificate {
         &self.signer_certificate
     }
+
+    /// The document signer's signature over `message` with SHA-256, as a
+    /// SignerInfo carries it (PKCS #1 v1.5, or ECDSA as DER). For tests
+    /// that hand-build what no encoder writes (e.g. signed attributes out of
+    /// DER order).
+    pub fn sign_as_document_signer(&self, message: &[u8]) -> Vec<u8> {
+        use rsa::signature::{SignatureEncoding, Signer};
+        match &self.signer_key {
+            SignerKey::Rsa(key) => key.sign(message).to_vec(),
+            SignerKey::EcdsaP256(key) => {
+                let signature: p256::ecdsa::DerSignature = key.sign(message);
+                signature.to_vec()
+            }
+        }
+    }
 }
 
 /// 1 January 00:00 UTC of each year. UTCTime before 2050 and

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use der::{Decode, Encode};
 use examgate_cardsim::aa::{AaKey, AaKind};
 use examgate_cardsim::pki::{PkiOptions, SignerKind, TestPki, unix_secs_of_year};
 use examgate_cardsim::sod::sign_sod;
@@ -460,4 +461,85 @@ fn trust_list_loads_der_and_pem_from_a_folder() {
 
     let missing = TrustList::from_dir(&folder.path().join("nowhere")).expect_err("no folder");
     assert_eq!(missing.code(), "trust_list_unreadable");
+}
+
+/// Real document signers write signed attributes out of DER order (the SET
+/// not sorted) and sign them as written. The signature must be checked over
+/// those bytes: re-encoding them, as a DER library does, sorts them and
+/// checks a different message.
+#[test]
+fn signed_attributes_out_of_der_order_verify_as_encoded() {
+    // RSA: a re-signature has the same length, so the attributes can be
+    // swapped in place without rebuilding every enclosing length.
+    {
+        let pki = rsa_pki();
+        let files = card_files(pki);
+        let (unsorted, resigned) = with_signed_attributes_reversed(pki, &files.sod);
+        let reordered = LdsFiles {
+            sod: resigned,
+            ..files.clone()
+        };
+        assert_eq!(pa_code(&reordered, &trusting(pki), now()), Ok(()));
+
+        // Control: the attributes really are out of DER order, so a
+        // verifier that re-encodes would check other bytes.
+        let content_info = tlv::read(&reordered.sod).unwrap().0.value;
+        let decoded = cms::content_info::ContentInfo::from_der(content_info)
+            .unwrap()
+            .content
+            .decode_as::<cms::signed_data::SignedData>()
+            .unwrap();
+        let reencoded = decoded.signer_infos.0.as_slice()[0]
+            .signed_attrs
+            .as_ref()
+            .unwrap()
+            .to_der()
+            .unwrap();
+        assert_ne!(
+            reencoded, unsorted,
+            "the test's attributes must be unsorted"
+        );
+
+        // And the signature still binds them: one changed byte fails.
+        let mut tampered = reordered.clone();
+        let at = find(&tampered.sod, &unsorted[2..]).unwrap() + 6;
+        tampered.sod[at] ^= 1;
+        assert!(pa_code(&tampered, &trusting(pki), now()).is_err());
+    }
+}
+
+/// Reverses the SignerInfo's two signed attributes in place and re-signs
+/// them as they now stand. Returns the reversed SET (tag 31) and the SOD.
+fn with_signed_attributes_reversed(pki: &TestPki, sod: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let content_info = tlv::read(sod).unwrap().0.value;
+    let signed_data = cms::content_info::ContentInfo::from_der(content_info)
+        .unwrap()
+        .content
+        .decode_as::<cms::signed_data::SignedData>()
+        .unwrap();
+    let signer_info = &signed_data.signer_infos.0.as_slice()[0];
+    let attributes = signer_info.signed_attrs.as_ref().unwrap();
+    let sorted: Vec<Vec<u8>> = attributes.iter().map(|a| a.to_der().unwrap()).collect();
+    assert_eq!(sorted.len(), 2, "contentType and messageDigest");
+    let sorted_body = sorted.concat();
+    let reversed_body = [sorted[1].clone(), sorted[0].clone()].concat();
+    let at = find(sod, &sorted_body).expect("signed attributes in the SOD");
+    let mut out = sod.to_vec();
+    out[at..at + reversed_body.len()].copy_from_slice(&reversed_body);
+
+    let mut message = attributes.to_der().unwrap();
+    let header = message.len() - sorted_body.len();
+    message[header..].copy_from_slice(&reversed_body);
+    let new_signature = pki.sign_as_document_signer(&message);
+    let old_signature = signer_info.signature.as_bytes();
+    assert_eq!(new_signature.len(), old_signature.len());
+    let signature_at = find(&out, old_signature).expect("signature in the SOD");
+    out[signature_at..signature_at + old_signature.len()].copy_from_slice(&new_signature);
+    (message, out)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }

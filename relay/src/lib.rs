@@ -110,6 +110,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/login", post(http::login::login))
         .route("/api/logout", post(http::login::logout))
         .route("/api/audit/head", get(http::audit::head))
+        .route("/api/trust", get(http::trust::report))
         .route("/api/exams/{id}/corrections", post(http::exams::correct))
         .route("/api/sittings", get(http::results::sittings))
         .route(

@@ -406,11 +406,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let trust = examgate_shared::chip::verify::TrustList::from_dir(&trust_dir)?;
-    tracing::info!(
-        "{} trusted CSCA certificate(s) from {}",
-        trust.len(),
-        trust_dir.display()
-    );
+    log_trust(&trust, &trust_dir);
     let open_files = examgate_relay::listen::raise_open_files();
     let max_connections = args
         .max_connections
@@ -552,4 +548,29 @@ fn print_banner(addr: SocketAddr, db: &Path, credentials: &Path) {
         Err(_) => println!("  Staff accounts: made by the exam office at http://{addr}/office"),
     }
     println!();
+}
+
+/// Says at start what chip check-in will trust (also `GET /api/trust`).
+fn log_trust(trust: &examgate_shared::chip::verify::TrustList, dir: &std::path::Path) {
+    let report = trust.report(examgate_relay::clock::now_ms() / 1000);
+    tracing::info!(
+        "{} trusted CSCA certificate(s), {} master list(s), {} CRL(s) from {}",
+        report.cscas.len(),
+        report.master_lists.len(),
+        report.revocation_lists.len(),
+        dir.display()
+    );
+    for csca in &report.cscas {
+        tracing::info!(
+            "  CSCA {} [{}] {} valid until {} ({})",
+            csca.subject,
+            csca.country,
+            csca.key,
+            csca.not_after,
+            csca.origin
+        );
+    }
+    for warning in &report.warnings {
+        tracing::warn!("trust list: {warning}");
+    }
 }

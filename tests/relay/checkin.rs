@@ -675,3 +675,29 @@ fn with_seat_code(code: &str) -> JoinRequest {
         birth: None,
     }
 }
+
+/// `GET /api/trust` tells staff what check-in trusts; nobody else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trust_list_is_reported_to_signed_in_staff_only() {
+    let relay = relay().await;
+    assert_eq!(
+        examgate_tests::office::Client::new(&relay, None)
+            .get("/api/trust")
+            .await
+            .status,
+        401
+    );
+    let proctor = relay.login("phong01").await;
+    let report: examgate_shared::chip::verify::TrustReport =
+        examgate_tests::office::Client::new(&relay, Some(&proctor.token))
+            .get("/api/trust")
+            .await
+            .json();
+    assert_eq!(report.cscas.len(), 1, "{report:?}");
+    let csca = &report.cscas[0];
+    assert_eq!(csca.country, "VN");
+    assert_eq!(csca.key, "ECDSA P-384");
+    assert!(!csca.expired);
+    assert!(report.revocation_lists.is_empty() && report.master_lists.is_empty());
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}

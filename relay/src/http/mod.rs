@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod office;
 pub mod proctor;
 pub mod results;
+pub mod trust;
 
 use axum::Json;
 use axum::extract::FromRequest;

@@ -55,12 +55,6 @@ pub fn active_auth(
             })
         }
         PublicKey::Ec { curve, point } => {
-            if !curve.is_supported() {
-                return Err(AaFailure::UnsupportedKey(format!(
-                    "ECDSA on {}",
-                    curve.name()
-                )));
-            }
             let digest = ecdsa_digest(dg14)?;
             verify_ecdsa(
                 curve,

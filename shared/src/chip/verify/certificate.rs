@@ -1,11 +1,11 @@
 //! What passive authentication asks of an X.509 certificate: its names,
 //! country, validity at a given time, and whether another key issued it.
 
-use der::Encode;
 use x509_cert::Certificate;
 use x509_cert::name::Name;
 use x509_cert::time::Validity;
 
+use super::cms_encoded::encoded_tbs;
 use super::oids;
 use super::signature::{SignatureError, verify_signature};
 
@@ -45,28 +45,46 @@ pub fn validity_text(validity: &Validity) -> String {
     format!("{} to {}", validity.not_before, validity.not_after)
 }
 
-/// Verifies that `issuer`'s key signed `certificate`.
+/// Verifies that `issuer`'s key signed `certificate`, whose encoding is
+/// `encoded`.
 pub fn verify_issued_by(
     certificate: &Certificate,
+    encoded: &[u8],
     issuer: &Certificate,
 ) -> Result<(), SignatureError> {
-    // The TBS part as DER: x509-cert decodes strictly, so this is the byte
-    // string the issuer signed for any certificate it accepted.
-    let tbs = certificate
-        .tbs_certificate
-        .to_der()
-        .map_err(|error| SignatureError::Malformed(error.to_string()))?;
-    let signature = certificate
-        .signature
-        .as_bytes()
-        .ok_or_else(|| SignatureError::Malformed("signature bit string has unused bits".into()))?;
+    // The TBS part as encoded: `der` would re-sort a name's SET that the
+    // issuer wrote out of order, and the signature covers what it wrote.
+    let tbs = encoded_tbs(encoded).map_err(SignatureError::Malformed)?;
+    let signature = signature_bytes(&certificate.signature)?;
+    verify_issued_by_key(tbs, &certificate.signature_algorithm, signature, issuer)
+}
+
+/// Verifies that `issuer`'s key made `signature` over `tbs` (a
+/// certificate's or a CRL's to-be-signed part, as encoded).
+pub fn verify_issued_by_key(
+    tbs: &[u8],
+    algorithm: &spki::AlgorithmIdentifierOwned,
+    signature: &[u8],
+    issuer: &Certificate,
+) -> Result<(), SignatureError> {
     verify_signature(
         &issuer.tbs_certificate.subject_public_key_info,
-        &certificate.signature_algorithm,
+        algorithm,
         None,
-        &tbs,
+        tbs,
         signature,
     )
+}
+
+fn signature_bytes(signature: &der::asn1::BitString) -> Result<&[u8], SignatureError> {
+    signature
+        .as_bytes()
+        .ok_or_else(|| SignatureError::Malformed("signature bit string has unused bits".into()))
+}
+
+/// A time as Unix seconds.
+pub fn unix_time(time: &x509_cert::time::Time) -> i64 {
+    unix_secs(time.to_unix_duration())
 }
 
 fn unix_secs(duration: std::time::Duration) -> i64 {

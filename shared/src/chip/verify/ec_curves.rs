@@ -12,14 +12,16 @@ use der::{Sequence, Tag, Tagged};
 
 use super::oids;
 
-/// A curve we can name. Not every named curve can verify signatures:
-/// see [`EcCurve::is_supported`].
+/// A curve we can name, and verify ECDSA signatures on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EcCurve {
+    NistP224,
     NistP256,
     NistP384,
     NistP521,
+    BrainpoolP224r1,
     BrainpoolP256r1,
+    BrainpoolP320r1,
     BrainpoolP384r1,
     BrainpoolP512r1,
 }
@@ -43,11 +45,16 @@ struct Domain {
     order: &'static str,
 }
 
-const ALL_CURVES: [EcCurve; 6] = [
+/// Every curve ICAO 9303-11 (§9.4, table of standardized domain
+/// parameters) lists for prime fields.
+pub const ALL_CURVES: [EcCurve; 9] = [
+    EcCurve::NistP224,
     EcCurve::NistP256,
     EcCurve::NistP384,
     EcCurve::NistP521,
+    EcCurve::BrainpoolP224r1,
     EcCurve::BrainpoolP256r1,
+    EcCurve::BrainpoolP320r1,
     EcCurve::BrainpoolP384r1,
     EcCurve::BrainpoolP512r1,
 ];
@@ -56,29 +63,24 @@ impl EcCurve {
     /// The usual name, e.g. `"P-256"` or `"brainpoolP256r1"`.
     pub fn name(self) -> &'static str {
         match self {
+            Self::NistP224 => "P-224",
             Self::NistP256 => "P-256",
             Self::NistP384 => "P-384",
             Self::NistP521 => "P-521",
+            Self::BrainpoolP224r1 => "brainpoolP224r1",
             Self::BrainpoolP256r1 => "brainpoolP256r1",
+            Self::BrainpoolP320r1 => "brainpoolP320r1",
             Self::BrainpoolP384r1 => "brainpoolP384r1",
             Self::BrainpoolP512r1 => "brainpoolP512r1",
         }
     }
 
-    /// Whether we can verify signatures on this curve. brainpoolP512r1 has
-    /// no RustCrypto implementation; P-521 is left out to keep the build
-    /// small (no eMRTD key we expect uses it).
-    pub fn is_supported(self) -> bool {
-        matches!(
-            self,
-            Self::NistP256 | Self::NistP384 | Self::BrainpoolP256r1 | Self::BrainpoolP384r1
-        )
-    }
-
     /// Bytes in a field element (and, for these curves, in a scalar).
     pub fn field_len(self) -> usize {
         match self {
+            Self::NistP224 | Self::BrainpoolP224r1 => 28,
             Self::NistP256 | Self::BrainpoolP256r1 => 32,
+            Self::BrainpoolP320r1 => 40,
             Self::NistP384 | Self::BrainpoolP384r1 => 48,
             Self::BrainpoolP512r1 => 64,
             Self::NistP521 => 66,
@@ -87,10 +89,13 @@ impl EcCurve {
 
     fn oid(self) -> ObjectIdentifier {
         match self {
+            Self::NistP224 => oids::SECP_224_R_1,
             Self::NistP256 => oids::SECP_256_R_1,
             Self::NistP384 => oids::SECP_384_R_1,
             Self::NistP521 => oids::SECP_521_R_1,
+            Self::BrainpoolP224r1 => oids::BRAINPOOL_P224_R1,
             Self::BrainpoolP256r1 => oids::BRAINPOOL_P256_R1,
+            Self::BrainpoolP320r1 => oids::BRAINPOOL_P320_R1,
             Self::BrainpoolP384r1 => oids::BRAINPOOL_P384_R1,
             Self::BrainpoolP512r1 => oids::BRAINPOOL_P512_R1,
         }
@@ -98,6 +103,14 @@ impl EcCurve {
 
     fn domain(self) -> Domain {
         match self {
+            Self::NistP224 => Domain {
+                prime: "ffffffffffffffffffffffffffffffff000000000000000000000001",
+                a: "fffffffffffffffffffffffffffffffefffffffffffffffffffffffe",
+                b: "b4050a850c04b3abf54132565044b0b7d7bfd8ba270b39432355ffb4",
+                generator: "04b70e0cbd6bb4bf7f321390b94a03c1d356c21122343280d6115c1d21\
+                            bd376388b5f723fb4c22dfe6cd4375a05a07476444d5819985007e34",
+                order: "ffffffffffffffffffffffffffff16a2e0b8f03e13dd29455c5c2a3d",
+            },
             Self::NistP256 => Domain {
                 prime: "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
                 a: "ffffffff00000001000000000000000000000000fffffffffffffffffffffffc",
@@ -145,6 +158,27 @@ impl EcCurve {
                 generator: "048bd2aeb9cb7e57cb2c4b482ffc81b7afb9de27e1e3bd23c23a4453bd9ace3262\
                             547ef835c3dac4fd97f8461a14611dc9c27745132ded8e545c1d54c72f046997",
                 order: "a9fb57dba1eea9bc3e660a909d838d718c397aa3b561a6f7901e0e82974856a7",
+            },
+            Self::BrainpoolP224r1 => Domain {
+                prime: "d7c134aa264366862a18302575d1d787b09f075797da89f57ec8c0ff",
+                a: "68a5e62ca9ce6c1c299803a6c1530b514e182ad8b0042a59cad29f43",
+                b: "2580f63ccfe44138870713b1a92369e33e2135d266dbb372386c400b",
+                generator: "040d9029ad2c7e5cf4340823b2a87dc68c9e4ce3174c1e6efdee12c07d\
+                            58aa56f772c0726f24c6b89e4ecdac24354b9e99caa3f6d3761402cd",
+                order: "d7c134aa264366862a18302575d0fb98d116bc4b6ddebca3a5a7939f",
+            },
+            Self::BrainpoolP320r1 => Domain {
+                prime: "d35e472036bc4fb7e13c785ed201e065f98fcfa6f6f40def4f92b9ec7893ec28\
+                        fcd412b1f1b32e27",
+                a: "3ee30b568fbab0f883ccebd46d3f3bb8a2a73513f5eb79da66190eb085ffa9f4\
+                    92f375a97d860eb4",
+                b: "520883949dfdbc42d3ad198640688a6fe13f41349554b49acc31dccd88453981\
+                    6f5eb4ac8fb1f1a6",
+                generator: "0443bd7e9afb53d8b85289bcc48ee5bfe6f20137d10a087eb6e7871e2a10a599c7\
+                            10af8d0d39e2061114fdd05545ec1cc8ab4093247f77275e0743ffed117182eaa9\
+                            c77877aaac6ac7d35245d1692e8ee1",
+                order: "d35e472036bc4fb7e13c785ed201e065f98fcfa5b68f12a32d482ec7ee8658e9\
+                        8691555b44c59311",
             },
             Self::BrainpoolP384r1 => Domain {
                 prime: "8cb91e82a3386d280f5d6f7e50e641df152f7109ed5456b412b1da197fb71123\
@@ -333,6 +367,7 @@ mod tests {
         C::ORDER.to_be_byte_array().to_vec()
     }
 
+    /// A generator through the 0.14 line's API (brainpool, P-521).
     fn brainpool_generator_of<C>() -> Vec<u8>
     where
         C: brainpool_ecdsa::elliptic_curve::CurveArithmetic,
@@ -353,18 +388,37 @@ mod tests {
     /// arithmetic, so explicit parameters map to the right implementation.
     #[test]
     fn domain_table_matches_curve_crates() {
-        let cases: [(EcCurve, Vec<u8>); 4] = [
+        use examgate_ec_curves as extra;
+        let cases: [(EcCurve, Vec<u8>); 9] = [
+            (EcCurve::NistP224, generator_of::<p224::NistP224>()),
             (EcCurve::NistP256, generator_of::<p256::NistP256>()),
             (EcCurve::NistP384, generator_of::<p384::NistP384>()),
+            (
+                EcCurve::NistP521,
+                brainpool_generator_of::<p521::NistP521>(),
+            ),
+            (
+                EcCurve::BrainpoolP224r1,
+                brainpool_generator_of::<extra::BrainpoolP224r1>(),
+            ),
             (
                 EcCurve::BrainpoolP256r1,
                 brainpool_generator_of::<bp256::BrainpoolP256r1>(),
             ),
             (
+                EcCurve::BrainpoolP320r1,
+                brainpool_generator_of::<extra::BrainpoolP320r1>(),
+            ),
+            (
                 EcCurve::BrainpoolP384r1,
                 brainpool_generator_of::<bp384::BrainpoolP384r1>(),
             ),
+            (
+                EcCurve::BrainpoolP512r1,
+                brainpool_generator_of::<extra::BrainpoolP512r1>(),
+            ),
         ];
+        assert_eq!(cases.len(), ALL_CURVES.len());
         for (curve, generator) in cases {
             let domain = curve.domain();
             assert_eq!(hex(domain.generator), generator, "{}", curve.name());

@@ -1,10 +1,14 @@
 //! ECDSA verification on the curves eMRTDs use, over a precomputed hash.
 //!
-//! The NIST curves go through `ecdsa` 0.16 (with `p256`, `p384`); the
-//! brainpool curves through `ecdsa` 0.17 (with `bp256`, `bp384` 0.14), the
-//! first line whose brainpool arithmetic is finished. Both receive the same
-//! fixed-width hash from [`digest_to_width`], so they cannot drift apart on
-//! how a hash becomes a scalar.
+//! Two lines of RustCrypto's curve stack serve, each with its own `ecdsa`:
+//! - 0.16 (elliptic-curve 0.13): `p224`, `p256`, `p384`;
+//! - 0.17 (elliptic-curve 0.14), the first line whose brainpool arithmetic
+//!   is finished: `bp256`, `bp384`, `p521`, and brainpoolP224r1/P320r1/
+//!   P512r1 from `examgate-ec-curves` (the generic `primeorder` arithmetic
+//!   with the RFC 5639 constants).
+//!
+//! Both receive the same fixed-width hash from [`digest_to_width`], so they
+//! cannot drift apart on how a hash becomes a scalar.
 
 use brainpool_ecdsa::signature::hazmat::PrehashVerifier;
 use der::Decode;
@@ -57,19 +61,27 @@ pub fn verify_ecdsa(
         }
         EcdsaEncoding::Der => der_to_plain(signature, field_len)?,
     };
+    use examgate_ec_curves as extra;
     match curve {
+        EcCurve::NistP224 => verify_on::<p224::NistP224>(public_point, digest, &plain),
         EcCurve::NistP256 => verify_on::<p256::NistP256>(public_point, digest, &plain),
         EcCurve::NistP384 => verify_on::<p384::NistP384>(public_point, digest, &plain),
+        EcCurve::NistP521 => verify_on_017::<p521::NistP521>(public_point, digest, &plain),
+        EcCurve::BrainpoolP224r1 => {
+            verify_on_017::<extra::BrainpoolP224r1>(public_point, digest, &plain)
+        }
         EcCurve::BrainpoolP256r1 => {
-            verify_on_brainpool::<bp256::BrainpoolP256r1>(public_point, digest, &plain)
+            verify_on_017::<bp256::BrainpoolP256r1>(public_point, digest, &plain)
+        }
+        EcCurve::BrainpoolP320r1 => {
+            verify_on_017::<extra::BrainpoolP320r1>(public_point, digest, &plain)
         }
         EcCurve::BrainpoolP384r1 => {
-            verify_on_brainpool::<bp384::BrainpoolP384r1>(public_point, digest, &plain)
+            verify_on_017::<bp384::BrainpoolP384r1>(public_point, digest, &plain)
         }
-        EcCurve::NistP521 | EcCurve::BrainpoolP512r1 => Err(SignatureError::Unsupported(format!(
-            "ECDSA on {}",
-            curve.name()
-        ))),
+        EcCurve::BrainpoolP512r1 => {
+            verify_on_017::<extra::BrainpoolP512r1>(public_point, digest, &plain)
+        }
     }
 }
 
@@ -107,11 +119,7 @@ where
         .map_err(|_| SignatureError::Invalid)
 }
 
-fn verify_on_brainpool<C>(
-    public_point: &[u8],
-    digest: &[u8],
-    plain: &[u8],
-) -> Result<(), SignatureError>
+fn verify_on_017<C>(public_point: &[u8], digest: &[u8], plain: &[u8]) -> Result<(), SignatureError>
 where
     C: brainpool_ecdsa::EcdsaCurve + brainpool_ecdsa::elliptic_curve::CurveArithmetic,
     brainpool_ecdsa::VerifyingKey<C>: PrehashVerifier<brainpool_ecdsa::Signature<C>>,

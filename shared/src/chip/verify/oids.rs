@@ -25,6 +25,9 @@ pub const PRIME_FIELD: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.
 /// id-icao-mrtd-security-ldsSecurityObject: the eContentType of EF.SOD.
 pub const LDS_SECURITY_OBJECT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.23.136.1.1.1");
 
+/// id-icao-cscaMasterList (ICAO 9303-12 §9): the content of a master list.
+pub const CSCA_MASTER_LIST: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.23.136.1.1.2");
+
 /// id-icao-mrtd-security-aaProtocolObject: ActiveAuthenticationInfo in DG14.
 pub const ACTIVE_AUTHENTICATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.23.136.1.1.5");
 
@@ -41,7 +44,14 @@ pub const ECDSA_PLAIN_SHA_384: ObjectIdentifier =
 pub const ECDSA_PLAIN_SHA_512: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("0.4.0.127.0.7.1.1.4.1.5");
 
-/// brainpoolP256r1, brainpoolP384r1, brainpoolP512r1 (RFC 5639).
+/// secp224r1 (NIST P-224, SEC 2).
+pub const SECP_224_R_1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.33");
+
+/// The brainpool r1 curves ICAO 9303 allows (RFC 5639).
+pub const BRAINPOOL_P224_R1: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.36.3.3.2.8.1.1.5");
+pub const BRAINPOOL_P320_R1: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.36.3.3.2.8.1.1.9");
 pub const BRAINPOOL_P256_R1: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.36.3.3.2.8.1.1.7");
 pub const BRAINPOOL_P384_R1: ObjectIdentifier =

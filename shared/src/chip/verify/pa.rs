@@ -2,26 +2,27 @@
 //! the issuing state (ICAO 9303-11 §5.1, steps in chip-card.md).
 //!
 //! Checks run in the reference order (parse, group hashes, message digest,
-//! signature, chain, validity, country) and stop at the first failure, so the
-//! caller gets the most specific reason.
+//! signature, chain, revocation, validity, country) and stop at the first
+//! failure, so the caller gets the most specific reason. Signatures are
+//! checked over the bytes as the card encoded them ([`super::cms_encoded`]).
 
-use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
+use cms::signed_data::SignedData;
 use const_oid::ObjectIdentifier;
-use der::{Decode, Encode, Tag, Tagged};
+use der::{Decode, Tag, Tagged};
 use x509_cert::Certificate;
-use x509_cert::ext::pkix::SubjectKeyIdentifier;
 
 use super::certificate::{
     country, name_text, names_match, valid_at, validity_text, verify_issued_by,
 };
+use super::cms_encoded::encoded_signed_data;
 use super::digest::DigestAlgorithm;
 use super::lds_files::LdsFiles;
 use super::lds_security_object::LdsSecurityObject;
 use super::oids;
+use super::one_signer::{SignerError, verify_signer};
 use super::pa_failure::PaFailure;
-use super::signature::{SignatureError, verify_signature};
+use super::signature::SignatureError;
 use super::trust::TrustList;
 use crate::chip::tlv;
 
@@ -72,28 +73,39 @@ pub fn passive_auth(
     let group_digest = digest_of(&security_object.hash_algorithm.oid)?;
     check_group_hashes(files, &security_object, group_digest)?;
 
-    let signer_info = only_signer(&signed_data)?;
-    let signer_digest = digest_of(&signer_info.digest_alg.oid)?;
-    let signed_attributes =
-        check_signed_attributes(signer_info, signer_digest, security_object_der)?;
-
-    let signer = signer_certificate(&signed_data, &signer_info.sid)?;
-    let signature = signer_info.signature.as_bytes();
-    verify_signature(
-        &signer.tbs_certificate.subject_public_key_info,
-        &signer_info.signature_algorithm,
-        Some(signer_digest),
-        &signed_attributes,
-        signature,
+    let encoded = encoded_signed_data(sod_content(&files.sod)?).map_err(malformed)?;
+    let signer = verify_signer(
+        &signed_data,
+        &encoded,
+        oids::LDS_SECURITY_OBJECT,
+        security_object_der,
     )
     .map_err(|error| match error {
-        SignatureError::Invalid => PaFailure::SignatureInvalid,
-        SignatureError::Malformed(_) => PaFailure::SignatureInvalid,
-        SignatureError::Unsupported(detail) => PaFailure::UnsupportedAlgorithm(detail),
-        SignatureError::KeyMalformed(detail) => malformed(format!("document signer key: {detail}")),
+        SignerError::Malformed(detail) => malformed(detail),
+        SignerError::WrongContentType { found } => PaFailure::WrongContentType { found },
+        SignerError::UnsupportedHash(detail) => PaFailure::UnsupportedAlgorithm(detail),
+        SignerError::MessageDigestMismatch => PaFailure::MessageDigestMismatch,
+        SignerError::CertificateMissing => PaFailure::SignerCertificateMissing,
+        SignerError::Signature(SignatureError::Invalid | SignatureError::Malformed(_)) => {
+            PaFailure::SignatureInvalid
+        }
+        SignerError::Signature(SignatureError::Unsupported(detail)) => {
+            PaFailure::UnsupportedAlgorithm(detail)
+        }
+        SignerError::Signature(SignatureError::KeyMalformed(detail)) => {
+            malformed(format!("document signer key: {detail}"))
+        }
     })?;
+    let signer_encoded = signer.encoded;
+    let signer = &signer.certificate;
 
-    let csca = issuing_csca(signer, trust)?;
+    let csca = issuing_csca(signer, signer_encoded, trust)?;
+    if let Some(revocation) = trust.revocation_of(signer) {
+        return Err(PaFailure::SignerRevoked {
+            serial: revocation.serial,
+            date: revocation.date,
+        });
+    }
     if !valid_at(&signer.tbs_certificate.validity, now_unix_secs) {
         return Err(PaFailure::SignerExpired {
             validity: validity_text(&signer.tbs_certificate.validity),
@@ -130,15 +142,20 @@ fn digest_of(oid: &ObjectIdentifier) -> Result<DigestAlgorithm, PaFailure> {
         .ok_or_else(|| PaFailure::UnsupportedAlgorithm(format!("hash algorithm {oid}")))
 }
 
-/// Unwraps tag `77` and decodes the CMS ContentInfo → SignedData.
-fn parse_signed_data(sod: &[u8]) -> Result<SignedData, PaFailure> {
+/// The ContentInfo inside EF.SOD's tag `77`.
+fn sod_content(sod: &[u8]) -> Result<&[u8], PaFailure> {
     // Bytes after the element (a file read past its end) are ignored: only
     // the element itself is signed.
     let (file, _rest) = tlv::read(sod).map_err(|error| malformed(error.to_string()))?;
     if file.tag != SOD_TAG {
         return Err(malformed(format!("tag {:X} is not EF.SOD (77)", file.tag)));
     }
-    let content_info = ContentInfo::from_der(file.value)
+    Ok(file.value)
+}
+
+/// Unwraps tag `77` and decodes the CMS ContentInfo → SignedData.
+fn parse_signed_data(sod: &[u8]) -> Result<SignedData, PaFailure> {
+    let content_info = ContentInfo::from_der(sod_content(sod)?)
         .map_err(|error| malformed(format!("ContentInfo: {error}")))?;
     if content_info.content_type != oids::ID_SIGNED_DATA {
         return Err(malformed(format!(
@@ -171,95 +188,11 @@ fn check_group_hashes(
     Ok(())
 }
 
-/// ICAO 9303-10 requires exactly one SignerInfo.
-fn only_signer(signed_data: &SignedData) -> Result<&SignerInfo, PaFailure> {
-    let mut signers = signed_data.signer_infos.0.iter();
-    match (signers.next(), signers.next()) {
-        (Some(signer), None) => Ok(signer),
-        (None, _) => Err(malformed("no SignerInfo")),
-        (Some(_), Some(_)) => Err(malformed("more than one SignerInfo")),
-    }
-}
-
-/// Step 3: the signed attributes name the content type and carry the hash
-/// of the security object. Returns their DER encoding as a SET, which is
-/// what the signature covers (RFC 5652 §5.4).
-fn check_signed_attributes(
-    signer_info: &SignerInfo,
-    digest: DigestAlgorithm,
-    security_object_der: &[u8],
-) -> Result<Vec<u8>, PaFailure> {
-    let attributes = signer_info
-        .signed_attrs
-        .as_ref()
-        .ok_or_else(|| malformed("no signed attributes"))?;
-    let single_value = |oid: ObjectIdentifier| {
-        attributes
-            .iter()
-            .find(|attribute| attribute.oid == oid)
-            .and_then(|attribute| attribute.values.iter().next())
-    };
-
-    if let Some(content_type) = single_value(oids::ID_CONTENT_TYPE) {
-        let content_type = content_type
-            .decode_as::<ObjectIdentifier>()
-            .map_err(|error| malformed(format!("contentType attribute: {error}")))?;
-        if content_type != oids::LDS_SECURITY_OBJECT {
-            return Err(PaFailure::WrongContentType {
-                found: content_type.to_string(),
-            });
-        }
-    }
-
-    let message_digest = single_value(oids::ID_MESSAGE_DIGEST)
-        .ok_or_else(|| malformed("no messageDigest attribute"))?;
-    if message_digest.tag() != Tag::OctetString {
-        return Err(malformed("messageDigest is not an OCTET STRING"));
-    }
-    if message_digest.value() != digest.hash(security_object_der).as_slice() {
-        return Err(PaFailure::MessageDigestMismatch);
-    }
-
-    attributes
-        .to_der()
-        .map_err(|error| malformed(format!("signed attributes: {error}")))
-}
-
-/// The certificate the SignerInfo's identifier names.
-fn signer_certificate<'a>(
-    signed_data: &'a SignedData,
-    sid: &SignerIdentifier,
-) -> Result<&'a Certificate, PaFailure> {
-    let certificates = signed_data
-        .certificates
-        .iter()
-        .flat_map(|set| set.0.iter())
-        .filter_map(|choice| match choice {
-            CertificateChoices::Certificate(certificate) => Some(certificate),
-            CertificateChoices::Other(_) => None,
-        });
-    for certificate in certificates {
-        let tbs = &certificate.tbs_certificate;
-        let matches = match sid {
-            SignerIdentifier::IssuerAndSerialNumber(id) => {
-                id.serial_number == tbs.serial_number && names_match(&id.issuer, &tbs.issuer)
-            }
-            SignerIdentifier::SubjectKeyIdentifier(wanted) => matches!(
-                tbs.get::<SubjectKeyIdentifier>(),
-                Ok(Some((_, found))) if found == *wanted
-            ),
-        };
-        if matches {
-            return Ok(certificate);
-        }
-    }
-    Err(PaFailure::SignerCertificateMissing)
-}
-
 /// Step 5: a trusted CSCA named as the signer's issuer whose key verifies
 /// the signer certificate. Several may share the name (key rollover).
 fn issuing_csca<'a>(
     signer: &Certificate,
+    signer_encoded: &[u8],
     trust: &'a TrustList,
 ) -> Result<&'a Certificate, PaFailure> {
     let issuer = &signer.tbs_certificate.issuer;
@@ -268,7 +201,7 @@ fn issuing_csca<'a>(
         if !names_match(issuer, &csca.tbs_certificate.subject) {
             continue;
         }
-        match verify_issued_by(signer, csca) {
+        match verify_issued_by(signer, signer_encoded, csca) {
             Ok(()) => return Ok(csca),
             Err(SignatureError::Unsupported(detail)) => unsupported = Some(detail),
             Err(_) => {}

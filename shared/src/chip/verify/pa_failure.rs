@@ -33,6 +33,9 @@ pub enum PaFailure {
     /// No CSCA in the trust list issued the document signer certificate.
     #[error("no trusted CSCA issued the document signer ({issuer})")]
     SignerUntrusted { issuer: String },
+    /// A CRL of the issuing CSCA lists the document signer certificate.
+    #[error("the document signer certificate (serial {serial}) was revoked on {date}")]
+    SignerRevoked { serial: String, date: String },
     /// The document signer certificate is not valid at the given time.
     #[error("the document signer certificate is not valid now (valid {validity})")]
     SignerExpired { validity: String },
@@ -57,6 +60,7 @@ impl PaFailure {
             Self::SignerCertificateMissing => "signer_certificate_missing",
             Self::SignatureInvalid => "signature_invalid",
             Self::SignerUntrusted { .. } => "signer_untrusted",
+            Self::SignerRevoked { .. } => "signer_revoked",
             Self::SignerExpired { .. } => "signer_expired",
             Self::CscaExpired { .. } => "csca_expired",
             Self::CountryMismatch { .. } => "country_mismatch",

@@ -1,0 +1,123 @@
+//! CSCA master lists (ICAO 9303-12 §9): a CMS SignedData whose content is
+//! `CscaMasterList ::= SEQUENCE { version INTEGER, certList SET OF
+//! Certificate }`, signed by a master list signer that a CSCA of the
+//! publishing state issued. Germany and the Netherlands publish theirs;
+//! they carry the one public Vietnamese CSCA.
+//!
+//! A list is accepted only when its signature verifies over the signed
+//! attributes as encoded, its content hash matches, and its signer was
+//! issued (signature checked) by a CSCA of its own country found in the
+//! list itself or already trusted. Which lists to load stays the
+//! operator's decision: a list vouches for what its publisher accepted.
+
+use cms::content_info::ContentInfo;
+use cms::signed_data::SignedData;
+use der::asn1::SetOfVec;
+use der::{Decode, Sequence, Tag, Tagged};
+use x509_cert::Certificate;
+
+use super::certificate::{country, name_text, names_match, unix_time, verify_issued_by};
+use super::cms_encoded::{encoded_signed_data, encoded_tbs};
+use super::oids;
+use super::one_signer::{SignerError, verify_signer};
+
+/// `CscaMasterList` (ICAO 9303-12 §9).
+#[derive(Sequence)]
+struct CscaMasterList {
+    version: u8,
+    cert_list: SetOfVec<Certificate>,
+}
+
+/// A master list whose signature and signer were checked.
+#[derive(Debug, Clone)]
+pub struct MasterList {
+    /// The master list signer's subject (RFC 4514).
+    pub signer: String,
+    /// The CSCA that issued the signer.
+    pub signer_issuer: String,
+    /// The signer certificate's validity end, Unix seconds.
+    pub signer_not_after: i64,
+    /// The CSCA certificates the list holds.
+    pub certificates: Vec<Certificate>,
+}
+
+/// Reads and verifies a master list; `already_trusted` may have issued its
+/// signer as well as the CSCAs inside it.
+pub fn read_master_list(
+    bytes: &[u8],
+    already_trusted: &[Certificate],
+) -> Result<MasterList, String> {
+    let content_info =
+        ContentInfo::from_der(bytes).map_err(|error| format!("not a CMS ContentInfo: {error}"))?;
+    if content_info.content_type != oids::ID_SIGNED_DATA {
+        return Err(format!(
+            "content type {} is not signedData",
+            content_info.content_type
+        ));
+    }
+    let signed_data = content_info
+        .content
+        .decode_as::<SignedData>()
+        .map_err(|error| format!("SignedData: {error}"))?;
+    let content = &signed_data.encap_content_info;
+    if content.econtent_type != oids::CSCA_MASTER_LIST {
+        return Err(format!(
+            "signed content of type {}, not a CSCA master list ({})",
+            content.econtent_type,
+            oids::CSCA_MASTER_LIST
+        ));
+    }
+    let econtent = content
+        .econtent
+        .as_ref()
+        .filter(|econtent| econtent.tag() == Tag::OctetString)
+        .ok_or("no master list content")?
+        .value();
+    let master_list =
+        CscaMasterList::from_der(econtent).map_err(|error| format!("CscaMasterList: {error}"))?;
+    if master_list.version != 0 {
+        return Err(format!("CscaMasterList version {}", master_list.version));
+    }
+    let certificates: Vec<Certificate> = master_list.cert_list.into_vec();
+
+    let encoded = encoded_signed_data(bytes)?;
+    let signer = verify_signer(&signed_data, &encoded, oids::CSCA_MASTER_LIST, econtent).map_err(
+        |error| match error {
+            SignerError::Malformed(detail) => detail,
+            SignerError::WrongContentType { found } => {
+                format!("signed contentType {found} is not a CSCA master list")
+            }
+            SignerError::UnsupportedHash(detail) => detail,
+            SignerError::MessageDigestMismatch => {
+                "the signed message digest does not match the list (altered)".into()
+            }
+            SignerError::CertificateMissing => "the signer's certificate is not in the list".into(),
+            SignerError::Signature(error) => format!("the list's signature: {error:?}"),
+        },
+    )?;
+    // Its TBS as encoded must parse: the issuer check reads it.
+    encoded_tbs(signer.encoded)?;
+
+    let signer_certificate = &signer.certificate;
+    let signer_name = &signer_certificate.tbs_certificate.issuer;
+    let signer_country =
+        country(&signer_certificate.tbs_certificate.subject).or_else(|| country(signer_name));
+    let issuer = certificates
+        .iter()
+        .chain(already_trusted)
+        .filter(|csca| names_match(signer_name, &csca.tbs_certificate.subject))
+        .filter(|csca| country(&csca.tbs_certificate.subject) == signer_country)
+        .find(|csca| verify_issued_by(signer_certificate, signer.encoded, csca).is_ok())
+        .ok_or_else(|| {
+            format!(
+                "no CSCA of its country in the list or the trust list issued its signer ({})",
+                name_text(signer_name)
+            )
+        })?;
+    Ok(MasterList {
+        signer: name_text(&signer_certificate.tbs_certificate.subject),
+        signer_issuer: name_text(&issuer.tbs_certificate.subject),
+        signer_not_after: unix_time(&signer_certificate.tbs_certificate.validity.not_after),
+        certificates,
+    })
+}

@@ -53,6 +53,32 @@ impl AaKey {
         Self { key, seed }
     }
 
+    /// A key saved with [`AaKey::to_pkcs8_der`] (a recorded card's
+    /// `AA.key`): RSA or P-256, PKCS #8 DER.
+    pub fn from_pkcs8_der(der: &[u8], seed: u64) -> Result<Self, String> {
+        use rsa::pkcs8::DecodePrivateKey;
+        let key = if let Ok(key) = RsaPrivateKey::from_pkcs8_der(der) {
+            PrivateKey::Rsa(Box::new(key))
+        } else if let Ok(key) = p256::ecdsa::SigningKey::from_pkcs8_der(der) {
+            PrivateKey::EcdsaP256(key)
+        } else {
+            return Err("not an RSA or P-256 private key in PKCS #8 DER".into());
+        };
+        Ok(Self { key, seed })
+    }
+
+    /// The private key as PKCS #8 DER, for a card folder's `AA.key`.
+    pub fn to_pkcs8_der(&self) -> Vec<u8> {
+        use rsa::pkcs8::EncodePrivateKey;
+        match &self.key {
+            PrivateKey::Rsa(key) => key.to_pkcs8_der(),
+            PrivateKey::EcdsaP256(key) => key.to_pkcs8_der(),
+        }
+        .expect("private key encodes")
+        .as_bytes()
+        .to_vec()
+    }
+
     /// DG15: tag `6F` wrapping the SubjectPublicKeyInfo.
     pub fn dg15(&self) -> Vec<u8> {
         let spki = match &self.key {

@@ -6,6 +6,8 @@
 //! authentication private key as PKCS#8 DER (only synthetic cards have
 //! one; a recorded real card cannot answer AA from a folder). Each file is
 //! stored exactly as read from the chip, so the SOD's hashes still match.
+//! [`LdsFolder::chip`] serves the folder as an emulated chip: BAC with the
+//! MRZ of its DG1, and AA with `AA.key` when there is one.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,10 @@ pub enum FolderError {
     },
     #[error("group {0} is not a data group (1-16)")]
     NoSuchGroup(u8),
+    #[error("DG1: {0}")]
+    Mrz(String),
+    #[error("{AA_KEY_FILE}: {0}")]
+    AaKey(String),
 }
 
 /// A card's files.
@@ -115,6 +121,35 @@ impl LdsFolder {
             groups,
             sod,
             aa_private_key_der: read_optional(&dir.join(AA_KEY_FILE))?,
+        })
+    }
+
+    /// The card as a chip: its access key from the MRZ in DG1, and active
+    /// authentication with `AA.key` when the folder has one (a chip without
+    /// it answers INTERNAL AUTHENTICATE with an error, as a copy would).
+    pub fn chip(&self, seed: u64) -> Result<crate::card::EmulatedCard, FolderError> {
+        use examgate_shared::chip::lds::dg1::Mrz;
+        use examgate_shared::chip::mrz::BacInput;
+        let dg1 = self
+            .groups
+            .get(&1)
+            .ok_or_else(|| FolderError::Mrz("missing".into()))?;
+        let mrz = Mrz::parse(dg1).map_err(|e| FolderError::Mrz(e.to_string()))?;
+        let bac = BacInput::new(&mrz.document_number, mrz.birth, mrz.expiry)
+            .map_err(|e| FolderError::Mrz(e.to_string()))?;
+        let files = crate::card::CardFiles {
+            com: self.com.clone(),
+            groups: self.groups.clone(),
+            sod: self.sod.clone(),
+        };
+        let card = crate::card::EmulatedCard::new(&bac, &files, seed);
+        Ok(match &self.aa_private_key_der {
+            Some(der) => {
+                let key =
+                    crate::aa::AaKey::from_pkcs8_der(der, seed).map_err(FolderError::AaKey)?;
+                card.with_active_auth(Box::new(move |challenge| key.sign(challenge)))
+            }
+            None => card,
         })
     }
 

@@ -69,6 +69,16 @@ impl IssuedCard {
             .with_active_auth(Box::new(move |challenge| other.sign(challenge)))
     }
 
+    /// The card as a folder (its files and, when it has one, its AA key).
+    pub fn folder(&self) -> crate::folder::LdsFolder {
+        crate::folder::LdsFolder {
+            com: self.files.com.clone(),
+            groups: self.files.groups.clone(),
+            sod: self.files.sod.clone(),
+            aa_private_key_der: self.aa.as_ref().map(|key| key.to_pkcs8_der()),
+        }
+    }
+
     /// The same card with its files replaced (after signing: an alteration).
     pub fn with_files(&self, files: CardFiles) -> IssuedCard {
         IssuedCard {

@@ -543,3 +543,78 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .windows(needle.len())
         .position(|window| window == needle)
 }
+
+/// A card saved as a folder (files and `AA.key`) and served again answers
+/// active authentication with its stored key, so the relay's check passes;
+/// the same folder without the key is a copy whose chip cannot answer.
+#[test]
+fn a_card_folder_answers_aa_with_its_stored_key() {
+    use examgate_cardsim::card::Card;
+    use examgate_cardsim::folder::{AA_KEY_FILE, LdsFolder};
+    use examgate_cardsim::issue::IssuedCard;
+    use examgate_cardsim::person::Student;
+    use examgate_shared::chip::session::{ReadOptions, ReadSession, Step};
+
+    let student = Student::synthetic(21, 4);
+    for kind in [AaKind::EcdsaP256, AaKind::Rsa1024] {
+        let issued = IssuedCard::issue(&student, rsa_pki(), Some(kind), 17);
+        let dir =
+            std::env::temp_dir().join(format!("examgate-folder-{}-{kind:?}", std::process::id()));
+        issued.folder().save(&dir).unwrap();
+        assert!(dir.join(AA_KEY_FILE).exists());
+
+        let answer = |folder: &LdsFolder| -> Result<(LdsFiles, Vec<u8>), String> {
+            let mut chip = folder.chip(5).map_err(|e| e.to_string())?;
+            let mut session = ReadSession::new(
+                vec![student.bac_input()],
+                [3; 32],
+                ReadOptions::extended(65_536),
+            );
+            let mut step = session.start();
+            let read = loop {
+                match step {
+                    Step::Transmit(apdu) => step = session.on_response(&chip.transmit(&apdu)),
+                    Step::Read(read) => break read,
+                    other => return Err(format!("{other:?}")),
+                }
+            };
+            let mut step = session.authenticate(&CHALLENGE);
+            loop {
+                match step {
+                    Step::Transmit(apdu) => step = session.on_response(&chip.transmit(&apdu)),
+                    Step::Authenticated(signature) => {
+                        let files = LdsFiles {
+                            com: read.com.clone(),
+                            groups: read.groups.clone(),
+                            sod: read.sod.clone(),
+                        };
+                        return Ok((files, signature));
+                    }
+                    other => return Err(format!("{other:?}")),
+                }
+            }
+        };
+
+        let loaded = LdsFolder::load(&dir).unwrap();
+        let (files, signature) = answer(&loaded).unwrap();
+        assert_eq!(pa_code(&files, &trusting(rsa_pki()), now()), Ok(()));
+        assert!(
+            active_auth(
+                &files.groups[&15],
+                files.groups.get(&14).map(Vec::as_slice),
+                &CHALLENGE,
+                &signature
+            )
+            .is_ok(),
+            "{kind:?}"
+        );
+
+        std::fs::remove_file(dir.join(AA_KEY_FILE)).unwrap();
+        let copy = LdsFolder::load(&dir).unwrap();
+        assert!(
+            answer(&copy).is_err(),
+            "a folder without its key cannot answer AA"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

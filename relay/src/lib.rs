@@ -72,6 +72,7 @@ pub mod model;
 pub mod office;
 pub mod oversight;
 pub mod photo;
+mod photo_size;
 pub mod practice;
 pub mod regrade;
 pub mod rehearsal;

@@ -8,7 +8,10 @@
 //! The image comes from a card that may be forged, so the decoder is
 //! guarded: images larger than any document photo are refused before
 //! decoding, and a panic inside the decoder becomes an error instead of
-//! taking the request down.
+//! taking the request down. The size is the image's own (JPEG frame
+//! header, JPEG 2000 codestream), never the 19794-5 record's claim: a JPEG
+//! goes to the proctor's browser as it is, and a forged header must not
+//! hide a picture large enough to stall it.
 
 use examgate_shared::chip::lds::dg2::{FaceImage, ImageFormat};
 use hayro_jpeg2000::{ColorSpace, DecodeSettings, DecoderContext, Image};
@@ -34,14 +37,57 @@ pub enum PhotoError {
     Png(String),
 }
 
-/// The image as a browser can show it: its MIME type and bytes.
-pub fn displayable(face: &FaceImage) -> Result<(&'static str, Vec<u8>), PhotoError> {
+/// The image as a browser can show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Displayable {
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+    /// The picture's real size in pixels (not the record's claim).
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Displayable {
+    /// The size for the check-in's reasons, noting a record that claims
+    /// another one.
+    pub fn size_note(&self, face: &FaceImage) -> String {
+        let claimed = (u32::from(face.width), u32::from(face.height));
+        if claimed == (self.width, self.height) {
+            format!("photo {} × {}", self.width, self.height)
+        } else {
+            format!(
+                "photo {} × {} (its ISO 19794-5 record says {} × {})",
+                self.width, self.height, claimed.0, claimed.1
+            )
+        }
+    }
+}
+
+/// The image as a browser can show it: its MIME type, bytes and real size.
+pub fn displayable(face: &FaceImage) -> Result<Displayable, PhotoError> {
     match face.format {
-        ImageFormat::Jpeg => Ok(("image/jpeg", face.data.clone())),
+        ImageFormat::Jpeg => {
+            let (width, height) = crate::photo_size::jpeg_size(&face.data)
+                .map_err(|detail| PhotoError::Decode(format!("JPEG: {detail}")))?;
+            if width > MAX_SIDE || height > MAX_SIDE {
+                return Err(PhotoError::TooLarge { width, height });
+            }
+            Ok(Displayable {
+                mime: "image/jpeg",
+                bytes: face.data.clone(),
+                width,
+                height,
+            })
+        }
         ImageFormat::Jpeg2000 => {
             let decoded = std::panic::catch_unwind(|| decode_jpeg2000(&face.data))
                 .map_err(|_| PhotoError::DecoderPanicked)??;
-            Ok(("image/png", encode_png(&decoded)?))
+            Ok(Displayable {
+                mime: "image/png",
+                bytes: encode_png(&decoded)?,
+                width: decoded.width,
+                height: decoded.height,
+            })
         }
     }
 }
@@ -174,18 +220,55 @@ mod tests {
         (info, buf)
     }
 
+    /// A JPEG header with a baseline frame of `width` × `height`.
+    fn jpeg(width: u16, height: u16) -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08];
+        bytes.extend_from_slice(&height.to_be_bytes());
+        bytes.extend_from_slice(&width.to_be_bytes());
+        bytes.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
+        bytes
+    }
+
     #[test]
-    fn jpeg_passes_through_unchanged() {
-        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0xFF, 0xD9];
-        let (mime, bytes) = displayable(&face(ImageFormat::Jpeg, &jpeg)).unwrap();
-        assert_eq!(mime, "image/jpeg");
-        assert_eq!(bytes, jpeg);
+    fn jpeg_passes_through_unchanged_with_its_real_size() {
+        let bytes = jpeg(120, 160);
+        let shown = displayable(&face(ImageFormat::Jpeg, &bytes)).unwrap();
+        assert_eq!(shown.mime, "image/jpeg");
+        assert_eq!(shown.bytes, bytes);
+        assert_eq!((shown.width, shown.height), (120, 160));
+        assert_eq!(
+            shown.size_note(&face(ImageFormat::Jpeg, &bytes)),
+            "photo 120 × 160"
+        );
+    }
+
+    #[test]
+    fn a_jpeg_larger_than_its_record_claims_is_refused_by_its_own_size() {
+        // The record says 120 × 160; the picture is 30000 × 40000.
+        let bomb = jpeg(30_000, 40_000);
+        assert_eq!(
+            displayable(&face(ImageFormat::Jpeg, &bomb)),
+            Err(PhotoError::TooLarge {
+                width: 30_000,
+                height: 40_000
+            })
+        );
+        // Within bounds but not what the record says: noted.
+        let other = jpeg(480, 640);
+        let shown = displayable(&face(ImageFormat::Jpeg, &other)).unwrap();
+        assert_eq!(
+            shown.size_note(&face(ImageFormat::Jpeg, &other)),
+            "photo 480 × 640 (its ISO 19794-5 record says 120 × 160)"
+        );
+        assert!(displayable(&face(ImageFormat::Jpeg, b"not a jpeg")).is_err());
     }
 
     #[test]
     fn jpeg_2000_becomes_a_png_with_the_same_picture() {
-        let (mime, bytes) = displayable(&face(ImageFormat::Jpeg2000, FIXTURE)).unwrap();
-        assert_eq!(mime, "image/png");
+        let shown = displayable(&face(ImageFormat::Jpeg2000, FIXTURE)).unwrap();
+        assert_eq!(shown.mime, "image/png");
+        assert_eq!((shown.width, shown.height), (120, 160));
+        let bytes = shown.bytes;
         let (info, pixels) = decode_png(&bytes);
         assert_eq!((info.width, info.height), (120, 160));
         assert_eq!(info.color_type, png::ColorType::Rgb);

@@ -63,6 +63,9 @@ pub enum ErrorCode {
     CardAltered,
     /// The chip did not prove it is the original (active authentication failed: a copy?).
     CardNotGenuine,
+    /// The chip offers no anti-clone proof the relay can check (no Active
+    /// Authentication key on it): it cannot be told from a copy.
+    CardUnsupported,
     /// This card's holder is not on this room's roster for this sitting.
     NotOnRoster,
     /// This card is already checked in on another seat.
@@ -99,7 +102,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and translation tables.
-    pub const ALL: [ErrorCode; 42] = [
+    pub const ALL: [ErrorCode; 43] = [
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
         ErrorCode::UnsupportedVersion,
@@ -127,6 +130,7 @@ impl ErrorCode {
         ErrorCode::CardUntrusted,
         ErrorCode::CardAltered,
         ErrorCode::CardNotGenuine,
+        ErrorCode::CardUnsupported,
         ErrorCode::NotOnRoster,
         ErrorCode::AlreadyCheckedIn,
         ErrorCode::CheckinRejected,
@@ -175,6 +179,7 @@ impl ErrorCode {
             ErrorCode::CardUntrusted => "card_untrusted",
             ErrorCode::CardAltered => "card_altered",
             ErrorCode::CardNotGenuine => "card_not_genuine",
+            ErrorCode::CardUnsupported => "card_unsupported",
             ErrorCode::NotOnRoster => "not_on_roster",
             ErrorCode::AlreadyCheckedIn => "already_checked_in",
             ErrorCode::CheckinRejected => "checkin_rejected",
@@ -263,7 +268,7 @@ mod tests {
 
     /// The wire names as they have always been (stored refusals and audit
     /// entries carry them), in `ALL`'s order.
-    const WIRE: [&str; 42] = [
+    const WIRE: [&str; 43] = [
         "malformed",
         "too_large",
         "unsupported_version",
@@ -291,6 +296,7 @@ mod tests {
         "card_untrusted",
         "card_altered",
         "card_not_genuine",
+        "card_unsupported",
         "not_on_roster",
         "already_checked_in",
         "checkin_rejected",

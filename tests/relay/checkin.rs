@@ -701,3 +701,43 @@ async fn the_trust_list_is_reported_to_signed_in_staff_only() {
     assert!(report.revocation_lists.is_empty() && report.master_lists.is_empty());
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
+
+/// A genuine chip without an Active Authentication key (EF.COM and EF.SOD
+/// list no DG15) cannot be told from a copy: the check-in says so, as
+/// unsupported, instead of asking the student to try again. With its DG15
+/// hashed by the security object but not sent, it is incomplete instead.
+#[tokio::test]
+async fn a_chip_without_an_aa_key_is_unsupported_not_incomplete() {
+    let relay = relay().await;
+    let s = student(3);
+    let no_aa = IssuedCard::issue(&s, card::pki(), None, 11);
+    assert!(!no_aa.files.groups.contains_key(&15));
+    let msg = refused_with(
+        relay
+            .check_in_with(CARD_ROOM, &mut no_aa.chip(1), s.bac_input())
+            .await,
+        ErrorCode::CardUnsupported,
+    );
+    assert!(msg.contains("no Active Authentication"), "{msg}");
+
+    // A card that has the key, with DG15 left out of the upload and out of
+    // EF.COM (a tampered EF.COM is not signed): EF.SOD still hashes it.
+    let genuine = genuine_card(3);
+    let mut chip = genuine.chip(2);
+    let challenge = relay.challenge(CARD_ROOM).await;
+    let (mut data, mut session) = read(&mut chip, s.bac_input()).unwrap();
+    let signature = answer(&mut session, &mut chip, &challenge.challenge);
+    data.groups.remove(&15);
+    data.groups.remove(&14);
+    data.com = examgate_shared::chip::lds::build::ef_com(&[1, 2, 13]);
+    let msg = refused_with(
+        relay
+            .post_checkin(
+                &request(CARD_ROOM, &challenge.challenge_id, &data, &signature),
+                None,
+            )
+            .await,
+        ErrorCode::CardIncomplete,
+    );
+    assert!(msg.contains("hashes a DG15"), "{msg}");
+}

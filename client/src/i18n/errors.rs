@@ -161,6 +161,10 @@ fn code_message(code: ErrorCode, lang: Lang) -> &'static str {
             "Chip trên thẻ không chứng minh được là thẻ thật (có thể là thẻ sao chép). Giám thị sẽ kiểm tra giấy tờ của em.",
             "The chip could not prove it is the original card (possibly a copy). The proctor will check your documents.",
         ),
+        CardUnsupported => (
+            "Chip trên thẻ này không hỗ trợ kiểm tra chống sao chép. Giám thị sẽ kiểm tra giấy tờ của em.",
+            "This card's chip does not support the anti-copy check. The proctor will check your documents.",
+        ),
         NotOnRoster => (
             "Em không có tên trong danh sách phòng thi này. Hãy kiểm tra lại phòng thi hoặc báo giám thị.",
             "You are not on this room's list for this exam. Check your room or tell the proctor.",

@@ -104,7 +104,9 @@ impl AppState {
         staff: &Session,
     ) -> Result<(&'static str, Vec<u8>), ErrorBody> {
         self.staff_record(id, staff)?;
-        Ok(self.checkins.book().records[&id].photo.clone())
+        let book = self.checkins.book();
+        let photo = &book.records[&id].photo;
+        Ok((photo.mime, photo.bytes.clone()))
     }
 
     /// The proctor compared the chip photo with the person.

@@ -8,6 +8,8 @@
 //! that passed passive authentication is parsed for identity; active
 //! authentication (the chip signing the relay's fresh challenge with the
 //! key in DG15, itself covered by the SOD) tells a genuine chip from a copy.
+//! A chip with no AA key at all is "unsupported", said as such: it is
+//! neither a failed read nor proof of a copy.
 
 use std::collections::BTreeMap;
 
@@ -61,8 +63,14 @@ pub struct Submitted {
     pub aa_signature: Vec<u8>,
 }
 
-/// Groups without which nobody is checked in: the MRZ, the face, the AA key.
-const REQUIRED_GROUPS: [(u8, &str); 3] = [(1, "DG1"), (2, "DG2"), (15, "DG15")];
+/// Groups without which nobody is checked in: the MRZ and the face. The AA
+/// key (DG15) is needed too, but its absence says different things: cut
+/// short, or a chip that has none ([`anti_clone_key`]).
+const REQUIRED_GROUPS: [(u8, &str); 2] = [(1, "DG1"), (2, "DG2")];
+
+/// DG15's number and its LDS tag (what EF.COM lists).
+const DG15: u8 = 15;
+const DG15_TAG: u8 = 0x6F;
 
 pub fn decode(req: &CheckinRequest) -> Result<Submitted, Refusal> {
     let bytes = |what: &str, b64: &str| {
@@ -103,12 +111,25 @@ pub fn judge(
         complete(name, data)?;
     }
     complete("EF.SOD", &files.sod)?;
-    if sub.aa_signature.is_empty() {
-        return Err(Refusal::new(
-            ErrorCode::CardIncomplete,
-            "the chip's answer to the challenge is missing",
-        ));
-    }
+    let has_aa_key = match files.groups.get(&DG15) {
+        Some(dg15) => {
+            complete("DG15", dg15)?;
+            if sub.aa_signature.is_empty() {
+                return Err(Refusal::new(
+                    ErrorCode::CardIncomplete,
+                    "the chip's answer to the challenge is missing",
+                ));
+            }
+            true
+        }
+        None if com_lists_dg15(&files.com) => {
+            return Err(Refusal::new(
+                ErrorCode::CardIncomplete,
+                "DG15 was not read (EF.COM lists it); keep the card on the reader",
+            ));
+        }
+        None => false,
+    };
 
     let passive = passive_auth(files, trust, now_unix_secs).map_err(|f| match f {
         // A file the security object does not cover is not evidence of a
@@ -171,8 +192,24 @@ pub fn judge(
     let face = examgate_shared::chip::lds::dg2::FaceImage::parse(&files.groups[&2])
         .map_err(|e| with_id(Refusal::new(ErrorCode::CardMalformed, format!("DG2: {e}"))))?;
 
+    if !has_aa_key {
+        // EF.COM is not signed, so the security object has the last word:
+        // if it hashes a DG15, the key exists and was not sent.
+        return Err(with_id(if passive.signed_groups.contains(&DG15) {
+            Refusal::new(
+                ErrorCode::CardIncomplete,
+                "EF.SOD hashes a DG15 that was not sent; keep the card on the reader",
+            )
+        } else {
+            Refusal::new(
+                ErrorCode::CardUnsupported,
+                "not supported for anti-clone check (no Active Authentication): \
+                 EF.COM and EF.SOD list no DG15",
+            )
+        }));
+    }
     let active = active_auth(
-        &files.groups[&15],
+        &files.groups[&DG15],
         files.groups.get(&14).map(Vec::as_slice),
         challenge,
         &sub.aa_signature,
@@ -197,6 +234,13 @@ pub fn judge(
         passive,
         active,
     })
+}
+
+/// Whether EF.COM lists DG15; an unreadable EF.COM counts as listing it
+/// (the safe reading: "not read", never "unsupported").
+fn com_lists_dg15(com: &[u8]) -> bool {
+    examgate_shared::chip::session::present_groups(com)
+        .map_or(true, |tags| tags.contains(&DG15_TAG))
 }
 
 /// A file must be exactly one whole TLV element.

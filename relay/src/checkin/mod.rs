@@ -54,7 +54,7 @@ struct Record {
     poll_hash: TokenHash,
     /// Issued at a proctor station: confirmation yields a seat code.
     station: bool,
-    photo: (&'static str, Vec<u8>),
+    photo: crate::photo::Displayable,
     /// What the reader gets once decided.
     outcome: Option<CheckinPoll>,
     changed: watch::Sender<CheckinStatus>,

@@ -183,8 +183,12 @@ impl AppState {
     ) -> Result<CheckinAccepted, ErrorBody> {
         let Placed { entry, card, photo } = placed;
         let reasons = format!(
-            "passive authentication by {} under {} ({}); active authentication {:?}",
-            card.passive.signer, card.passive.csca, card.passive.digest_algorithm, card.active
+            "passive authentication by {} under {} ({}); active authentication {:?}; {}",
+            card.passive.signer,
+            card.passive.csca,
+            card.passive.digest_algorithm,
+            card.active,
+            photo.size_note(&card.face)
         );
         let record = CheckinRecord {
             at: now,
@@ -268,5 +272,5 @@ impl AppState {
 struct Placed {
     entry: RosterEntry,
     card: judge::GenuineCard,
-    photo: (&'static str, Vec<u8>),
+    photo: crate::photo::Displayable,
 }

@@ -27,9 +27,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         AlreadyJoined | Replaced | AlreadyCheckedIn | Paused => StatusCode::CONFLICT,
         CheckinRequired | CheckinRejected | NotOnRoster => StatusCode::FORBIDDEN,
         ChallengeInvalid | SeatCodeInvalid => StatusCode::GONE,
-        CardIncomplete | CardMalformed | CardUntrusted | CardAltered | CardNotGenuine => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        CardIncomplete | CardMalformed | CardUntrusted | CardAltered | CardNotGenuine
+        | CardUnsupported => StatusCode::UNPROCESSABLE_ENTITY,
         CandidateNumberRequired | BirthMismatch | AccountDisabled => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
         Conflict => StatusCode::CONFLICT,

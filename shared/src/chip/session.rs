@@ -170,6 +170,10 @@ pub struct CardRead {
     pub bac_input: BacInput,
     /// Whether the files came in extended-length reads.
     pub extended_length: bool,
+    /// Whether the chip has an Active Authentication key (DG15 was read).
+    /// Without one, [`ReadSession::authenticate`] answers at once with an
+    /// empty signature and the relay judges the card unsupported.
+    pub active_authentication: bool,
 }
 
 /// What the shell should do next.
@@ -228,6 +232,8 @@ pub struct ReadSession {
     current: usize,
     files: BTreeMap<&'static str, Vec<u8>>,
     progress: Progress,
+    /// Set when the files are read: whether DG15 was among them.
+    active_authentication: bool,
 }
 
 impl ReadSession {
@@ -249,6 +255,7 @@ impl ReadSession {
                 files_planned: 1,
                 ..Progress::default()
             },
+            active_authentication: false,
         }
     }
 
@@ -374,12 +381,18 @@ impl ReadSession {
     }
 
     /// Asks the card to sign the relay's challenge (after [`Step::Read`]).
+    /// A chip without an AA key (EF.COM lists no DG15) has nothing to sign:
+    /// the answer is empty at once, sent without asking the card, so the
+    /// relay can say the card is unsupported rather than "try again".
     pub fn authenticate(&mut self, challenge: &[u8; 8]) -> Step {
         let State::Ready(mut channel) = std::mem::replace(&mut self.state, State::Done) else {
             return self.fail(ReadError::OutOfOrder(
                 "authenticate before the files are read",
             ));
         };
+        if !self.active_authentication {
+            return Step::Authenticated(Vec::new());
+        }
         // RSA-2048 answers 256 bytes; a protected answer that long needs an
         // extended APDU, so a short-only link asks for what fits.
         let le = if self.extended {
@@ -533,6 +546,7 @@ impl ReadSession {
                 return self.fail(ReadError::FileMissing(needed.name));
             }
         }
+        self.active_authentication = self.files.contains_key(GROUPS[4].name);
         let mut groups = BTreeMap::new();
         for spec in GROUPS {
             if let Some(data) = self.files.remove(spec.name) {
@@ -545,6 +559,7 @@ impl ReadSession {
             groups,
             bac_input: self.inputs[self.next_input].clone(),
             extended_length: self.extended,
+            active_authentication: self.active_authentication,
         };
         self.state = State::Ready(channel);
         Step::Read(Box::new(read))

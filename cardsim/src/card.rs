@@ -7,13 +7,18 @@
 //! selected by AID (SELECT of the master file answers `6D00`), BAC guards
 //! every file, a secure-messaging error ends the session, files are readable
 //! by short file identifier, and extended length can be switched off to
-//! model cards and readers that only speak short APDUs.
+//! model cards and readers that only speak short APDUs. With
+//! [`EmulatedCard::with_pace`] it also offers PACE with the CAN (its
+//! EF.CardAccess readable by short file identifier in the master file), as
+//! CCCD chips do, keeping BAC as the fall-back.
 
 use std::collections::BTreeMap;
 
 use examgate_shared::chip::apdu::{Command, Response, sw};
 use examgate_shared::chip::bac::{self, DocumentKeys};
 use examgate_shared::chip::mrz::BacInput;
+use examgate_shared::chip::pace::chip::PaceChip;
+use examgate_shared::chip::pace::{PaceInfo, Password, card_access};
 use examgate_shared::chip::session::EMRTD_AID;
 use examgate_shared::chip::sm::SecureChannel;
 
@@ -60,6 +65,12 @@ pub struct EmulatedCard {
     challenge: Option<[u8; 8]>,
     channel: Option<SecureChannel>,
     current: Option<u16>,
+    /// EF.CardAccess and the chip's PACE, when it offers PACE.
+    card_access: Option<Vec<u8>>,
+    pace: Option<PaceChip>,
+    /// Answer `6Cxx` (the bytes left) to a read past a file's end instead
+    /// of the data and `6282`, as some chips do.
+    strict_file_ends: bool,
 }
 
 impl std::fmt::Debug for EmulatedCard {
@@ -92,7 +103,46 @@ impl EmulatedCard {
             challenge: None,
             channel: None,
             current: None,
+            card_access: None,
+            pace: None,
+            strict_file_ends: false,
         }
+    }
+
+    /// Models a chip that refuses to read past a file's end (`6Cxx`).
+    pub fn strict_file_ends(mut self) -> Self {
+        self.strict_file_ends = true;
+        self
+    }
+
+    /// Offers PACE (`offers`, in EF.CardAccess) with the card access number
+    /// `can`; BAC keeps working.
+    pub fn with_pace(mut self, offers: Vec<PaceInfo>, can: &str) -> Self {
+        self.card_access = Some(card_access(&offers));
+        self.pace = Some(PaceChip::new(offers, Password::Can(can.to_string())));
+        self
+    }
+
+    /// Runs one PACE command on the chip's side.
+    fn pace_command(&mut self, cmd: &Command) -> Response {
+        let Some(mut pace) = self.pace.take() else {
+            return Response::status(sw::INS_NOT_SUPPORTED);
+        };
+        let mut random = |out: &mut [u8]| {
+            for chunk in out.chunks_mut(8) {
+                chunk.copy_from_slice(&self.next_random().to_be_bytes()[..chunk.len()]);
+            }
+        };
+        let answer = pace.on_command(cmd, &mut random);
+        self.pace = Some(pace);
+        if let Some(channel) = answer.established {
+            // PACE leaves the chip in the master file: the application is
+            // selected next, under the new channel.
+            self.channel = Some(channel);
+            self.app_selected = false;
+            self.current = None;
+        }
+        answer.response
     }
 
     /// Gives the chip an active-authentication key.
@@ -150,7 +200,18 @@ impl EmulatedCard {
                     Err(_) => Response::status(sw::SECURITY_NOT_SATISFIED),
                 }
             }
-            // Files need BAC first.
+            // EF.CardAccess: free to read, in the master file.
+            (0xB0, 0x9C) if !self.app_selected => match &self.card_access {
+                Some(file) => {
+                    let le = cmd.le.unwrap_or(256);
+                    let end = le.min(file.len());
+                    let status = if end < le { sw::END_OF_FILE } else { sw::OK };
+                    Response::new(file[..end].to_vec(), status)
+                }
+                None => Response::status(sw::FILE_NOT_FOUND),
+            },
+            (0x22, _) | (0x86, _) => self.pace_command(cmd),
+            // Files need BAC or PACE first.
             (0xB0, _) | (0x88, _) => Response::status(sw::SECURITY_NOT_SATISFIED),
             _ => Response::status(sw::INS_NOT_SUPPORTED),
         }
@@ -158,6 +219,17 @@ impl EmulatedCard {
 
     fn protected(&mut self, cmd: &Command) -> Response {
         match cmd.ins {
+            0xA4 if cmd.p1 == 0x04 => {
+                if cmd.data == EMRTD_AID {
+                    self.app_selected = true;
+                    Response::status(sw::OK)
+                } else {
+                    Response::status(sw::FILE_NOT_FOUND)
+                }
+            }
+            // After PACE the chip is in the master file until the
+            // application is selected.
+            0xB0 | 0x88 if !self.app_selected => Response::status(sw::FILE_NOT_FOUND),
             0xA4 if cmd.p1 == 0x02 && cmd.data.len() == 2 => {
                 let fid = u16::from_be_bytes([cmd.data[0], cmd.data[1]]);
                 if self.files.contains_key(&fid) {
@@ -202,6 +274,10 @@ impl EmulatedCard {
         }
         let le = cmd.le.unwrap_or(256);
         let end = (offset + le).min(file.len());
+        if self.strict_file_ends && end - offset < le {
+            let left = (end - offset).min(0xFF) as u16;
+            return Response::status(0x6C00 | left);
+        }
         let status = if end - offset < le {
             sw::END_OF_FILE
         } else {
@@ -229,7 +305,8 @@ impl Card for EmulatedCard {
             let Ok((cmd, _)) = Command::parse(apdu) else {
                 return Response::status(sw::WRONG_LENGTH).encode();
             };
-            // A plain command ends any secure-messaging session.
+            // A plain command ends any secure-messaging session (PACE's own
+            // commands open one).
             self.channel = None;
             return self.plain(&cmd).encode();
         }

@@ -6,12 +6,20 @@
 use std::sync::Arc;
 
 use examgate_shared::chip::lds::build;
+use examgate_shared::chip::pace::{Cipher, PaceInfo, StandardCurve};
 
 use crate::aa::{AaKey, AaKind};
 use crate::card::{CardFiles, EmulatedCard};
 use crate::person::Student;
 use crate::pki::TestPki;
 use crate::sod::sign_sod;
+
+/// The PACE variant public reader code sees on CCCD chips (chip-card.md,
+/// "Real CCCD chips"): ECDH generic mapping, AES-128, brainpoolP256r1.
+pub const CCCD_PACE: PaceInfo = PaceInfo {
+    cipher: Cipher::Aes128,
+    curve: StandardCurve::BrainpoolP256r1,
+};
 
 /// A card as the issuer made it.
 pub struct IssuedCard {
@@ -45,8 +53,22 @@ impl IssuedCard {
         }
     }
 
-    /// The chip, ready for a reader.
+    /// The chip, ready for a reader: PACE with the CAN as CCCD chips offer
+    /// it (AES-128 on brainpoolP256r1), BAC as the fall-back, and AA with
+    /// its key.
     pub fn chip(&self, seed: u64) -> EmulatedCard {
+        let card = self.blank_chip(seed);
+        match &self.aa {
+            Some(key) => {
+                let key = key.clone();
+                card.with_active_auth(Box::new(move |challenge| key.sign(challenge)))
+            }
+            None => card,
+        }
+    }
+
+    /// The same card with BAC only (an older chip or profile).
+    pub fn chip_bac_only(&self, seed: u64) -> EmulatedCard {
         let card = EmulatedCard::new(&self.student.bac_input(), &self.files, seed);
         match &self.aa {
             Some(key) => {
@@ -57,15 +79,21 @@ impl IssuedCard {
         }
     }
 
+    /// The files on a chip with PACE and BAC but no AA key.
+    fn blank_chip(&self, seed: u64) -> EmulatedCard {
+        EmulatedCard::new(&self.student.bac_input(), &self.files, seed)
+            .with_pace(vec![CCCD_PACE], self.student.can())
+    }
+
     /// A copy of the data on a blank chip that has no AA key at all.
     pub fn clone_without_key(&self, seed: u64) -> EmulatedCard {
-        EmulatedCard::new(&self.student.bac_input(), &self.files, seed)
+        self.blank_chip(seed)
     }
 
     /// A copy of the data on a chip with its own (different) AA key.
     pub fn clone_with_other_key(&self, seed: u64) -> EmulatedCard {
         let other = Arc::new(AaKey::generate(AaKind::EcdsaP256, seed ^ 0x5EED));
-        EmulatedCard::new(&self.student.bac_input(), &self.files, seed)
+        self.blank_chip(seed)
             .with_active_auth(Box::new(move |challenge| other.sign(challenge)))
     }
 

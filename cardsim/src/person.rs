@@ -230,6 +230,11 @@ impl Student {
         id_card::document_number(&self.id12)
     }
 
+    /// The card access number PACE uses: the last six digits of the ID.
+    pub fn can(&self) -> &str {
+        &self.id12[6..]
+    }
+
     /// What the card's BAC key is derived from.
     pub fn bac_input(&self) -> BacInput {
         BacInput::new(self.document_number(), self.birth, self.expiry)

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use examgate_cardsim::card::{Card, CardFiles, EmulatedCard};
 use examgate_shared::chip::mrz::{BacInput, MrzDate};
-use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, Step};
+use examgate_shared::chip::pace::{Cipher, PaceInfo, StandardCurve};
+use examgate_shared::chip::session::{Access, ReadError, ReadOptions, ReadSession, Step};
 use examgate_shared::chip::tlv;
 
 fn bac() -> BacInput {
@@ -88,7 +89,7 @@ fn signer() -> examgate_cardsim::card::AaSigner {
 }
 
 #[test]
-fn extended_read_takes_eighteen_apdus_and_every_byte_arrives() {
+fn an_extended_bac_read_takes_sixteen_apdus_and_every_byte_arrives() {
     let files = files(true);
     let mut card = EmulatedCard::new(&bac(), &files, 7).with_active_auth(signer());
     let mut session = ReadSession::new(vec![bac()], [1; 32], ReadOptions::extended(65_536));
@@ -101,15 +102,108 @@ fn extended_read_takes_eighteen_apdus_and_every_byte_arrives() {
     assert_eq!(read.groups, files.groups);
     assert_eq!(read.sod, files.sod);
     assert!(read.extended_length);
-    // SELECT + GET CHALLENGE + EXTERNAL AUTHENTICATE + 7 files × 2 reads.
-    assert_eq!(run.apdus, 17);
+    assert_eq!(read.access, Access::Bac);
+    // READ EF.CardAccess (none: no PACE) + SELECT + GET CHALLENGE +
+    // EXTERNAL AUTHENTICATE + one read for each small file (EF.COM, DG1,
+    // DG15: under 224 bytes) and two for the others (DG2, DG13, DG14,
+    // EF.SOD).
+    assert_eq!(run.apdus, 15);
     let aa = session.authenticate(&[9; 8]);
     let run = drive(&mut session, &mut card, aa, None);
     assert_eq!(
         run.step,
         Step::Authenticated([b"signed:".as_slice(), &[9; 8]].concat())
     );
-    assert_eq!(session.progress().apdus, 18);
+    assert_eq!(session.progress().apdus, 16);
+
+    // Told to skip PACE, the session goes straight to BAC.
+    let mut card = EmulatedCard::new(&bac(), &files, 7);
+    let options = ReadOptions::extended(65_536).bac_only();
+    let mut session = ReadSession::new(vec![bac()], [1; 32], options);
+    let first = session.start();
+    assert_eq!(drive(&mut session, &mut card, first, None).apdus, 14);
+}
+
+/// The CCCD profile: PACE-ECDH-GM-AES-128 on brainpoolP256r1 with the CAN.
+fn cccd_pace() -> PaceInfo {
+    PaceInfo {
+        cipher: Cipher::Aes128,
+        curve: StandardCurve::BrainpoolP256r1,
+    }
+}
+
+#[test]
+fn a_pace_chip_is_read_with_the_can_from_the_id() {
+    let files = files(true);
+    // The CAN is the last six digits of the ID, i.e. of the document number.
+    let mut card = EmulatedCard::new(&bac(), &files, 7)
+        .with_active_auth(signer())
+        .with_pace(vec![cccd_pace()], "012345");
+    let mut session = ReadSession::new(vec![bac()], [8; 32], ReadOptions::extended(65_536));
+    let first = session.start();
+    let run = drive(&mut session, &mut card, first, None);
+    let Step::Read(read) = run.step else {
+        panic!("{:?}", run.step)
+    };
+    assert_eq!(read.access, Access::Pace(cccd_pace()));
+    assert_eq!(read.groups, files.groups);
+    assert_eq!(read.sod, files.sod);
+    // READ EF.CardAccess + MSE:Set AT + 4 × GENERAL AUTHENTICATE +
+    // protected SELECT + the same 11 reads.
+    assert_eq!(run.apdus, 18);
+    let aa = session.authenticate(&[9; 8]);
+    let run = drive(&mut session, &mut card, aa, None);
+    assert_eq!(
+        run.step,
+        Step::Authenticated([b"signed:".as_slice(), &[9; 8]].concat())
+    );
+
+    // Every curve and cipher the chip may offer, over short APDUs too.
+    for curve in StandardCurve::ALL {
+        for cipher in [Cipher::Tdes, Cipher::Aes128, Cipher::Aes256] {
+            let info = PaceInfo { cipher, curve };
+            let mut card = EmulatedCard::new(&bac(), &files, 9).with_pace(vec![info], "012345");
+            let mut session = ReadSession::new(vec![bac()], [9; 32], ReadOptions::short_only());
+            let first = session.start();
+            let run = drive(&mut session, &mut card, first, None);
+            let Step::Read(read) = run.step else {
+                panic!("{} {cipher:?}: {:?}", curve.name(), run.step)
+            };
+            assert_eq!(read.access, Access::Pace(info));
+            assert_eq!(read.groups, files.groups, "{} {cipher:?}", curve.name());
+        }
+    }
+}
+
+#[test]
+fn a_chip_that_will_not_read_past_a_file_end_is_still_read_whole() {
+    let files = files(true);
+    let mut card = EmulatedCard::new(&bac(), &files, 7)
+        .with_pace(vec![cccd_pace()], "012345")
+        .strict_file_ends();
+    let mut session = ReadSession::new(vec![bac()], [11; 32], ReadOptions::extended(65_536));
+    let first = session.start();
+    let run = drive(&mut session, &mut card, first, None);
+    let Step::Read(read) = run.step else {
+        panic!("{:?}", run.step)
+    };
+    assert_eq!(read.com, files.com);
+    assert_eq!(read.groups, files.groups);
+    assert_eq!(read.sod, files.sod);
+}
+
+#[test]
+fn a_chip_that_refuses_the_can_is_read_with_bac() {
+    let files = files(false);
+    let mut card = EmulatedCard::new(&bac(), &files, 7).with_pace(vec![cccd_pace()], "999999");
+    let mut session = ReadSession::new(vec![bac()], [10; 32], ReadOptions::extended(65_536));
+    let first = session.start();
+    let run = drive(&mut session, &mut card, first, None);
+    let Step::Read(read) = run.step else {
+        panic!("{:?}", run.step)
+    };
+    assert_eq!(read.access, Access::Bac);
+    assert_eq!(read.groups, files.groups);
 }
 
 #[test]

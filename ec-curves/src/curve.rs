@@ -209,6 +209,7 @@ macro_rules! brainpool_curve {
                 );
             }
 
+            #[cfg(feature = "ecdsa")]
             impl ecdsa::EcdsaCurve for $curve {
                 const NORMALIZE_S: bool = false;
             }

@@ -24,5 +24,6 @@
 mod curve;
 
 pub use curve::{BrainpoolP224r1, BrainpoolP320r1, BrainpoolP512r1};
+#[cfg(feature = "ecdsa")]
 pub use ecdsa;
 pub use elliptic_curve;

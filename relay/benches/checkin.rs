@@ -6,18 +6,25 @@
 //! `cargo bench -p examgate-relay --bench checkin` issues a synthetic
 //! student's card (`Student::synthetic(2026, 0)`, `TestPki::generate(9303)`)
 //! twice, with an ECDSA P-256 and with an RSA-2048 AA key, and checks each
-//! in twice: with extended-length reads (`ReadOptions::extended(65536)`)
-//! and with 224-byte short reads (`ReadOptions::short_only()`). The host
+//! in four times: opened with PACE (the CAN; AES-128 on brainpoolP256r1, as
+//! CCCD chips offer it) and with BAC alone, each with extended-length reads
+//! (`ReadOptions::extended(65536)`) and with 224-byte short reads
+//! (`ReadOptions::short_only()`). The host
 //! side drives the bridge's USB framing exactly as the browser does
 //! ([`HostLink`] around [`SoftBridge`]), so the APDUs and their sizes are
 //! the real ones. The card link is not waited for but counted by the
 //! bridge's [`LinkModel`] at 424,000 bit/s with 5 ms turnaround per APDU
-//! (activation included); the relay's verification
-//! ([`examgate_relay::checkin::judge::judge`]) is real wall time, best of N.
+//! (activation included); the terminal's own work (the session: PACE's
+//! elliptic-curve arithmetic, secure messaging) and the relay's verification
+//! ([`examgate_relay::checkin::judge::judge`]) are real wall time (this
+//! machine's, native code; a browser runs the session as WebAssembly,
+//! slower). The chip's own computing time is not modelled: a real chip
+//! spends some of its time on PACE's point multiplications.
 //!
 //! Per row it reports APDUs, bytes on the card link (command + response
-//! APDUs) and on USB (frames both ways), emulated link time, verification
-//! time, their sum, and whether the target (< 1.5 s and ≤ 20 APDUs) is met.
+//! APDUs) and on USB (frames both ways), emulated link time, terminal time,
+//! verification time, their sum, and whether the target (< 1.5 s and ≤ 20
+//! APDUs) is met.
 //! It prints a table and writes `target/bench/checkin.json`.
 //!
 //! Without `--bench` (as `cargo test --benches` runs it) it times the
@@ -28,13 +35,14 @@ use std::time::{Duration, Instant};
 
 use examgate_cardsim::aa::AaKind;
 use examgate_cardsim::bridge::SoftBridge;
-use examgate_cardsim::issue::IssuedCard;
+use examgate_cardsim::card::Card;
+use examgate_cardsim::issue::{CCCD_PACE, IssuedCard};
 use examgate_cardsim::latency::LinkModel;
 use examgate_cardsim::person::Student;
 use examgate_cardsim::pki::{TestPki, unix_secs_of_year};
 use examgate_relay::checkin::judge::{Submitted, judge};
 use examgate_shared::chip::bridge::{BridgeInfo, BridgeMessage, HostLink, HostMessage, LinkEvent};
-use examgate_shared::chip::session::{ReadOptions, ReadSession, Step};
+use examgate_shared::chip::session::{Access, ReadOptions, ReadSession, Step};
 use examgate_shared::chip::verify::{LdsFiles, TrustList};
 use serde_json::json;
 
@@ -63,9 +71,9 @@ struct Host {
 }
 
 impl Host {
-    /// A bridge with `card` inserted and powered, as after the student puts
+    /// A bridge with `chip` inserted and powered, as after the student puts
     /// the card on the reader and the client sees it.
-    fn with_card(info: BridgeInfo, card: &IssuedCard) -> Host {
+    fn with_card(info: BridgeInfo, chip: Box<dyn Card>) -> Host {
         let mut host = Host {
             bridge: SoftBridge::with_link_model(info, LINK),
             link: HostLink::new(),
@@ -73,7 +81,7 @@ impl Host {
             time_extensions: 0,
         };
         // A fresh chip per check-in: no state carried over from the last.
-        host.bridge.insert(Box::new(card.chip(7)));
+        host.bridge.insert(chip);
         let events = host.bridge.take_events();
         host.usb_bytes += events.len();
         host.link.push(&events);
@@ -113,6 +121,7 @@ impl Host {
 
 /// What one check-in cost.
 struct Row {
+    access: &'static str,
     aa: &'static str,
     mode: &'static str,
     apdus: u64,
@@ -120,6 +129,7 @@ struct Row {
     usb_bytes: usize,
     time_extensions: usize,
     emulated: Duration,
+    terminal: Duration,
     verify_best: Duration,
     verify_median: Duration,
     extended_used: bool,
@@ -128,7 +138,7 @@ struct Row {
 
 impl Row {
     fn total(&self) -> Duration {
-        self.emulated + self.verify_best
+        self.emulated + self.terminal + self.verify_best
     }
 
     fn meets_target(&self) -> bool {
@@ -148,44 +158,81 @@ fn bridge_info(extended: bool) -> BridgeInfo {
     info
 }
 
+/// How the chip is opened.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    Pace,
+    Bac,
+}
+
+impl Opening {
+    fn name(self) -> &'static str {
+        match self {
+            Opening::Pace => "PACE-CAN",
+            Opening::Bac => "BAC",
+        }
+    }
+}
+
 fn check_in(
     card: &IssuedCard,
     aa: &'static str,
+    opening: Opening,
     extended: bool,
     trust: &TrustList,
     now: i64,
     runs: usize,
 ) -> Row {
     let bac = card.student.bac_input();
-    let mut host = Host::with_card(bridge_info(extended), card);
-    let options = if extended {
-        ReadOptions::extended(65_536)
-    } else {
-        ReadOptions::short_only()
+    let (chip, options): (Box<dyn Card>, _) = match opening {
+        Opening::Pace => (Box::new(card.chip(7)), ReadOptions::extended(65_536)),
+        Opening::Bac => (
+            Box::new(card.chip_bac_only(7)),
+            ReadOptions::extended(65_536).bac_only(),
+        ),
     };
+    let options = if extended {
+        options
+    } else {
+        ReadOptions {
+            max_read: ReadOptions::short_only().max_read,
+            ..options
+        }
+    };
+    let mut host = Host::with_card(bridge_info(extended), chip);
     let mut session = ReadSession::new(vec![bac], [42; 32], options);
 
     let mut link_bytes = 0;
-    let mut carry = |host: &mut Host, apdu: Vec<u8>| {
+    let started = Instant::now();
+    let mut step = session.start();
+    let mut terminal = started.elapsed();
+    let mut carry = |host: &mut Host, session: &mut ReadSession, apdu: Vec<u8>| {
         let command_len = apdu.len();
         let response = host.transmit(apdu);
         link_bytes += command_len + response.len();
-        response
+        let started = Instant::now();
+        let step = session.on_response(&response);
+        terminal += started.elapsed();
+        step
     };
-    let mut step = session.start();
     let read = loop {
         step = match step {
-            Step::Transmit(apdu) => session.on_response(&carry(&mut host, apdu)),
+            Step::Transmit(apdu) => carry(&mut host, &mut session, apdu),
             Step::Read(read) => break read,
             other => panic!("the card did not read: {other:?}"),
         };
     };
+    let expected_access = match opening {
+        Opening::Pace => Access::Pace(CCCD_PACE),
+        Opening::Bac => Access::Bac,
+    };
+    assert_eq!(read.access, expected_access, "opened as intended");
     // The relay's challenge arrives here; fetching it overlaps the read in
     // the client, so it adds no link time.
     let mut step = session.authenticate(&CHALLENGE);
     let signature = loop {
         step = match step {
-            Step::Transmit(apdu) => session.on_response(&carry(&mut host, apdu)),
+            Step::Transmit(apdu) => carry(&mut host, &mut session, apdu),
             Step::Authenticated(signature) => break signature,
             other => panic!("active authentication failed: {other:?}"),
         };
@@ -218,6 +265,7 @@ fn check_in(
     times.sort();
 
     Row {
+        access: opening.name(),
         aa,
         mode: if extended {
             "extended 65536"
@@ -229,6 +277,7 @@ fn check_in(
         usb_bytes: host.usb_bytes,
         time_extensions: host.time_extensions,
         emulated: host.bridge.emulated_time(),
+        terminal,
         verify_best: times[0],
         verify_median: times[times.len() / 2],
         extended_used: read.extended_length,
@@ -272,32 +321,38 @@ fn main() {
             "issued the {name} card at {:.2} s",
             started.elapsed().as_secs_f64()
         );
-        for extended in [true, false] {
-            rows.push(check_in(&card, name, extended, &trust, now, runs));
+        for opening in [Opening::Pace, Opening::Bac] {
+            for extended in [true, false] {
+                rows.push(check_in(&card, name, opening, extended, &trust, now, runs));
+            }
         }
     }
 
     println!(
-        "{:<12} {:<15} {:>5} {:>10} {:>10} {:>12} {:>11} {:>10} {:>6}",
+        "{:<9} {:<12} {:<15} {:>5} {:>10} {:>10} {:>12} {:>11} {:>10} {:>10} {:>6}",
+        "opening",
         "AA key",
         "reads",
         "APDUs",
         "link B",
         "USB B",
         "emulated ms",
+        "terminal ms",
         "verify ms",
         "total ms",
         "target"
     );
     for row in &rows {
         println!(
-            "{:<12} {:<15} {:>5} {:>10} {:>10} {:>12.1} {:>11.2} {:>10.1} {:>6}",
+            "{:<9} {:<12} {:<15} {:>5} {:>10} {:>10} {:>12.1} {:>11.2} {:>10.2} {:>10.1} {:>6}",
+            row.access,
             row.aa,
             row.mode,
             row.apdus,
             row.link_bytes,
             row.usb_bytes,
             ms(row.emulated),
+            ms(row.terminal),
             ms(row.verify_best),
             ms(row.total()),
             if row.meets_target() { "met" } else { "MISSED" }
@@ -323,6 +378,7 @@ fn main() {
         "verify_runs": runs,
         "target": { "total_ms": ms(TARGET_TOTAL), "max_apdus": TARGET_APDUS },
         "rows": rows.iter().map(|r| json!({
+            "opening": r.access,
             "aa": r.aa,
             "mode": r.mode,
             "extended_length_used": r.extended_used,
@@ -331,6 +387,7 @@ fn main() {
             "usb_bytes": r.usb_bytes,
             "time_extensions": r.time_extensions,
             "emulated_ms": ms(r.emulated),
+            "terminal_ms": ms(r.terminal),
             "verify_best_ms": ms(r.verify_best),
             "verify_median_ms": ms(r.verify_median),
             "total_ms": ms(r.total()),

@@ -64,6 +64,11 @@ pub struct CheckinRequest {
     /// a seat code for the student instead of an attempt token.
     #[serde(default)]
     pub station: bool,
+    /// How the reader opened the chip (`PACE-CAN AES-128 brainpoolP256r1`,
+    /// `BAC`), as it reports it: recorded with the verdict, never relied on
+    /// (nothing the reader says about itself is proof).
+    #[serde(default)]
+    pub access: String,
 }
 
 impl ChallengeResponse {
@@ -104,6 +109,7 @@ impl CheckinRequest {
             sod: BASE64.encode(&read.sod),
             aa_signature: BASE64.encode(aa_signature),
             station,
+            access: read.access.describe(),
         }
     }
 }

@@ -51,6 +51,20 @@ async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_pho
     )
     .await;
     println!("card read, verified and waiting for the proctor after {waited:?}");
+    // The page (WebAssembly) opened the emulated CCCD as real ones are
+    // opened: PACE with the CAN from the ID typed, not BAC.
+    let reasons: String = relay
+        .db()
+        .query_row(
+            "SELECT reasons FROM checkins ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        reasons.contains("chip opened with PACE-CAN AES-128 brainpoolP256r1"),
+        "{reasons}"
+    );
 
     // The proctor sees the chip photo (decoded, not a broken image).
     wait_for(

@@ -302,6 +302,11 @@ async fn a_replayed_aa_answer_is_refused() {
     let mut chip = issued.chip(1);
     let challenge = relay.challenge(CARD_ROOM).await;
     let (data, mut session) = read(&mut chip, s.bac_input()).unwrap();
+    // The emulated CCCD is read as real ones are: PACE with the CAN.
+    assert_eq!(
+        data.access,
+        examgate_shared::chip::session::Access::Pace(examgate_cardsim::issue::CCCD_PACE)
+    );
     let signature = answer(&mut session, &mut chip, &challenge.challenge);
     let first = request(CARD_ROOM, &challenge.challenge_id, &data, &signature);
     let accepted = relay.post_checkin(&first, None).await.unwrap();

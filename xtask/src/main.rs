@@ -184,12 +184,13 @@ fn bench_load() -> Result<()> {
 }
 
 /// The fuzz targets, in the order `fuzz/Cargo.toml` lists them.
-const FUZZ_TARGETS: [&str; 10] = [
+const FUZZ_TARGETS: [&str; 11] = [
     "tlv",
     "lds",
     "sod",
     "bridge",
     "secure_messaging",
+    "pace",
     "bank_docx",
     "bank_gift",
     "bank_aiken",

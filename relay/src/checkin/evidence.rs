@@ -49,6 +49,7 @@ pub fn evidence_json(req: &CheckinRequest) -> String {
         "sod": req.sod,
         "aa_signature": req.aa_signature,
         "challenge_id_hash": BASE64.encode(hash_token(&req.challenge_id)),
+        "reader_reported_access": crate::checkin::judge::reported_access(&req.access),
     })
     .to_string()
 }
@@ -86,6 +87,7 @@ mod tests {
             sod: "c29k".into(),
             aa_signature: "YWE=".into(),
             station: false,
+            access: "PACE-CAN AES-128 brainpoolP256r1".into(),
         };
         let text = evidence_json(&req);
         let v: Value = serde_json::from_str(&text).unwrap();

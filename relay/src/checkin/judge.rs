@@ -236,6 +236,21 @@ pub fn judge(
     })
 }
 
+/// The reader's account of how it opened the chip, kept only as printable
+/// ASCII and at most 64 characters (it goes into logs and the record).
+pub fn reported_access(reported: &str) -> String {
+    let kept: String = reported
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .take(64)
+        .collect();
+    if kept.is_empty() {
+        "an unreported method".to_string()
+    } else {
+        kept
+    }
+}
+
 /// Whether EF.COM lists DG15; an unreadable EF.COM counts as listing it
 /// (the safe reading: "not read", never "unsupported").
 fn com_lists_dg15(com: &[u8]) -> bool {

@@ -68,7 +68,11 @@ impl AppState {
                 ))
             }
             (Some(c), Ok(sub)) => judge::judge(&sub, &c.bytes, &self.config.trust, now / 1000)
-                .and_then(|card| self.place(&code, card)),
+                .and_then(|card| self.place(&code, card))
+                .map(|placed| Placed {
+                    access: judge::reported_access(&req.access),
+                    ..placed
+                }),
         };
         let evidence = self.at_rest.seal(&super::evidence::evidence_json(&req));
         match verdict {
@@ -169,7 +173,12 @@ impl AppState {
                 format!("the chip photo cannot be shown: {e}"),
             )
         })?;
-        Ok(Placed { entry, card, photo })
+        Ok(Placed {
+            entry,
+            card,
+            photo,
+            access: String::new(),
+        })
     }
 
     async fn record_accepted(
@@ -181,9 +190,15 @@ impl AppState {
         evidence: String,
         now: Millis,
     ) -> Result<CheckinAccepted, ErrorBody> {
-        let Placed { entry, card, photo } = placed;
+        let Placed {
+            entry,
+            card,
+            photo,
+            access,
+        } = placed;
         let reasons = format!(
-            "passive authentication by {} under {} ({}); active authentication {:?}; {}",
+            "passive authentication by {} under {} ({}); active authentication {:?}; {}; \
+             chip opened with {access} (as the reader reports)",
             card.passive.signer,
             card.passive.csca,
             card.passive.digest_algorithm,
@@ -272,5 +287,7 @@ impl AppState {
 struct Placed {
     entry: RosterEntry,
     card: judge::GenuineCard,
+    /// The reader's own account of how it opened the chip.
+    access: String,
     photo: crate::photo::Displayable,
 }

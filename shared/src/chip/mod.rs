@@ -29,6 +29,7 @@ pub mod crypto;
 pub mod id_card;
 pub mod lds;
 pub mod mrz;
+pub mod pace;
 pub mod session;
 pub mod sm;
 pub mod tlv;

@@ -4,12 +4,22 @@
 //! APDU, carries it to the card, and feeds the response back:
 //!
 //! ```text
-//! SELECT eMRTD application → GET CHALLENGE → EXTERNAL AUTHENTICATE (BAC)
-//!   → for each file: READ BINARY by short file identifier (header)
+//! READ BINARY EF.CardAccess (short file identifier 1C, no SELECT: CCCD
+//!   chips refuse SELECT of the master file)
+//!   → PACE with the CAN (MSE:Set AT, 4 × GENERAL AUTHENTICATE)
+//!     → SELECT eMRTD application under PACE's secure messaging
+//!   or, when the chip offers no PACE we speak or refuses the CAN:
+//!   SELECT eMRTD application → GET CHALLENGE → EXTERNAL AUTHENTICATE (BAC)
+//!   → for each file: READ BINARY by short file identifier (up to 224
+//!                    bytes: the small files whole, the others their header)
 //!                    → READ BINARY the rest, as few reads as the link allows
 //!   → Read(CardRead)   … the relay hands out a challenge …
 //!   → INTERNAL AUTHENTICATE (AA) → Authenticated(signature)
 //! ```
+//!
+//! The CAN of a CCCD is the last six digits of its ID, which are the last
+//! six of the BAC document number: the session derives it from the first
+//! BAC input, so the shells need no new input.
 //!
 //! Choices that keep round trips low (the benchmark counts them): files are
 //! selected by short file identifier inside the first READ BINARY (no
@@ -30,6 +40,7 @@ use thiserror::Error;
 use super::apdu::{Command, Response, sw};
 use super::bac::{DocumentKeys, TerminalAuth};
 use super::mrz::BacInput;
+use super::pace::{PaceInfo, PaceStep, PaceTerminal, Password, supported_pace_infos};
 use super::sm::{SecureChannel, SmError};
 use super::tlv;
 
@@ -40,7 +51,14 @@ pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 /// the largest multiple of 8 that fits a protected short response (231).
 pub const SHORT_READ: usize = 224;
 
-/// The first read of each file: enough for any LDS tag and length.
+/// The first read of each file: as much as a protected short answer holds,
+/// so the small files (EF.COM, DG1, DG14, DG15) come in one APDU and the
+/// others learn their length from it. ISO 7816-4 lets a chip answer fewer
+/// bytes with `6282` (end of file).
+const FIRST_READ: usize = SHORT_READ;
+
+/// The first read again, for a chip that refuses to read past a file's end
+/// (`6700`, `6Cxx`, `6B00`): enough for any LDS tag and length.
 const HEADER_READ: usize = 8;
 
 /// READ BINARY with an even instruction byte takes a 15-bit offset.
@@ -114,24 +132,66 @@ pub const GROUPS: [FileSpec; 5] = [
     },
 ];
 
+/// EF.CardAccess's short file identifier (read in the master file).
+const CARD_ACCESS_SFI: u8 = 0x1C;
+
 /// How the session reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Largest plain READ BINARY answer the bridge and reader carry. Above
     /// [`SHORT_READ`] the session uses extended-length APDUs.
     pub max_read: usize,
+    /// Whether to try PACE (when the chip offers it) before BAC.
+    pub pace: bool,
 }
 
 impl ReadOptions {
     pub fn short_only() -> Self {
         ReadOptions {
             max_read: SHORT_READ,
+            pace: true,
         }
     }
 
     pub fn extended(max_read: usize) -> Self {
         ReadOptions {
             max_read: max_read.clamp(SHORT_READ, 65_536),
+            pace: true,
+        }
+    }
+
+    /// The same options with BAC only (benchmarks compare the two).
+    pub fn bac_only(self) -> Self {
+        ReadOptions {
+            pace: false,
+            ..self
+        }
+    }
+}
+
+/// How the session got access to the chip's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// PACE with the card access number.
+    Pace(PaceInfo),
+    /// Basic Access Control with the MRZ.
+    Bac,
+}
+
+impl Access {
+    /// For the check-in record, e.g. `PACE-CAN AES-128 brainpoolP256r1`.
+    pub fn describe(&self) -> String {
+        match self {
+            Access::Pace(info) => {
+                let cipher = match info.cipher {
+                    super::pace::Cipher::Tdes => "3DES",
+                    super::pace::Cipher::Aes128 => "AES-128",
+                    super::pace::Cipher::Aes192 => "AES-192",
+                    super::pace::Cipher::Aes256 => "AES-256",
+                };
+                format!("PACE-CAN {cipher} {}", info.curve.name())
+            }
+            Access::Bac => "BAC".to_string(),
         }
     }
 }
@@ -166,10 +226,13 @@ pub struct CardRead {
     /// Data group number → the whole file as read.
     pub groups: BTreeMap<u8, Vec<u8>>,
     pub sod: Vec<u8>,
-    /// The BAC input the card accepted.
+    /// The BAC input the card accepted (after PACE: the first one, whose
+    /// document number gave the CAN; its dates were not needed).
     pub bac_input: BacInput,
     /// Whether the files came in extended-length reads.
     pub extended_length: bool,
+    /// PACE or BAC.
+    pub access: Access,
     /// Whether the chip has an Active Authentication key (DG15 was read).
     /// Without one, [`ReadSession::authenticate`] answers at once with an
     /// empty signature and the relay judges the card unsupported.
@@ -201,6 +264,9 @@ pub struct Progress {
 #[derive(Debug)]
 enum State {
     Idle,
+    ReadingCardAccess,
+    Pace(PaceTerminal),
+    SelectingAppProtected(SecureChannel),
     SelectingApp,
     GettingChallenge,
     Authenticating(TerminalAuth),
@@ -234,12 +300,19 @@ pub struct ReadSession {
     progress: Progress,
     /// Set when the files are read: whether DG15 was among them.
     active_authentication: bool,
+    /// The CAN derived from the first BAC input, when it looks like a
+    /// CCCD's (nine digits).
+    can: Option<String>,
+    /// Set once PACE failed, so a restart goes straight to BAC.
+    pace_failed: bool,
+    access: Access,
 }
 
 impl ReadSession {
     /// `inputs`: BAC inputs to try in order. `entropy`: 32 fresh random bytes
     /// (the terminal's nonces and key halves are derived from them).
     pub fn new(inputs: Vec<BacInput>, entropy: [u8; 32], options: ReadOptions) -> Self {
+        let inputs_for_can = inputs.clone();
         ReadSession {
             inputs,
             next_input: 0,
@@ -256,6 +329,9 @@ impl ReadSession {
                 ..Progress::default()
             },
             active_authentication: false,
+            can: inputs_can(&inputs_for_can),
+            pace_failed: false,
+            access: Access::Bac,
         }
     }
 
@@ -268,7 +344,86 @@ impl ReadSession {
         if !matches!(self.state, State::Idle) {
             return self.fail(ReadError::OutOfOrder("start twice"));
         }
+        self.begin()
+    }
+
+    /// How the files are being (or were) reached.
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
+    /// PACE when it may work, BAC otherwise.
+    fn begin(&mut self) -> Step {
+        if self.options.pace && self.can.is_some() && !self.pace_failed {
+            self.state = State::ReadingCardAccess;
+            let cmd = Command::new(0x00, 0xB0, 0x80 | CARD_ACCESS_SFI, 0x00).with_le(256);
+            return self.send(cmd.encode(false).expect("a fixed short command"));
+        }
         self.select_app()
+    }
+
+    /// PACE is not possible or failed: BAC from the start.
+    fn pace_unavailable(&mut self) -> Step {
+        self.pace_failed = true;
+        self.access = Access::Bac;
+        self.select_app()
+    }
+
+    fn on_card_access(&mut self, bytes: &[u8]) -> Step {
+        let offered = Response::parse(bytes)
+            .ok()
+            .filter(|r| r.sw == sw::OK || r.sw == sw::END_OF_FILE)
+            .and_then(|r| supported_pace_infos(&r.data).ok())
+            .and_then(|infos| infos.first().copied());
+        let (Some(info), Some(can)) = (offered, self.can.clone()) else {
+            return self.pace_unavailable();
+        };
+        let mut terminal = PaceTerminal::new(info, Password::Can(can));
+        let cmd = terminal.start();
+        self.state = State::Pace(terminal);
+        self.access = Access::Pace(info);
+        self.send(cmd.encode(false).expect("MSE:Set AT is short"))
+    }
+
+    fn on_pace(&mut self, mut terminal: PaceTerminal, bytes: &[u8]) -> Step {
+        let Ok(response) = Response::parse(bytes) else {
+            return self.pace_unavailable();
+        };
+        let entropy = self.entropy;
+        let mut draws = self.draws;
+        let mut random = |out: &mut [u8]| {
+            for chunk in out.chunks_mut(32) {
+                draws += 1;
+                let mut hasher = Sha256::new();
+                hasher.update(entropy);
+                hasher.update(draws.to_be_bytes());
+                chunk.copy_from_slice(&hasher.finalize()[..chunk.len()]);
+            }
+        };
+        let step = terminal.on_response(&response, &mut random);
+        self.draws = draws;
+        match step {
+            Ok(PaceStep::Send(cmd)) => {
+                self.state = State::Pace(terminal);
+                match cmd.encode(false) {
+                    Ok(apdu) => self.send(apdu),
+                    Err(_) => self.pace_unavailable(),
+                }
+            }
+            Ok(PaceStep::Established(mut channel)) => {
+                let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
+                match channel.protect(&select) {
+                    Ok(apdu) => {
+                        self.state = State::SelectingAppProtected(channel);
+                        self.send(apdu)
+                    }
+                    Err(e) => self.fail(ReadError::SecureMessaging(e)),
+                }
+            }
+            // A chip that refuses the CAN, or any PACE trouble: BAC still
+            // opens the same files.
+            Err(_) => self.pace_unavailable(),
+        }
     }
 
     /// The bridge reported the card gone (or any transport failure that
@@ -311,6 +466,13 @@ impl ReadSession {
     pub fn on_response(&mut self, bytes: &[u8]) -> Step {
         let state = std::mem::replace(&mut self.state, State::Done);
         match state {
+            State::ReadingCardAccess => self.on_card_access(bytes),
+            State::Pace(terminal) => self.on_pace(terminal, bytes),
+            State::SelectingAppProtected(mut channel) => match channel.unprotect(bytes) {
+                Ok(r) if r.sw == sw::OK => self.read_next(channel),
+                Ok(r) => self.fail(ReadError::NotAnIdCard { sw: r.sw }),
+                Err(e) => self.fail(ReadError::SecureMessaging(e)),
+            },
             State::SelectingApp => match Response::parse(bytes) {
                 Ok(r) if r.sw == sw::OK => self.get_challenge(),
                 Ok(r) => self.fail(ReadError::NotAnIdCard { sw: r.sw }),
@@ -413,6 +575,12 @@ impl ReadSession {
     }
 
     fn read_next(&mut self, channel: SecureChannel) -> Step {
+        self.read_first(channel, FIRST_READ)
+    }
+
+    /// The first READ BINARY of the current file, selecting it by short
+    /// file identifier, asking for `le` bytes.
+    fn read_first(&mut self, channel: SecureChannel, le: usize) -> Step {
         let Some(file) = self.plan.get(self.current).copied() else {
             return self.finish(channel);
         };
@@ -420,9 +588,9 @@ impl ReadSession {
             channel,
             buffer: Vec::new(),
             total: None,
-            last_le: HEADER_READ,
+            last_le: le,
         };
-        let cmd = Command::new(0x00, 0xB0, 0x80 | file.sfi, 0x00).with_le(HEADER_READ);
+        let cmd = Command::new(0x00, 0xB0, 0x80 | file.sfi, 0x00).with_le(le);
         self.transmit_read(reader, cmd)
     }
 
@@ -446,6 +614,13 @@ impl ReadSession {
             Err(e) => return self.fail(ReadError::SecureMessaging(e)),
         };
         if !response.is_success() {
+            let refused_length = matches!(response.sw, sw::WRONG_LENGTH | sw::WRONG_P1P2)
+                || response.sw & 0xFF00 == 0x6C00;
+            if reader.buffer.is_empty() && reader.last_le > HEADER_READ && refused_length {
+                // A chip that will not read past the end: learn the length
+                // first, as the short header read does.
+                return self.read_first(reader.channel, HEADER_READ);
+            }
             if reader.buffer.is_empty() && response.sw == sw::FILE_NOT_FOUND {
                 if file.optional {
                     return self.file_done(reader.channel, None);
@@ -507,11 +682,12 @@ impl ReadSession {
         self.transmit_read(reader, Command::new(0x00, 0xB0, p1, p2).with_le(le))
     }
 
-    /// The card did not take an extended read: start a new BAC session and
-    /// go on with short reads from the start of the current file.
+    /// The card did not take an extended read: open a new session (PACE
+    /// or BAC, as before) and go on with short reads from the start of the
+    /// current file.
     fn fall_back_to_short(&mut self) -> Step {
         self.extended = false;
-        self.select_app()
+        self.begin()
     }
 
     fn file_done(&mut self, channel: SecureChannel, data: Option<Vec<u8>>) -> Step {
@@ -559,11 +735,20 @@ impl ReadSession {
             groups,
             bac_input: self.inputs[self.next_input].clone(),
             extended_length: self.extended,
+            access: self.access,
             active_authentication: self.active_authentication,
         };
         self.state = State::Ready(channel);
         Step::Read(Box::new(read))
     }
+}
+
+/// A CCCD's CAN from its BAC input: the last six digits of a nine-digit
+/// document number (which is the last nine of the 12-digit ID).
+fn inputs_can(inputs: &[BacInput]) -> Option<String> {
+    let number = &inputs.first()?.document_number;
+    (number.len() == 9 && number.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| number[3..].to_string())
 }
 
 /// The LDS tags EF.COM lists (its `5C` object).

@@ -1,8 +1,13 @@
-//! Secure messaging after BAC (ICAO 9303 Part 11 §9.8): every command and
-//! response is encrypted (DO87), carries its expected length (DO97) or status
-//! (DO99), and is authenticated with a retail MAC (DO8E) over the send
+//! Secure messaging after BAC or PACE (ICAO 9303 Part 11 §9.8): every
+//! command and response is encrypted (DO87), carries its expected length
+//! (DO97) or status (DO99), and is authenticated (DO8E) over the send
 //! sequence counter, which both sides increment before every protected
 //! command and every protected response.
+//!
+//! Two cipher suites: 3DES (BAC, and PACE/CA with 3DES) — two-key 3DES-CBC
+//! with a zero IV, retail MAC, 8-byte counter; and AES (PACE/CA with AES) —
+//! AES-CBC whose IV is the counter encrypted under the encryption key,
+//! AES-CMAC truncated to 8 bytes, 16-byte counter, 16-byte padding blocks.
 //!
 //! Both sides live here: the terminal ([`SecureChannel::protect`],
 //! [`SecureChannel::unprotect`]) for the client, the card
@@ -12,7 +17,7 @@
 use thiserror::Error;
 
 use super::apdu::{ApduError, Command, Response};
-use super::crypto::{self, Key16};
+use super::crypto::{self, AesKey, Key16};
 use super::tlv::{self, TlvError};
 
 /// Why a protected message was refused.
@@ -32,12 +37,20 @@ pub enum SmError {
     NotProtected,
 }
 
-/// One BAC session: the session keys and the send sequence counter.
+/// The session keys of a secure channel, with their cipher suite.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SmKeys {
+    /// Two-key 3DES and the retail MAC.
+    Tdes { k_enc: Key16, k_mac: Key16 },
+    /// AES (128, 192 or 256) and AES-CMAC.
+    Aes { k_enc: AesKey, k_mac: AesKey },
+}
+
+/// One secure-messaging session: the keys and the send sequence counter.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecureChannel {
-    k_enc: Key16,
-    k_mac: Key16,
-    ssc: u64,
+    keys: SmKeys,
+    ssc: u128,
 }
 
 // Keys stay out of logs.
@@ -52,33 +65,86 @@ impl std::fmt::Debug for SecureChannel {
 pub const SHORT_MAX_PLAIN_LE: usize = 231;
 
 impl SecureChannel {
+    /// A 3DES channel (BAC: the counter starts from the two nonces).
     pub fn new(k_enc: Key16, k_mac: Key16, ssc: u64) -> Self {
-        SecureChannel { k_enc, k_mac, ssc }
+        SecureChannel {
+            keys: SmKeys::Tdes { k_enc, k_mac },
+            ssc: u128::from(ssc),
+        }
     }
 
-    pub fn k_enc(&self) -> &Key16 {
-        &self.k_enc
+    /// A channel with these keys and a zero counter (PACE, CA).
+    pub fn with_keys(keys: SmKeys) -> Self {
+        SecureChannel { keys, ssc: 0 }
     }
 
-    pub fn k_mac(&self) -> &Key16 {
-        &self.k_mac
+    pub fn k_enc(&self) -> &[u8] {
+        match &self.keys {
+            SmKeys::Tdes { k_enc, .. } => k_enc,
+            SmKeys::Aes { k_enc, .. } => k_enc.as_bytes(),
+        }
     }
 
-    pub fn ssc(&self) -> u64 {
+    pub fn k_mac(&self) -> &[u8] {
+        match &self.keys {
+            SmKeys::Tdes { k_mac, .. } => k_mac,
+            SmKeys::Aes { k_mac, .. } => k_mac.as_bytes(),
+        }
+    }
+
+    pub fn ssc(&self) -> u128 {
         self.ssc
     }
 
-    fn next_ssc(&mut self) -> [u8; 8] {
-        self.ssc = self.ssc.wrapping_add(1);
-        self.ssc.to_be_bytes()
+    /// 8 for 3DES, 16 for AES: the padding block.
+    fn block(&self) -> usize {
+        match self.keys {
+            SmKeys::Tdes { .. } => crypto::BLOCK,
+            SmKeys::Aes { .. } => crypto::AES_BLOCK,
+        }
     }
 
-    fn mac_of(&self, ssc: &[u8; 8], parts: &[&[u8]]) -> [u8; 8] {
+    /// Increments the counter and returns it as the suite encodes it.
+    fn next_ssc(&mut self) -> Vec<u8> {
+        self.ssc = self.ssc.wrapping_add(1);
+        match self.keys {
+            SmKeys::Tdes { .. } => (self.ssc as u64).to_be_bytes().to_vec(),
+            SmKeys::Aes { .. } => self.ssc.to_be_bytes().to_vec(),
+        }
+    }
+
+    fn pad(&self, data: &[u8]) -> Vec<u8> {
+        crypto::pad_to(data, self.block())
+    }
+
+    fn mac_of(&self, ssc: &[u8], parts: &[&[u8]]) -> [u8; 8] {
         let mut n = ssc.to_vec();
         for part in parts {
             n.extend_from_slice(part);
         }
-        crypto::mac(&self.k_mac, &crypto::pad(&n))
+        let padded = self.pad(&n);
+        match &self.keys {
+            SmKeys::Tdes { k_mac, .. } => crypto::mac(k_mac, &padded),
+            SmKeys::Aes { k_mac, .. } => crypto::cmac8(k_mac, &padded),
+        }
+    }
+
+    /// The AES IV of a message: its counter encrypted under K_enc.
+    fn aes_iv(k_enc: &AesKey, ssc: &[u8]) -> [u8; 16] {
+        let block = crypto::aes_encrypt(k_enc, &[0; 16], ssc).expect("a 16-byte counter");
+        block.try_into().expect("one block")
+    }
+
+    /// DO87's cryptogram of `data` (padded here).
+    fn encrypt(&self, ssc: &[u8], data: &[u8]) -> Vec<u8> {
+        let padded = self.pad(data);
+        match &self.keys {
+            SmKeys::Tdes { k_enc, .. } => crypto::encrypt(k_enc, &padded),
+            SmKeys::Aes { k_enc, .. } => {
+                crypto::aes_encrypt(k_enc, &Self::aes_iv(k_enc, ssc), &padded)
+            }
+        }
+        .expect("padded data is whole blocks")
     }
 
     /// The protected form of `cmd` (terminal side). The outer APDU is in
@@ -86,12 +152,11 @@ impl SecureChannel {
     /// a short one.
     pub fn protect(&mut self, cmd: &Command) -> Result<Vec<u8>, SmError> {
         let ssc = self.next_ssc();
-        let header = crypto::pad(&[cmd.cla | 0x0C, cmd.ins, cmd.p1, cmd.p2]);
+        let header = self.pad(&[cmd.cla | 0x0C, cmd.ins, cmd.p1, cmd.p2]);
         let do87 = if cmd.data.is_empty() {
             Vec::new()
         } else {
-            let cipher = crypto::encrypt(&self.k_enc, &crypto::pad(&cmd.data))
-                .expect("padded data is whole blocks");
+            let cipher = self.encrypt(&ssc, &cmd.data);
             tlv::encode(0x87, &[&[0x01][..], &cipher].concat())
         };
         let do97 = match cmd.le {
@@ -161,17 +226,23 @@ impl SecureChannel {
         }
         let data = match do87 {
             None => Vec::new(),
-            Some(d) => self.open_do87(d.value)?,
+            Some(d) => self.open_do87(&ssc, d.value)?,
         };
         Ok(Response::new(data, sw))
     }
 
-    fn open_do87(&self, value: &[u8]) -> Result<Vec<u8>, SmError> {
+    fn open_do87(&self, ssc: &[u8], value: &[u8]) -> Result<Vec<u8>, SmError> {
         let [0x01, cipher @ ..] = value else {
             return Err(SmError::BadCryptogram);
         };
-        let plain = crypto::decrypt(&self.k_enc, cipher).map_err(|_| SmError::BadCryptogram)?;
-        Ok(crypto::unpad(&plain)
+        let plain = match &self.keys {
+            SmKeys::Tdes { k_enc, .. } => crypto::decrypt(k_enc, cipher),
+            SmKeys::Aes { k_enc, .. } => {
+                crypto::aes_decrypt(k_enc, &Self::aes_iv(k_enc, ssc), cipher)
+            }
+        }
+        .map_err(|_| SmError::BadCryptogram)?;
+        Ok(crypto::unpad_from(&plain, self.block())
             .map_err(|_| SmError::BadCryptogram)?
             .to_vec())
     }
@@ -184,14 +255,14 @@ impl SecureChannel {
         if outer.cla & 0x0C != 0x0C {
             return Err(SmError::NotProtected);
         }
-        let header = crypto::pad(&[outer.cla, outer.ins, outer.p1, outer.p2]);
+        let header = self.pad(&[outer.cla, outer.ins, outer.p1, outer.p2]);
         let mut plain = Command::new(outer.cla & !0x0C, outer.ins, outer.p1, outer.p2);
         let mut covered = Vec::new();
         let mut mac = None;
         for item in tlv::Reader::new(&outer.data) {
             let item = item?;
             match item.tag {
-                0x87 => plain.data = self.open_do87(item.value)?,
+                0x87 => plain.data = self.open_do87(&ssc, item.value)?,
                 0x97 => {
                     plain.le = Some(match item.value {
                         [0] => 256,
@@ -222,8 +293,7 @@ impl SecureChannel {
         let do87 = if response.data.is_empty() {
             Vec::new()
         } else {
-            let cipher = crypto::encrypt(&self.k_enc, &crypto::pad(&response.data))
-                .expect("padded data is whole blocks");
+            let cipher = self.encrypt(&ssc, &response.data);
             tlv::encode(0x87, &[&[0x01][..], &cipher].concat())
         };
         let do99 = tlv::encode(0x99, &response.sw.to_be_bytes());

@@ -1,11 +1,12 @@
 //! ECDSA verification on the curves eMRTDs use, over a precomputed hash.
 //!
 //! Two lines of RustCrypto's curve stack serve, each with its own `ecdsa`:
-//! - 0.16 (elliptic-curve 0.13): `p224`, `p256`, `p384`;
 //! - 0.17 (elliptic-curve 0.14), the first line whose brainpool arithmetic
-//!   is finished: `bp256`, `bp384`, `p521`, and brainpoolP224r1/P320r1/
-//!   P512r1 from `examgate-ec-curves` (the generic `primeorder` arithmetic
-//!   with the RFC 5639 constants).
+//!   is finished: `p256`, `p384`, `p521`, `bp256`, `bp384`, and
+//!   brainpoolP224r1/P320r1/P512r1 from `examgate-ec-curves` (the generic
+//!   `primeorder` arithmetic with the RFC 5639 constants);
+//! - 0.16 (elliptic-curve 0.13) for `p224` only, whose 0.14 release is not
+//!   final yet.
 //!
 //! Both receive the same fixed-width hash from [`digest_to_width`], so they
 //! cannot drift apart on how a hash becomes a scalar.
@@ -64,8 +65,8 @@ pub fn verify_ecdsa(
     use examgate_ec_curves as extra;
     match curve {
         EcCurve::NistP224 => verify_on::<p224::NistP224>(public_point, digest, &plain),
-        EcCurve::NistP256 => verify_on::<p256::NistP256>(public_point, digest, &plain),
-        EcCurve::NistP384 => verify_on::<p384::NistP384>(public_point, digest, &plain),
+        EcCurve::NistP256 => verify_on_017::<p256::NistP256>(public_point, digest, &plain),
+        EcCurve::NistP384 => verify_on_017::<p384::NistP384>(public_point, digest, &plain),
         EcCurve::NistP521 => verify_on_017::<p521::NistP521>(public_point, digest, &plain),
         EcCurve::BrainpoolP224r1 => {
             verify_on_017::<extra::BrainpoolP224r1>(public_point, digest, &plain)

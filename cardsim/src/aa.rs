@@ -20,6 +20,15 @@ use rsa::{BigUint, RsaPrivateKey};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+/// DG14 (tag `6E`) holding `infos` as a DER SET.
+pub fn dg14_of(infos: Vec<Any>) -> Vec<u8> {
+    let mut set = SetOfVec::new();
+    for info in infos {
+        set.insert(info).expect("distinct SecurityInfos");
+    }
+    tlv::encode(0x6E, &set.to_der().expect("SecurityInfos encodes"))
+}
+
 /// The AA key types the emulator offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AaKind {
@@ -92,18 +101,20 @@ impl AaKey {
     /// DG14 (tag `6E`) with the ActiveAuthenticationInfo naming
     /// ecdsa-plain-SHA256, for ECDSA keys; RSA needs none.
     pub fn dg14(&self) -> Option<Vec<u8>> {
+        let infos = self.security_infos();
+        (!infos.is_empty()).then(|| dg14_of(infos))
+    }
+
+    /// The SecurityInfos this key puts in DG14: the ActiveAuthenticationInfo
+    /// of an ECDSA key, nothing for RSA.
+    pub fn security_infos(&self) -> Vec<Any> {
         match self.key {
-            PrivateKey::Rsa(_) => None,
+            PrivateKey::Rsa(_) => Vec::new(),
             PrivateKey::EcdsaP256(_) => {
                 let info = ActiveAuthenticationInfo::new(oids::ECDSA_PLAIN_SHA_256)
                     .to_der()
                     .expect("ActiveAuthenticationInfo encodes");
-                let mut infos = SetOfVec::new();
-                infos
-                    .insert(Any::from_der(&info).expect("own encoding decodes"))
-                    .expect("one SecurityInfo");
-                let security_infos = infos.to_der().expect("SecurityInfos encodes");
-                Some(tlv::encode(0x6E, &security_infos))
+                vec![Any::from_der(&info).expect("own encoding decodes")]
             }
         }
     }

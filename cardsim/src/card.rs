@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use examgate_shared::chip::apdu::{Command, Response, sw};
 use examgate_shared::chip::bac::{self, DocumentKeys};
+use examgate_shared::chip::chip_auth::ChipAuthChip;
 use examgate_shared::chip::mrz::BacInput;
 use examgate_shared::chip::pace::chip::PaceChip;
 use examgate_shared::chip::pace::{PaceInfo, Password, card_access};
@@ -71,6 +72,10 @@ pub struct EmulatedCard {
     /// Answer `6Cxx` (the bytes left) to a read past a file's end instead
     /// of the data and `6282`, as some chips do.
     strict_file_ends: bool,
+    /// The chip's Chip Authentication key, and the channel it switches to
+    /// once its answer under the old one is out.
+    chip_auth: Option<ChipAuthChip>,
+    next_channel: Option<SecureChannel>,
 }
 
 impl std::fmt::Debug for EmulatedCard {
@@ -106,7 +111,15 @@ impl EmulatedCard {
             card_access: None,
             pace: None,
             strict_file_ends: false,
+            chip_auth: None,
+            next_channel: None,
         }
+    }
+
+    /// Gives the chip a Chip Authentication key (its public half in DG14).
+    pub fn with_chip_auth(mut self, chip: ChipAuthChip) -> Self {
+        self.chip_auth = Some(chip);
+        self
     }
 
     /// Models a chip that refuses to read past a file's end (`6Cxx`).
@@ -240,6 +253,12 @@ impl EmulatedCard {
                 }
             }
             0xB0 => self.read_binary(cmd),
+            _ if self.chip_auth.as_ref().is_some_and(|ca| ca.handles(cmd)) => {
+                let ca = self.chip_auth.as_mut().expect("checked");
+                let answer = ca.on_command(cmd);
+                self.next_channel = answer.next_channel;
+                answer.response
+            }
             0x88 => match (&mut self.active_auth, cmd.data.len()) {
                 (Some(sign), 8) => Response::new(sign(&cmd.data), sw::OK),
                 (Some(_), _) => Response::status(sw::WRONG_DATA),
@@ -296,6 +315,7 @@ impl Card for EmulatedCard {
         self.app_selected = false;
         self.challenge = None;
         self.channel = None;
+        self.next_channel = None;
         self.current = None;
     }
 
@@ -321,7 +341,9 @@ impl Card for EmulatedCard {
             Ok((cmd, _)) => {
                 let response = self.protected(&cmd);
                 let out = channel.card_protect(&response);
-                self.channel = Some(channel);
+                // After Chip Authentication the answer goes under the old
+                // keys and everything after under the new ones.
+                self.channel = Some(self.next_channel.take().unwrap_or(channel));
                 out
             }
             // A wrong MAC ends the session; the answer is in plain.

@@ -10,6 +10,7 @@
 //! - [`person`]: synthetic students and the LDS files of their card.
 //! - [`pki`]: the test CSCA and document signer; [`sod`]: signing EF.SOD.
 //! - [`aa`]: the chip's active-authentication key.
+//! - [`chip_auth`]: the chip's Chip Authentication key (DG14).
 //! - [`card`]: the emulated chip: SELECT, BAC, secure messaging, READ
 //!   BINARY (short and extended), INTERNAL AUTHENTICATE.
 //! - [`issue`]: issuing a student's card (and the forgeries tests need).
@@ -22,6 +23,7 @@
 pub mod aa;
 pub mod bridge;
 pub mod card;
+pub mod chip_auth;
 pub mod folder;
 #[cfg(feature = "http")]
 pub mod http;

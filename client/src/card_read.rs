@@ -2,6 +2,8 @@
 //! USB bridge, then the relay's challenge, the chip's answer, the upload,
 //! and waiting for the proctor. No view code here; the panel shows steps.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use examgate_shared::Millis;
 use examgate_shared::checkin::{
     ChallengeRequest, ChallengeResponse, CheckinAccepted, CheckinPoll, CheckinRequest,
@@ -310,30 +312,58 @@ pub async fn read_and_submit(
             }
             Step::Read(read) => break read,
             Step::Failed(e) => return Err(CheckinFailure::Read(e)),
-            Step::Authenticated(_) => {
+            Step::Authenticated(_) | Step::ChipAuthenticated(_) => {
                 return Err(CheckinFailure::Read(ReadError::OutOfOrder("early answer")));
             }
         }
     };
     step(CheckinStep::Verifying);
+    // DG14 goes with the request: if the chip offers Chip Authentication,
+    // the relay answers with that exchange, the stronger proof.
+    let dg14 = read.groups.get(&14).map(|dg14| BASE64.encode(dg14));
     let challenge: ChallengeResponse = http::post_json(
         "/api/checkin/challenge",
-        &ChallengeRequest { code: code.into() },
+        &ChallengeRequest {
+            code: code.into(),
+            dg14,
+        },
     )
     .await?;
-    let bytes = challenge.bytes().ok_or(CheckinFailure::Network)?;
-    let mut next = session.authenticate(&bytes);
-    let signature = loop {
-        match next {
-            Step::Transmit(apdu) => next = carry(bridge, &mut session, &apdu).await?,
-            Step::Authenticated(sig) => break sig,
-            Step::Failed(e) => return Err(CheckinFailure::Read(e)),
-            Step::Read(_) => return Err(CheckinFailure::Read(ReadError::OutOfOrder("read twice"))),
+    let (signature, ca_answer) = match challenge.chip_auth.as_ref().and_then(|ca| ca.bytes()) {
+        Some((commands, proof)) => {
+            let mut next = session.chip_authenticate(&commands, proof);
+            let answer = loop {
+                match next {
+                    Step::Transmit(apdu) => next = carry(bridge, &mut session, &apdu).await?,
+                    Step::ChipAuthenticated(answer) => break answer,
+                    Step::Failed(e) => return Err(CheckinFailure::Read(e)),
+                    _ => {
+                        return Err(CheckinFailure::Read(ReadError::OutOfOrder(
+                            "chip authentication",
+                        )));
+                    }
+                }
+            };
+            (Vec::new(), answer)
+        }
+        None => {
+            let bytes = challenge.bytes().ok_or(CheckinFailure::Network)?;
+            let mut next = session.authenticate(&bytes);
+            let signature = loop {
+                match next {
+                    Step::Transmit(apdu) => next = carry(bridge, &mut session, &apdu).await?,
+                    Step::Authenticated(sig) => break sig,
+                    Step::Failed(e) => return Err(CheckinFailure::Read(e)),
+                    _ => return Err(CheckinFailure::Read(ReadError::OutOfOrder("read twice"))),
+                }
+            };
+            (signature, Vec::new())
         }
     };
     let _ = bridge.power_off().await;
-    let request =
+    let mut request =
         CheckinRequest::from_read(code, &challenge.challenge_id, &read, &signature, station);
+    request.ca_answer = BASE64.encode(&ca_answer);
     Ok(http::post_json_auth("/api/checkin", &request, staff_token).await?)
 }
 

@@ -1,20 +1,26 @@
-//! PACE on both sides, fed bytes an attacker controls: EF.CardAccess as a
-//! chip serves it, the chip's answers to each step of the terminal, and
-//! the terminal's commands to the emulated chip. Nothing may panic: a
-//! malformed point, nonce or token ends the run with an error.
+//! PACE and Chip Authentication, fed bytes an attacker controls:
+//! EF.CardAccess as a chip serves it, the chip's answers to each step of
+//! the PACE terminal, the terminal's commands to the emulated chip, DG14 as
+//! the relay reads it to start Chip Authentication, and commands to the
+//! chip's side of Chip Authentication. Nothing may panic: a malformed
+//! point, nonce, key or token ends the run with an error.
 //!
 //! The first byte picks the case: 0 EF.CardAccess parsing; 1 the terminal
-//! given the rest as the chip's answers, split at each `FF FF` (the first
+//! given the rest as the chip's answers, split at each `FF` (the first
 //! step's MSE answer is a plain `9000` so the rest reaches the nonce);
-//! 2 the chip given the rest as terminal commands, split likewise.
+//! 2 the PACE chip given the rest as terminal commands, split likewise;
+//! 3 DG14 (`chip_authentication_key`), then the relay's exchange on any key
+//! it yields; 4 the Chip Authentication chip given commands.
 
 #![no_main]
 
 use examgate_shared::chip::apdu::{Command, Response};
+use examgate_shared::chip::chip_auth::{ChipAuthChip, terminal_exchange};
 use examgate_shared::chip::pace::chip::PaceChip;
 use examgate_shared::chip::pace::{
     Cipher, PaceInfo, PaceStep, PaceTerminal, Password, StandardCurve, supported_pace_infos,
 };
+use examgate_shared::chip::verify::chip_authentication_key;
 use libfuzzer_sys::fuzz_target;
 
 fn info() -> PaceInfo {
@@ -38,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&case, rest)) = data.split_first() else {
         return;
     };
-    match case % 3 {
+    match case % 5 {
         0 => {
             let _ = supported_pace_infos(rest);
         }
@@ -56,6 +62,23 @@ fuzz_target!(|data: &[u8]| {
                 match terminal.on_response(&response, &mut random) {
                     Ok(PaceStep::Send(_)) => {}
                     Ok(PaceStep::Established(_)) | Err(_) => return,
+                }
+            }
+        }
+        3 => {
+            if let Ok(Some(key)) = chip_authentication_key(rest) {
+                let _ = terminal_exchange(&key, &mut random);
+            }
+        }
+        4 => {
+            let curve = StandardCurve::BrainpoolP256r1;
+            let mut chip = ChipAuthChip::new(Cipher::Aes128, curve, curve.random_scalar(random), Some(1));
+            for bytes in pieces(rest).take(4) {
+                let Ok((command, _)) = Command::parse(bytes) else {
+                    return;
+                };
+                if chip.handles(&command) {
+                    let _ = chip.on_command(&command);
                 }
             }
         }

@@ -5,9 +5,11 @@
 //!
 //! `cargo bench -p examgate-relay --bench checkin` issues a synthetic
 //! student's card (`Student::synthetic(2026, 0)`, `TestPki::generate(9303)`)
-//! twice, with an ECDSA P-256 and with an RSA-2048 AA key, and checks each
-//! in four times: opened with PACE (the CAN; AES-128 on brainpoolP256r1, as
-//! CCCD chips offer it) and with BAC alone, each with extended-length reads
+//! twice, with an ECDSA P-256 and with an RSA-2048 AA key (both also with a
+//! Chip Authentication key, as CCCD chips have), and checks each in four
+//! times: PACE with the CAN (AES-128 on brainpoolP256r1, as CCCD chips offer
+//! it) then Chip Authentication with the relay as the terminal, and
+//! yesterday's BAC then Active Authentication, each with extended-length reads
 //! (`ReadOptions::extended(65536)`) and with 224-byte short reads
 //! (`ReadOptions::short_only()`). The host
 //! side drives the bridge's USB framing exactly as the browser does
@@ -40,10 +42,12 @@ use examgate_cardsim::issue::{CCCD_PACE, IssuedCard};
 use examgate_cardsim::latency::LinkModel;
 use examgate_cardsim::person::Student;
 use examgate_cardsim::pki::{TestPki, unix_secs_of_year};
+use examgate_relay::checkin::anti_clone::PendingChipAuth;
 use examgate_relay::checkin::judge::{Submitted, judge};
 use examgate_shared::chip::bridge::{BridgeInfo, BridgeMessage, HostLink, HostMessage, LinkEvent};
+use examgate_shared::chip::chip_auth::terminal_exchange;
 use examgate_shared::chip::session::{Access, ReadOptions, ReadSession, Step};
-use examgate_shared::chip::verify::{LdsFiles, TrustList};
+use examgate_shared::chip::verify::{LdsFiles, TrustList, chip_authentication_key};
 use serde_json::json;
 
 /// The target a check-in must meet at the desk.
@@ -168,8 +172,8 @@ enum Opening {
 impl Opening {
     fn name(self) -> &'static str {
         match self {
-            Opening::Pace => "PACE-CAN",
-            Opening::Bac => "BAC",
+            Opening::Pace => "PACE+CA",
+            Opening::Bac => "BAC+AA",
         }
     }
 }
@@ -228,14 +232,54 @@ fn check_in(
     };
     assert_eq!(read.access, expected_access, "opened as intended");
     // The relay's challenge arrives here; fetching it overlaps the read in
-    // the client, so it adds no link time.
-    let mut step = session.authenticate(&CHALLENGE);
-    let signature = loop {
-        step = match step {
-            Step::Transmit(apdu) => carry(&mut host, &mut session, apdu),
-            Step::Authenticated(signature) => break signature,
-            other => panic!("active authentication failed: {other:?}"),
-        };
+    // the client, so it adds no link time. PACE rows run Chip
+    // Authentication with the relay as the terminal (the CCCD offers it);
+    // BAC rows answer the challenge with Active Authentication, as before.
+    let mut relay_time = Duration::ZERO;
+    let (signature, ca_answer, pending) = match opening {
+        Opening::Pace => {
+            let started = Instant::now();
+            let dg14 = read.groups[&14].clone();
+            let key = chip_authentication_key(&dg14)
+                .expect("DG14 parses")
+                .expect("the card offers chip authentication");
+            let mut random = |out: &mut [u8]| {
+                for (i, byte) in out.iter_mut().enumerate() {
+                    *byte = (i as u8).wrapping_mul(29).wrapping_add(3);
+                }
+            };
+            let exchange = terminal_exchange(&key, &mut random).expect("the key is on its curve");
+            relay_time += started.elapsed();
+            let commands: Vec<Vec<u8>> = exchange
+                .commands
+                .iter()
+                .map(|c| c.encode(false).expect("short"))
+                .collect();
+            let mut step = session.chip_authenticate(&commands, exchange.proof.clone());
+            let answer = loop {
+                step = match step {
+                    Step::Transmit(apdu) => carry(&mut host, &mut session, apdu),
+                    Step::ChipAuthenticated(answer) => break answer,
+                    other => panic!("chip authentication failed: {other:?}"),
+                };
+            };
+            let pending = PendingChipAuth {
+                channel: exchange.channel,
+                dg14,
+            };
+            (Vec::new(), answer, Some(pending))
+        }
+        Opening::Bac => {
+            let mut step = session.authenticate(&CHALLENGE);
+            let signature = loop {
+                step = match step {
+                    Step::Transmit(apdu) => carry(&mut host, &mut session, apdu),
+                    Step::Authenticated(signature) => break signature,
+                    other => panic!("active authentication failed: {other:?}"),
+                };
+            };
+            (signature, Vec::new(), None)
+        }
     };
     assert_eq!(
         u64::from(session.progress().apdus),
@@ -250,13 +294,14 @@ fn check_in(
             sod: read.sod.clone(),
         },
         aa_signature: signature,
+        ca_answer,
     };
     let mut times = Vec::with_capacity(runs);
     let mut person_id = String::new();
     for _ in 0..runs {
         let started = Instant::now();
-        let verdict = judge(&submitted, &CHALLENGE, trust, now);
-        times.push(started.elapsed());
+        let verdict = judge(&submitted, &CHALLENGE, pending.as_ref(), trust, now);
+        times.push(started.elapsed() + relay_time);
         match verdict {
             Ok(genuine) => person_id = genuine.person_id,
             Err(refusal) => panic!("the relay refused a genuine card: {refusal:?}"),

@@ -39,6 +39,22 @@ pub const MAX_CHECKIN_BYTES: usize = 256 * 1024;
 pub struct ChallengeRequest {
     /// The room's join code.
     pub code: String,
+    /// DG14 as read (base64), when the chip has one: if it offers Chip
+    /// Authentication, the relay answers with the commands of that
+    /// exchange ([`ChipAuthCommands`]) as well as the AA challenge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dg14: Option<String>,
+}
+
+/// The relay's side of Chip Authentication, for the reader to carry: plain
+/// command APDUs (hex) to send under the current secure channel, then the
+/// proof read (hex), already protected under the keys the chip switches
+/// to, sent as it is. The chip's answer to the proof goes back in
+/// [`CheckinRequest::ca_answer`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChipAuthCommands {
+    pub commands: Vec<String>,
+    pub proof: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +63,10 @@ pub struct ChallengeResponse {
     /// 8 bytes, hex.
     pub challenge: String,
     pub expires_at: Millis,
+    /// Chip Authentication to run instead of answering `challenge` (the
+    /// chip offers it: the stronger proof).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chip_auth: Option<ChipAuthCommands>,
 }
 
 /// `POST /api/checkin` body: the card's files exactly as read, base64.
@@ -69,6 +89,37 @@ pub struct CheckinRequest {
     /// (nothing the reader says about itself is proof).
     #[serde(default)]
     pub access: String,
+    /// The chip's answer to the relay's Chip Authentication proof read
+    /// (base64), when the relay asked for it; empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ca_answer: String,
+}
+
+impl ChipAuthCommands {
+    /// The commands and the proof as bytes; `None` if any is not hex.
+    pub fn bytes(&self) -> Option<(Vec<Vec<u8>>, Vec<u8>)> {
+        let commands = self
+            .commands
+            .iter()
+            .map(|c| from_hex(c))
+            .collect::<Option<_>>()?;
+        Some((commands, from_hex(&self.proof)?))
+    }
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Bytes as lowercase hex, as the relay sends commands.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl ChallengeResponse {
@@ -110,6 +161,7 @@ impl CheckinRequest {
             aa_signature: BASE64.encode(aa_signature),
             station,
             access: read.access.describe(),
+            ca_answer: String::new(),
         }
     }
 }
@@ -215,6 +267,7 @@ mod tests {
             challenge_id: "x".into(),
             challenge: hex.into(),
             expires_at: 0,
+            chip_auth: None,
         };
         assert_eq!(
             c("0011223344556677").bytes(),

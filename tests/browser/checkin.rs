@@ -52,7 +52,8 @@ async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_pho
     .await;
     println!("card read, verified and waiting for the proctor after {waited:?}");
     // The page (WebAssembly) opened the emulated CCCD as real ones are
-    // opened: PACE with the CAN from the ID typed, not BAC.
+    // opened, PACE with the CAN from the ID typed, not BAC; and carried the
+    // relay's Chip Authentication (the proof only the relay can open).
     let reasons: String = relay
         .db()
         .query_row(
@@ -63,6 +64,12 @@ async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_pho
         .unwrap();
     assert!(
         reasons.contains("chip opened with PACE-CAN AES-128 brainpoolP256r1"),
+        "{reasons}"
+    );
+    assert!(
+        reasons.contains(
+            "chip authentication (AES-128, brainpoolP256r1) with the relay as the terminal"
+        ),
         "{reasons}"
     );
 

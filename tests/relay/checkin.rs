@@ -2,6 +2,8 @@
 //! proctor confirms the photo; every forgery and mistake is refused with its
 //! own reason, and every verdict is kept in the audit table.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use examgate_cardsim::card::{Card, CardFiles};
 use examgate_cardsim::issue::IssuedCard;
 use examgate_cardsim::person::Student;
@@ -195,7 +197,7 @@ async fn forged_and_wrong_cards_are_refused_each_with_its_own_reason() {
     // The chip's anti-clone key (DG14/DG15) present but not hashed by its
     // EF.SOD (the same holder's security object as issued without them):
     // a non-conformant document, not an altered one.
-    let without_aa = IssuedCard::issue(&s, card::pki(), None, 6);
+    let without_aa = IssuedCard::issue_with(&s, card::pki(), None, false, 6);
     let mut files: CardFiles = genuine.files.clone();
     files.sod = without_aa.files.sod.clone();
     let uncovered = genuine.with_files(files);
@@ -707,16 +709,17 @@ async fn the_trust_list_is_reported_to_signed_in_staff_only() {
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 
-/// A genuine chip without an Active Authentication key (EF.COM and EF.SOD
-/// list no DG15) cannot be told from a copy: the check-in says so, as
+/// A genuine chip without an anti-clone key (EF.COM and EF.SOD list no DG15,
+/// and no DG14 offers Chip Authentication) cannot be told from a copy: the check-in says so, as
 /// unsupported, instead of asking the student to try again. With its DG15
 /// hashed by the security object but not sent, it is incomplete instead.
 #[tokio::test]
 async fn a_chip_without_an_aa_key_is_unsupported_not_incomplete() {
     let relay = relay().await;
     let s = student(3);
-    let no_aa = IssuedCard::issue(&s, card::pki(), None, 11);
+    let no_aa = IssuedCard::issue_with(&s, card::pki(), None, false, 11);
     assert!(!no_aa.files.groups.contains_key(&15));
+    assert!(!no_aa.files.groups.contains_key(&14));
     let msg = refused_with(
         relay
             .check_in_with(CARD_ROOM, &mut no_aa.chip(1), s.bac_input())
@@ -745,4 +748,116 @@ async fn a_chip_without_an_aa_key_is_unsupported_not_incomplete() {
         ErrorCode::CardIncomplete,
     );
     assert!(msg.contains("hashes a DG15"), "{msg}");
+}
+
+/// Chip Authentication with the relay as the terminal: the reader sends
+/// DG14 with its challenge request, the relay answers with the exchange
+/// (its ephemeral key, and a proof read it protected itself), the reader
+/// only carries the bytes. A genuine chip passes; a copy of the files on a
+/// chip with another key, an invented answer, or the genuine chip's answer
+/// sent with another card's DG14 are refused as not genuine.
+#[tokio::test]
+async fn chip_authentication_proves_the_chip_and_refuses_copies() {
+    let relay = relay().await;
+    let s = student(1);
+    let genuine = genuine_card(1);
+    let proctor = relay.login("phong03").await;
+
+    // The relay starts Chip Authentication for this DG14.
+    let mut chip = genuine.chip(1);
+    let (data, mut session) = read(&mut chip, s.bac_input()).unwrap();
+    let challenge = relay
+        .challenge_for(CARD_ROOM, Some(&data.groups[&14]))
+        .await;
+    let commands = challenge
+        .chip_auth
+        .clone()
+        .expect("the chip offers chip authentication");
+    let answer = card::chip_authenticate(&mut session, &mut chip, &commands);
+    assert!(!answer.is_empty());
+    let mut genuine_request = request(CARD_ROOM, &challenge.challenge_id, &data, &[]);
+    genuine_request.ca_answer = BASE64.encode(&answer);
+
+    // The same answer with another card's DG14 (signed, but another key).
+    let other = IssuedCard::issue(
+        &s,
+        card::pki(),
+        Some(examgate_cardsim::aa::AaKind::EcdsaP256),
+        77,
+    );
+    let mut swapped = genuine_request.clone();
+    swapped
+        .groups
+        .insert(14, BASE64.encode(&other.files.groups[&14]));
+    // (EF.SOD of the genuine card does not hash that DG14: altered. With
+    // the other card's EF.SOD too, the DG14 check itself refuses it.)
+    swapped.sod = BASE64.encode(&other.files.sod);
+    for (n, file) in &other.files.groups {
+        swapped.groups.insert(*n, BASE64.encode(file));
+    }
+    let msg = refused_with(
+        relay.post_checkin(&swapped, None).await,
+        ErrorCode::CardNotGenuine,
+    );
+    assert!(msg.contains("DG14 differs"), "{msg}");
+    // The challenge is spent with that refusal: the genuine answer needs a
+    // fresh exchange.
+    refused_with(
+        relay.post_checkin(&genuine_request, None).await,
+        ErrorCode::ChallengeInvalid,
+    );
+
+    let accepted = relay
+        .check_in_with(CARD_ROOM, &mut genuine.chip(2), s.bac_input())
+        .await
+        .expect("a genuine chip passes chip authentication");
+    let reasons: String = relay
+        .db()
+        .query_row(
+            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        reasons.contains(
+            "chip authentication (AES-128, brainpoolP256r1) with the relay as the terminal"
+        ),
+        "{reasons}"
+    );
+    relay
+        .decide(accepted.checkin_id, &proctor.token, false)
+        .await
+        .unwrap();
+
+    // A copy of the files on a chip with its own CA key: the keys differ,
+    // the proof read does not open at the relay.
+    let msg = refused_with(
+        relay
+            .check_in_with(
+                CARD_ROOM,
+                &mut genuine.clone_with_other_key(3),
+                s.bac_input(),
+            )
+            .await,
+        ErrorCode::CardNotGenuine,
+    );
+    assert!(msg.contains("chip authentication"), "{msg}");
+
+    // A copier who invents the answer.
+    let mut chip = genuine.chip(4);
+    let (data, _) = read(&mut chip, s.bac_input()).unwrap();
+    let challenge = relay
+        .challenge_for(CARD_ROOM, Some(&data.groups[&14]))
+        .await;
+    assert!(challenge.chip_auth.is_some());
+    let mut invented = request(CARD_ROOM, &challenge.challenge_id, &data, &[]);
+    invented.ca_answer = BASE64.encode([
+        0x99, 0x02, 0x90, 0x00, 0x8E, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x90, 0x00,
+    ]);
+    let msg = refused_with(
+        relay.post_checkin(&invented, None).await,
+        ErrorCode::CardNotGenuine,
+    );
+    assert!(msg.contains("does not open"), "{msg}");
 }

@@ -4,13 +4,15 @@
 
 use std::sync::OnceLock;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use examgate_cardsim::card::Card;
 use examgate_cardsim::issue::IssuedCard;
 use examgate_cardsim::person::Student;
 use examgate_cardsim::pki::TestPki;
 use examgate_shared::checkin::{
     ChallengeRequest, ChallengeResponse, CheckinAccepted, CheckinPoll, CheckinRequest, CheckinView,
-    Decision,
+    ChipAuthCommands, Decision,
 };
 use examgate_shared::chip::mrz::BacInput;
 use examgate_shared::chip::session::{CardRead, ReadError, ReadOptions, ReadSession, Step};
@@ -63,7 +65,9 @@ pub fn read(chip: &mut dyn Card, bac: BacInput) -> Result<(Box<CardRead>, ReadSe
             Step::Transmit(apdu) => step = session.on_response(&chip.transmit(&apdu)),
             Step::Read(read) => return Ok((read, session)),
             Step::Failed(e) => return Err(e),
-            Step::Authenticated(_) => unreachable!("no challenge was given"),
+            Step::Authenticated(_) | Step::ChipAuthenticated(_) => {
+                unreachable!("no challenge was given")
+            }
         }
     }
 }
@@ -80,6 +84,24 @@ pub fn answer(session: &mut ReadSession, chip: &mut dyn Card, challenge_hex: &st
             Step::Transmit(apdu) => step = session.on_response(&chip.transmit(&apdu)),
             Step::Authenticated(sig) => return sig,
             other => panic!("AA failed: {other:?}"),
+        }
+    }
+}
+
+/// Carries the relay's Chip Authentication to the chip; the chip's answer
+/// to the proof read (empty when the chip refused a command).
+pub fn chip_authenticate(
+    session: &mut ReadSession,
+    chip: &mut dyn Card,
+    commands: &ChipAuthCommands,
+) -> Vec<u8> {
+    let (commands, proof) = commands.bytes().expect("hex from the relay");
+    let mut step = session.chip_authenticate(&commands, proof);
+    loop {
+        match step {
+            Step::Transmit(apdu) => step = session.on_response(&chip.transmit(&apdu)),
+            Step::ChipAuthenticated(answer) => return answer,
+            _ => return Vec::new(),
         }
     }
 }
@@ -105,10 +127,19 @@ async fn answer_of<T: serde::de::DeserializeOwned>(resp: reqwest::Response) -> A
 }
 
 impl TestRelay {
+    /// A challenge for Active Authentication only (no DG14 sent).
     pub async fn challenge(&self, code: &str) -> ChallengeResponse {
+        self.challenge_for(code, None).await
+    }
+
+    /// A challenge, and Chip Authentication's commands when `dg14` offers it.
+    pub async fn challenge_for(&self, code: &str, dg14: Option<&[u8]>) -> ChallengeResponse {
         let resp = reqwest::Client::new()
             .post(self.url("/api/checkin/challenge"))
-            .json(&ChallengeRequest { code: code.into() })
+            .json(&ChallengeRequest {
+                code: code.into(),
+                dg14: dg14.map(|dg14| BASE64.encode(dg14)),
+            })
             .send()
             .await
             .unwrap();
@@ -129,7 +160,8 @@ impl TestRelay {
         answer_of(call.send().await.unwrap()).await
     }
 
-    /// Challenge, read, AA: the upload a reader would make.
+    /// Read, challenge (with DG14), then Chip Authentication when the relay
+    /// starts it or AA otherwise: the upload a reader would make.
     pub async fn signed_request(
         &self,
         code: &str,
@@ -137,10 +169,18 @@ impl TestRelay {
         bac: BacInput,
         station: bool,
     ) -> CheckinRequest {
-        let challenge = self.challenge(code).await;
         let (read, mut session) = read(chip, bac).expect("the card reads");
-        let signature = answer(&mut session, chip, &challenge.challenge);
-        CheckinRequest::from_read(code, &challenge.challenge_id, &read, &signature, station)
+        let challenge = self
+            .challenge_for(code, read.groups.get(&14).map(Vec::as_slice))
+            .await;
+        let (signature, ca_answer) = match &challenge.chip_auth {
+            Some(commands) => (Vec::new(), chip_authenticate(&mut session, chip, commands)),
+            None => (answer(&mut session, chip, &challenge.challenge), Vec::new()),
+        };
+        let mut request =
+            CheckinRequest::from_read(code, &challenge.challenge_id, &read, &signature, station);
+        request.ca_answer = BASE64.encode(ca_answer);
+        request
     }
 
     /// Challenge, read, AA, post: a whole check-in at a student's computer.

@@ -1,9 +1,16 @@
 //! Challenges: fresh, single-use, short-lived bytes for the chip to sign,
-//! so that an answer copied from an earlier check-in is worth nothing.
+//! so that an answer copied from an earlier check-in is worth nothing; and,
+//! when the chip's DG14 offers Chip Authentication, the relay's side of that
+//! exchange (its ephemeral key never leaves the relay).
 
-use examgate_shared::checkin::{CHALLENGE_TTL_MS, ChallengeResponse};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use examgate_shared::checkin::{CHALLENGE_TTL_MS, ChallengeResponse, ChipAuthCommands, to_hex};
+use examgate_shared::chip::chip_auth::terminal_exchange;
+use examgate_shared::chip::verify::chip_authentication_key;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 
+use super::anti_clone::PendingChipAuth;
 use super::{Challenge, MAX_OPEN_CHALLENGES, refusal};
 use crate::AppState;
 use crate::auth::new_token;
@@ -22,9 +29,18 @@ impl AppState {
         Ok(code)
     }
 
-    /// A fresh, single-use challenge for the chip to sign.
-    pub fn issue_challenge(&self, code: &str) -> Result<ChallengeResponse, ErrorBody> {
+    /// A fresh, single-use challenge for the chip to sign, and the Chip
+    /// Authentication commands when `dg14` (base64, as read) offers it.
+    pub fn issue_challenge(
+        &self,
+        code: &str,
+        dg14: Option<&str>,
+    ) -> Result<ChallengeResponse, ErrorBody> {
         let code = self.card_code(code)?;
+        let (chip_auth, commands) = match dg14 {
+            Some(dg14) => start_chip_auth(dg14)?,
+            None => (None, None),
+        };
         let mut bytes = [0u8; 8];
         getrandom::fill(&mut bytes).expect("the OS random source works");
         let id = new_token();
@@ -47,12 +63,51 @@ impl AppState {
                 sitting_id: code.sitting_id,
                 room_id: code.room_id,
                 expires_at,
+                chip_auth,
             },
         );
         Ok(ChallengeResponse {
             challenge_id: id,
             challenge: bytes.iter().map(|b| format!("{b:02x}")).collect(),
             expires_at,
+            chip_auth: commands,
         })
     }
+}
+
+/// The relay as Chip Authentication's terminal: an ephemeral key on the
+/// curve of the DG14 key, the commands carrying it, and the proof read
+/// protected under the keys the chip will switch to. DG14 is not trusted
+/// yet: the verdict checks it against EF.SOD, and that the same bytes come
+/// back with the files.
+fn start_chip_auth(
+    dg14_base64: &str,
+) -> Result<(Option<PendingChipAuth>, Option<ChipAuthCommands>), ErrorBody> {
+    let dg14 = BASE64
+        .decode(dg14_base64)
+        .map_err(|_| refusal(ErrorCode::Malformed, "dg14 is not base64"))?;
+    // A DG14 that offers no Chip Authentication (or one we cannot run):
+    // the chip answers the challenge with Active Authentication instead.
+    let Ok(Some(key)) = chip_authentication_key(&dg14) else {
+        return Ok((None, None));
+    };
+    let mut random = |out: &mut [u8]| getrandom::fill(out).expect("the OS random source works");
+    let Ok(exchange) = terminal_exchange(&key, &mut random) else {
+        return Ok((None, None));
+    };
+    let commands = ChipAuthCommands {
+        commands: exchange
+            .commands
+            .iter()
+            .map(|command| to_hex(&command.encode(false).expect("short commands")))
+            .collect(),
+        proof: to_hex(&exchange.proof),
+    };
+    Ok((
+        Some(PendingChipAuth {
+            channel: exchange.channel,
+            dg14,
+        }),
+        Some(commands),
+    ))
 }

@@ -48,6 +48,7 @@ pub fn evidence_json(req: &CheckinRequest) -> String {
         "reduced": reduced,
         "sod": req.sod,
         "aa_signature": req.aa_signature,
+        "ca_answer": req.ca_answer,
         "challenge_id_hash": BASE64.encode(hash_token(&req.challenge_id)),
         "reader_reported_access": crate::checkin::judge::reported_access(&req.access),
     })
@@ -88,6 +89,7 @@ mod tests {
             aa_signature: "YWE=".into(),
             station: false,
             access: "PACE-CAN AES-128 brainpoolP256r1".into(),
+            ca_answer: String::new(),
         };
         let text = evidence_json(&req);
         let v: Value = serde_json::from_str(&text).unwrap();

@@ -8,8 +8,9 @@
 //! that passed passive authentication is parsed for identity; active
 //! authentication (the chip signing the relay's fresh challenge with the
 //! key in DG15, itself covered by the SOD) tells a genuine chip from a copy.
-//! A chip with no AA key at all is "unsupported", said as such: it is
-//! neither a failed read nor proof of a copy.
+//! Chip Authentication, when the chip offers it, is preferred
+//! ([`super::anti_clone`]). A chip with neither key is "unsupported", said
+//! as such: it is neither a failed read nor proof of a copy.
 
 use std::collections::BTreeMap;
 
@@ -21,9 +22,9 @@ use examgate_shared::chip::lds::dg2::FaceImage;
 use examgate_shared::chip::lds::dg13::PersonalData;
 use examgate_shared::chip::mrz::MrzDate;
 use examgate_shared::chip::tlv;
-use examgate_shared::chip::verify::{
-    AaAlgorithm, LdsFiles, PaFailure, PassiveAuth, TrustList, active_auth, passive_auth,
-};
+use examgate_shared::chip::verify::{LdsFiles, PaFailure, PassiveAuth, TrustList, passive_auth};
+
+use super::anti_clone::{AntiClone, PendingChipAuth, anti_clone};
 use examgate_shared::error::ErrorCode;
 
 /// A refusal with its reason, as stored in the audit trail.
@@ -53,14 +54,16 @@ pub struct GenuineCard {
     pub birth: MrzDate,
     pub face: FaceImage,
     pub passive: PassiveAuth,
-    pub active: AaAlgorithm,
+    pub anti_clone: AntiClone,
 }
 
-/// The files and AA answer decoded from a request.
+/// The files and anti-clone answers decoded from a request.
 #[derive(Debug, Clone)]
 pub struct Submitted {
     pub files: LdsFiles,
     pub aa_signature: Vec<u8>,
+    /// The chip's answer to the relay's Chip Authentication proof read.
+    pub ca_answer: Vec<u8>,
 }
 
 /// Groups without which nobody is checked in: the MRZ and the face. The AA
@@ -89,6 +92,7 @@ pub fn decode(req: &CheckinRequest) -> Result<Submitted, Refusal> {
             sod: bytes("EF.SOD", &req.sod)?,
         },
         aa_signature: bytes("aa_signature", &req.aa_signature)?,
+        ca_answer: bytes("ca_answer", &req.ca_answer)?,
     })
 }
 
@@ -96,6 +100,7 @@ pub fn decode(req: &CheckinRequest) -> Result<Submitted, Refusal> {
 pub fn judge(
     sub: &Submitted,
     challenge: &[u8; 8],
+    chip_auth: Option<&PendingChipAuth>,
     trust: &TrustList,
     now_unix_secs: i64,
 ) -> Result<GenuineCard, Refusal> {
@@ -111,25 +116,14 @@ pub fn judge(
         complete(name, data)?;
     }
     complete("EF.SOD", &files.sod)?;
-    let has_aa_key = match files.groups.get(&DG15) {
-        Some(dg15) => {
-            complete("DG15", dg15)?;
-            if sub.aa_signature.is_empty() {
-                return Err(Refusal::new(
-                    ErrorCode::CardIncomplete,
-                    "the chip's answer to the challenge is missing",
-                ));
-            }
-            true
-        }
-        None if com_lists_dg15(&files.com) => {
-            return Err(Refusal::new(
-                ErrorCode::CardIncomplete,
-                "DG15 was not read (EF.COM lists it); keep the card on the reader",
-            ));
-        }
-        None => false,
-    };
+    if let Some(dg15) = files.groups.get(&DG15) {
+        complete("DG15", dg15)?;
+    } else if com_lists_dg15(&files.com) && sub.ca_answer.is_empty() {
+        return Err(Refusal::new(
+            ErrorCode::CardIncomplete,
+            "DG15 was not read (EF.COM lists it); keep the card on the reader",
+        ));
+    }
 
     let passive = passive_auth(files, trust, now_unix_secs).map_err(|f| match f {
         // A file the security object does not cover is not evidence of a
@@ -192,34 +186,15 @@ pub fn judge(
     let face = examgate_shared::chip::lds::dg2::FaceImage::parse(&files.groups[&2])
         .map_err(|e| with_id(Refusal::new(ErrorCode::CardMalformed, format!("DG2: {e}"))))?;
 
-    if !has_aa_key {
-        // EF.COM is not signed, so the security object has the last word:
-        // if it hashes a DG15, the key exists and was not sent.
-        return Err(with_id(if passive.signed_groups.contains(&DG15) {
-            Refusal::new(
-                ErrorCode::CardIncomplete,
-                "EF.SOD hashes a DG15 that was not sent; keep the card on the reader",
-            )
-        } else {
-            Refusal::new(
-                ErrorCode::CardUnsupported,
-                "not supported for anti-clone check (no Active Authentication): \
-                 EF.COM and EF.SOD list no DG15",
-            )
-        }));
-    }
-    let active = active_auth(
-        &files.groups[&DG15],
-        files.groups.get(&14).map(Vec::as_slice),
+    let anti_clone = anti_clone(
+        files,
+        &passive,
         challenge,
+        chip_auth,
+        &sub.ca_answer,
         &sub.aa_signature,
     )
-    .map_err(|f| {
-        with_id(Refusal::new(
-            ErrorCode::CardNotGenuine,
-            format!("active authentication: {} ({f})", f.code()),
-        ))
-    })?;
+    .map_err(with_id)?;
 
     let name = personal
         .as_ref()
@@ -232,7 +207,7 @@ pub fn judge(
         birth,
         face,
         passive,
-        active,
+        anti_clone,
     })
 }
 

@@ -12,6 +12,7 @@
 //! An accepted card holds the person's seat in the sitting until the proctor
 //! rejects it or releases the seat, so one card cannot sit at two computers.
 
+pub mod anti_clone;
 mod challenge;
 mod decision;
 pub mod evidence;
@@ -46,6 +47,9 @@ struct Challenge {
     sitting_id: SittingId,
     room_id: RoomId,
     expires_at: Millis,
+    /// The Chip Authentication the relay started with it, if the chip
+    /// offers one.
+    chip_auth: Option<anti_clone::PendingChipAuth>,
 }
 
 struct Record {

@@ -67,12 +67,18 @@ impl AppState {
                     "the challenge was issued for another room",
                 ))
             }
-            (Some(c), Ok(sub)) => judge::judge(&sub, &c.bytes, &self.config.trust, now / 1000)
-                .and_then(|card| self.place(&code, card))
-                .map(|placed| Placed {
-                    access: judge::reported_access(&req.access),
-                    ..placed
-                }),
+            (Some(c), Ok(sub)) => judge::judge(
+                &sub,
+                &c.bytes,
+                c.chip_auth.as_ref(),
+                &self.config.trust,
+                now / 1000,
+            )
+            .and_then(|card| self.place(&code, card))
+            .map(|placed| Placed {
+                access: judge::reported_access(&req.access),
+                ..placed
+            }),
         };
         let evidence = self.at_rest.seal(&super::evidence::evidence_json(&req));
         match verdict {
@@ -197,12 +203,12 @@ impl AppState {
             access,
         } = placed;
         let reasons = format!(
-            "passive authentication by {} under {} ({}); active authentication {:?}; {}; \
+            "passive authentication by {} under {} ({}); {}; {}; \
              chip opened with {access} (as the reader reports)",
             card.passive.signer,
             card.passive.csca,
             card.passive.digest_algorithm,
-            card.active,
+            card.anti_clone.describe(),
             photo.size_note(&card.face)
         );
         let record = CheckinRecord {

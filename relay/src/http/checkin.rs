@@ -22,7 +22,7 @@ pub async fn challenge(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ChallengeRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
-    Ok(Json(state.issue_challenge(&req.code)?))
+    Ok(Json(state.issue_challenge(&req.code, req.dg14.as_deref())?))
 }
 
 /// A student's computer posts without a token; a proctor station posts with

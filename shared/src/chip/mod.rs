@@ -8,11 +8,14 @@
 //!
 //! - [`tlv`]: BER-TLV reading and writing (the LDS encoding).
 //! - [`apdu`]: command and response APDUs, short and extended length.
-//! - [`crypto`]: 3DES-CBC, ISO 9797-1 retail MAC, padding method 2.
+//! - [`crypto`]: 3DES-CBC, ISO 9797-1 retail MAC, AES-CBC, AES-CMAC,
+//!   padding method 2.
 //! - [`mrz`]: check digits and the BAC input (document number, birth, expiry).
 //! - [`id_card`]: Vietnamese ID rules: birth year in the ID, the renewal
 //!   rule that gives the expiry, the QR text on the card.
 //! - [`bac`]: Basic Access Control key derivation and mutual authentication.
+//! - [`pace`]: PACE with the CAN (generic mapping, ECDH, 3DES or AES).
+//! - [`chip_auth`]: Chip Authentication with the relay as the terminal.
 //! - [`sm`]: secure messaging (protect commands, unprotect responses, and
 //!   the card's side of both, for the emulator).
 //! - [`session`]: the reading session: select, BAC, read files, AA.
@@ -25,6 +28,7 @@
 pub mod apdu;
 pub mod bac;
 pub mod bridge;
+pub mod chip_auth;
 pub mod crypto;
 pub mod id_card;
 pub mod lds;

@@ -10,8 +10,8 @@
 //!     → SELECT eMRTD application under PACE's secure messaging
 //!   or, when the chip offers no PACE we speak or refuses the CAN:
 //!   SELECT eMRTD application → GET CHALLENGE → EXTERNAL AUTHENTICATE (BAC)
-//!   → for each file: READ BINARY by short file identifier (up to 224
-//!                    bytes: the small files whole, the others their header)
+//!   → for each file: READ BINARY by short file identifier, asking for as
+//!                    much as the link carries (a whole file when it can)
 //!                    → READ BINARY the rest, as few reads as the link allows
 //!   → Read(CardRead)   … the relay hands out a challenge …
 //!   → INTERNAL AUTHENTICATE (AA) → Authenticated(signature)
@@ -50,12 +50,6 @@ pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 /// Plain bytes per READ BINARY when only short APDUs are available. 224 is
 /// the largest multiple of 8 that fits a protected short response (231).
 pub const SHORT_READ: usize = 224;
-
-/// The first read of each file: as much as a protected short answer holds,
-/// so the small files (EF.COM, DG1, DG14, DG15) come in one APDU and the
-/// others learn their length from it. ISO 7816-4 lets a chip answer fewer
-/// bytes with `6282` (end of file).
-const FIRST_READ: usize = SHORT_READ;
 
 /// The first read again, for a chip that refuses to read past a file's end
 /// (`6700`, `6Cxx`, `6B00`): enough for any LDS tag and length.
@@ -183,13 +177,7 @@ impl Access {
     pub fn describe(&self) -> String {
         match self {
             Access::Pace(info) => {
-                let cipher = match info.cipher {
-                    super::pace::Cipher::Tdes => "3DES",
-                    super::pace::Cipher::Aes128 => "AES-128",
-                    super::pace::Cipher::Aes192 => "AES-192",
-                    super::pace::Cipher::Aes256 => "AES-256",
-                };
-                format!("PACE-CAN {cipher} {}", info.curve.name())
+                format!("PACE-CAN {} {}", info.cipher.name(), info.curve.name())
             }
             Access::Bac => "BAC".to_string(),
         }
@@ -249,6 +237,10 @@ pub enum Step {
     Read(Box<CardRead>),
     /// The card's active-authentication answer to the challenge.
     Authenticated(Vec<u8>),
+    /// The card's answer to the relay's proof read after Chip
+    /// Authentication, as it came (protected under keys only the relay and
+    /// the genuine chip hold).
+    ChipAuthenticated(Vec<u8>),
     Failed(ReadError),
 }
 
@@ -273,6 +265,12 @@ enum State {
     Reading(Reader),
     Ready(SecureChannel),
     ActiveAuth(SecureChannel),
+    ChipAuth {
+        channel: SecureChannel,
+        commands: std::collections::VecDeque<Command>,
+        proof: Vec<u8>,
+    },
+    ChipAuthProof,
     Done,
 }
 
@@ -525,6 +523,22 @@ impl ReadSession {
                 }
             }
             State::Reading(reader) => self.on_read(reader, bytes),
+            State::ChipAuth {
+                mut channel,
+                commands,
+                proof,
+            } => match channel.unprotect(bytes) {
+                Ok(r) if r.sw == sw::OK => self.next_chip_auth(channel, commands, proof),
+                Ok(r) => self.fail(ReadError::CardError {
+                    file: "CHIP AUTHENTICATION",
+                    sw: r.sw,
+                }),
+                Err(e) => self.fail(ReadError::SecureMessaging(e)),
+            },
+            State::ChipAuthProof => {
+                self.state = State::Done;
+                Step::ChipAuthenticated(bytes.to_vec())
+            }
             State::ActiveAuth(mut channel) => match channel.unprotect(bytes) {
                 Ok(r) if r.sw == sw::OK && !r.data.is_empty() => {
                     self.state = State::Done;
@@ -574,8 +588,68 @@ impl ReadSession {
         }
     }
 
+    /// Carries the relay's Chip Authentication (after [`Step::Read`]):
+    /// `commands` (plain APDUs the relay made, with its ephemeral key) go
+    /// under the current secure channel; then `proof`, a READ BINARY the
+    /// relay protected under the keys the chip will have switched to, goes
+    /// as it is. The chip's answer to it comes back in
+    /// [`Step::ChipAuthenticated`] for the relay to open: this session never
+    /// holds those keys.
+    pub fn chip_authenticate(&mut self, commands: &[Vec<u8>], proof: Vec<u8>) -> Step {
+        let State::Ready(channel) = std::mem::replace(&mut self.state, State::Done) else {
+            return self.fail(ReadError::OutOfOrder(
+                "chip authentication before the files are read",
+            ));
+        };
+        let mut parsed = std::collections::VecDeque::new();
+        for apdu in commands {
+            match Command::parse(apdu) {
+                Ok((command, _)) => parsed.push_back(command),
+                Err(_) => {
+                    return self.fail(ReadError::Malformed {
+                        file: "CHIP AUTHENTICATION",
+                        detail: "the relay's command is not an APDU".into(),
+                    });
+                }
+            }
+        }
+        self.next_chip_auth(channel, parsed, proof)
+    }
+
+    fn next_chip_auth(
+        &mut self,
+        mut channel: SecureChannel,
+        mut commands: std::collections::VecDeque<Command>,
+        proof: Vec<u8>,
+    ) -> Step {
+        let Some(command) = commands.pop_front() else {
+            self.state = State::ChipAuthProof;
+            return self.send(proof);
+        };
+        match channel.protect(&command) {
+            Ok(apdu) => {
+                self.state = State::ChipAuth {
+                    channel,
+                    commands,
+                    proof,
+                };
+                self.send(apdu)
+            }
+            Err(e) => self.fail(ReadError::SecureMessaging(e)),
+        }
+    }
+
+    /// The first read of each file asks for as much as the link carries:
+    /// with extended length a whole file comes in one APDU, over short APDUs
+    /// the small ones do (EF.COM, DG1, DG14, an EC DG15). ISO 7816-4 lets a
+    /// chip answer fewer bytes with `6282` (end of file).
     fn read_next(&mut self, channel: SecureChannel) -> Step {
-        self.read_first(channel, FIRST_READ)
+        let first = if self.extended {
+            self.options.max_read
+        } else {
+            SHORT_READ
+        };
+        self.read_first(channel, first)
     }
 
     /// The first READ BINARY of the current file, selecting it by short
@@ -614,13 +688,6 @@ impl ReadSession {
             Err(e) => return self.fail(ReadError::SecureMessaging(e)),
         };
         if !response.is_success() {
-            let refused_length = matches!(response.sw, sw::WRONG_LENGTH | sw::WRONG_P1P2)
-                || response.sw & 0xFF00 == 0x6C00;
-            if reader.buffer.is_empty() && reader.last_le > HEADER_READ && refused_length {
-                // A chip that will not read past the end: learn the length
-                // first, as the short header read does.
-                return self.read_first(reader.channel, HEADER_READ);
-            }
             if reader.buffer.is_empty() && response.sw == sw::FILE_NOT_FOUND {
                 if file.optional {
                     return self.file_done(reader.channel, None);
@@ -629,6 +696,13 @@ impl ReadSession {
             }
             if was_extended_read {
                 return self.fall_back_to_short();
+            }
+            let refused_length = matches!(response.sw, sw::WRONG_LENGTH | sw::WRONG_P1P2)
+                || response.sw & 0xFF00 == 0x6C00;
+            if reader.buffer.is_empty() && reader.last_le > HEADER_READ && refused_length {
+                // A chip that will not read past the end: learn the length
+                // first, as the short header read does.
+                return self.read_first(reader.channel, HEADER_READ);
             }
             return self.fail(ReadError::CardError {
                 file: file.name,

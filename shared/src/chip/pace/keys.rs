@@ -32,6 +32,16 @@ impl Cipher {
         }
     }
 
+    /// For people: `3DES`, `AES-128`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tdes => "3DES",
+            Self::Aes128 => "AES-128",
+            Self::Aes192 => "AES-192",
+            Self::Aes256 => "AES-256",
+        }
+    }
+
     pub fn from_oid_arc(arc: u8) -> Option<Self> {
         Some(match arc {
             1 => Self::Tdes,

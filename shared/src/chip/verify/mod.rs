@@ -23,6 +23,7 @@
 pub mod aa;
 mod aa_failure;
 mod certificate;
+pub mod chip_auth_info;
 mod cms_encoded;
 mod digest;
 mod ec_curves;
@@ -44,6 +45,7 @@ pub mod trust_report;
 
 pub use aa::{AaAlgorithm, active_auth};
 pub use aa_failure::AaFailure;
+pub use chip_auth_info::chip_authentication_key;
 pub use digest::DigestAlgorithm;
 pub use ec_curves::EcCurve;
 pub use lds_files::LdsFiles;

@@ -1,0 +1,82 @@
+//! The emulated chip's Chip Authentication key (CCCD chips advertise it
+//! with ECDH and AES-128): its DG14 entries and the chip's side of the
+//! exchange (`examgate_shared::chip::chip_auth`).
+
+use der::asn1::{Any, BitString, ObjectIdentifier};
+use der::{Decode, Encode};
+use examgate_shared::chip::chip_auth::{ChipAuthChip, PK_ECDH};
+use examgate_shared::chip::pace::{Cipher, StandardCurve};
+use examgate_shared::chip::verify::oids;
+use examgate_shared::chip::verify::security_infos::SecurityInfo;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+
+/// The key id DG14 gives the chip's one CA key.
+const KEY_ID: u8 = 1;
+
+/// A chip's Chip Authentication key pair.
+#[derive(Debug, Clone)]
+pub struct CaKey {
+    chip: ChipAuthChip,
+}
+
+impl CaKey {
+    /// A brainpoolP256r1 key for CA with AES-128, deterministic in `seed`.
+    pub fn generate(seed: u64) -> Self {
+        Self::generate_for(Cipher::Aes128, StandardCurve::BrainpoolP256r1, seed)
+    }
+
+    pub fn generate_for(cipher: Cipher, curve: StandardCurve, seed: u64) -> Self {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0xCA);
+        let secret = curve.random_scalar(|out| rng.fill_bytes(out));
+        CaKey {
+            chip: ChipAuthChip::new(cipher, curve, secret, Some(KEY_ID)),
+        }
+    }
+
+    /// The chip's side of the exchange.
+    pub fn chip(&self) -> ChipAuthChip {
+        self.chip.clone()
+    }
+
+    /// DG14's ChipAuthenticationInfo and ChipAuthenticationPublicKeyInfo.
+    pub fn security_infos(&self) -> Vec<Any> {
+        let key = self.chip.key();
+        let version: u8 = if key.cipher == Cipher::Tdes { 1 } else { 2 };
+        let integer = |n: u8| Any::encode_from(&n).expect("an INTEGER encodes");
+        let info = SecurityInfo {
+            protocol: ObjectIdentifier::from_bytes(&key.oid()).expect("the CA OID"),
+            required_data: integer(version),
+            optional_data: Some(integer(KEY_ID)),
+        };
+        let curve_oid = ObjectIdentifier::new_unwrap(match key.curve {
+            StandardCurve::BrainpoolP224r1 => "1.3.36.3.3.2.8.1.1.5",
+            StandardCurve::NistP256 => "1.2.840.10045.3.1.7",
+            StandardCurve::BrainpoolP256r1 => "1.3.36.3.3.2.8.1.1.7",
+            StandardCurve::BrainpoolP320r1 => "1.3.36.3.3.2.8.1.1.9",
+            StandardCurve::NistP384 => "1.3.132.0.34",
+            StandardCurve::BrainpoolP384r1 => "1.3.36.3.3.2.8.1.1.11",
+            StandardCurve::BrainpoolP512r1 => "1.3.36.3.3.2.8.1.1.13",
+            StandardCurve::NistP521 => "1.3.132.0.35",
+        });
+        let spki = SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned {
+                oid: oids::ID_EC_PUBLIC_KEY,
+                parameters: Some(Any::encode_from(&curve_oid).expect("an OID encodes")),
+            },
+            subject_public_key: BitString::from_bytes(&key.public).expect("a point"),
+        };
+        let public_key_info = SecurityInfo {
+            protocol: ObjectIdentifier::from_bytes(&PK_ECDH).expect("the PK OID"),
+            required_data: Any::encode_from(&spki).expect("an SPKI encodes"),
+            optional_data: Some(integer(KEY_ID)),
+        };
+        [info, public_key_info]
+            .iter()
+            .map(|info| {
+                Any::from_der(&info.to_der().expect("a SecurityInfo encodes")).expect("decodes")
+            })
+            .collect()
+    }
+}

@@ -263,10 +263,7 @@ fn check_in(
                     other => panic!("chip authentication failed: {other:?}"),
                 };
             };
-            let pending = PendingChipAuth {
-                channel: exchange.channel,
-                dg14,
-            };
+            let pending = PendingChipAuth::new(exchange.channel, &dg14);
             (Vec::new(), answer, Some(pending))
         }
         Opening::Bac => {

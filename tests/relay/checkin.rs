@@ -748,6 +748,24 @@ async fn a_chip_without_an_aa_key_is_unsupported_not_incomplete() {
         ErrorCode::CardIncomplete,
     );
     assert!(msg.contains("hashes a DG15"), "{msg}");
+
+    // A chip with Chip Authentication only, its DG14 left out: the same.
+    let ca_only = IssuedCard::issue_with(&s, card::pki(), None, true, 12);
+    let mut chip = ca_only.chip(3);
+    let challenge = relay.challenge(CARD_ROOM).await;
+    let (mut data, _) = read(&mut chip, s.bac_input()).unwrap();
+    data.groups.remove(&14);
+    data.com = examgate_shared::chip::lds::build::ef_com(&[1, 2, 13]);
+    let msg = refused_with(
+        relay
+            .post_checkin(
+                &request(CARD_ROOM, &challenge.challenge_id, &data, &[]),
+                None,
+            )
+            .await,
+        ErrorCode::CardIncomplete,
+    );
+    assert!(msg.contains("hashes a DG14"), "{msg}");
 }
 
 /// Chip Authentication with the relay as the terminal: the reader sends

@@ -11,10 +11,13 @@ use examgate_shared::chip::verify::{
     AaAlgorithm, LdsFiles, PassiveAuth, active_auth, chip_authentication_key,
 };
 use examgate_shared::error::ErrorCode;
+use sha2::{Digest, Sha256};
 
 use super::judge::Refusal;
 
-/// DG15's number.
+/// The anti-clone groups: Chip Authentication's key, Active
+/// Authentication's key.
+const DG14: u8 = 14;
 const DG15: u8 = 15;
 
 /// Which proof the chip gave.
@@ -47,7 +50,18 @@ impl AntiClone {
 #[derive(Debug)]
 pub struct PendingChipAuth {
     pub channel: SecureChannel,
-    pub dg14: Vec<u8>,
+    /// SHA-256 of the DG14 it was made for (the bytes are not kept: up to
+    /// thousands of challenges may be open).
+    pub dg14_sha256: [u8; 32],
+}
+
+impl PendingChipAuth {
+    pub fn new(channel: SecureChannel, dg14: &[u8]) -> Self {
+        PendingChipAuth {
+            channel,
+            dg14_sha256: Sha256::digest(dg14).into(),
+        }
+    }
 }
 
 /// The anti-clone proof of a card whose files passed passive
@@ -61,10 +75,14 @@ pub fn anti_clone(
     aa_signature: &[u8],
 ) -> Result<AntiClone, Refusal> {
     let dg14 = files.groups.get(&14);
-    let ca_key = match dg14 {
-        Some(dg14) => chip_authentication_key(dg14)
-            .map_err(|e| Refusal::new(ErrorCode::CardMalformed, format!("DG14: {e}")))?,
-        None => None,
+    // A DG14 we cannot read matters only to a Chip Authentication answer;
+    // otherwise the chip may still prove itself with Active Authentication.
+    let ca_key = match dg14.map(|dg14| chip_authentication_key(dg14)) {
+        Some(Ok(key)) => key,
+        Some(Err(e)) if !ca_answer.is_empty() => {
+            return Err(Refusal::new(ErrorCode::CardMalformed, format!("DG14: {e}")));
+        }
+        Some(Err(_)) | None => None,
     };
     if !ca_answer.is_empty() {
         let (Some(key), Some(pending), Some(dg14)) = (ca_key, pending, dg14) else {
@@ -92,12 +110,14 @@ pub fn anti_clone(
             });
     }
     // EF.COM is not signed, so the security object has the last word: if it
-    // hashes a DG15, the key exists and was not sent.
-    if passive.signed_groups.contains(&DG15) {
-        return Err(Refusal::new(
-            ErrorCode::CardIncomplete,
-            "EF.SOD hashes a DG15 that was not sent; keep the card on the reader",
-        ));
+    // hashes a DG15 or DG14, the key exists and was not sent.
+    for (group, name) in [(DG15, "DG15"), (DG14, "DG14")] {
+        if passive.signed_groups.contains(&group) && !files.groups.contains_key(&group) {
+            return Err(Refusal::new(
+                ErrorCode::CardIncomplete,
+                format!("EF.SOD hashes a {name} that was not sent; keep the card on the reader"),
+            ));
+        }
     }
     if ca_key.is_some() {
         return Err(Refusal::new(
@@ -127,7 +147,7 @@ fn chip_authenticated(
     };
     // The exchange was made for the key in this DG14 (which passive
     // authentication has just checked): the same bytes, or nothing.
-    if pending.dg14 != dg14 {
+    if pending.dg14_sha256 != <[u8; 32]>::from(Sha256::digest(dg14)) {
         return Err(not_genuine(
             "DG14 differs from the one the exchange was made for",
         ));

@@ -37,6 +37,18 @@ impl AppState {
         dg14: Option<&str>,
     ) -> Result<ChallengeResponse, ErrorBody> {
         let code = self.card_code(code)?;
+        // Refuse a flood before doing any elliptic-curve work for it.
+        {
+            let now = now_ms();
+            let mut book = self.checkins.book();
+            book.challenges.retain(|_, c| c.expires_at > now);
+            if book.challenges.len() >= MAX_OPEN_CHALLENGES {
+                return Err(refusal(
+                    ErrorCode::TooManyAttempts,
+                    "too many card checks in progress; try again in a minute",
+                ));
+            }
+        }
         let (chip_auth, commands) = match dg14 {
             Some(dg14) => start_chip_auth(dg14)?,
             None => (None, None),
@@ -75,6 +87,10 @@ impl AppState {
     }
 }
 
+/// The largest DG14 accepted with a challenge request, base64 (4 KiB of
+/// file).
+const MAX_DG14_BASE64: usize = 4 * 1024 * 4 / 3 + 4;
+
 /// The relay as Chip Authentication's terminal: an ephemeral key on the
 /// curve of the DG14 key, the commands carrying it, and the proof read
 /// protected under the keys the chip will switch to. DG14 is not trusted
@@ -83,6 +99,10 @@ impl AppState {
 fn start_chip_auth(
     dg14_base64: &str,
 ) -> Result<(Option<PendingChipAuth>, Option<ChipAuthCommands>), ErrorBody> {
+    // A DG14 holds a few SecurityInfos and keys: a few hundred bytes.
+    if dg14_base64.len() > MAX_DG14_BASE64 {
+        return Err(refusal(ErrorCode::TooLarge, "dg14 is larger than any DG14"));
+    }
     let dg14 = BASE64
         .decode(dg14_base64)
         .map_err(|_| refusal(ErrorCode::Malformed, "dg14 is not base64"))?;
@@ -104,10 +124,7 @@ fn start_chip_auth(
         proof: to_hex(&exchange.proof),
     };
     Ok((
-        Some(PendingChipAuth {
-            channel: exchange.channel,
-            dg14,
-        }),
+        Some(PendingChipAuth::new(exchange.channel, &dg14)),
         Some(commands),
     ))
 }

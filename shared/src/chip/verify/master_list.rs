@@ -6,9 +6,11 @@
 //!
 //! A list is accepted only when its signature verifies over the signed
 //! attributes as encoded, its content hash matches, and its signer was
-//! issued (signature checked) by a CSCA of its own country found in the
-//! list itself or already trusted. Which lists to load stays the
-//! operator's decision: a list vouches for what its publisher accepted.
+//! issued (signature checked) by a CSCA of its own named country, already
+//! trusted or found in the list itself. In the second case the list only
+//! proves it is whole, not who published it (anyone can make such a list),
+//! and the report says so: which lists to load stays the operator's
+//! decision, made by where the file came from.
 
 use cms::content_info::ContentInfo;
 use cms::signed_data::SignedData;
@@ -37,6 +39,10 @@ pub struct MasterList {
     pub signer_issuer: String,
     /// The signer certificate's validity end, Unix seconds.
     pub signer_not_after: i64,
+    /// Whether the signer's issuer is a CSCA inside the list itself (not
+    /// one already trusted): then the list proves only that it is whole,
+    /// not who published it, and loading it is the operator's trust.
+    pub self_vouched: bool,
     /// The CSCA certificates the list holds.
     pub certificates: Vec<Certificate>,
 }
@@ -100,24 +106,33 @@ pub fn read_master_list(
 
     let signer_certificate = &signer.certificate;
     let signer_name = &signer_certificate.tbs_certificate.issuer;
-    let signer_country =
-        country(&signer_certificate.tbs_certificate.subject).or_else(|| country(signer_name));
-    let issuer = certificates
-        .iter()
-        .chain(already_trusted)
-        .filter(|csca| names_match(signer_name, &csca.tbs_certificate.subject))
-        .filter(|csca| country(&csca.tbs_certificate.subject) == signer_country)
-        .find(|csca| verify_issued_by(signer_certificate, signer.encoded, csca).is_ok())
-        .ok_or_else(|| {
-            format!(
-                "no CSCA of its country in the list or the trust list issued its signer ({})",
-                name_text(signer_name)
-            )
-        })?;
+    let signer_country = country(&signer_certificate.tbs_certificate.subject)
+        .or_else(|| country(signer_name))
+        .ok_or("the list's signer names no country")?;
+    let issued_by = |csca: &&Certificate| {
+        names_match(signer_name, &csca.tbs_certificate.subject)
+            && country(&csca.tbs_certificate.subject).as_deref() == Some(signer_country.as_str())
+            && verify_issued_by(signer_certificate, signer.encoded, csca).is_ok()
+    };
+    // A CSCA already trusted vouches for the list; one inside it only
+    // proves the list is whole.
+    let (issuer, self_vouched) = match already_trusted.iter().find(issued_by) {
+        Some(csca) => (csca, false),
+        None => (
+            certificates.iter().find(issued_by).ok_or_else(|| {
+                format!(
+                    "no CSCA of its country in the list or the trust list issued its signer ({})",
+                    name_text(signer_name)
+                )
+            })?,
+            true,
+        ),
+    };
     Ok(MasterList {
         signer: name_text(&signer_certificate.tbs_certificate.subject),
         signer_issuer: name_text(&issuer.tbs_certificate.subject),
         signer_not_after: unix_time(&signer_certificate.tbs_certificate.validity.not_after),
+        self_vouched,
         certificates,
     })
 }

@@ -68,6 +68,7 @@ impl TrustList {
             signer: list.signer,
             signer_issuer: list.signer_issuer,
             signer_not_after: list.signer_not_after,
+            self_vouched: list.self_vouched,
             certificates: count,
         });
         Ok(count)

@@ -60,6 +60,8 @@ pub struct MasterListReport {
     pub signer: String,
     pub signer_issuer: String,
     pub signer_not_after: i64,
+    /// The signer's issuer is inside the list, not already trusted.
+    pub self_vouched: bool,
     pub certificates: usize,
 }
 

@@ -38,17 +38,7 @@ impl AppState {
     ) -> Result<ChallengeResponse, ErrorBody> {
         let code = self.card_code(code)?;
         // Refuse a flood before doing any elliptic-curve work for it.
-        {
-            let now = now_ms();
-            let mut book = self.checkins.book();
-            book.challenges.retain(|_, c| c.expires_at > now);
-            if book.challenges.len() >= MAX_OPEN_CHALLENGES {
-                return Err(refusal(
-                    ErrorCode::TooManyAttempts,
-                    "too many card checks in progress; try again in a minute",
-                ));
-            }
-        }
+        room_for_one_more(&mut self.checkins.book().challenges, now_ms())?;
         let (chip_auth, commands) = match dg14 {
             Some(dg14) => start_chip_auth(dg14)?,
             None => (None, None),
@@ -59,15 +49,7 @@ impl AppState {
         let now = now_ms();
         let expires_at = now + CHALLENGE_TTL_MS;
         let mut book = self.checkins.book();
-        // Forget what expired, so unanswered challenges cannot pile up; a
-        // flood within one lifetime is refused rather than stored.
-        book.challenges.retain(|_, c| c.expires_at > now);
-        if book.challenges.len() >= MAX_OPEN_CHALLENGES {
-            return Err(refusal(
-                ErrorCode::TooManyAttempts,
-                "too many card checks in progress; try again in a minute",
-            ));
-        }
+        room_for_one_more(&mut book.challenges, now)?;
         book.challenges.insert(
             id.clone(),
             Challenge {
@@ -85,6 +67,22 @@ impl AppState {
             chip_auth: commands,
         })
     }
+}
+
+/// Forgets what expired, so unanswered challenges cannot pile up; a flood
+/// within one lifetime is refused rather than stored.
+fn room_for_one_more<K>(
+    challenges: &mut std::collections::HashMap<K, Challenge>,
+    now: examgate_shared::Millis,
+) -> Result<(), ErrorBody> {
+    challenges.retain(|_, c| c.expires_at > now);
+    if challenges.len() >= MAX_OPEN_CHALLENGES {
+        return Err(refusal(
+            ErrorCode::TooManyAttempts,
+            "too many card checks in progress; try again in a minute",
+        ));
+    }
+    Ok(())
 }
 
 /// The largest DG14 accepted with a challenge request, base64 (4 KiB of

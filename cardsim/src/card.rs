@@ -58,6 +58,8 @@ const FID_SOD: u16 = 0x011D;
 /// An emulated eMRTD chip.
 pub struct EmulatedCard {
     keys: DocumentKeys,
+    /// The MRZ information, PACE's other password.
+    mrz_information: String,
     files: BTreeMap<u16, Vec<u8>>,
     active_auth: Option<AaSigner>,
     extended_length: bool,
@@ -100,6 +102,7 @@ impl EmulatedCard {
         }
         EmulatedCard {
             keys: DocumentKeys::from_mrz_information(&bac.mrz_information()),
+            mrz_information: bac.mrz_information(),
             files: by_fid,
             active_auth: None,
             extended_length: true,
@@ -129,10 +132,14 @@ impl EmulatedCard {
     }
 
     /// Offers PACE (`offers`, in EF.CardAccess) with the card access number
-    /// `can`; BAC keeps working.
+    /// `can` or the MRZ; BAC keeps working.
     pub fn with_pace(mut self, offers: Vec<PaceInfo>, can: &str) -> Self {
         self.card_access = Some(card_access(&offers));
-        self.pace = Some(PaceChip::new(offers, Password::Can(can.to_string())));
+        let passwords = vec![
+            Password::Can(can.to_string()),
+            Password::Mrz(self.mrz_information.clone()),
+        ];
+        self.pace = Some(PaceChip::new(offers, passwords));
         self
     }
 

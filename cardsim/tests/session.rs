@@ -143,7 +143,13 @@ fn a_pace_chip_is_read_with_the_can_from_the_id() {
     let Step::Read(read) = run.step else {
         panic!("{:?}", run.step)
     };
-    assert_eq!(read.access, Access::Pace(cccd_pace()));
+    assert_eq!(
+        read.access,
+        Access::Pace {
+            info: cccd_pace(),
+            by_can: true
+        }
+    );
     assert_eq!(read.groups, files.groups);
     assert_eq!(read.sod, files.sod);
     // READ EF.CardAccess + MSE:Set AT + 4 × GENERAL AUTHENTICATE +
@@ -167,7 +173,7 @@ fn a_pace_chip_is_read_with_the_can_from_the_id() {
             let Step::Read(read) = run.step else {
                 panic!("{} {cipher:?}: {:?}", curve.name(), run.step)
             };
-            assert_eq!(read.access, Access::Pace(info));
+            assert_eq!(read.access, Access::Pace { info, by_can: true });
             assert_eq!(read.groups, files.groups, "{} {cipher:?}", curve.name());
         }
     }
@@ -188,6 +194,34 @@ fn a_chip_that_will_not_read_past_a_file_end_is_still_read_whole() {
     assert_eq!(read.com, files.com);
     assert_eq!(read.groups, files.groups);
     assert_eq!(read.sod, files.sod);
+}
+
+#[test]
+fn a_passport_is_opened_with_pace_and_its_mrz() {
+    // ICAO 9303's specimen document number: not nine digits, so no CAN.
+    let passport = BacInput::new(
+        "L898902C3",
+        MrzDate::new(1974, 8, 12),
+        MrzDate::new(2032, 4, 15),
+    )
+    .unwrap();
+    let files = files(false);
+    let mut card = EmulatedCard::new(&passport, &files, 7).with_pace(vec![cccd_pace()], "999999");
+    let mut session = ReadSession::new(vec![passport], [12; 32], ReadOptions::extended(65_536));
+    let first = session.start();
+    let run = drive(&mut session, &mut card, first, None);
+    let Step::Read(read) = run.step else {
+        panic!("{:?}", run.step)
+    };
+    assert_eq!(
+        read.access,
+        Access::Pace {
+            info: cccd_pace(),
+            by_can: false
+        }
+    );
+    assert_eq!(read.access.describe(), "PACE-MRZ AES-128 brainpoolP256r1");
+    assert_eq!(read.groups, files.groups);
 }
 
 #[test]

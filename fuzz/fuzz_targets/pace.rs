@@ -83,7 +83,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         _ => {
-            let mut chip = PaceChip::new(vec![info()], Password::Can("123456".into()));
+            let mut chip = PaceChip::new(vec![info()], vec![Password::Can("123456".into())]);
             for bytes in pieces(rest).take(8) {
                 let Ok((command, _)) = Command::parse(bytes) else {
                     return;

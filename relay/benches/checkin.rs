@@ -227,7 +227,10 @@ fn check_in(
         };
     };
     let expected_access = match opening {
-        Opening::Pace => Access::Pace(CCCD_PACE),
+        Opening::Pace => Access::Pace {
+            info: CCCD_PACE,
+            by_can: true,
+        },
         Opening::Bac => Access::Bac,
     };
     assert_eq!(read.access, expected_access, "opened as intended");

@@ -307,7 +307,10 @@ async fn a_replayed_aa_answer_is_refused() {
     // The emulated CCCD is read as real ones are: PACE with the CAN.
     assert_eq!(
         data.access,
-        examgate_shared::chip::session::Access::Pace(examgate_cardsim::issue::CCCD_PACE)
+        examgate_shared::chip::session::Access::Pace {
+            info: examgate_cardsim::issue::CCCD_PACE,
+            by_can: true
+        }
     );
     let signature = answer(&mut session, &mut chip, &challenge.challenge);
     let first = request(CARD_ROOM, &challenge.challenge_id, &data, &signature);

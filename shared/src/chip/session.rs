@@ -166,8 +166,8 @@ impl ReadOptions {
 /// How the session got access to the chip's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// PACE with the card access number.
-    Pace(PaceInfo),
+    /// PACE, with the card access number or else the MRZ.
+    Pace { info: PaceInfo, by_can: bool },
     /// Basic Access Control with the MRZ.
     Bac,
 }
@@ -176,9 +176,12 @@ impl Access {
     /// For the check-in record, e.g. `PACE-CAN AES-128 brainpoolP256r1`.
     pub fn describe(&self) -> String {
         match self {
-            Access::Pace(info) => {
-                format!("PACE-CAN {} {}", info.cipher.name(), info.curve.name())
-            }
+            Access::Pace { info, by_can } => format!(
+                "PACE-{} {} {}",
+                if *by_can { "CAN" } else { "MRZ" },
+                info.cipher.name(),
+                info.curve.name()
+            ),
             Access::Bac => "BAC".to_string(),
         }
     }
@@ -298,9 +301,10 @@ pub struct ReadSession {
     progress: Progress,
     /// Set when the files are read: whether DG15 was among them.
     active_authentication: bool,
-    /// The CAN derived from the first BAC input, when it looks like a
-    /// CCCD's (nine digits).
-    can: Option<String>,
+    /// PACE's password: the CAN derived from the first BAC input when it
+    /// looks like a CCCD's (nine digits), otherwise that input's MRZ
+    /// information (a passport), when there is an input at all.
+    pace_password: Option<Password>,
     /// Set once PACE failed, so a restart goes straight to BAC.
     pace_failed: bool,
     access: Access,
@@ -327,7 +331,7 @@ impl ReadSession {
                 ..Progress::default()
             },
             active_authentication: false,
-            can: inputs_can(&inputs_for_can),
+            pace_password: pace_password(&inputs_for_can),
             pace_failed: false,
             access: Access::Bac,
         }
@@ -352,7 +356,7 @@ impl ReadSession {
 
     /// PACE when it may work, BAC otherwise.
     fn begin(&mut self) -> Step {
-        if self.options.pace && self.can.is_some() && !self.pace_failed {
+        if self.options.pace && self.pace_password.is_some() && !self.pace_failed {
             self.state = State::ReadingCardAccess;
             let cmd = Command::new(0x00, 0xB0, 0x80 | CARD_ACCESS_SFI, 0x00).with_le(256);
             return self.send(cmd.encode(false).expect("a fixed short command"));
@@ -373,13 +377,14 @@ impl ReadSession {
             .filter(|r| r.sw == sw::OK || r.sw == sw::END_OF_FILE)
             .and_then(|r| supported_pace_infos(&r.data).ok())
             .and_then(|infos| infos.first().copied());
-        let (Some(info), Some(can)) = (offered, self.can.clone()) else {
+        let (Some(info), Some(password)) = (offered, self.pace_password.clone()) else {
             return self.pace_unavailable();
         };
-        let mut terminal = PaceTerminal::new(info, Password::Can(can));
+        let by_can = matches!(password, Password::Can(_));
+        let mut terminal = PaceTerminal::new(info, password);
         let cmd = terminal.start();
         self.state = State::Pace(terminal);
-        self.access = Access::Pace(info);
+        self.access = Access::Pace { info, by_can };
         self.send(cmd.encode(false).expect("MSE:Set AT is short"))
     }
 
@@ -817,12 +822,20 @@ impl ReadSession {
     }
 }
 
-/// A CCCD's CAN from its BAC input: the last six digits of a nine-digit
-/// document number (which is the last nine of the 12-digit ID).
-fn inputs_can(inputs: &[BacInput]) -> Option<String> {
-    let number = &inputs.first()?.document_number;
-    (number.len() == 9 && number.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| number[3..].to_string())
+/// PACE's password from the first BAC input: a CCCD's CAN (the last six
+/// digits of a nine-digit document number, which is the last nine of the
+/// 12-digit ID: no date needed), else the MRZ information (a passport,
+/// whose dates the reader was given).
+fn pace_password(inputs: &[BacInput]) -> Option<Password> {
+    let input = inputs.first()?;
+    let number = &input.document_number;
+    Some(
+        if number.len() == 9 && number.bytes().all(|b| b.is_ascii_digit()) {
+            Password::Can(number[3..].to_string())
+        } else {
+            Password::Mrz(input.mrz_information())
+        },
+    )
 }
 
 /// The LDS tags EF.COM lists (its `5C` object).

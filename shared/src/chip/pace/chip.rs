@@ -14,7 +14,7 @@ use crate::chip::tlv;
 #[derive(Debug)]
 enum Stage {
     Idle,
-    Selected(PaceInfo),
+    Selected(PaceInfo, Password),
     NonceSent {
         info: PaceInfo,
         nonce: Vec<u8>,
@@ -31,11 +31,12 @@ enum Stage {
     },
 }
 
-/// A chip's PACE: the variants it offers and the password it knows.
+/// A chip's PACE: the variants it offers and the passwords it knows (its
+/// CAN and its MRZ; the terminal names which one it uses).
 #[derive(Debug)]
 pub struct PaceChip {
     offers: Vec<PaceInfo>,
-    password: Password,
+    passwords: Vec<Password>,
     stage: Stage,
 }
 
@@ -62,10 +63,10 @@ impl ChipAnswer {
 }
 
 impl PaceChip {
-    pub fn new(offers: Vec<PaceInfo>, password: Password) -> Self {
+    pub fn new(offers: Vec<PaceInfo>, passwords: Vec<Password>) -> Self {
         PaceChip {
             offers,
-            password,
+            passwords,
             stage: Stage::Idle,
         }
     }
@@ -100,9 +101,17 @@ impl PaceChip {
             value(0x80) == Some(info.oid().as_slice())
                 && value(0x84).is_none_or(|id| id == [info.curve.parameter_id()])
         });
-        match (offered, value(0x83)) {
-            (Some(info), Some(&[reference])) if reference == self.password.reference() => {
-                self.stage = Stage::Selected(info);
+        let password = match value(0x83) {
+            Some(&[reference]) => self
+                .passwords
+                .iter()
+                .find(|p| p.reference() == reference)
+                .cloned(),
+            _ => None,
+        };
+        match (offered, password) {
+            (Some(info), Some(password)) => {
+                self.stage = Stage::Selected(info, password);
                 ChipAnswer::status(sw::OK)
             }
             _ => {
@@ -115,12 +124,12 @@ impl PaceChip {
     fn authenticate(&mut self, command: &Command, random: &mut dyn FnMut(&mut [u8])) -> ChipAnswer {
         let chained = command.cla & 0x10 != 0;
         match std::mem::replace(&mut self.stage, Stage::Idle) {
-            Stage::Selected(info) if chained => {
+            Stage::Selected(info, password) if chained => {
                 let mut nonce = vec![0u8; info.cipher.nonce_len()];
                 random(&mut nonce);
                 let encrypted = info
                     .cipher
-                    .encrypt_nonce(&self.password.k_pi(info.cipher), &nonce);
+                    .encrypt_nonce(&password.k_pi(info.cipher), &nonce);
                 self.stage = Stage::NonceSent { info, nonce };
                 ChipAnswer::data(tlv::encode(0x80, &encrypted))
             }

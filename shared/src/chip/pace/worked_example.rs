@@ -168,7 +168,7 @@ fn run(
     PaceError,
 > {
     let mut terminal = PaceTerminal::new(info, terminal_password);
-    let mut chip = PaceChip::new(vec![info], chip_password);
+    let mut chip = PaceChip::new(vec![info], vec![chip_password]);
     let mut terminal_random = stream(1);
     let mut chip_random = stream(2);
     let mut command: Command = terminal.start();

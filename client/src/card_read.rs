@@ -312,7 +312,7 @@ pub async fn read_and_submit(
             }
             Step::Read(read) => break read,
             Step::Failed(e) => return Err(CheckinFailure::Read(e)),
-            Step::Authenticated(_) | Step::ChipAuthenticated(_) => {
+            Step::Authenticated(_) | Step::ChipAuthenticated(_) | Step::ChipAuthRefused { .. } => {
                 return Err(CheckinFailure::Read(ReadError::OutOfOrder("early answer")));
             }
         }
@@ -329,37 +329,41 @@ pub async fn read_and_submit(
         },
     )
     .await?;
-    let (signature, ca_answer) = match challenge.chip_auth.as_ref().and_then(|ca| ca.bytes()) {
-        Some((commands, proof)) => {
-            let mut next = session.chip_authenticate(&commands, proof);
-            let answer = loop {
-                match next {
-                    Step::Transmit(apdu) => next = carry(bridge, &mut session, &apdu).await?,
-                    Step::ChipAuthenticated(answer) => break answer,
-                    Step::Failed(e) => return Err(CheckinFailure::Read(e)),
-                    _ => {
-                        return Err(CheckinFailure::Read(ReadError::OutOfOrder(
-                            "chip authentication",
-                        )));
-                    }
+    // Chip Authentication when the relay started it; Active Authentication
+    // otherwise, or when the chip refuses the relay's commands.
+    let mut ca_answer = Vec::new();
+    if let Some((commands, proof)) = challenge.chip_auth.as_ref().and_then(|ca| ca.bytes()) {
+        let mut next = session.chip_authenticate(&commands, proof);
+        loop {
+            match next {
+                Step::Transmit(apdu) => next = carry(bridge, &mut session, &apdu).await?,
+                Step::ChipAuthenticated(answer) => {
+                    ca_answer = answer;
+                    break;
                 }
-            };
-            (Vec::new(), answer)
-        }
-        None => {
-            let bytes = challenge.bytes().ok_or(CheckinFailure::Network)?;
-            let mut next = session.authenticate(&bytes);
-            let signature = loop {
-                match next {
-                    Step::Transmit(apdu) => next = carry(bridge, &mut session, &apdu).await?,
-                    Step::Authenticated(sig) => break sig,
-                    Step::Failed(e) => return Err(CheckinFailure::Read(e)),
-                    _ => return Err(CheckinFailure::Read(ReadError::OutOfOrder("read twice"))),
+                Step::ChipAuthRefused { .. } => break,
+                Step::Failed(e) => return Err(CheckinFailure::Read(e)),
+                _ => {
+                    return Err(CheckinFailure::Read(ReadError::OutOfOrder(
+                        "chip authentication",
+                    )));
                 }
-            };
-            (signature, Vec::new())
+            }
         }
-    };
+    }
+    let mut signature = Vec::new();
+    if ca_answer.is_empty() {
+        let bytes = challenge.bytes().ok_or(CheckinFailure::Network)?;
+        let mut next = session.authenticate(&bytes);
+        signature = loop {
+            match next {
+                Step::Transmit(apdu) => next = carry(bridge, &mut session, &apdu).await?,
+                Step::Authenticated(sig) => break sig,
+                Step::Failed(e) => return Err(CheckinFailure::Read(e)),
+                _ => return Err(CheckinFailure::Read(ReadError::OutOfOrder("read twice"))),
+            }
+        };
+    }
     let _ = bridge.power_off().await;
     let mut request =
         CheckinRequest::from_read(code, &challenge.challenge_id, &read, &signature, station);

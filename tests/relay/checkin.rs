@@ -882,3 +882,29 @@ async fn chip_authentication_proves_the_chip_and_refuses_copies() {
     );
     assert!(msg.contains("does not open"), "{msg}");
 }
+
+/// A chip whose DG14 advertises Chip Authentication but which refuses the
+/// relay's commands (here a recorded card folder, which keeps the AA key but
+/// no CA key) is not turned away: the reader falls back to Active
+/// Authentication over the same challenge, and the relay checks that.
+#[tokio::test]
+async fn a_chip_that_refuses_chip_authentication_proves_itself_with_aa() {
+    let relay = relay().await;
+    let s = student(2);
+    let folder = genuine_card(2).folder();
+    let mut chip = folder.chip(5).unwrap();
+    let accepted = relay
+        .check_in_with(CARD_ROOM, &mut chip, s.bac_input())
+        .await
+        .expect("AA proves the chip");
+    assert_eq!(accepted.status, CheckinStatus::AwaitingProctor);
+    let reasons: String = relay
+        .db()
+        .query_row(
+            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(reasons.contains("active authentication Ecdsa"), "{reasons}");
+}

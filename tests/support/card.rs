@@ -65,7 +65,7 @@ pub fn read(chip: &mut dyn Card, bac: BacInput) -> Result<(Box<CardRead>, ReadSe
             Step::Transmit(apdu) => step = session.on_response(&chip.transmit(&apdu)),
             Step::Read(read) => return Ok((read, session)),
             Step::Failed(e) => return Err(e),
-            Step::Authenticated(_) | Step::ChipAuthenticated(_) => {
+            Step::Authenticated(_) | Step::ChipAuthenticated(_) | Step::ChipAuthRefused { .. } => {
                 unreachable!("no challenge was given")
             }
         }
@@ -89,7 +89,8 @@ pub fn answer(session: &mut ReadSession, chip: &mut dyn Card, challenge_hex: &st
 }
 
 /// Carries the relay's Chip Authentication to the chip; the chip's answer
-/// to the proof read (empty when the chip refused a command).
+/// to the proof read (empty when the chip refused a command: the session
+/// can then still run AA).
 pub fn chip_authenticate(
     session: &mut ReadSession,
     chip: &mut dyn Card,
@@ -173,9 +174,16 @@ impl TestRelay {
         let challenge = self
             .challenge_for(code, read.groups.get(&14).map(Vec::as_slice))
             .await;
-        let (signature, ca_answer) = match &challenge.chip_auth {
-            Some(commands) => (Vec::new(), chip_authenticate(&mut session, chip, commands)),
-            None => (answer(&mut session, chip, &challenge.challenge), Vec::new()),
+        // Chip Authentication when the relay started it; AA otherwise, or
+        // when the chip refused it (as the client does).
+        let ca_answer = match &challenge.chip_auth {
+            Some(commands) => chip_authenticate(&mut session, chip, commands),
+            None => Vec::new(),
+        };
+        let signature = if ca_answer.is_empty() {
+            answer(&mut session, chip, &challenge.challenge)
+        } else {
+            Vec::new()
         };
         let mut request =
             CheckinRequest::from_read(code, &challenge.challenge_id, &read, &signature, station);

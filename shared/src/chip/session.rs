@@ -244,6 +244,13 @@ pub enum Step {
     /// Authentication, as it came (protected under keys only the relay and
     /// the genuine chip hold).
     ChipAuthenticated(Vec<u8>),
+    /// The chip refused a Chip Authentication command (status `sw`), under
+    /// a secure channel still intact: the session is back where
+    /// [`Step::Read`] left it, so [`ReadSession::authenticate`] (AA) can
+    /// still prove the chip.
+    ChipAuthRefused {
+        sw: u16,
+    },
     Failed(ReadError),
 }
 
@@ -534,10 +541,10 @@ impl ReadSession {
                 proof,
             } => match channel.unprotect(bytes) {
                 Ok(r) if r.sw == sw::OK => self.next_chip_auth(channel, commands, proof),
-                Ok(r) => self.fail(ReadError::CardError {
-                    file: "CHIP AUTHENTICATION",
-                    sw: r.sw,
-                }),
+                Ok(r) => {
+                    self.state = State::Ready(channel);
+                    Step::ChipAuthRefused { sw: r.sw }
+                }
                 Err(e) => self.fail(ReadError::SecureMessaging(e)),
             },
             State::ChipAuthProof => {

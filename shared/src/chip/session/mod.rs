@@ -28,6 +28,9 @@
 //! If the card refuses an extended read, the session runs BAC again and
 //! carries on with short reads, keeping what it already has.
 //!
+//! The opening (EF.CardAccess, PACE, the BAC fall-back) is in [`opening`];
+//! carrying the relay's Chip Authentication in [`chip_auth_steps`].
+//!
 //! BAC is tried with each candidate input in turn (the client derives several
 //! expiry dates from the renewal rule); a wrong key costs a GET CHALLENGE and
 //! an EXTERNAL AUTHENTICATE.
@@ -37,10 +40,13 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+mod chip_auth_steps;
+mod opening;
+
 use super::apdu::{Command, Response, sw};
 use super::bac::{DocumentKeys, TerminalAuth};
 use super::mrz::BacInput;
-use super::pace::{PaceInfo, PaceStep, PaceTerminal, Password, supported_pace_infos};
+use super::pace::{PaceInfo, PaceTerminal, Password};
 use super::sm::{SecureChannel, SmError};
 use super::tlv;
 
@@ -338,7 +344,7 @@ impl ReadSession {
                 ..Progress::default()
             },
             active_authentication: false,
-            pace_password: pace_password(&inputs_for_can),
+            pace_password: opening::pace_password(&inputs_for_can),
             pace_failed: false,
             access: Access::Bac,
         }
@@ -359,81 +365,6 @@ impl ReadSession {
     /// How the files are being (or were) reached.
     pub fn access(&self) -> Access {
         self.access
-    }
-
-    /// PACE when it may work, BAC otherwise.
-    fn begin(&mut self) -> Step {
-        if self.options.pace && self.pace_password.is_some() && !self.pace_failed {
-            self.state = State::ReadingCardAccess;
-            let cmd = Command::new(0x00, 0xB0, 0x80 | CARD_ACCESS_SFI, 0x00).with_le(256);
-            return self.send(cmd.encode(false).expect("a fixed short command"));
-        }
-        self.select_app()
-    }
-
-    /// PACE is not possible or failed: BAC from the start.
-    fn pace_unavailable(&mut self) -> Step {
-        self.pace_failed = true;
-        self.access = Access::Bac;
-        self.select_app()
-    }
-
-    fn on_card_access(&mut self, bytes: &[u8]) -> Step {
-        let offered = Response::parse(bytes)
-            .ok()
-            .filter(|r| r.sw == sw::OK || r.sw == sw::END_OF_FILE)
-            .and_then(|r| supported_pace_infos(&r.data).ok())
-            .and_then(|infos| infos.first().copied());
-        let (Some(info), Some(password)) = (offered, self.pace_password.clone()) else {
-            return self.pace_unavailable();
-        };
-        let by_can = matches!(password, Password::Can(_));
-        let mut terminal = PaceTerminal::new(info, password);
-        let cmd = terminal.start();
-        self.state = State::Pace(terminal);
-        self.access = Access::Pace { info, by_can };
-        self.send(cmd.encode(false).expect("MSE:Set AT is short"))
-    }
-
-    fn on_pace(&mut self, mut terminal: PaceTerminal, bytes: &[u8]) -> Step {
-        let Ok(response) = Response::parse(bytes) else {
-            return self.pace_unavailable();
-        };
-        let entropy = self.entropy;
-        let mut draws = self.draws;
-        let mut random = |out: &mut [u8]| {
-            for chunk in out.chunks_mut(32) {
-                draws += 1;
-                let mut hasher = Sha256::new();
-                hasher.update(entropy);
-                hasher.update(draws.to_be_bytes());
-                chunk.copy_from_slice(&hasher.finalize()[..chunk.len()]);
-            }
-        };
-        let step = terminal.on_response(&response, &mut random);
-        self.draws = draws;
-        match step {
-            Ok(PaceStep::Send(cmd)) => {
-                self.state = State::Pace(terminal);
-                match cmd.encode(false) {
-                    Ok(apdu) => self.send(apdu),
-                    Err(_) => self.pace_unavailable(),
-                }
-            }
-            Ok(PaceStep::Established(mut channel)) => {
-                let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
-                match channel.protect(&select) {
-                    Ok(apdu) => {
-                        self.state = State::SelectingAppProtected(channel);
-                        self.send(apdu)
-                    }
-                    Err(e) => self.fail(ReadError::SecureMessaging(e)),
-                }
-            }
-            // A chip that refuses the CAN, or any PACE trouble: BAC still
-            // opens the same files.
-            Err(_) => self.pace_unavailable(),
-        }
     }
 
     /// The bridge reported the card gone (or any transport failure that
@@ -594,57 +525,6 @@ impl ReadSession {
         match channel.protect(&cmd) {
             Ok(apdu) => {
                 self.state = State::ActiveAuth(channel);
-                self.send(apdu)
-            }
-            Err(e) => self.fail(ReadError::SecureMessaging(e)),
-        }
-    }
-
-    /// Carries the relay's Chip Authentication (after [`Step::Read`]):
-    /// `commands` (plain APDUs the relay made, with its ephemeral key) go
-    /// under the current secure channel; then `proof`, a READ BINARY the
-    /// relay protected under the keys the chip will have switched to, goes
-    /// as it is. The chip's answer to it comes back in
-    /// [`Step::ChipAuthenticated`] for the relay to open: this session never
-    /// holds those keys.
-    pub fn chip_authenticate(&mut self, commands: &[Vec<u8>], proof: Vec<u8>) -> Step {
-        let State::Ready(channel) = std::mem::replace(&mut self.state, State::Done) else {
-            return self.fail(ReadError::OutOfOrder(
-                "chip authentication before the files are read",
-            ));
-        };
-        let mut parsed = std::collections::VecDeque::new();
-        for apdu in commands {
-            match Command::parse(apdu) {
-                Ok((command, _)) => parsed.push_back(command),
-                Err(_) => {
-                    return self.fail(ReadError::Malformed {
-                        file: "CHIP AUTHENTICATION",
-                        detail: "the relay's command is not an APDU".into(),
-                    });
-                }
-            }
-        }
-        self.next_chip_auth(channel, parsed, proof)
-    }
-
-    fn next_chip_auth(
-        &mut self,
-        mut channel: SecureChannel,
-        mut commands: std::collections::VecDeque<Command>,
-        proof: Vec<u8>,
-    ) -> Step {
-        let Some(command) = commands.pop_front() else {
-            self.state = State::ChipAuthProof;
-            return self.send(proof);
-        };
-        match channel.protect(&command) {
-            Ok(apdu) => {
-                self.state = State::ChipAuth {
-                    channel,
-                    commands,
-                    proof,
-                };
                 self.send(apdu)
             }
             Err(e) => self.fail(ReadError::SecureMessaging(e)),
@@ -827,22 +707,6 @@ impl ReadSession {
         self.state = State::Ready(channel);
         Step::Read(Box::new(read))
     }
-}
-
-/// PACE's password from the first BAC input: a CCCD's CAN (the last six
-/// digits of a nine-digit document number, which is the last nine of the
-/// 12-digit ID: no date needed), else the MRZ information (a passport,
-/// whose dates the reader was given).
-fn pace_password(inputs: &[BacInput]) -> Option<Password> {
-    let input = inputs.first()?;
-    let number = &input.document_number;
-    Some(
-        if number.len() == 9 && number.bytes().all(|b| b.is_ascii_digit()) {
-            Password::Can(number[3..].to_string())
-        } else {
-            Password::Mrz(input.mrz_information())
-        },
-    )
 }
 
 /// The LDS tags EF.COM lists (its `5C` object).

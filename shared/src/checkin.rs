@@ -125,16 +125,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 impl ChallengeResponse {
     /// The challenge's 8 bytes, for INTERNAL AUTHENTICATE.
     pub fn bytes(&self) -> Option<[u8; 8]> {
-        let hex = self.challenge.as_bytes();
-        if hex.len() != 16 {
-            return None;
-        }
-        let mut out = [0u8; 8];
-        for (i, pair) in hex.chunks(2).enumerate() {
-            let text = std::str::from_utf8(pair).ok()?;
-            out[i] = u8::from_str_radix(text, 16).ok()?;
-        }
-        Some(out)
+        from_hex(&self.challenge)?.try_into().ok()
     }
 }
 

@@ -62,7 +62,7 @@ impl AppState {
         );
         Ok(ChallengeResponse {
             challenge_id: id,
-            challenge: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+            challenge: to_hex(&bytes),
             expires_at,
             chip_auth: commands,
         })

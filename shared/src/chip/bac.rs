@@ -43,9 +43,7 @@ pub fn kdf(seed: &[u8; 16], counter: u32) -> Key16 {
     hasher.update(counter.to_be_bytes());
     let digest = hasher.finalize();
     let mut key: Key16 = digest[..16].try_into().expect("SHA-1 is 20 bytes");
-    for byte in &mut key {
-        *byte = (*byte & 0xFE) | u8::from((*byte >> 1).count_ones() % 2 == 0);
-    }
+    crypto::adjust_parity(&mut key);
     key
 }
 

@@ -49,6 +49,14 @@ pub fn decrypt(key: &Key16, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
         .map_err(|_| CryptoError::NotBlockAligned)
 }
 
+/// Gives each byte of a DES key odd parity (its lowest bit), as ICAO 9303
+/// key derivation does; DES itself ignores the bit.
+pub fn adjust_parity(key: &mut [u8]) {
+    for byte in key {
+        *byte = (*byte & 0xFE) | u8::from((*byte >> 1).count_ones() % 2 == 0);
+    }
+}
+
 /// Padding method 2 (ISO/IEC 9797-1) to 8-byte blocks: `80`, then zeros
 /// to a block boundary. Always adds at least one byte.
 pub fn pad(data: &[u8]) -> Vec<u8> {

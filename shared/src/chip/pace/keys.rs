@@ -89,9 +89,7 @@ impl Cipher {
         };
         let mut key = digest[..self.key_len()].to_vec();
         if self == Self::Tdes {
-            for byte in &mut key {
-                *byte = (*byte & 0xFE) | u8::from((*byte >> 1).count_ones() % 2 == 0);
-            }
+            crypto::adjust_parity(&mut key);
         }
         key
     }

@@ -396,11 +396,21 @@ impl ReadSession {
     }
 
     fn random<const N: usize>(&mut self) -> [u8; N] {
-        self.draws += 1;
-        let mut hasher = Sha256::new();
-        hasher.update(self.entropy);
-        hasher.update(self.draws.to_be_bytes());
-        hasher.finalize()[..N].try_into().expect("N ≤ 32")
+        let mut out = [0u8; N];
+        self.fill_random(&mut out);
+        out
+    }
+
+    /// Fills `out` from the entropy: SHA-256(entropy ‖ draw counter), one
+    /// draw per 32 bytes.
+    fn fill_random(&mut self, out: &mut [u8]) {
+        for chunk in out.chunks_mut(32) {
+            self.draws += 1;
+            let mut hasher = Sha256::new();
+            hasher.update(self.entropy);
+            hasher.update(self.draws.to_be_bytes());
+            chunk.copy_from_slice(&hasher.finalize()[..chunk.len()]);
+        }
     }
 
     /// Feeds the card's answer to the last command.

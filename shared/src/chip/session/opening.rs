@@ -2,8 +2,6 @@
 //! the CAN (or a passport's MRZ) when the chip offers a variant we speak,
 //! BAC otherwise or when PACE fails.
 
-use sha2::{Digest, Sha256};
-
 use super::{Access, CARD_ACCESS_SFI, EMRTD_AID, ReadError, ReadSession, State, Step};
 use crate::chip::apdu::{Command, Response, sw};
 use crate::chip::mrz::BacInput;
@@ -48,19 +46,7 @@ impl ReadSession {
         let Ok(response) = Response::parse(bytes) else {
             return self.pace_unavailable();
         };
-        let entropy = self.entropy;
-        let mut draws = self.draws;
-        let mut random = |out: &mut [u8]| {
-            for chunk in out.chunks_mut(32) {
-                draws += 1;
-                let mut hasher = Sha256::new();
-                hasher.update(entropy);
-                hasher.update(draws.to_be_bytes());
-                chunk.copy_from_slice(&hasher.finalize()[..chunk.len()]);
-            }
-        };
-        let step = terminal.on_response(&response, &mut random);
-        self.draws = draws;
+        let step = terminal.on_response(&response, &mut |out| self.fill_random(out));
         match step {
             Ok(PaceStep::Send(cmd)) => {
                 self.state = State::Pace(terminal);

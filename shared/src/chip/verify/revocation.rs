@@ -109,6 +109,7 @@ impl RevocationList {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// A serial number as upper-case hex, as certificate tools print it.
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02X}")).collect()
 }

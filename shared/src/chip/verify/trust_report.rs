@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use x509_cert::Certificate;
 
 use super::certificate::{country, name_text, unix_time};
-use super::revocation::RevocationList;
+use super::revocation::{RevocationList, hex};
 use super::signature::PublicKey;
 
 /// A CSCA expiring within this many days is warned about: document signers
@@ -143,12 +143,7 @@ fn csca_report(certificate: &Certificate, origin: &str, now: i64) -> CscaReport 
     CscaReport {
         subject: name_text(&tbs.subject),
         country: country(&tbs.subject).unwrap_or_default(),
-        serial: tbs
-            .serial_number
-            .as_bytes()
-            .iter()
-            .map(|byte| format!("{byte:02X}"))
-            .collect(),
+        serial: hex(tbs.serial_number.as_bytes()),
         key,
         not_before: tbs.validity.not_before.to_string(),
         not_after: tbs.validity.not_after.to_string(),

@@ -710,6 +710,24 @@ async fn the_trust_list_is_reported_to_signed_in_staff_only() {
     assert!(!csca.expired);
     assert!(report.revocation_lists.is_empty() && report.master_lists.is_empty());
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    // Every staff role gets the same report; a student's token gets none.
+    for user in ["central", "giaovien"] {
+        let staff = relay.login(user).await;
+        let same: examgate_shared::chip::verify::TrustReport =
+            examgate_tests::office::Client::new(&relay, Some(&staff.token))
+                .get("/api/trust")
+                .await
+                .json();
+        assert_eq!(same, report, "{user}");
+    }
+    let student = relay.join(&relay.code(0), "Học Sinh").await.unwrap();
+    assert_eq!(
+        examgate_tests::office::Client::new(&relay, Some(&student.token))
+            .get("/api/trust")
+            .await
+            .status,
+        401
+    );
 }
 
 /// A genuine chip without an anti-clone key (EF.COM and EF.SOD list no DG15,

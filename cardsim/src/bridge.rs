@@ -13,28 +13,22 @@
 //! while waiting for the card are sent before the reply, one per
 //! [`TIME_EXTENSION_INTERVAL`] of emulated time.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
+use examgate_bridge_device::{BridgeDevice, CardFault, CardJob};
 use examgate_shared::chip::bridge::{
-    BridgeInfo, BridgeMessage, ErrorCode, FirmwareVersion, Frame, FrameDecoder, FrameError,
-    HostMessage, IccState, PROTOCOL_VERSION, SlotStatus, TIME_EXTENSION_INTERVAL,
+    BridgeInfo, FirmwareVersion, PROTOCOL_VERSION, TIME_EXTENSION_INTERVAL,
 };
 
 use crate::card::Card;
 use crate::latency::{LinkMeter, LinkModel};
 
-/// Unsolicited frames carry sequence number 0, which no request uses.
-const UNSOLICITED: u8 = 0;
-
-/// The bridge device, its slot and the card in it.
+/// The bridge device, its slot and the card in it. The protocol is the
+/// firmware's own state machine ([`BridgeDevice`]); this shell only plays
+/// the card front end, at once.
 pub struct SoftBridge {
-    info: BridgeInfo,
-    decoder: FrameDecoder<HostMessage>,
+    device: BridgeDevice,
     card: Option<Box<dyn Card>>,
-    powered: bool,
-    /// Frames for the host in order, each its own bulk IN transfer.
-    outgoing: VecDeque<Vec<u8>>,
     /// APDUs the card still answers before it is pulled out mid-exchange.
     removal_countdown: Option<u64>,
     meter: LinkMeter,
@@ -53,11 +47,8 @@ impl SoftBridge {
 
     pub fn with_link_model(info: BridgeInfo, model: LinkModel) -> SoftBridge {
         SoftBridge {
-            info,
-            decoder: FrameDecoder::new(),
+            device: BridgeDevice::new(info),
             card: None,
-            powered: false,
-            outgoing: VecDeque::new(),
             removal_countdown: None,
             meter: LinkMeter::new(model),
         }
@@ -81,7 +72,7 @@ impl SoftBridge {
     }
 
     pub fn info(&self) -> &BridgeInfo {
-        &self.info
+        self.device.info()
     }
 
     /// Puts a card in the slot (unpowered) and tells the host. A card
@@ -89,23 +80,22 @@ impl SoftBridge {
     pub fn insert(&mut self, card: Box<dyn Card>) {
         self.remove();
         self.card = Some(card);
-        self.powered = false;
-        self.queue(UNSOLICITED, BridgeMessage::SlotChange { present: true });
+        self.device.card_arrived();
     }
 
     /// Takes the card out and tells the host; `None` when the slot was
     /// empty (and nothing is sent).
     pub fn remove(&mut self) -> Option<Box<dyn Card>> {
         let card = self.card.take()?;
-        self.powered = false;
         self.removal_countdown = None;
-        self.queue(UNSOLICITED, BridgeMessage::SlotChange { present: false });
+        self.device.card_left();
         Some(card)
     }
 
     /// The card answers `apdus` more command APDUs, then is pulled out
     /// during the next one: that exchange fails with
-    /// [`ErrorCode::CardRemoved`] after a SlotChange saying it left.
+    /// [`examgate_shared::chip::bridge::ErrorCode::CardRemoved`] after a
+    /// SlotChange saying it left.
     pub fn remove_after(&mut self, apdus: u64) {
         self.removal_countdown = Some(apdus);
     }
@@ -115,7 +105,7 @@ impl SoftBridge {
     }
 
     pub fn is_powered(&self) -> bool {
-        self.powered
+        self.device.is_powered()
     }
 
     /// Processes one bulk OUT transfer from the host; returns everything
@@ -128,18 +118,14 @@ impl SoftBridge {
     /// Like [`SoftBridge::handle`], one entry per frame: the bridge ends
     /// each frame with its transfer, as the protocol requires.
     pub fn handle_transfers(&mut self, from_host: &[u8]) -> Vec<Vec<u8>> {
-        self.decoder.push(from_host);
-        while let Some(decoded) = self.decoder.next_frame() {
-            match decoded {
-                Ok(frame) => self.answer(frame),
-                Err(refusal) => self.refuse(&refusal),
-            }
+        self.device.receive(from_host);
+        // Each job is done before the next request is looked at, so the
+        // emulated bridge is never busy.
+        while let Some(job) = self.device.poll(Duration::ZERO) {
+            let result = self.run(job);
+            self.device.job_done(result);
         }
-        // After a length it could not trust, the bridge drops the rest of
-        // the transfer: the host's next transfer starts a frame.
-        if self.decoder.is_desynchronised() {
-            self.decoder.reset();
-        }
+        self.device.transfer_ended();
         self.take_event_transfers()
     }
 
@@ -151,7 +137,7 @@ impl SoftBridge {
 
     /// Like [`SoftBridge::take_events`], one entry per frame.
     pub fn take_event_transfers(&mut self) -> Vec<Vec<u8>> {
-        self.outgoing.drain(..).collect()
+        std::iter::from_fn(|| self.device.poll_transmit()).collect()
     }
 
     /// Emulated time of the activations and APDU exchanges so far.
@@ -168,68 +154,31 @@ impl SoftBridge {
         self.meter.model()
     }
 
-    fn icc_state(&self) -> IccState {
-        match (&self.card, self.powered) {
-            (None, _) => IccState::Absent,
-            (Some(_), true) => IccState::PresentActive,
-            (Some(_), false) => IccState::PresentInactive,
-        }
-    }
-
-    fn answer(&mut self, frame: Frame<HostMessage>) {
-        let reply = match frame.message {
-            HostMessage::GetInfo => BridgeMessage::Info(self.info),
-            HostMessage::GetSlotStatus => {
-                BridgeMessage::SlotStatus(SlotStatus::ok(self.icc_state()))
+    /// The card front end's part of a job, done at once.
+    fn run(&mut self, job: CardJob) -> Result<Vec<u8>, CardFault> {
+        match job {
+            CardJob::Activate => {
+                let card = self.card.as_mut().ok_or(CardFault::Mute)?;
+                // A power cycle is a reset: the chip forgets BAC and its selection.
+                card.reset();
+                let atr = card.atr();
+                self.meter.record_activation(atr.len());
+                Ok(atr)
             }
-            HostMessage::PowerOff => {
-                self.powered = false;
-                BridgeMessage::SlotStatus(SlotStatus::ok(self.icc_state()))
-            }
-            HostMessage::PowerOn => self.power_on(),
-            HostMessage::Transmit(apdu) => self.transmit(frame.seq, &apdu),
-        };
-        self.queue(frame.seq, reply);
-    }
-
-    /// A refused request is answered with a failed SlotStatus under its
-    /// own sequence number, as CCID answers commands it cannot parse.
-    fn refuse(&mut self, refusal: &FrameError) {
-        let status = SlotStatus::failed(self.icc_state(), refusal.error_code());
-        self.queue(refusal.seq(), BridgeMessage::SlotStatus(status));
-    }
-
-    fn power_on(&mut self) -> BridgeMessage {
-        let Some(card) = &mut self.card else {
-            return failed(IccState::Absent, ErrorCode::IccMute);
-        };
-        // A power cycle is a reset: the chip forgets BAC and its selection.
-        card.reset();
-        let atr = card.atr();
-        self.meter.record_activation(atr.len());
-        self.powered = true;
-        BridgeMessage::DataBlock {
-            status: SlotStatus::ok(IccState::PresentActive),
-            data: atr,
+            CardJob::Deactivate => Ok(Vec::new()),
+            CardJob::Transmit(apdu) => self.transmit(&apdu),
         }
     }
 
     /// One APDU: the card's answer, after the time extensions its
     /// emulated duration calls for.
-    fn transmit(&mut self, seq: u8, apdu: &[u8]) -> BridgeMessage {
-        if !self.powered {
-            return failed(self.icc_state(), ErrorCode::IccMute);
-        }
-        if apdu.len() > self.info.max_apdu_len as usize {
-            return failed(self.icc_state(), ErrorCode::BadLength);
-        }
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, CardFault> {
         if self.removal_countdown == Some(0) {
-            self.remove();
-            return failed(IccState::Absent, ErrorCode::CardRemoved);
+            self.card = None;
+            self.removal_countdown = None;
+            return Err(CardFault::Removed);
         }
-        let Some(card) = &mut self.card else {
-            return failed(IccState::Absent, ErrorCode::IccMute);
-        };
+        let card = self.card.as_mut().ok_or(CardFault::Mute)?;
         let response = card.transmit(apdu);
         if let Some(left) = &mut self.removal_countdown {
             *left -= 1;
@@ -237,33 +186,18 @@ impl SoftBridge {
         let time = self.meter.record_apdu(apdu.len(), response.len());
         let waits = time.as_nanos() / TIME_EXTENSION_INTERVAL.as_nanos();
         for _ in 0..waits {
-            let wait = BridgeMessage::DataBlock {
-                status: SlotStatus::time_extension(IccState::PresentActive),
-                data: Vec::new(),
-            };
-            self.queue(seq, wait);
+            self.device.time_extension();
         }
-        BridgeMessage::DataBlock {
-            status: SlotStatus::ok(IccState::PresentActive),
-            data: response,
-        }
-    }
-
-    fn queue(&mut self, seq: u8, message: BridgeMessage) {
-        self.outgoing.push_back(Frame::new(seq, message).encode());
-    }
-}
-
-fn failed(icc: IccState, error: ErrorCode) -> BridgeMessage {
-    BridgeMessage::DataBlock {
-        status: SlotStatus::failed(icc, error),
-        data: Vec::new(),
+        Ok(response)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use examgate_shared::chip::bridge::{CommandStatus, HostLink, LinkEvent, MAX_PAYLOAD};
+    use examgate_shared::chip::bridge::{
+        BridgeMessage, CommandStatus, ErrorCode, Frame, FrameDecoder, HostLink, HostMessage,
+        IccState, LinkEvent, MAX_PAYLOAD, SlotStatus,
+    };
 
     use super::*;
 
@@ -512,7 +446,7 @@ mod tests {
     }
 
     #[test]
-    fn apdus_over_the_bridge_limit_are_refused() {
+    fn apdus_over_the_bridge_limit_are_refused_from_their_header() {
         let mut info = SoftBridge::typical_info();
         info.max_apdu_len = 261;
         info.extended_length = false;
@@ -522,7 +456,7 @@ mod tests {
         let refused = SlotStatus::failed(IccState::PresentActive, ErrorCode::BadLength);
         assert_eq!(
             send(&mut bridge, 2, HostMessage::Transmit(vec![0; 262])),
-            [Frame::new(2, data(refused, &[]))]
+            [Frame::new(2, BridgeMessage::SlotStatus(refused))]
         );
         assert_eq!(bridge.apdu_count(), 0);
     }

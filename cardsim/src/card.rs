@@ -47,9 +47,10 @@ pub struct CardFiles {
 }
 
 /// ATR of a contactless card as PC/SC readers report it (PC/SC part 3
-/// pseudo-ATR for an ISO 14443-4 card).
+/// pseudo-ATR for an ISO 14443-4 card: six historical bytes from the ATS,
+/// then TCK, the XOR of every byte after 3B, which a bridge computes).
 const ATR: [u8; 11] = [
-    0x3B, 0x86, 0x80, 0x01, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x03,
+    0x3B, 0x86, 0x80, 0x01, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x66,
 ];
 
 const FID_COM: u16 = 0x011E;

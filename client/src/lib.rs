@@ -19,6 +19,9 @@ pub mod audit_head;
 #[cfg(feature = "staff")]
 pub mod bank;
 pub mod banner;
+/// The card-reader check page (`/checkin/bridge`), in the check-in module.
+#[cfg(feature = "checkin")]
+pub mod bridge_check;
 /// Chip-ID check-in (`checkin` feature: the card-room and staff modules).
 #[cfg(feature = "checkin")]
 pub mod card_holder;
@@ -74,6 +77,7 @@ pub fn run() {
         .pathname()
         .unwrap_or_default();
     if let Err(root) = mount_proctor_page(&path, root)
+        .or_else(|root| mount_bridge_check(&path, root))
         .or_else(|root| mount_results_page(&path, root))
         .or_else(|root| mount_office_page(&path, root))
         .or_else(|root| mount_bank_page(&path, root))
@@ -95,6 +99,22 @@ fn mount_proctor_page(path: &str, root: web_sys::Element) -> Result<(), web_sys:
 
 #[cfg(not(feature = "staff"))]
 fn mount_proctor_page(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    Err(root)
+}
+
+/// Mounts the card-reader check when this module has the reader code and
+/// `path` is its page; otherwise hands `root` back.
+#[cfg(feature = "checkin")]
+fn mount_bridge_check(path: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
+    if path.trim_end_matches('/') != bridge_check::PATH {
+        return Err(root);
+    }
+    yew::Renderer::<bridge_check::BridgeCheckApp>::with_root(root).render();
+    Ok(())
+}
+
+#[cfg(not(feature = "checkin"))]
+fn mount_bridge_check(_: &str, root: web_sys::Element) -> Result<(), web_sys::Element> {
     Err(root)
 }
 

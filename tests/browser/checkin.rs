@@ -252,3 +252,60 @@ async fn a_name_join_in_a_card_room_leads_to_the_card_room_page_which_alone_load
     assert_eq!(modules_loaded(&page).await, ["examgate_checkin"]);
     chromium.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_bridge_check_page_describes_the_reader_and_recognises_an_id_card() {
+    require_client();
+    let relay = TestRelay::with_duration(600_000, 1_000).await;
+    let bridge = UsbBridgeServer::start().await;
+    let chromium = Chromium::launch().await;
+    // No login: the page reads nothing personal and sends nothing.
+    let page = chromium
+        .new_person_with_fake_usb(&relay.url("/checkin/bridge"), &bridge.fake_usb_script())
+        .await;
+    click(&page, "#bridge-connect").await;
+    wait_for(
+        &page,
+        "document.querySelector('#bridge-facts [data-fact=extended_length] dd')?.textContent === 'có'",
+        LONG,
+    )
+    .await;
+    wait_for(&page, "!!document.querySelector('#bridge-wait')", LONG).await;
+
+    // A CCCD on the reader: an ICAO chip offering PACE, all good.
+    bridge.insert(Box::new(genuine_card(2).chip(2)));
+    wait_for(
+        &page,
+        "document.querySelector('#bridge-verdict')?.dataset.verdict === 'good'",
+        LONG,
+    )
+    .await;
+    let pace: String = page
+        .evaluate("document.querySelector('#card-facts [data-fact=pace] dd').textContent")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert_eq!(pace, "AES-128 brainpoolP256r1");
+    screenshot(&page, "bridge-check.png").await;
+
+    // Something else on the reader: not taken for an ID card.
+    struct TransitCard;
+    impl examgate_cardsim::card::Card for TransitCard {
+        fn atr(&self) -> Vec<u8> {
+            vec![0x3B, 0x80, 0x80, 0x01, 0x01]
+        }
+        fn transmit(&mut self, _: &[u8]) -> Vec<u8> {
+            vec![0x6A, 0x82]
+        }
+    }
+    bridge.insert(Box::new(TransitCard));
+    click(&page, "#bridge-another").await;
+    wait_for(
+        &page,
+        "document.querySelector('#bridge-verdict')?.dataset.verdict === 'bad'",
+        LONG,
+    )
+    .await;
+    chromium.close().await;
+}

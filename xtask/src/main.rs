@@ -5,9 +5,12 @@
 //! - `cargo xtask run [-- relay flags]`: build the client, then run the relay
 //!   with the demo (the README's quick start).
 //! - `cargo xtask build`: build the client into `www/pkg/` and report its size.
-//! - `cargo xtask test`: install what tests need (the wasm target, Debian's
-//!   chromium, axe-core from npm), build the client, run every
-//!   test (the README's test command; `.ci/run` calls it).
+//! - `cargo xtask test`: install what tests need (the wasm and firmware
+//!   targets, Debian's chromium, axe-core from npm), build the client and
+//!   the bridge firmware, run every test (the README's test command;
+//!   `.ci/run` calls it).
+//! - `cargo xtask firmware`: build the bridge firmware (`bridge/rp2040`)
+//!   for its target, lint it, and write the UF2 file to flash it with.
 //! - `cargo xtask size`: write the client size figures to
 //!   `target/bench/client-size.json`, and fail when the student module is
 //!   over its budget (250 KB gzipped).
@@ -25,6 +28,7 @@ mod npm;
 mod precompress;
 mod setup;
 mod size;
+mod uf2;
 mod wasm_opt;
 
 use std::process::{Command, ExitCode};
@@ -46,8 +50,11 @@ fn main() -> ExitCode {
         "bench" if rest.first().map(String::as_str) == Some("load") => bench_load(),
         "bench" => bench(),
         "fuzz" => fuzz(rest),
+        "firmware" => firmware().map(|_| ()),
         _ => {
-            eprintln!("usage: cargo xtask <run|build|test|size|bench [load]|fuzz [seconds]>");
+            eprintln!(
+                "usage: cargo xtask <run|build|test|size|bench [load]|fuzz [seconds]|firmware>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -91,6 +98,7 @@ fn run(relay_args: &[String]) -> Result<()> {
 /// Install test prerequisites, build the client, run all tests.
 fn test(extra: &[String]) -> Result<()> {
     setup::ensure_wasm_target()?;
+    firmware()?;
     setup::ensure_chromium()?;
     setup::ensure_firefox()?;
     setup::ensure_axe()?;
@@ -109,6 +117,39 @@ fn test(extra: &[String]) -> Result<()> {
         Ok(())
     };
     tests.and(budget)
+}
+
+/// Builds and lints the bridge firmware for its target. It is its own
+/// workspace (`bridge/rp2040`, never built for the host); its logic is the
+/// workspace crate `examgate-bridge-device`, tested with the rest.
+fn firmware() -> Result<std::path::PathBuf> {
+    setup::ensure_firmware_target()?;
+    let dir = setup::root().join("bridge/rp2040");
+    // Run inside the crate so that its `.cargo/config.toml` (target, linker
+    // scripts, target dir) applies.
+    for args in [
+        &["build", "--release", "--locked"][..],
+        &["clippy", "--release", "--locked", "--", "-D", "warnings"],
+    ] {
+        setup::run(
+            Command::new(setup::cargo_bin())
+                .args(args)
+                .current_dir(&dir),
+        )?;
+    }
+    let elf = setup::root().join(format!(
+        "target/rp2040/{}/release/examgate-bridge",
+        setup::FIRMWARE_TARGET
+    ));
+    let image = uf2::from_elf(&std::fs::read(&elf)?, uf2::RP2040_FAMILY)?;
+    let uf2_path = elf.with_extension("uf2");
+    std::fs::write(&uf2_path, &image)?;
+    eprintln!(
+        "xtask: bridge firmware {} ({} KiB to flash): hold BOOTSEL, plug the board in, copy it to the RPI-RP2 drive",
+        uf2_path.display(),
+        image.len() / 2 / 1024
+    );
+    Ok(uf2_path)
 }
 
 /// Every benchmark; figures go to `target/bench/*.json`.
@@ -184,11 +225,12 @@ fn bench_load() -> Result<()> {
 }
 
 /// The fuzz targets, in the order `fuzz/Cargo.toml` lists them.
-const FUZZ_TARGETS: [&str; 11] = [
+const FUZZ_TARGETS: [&str; 12] = [
     "tlv",
     "lds",
     "sod",
     "bridge",
+    "bridge_device",
     "secure_messaging",
     "pace",
     "bank_docx",

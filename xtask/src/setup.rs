@@ -14,7 +14,7 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn cargo_bin() -> String {
+pub fn cargo_bin() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
@@ -36,16 +36,30 @@ pub fn run(cmd: &mut Command) -> Result<()> {
 
 /// `rustup target add wasm32-unknown-unknown` unless it is there.
 pub fn ensure_wasm_target() -> Result<()> {
+    ensure_target("wasm32-unknown-unknown")
+}
+
+/// The bridge firmware's target (the RP2040's Cortex-M0+).
+pub const FIRMWARE_TARGET: &str = "thumbv6m-none-eabi";
+
+/// `rustup target add thumbv6m-none-eabi` unless it is there.
+pub fn ensure_firmware_target() -> Result<()> {
+    ensure_target(FIRMWARE_TARGET)
+}
+
+/// `rustup target add <target>` unless its standard library is installed
+/// (rustup's own download, from the Rust project's distribution server).
+fn ensure_target(target: &str) -> Result<()> {
     let out = Command::new("rustc")
         .args(["--print", "sysroot"])
         .output()?;
     let sysroot = String::from_utf8(out.stdout)?;
-    let target_dir = Path::new(sysroot.trim()).join("lib/rustlib/wasm32-unknown-unknown");
+    let target_dir = Path::new(sysroot.trim()).join("lib/rustlib").join(target);
     if target_dir.exists() {
         return Ok(());
     }
-    eprintln!("xtask: installing the wasm32-unknown-unknown target");
-    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    eprintln!("xtask: installing the {target} target");
+    run(Command::new("rustup").args(["target", "add", target]))
 }
 
 /// The Chromium binary browser tests drive: Debian's package.

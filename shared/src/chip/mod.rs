@@ -27,7 +27,7 @@
 
 pub mod apdu;
 pub mod bac;
-pub mod bridge;
+pub use examgate_bridge_proto as bridge;
 pub mod chip_auth;
 pub mod crypto;
 pub mod id_card;

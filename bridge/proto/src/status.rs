@@ -8,10 +8,12 @@
 //! field is reported as that field's offset: 1 for `dwLength`, 5 for
 //! `bSlot`); conditions CCID lacks use its user-defined range 0x81–0xC0.
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// Whether a card is in the slot and powered (`bmICCStatus`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub enum IccState {
     /// Present and powered: APDUs can be exchanged.
     PresentActive,
@@ -35,7 +37,8 @@ impl IccState {
 }
 
 /// How the command went (`bmCommandStatus`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub enum CommandStatus {
     Ok,
     Failed(ErrorCode),
@@ -46,13 +49,14 @@ pub enum CommandStatus {
 }
 
 /// Why a command failed (`bError`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub enum ErrorCode {
     /// 0x00: the message type is unknown to this bridge (CCID
     /// `CMD_NOT_SUPPORTED`).
     CommandNotSupported,
     /// 0x01: the payload length is wrong for the type, above
-    /// [`MAX_PAYLOAD`](super::MAX_PAYLOAD), or above the bridge's
+    /// [`MAX_PAYLOAD`](crate::MAX_PAYLOAD), or above the bridge's
     /// `max_apdu_len` (CCID: offset of `dwLength`).
     BadLength,
     /// 0x05: a slot other than 0 (CCID: offset of `bSlot`).
@@ -100,7 +104,8 @@ impl ErrorCode {
 }
 
 /// `bStatus` and `bError` of one reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct SlotStatus {
     pub icc: IccState,
     pub command: CommandStatus,

@@ -1,9 +1,13 @@
 //! The USB framing between the browser and the card-reader bridge, sans-IO.
 //!
-//! `docs/bridge-protocol.md` is the specification; this module implements
+//! `docs/bridge-protocol.md` is the specification; this crate implements
 //! it for both ends. The browser (the host) encodes [`HostMessage`]s and
-//! decodes [`BridgeMessage`]s; the emulated bridge in `examgate-cardsim`
-//! (and any firmware written in Rust) does the reverse. Every frame is a
+//! decodes [`BridgeMessage`]s; the bridge's device side
+//! (`examgate-bridge-device`, run by the RP2040 firmware in
+//! `bridge/rp2040/` and by the emulated bridge in `examgate-cardsim`) does
+//! the reverse. It is `no_std` with `alloc` so that the firmware links the
+//! very code the page uses; `examgate-shared` re-exports it as
+//! `chip::bridge`. Every frame is a
 //! 10-byte header modelled on CCID's bulk messages followed by a payload:
 //!
 //! ```text
@@ -22,6 +26,10 @@
 //!
 //! Nothing here touches USB or a clock: callers feed received bytes in and
 //! send the bytes they are given.
+
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
 
 use core::time::Duration;
 

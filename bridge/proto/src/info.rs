@@ -14,10 +14,12 @@
 //! read the version of a bridge it cannot otherwise understand. A later
 //! minor version may append fields; readers ignore bytes past 14.
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// The version of `docs/bridge-protocol.md` a side speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct ProtocolVersion {
     pub major: u8,
     pub minor: u8,
@@ -30,7 +32,8 @@ impl ProtocolVersion {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct FirmwareVersion {
     pub major: u8,
     pub minor: u8,
@@ -38,7 +41,8 @@ pub struct FirmwareVersion {
 }
 
 /// What a bridge says about itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct BridgeInfo {
     pub protocol: ProtocolVersion,
     pub firmware: FirmwareVersion,

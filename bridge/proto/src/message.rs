@@ -2,15 +2,17 @@
 //!
 //! A [`Frame`] is one message with the sequence number that ties a reply
 //! to its request. [`WireMessage`] is what the encoder and the
-//! [`FrameDecoder`](super::FrameDecoder) need from a direction's message
+//! [`FrameDecoder`](crate::FrameDecoder) need from a direction's message
 //! type: its header fields and payload, and the checks a receiver makes
 //! on a header before buffering the payload behind it.
 
-use super::decoder::FrameError;
-use super::header::{Header, message_type};
-use super::info::BridgeInfo;
-use super::status::SlotStatus;
-use super::{HEADER_LEN, PROTOCOL_VERSION, SLOT};
+use alloc::vec::Vec;
+
+use crate::decoder::FrameError;
+use crate::header::{Header, message_type};
+use crate::info::BridgeInfo;
+use crate::status::SlotStatus;
+use crate::{HEADER_LEN, PROTOCOL_VERSION, SLOT};
 
 /// Host → bridge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +78,7 @@ impl<M: WireMessage> Frame<M> {
     }
 
     /// Appends the frame's bytes to `out`. A payload over
-    /// [`MAX_PAYLOAD`](super::MAX_PAYLOAD) is encoded as given and refused
+    /// [`MAX_PAYLOAD`](crate::MAX_PAYLOAD) is encoded as given and refused
     /// by the receiver: check lengths before sending.
     pub fn encode_into(&self, out: &mut Vec<u8>) {
         let start = out.len();
@@ -104,7 +106,7 @@ pub trait WireMessage: Sized {
     fn write_payload(&self, out: &mut Vec<u8>);
     /// Checks a header before its payload is buffered: a known type whose
     /// length and type-specific bytes fit it. The decoder has already
-    /// checked the slot and [`MAX_PAYLOAD`](super::MAX_PAYLOAD).
+    /// checked the slot and [`MAX_PAYLOAD`](crate::MAX_PAYLOAD).
     fn check_header(header: &Header) -> Result<(), FrameError>;
     /// The message, once the payload behind a checked header is complete.
     fn from_frame(header: &Header, payload: Vec<u8>) -> Result<Self, FrameError>;
@@ -252,8 +254,8 @@ fn read_status(header: &Header) -> Result<SlotStatus, FrameError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::status::{ErrorCode, IccState};
     use super::*;
+    use crate::status::{ErrorCode, IccState};
 
     #[test]
     fn host_requests_match_the_documented_bytes() {

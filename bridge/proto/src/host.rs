@@ -14,10 +14,12 @@
 //! A reply whose number is not the pending one is stale (its request was
 //! abandoned) and is dropped.
 
-use super::MAX_PAYLOAD;
-use super::decoder::{FrameDecoder, FrameError};
-use super::message::{BridgeMessage, Frame, HostMessage};
-use super::status::CommandStatus;
+use alloc::vec::Vec;
+
+use crate::MAX_PAYLOAD;
+use crate::decoder::{FrameDecoder, FrameError};
+use crate::message::{BridgeMessage, Frame, HostMessage};
+use crate::status::CommandStatus;
 
 /// What the bridge's bytes meant, for the caller waiting on them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,8 +175,8 @@ impl HostLink {
 
 #[cfg(test)]
 mod tests {
-    use super::super::status::{ErrorCode, IccState, SlotStatus};
     use super::*;
+    use crate::status::{ErrorCode, IccState, SlotStatus};
 
     fn reply(seq: u8, message: BridgeMessage) -> Vec<u8> {
         Frame::new(seq, message).encode()

@@ -15,15 +15,16 @@
 //!   which the caller calls at a transfer boundary (see the resynchronisation
 //!   rules in `docs/bridge-protocol.md`).
 
-use std::collections::VecDeque;
-use std::marker::PhantomData;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use core::marker::PhantomData;
 
 use thiserror::Error;
 
-use super::header::Header;
-use super::message::{Frame, WireMessage};
-use super::status::ErrorCode;
-use super::{HEADER_LEN, MAX_PAYLOAD, SLOT};
+use crate::header::Header;
+use crate::message::{Frame, WireMessage};
+use crate::status::ErrorCode;
+use crate::{HEADER_LEN, MAX_PAYLOAD, SLOT};
 
 /// Why a frame was refused. Each carries the header's sequence number so
 /// a bridge can answer the request it could not read.
@@ -118,11 +119,13 @@ impl State {
 /// Decodes frames of one direction (`M` is [`HostMessage`] on the bridge,
 /// [`BridgeMessage`] on the host) from bytes pushed in arbitrary chunks.
 ///
-/// [`HostMessage`]: super::HostMessage
-/// [`BridgeMessage`]: super::BridgeMessage
+/// [`HostMessage`]: crate::HostMessage
+/// [`BridgeMessage`]: crate::BridgeMessage
 #[derive(Debug)]
 pub struct FrameDecoder<M> {
     state: State,
+    /// The largest payload this receiver buffers (at most [`MAX_PAYLOAD`]).
+    max_payload: usize,
     decoded: VecDeque<Result<Frame<M>, FrameError>>,
     _messages: PhantomData<fn() -> M>,
 }
@@ -135,8 +138,18 @@ impl<M: WireMessage> Default for FrameDecoder<M> {
 
 impl<M: WireMessage> FrameDecoder<M> {
     pub fn new() -> FrameDecoder<M> {
+        FrameDecoder::with_max_payload(MAX_PAYLOAD)
+    }
+
+    /// A decoder for a receiver that accepts less than the protocol's
+    /// [`MAX_PAYLOAD`] (a bridge with little memory: `max_apdu_len` in its
+    /// Info). A longer frame within [`MAX_PAYLOAD`] is refused as a bad
+    /// length and its payload skipped, never buffered; the stream stays in
+    /// step because the length is still one the protocol allows.
+    pub fn with_max_payload(max_payload: usize) -> FrameDecoder<M> {
         FrameDecoder {
             state: State::new_header(),
+            max_payload: max_payload.min(MAX_PAYLOAD),
             decoded: VecDeque::new(),
             _messages: PhantomData,
         }
@@ -163,7 +176,7 @@ impl<M: WireMessage> FrameDecoder<M> {
                     input = &input[take..];
                     if payload.len() == header.length as usize {
                         let header = *header;
-                        let payload = std::mem::take(payload);
+                        let payload = core::mem::take(payload);
                         self.finish_frame(header, payload);
                     }
                 }
@@ -216,6 +229,8 @@ impl<M: WireMessage> FrameDecoder<M> {
                 seq: header.seq,
                 slot: header.slot,
             })
+        } else if length > self.max_payload {
+            Err(FrameError::bad_length(&header))
         } else {
             M::check_header(&header)
         };
@@ -257,12 +272,12 @@ impl<M: WireMessage> FrameDecoder<M> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::header::message_type;
-    use super::super::info::{BridgeInfo, FirmwareVersion, ProtocolVersion};
-    use super::super::message::{BridgeMessage, HostMessage};
-    use super::super::status::{IccState, SlotStatus};
-    use super::super::{MAX_FRAME, PROTOCOL_VERSION};
     use super::*;
+    use crate::header::message_type;
+    use crate::info::{BridgeInfo, FirmwareVersion, ProtocolVersion};
+    use crate::message::{BridgeMessage, HostMessage};
+    use crate::status::{IccState, SlotStatus};
+    use crate::{MAX_FRAME, PROTOCOL_VERSION};
     use proptest::prelude::*;
 
     fn decode_all<M: WireMessage>(
@@ -485,6 +500,31 @@ mod tests {
             from = cut;
         }
         out
+    }
+
+    #[test]
+    fn a_small_receiver_skips_a_frame_longer_than_it_accepts() {
+        let mut decoder = FrameDecoder::<HostMessage>::with_max_payload(16);
+        let long = Frame::new(4, HostMessage::Transmit(vec![0x11; 17])).encode();
+        let fits = Frame::new(5, HostMessage::Transmit(vec![0x22; 16])).encode();
+        decoder.push(&long[..12]);
+        assert!(
+            matches!(decoder.state, State::Skip { remaining: 15 }),
+            "refused from the header, before its payload is buffered"
+        );
+        decoder.push(&long[12..]);
+        decoder.push(&fits);
+        assert_eq!(
+            decode_all(&mut decoder),
+            [
+                Err(FrameError::BadLength {
+                    seq: 4,
+                    message_type: message_type::XFR_BLOCK,
+                    length: 17
+                }),
+                Ok(Frame::new(5, HostMessage::Transmit(vec![0x22; 16])))
+            ]
+        );
     }
 
     proptest! {

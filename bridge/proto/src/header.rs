@@ -5,7 +5,7 @@
 //! bytes whose meaning depends on the type. Type numbers are CCID's where
 //! CCID has the same message, so a USB trace reads familiarly.
 
-use super::HEADER_LEN;
+use crate::HEADER_LEN;
 
 /// Message type numbers (the header's first byte).
 pub mod message_type {

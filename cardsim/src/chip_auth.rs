@@ -1,11 +1,13 @@
 //! The emulated chip's Chip Authentication key (CCCD chips advertise it
-//! with ECDH and AES-128): its DG14 entries and the chip's side of the
-//! exchange (`examgate_shared::chip::chip_auth`).
+//! with ECDH and AES-128; older passports use DH): its DG14 entries and the
+//! chip's side of the exchange (`examgate_shared::chip::chip_auth`).
 
-use der::asn1::{Any, BitString, ObjectIdentifier};
-use der::{Decode, Encode};
-use examgate_shared::chip::chip_auth::{ChipAuthChip, PK_ECDH};
+use der::asn1::{Any, BitString, ObjectIdentifier, UintRef};
+use der::{Decode, Encode, Sequence};
+use examgate_shared::chip::chip_auth::{ChipAuthChip, KeyAgreement, PK_DH, PK_ECDH};
+use examgate_shared::chip::dh::DhGroup;
 use examgate_shared::chip::pace::{Cipher, StandardCurve};
+use examgate_shared::chip::verify::DH_PUBLIC_NUMBER;
 use examgate_shared::chip::verify::oids;
 use examgate_shared::chip::verify::security_infos::SecurityInfo;
 use rand_chacha::ChaCha20Rng;
@@ -27,12 +29,29 @@ impl CaKey {
         Self::generate_for(Cipher::Aes128, StandardCurve::BrainpoolP256r1, seed)
     }
 
+    /// A DH key in RFC 5114's 2048-bit group (ICAO's standardized group
+    /// 2) for CA with `cipher`, deterministic in `seed`.
+    pub fn generate_dh(cipher: Cipher, seed: u64) -> Self {
+        let group = DhGroup::standardized(2).expect("group 2 is standard");
+        Self::generate_in(cipher, KeyAgreement::Dh(group), seed)
+    }
+
     pub fn generate_for(cipher: Cipher, curve: StandardCurve, seed: u64) -> Self {
+        Self::generate_in(cipher, KeyAgreement::Ecdh(curve), seed)
+    }
+
+    fn generate_in(cipher: Cipher, agreement: KeyAgreement, seed: u64) -> Self {
         let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0xCA);
-        let secret = curve.random_scalar(|out| rng.fill_bytes(out));
+        let secret = agreement.random_secret(&mut |out| rng.fill_bytes(out));
         CaKey {
-            chip: ChipAuthChip::new(cipher, curve, secret, Some(KEY_ID)),
+            chip: ChipAuthChip::new(cipher, agreement, secret, Some(KEY_ID)),
         }
+    }
+
+    /// Another key for the same cipher and group (a copier's chip).
+    pub fn another(&self, seed: u64) -> Self {
+        let key = self.chip.key();
+        Self::generate_in(key.cipher, key.agreement, seed)
     }
 
     /// The chip's side of the exchange.
@@ -50,25 +69,12 @@ impl CaKey {
             required_data: integer(version),
             optional_data: Some(integer(KEY_ID)),
         };
-        let curve_oid = ObjectIdentifier::new_unwrap(match key.curve {
-            StandardCurve::BrainpoolP224r1 => "1.3.36.3.3.2.8.1.1.5",
-            StandardCurve::NistP256 => "1.2.840.10045.3.1.7",
-            StandardCurve::BrainpoolP256r1 => "1.3.36.3.3.2.8.1.1.7",
-            StandardCurve::BrainpoolP320r1 => "1.3.36.3.3.2.8.1.1.9",
-            StandardCurve::NistP384 => "1.3.132.0.34",
-            StandardCurve::BrainpoolP384r1 => "1.3.36.3.3.2.8.1.1.11",
-            StandardCurve::BrainpoolP512r1 => "1.3.36.3.3.2.8.1.1.13",
-            StandardCurve::NistP521 => "1.3.132.0.35",
-        });
-        let spki = SubjectPublicKeyInfoOwned {
-            algorithm: AlgorithmIdentifierOwned {
-                oid: oids::ID_EC_PUBLIC_KEY,
-                parameters: Some(Any::encode_from(&curve_oid).expect("an OID encodes")),
-            },
-            subject_public_key: BitString::from_bytes(&key.public).expect("a point"),
+        let (protocol, spki) = match &key.agreement {
+            KeyAgreement::Ecdh(curve) => (PK_ECDH, ec_public_key(*curve, &key.public)),
+            KeyAgreement::Dh(group) => (PK_DH, dh_public_key(group, &key.public)),
         };
         let public_key_info = SecurityInfo {
-            protocol: ObjectIdentifier::from_bytes(&PK_ECDH).expect("the PK OID"),
+            protocol: ObjectIdentifier::from_bytes(&protocol).expect("the PK OID"),
             required_data: Any::encode_from(&spki).expect("an SPKI encodes"),
             optional_data: Some(integer(KEY_ID)),
         };
@@ -78,5 +84,54 @@ impl CaKey {
                 Any::from_der(&info.to_der().expect("a SecurityInfo encodes")).expect("decodes")
             })
             .collect()
+    }
+}
+
+/// An ECDH public key: id-ecPublicKey with the curve's OID, the SEC1 point.
+fn ec_public_key(curve: StandardCurve, point: &[u8]) -> SubjectPublicKeyInfoOwned {
+    let curve_oid = ObjectIdentifier::new_unwrap(match curve {
+        StandardCurve::BrainpoolP224r1 => "1.3.36.3.3.2.8.1.1.5",
+        StandardCurve::NistP256 => "1.2.840.10045.3.1.7",
+        StandardCurve::BrainpoolP256r1 => "1.3.36.3.3.2.8.1.1.7",
+        StandardCurve::BrainpoolP320r1 => "1.3.36.3.3.2.8.1.1.9",
+        StandardCurve::NistP384 => "1.3.132.0.34",
+        StandardCurve::BrainpoolP384r1 => "1.3.36.3.3.2.8.1.1.11",
+        StandardCurve::BrainpoolP512r1 => "1.3.36.3.3.2.8.1.1.13",
+        StandardCurve::NistP521 => "1.3.132.0.35",
+    });
+    SubjectPublicKeyInfoOwned {
+        algorithm: AlgorithmIdentifierOwned {
+            oid: oids::ID_EC_PUBLIC_KEY,
+            parameters: Some(Any::encode_from(&curve_oid).expect("an OID encodes")),
+        },
+        subject_public_key: BitString::from_bytes(point).expect("a point"),
+    }
+}
+
+/// X9.42 domain parameters, as DG14 spells a DH group out.
+#[derive(Sequence)]
+struct DomainParameters<'a> {
+    p: UintRef<'a>,
+    g: UintRef<'a>,
+    q: UintRef<'a>,
+}
+
+/// A DH public key: dhpublicnumber with the group, the DER INTEGER `y`.
+fn dh_public_key(group: &DhGroup, y: &[u8]) -> SubjectPublicKeyInfoOwned {
+    fn uint(bytes: &[u8]) -> UintRef<'_> {
+        UintRef::new(bytes).expect("an unsigned integer")
+    }
+    let parameters = DomainParameters {
+        p: uint(group.p()),
+        g: uint(group.g()),
+        q: uint(group.q().expect("a standard group has q")),
+    };
+    let y = uint(y).to_der().expect("an INTEGER encodes");
+    SubjectPublicKeyInfoOwned {
+        algorithm: AlgorithmIdentifierOwned {
+            oid: DH_PUBLIC_NUMBER,
+            parameters: Some(Any::encode_from(&parameters).expect("parameters encode")),
+        },
+        subject_public_key: BitString::from_bytes(&y).expect("an INTEGER"),
     }
 }

@@ -2,12 +2,15 @@
 //! synthetic one) that the emulator can serve again.
 //!
 //! The folder holds `EF.COM`, `DG1.bin` … `DG16.bin` (whichever groups the
-//! card has), `EF.SOD` and optionally `AA.key`, the chip's active
-//! authentication private key as PKCS#8 DER (only synthetic cards have
-//! one; a recorded real card cannot answer AA from a folder). Each file is
-//! stored exactly as read from the chip, so the SOD's hashes still match.
-//! [`LdsFolder::chip`] serves the folder as an emulated chip: BAC with the
-//! MRZ of its DG1, and AA with `AA.key` when there is one.
+//! card has), `EF.SOD` and optionally the chip's private keys, which only
+//! synthetic cards have (a recorded real card can answer neither AA nor
+//! Chip Authentication from a folder): `AA.key`, the active
+//! authentication key as PKCS#8 DER, and `CA.key`, the Chip
+//! Authentication private key as big-endian bytes (its group and cipher
+//! are DG14's). Each file is stored exactly as read from the chip, so the
+//! SOD's hashes still match. [`LdsFolder::chip`] serves the folder as an
+//! emulated chip: BAC with the MRZ of its DG1, AA with `AA.key` and Chip
+//! Authentication with `CA.key` when there are.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +20,9 @@ use thiserror::Error;
 
 /// The file name of the AA private key.
 pub const AA_KEY_FILE: &str = "AA.key";
+
+/// The file name of the Chip Authentication private key.
+pub const CA_KEY_FILE: &str = "CA.key";
 
 /// Why a folder cannot be loaded or saved.
 #[derive(Debug, Error)]
@@ -42,6 +48,8 @@ pub enum FolderError {
     Mrz(String),
     #[error("{AA_KEY_FILE}: {0}")]
     AaKey(String),
+    #[error("{CA_KEY_FILE}: {0}")]
+    CaKey(String),
 }
 
 /// A card's files.
@@ -55,6 +63,8 @@ pub struct LdsFolder {
     pub sod: Vec<u8>,
     /// The chip's AA private key (PKCS#8 DER), when known.
     pub aa_private_key_der: Option<Vec<u8>>,
+    /// The chip's Chip Authentication private key (big-endian), when known.
+    pub ca_private_key: Option<Vec<u8>>,
 }
 
 /// The file name of data group `group`: `DG<n>.bin`.
@@ -121,12 +131,14 @@ impl LdsFolder {
             groups,
             sod,
             aa_private_key_der: read_optional(&dir.join(AA_KEY_FILE))?,
+            ca_private_key: read_optional(&dir.join(CA_KEY_FILE))?,
         })
     }
 
-    /// The card as a chip: its access key from the MRZ in DG1, and active
-    /// authentication with `AA.key` when the folder has one (a chip without
-    /// it answers INTERNAL AUTHENTICATE with an error, as a copy would).
+    /// The card as a chip: its access key from the MRZ in DG1, active
+    /// authentication with `AA.key` and Chip Authentication with `CA.key`
+    /// when the folder has them (a chip without a key answers its protocol
+    /// with an error, as a copy would).
     pub fn chip(&self, seed: u64) -> Result<crate::card::EmulatedCard, FolderError> {
         use examgate_shared::chip::lds::dg1::Mrz;
         use examgate_shared::chip::mrz::BacInput;
@@ -142,7 +154,10 @@ impl LdsFolder {
             groups: self.groups.clone(),
             sod: self.sod.clone(),
         };
-        let card = crate::card::EmulatedCard::new(&bac, &files, seed);
+        let mut card = crate::card::EmulatedCard::new(&bac, &files, seed);
+        if let Some(chip) = self.chip_authentication()? {
+            card = card.with_chip_auth(chip);
+        }
         Ok(match &self.aa_private_key_der {
             Some(der) => {
                 let key =
@@ -151,6 +166,37 @@ impl LdsFolder {
             }
             None => card,
         })
+    }
+
+    /// The chip's side of Chip Authentication from `CA.key`, in the group
+    /// and with the cipher DG14 announces; the key must be DG14's.
+    fn chip_authentication(
+        &self,
+    ) -> Result<Option<examgate_shared::chip::chip_auth::ChipAuthChip>, FolderError> {
+        use examgate_shared::chip::chip_auth::ChipAuthChip;
+        use examgate_shared::chip::verify::chip_authentication_key;
+        let Some(secret) = &self.ca_private_key else {
+            return Ok(None);
+        };
+        let dg14 = self
+            .groups
+            .get(&14)
+            .ok_or_else(|| FolderError::CaKey("no DG14 to say its group".into()))?;
+        let key = chip_authentication_key(dg14)
+            .map_err(FolderError::CaKey)?
+            .ok_or_else(|| FolderError::CaKey("DG14 offers no Chip Authentication".into()))?;
+        let chip = ChipAuthChip::new(
+            key.cipher,
+            key.agreement.clone(),
+            secret.clone(),
+            key.key_id,
+        );
+        if chip.try_key().as_ref() != Some(&key) {
+            return Err(FolderError::CaKey(
+                "not the private key of DG14's public key".into(),
+            ));
+        }
+        Ok(Some(chip))
     }
 
     /// Writes the card into `dir` (created if needed). Files of groups
@@ -169,6 +215,9 @@ impl LdsFolder {
         write(&dir.join(EF_SOD.name), &self.sod)?;
         if let Some(key) = &self.aa_private_key_der {
             write(&dir.join(AA_KEY_FILE), key)?;
+        }
+        if let Some(key) = &self.ca_private_key {
+            write(&dir.join(CA_KEY_FILE), key)?;
         }
         Ok(())
     }
@@ -190,6 +239,7 @@ mod tests {
             // Not a real SOD: the folder only checks the tag.
             sod: vec![0x77, 0x01, 0x00],
             aa_private_key_der: Some(vec![0x30, 0x00]),
+            ca_private_key: Some(vec![0x07; 32]),
         }
     }
 
@@ -204,6 +254,7 @@ mod tests {
 
         let without_key = LdsFolder {
             aa_private_key_der: None,
+            ca_private_key: None,
             ..card
         };
         let other = tempfile::tempdir().unwrap();

@@ -48,9 +48,21 @@ impl IssuedCard {
         chip_auth: bool,
         seed: u64,
     ) -> IssuedCard {
+        let ca = chip_auth.then(|| CaKey::generate(seed));
+        Self::issue_with_ca_key(student, pki, aa, ca, seed)
+    }
+
+    /// As [`IssuedCard::issue`], with this Chip Authentication key (an ECDH
+    /// or DH one, [`CaKey`]) or none.
+    pub fn issue_with_ca_key(
+        student: &Student,
+        pki: &TestPki,
+        aa: Option<AaKind>,
+        ca: Option<CaKey>,
+        seed: u64,
+    ) -> IssuedCard {
         let mut groups = student.groups();
         let aa = aa.map(|kind| Arc::new(AaKey::generate(kind, seed)));
-        let ca = chip_auth.then(|| CaKey::generate(seed));
         let mut infos = Vec::new();
         if let Some(key) = &aa {
             groups.insert(15, key.dg15());
@@ -126,25 +138,27 @@ impl IssuedCard {
     }
 
     /// A copy of the data on a chip with its own (different) keys: AA, and
-    /// Chip Authentication on the same curve as the original's.
+    /// Chip Authentication in the same group as the original's.
     pub fn clone_with_other_key(&self, seed: u64) -> EmulatedCard {
         let other = Arc::new(AaKey::generate(AaKind::EcdsaP256, seed ^ 0x5EED));
         let card = self
             .blank_chip(seed)
             .with_active_auth(Box::new(move |challenge| other.sign(challenge)));
         match &self.ca {
-            Some(_) => card.with_chip_auth(CaKey::generate(seed ^ 0x5EED).chip()),
+            Some(key) => card.with_chip_auth(key.another(seed ^ 0x5EED).chip()),
             None => card,
         }
     }
 
-    /// The card as a folder (its files and, when it has one, its AA key).
+    /// The card as a folder (its files and, when it has them, its AA and
+    /// Chip Authentication keys).
     pub fn folder(&self) -> crate::folder::LdsFolder {
         crate::folder::LdsFolder {
             com: self.files.com.clone(),
             groups: self.files.groups.clone(),
             sod: self.files.sod.clone(),
             aa_private_key_der: self.aa.as_ref().map(|key| key.to_pkcs8_der()),
+            ca_private_key: self.ca.as_ref().map(|key| key.chip().secret().to_vec()),
         }
     }
 

@@ -15,7 +15,8 @@
 #![no_main]
 
 use examgate_shared::chip::apdu::{Command, Response};
-use examgate_shared::chip::chip_auth::{ChipAuthChip, terminal_exchange};
+use examgate_shared::chip::chip_auth::{ChipAuthChip, KeyAgreement, terminal_exchange};
+use examgate_shared::chip::dh::DhGroup;
 use examgate_shared::chip::pace::chip::PaceChip;
 use examgate_shared::chip::pace::{
     Cipher, PaceInfo, PaceStep, PaceTerminal, Password, StandardCurve, supported_pace_infos,
@@ -71,8 +72,14 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         4 => {
-            let curve = StandardCurve::BrainpoolP256r1;
-            let mut chip = ChipAuthChip::new(Cipher::Aes128, curve, curve.random_scalar(random), Some(1));
+            // The chip's side with an ECDH or a DH key, as the selector says.
+            let agreement = if rest.first().is_some_and(|b| b & 1 == 1) {
+                KeyAgreement::Dh(DhGroup::standardized(0).expect("a standard group"))
+            } else {
+                KeyAgreement::Ecdh(StandardCurve::BrainpoolP256r1)
+            };
+            let secret = agreement.random_secret(&mut random);
+            let mut chip = ChipAuthChip::new(Cipher::Aes128, agreement, secret, Some(1));
             for bytes in pieces(rest).take(4) {
                 let Ok((command, _)) = Command::parse(bytes) else {
                     return;

@@ -107,7 +107,8 @@ impl ChipAuthCommands {
     }
 }
 
-fn from_hex(text: &str) -> Option<Vec<u8>> {
+/// Bytes from hex (either case); `None` for an odd length or a non-hex digit.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }

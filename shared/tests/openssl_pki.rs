@@ -3,7 +3,9 @@
 //! parameters (the shape of the public Vietnamese CSCA) → two
 //! brainpoolP512r1 document signers → EF.SODs signed with `openssl cms`;
 //! the CSCA's CRL revoking one signer; a master list holding the CSCA and
-//! another country's, signed by a master list signer the CSCA issued.
+//! another country's, signed by a master list signer the CSCA issued, and
+//! the same list signed by a certificate without the master list signer's
+//! key usage.
 
 #![cfg(feature = "verify")]
 
@@ -178,6 +180,17 @@ fn an_altered_master_list_is_refused() {
         .add_master_list(&signature, "x.ml")
         .unwrap_err();
     assert_eq!(error.code(), "master_list_invalid");
+
+    // Signed by a certificate of the same CSCA that is not a master list
+    // signer (no id-icao-cscaMasterListSigningKey): refused.
+    let error = TrustList::new()
+        .add_master_list(&fixture("masterlist-no-eku.ml"), "x.ml")
+        .unwrap_err();
+    assert_eq!(error.code(), "master_list_invalid");
+    assert!(
+        error.to_string().contains("not a master list signer"),
+        "{error}"
+    );
 
     // An EF.SOD is a SignedData too, but not a master list.
     let sod = fixture("sod.bin");

@@ -789,6 +789,99 @@ async fn a_chip_without_an_aa_key_is_unsupported_not_incomplete() {
     assert!(msg.contains("hashes a DG14"), "{msg}");
 }
 
+/// A card kept as a folder with its keys (`CA.key`, `AA.key`) and served
+/// again passes Chip Authentication with the relay as the terminal; a
+/// `CA.key` that is not the private half of DG14's key is refused when the
+/// folder is served.
+#[tokio::test]
+async fn a_card_folder_answers_chip_authentication_with_its_stored_key() {
+    use examgate_cardsim::folder::{AA_KEY_FILE, CA_KEY_FILE, LdsFolder};
+
+    let relay = relay().await;
+    let s = student(3);
+    let proctor = relay.login("phong03").await;
+    let dir = std::env::temp_dir().join(format!("examgate-ca-folder-{}", std::process::id()));
+    genuine_card(3).folder().save(&dir).unwrap();
+    assert!(dir.join(CA_KEY_FILE).exists());
+
+    let mut chip = LdsFolder::load(&dir).unwrap().chip(7).unwrap();
+    let accepted = relay
+        .check_in_with(CARD_ROOM, &mut chip, s.bac_input())
+        .await
+        .expect("the folder's chip proves its key");
+    let reasons: String = relay
+        .db()
+        .query_row(
+            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        reasons.contains("chip authentication (AES-128, brainpoolP256r1)"),
+        "{reasons}"
+    );
+    relay
+        .decide(accepted.checkin_id, &proctor.token, false)
+        .await
+        .unwrap();
+
+    // Another card's CA key in this card's folder.
+    let other = genuine_card(0).folder().ca_private_key.unwrap();
+    std::fs::write(dir.join(CA_KEY_FILE), other).unwrap();
+    let error = LdsFolder::load(&dir).unwrap().chip(8).unwrap_err();
+    assert!(error.to_string().contains("CA.key"), "{error}");
+    assert!(dir.join(AA_KEY_FILE).exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Chip Authentication with a DH key (older passports; ICAO 9303-11 allows
+/// both): the relay runs it in the group DG14 spells out, a genuine chip
+/// passes, a copy of the files on a chip with another DH key does not.
+#[tokio::test]
+async fn chip_authentication_with_a_dh_key_proves_the_chip_and_refuses_copies() {
+    use examgate_cardsim::chip_auth::CaKey;
+    use examgate_shared::chip::pace::Cipher;
+
+    let relay = relay().await;
+    let s = student(2);
+    let proctor = relay.login("phong03").await;
+    let dh = IssuedCard::issue_with_ca_key(
+        &s,
+        card::pki(),
+        None,
+        Some(CaKey::generate_dh(Cipher::Aes128, 14)),
+        14,
+    );
+    let accepted = relay
+        .check_in_with(CARD_ROOM, &mut dh.chip(1), s.bac_input())
+        .await
+        .expect("a genuine chip passes chip authentication with DH");
+    let reasons: String = relay
+        .db()
+        .query_row(
+            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        reasons.contains("chip authentication (AES-128, DH-2048) with the relay as the terminal"),
+        "{reasons}"
+    );
+    relay
+        .decide(accepted.checkin_id, &proctor.token, false)
+        .await
+        .unwrap();
+    let msg = refused_with(
+        relay
+            .check_in_with(CARD_ROOM, &mut dh.clone_with_other_key(2), s.bac_input())
+            .await,
+        ErrorCode::CardNotGenuine,
+    );
+    assert!(msg.contains("chip authentication"), "{msg}");
+}
+
 /// Chip Authentication with the relay as the terminal: the reader sends
 /// DG14 with its challenge request, the relay answers with the exchange
 /// (its ephemeral key, and a proof read it protected itself), the reader
@@ -902,14 +995,15 @@ async fn chip_authentication_proves_the_chip_and_refuses_copies() {
 }
 
 /// A chip whose DG14 advertises Chip Authentication but which refuses the
-/// relay's commands (here a recorded card folder, which keeps the AA key but
-/// no CA key) is not turned away: the reader falls back to Active
+/// relay's commands (here a card folder that keeps the AA key but not the
+/// CA key) is not turned away: the reader falls back to Active
 /// Authentication over the same challenge, and the relay checks that.
 #[tokio::test]
 async fn a_chip_that_refuses_chip_authentication_proves_itself_with_aa() {
     let relay = relay().await;
     let s = student(2);
-    let folder = genuine_card(2).folder();
+    let mut folder = genuine_card(2).folder();
+    folder.ca_private_key = None;
     let mut chip = folder.chip(5).unwrap();
     let accepted = relay
         .check_in_with(CARD_ROOM, &mut chip, s.bac_input())

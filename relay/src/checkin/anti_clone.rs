@@ -37,7 +37,7 @@ impl AntiClone {
             AntiClone::Chip(key) => format!(
                 "chip authentication ({}, {}) with the relay as the terminal",
                 key.cipher.name(),
-                key.curve.name()
+                key.agreement.name()
             ),
             AntiClone::Active(algorithm) => format!("active authentication {algorithm:?}"),
         }

@@ -1,7 +1,9 @@
-//! Chip Authentication (ICAO 9303-11 §6.2, ECDH), sans-IO, both sides.
+//! Chip Authentication (ICAO 9303-11 §6.2, ECDH and DH), sans-IO, both
+//! sides.
 //!
-//! The terminal sends an ephemeral public key on the curve of the chip's
-//! static key (published in DG14, signed by EF.SOD). Each side derives the
+//! The terminal sends an ephemeral public key in the group of the chip's
+//! static key (an elliptic curve or a DH group, published in DG14, signed
+//! by EF.SOD). Each side derives the
 //! shared secret. The chip from its static private key, which a copy of
 //! the files does not have. The secure channel restarts with keys derived
 //! from that secret. A command that the chip answers correctly under the
@@ -21,6 +23,7 @@
 //! uses the new one, with the counter at zero.
 
 use super::apdu::{Command, Response, sw};
+use super::dh::{DhError, DhGroup};
 use super::pace::curve::{CurveError, StandardCurve};
 use super::pace::keys::Cipher;
 use super::pace::terminal::dynamic_object;
@@ -33,6 +36,73 @@ pub const CA_ECDH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x
 /// id-PK-ECDH (0.4.0.127.0.7.2.2.1.2): ChipAuthenticationPublicKeyInfo.
 pub const PK_ECDH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02];
 
+/// id-CA-DH (0.4.0.127.0.7.2.2.3.1) without its cipher arc.
+pub const CA_DH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x01];
+
+/// id-PK-DH (0.4.0.127.0.7.2.2.1.1): ChipAuthenticationPublicKeyInfo.
+pub const PK_DH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x01];
+
+/// The group a Chip Authentication key lives in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyAgreement {
+    /// ECDH on a standardized curve; public keys are SEC1 points.
+    Ecdh(StandardCurve),
+    /// Finite-field DH; public keys are values as long as `p`.
+    Dh(DhGroup),
+}
+
+/// Why a key agreement could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgreementError {
+    #[error(transparent)]
+    Curve(#[from] CurveError),
+    #[error("{0}")]
+    Dh(DhError),
+}
+
+impl KeyAgreement {
+    /// For people: `brainpoolP256r1`, `DH-2048`.
+    pub fn name(&self) -> String {
+        match self {
+            KeyAgreement::Ecdh(curve) => curve.name().to_owned(),
+            KeyAgreement::Dh(group) => group.name(),
+        }
+    }
+
+    /// The CA protocol OID's prefix (before its cipher arc).
+    pub fn protocol_prefix(&self) -> [u8; 9] {
+        match self {
+            KeyAgreement::Ecdh(_) => CA_ECDH,
+            KeyAgreement::Dh(_) => CA_DH,
+        }
+    }
+
+    /// A fresh private key.
+    pub fn random_secret(&self, random: &mut dyn FnMut(&mut [u8])) -> Vec<u8> {
+        match self {
+            KeyAgreement::Ecdh(curve) => curve.random_scalar(random),
+            KeyAgreement::Dh(group) => group.random_exponent(random),
+        }
+    }
+
+    /// The public key of `secret`, as the commands and DG14 carry it.
+    pub fn public_key(&self, secret: &[u8]) -> Result<Vec<u8>, AgreementError> {
+        match self {
+            KeyAgreement::Ecdh(curve) => Ok(curve.public_key(secret)?),
+            KeyAgreement::Dh(group) => Ok(group.public_value(secret)),
+        }
+    }
+
+    /// The shared secret the session keys come from: the x-coordinate of
+    /// the ECDH point, or the DH value as long as `p`.
+    pub fn shared_secret(&self, public: &[u8], secret: &[u8]) -> Result<Vec<u8>, AgreementError> {
+        match self {
+            KeyAgreement::Ecdh(curve) => Ok(curve.x_coordinate(&curve.multiply(public, secret)?)),
+            KeyAgreement::Dh(group) => group.agree(public, secret).map_err(AgreementError::Dh),
+        }
+    }
+}
+
 /// The short file identifier the proof reads (DG1), and how many bytes.
 pub const PROOF_SFI: u8 = 0x01;
 pub const PROOF_LEN: usize = 16;
@@ -41,8 +111,8 @@ pub const PROOF_LEN: usize = 16;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChipAuthKey {
     pub cipher: Cipher,
-    pub curve: StandardCurve,
-    /// The chip's static public key (SEC1, uncompressed).
+    pub agreement: KeyAgreement,
+    /// The chip's static public key (SEC1, uncompressed; or the DH value).
     pub public: Vec<u8>,
     /// Names the key when the chip has several.
     pub key_id: Option<u8>,
@@ -51,7 +121,7 @@ pub struct ChipAuthKey {
 impl ChipAuthKey {
     /// The protocol OID (DER content bytes).
     pub fn oid(&self) -> Vec<u8> {
-        let mut oid = CA_ECDH.to_vec();
+        let mut oid = self.agreement.protocol_prefix().to_vec();
         oid.push(self.cipher.oid_arc());
         oid
     }
@@ -74,12 +144,10 @@ pub struct TerminalExchange {
 pub fn terminal_exchange(
     key: &ChipAuthKey,
     random: &mut dyn FnMut(&mut [u8]),
-) -> Result<TerminalExchange, CurveError> {
-    let secret = key.curve.random_scalar(&mut *random);
-    let public = key.curve.public_key(&secret)?;
-    let shared = key
-        .curve
-        .x_coordinate(&key.curve.multiply(&key.public, &secret)?);
+) -> Result<TerminalExchange, AgreementError> {
+    let secret = key.agreement.random_secret(&mut *random);
+    let public = key.agreement.public_key(&secret)?;
+    let shared = key.agreement.shared_secret(&key.public, &secret)?;
     let mut channel = key.cipher.channel(&shared);
     let key_reference = key
         .key_id
@@ -117,7 +185,7 @@ pub fn proof_command() -> Command {
 #[derive(Debug, Clone)]
 pub struct ChipAuthChip {
     cipher: Cipher,
-    curve: StandardCurve,
+    agreement: KeyAgreement,
     secret: Vec<u8>,
     key_id: Option<u8>,
     /// The protocol named by MSE:Set AT, waiting for GENERAL AUTHENTICATE.
@@ -131,27 +199,41 @@ pub struct ChipAuthAnswer {
 }
 
 impl ChipAuthChip {
-    pub fn new(cipher: Cipher, curve: StandardCurve, secret: Vec<u8>, key_id: Option<u8>) -> Self {
+    pub fn new(
+        cipher: Cipher,
+        agreement: KeyAgreement,
+        secret: Vec<u8>,
+        key_id: Option<u8>,
+    ) -> Self {
         ChipAuthChip {
             cipher,
-            curve,
+            agreement,
             secret,
             key_id,
             armed: false,
         }
     }
 
+    /// The public half, or `None` when the private key is not one of its
+    /// group (a key file that is not what it claims).
+    pub fn try_key(&self) -> Option<ChipAuthKey> {
+        let public = self.agreement.public_key(&self.secret).ok()?;
+        Some(ChipAuthKey {
+            cipher: self.cipher,
+            agreement: self.agreement.clone(),
+            public,
+            key_id: self.key_id,
+        })
+    }
+
+    /// The private key (for the emulator's card folders).
+    pub fn secret(&self) -> &[u8] {
+        &self.secret
+    }
+
     /// The public half, as DG14 publishes it.
     pub fn key(&self) -> ChipAuthKey {
-        ChipAuthKey {
-            cipher: self.cipher,
-            curve: self.curve,
-            public: self
-                .curve
-                .public_key(&self.secret)
-                .expect("the chip's own key is valid"),
-            key_id: self.key_id,
-        }
+        self.try_key().expect("the chip's own key is valid")
     }
 
     /// Whether `command` is one of Chip Authentication's (MSE:Set KAT,
@@ -204,10 +286,10 @@ impl ChipAuthChip {
     }
 
     fn agree(&self, terminal_public: &[u8], ok: Response) -> ChipAuthAnswer {
-        match self.curve.multiply(terminal_public, &self.secret) {
-            Ok(point) => ChipAuthAnswer {
+        match self.agreement.shared_secret(terminal_public, &self.secret) {
+            Ok(shared) => ChipAuthAnswer {
                 response: ok,
-                next_channel: Some(self.cipher.channel(&self.curve.x_coordinate(&point))),
+                next_channel: Some(self.cipher.channel(&shared)),
             },
             Err(_) => ChipAuthAnswer {
                 response: Response::status(sw::WRONG_DATA),
@@ -236,11 +318,17 @@ mod tests {
     /// under the relay's channel. A chip with another key cannot answer.
     #[test]
     fn the_terminal_and_the_chip_agree_and_a_copy_cannot() {
-        for cipher in [Cipher::Tdes, Cipher::Aes128, Cipher::Aes256] {
-            let curve = StandardCurve::BrainpoolP256r1;
+        let groups = [
+            KeyAgreement::Ecdh(StandardCurve::BrainpoolP256r1),
+            KeyAgreement::Dh(DhGroup::standardized(2).unwrap()),
+        ];
+        for (cipher, agreement) in [Cipher::Tdes, Cipher::Aes128, Cipher::Aes256]
+            .into_iter()
+            .flat_map(|cipher| groups.iter().map(move |group| (cipher, group.clone())))
+        {
             let mut random = counter(3);
-            let secret = curve.random_scalar(&mut random);
-            let mut chip = ChipAuthChip::new(cipher, curve, secret, Some(1));
+            let secret = agreement.random_secret(&mut random);
+            let mut chip = ChipAuthChip::new(cipher, agreement.clone(), secret, Some(1));
             let exchange = terminal_exchange(&chip.key(), &mut random).unwrap();
             let mut switched = None;
             for command in &exchange.commands {
@@ -261,8 +349,8 @@ mod tests {
 
             // The same public key (copied from DG14) on a chip without its
             // private key: the keys differ, the proof does not open.
-            let other = curve.random_scalar(&mut random);
-            let mut copy = ChipAuthChip::new(cipher, curve, other, Some(1));
+            let other = agreement.random_secret(&mut random);
+            let mut copy = ChipAuthChip::new(cipher, agreement.clone(), other, Some(1));
             let exchange = terminal_exchange(&chip.key(), &mut random).unwrap();
             let mut copy_channel = None;
             for command in &exchange.commands {

@@ -15,7 +15,8 @@
 //!   rule that gives the expiry, the QR text on the card.
 //! - [`bac`]: Basic Access Control key derivation and mutual authentication.
 //! - [`pace`]: PACE with the CAN (generic mapping, ECDH, 3DES or AES).
-//! - [`chip_auth`]: Chip Authentication with the relay as the terminal.
+//! - [`chip_auth`]: Chip Authentication with the relay as the terminal
+//!   (ECDH, or DH in the groups of [`dh`]).
 //! - [`sm`]: secure messaging (protect commands, unprotect responses, and
 //!   the card's side of both, for the emulator).
 //! - [`session`]: the reading session: select, BAC, read files, AA.
@@ -30,6 +31,7 @@ pub mod bac;
 pub use examgate_bridge_proto as bridge;
 pub mod chip_auth;
 pub mod crypto;
+pub mod dh;
 pub mod id_card;
 pub mod lds;
 pub mod mrz;

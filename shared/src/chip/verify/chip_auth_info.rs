@@ -8,23 +8,50 @@
 //! ```
 //!
 //! The relay reads them (from a DG14 that passive authentication will
-//! check) to run Chip Authentication as the terminal. Only ECDH keys on the
-//! curves [`StandardCurve`] knows are run; anything else (DH, P-224, an
-//! unknown cipher or curve, a keyId without its key) is "no Chip
+//! check) to run Chip Authentication as the terminal. ECDH keys on the
+//! curves [`StandardCurve`] knows and DH keys with explicit X9.42
+//! (`dhpublicnumber`) or PKCS #3 (`dhKeyAgreement`) parameters are run;
+//! anything else (P-224, an unknown cipher, curve or group, a keyId
+//! without its key, a protocol whose key is of the other kind) is "no Chip
 //! Authentication we can run", `Ok(None)`, so that such a chip is checked
 //! with Active Authentication instead. Only a DG14 that is not a DER SET of
 //! SecurityInfos is an error. A public key without a ChipAuthenticationInfo
 //! means CA version 1 with 3DES (ICAO 9303-11 §9.2.5).
+//!
+//! A DH public key is the DER INTEGER `y` inside the key's BIT STRING
+//! (RFC 3279 §2.3.3).
 
-use der::asn1::{Any, SetOfVec};
-use der::{Decode, Tag, Tagged};
+use der::asn1::{Any, ObjectIdentifier, SetOfVec, UintRef};
+use der::{Decode, Encode, Sequence, Tag, Tagged};
 use spki::SubjectPublicKeyInfoOwned;
 
 use super::ec_curves::EcCurve;
 use super::security_infos::{DG14_TAG, SecurityInfo};
-use crate::chip::chip_auth::{CA_ECDH, ChipAuthKey, PK_ECDH};
+use crate::chip::chip_auth::{CA_DH, CA_ECDH, ChipAuthKey, KeyAgreement, PK_DH, PK_ECDH};
+use crate::chip::dh::DhGroup;
 use crate::chip::pace::{Cipher, StandardCurve};
 use crate::chip::tlv;
+
+/// dhpublicnumber (ANSI X9.42): parameters `SEQUENCE { p, g, q, … }`.
+pub const DH_PUBLIC_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10046.2.1");
+/// dhKeyAgreement (PKCS #3): parameters `SEQUENCE { p, g, … }`.
+pub const DH_KEY_AGREEMENT: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.3.1");
+
+/// X9.42 DomainParameters; the optional `j` and validation parameters are
+/// not needed to agree on a key.
+#[derive(Sequence)]
+struct X942Parameters<'a> {
+    p: UintRef<'a>,
+    g: UintRef<'a>,
+    q: UintRef<'a>,
+}
+
+/// PKCS #3 DHParameter (privateValueLength ignored).
+#[derive(Sequence)]
+struct Pkcs3Parameters<'a> {
+    p: UintRef<'a>,
+    g: UintRef<'a>,
+}
 
 /// The Chip Authentication DG14 offers, if any.
 pub fn chip_authentication_key(dg14: &[u8]) -> Result<Option<ChipAuthKey>, String> {
@@ -48,54 +75,83 @@ pub fn chip_authentication_key(dg14: &[u8]) -> Result<Option<ChipAuthKey>, Strin
             None => Ok(None),
         };
         if let Some((&arc, prefix)) = oid.split_last()
-            && prefix == CA_ECDH
+            && (prefix == CA_ECDH || prefix == CA_DH)
         {
             announced = true;
             let (Some(cipher), Ok(key_id)) = (Cipher::from_oid_arc(arc), key_id()) else {
                 continue;
             };
-            protocols.push((cipher, key_id));
-        } else if oid == PK_ECDH {
+            protocols.push((cipher, prefix == CA_DH, key_id));
+        } else if oid == PK_ECDH || oid == PK_DH {
             let Ok(key_id) = key_id() else {
                 continue;
             };
             let Ok(spki) = info.required_data.decode_as::<SubjectPublicKeyInfoOwned>() else {
                 continue;
             };
-            let parameters = spki.algorithm.parameters.as_ref().map(Into::into);
-            let Some(curve) = EcCurve::from_parameters(parameters)
-                .ok()
-                .and_then(standard_curve)
-            else {
-                continue;
-            };
             let Some(public) = spki.subject_public_key.as_bytes() else {
                 continue;
             };
-            keys.push((curve, public.to_vec(), key_id));
+            let key = if oid == PK_ECDH {
+                let parameters = spki.algorithm.parameters.as_ref().map(Into::into);
+                EcCurve::from_parameters(parameters)
+                    .ok()
+                    .and_then(standard_curve)
+                    .map(|curve| (KeyAgreement::Ecdh(curve), public.to_vec()))
+            } else {
+                dh_key(&spki, public)
+            };
+            if let Some((agreement, public)) = key {
+                keys.push((agreement, public, key_id));
+            }
         }
     }
     // No ChipAuthenticationInfo at all but a key: version 1 with 3DES.
-    let protocols = if !announced && !keys.is_empty() {
-        vec![(Cipher::Tdes, None)]
+    let protocols = if !announced {
+        keys.iter()
+            .map(|(agreement, _, _)| (Cipher::Tdes, matches!(agreement, KeyAgreement::Dh(_)), None))
+            .take(1)
+            .collect()
     } else {
         protocols
     };
-    for (cipher, wanted) in protocols {
-        let Some(key) = keys
-            .iter()
-            .find(|(_, _, key_id)| wanted.is_none() || *key_id == wanted)
-        else {
+    for (cipher, dh, wanted) in protocols {
+        let Some(key) = keys.iter().find(|(agreement, _, key_id)| {
+            matches!(agreement, KeyAgreement::Dh(_)) == dh
+                && (wanted.is_none() || *key_id == wanted)
+        }) else {
             continue;
         };
         return Ok(Some(ChipAuthKey {
             cipher,
-            curve: key.0,
+            agreement: key.0.clone(),
             public: key.1.clone(),
             key_id: wanted.or(key.2),
         }));
     }
     Ok(None)
+}
+
+/// A DH key's group and public value, when its parameters are explicit and
+/// sound.
+fn dh_key(spki: &SubjectPublicKeyInfoOwned, public: &[u8]) -> Option<(KeyAgreement, Vec<u8>)> {
+    let parameters = spki.algorithm.parameters.as_ref()?.to_der().ok()?;
+    let group = if spki.algorithm.oid == DH_PUBLIC_NUMBER {
+        let x942 = X942Parameters::from_der(&parameters).ok()?;
+        DhGroup::new(
+            x942.p.as_bytes(),
+            x942.g.as_bytes(),
+            Some(x942.q.as_bytes()),
+        )
+        .ok()?
+    } else if spki.algorithm.oid == DH_KEY_AGREEMENT {
+        let pkcs3 = Pkcs3Parameters::from_der(&parameters).ok()?;
+        DhGroup::new(pkcs3.p.as_bytes(), pkcs3.g.as_bytes(), None).ok()?
+    } else {
+        return None;
+    };
+    let y = UintRef::from_der(public).ok()?;
+    Some((KeyAgreement::Dh(group), y.as_bytes().to_vec()))
 }
 
 fn small_integer(any: &Any) -> Result<u8, String> {
@@ -178,8 +234,12 @@ mod tests {
         ]);
         let key = chip_authentication_key(&usual).unwrap().unwrap();
         assert_eq!(
-            (key.cipher, key.curve, key.key_id),
-            (Cipher::Aes128, StandardCurve::BrainpoolP256r1, Some(1))
+            (key.cipher, key.agreement, key.key_id),
+            (
+                Cipher::Aes128,
+                KeyAgreement::Ecdh(StandardCurve::BrainpoolP256r1),
+                Some(1)
+            )
         );
         // A key without ChipAuthenticationInfo: version 1, 3DES.
         let implied = dg14(vec![info(&PK_ECDH, public_key(BP256), None)]);
@@ -207,5 +267,60 @@ mod tests {
         // Not a DG14 at all: an error.
         assert!(chip_authentication_key(&[0x6F, 0x00]).is_err());
         assert!(chip_authentication_key(&tlv::encode(0x6E, &[0x30, 0x01])).is_err());
+    }
+
+    /// A DH key with explicit X9.42 parameters (RFC 5114's 2048-bit group).
+    fn dh_public_key(p: &[u8], g: &[u8], q: &[u8], y: &[u8]) -> Any {
+        let parameters = X942Parameters {
+            p: UintRef::new(p).unwrap(),
+            g: UintRef::new(g).unwrap(),
+            q: UintRef::new(q).unwrap(),
+        };
+        let spki = SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned {
+                oid: DH_PUBLIC_NUMBER,
+                parameters: Some(Any::encode_from(&parameters).unwrap()),
+            },
+            subject_public_key: BitString::from_bytes(&UintRef::new(y).unwrap().to_der().unwrap())
+                .unwrap(),
+        };
+        Any::encode_from(&spki).unwrap()
+    }
+
+    #[test]
+    fn a_dh_key_is_run_with_its_explicit_group() {
+        let group = DhGroup::standardized(2).unwrap();
+        let y = group.public_value(&[5; 32]);
+        let two = Any::encode_from(&2u8).unwrap();
+        let dh = dg14(vec![
+            info(&[&CA_DH[..], &[2]].concat(), two.clone(), Some(1)),
+            info(
+                &PK_DH,
+                dh_public_key(group.p(), group.g(), group.q().unwrap(), &y),
+                Some(1),
+            ),
+        ]);
+        let key = chip_authentication_key(&dh).unwrap().unwrap();
+        assert_eq!(key.cipher, Cipher::Aes128);
+        assert_eq!(key.agreement, KeyAgreement::Dh(group.clone()));
+        assert_eq!(key.agreement.name(), "DH-2048");
+        assert_eq!(key.public, y);
+        assert_eq!(key.oid(), [&CA_DH[..], &[2]].concat());
+
+        // A DH protocol with only an ECDH key (and the reverse): nothing to run.
+        let crossed = dg14(vec![
+            info(&[&CA_DH[..], &[2]].concat(), two.clone(), None),
+            info(&PK_ECDH, public_key(BP256), None),
+        ]);
+        assert_eq!(chip_authentication_key(&crossed), Ok(None));
+        // A DH key in a 512-bit group: refused, so not run.
+        let mut small = group.p()[..64].to_vec();
+        small[63] |= 1;
+        let weak = dg14(vec![info(
+            &PK_DH,
+            dh_public_key(&small, &[2], &group.q().unwrap()[..20], &y[..64]),
+            None,
+        )]);
+        assert_eq!(chip_authentication_key(&weak), Ok(None));
     }
 }

@@ -5,9 +5,12 @@
 //! they carry the one public Vietnamese CSCA.
 //!
 //! A list is accepted only when its signature verifies over the signed
-//! attributes as encoded, its content hash matches, and its signer was
-//! issued (signature checked) by a CSCA of its own named country, already
-//! trusted or found in the list itself. In the second case the list only
+//! attributes as encoded, its content hash matches, its signer's
+//! certificate is for signing master lists (extended key usage
+//! id-icao-cscaMasterListSigningKey, ICAO 9303-12 §7.1.1.5: a document
+//! signer or another certificate of the same CSCA cannot sign one), and
+//! its signer was issued (signature checked) by a CSCA of its own named
+//! country, already trusted or found in the list itself. In the second case the list only
 //! proves it is whole, not who published it (anyone can make such a list),
 //! and the report says so: which lists to load stays the operator's
 //! decision, made by where the file came from.
@@ -17,6 +20,7 @@ use cms::signed_data::SignedData;
 use der::asn1::SetOfVec;
 use der::{Decode, Sequence, Tag, Tagged};
 use x509_cert::Certificate;
+use x509_cert::ext::pkix::ExtendedKeyUsage;
 
 use super::certificate::{country, name_text, names_match, unix_time, verify_issued_by};
 use super::cms_encoded::{encoded_signed_data, encoded_tbs};
@@ -105,6 +109,14 @@ pub fn read_master_list(
     encoded_tbs(signer.encoded)?;
 
     let signer_certificate = &signer.certificate;
+    if !signs_master_lists(signer_certificate) {
+        return Err(format!(
+            "the list's signer ({}) is not a master list signer: its certificate lacks the \
+             extended key usage {}",
+            name_text(&signer_certificate.tbs_certificate.subject),
+            oids::CSCA_MASTER_LIST_SIGNING_KEY
+        ));
+    }
     let signer_name = &signer_certificate.tbs_certificate.issuer;
     let signer_country = country(&signer_certificate.tbs_certificate.subject)
         .or_else(|| country(signer_name))
@@ -135,4 +147,14 @@ pub fn read_master_list(
         self_vouched,
         certificates,
     })
+}
+
+/// Whether `certificate` carries id-icao-cscaMasterListSigningKey in its
+/// extended key usage.
+fn signs_master_lists(certificate: &Certificate) -> bool {
+    let extensions = certificate.tbs_certificate.extensions.iter().flatten();
+    extensions
+        .filter(|extension| extension.extn_id == oids::EXTENDED_KEY_USAGE)
+        .filter_map(|extension| ExtendedKeyUsage::from_der(extension.extn_value.as_bytes()).ok())
+        .any(|usage| usage.0.contains(&oids::CSCA_MASTER_LIST_SIGNING_KEY))
 }

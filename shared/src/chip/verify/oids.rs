@@ -28,6 +28,14 @@ pub const LDS_SECURITY_OBJECT: ObjectIdentifier = ObjectIdentifier::new_unwrap("
 /// id-icao-cscaMasterList (ICAO 9303-12 §9): the content of a master list.
 pub const CSCA_MASTER_LIST: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.23.136.1.1.2");
 
+/// id-icao-cscaMasterListSigningKey: the extended key usage a master list
+/// signer's certificate carries (ICAO 9303-12 §7.1.1.5).
+pub const CSCA_MASTER_LIST_SIGNING_KEY: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.23.136.1.1.3");
+
+/// The extended key usage extension (RFC 5280 §4.2.1.12).
+pub const EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+
 /// id-icao-mrtd-security-aaProtocolObject: ActiveAuthenticationInfo in DG14.
 pub const ACTIVE_AUTHENTICATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.23.136.1.1.5");
 

@@ -11,7 +11,10 @@
 //! it) then Chip Authentication with the relay as the terminal, and
 //! yesterday's BAC then Active Authentication, each with extended-length reads
 //! (`ReadOptions::extended(65536)`) and with 224-byte short reads
-//! (`ReadOptions::short_only()`). The host
+//! (`ReadOptions::short_only()`); and PACE + CA once more through the
+//! profile of the RP2040 + PN532 bridge of `bridge/` (106 kbit/s, APDUs up
+//! to 8,192 bytes, so reads of 8,128; plus the PN532's 115,200-baud serial
+//! link, counted as its bytes and frames would take). The host
 //! side drives the bridge's USB framing exactly as the browser does
 //! ([`HostLink`] around [`SoftBridge`]), so the APDUs and their sizes are
 //! the real ones. The card link is not waited for but counted by the
@@ -77,9 +80,9 @@ struct Host {
 impl Host {
     /// A bridge with `chip` inserted and powered, as after the student puts
     /// the card on the reader and the client sees it.
-    fn with_card(info: BridgeInfo, chip: Box<dyn Card>) -> Host {
+    fn with_card(info: BridgeInfo, link: LinkModel, chip: Box<dyn Card>) -> Host {
         let mut host = Host {
-            bridge: SoftBridge::with_link_model(info, LINK),
+            bridge: SoftBridge::with_link_model(info, link),
             link: HostLink::new(),
             usb_bytes: 0,
             time_extensions: 0,
@@ -132,7 +135,10 @@ struct Row {
     link_bytes: usize,
     usb_bytes: usize,
     time_extensions: usize,
+    /// Card link (and, for the PN532, serial link) time.
     emulated: Duration,
+    /// Of which the PN532's serial link.
+    serial: Duration,
     terminal: Duration,
     verify_best: Duration,
     verify_median: Duration,
@@ -150,16 +156,82 @@ impl Row {
     }
 }
 
-/// The bridge's self-description for each mode: a short-only bridge (and
-/// reader) carries at most a short command APDU, 4 + 1 + 255 + 1 bytes.
-fn bridge_info(extended: bool) -> BridgeInfo {
-    let mut info = SoftBridge::typical_info();
-    info.bit_rate = LINK.bit_rate;
-    if !extended {
-        info.max_apdu_len = 261;
-        info.extended_length = false;
+/// The reader a row checks in through.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// A common reader: extended length end to end, 424 kbit/s.
+    Extended,
+    /// A short-only bridge (and reader): at most a short command APDU,
+    /// 4 + 1 + 255 + 1 bytes.
+    Short,
+    /// The repository's RP2040 + PN532 bridge (`bridge/`).
+    Pn532,
+}
+
+/// The PN532 bridge's card link: 106 kbit/s, the same turnaround.
+const PN532_LINK: LinkModel = LinkModel {
+    bit_rate: 106_000,
+    turnaround: Duration::from_millis(5),
+};
+
+/// The PN532's serial link (8N1) and what its framing adds per
+/// InDataExchange: command frame and ACK (6 + 6 bytes around the data and
+/// target byte), response frame with its status (8 bytes).
+const PN532_BAUD: u32 = 115_200;
+const PN532_FRAME_BYTES: usize = 20;
+const PN532_CHUNK: usize = examgate_bridge_device::pn532::ops::CHUNK;
+
+impl Reader {
+    fn info(self) -> BridgeInfo {
+        let mut info = SoftBridge::typical_info();
+        info.bit_rate = LINK.bit_rate;
+        match self {
+            Reader::Extended => info,
+            Reader::Short => {
+                info.max_apdu_len = 261;
+                info.extended_length = false;
+                info
+            }
+            Reader::Pn532 => examgate_bridge_device::pn532::bridge::PN532_BRIDGE_INFO,
+        }
     }
-    info
+
+    fn link(self) -> LinkModel {
+        match self {
+            Reader::Pn532 => PN532_LINK,
+            Reader::Extended | Reader::Short => LINK,
+        }
+    }
+
+    /// The reads the client asks for: as long as the bridge allows, less
+    /// a margin for secure messaging (`client/src/card_read.rs`).
+    fn max_read(self) -> usize {
+        match self {
+            Reader::Short => ReadOptions::short_only().max_read,
+            Reader::Extended => 65_536,
+            Reader::Pn532 => self.info().max_apdu_len as usize - 64,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Reader::Extended => "extended 65536",
+            Reader::Short => "short 224",
+            Reader::Pn532 => "PN532 8128",
+        }
+    }
+
+    /// Time on the PN532's serial link for `apdus` exchanges moving
+    /// `link_bytes`: every byte crosses it too, in pieces of at most
+    /// [`PN532_CHUNK`] bytes, each piece framed.
+    fn serial_time(self, apdus: u64, link_bytes: usize) -> Duration {
+        if self != Reader::Pn532 {
+            return Duration::ZERO;
+        }
+        let pieces = apdus as usize + link_bytes / PN532_CHUNK;
+        let bytes = link_bytes + pieces * PN532_FRAME_BYTES;
+        Duration::from_secs_f64(bytes as f64 * 10.0 / f64::from(PN532_BAUD))
+    }
 }
 
 /// How the chip is opened.
@@ -182,7 +254,7 @@ fn check_in(
     card: &IssuedCard,
     aa: &'static str,
     opening: Opening,
-    extended: bool,
+    reader: Reader,
     trust: &TrustList,
     now: i64,
     runs: usize,
@@ -195,15 +267,11 @@ fn check_in(
             ReadOptions::extended(65_536).bac_only(),
         ),
     };
-    let options = if extended {
-        options
-    } else {
-        ReadOptions {
-            max_read: ReadOptions::short_only().max_read,
-            ..options
-        }
+    let options = ReadOptions {
+        max_read: reader.max_read(),
+        ..options
     };
-    let mut host = Host::with_card(bridge_info(extended), chip);
+    let mut host = Host::with_card(reader.info(), reader.link(), chip);
     let mut session = ReadSession::new(vec![bac], [42; 32], options);
 
     let mut link_bytes = 0;
@@ -312,16 +380,14 @@ fn check_in(
     Row {
         access: opening.name(),
         aa,
-        mode: if extended {
-            "extended 65536"
-        } else {
-            "short 224"
-        },
+        mode: reader.name(),
         apdus: host.bridge.apdu_count(),
         link_bytes,
         usb_bytes: host.usb_bytes,
         time_extensions: host.time_extensions,
-        emulated: host.bridge.emulated_time(),
+        emulated: host.bridge.emulated_time()
+            + reader.serial_time(host.bridge.apdu_count(), link_bytes),
+        serial: reader.serial_time(host.bridge.apdu_count(), link_bytes),
         terminal,
         verify_best: times[0],
         verify_median: times[times.len() / 2],
@@ -367,10 +433,19 @@ fn main() {
             started.elapsed().as_secs_f64()
         );
         for opening in [Opening::Pace, Opening::Bac] {
-            for extended in [true, false] {
-                rows.push(check_in(&card, name, opening, extended, &trust, now, runs));
+            for reader in [Reader::Extended, Reader::Short] {
+                rows.push(check_in(&card, name, opening, reader, &trust, now, runs));
             }
         }
+        rows.push(check_in(
+            &card,
+            name,
+            Opening::Pace,
+            Reader::Pn532,
+            &trust,
+            now,
+            runs,
+        ));
     }
 
     println!(
@@ -420,6 +495,13 @@ fn main() {
             "bit_rate": LINK.bit_rate,
             "turnaround_ms": ms(LINK.turnaround),
         },
+        "pn532_profile": {
+            "bit_rate": PN532_LINK.bit_rate,
+            "turnaround_ms": ms(PN532_LINK.turnaround),
+            "serial_baud": PN532_BAUD,
+            "serial_bytes_per_piece": PN532_FRAME_BYTES,
+            "piece_bytes": PN532_CHUNK,
+        },
         "verify_runs": runs,
         "target": { "total_ms": ms(TARGET_TOTAL), "max_apdus": TARGET_APDUS },
         "rows": rows.iter().map(|r| json!({
@@ -432,6 +514,7 @@ fn main() {
             "usb_bytes": r.usb_bytes,
             "time_extensions": r.time_extensions,
             "emulated_ms": ms(r.emulated),
+            "serial_link_ms": ms(r.serial),
             "terminal_ms": ms(r.terminal),
             "verify_best_ms": ms(r.verify_best),
             "verify_median_ms": ms(r.verify_median),

@@ -19,7 +19,10 @@
 //! card are refused busy; GetInfo and GetSlotStatus are answered at once,
 //! so a host resynchronising after a timeout is never kept waiting by a
 //! mute card. A shell that completes each job before polling again (the
-//! emulated bridge) never sees busy.
+//! emulated bridge) never sees busy. While the front end does work of its
+//! own (looking for a card), [`BridgeDevice::hold`] answers status
+//! requests and keeps one card request for the next
+//! [`BridgeDevice::poll`]; nothing the host sends piles up.
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
@@ -98,6 +101,9 @@ pub struct BridgeDevice {
     decoder: FrameDecoder<HostMessage>,
     slot: Slot,
     running: Option<Running>,
+    /// A request that needs the card, received while the front end was
+    /// busy with its own work; started by the next `poll`.
+    deferred: Option<Frame<HostMessage>>,
     outgoing: VecDeque<Vec<u8>>,
 }
 
@@ -110,6 +116,7 @@ impl BridgeDevice {
             decoder: FrameDecoder::with_max_payload(info.max_apdu_len as usize),
             slot: Slot::Empty,
             running: None,
+            deferred: None,
             outgoing: VecDeque::new(),
         }
     }
@@ -151,6 +158,12 @@ impl BridgeDevice {
     /// the card, and hands that one out as a job (at most one at a time).
     /// `now` is the shell's clock, for the time extensions.
     pub fn poll(&mut self, now: Duration) -> Option<CardJob> {
+        if self.running.is_none()
+            && let Some(frame) = self.deferred.take()
+            && let Some(job) = self.answer(frame, now)
+        {
+            return Some(job);
+        }
         while let Some(decoded) = self.decoder.next_frame() {
             let frame = match decoded {
                 Ok(frame) => frame,
@@ -166,6 +179,32 @@ impl BridgeDevice {
         None
     }
 
+    /// While the front end is busy with work of its own: answers GetInfo,
+    /// GetSlotStatus and unreadable requests now, keeps the first request
+    /// that needs the card for the next [`BridgeDevice::poll`], and refuses
+    /// any further one busy (the host keeps one request outstanding, so a
+    /// second means it gave up on the first).
+    pub fn hold(&mut self) {
+        while let Some(decoded) = self.decoder.next_frame() {
+            let frame = match decoded {
+                Ok(frame) => frame,
+                Err(refusal) => {
+                    self.refuse(&refusal);
+                    continue;
+                }
+            };
+            match frame.message {
+                HostMessage::GetInfo | HostMessage::GetSlotStatus => {
+                    let _ = self.answer(frame, Duration::ZERO);
+                }
+                _ if self.deferred.is_none() && self.running.is_none() => {
+                    self.deferred = Some(frame);
+                }
+                _ => self.busy(frame.seq),
+            }
+        }
+    }
+
     /// The outcome of the job [`BridgeDevice::poll`] handed out: the ATR
     /// for an activation, the response APDU for a transmission.
     pub fn job_done(&mut self, result: Result<Vec<u8>, CardFault>) {
@@ -176,27 +215,30 @@ impl BridgeDevice {
             // The SlotChange goes before the failed reply.
             self.card_left();
         }
+        // Activation and deactivation reset the card whatever their outcome:
+        // it is unpowered unless a successful activation says otherwise.
+        if running.kind != JobKind::Transmit && self.card_present() {
+            self.slot = Slot::Present { powered: false };
+        }
         let reply = match (running.kind, result) {
+            // The slot emptied while the card was being activated.
+            (JobKind::Activate, Ok(_)) if !self.card_present() => {
+                failed(IccState::Absent, ErrorCode::IccMute)
+            }
             (JobKind::Activate, Ok(atr)) => {
                 self.slot = Slot::Present { powered: true };
                 data_block(SlotStatus::ok(IccState::PresentActive), atr)
             }
-            (JobKind::Deactivate, _) => {
-                if self.card_present() {
-                    self.slot = Slot::Present { powered: false };
-                }
+            (JobKind::Deactivate, Ok(_)) => {
                 BridgeMessage::SlotStatus(SlotStatus::ok(self.icc_state()))
+            }
+            (JobKind::Deactivate, Err(fault)) => {
+                BridgeMessage::SlotStatus(SlotStatus::failed(self.icc_state(), fault.error_code()))
             }
             (JobKind::Transmit, Ok(response)) => {
                 data_block(SlotStatus::ok(IccState::PresentActive), response)
             }
             (JobKind::Activate | JobKind::Transmit, Err(fault)) => {
-                if fault == CardFault::Mute && running.kind == JobKind::Activate {
-                    // A card that will not activate is not powered.
-                    if self.card_present() {
-                        self.slot = Slot::Present { powered: false };
-                    }
-                }
                 failed(self.icc_state(), fault.error_code())
             }
         };
@@ -277,8 +319,7 @@ impl BridgeDevice {
                 return None;
             }
             _ if self.running.is_some() => {
-                let busy = SlotStatus::failed(self.icc_state(), ErrorCode::Busy);
-                self.queue(seq, BridgeMessage::SlotStatus(busy));
+                self.busy(seq);
                 return None;
             }
             HostMessage::PowerOff => (JobKind::Deactivate, CardJob::Deactivate),
@@ -303,6 +344,12 @@ impl BridgeDevice {
             extension_due: now + TIME_EXTENSION_INTERVAL,
         });
         Some(job)
+    }
+
+    /// Refuses a request that needs the card while another does.
+    fn busy(&mut self, seq: u8) {
+        let busy = SlotStatus::failed(self.icc_state(), ErrorCode::Busy);
+        self.queue(seq, BridgeMessage::SlotStatus(busy));
     }
 
     /// A request the bridge cannot read is answered with a failed
@@ -422,6 +469,58 @@ mod tests {
                 ),
                 Frame::new(5, BridgeMessage::Info(info(4_096))),
             ]
+        );
+    }
+
+    #[test]
+    fn while_the_front_end_is_busy_one_card_request_waits_and_status_is_answered() {
+        let mut device = powered();
+        request(&mut device, 2, HostMessage::Transmit(SELECT.to_vec()));
+        request(&mut device, 3, HostMessage::GetSlotStatus);
+        request(&mut device, 4, HostMessage::Transmit(SELECT.to_vec()));
+        device.hold();
+        assert_eq!(
+            frames(&mut device),
+            [
+                Frame::new(
+                    3,
+                    BridgeMessage::SlotStatus(SlotStatus::ok(IccState::PresentActive))
+                ),
+                Frame::new(
+                    4,
+                    BridgeMessage::SlotStatus(SlotStatus::failed(
+                        IccState::PresentActive,
+                        ErrorCode::Busy
+                    ))
+                ),
+            ]
+        );
+        // The front end is free: the kept request starts.
+        assert_eq!(
+            device.poll(Duration::ZERO),
+            Some(CardJob::Transmit(SELECT.to_vec()))
+        );
+        device.job_done(Ok(vec![0x90, 0x00]));
+        assert_eq!(frames(&mut device)[0].seq, 2);
+    }
+
+    #[test]
+    fn a_failed_activation_or_deactivation_leaves_the_card_unpowered() {
+        let mut device = powered();
+        request(&mut device, 2, HostMessage::PowerOn);
+        assert_eq!(device.poll(Duration::ZERO), Some(CardJob::Activate));
+        device.job_done(Err(CardFault::Hardware));
+        assert!(!device.is_powered());
+        request(&mut device, 3, HostMessage::PowerOff);
+        assert_eq!(device.poll(Duration::ZERO), Some(CardJob::Deactivate));
+        device.job_done(Err(CardFault::Hardware));
+        let replies = frames(&mut device);
+        assert_eq!(
+            replies.last().unwrap().message,
+            BridgeMessage::SlotStatus(SlotStatus::failed(
+                IccState::PresentInactive,
+                ErrorCode::HardwareError
+            ))
         );
     }
 

@@ -288,6 +288,52 @@ fn a_card_pulled_out_mid_read_is_announced_before_the_failed_reply() {
     assert_eq!(rig.events.last(), Some(&LinkEvent::CardInserted));
 }
 
+/// A card that stops answering but stays on the reader is still in its
+/// activated state, deaf to a plain search: the bridge reports it gone,
+/// then finds it again by cycling the field. A PowerOff in between that
+/// finds it announces it too.
+#[test]
+fn a_card_that_stopped_answering_is_found_again_without_being_lifted() {
+    let mut rig = Rig::new();
+    let card = issued(10);
+    rig.pn532.put_card(Box::new(card.chip(10)));
+    rig.run_for(Duration::from_millis(300));
+    rig.exchange(HostMessage::PowerOn);
+    rig.pn532.stall_next = true;
+    let select_emrtd = [
+        0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01,
+    ];
+    assert!(rig.transmit(&select_emrtd).is_err());
+    assert_eq!(
+        rig.events.last(),
+        Some(&LinkEvent::CardRemoved {
+            during_exchange: true
+        })
+    );
+    rig.run_for(Duration::from_millis(300));
+    assert_eq!(rig.events.last(), Some(&LinkEvent::CardInserted));
+    let (step, _) = {
+        rig.exchange(HostMessage::PowerOn);
+        rig.read(&card)
+    };
+    assert!(matches!(step, Step::Read(_)), "{step:?}");
+
+    // Forgotten again, and this time the host's PowerOff finds it first.
+    rig.pn532.stall_next = true;
+    assert!(rig.transmit(&select_emrtd).is_err());
+    let BridgeMessage::SlotStatus(status) = rig.exchange(HostMessage::PowerOff) else {
+        panic!("PowerOff answers a SlotStatus")
+    };
+    assert!(status.is_ok());
+    // The slot change follows the reply.
+    rig.run_for(Duration::from_millis(1));
+    assert_eq!(rig.events.last(), Some(&LinkEvent::CardInserted));
+    let BridgeMessage::DataBlock { status, .. } = rig.exchange(HostMessage::PowerOn) else {
+        panic!()
+    };
+    assert!(status.is_ok());
+}
+
 #[test]
 fn a_card_taken_away_while_idle_is_noticed_within_300_ms() {
     let mut rig = Rig::new();

@@ -224,15 +224,22 @@ impl<M: WireMessage> FrameDecoder<M> {
             self.state = State::Desynchronised;
             return;
         }
+        // An unknown type is "not supported" whatever its length (a newer
+        // minor version's message); only then is the length this receiver
+        // buffers checked.
         let checked = if header.slot != SLOT {
             Err(FrameError::BadSlot {
                 seq: header.seq,
                 slot: header.slot,
             })
-        } else if length > self.max_payload {
-            Err(FrameError::bad_length(&header))
         } else {
-            M::check_header(&header)
+            M::check_header(&header).and_then(|()| {
+                if length > self.max_payload {
+                    Err(FrameError::bad_length(&header))
+                } else {
+                    Ok(())
+                }
+            })
         };
         match checked {
             Err(refusal) => {

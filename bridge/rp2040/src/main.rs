@@ -98,9 +98,15 @@ async fn serve(mut pn532: BufferedUart) -> ! {
             let _ = pn532.write_all(&bytes).await;
         }
         while let Some(frame) = bridge.poll_usb_transmit() {
-            // Nobody reading (no page open): the frame is dropped; a page
-            // starts with GetInfo and GetSlotStatus anyway.
-            let _ = usb::TO_HOST.try_send(frame);
+            // Nobody reading (no page open): the oldest frame waiting goes,
+            // so what a page finds when it opens is the latest news (a page
+            // starts with GetInfo and GetSlotStatus anyway).
+            if let Err(embassy_sync::channel::TrySendError::Full(frame)) =
+                usb::TO_HOST.try_send(frame)
+            {
+                let _ = usb::TO_HOST.try_receive();
+                let _ = usb::TO_HOST.try_send(frame);
+            }
         }
         let mut wake = instant(bridge.poll_timeout());
         if let Some(idle) = out_idle_at {
@@ -126,13 +132,16 @@ async fn serve(mut pn532: BufferedUart) -> ! {
                     out_idle_at = Some(Instant::now() + OUT_IDLE);
                 }
             }
-            Either3::Third(()) => {
-                if out_idle_at.is_some_and(|at| at <= Instant::now()) {
-                    out_idle_at = None;
-                    bridge.usb_transfer_ended(now());
-                }
-                bridge.handle_timeout(now());
-            }
+            Either3::Third(()) => {}
+        }
+        // Timers are due whichever branch won: a steady stream of bytes
+        // must not hold back time extensions or link deadlines.
+        if out_idle_at.is_some_and(|at| at <= Instant::now()) {
+            out_idle_at = None;
+            bridge.usb_transfer_ended(now());
+        }
+        if Instant::now() >= wake {
+            bridge.handle_timeout(now());
         }
     }
 }

@@ -29,7 +29,7 @@ pub const MAX_ORDER_BITS: u32 = 512;
 pub enum DhError {
     /// `p` is even, or outside [`MIN_BITS`]..=[`MAX_BITS`].
     BadModulus,
-    /// `g` is not in `2..p−1`.
+    /// `g` is not in `2..p−1`, or does not generate a subgroup of order `q`.
     BadGenerator,
     /// `q` is zero, not smaller than `p`, or longer than [`MAX_ORDER_BITS`].
     BadOrder,
@@ -77,13 +77,35 @@ impl DhGroup {
             {
                 return Err(DhError::BadOrder);
             }
+            // Without q (PKCS #3 parameters), a standard group's own.
+            None => Self::standard_order(&p, &trimmed(&g)),
             q => q,
         };
-        Ok(DhGroup {
+        let group = DhGroup {
             g: trimmed(&g),
             p,
             q,
-        })
+        };
+        // g must generate the subgroup of order q that public values are
+        // checked against (cheap: q has at most 512 bits).
+        if let Some(q) = &group.q
+            && trimmed(&group.power(&group.g, q)) != [1]
+        {
+            return Err(DhError::BadGenerator);
+        }
+        Ok(group)
+    }
+
+    /// The order of the standard group with this `p` and `g`, if any.
+    fn standard_order(p: &[u8], g: &[u8]) -> Option<Vec<u8>> {
+        [RFC5114_1024_160, RFC5114_2048_224, RFC5114_2048_256]
+            .into_iter()
+            .map(|[sp, sg, sq]| {
+                let hex = |h: &str| crate::checkin::from_hex(h).expect("a constant");
+                (hex(sp), hex(sg), hex(sq))
+            })
+            .find(|(sp, sg, _)| sp == p && sg == g)
+            .map(|(_, _, q)| q)
     }
 
     /// A group ICAO 9303-11 standardizes by number (table "Standardized
@@ -97,6 +119,12 @@ impl DhGroup {
         };
         let hex = |h: &str| crate::checkin::from_hex(h).expect("a constant");
         Some(DhGroup::new(&hex(p), &hex(g), Some(&hex(q))).expect("a standard group"))
+    }
+
+    /// A value (a public key) left-padded to the length of `p`; `None`
+    /// when it is longer.
+    pub fn padded_value(&self, value: &[u8]) -> Option<Vec<u8>> {
+        padded(value, self.byte_len())
     }
 
     /// `p` in bits.
@@ -331,8 +359,14 @@ mod tests {
         }
         // 2 is in Z_p* but not in g's subgroup of order q.
         assert_eq!(group.agree(&[2], &x), Err(DhError::BadPublicValue));
-        // Without q the subgroup is not checked.
-        let loose = DhGroup::new(group.p(), group.g(), None).unwrap();
+        // PKCS #3 parameters (no q) of a standard group get its q back.
+        let pkcs3 = DhGroup::new(group.p(), group.g(), None).unwrap();
+        assert_eq!(pkcs3.q(), group.q());
+        assert_eq!(pkcs3.agree(&[2], &x), Err(DhError::BadPublicValue));
+        // Another group without q: the subgroup cannot be checked.
+        let mut other_g = group.g().to_vec();
+        *other_g.last_mut().unwrap() ^= 2;
+        let loose = DhGroup::new(group.p(), &other_g, None).unwrap();
         assert!(loose.agree(&[2], &x).is_ok());
     }
 
@@ -361,6 +395,11 @@ mod tests {
         assert_eq!(
             DhGroup::new(group.p(), group.g(), Some(&[0])),
             Err(DhError::BadOrder)
+        );
+        // A g outside the order-q subgroup (2 is not in it).
+        assert_eq!(
+            DhGroup::new(group.p(), &[2], group.q()),
+            Err(DhError::BadGenerator)
         );
     }
 }

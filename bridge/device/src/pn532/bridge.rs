@@ -169,9 +169,15 @@ impl Pn532Bridge {
     /// Runs operations as far as they go without waiting.
     fn drive(&mut self, now: Duration) {
         loop {
-            if self.work.is_host_job() {
+            match &self.work {
                 // Answers status requests, refuses others as busy.
-                let _ = self.device.poll(now);
+                work if work.is_host_job() => {
+                    let _ = self.device.poll(now);
+                }
+                Work::Idle => {}
+                // The PN532 is busy looking: status requests are answered,
+                // one card request waits for it.
+                _ => self.device.hold(),
             }
             let reply = if self.link.is_busy() {
                 match self.link.take_reply() {
@@ -282,6 +288,14 @@ impl Pn532Bridge {
         self.next_look = now;
     }
 
+    /// Drops the target without a field cycle: a card that merely stopped
+    /// answering stays in its activated state and answers no request for
+    /// targets until it is reset, so the next look cycles the field.
+    fn forget_target(&mut self) {
+        self.target = None;
+        self.reset_before_detect = true;
+    }
+
     fn detected(&mut self, outcome: Result<Option<Target>, LinkFault>, now: Duration) {
         self.next_look = now + LOOK_INTERVAL;
         match outcome {
@@ -299,7 +313,7 @@ impl Pn532Bridge {
         match outcome {
             Ok(true) => {}
             Ok(false) => {
-                self.target = None;
+                self.forget_target();
                 self.device.card_left();
             }
             Err(_) => self.lost_pn532(now),
@@ -331,11 +345,16 @@ impl Pn532Bridge {
         self.next_look = now + LOOK_INTERVAL;
         match outcome {
             Ok(target) => {
-                let gone = target.is_none();
+                // The reply and the slot agree: a card found again is
+                // announced after the reply, one gone before it.
+                let found = target.is_some();
                 self.target = target;
-                self.device.job_done(Ok(Vec::new()));
-                if gone {
+                if found {
+                    self.device.job_done(Ok(Vec::new()));
+                    self.device.card_arrived();
+                } else {
                     self.device.card_left();
+                    self.device.job_done(Ok(Vec::new()));
                 }
             }
             Err(_) => {
@@ -352,7 +371,7 @@ impl Pn532Bridge {
         match outcome {
             Ok(response) => self.device.job_done(Ok(response)),
             Err(ExchangeFault::Card(CardFault::Removed)) => {
-                self.target = None;
+                self.forget_target();
                 self.device.job_done(Err(CardFault::Removed));
             }
             Err(ExchangeFault::Card(fault)) => self.device.job_done(Err(fault)),

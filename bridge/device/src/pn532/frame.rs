@@ -26,8 +26,9 @@ const ERROR_TFI: u8 = 0x7F;
 pub const ACK: [u8; 6] = [0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00];
 pub const NACK: [u8; 6] = [0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00];
 
-/// The longest TFI + data the PN532 takes (its 265-byte frame buffer).
-pub const MAX_FRAME_DATA: usize = 264;
+/// The longest TFI + data of a frame either way: an InDataExchange
+/// response is TFI, code, status and up to 262 bytes.
+pub const MAX_FRAME_DATA: usize = 265;
 
 /// Command codes used here.
 pub mod command {
@@ -267,7 +268,7 @@ mod tests {
     proptest! {
         #[test]
         fn frames_survive_any_chunking(
-            payloads in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..263), 1..5),
+            payloads in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..264), 1..5),
             cut in 1usize..40,
         ) {
             let stream: Vec<u8> = payloads

@@ -170,7 +170,11 @@ enum ActivationStage {
     Unpowered,
     FieldOn,
     Powering,
+    /// Type A is to be asked for next.
     TypeA,
+    /// Asked for type A; its answer is next.
+    TypeASent,
+    /// Asked for type B; its answer is next.
     TypeB,
 }
 
@@ -222,9 +226,11 @@ impl Operation for Activation {
             }
             FieldOn => {
                 self.stage = Powering;
+                // RF field item: bit 0 switches the field on (bit 1 would
+                // be auto-RFCA).
                 OpStep::Send(Command::new(
                     command::RF_CONFIGURATION,
-                    &[0x01, 0x02],
+                    &[0x01, 0x01],
                     QUICK,
                 ))
             }
@@ -232,7 +238,8 @@ impl Operation for Activation {
                 self.stage = TypeA;
                 OpStep::Wait(FIELD_GUARD)
             }
-            TypeA if data.is_empty() => {
+            TypeA => {
+                self.stage = TypeASent;
                 // One target, 106 kbit/s type A.
                 OpStep::Send(Command::new(
                     command::IN_LIST_PASSIVE_TARGET,
@@ -240,7 +247,7 @@ impl Operation for Activation {
                     QUICK,
                 ))
             }
-            TypeA => match parse_type_a(&data) {
+            TypeASent => match parse_type_a(&data) {
                 Some(target) => OpStep::Done(Ok(Some(target))),
                 None => {
                     self.stage = TypeB;
@@ -457,7 +464,7 @@ mod tests {
             &[Ok(vec![]), Ok(vec![]), Ok(found)],
         );
         assert_eq!(sent[0].params, [0x01, 0x00], "field off");
-        assert_eq!(sent[1].params, [0x01, 0x02], "field on");
+        assert_eq!(sent[1].params, [0x01, 0x01], "field on");
         assert_eq!(sent[2].params, [0x01, 0x00], "type A");
         assert_eq!(
             done,
@@ -485,6 +492,9 @@ mod tests {
         let mifare = vec![1, 1, 0x00, 0x04, 0x08, 4, 1, 2, 3, 4];
         let (_, done) = run(Activation::detect(), &[Ok(mifare), Ok(vec![0])]);
         assert_eq!(done, Some(Ok(None)));
+        // Empty answers (a confused PN532) end the search, never loop it.
+        let (sent, done) = run(Activation::detect(), &[Ok(vec![]), Ok(vec![])]);
+        assert_eq!((sent.len(), done), (2, Some(Ok(None))));
     }
 
     #[test]

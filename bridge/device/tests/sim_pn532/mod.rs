@@ -37,6 +37,9 @@ pub struct SimPn532 {
     pub chunk: usize,
     /// APDUs the card answers before it leaves the field mid-exchange.
     leave_after: Option<u32>,
+    /// The card misses its next APDU (no answer) but stays in the field,
+    /// still activated.
+    pub stall_next: bool,
     /// How long the card takes over each APDU; answers wait for the clock.
     pub card_time: Duration,
     /// Bytes for the host and the time from which it may have them.
@@ -57,6 +60,7 @@ impl SimPn532 {
             response: VecDeque::new(),
             chunk: 200,
             leave_after: None,
+            stall_next: false,
             card_time: Duration::ZERO,
             output: VecDeque::new(),
             apdus: 0,
@@ -152,7 +156,8 @@ impl SimPn532 {
             command::GET_FIRMWARE_VERSION => vec![0x32, 0x01, 0x06, 0x07],
             command::RF_CONFIGURATION => {
                 if data.first() == Some(&0x01) {
-                    let on = data.get(1).is_some_and(|item| item & 0x02 != 0);
+                    // Bit 0: the field on (bit 1 is auto-RFCA).
+                    let on = data.get(1).is_some_and(|item| item & 0x01 != 0);
                     if !on {
                         // The card loses power: it forgets its sessions.
                         self.activated = false;
@@ -213,6 +218,9 @@ impl SimPn532 {
         }
         self.command.extend_from_slice(piece);
         let apdu = std::mem::take(&mut self.command);
+        if std::mem::take(&mut self.stall_next) {
+            return (Duration::ZERO, vec![TIMEOUT]);
+        }
         if self.leave_after == Some(self.apdus) {
             self.take_card();
             self.leave_after = None;

@@ -37,20 +37,26 @@ pub const DH_PUBLIC_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2
 /// dhKeyAgreement (PKCS #3): parameters `SEQUENCE { p, g, … }`.
 pub const DH_KEY_AGREEMENT: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.3.1");
 
-/// X9.42 DomainParameters; the optional `j` and validation parameters are
+/// X9.42 DomainParameters; `j` and the validation parameters are read but
 /// not needed to agree on a key.
 #[derive(Sequence)]
 struct X942Parameters<'a> {
     p: UintRef<'a>,
     g: UintRef<'a>,
     q: UintRef<'a>,
+    #[asn1(optional = "true")]
+    j: Option<UintRef<'a>>,
+    #[asn1(optional = "true")]
+    validation: Option<Any>,
 }
 
-/// PKCS #3 DHParameter (privateValueLength ignored).
+/// PKCS #3 DHParameter (privateValueLength read, not needed).
 #[derive(Sequence)]
 struct Pkcs3Parameters<'a> {
     p: UintRef<'a>,
     g: UintRef<'a>,
+    #[asn1(optional = "true")]
+    private_value_length: Option<UintRef<'a>>,
 }
 
 /// The Chip Authentication DG14 offers, if any.
@@ -151,7 +157,10 @@ fn dh_key(spki: &SubjectPublicKeyInfoOwned, public: &[u8]) -> Option<(KeyAgreeme
         return None;
     };
     let y = UintRef::from_der(public).ok()?;
-    Some((KeyAgreement::Dh(group), y.as_bytes().to_vec()))
+    // One form for every public value: as long as p (the chip's side and
+    // the commands use it), whatever leading zeros the INTEGER dropped.
+    let y = group.padded_value(y.as_bytes())?;
+    Some((KeyAgreement::Dh(group), y))
 }
 
 fn small_integer(any: &Any) -> Result<u8, String> {
@@ -275,6 +284,8 @@ mod tests {
             p: UintRef::new(p).unwrap(),
             g: UintRef::new(g).unwrap(),
             q: UintRef::new(q).unwrap(),
+            j: None,
+            validation: None,
         };
         let spki = SubjectPublicKeyInfoOwned {
             algorithm: AlgorithmIdentifierOwned {

@@ -21,6 +21,18 @@ async fn relay() -> TestRelay {
     TestRelay::with_duration(60_000, 1_000).await
 }
 
+/// The reasons recorded with the (one) accepted check-in.
+fn accepted_reasons(relay: &TestRelay) -> String {
+    relay
+        .db()
+        .query_row(
+            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 fn refused_with(
     result: Result<impl std::fmt::Debug, (u16, examgate_shared::error::ErrorBody)>,
     code: ErrorCode,
@@ -809,14 +821,7 @@ async fn a_card_folder_answers_chip_authentication_with_its_stored_key() {
         .check_in_with(CARD_ROOM, &mut chip, s.bac_input())
         .await
         .expect("the folder's chip proves its key");
-    let reasons: String = relay
-        .db()
-        .query_row(
-            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let reasons = accepted_reasons(&relay);
     assert!(
         reasons.contains("chip authentication (AES-128, brainpoolP256r1)"),
         "{reasons}"
@@ -857,14 +862,7 @@ async fn chip_authentication_with_a_dh_key_proves_the_chip_and_refuses_copies() 
         .check_in_with(CARD_ROOM, &mut dh.chip(1), s.bac_input())
         .await
         .expect("a genuine chip passes chip authentication with DH");
-    let reasons: String = relay
-        .db()
-        .query_row(
-            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let reasons = accepted_reasons(&relay);
     assert!(
         reasons.contains("chip authentication (AES-128, DH-2048) with the relay as the terminal"),
         "{reasons}"
@@ -943,14 +941,7 @@ async fn chip_authentication_proves_the_chip_and_refuses_copies() {
         .check_in_with(CARD_ROOM, &mut genuine.chip(2), s.bac_input())
         .await
         .expect("a genuine chip passes chip authentication");
-    let reasons: String = relay
-        .db()
-        .query_row(
-            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let reasons = accepted_reasons(&relay);
     assert!(
         reasons.contains(
             "chip authentication (AES-128, brainpoolP256r1) with the relay as the terminal"
@@ -1010,13 +1001,6 @@ async fn a_chip_that_refuses_chip_authentication_proves_itself_with_aa() {
         .await
         .expect("AA proves the chip");
     assert_eq!(accepted.status, CheckinStatus::AwaitingProctor);
-    let reasons: String = relay
-        .db()
-        .query_row(
-            "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let reasons = accepted_reasons(&relay);
     assert!(reasons.contains("active authentication Ecdsa"), "{reasons}");
 }

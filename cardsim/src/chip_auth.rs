@@ -3,13 +3,13 @@
 //! chip's side of the exchange (`examgate_shared::chip::chip_auth`).
 
 use der::asn1::{Any, BitString, ObjectIdentifier, UintRef};
-use der::{Decode, Encode, Sequence};
+use der::{Decode, Encode};
 use examgate_shared::chip::chip_auth::{ChipAuthChip, KeyAgreement, PK_DH, PK_ECDH};
 use examgate_shared::chip::dh::DhGroup;
 use examgate_shared::chip::pace::{Cipher, StandardCurve};
-use examgate_shared::chip::verify::DH_PUBLIC_NUMBER;
 use examgate_shared::chip::verify::oids;
 use examgate_shared::chip::verify::security_infos::SecurityInfo;
+use examgate_shared::chip::verify::{DH_PUBLIC_NUMBER, EcCurve, X942Parameters};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
@@ -89,16 +89,7 @@ impl CaKey {
 
 /// An ECDH public key: id-ecPublicKey with the curve's OID, the SEC1 point.
 fn ec_public_key(curve: StandardCurve, point: &[u8]) -> SubjectPublicKeyInfoOwned {
-    let curve_oid = ObjectIdentifier::new_unwrap(match curve {
-        StandardCurve::BrainpoolP224r1 => "1.3.36.3.3.2.8.1.1.5",
-        StandardCurve::NistP256 => "1.2.840.10045.3.1.7",
-        StandardCurve::BrainpoolP256r1 => "1.3.36.3.3.2.8.1.1.7",
-        StandardCurve::BrainpoolP320r1 => "1.3.36.3.3.2.8.1.1.9",
-        StandardCurve::NistP384 => "1.3.132.0.34",
-        StandardCurve::BrainpoolP384r1 => "1.3.36.3.3.2.8.1.1.11",
-        StandardCurve::BrainpoolP512r1 => "1.3.36.3.3.2.8.1.1.13",
-        StandardCurve::NistP521 => "1.3.132.0.35",
-    });
+    let curve_oid = EcCurve::of(curve).oid();
     SubjectPublicKeyInfoOwned {
         algorithm: AlgorithmIdentifierOwned {
             oid: oids::ID_EC_PUBLIC_KEY,
@@ -108,25 +99,12 @@ fn ec_public_key(curve: StandardCurve, point: &[u8]) -> SubjectPublicKeyInfoOwne
     }
 }
 
-/// X9.42 domain parameters, as DG14 spells a DH group out.
-#[derive(Sequence)]
-struct DomainParameters<'a> {
-    p: UintRef<'a>,
-    g: UintRef<'a>,
-    q: UintRef<'a>,
-}
-
 /// A DH public key: dhpublicnumber with the group, the DER INTEGER `y`.
 fn dh_public_key(group: &DhGroup, y: &[u8]) -> SubjectPublicKeyInfoOwned {
-    fn uint(bytes: &[u8]) -> UintRef<'_> {
-        UintRef::new(bytes).expect("an unsigned integer")
-    }
-    let parameters = DomainParameters {
-        p: uint(group.p()),
-        g: uint(group.g()),
-        q: uint(group.q().expect("a standard group has q")),
-    };
-    let y = uint(y).to_der().expect("an INTEGER encodes");
+    let parameters = X942Parameters::of(group).expect("a standard group has q");
+    let y = UintRef::new(y)
+        .and_then(|y| y.to_der())
+        .expect("an INTEGER encodes");
     SubjectPublicKeyInfoOwned {
         algorithm: AlgorithmIdentifierOwned {
             oid: DH_PUBLIC_NUMBER,

@@ -256,15 +256,6 @@ pub fn url_descriptor(url: &str) -> Option<Vec<u8>> {
     Some(descriptor)
 }
 
-/// A string descriptor (UTF-16LE).
-pub fn string_descriptor(text: &str) -> Vec<u8> {
-    let mut descriptor = Vec::with_capacity(2 + text.len() * 2);
-    descriptor.extend_from_slice(&[0, 0x03]);
-    push_utf16(&mut descriptor, text);
-    descriptor[0] = descriptor.len() as u8;
-    descriptor
-}
-
 /// The answer to a vendor control IN request (`bmRequestType` C0), or
 /// `None` to stall it: the Microsoft OS 2.0 set and the WebUSB landing
 /// page are the only ones.
@@ -373,10 +364,5 @@ mod tests {
         assert_eq!(vendor_request(0x02, 0, 0x0006, ""), None);
         assert_eq!(vendor_request(0x03, 0, 0x0007, ""), None);
         assert_eq!(vendor_request(0x01, 0x0002, 0x0002, "https://x"), None);
-    }
-
-    #[test]
-    fn strings_are_utf16() {
-        assert_eq!(string_descriptor("ab"), [6, 0x03, b'a', 0, b'b', 0]);
     }
 }

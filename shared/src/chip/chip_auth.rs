@@ -302,16 +302,7 @@ impl ChipAuthChip {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn counter(seed: u8) -> impl FnMut(&mut [u8]) {
-        let mut state = seed;
-        move |out: &mut [u8]| {
-            for byte in out.iter_mut() {
-                state = state.wrapping_mul(73).wrapping_add(41);
-                *byte = state;
-            }
-        }
-    }
+    use crate::chip::dh::tests::counter;
 
     /// The relay's exchange against the chip, for both command variants:
     /// the chip switches keys after answering, and the proof read opens

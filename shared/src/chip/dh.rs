@@ -98,27 +98,21 @@ impl DhGroup {
 
     /// The order of the standard group with this `p` and `g`, if any.
     fn standard_order(p: &[u8], g: &[u8]) -> Option<Vec<u8>> {
-        [RFC5114_1024_160, RFC5114_2048_224, RFC5114_2048_256]
-            .into_iter()
-            .map(|[sp, sg, sq]| {
-                let hex = |h: &str| crate::checkin::from_hex(h).expect("a constant");
-                (hex(sp), hex(sg), hex(sq))
-            })
-            .find(|(sp, sg, _)| sp == p && sg == g)
-            .map(|(_, _, q)| q)
+        (0..STANDARD_GROUPS.len())
+            .map(standard_parameters)
+            .find(|[sp, sg, _]| sp == p && sg == g)
+            .map(|[_, _, q]| q)
     }
 
     /// A group ICAO 9303-11 standardizes by number (table "Standardized
     /// domain parameters"): 0 to 2 are the RFC 5114 MODP groups.
     pub fn standardized(id: u8) -> Option<DhGroup> {
-        let [p, g, q] = match id {
-            0 => RFC5114_1024_160,
-            1 => RFC5114_2048_224,
-            2 => RFC5114_2048_256,
-            _ => return None,
-        };
-        let hex = |h: &str| crate::checkin::from_hex(h).expect("a constant");
-        Some(DhGroup::new(&hex(p), &hex(g), Some(&hex(q))).expect("a standard group"))
+        let index = usize::from(id);
+        if index >= STANDARD_GROUPS.len() {
+            return None;
+        }
+        let [p, g, q] = standard_parameters(index);
+        Some(DhGroup::new(&p, &g, Some(&q)).expect("a standard group"))
     }
 
     /// A value (a public key) left-padded to the length of `p`; `None`
@@ -208,6 +202,11 @@ impl DhGroup {
     }
 }
 
+/// `p`, `g` and `q` of the standard group numbered `index`, as bytes.
+fn standard_parameters(index: usize) -> [Vec<u8>; 3] {
+    STANDARD_GROUPS[index].map(|hex| crate::checkin::from_hex(hex).expect("a constant"))
+}
+
 fn trimmed(bytes: &[u8]) -> Vec<u8> {
     let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     bytes[start..].to_vec()
@@ -240,6 +239,9 @@ fn strictly_inside(value: &[u8], p: &[u8]) -> bool {
 
 // The RFC 5114 groups (p, g, q), as OpenSSL's `dh_rfc5114` parameters give
 // them; ICAO 9303-11 numbers them 0, 1 and 2.
+/// ICAO's standardized DH groups 0, 1 and 2, by their number.
+const STANDARD_GROUPS: [[&str; 3]; 3] = [RFC5114_1024_160, RFC5114_2048_224, RFC5114_2048_256];
+
 const RFC5114_1024_160: [&str; 3] = [
     concat!(
         "B10B8F96A080E01DDE92DE5EAE5D54EC52C99FBCFB06A3C69A6A9DCA52D23B61",
@@ -305,10 +307,11 @@ const RFC5114_2048_256: [&str; 3] = [
 ];
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn counter(seed: u8) -> impl FnMut(&mut [u8]) {
+    /// Repeatable "randomness" for the key-agreement tests.
+    pub(crate) fn counter(seed: u8) -> impl FnMut(&mut [u8]) {
         let mut state = seed;
         move |out: &mut [u8]| {
             for byte in out.iter_mut() {

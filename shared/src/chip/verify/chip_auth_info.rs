@@ -29,7 +29,7 @@ use super::ec_curves::EcCurve;
 use super::security_infos::{DG14_TAG, SecurityInfo};
 use crate::chip::chip_auth::{CA_DH, CA_ECDH, ChipAuthKey, KeyAgreement, PK_DH, PK_ECDH};
 use crate::chip::dh::DhGroup;
-use crate::chip::pace::{Cipher, StandardCurve};
+use crate::chip::pace::Cipher;
 use crate::chip::tlv;
 
 /// dhpublicnumber (ANSI X9.42): parameters `SEQUENCE { p, g, q, … }`.
@@ -37,17 +37,32 @@ pub const DH_PUBLIC_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2
 /// dhKeyAgreement (PKCS #3): parameters `SEQUENCE { p, g, … }`.
 pub const DH_KEY_AGREEMENT: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.3.1");
 
-/// X9.42 DomainParameters; `j` and the validation parameters are read but
-/// not needed to agree on a key.
+/// X9.42 DomainParameters (RFC 3279 §2.3.3), as DG14 spells out a DH
+/// group; `j` and the validation parameters are read but not needed to
+/// agree on a key.
 #[derive(Sequence)]
-struct X942Parameters<'a> {
-    p: UintRef<'a>,
-    g: UintRef<'a>,
-    q: UintRef<'a>,
+pub struct X942Parameters<'a> {
+    pub p: UintRef<'a>,
+    pub g: UintRef<'a>,
+    pub q: UintRef<'a>,
     #[asn1(optional = "true")]
-    j: Option<UintRef<'a>>,
+    pub j: Option<UintRef<'a>>,
     #[asn1(optional = "true")]
-    validation: Option<Any>,
+    pub validation: Option<Any>,
+}
+
+impl<'a> X942Parameters<'a> {
+    /// The parameters of `group` (which must know its `q`), for encoding.
+    pub fn of(group: &'a DhGroup) -> der::Result<X942Parameters<'a>> {
+        let q = group.q().ok_or_else(|| der::Tag::Integer.value_error())?;
+        Ok(X942Parameters {
+            p: UintRef::new(group.p())?,
+            g: UintRef::new(group.g())?,
+            q: UintRef::new(q)?,
+            j: None,
+            validation: None,
+        })
+    }
 }
 
 /// PKCS #3 DHParameter (privateValueLength read, not needed).
@@ -102,7 +117,7 @@ pub fn chip_authentication_key(dg14: &[u8]) -> Result<Option<ChipAuthKey>, Strin
                 let parameters = spki.algorithm.parameters.as_ref().map(Into::into);
                 EcCurve::from_parameters(parameters)
                     .ok()
-                    .and_then(standard_curve)
+                    .and_then(EcCurve::standard)
                     .map(|curve| (KeyAgreement::Ecdh(curve), public.to_vec()))
             } else {
                 dh_key(&spki, public)
@@ -170,21 +185,6 @@ fn small_integer(any: &Any) -> Result<u8, String> {
     Ok(any.value()[0])
 }
 
-/// The PACE/CA group of a verification curve (P-224 has none).
-fn standard_curve(curve: EcCurve) -> Option<StandardCurve> {
-    Some(match curve {
-        EcCurve::NistP256 => StandardCurve::NistP256,
-        EcCurve::NistP384 => StandardCurve::NistP384,
-        EcCurve::NistP521 => StandardCurve::NistP521,
-        EcCurve::BrainpoolP224r1 => StandardCurve::BrainpoolP224r1,
-        EcCurve::BrainpoolP256r1 => StandardCurve::BrainpoolP256r1,
-        EcCurve::BrainpoolP320r1 => StandardCurve::BrainpoolP320r1,
-        EcCurve::BrainpoolP384r1 => StandardCurve::BrainpoolP384r1,
-        EcCurve::BrainpoolP512r1 => StandardCurve::BrainpoolP512r1,
-        EcCurve::NistP224 => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use der::Encode;
@@ -192,6 +192,7 @@ mod tests {
     use spki::AlgorithmIdentifierOwned;
 
     use super::*;
+    use crate::chip::pace::StandardCurve;
     use crate::chip::verify::oids;
 
     fn info(oid: &[u8], required: Any, optional: Option<u8>) -> Any {

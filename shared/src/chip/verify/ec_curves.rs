@@ -87,7 +87,39 @@ impl EcCurve {
         }
     }
 
-    fn oid(self) -> ObjectIdentifier {
+    /// The verification curve of a PACE/CA curve (every one has one).
+    pub fn of(curve: crate::chip::pace::StandardCurve) -> EcCurve {
+        use crate::chip::pace::StandardCurve;
+        match curve {
+            StandardCurve::NistP256 => Self::NistP256,
+            StandardCurve::NistP384 => Self::NistP384,
+            StandardCurve::NistP521 => Self::NistP521,
+            StandardCurve::BrainpoolP224r1 => Self::BrainpoolP224r1,
+            StandardCurve::BrainpoolP256r1 => Self::BrainpoolP256r1,
+            StandardCurve::BrainpoolP320r1 => Self::BrainpoolP320r1,
+            StandardCurve::BrainpoolP384r1 => Self::BrainpoolP384r1,
+            StandardCurve::BrainpoolP512r1 => Self::BrainpoolP512r1,
+        }
+    }
+
+    /// The PACE/CA curve of this verification curve (P-224 has none).
+    pub fn standard(self) -> Option<crate::chip::pace::StandardCurve> {
+        use crate::chip::pace::StandardCurve;
+        Some(match self {
+            Self::NistP256 => StandardCurve::NistP256,
+            Self::NistP384 => StandardCurve::NistP384,
+            Self::NistP521 => StandardCurve::NistP521,
+            Self::BrainpoolP224r1 => StandardCurve::BrainpoolP224r1,
+            Self::BrainpoolP256r1 => StandardCurve::BrainpoolP256r1,
+            Self::BrainpoolP320r1 => StandardCurve::BrainpoolP320r1,
+            Self::BrainpoolP384r1 => StandardCurve::BrainpoolP384r1,
+            Self::BrainpoolP512r1 => StandardCurve::BrainpoolP512r1,
+            Self::NistP224 => return None,
+        })
+    }
+
+    /// The curve's named-curve OID.
+    pub fn oid(self) -> ObjectIdentifier {
         match self {
             Self::NistP224 => oids::SECP_224_R_1,
             Self::NistP256 => oids::SECP_256_R_1,

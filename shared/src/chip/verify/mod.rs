@@ -45,7 +45,9 @@ pub mod trust_report;
 
 pub use aa::{AaAlgorithm, active_auth};
 pub use aa_failure::AaFailure;
-pub use chip_auth_info::{DH_KEY_AGREEMENT, DH_PUBLIC_NUMBER, chip_authentication_key};
+pub use chip_auth_info::{
+    DH_KEY_AGREEMENT, DH_PUBLIC_NUMBER, X942Parameters, chip_authentication_key,
+};
 pub use digest::DigestAlgorithm;
 pub use ec_curves::EcCurve;
 pub use lds_files::LdsFiles;

@@ -2,6 +2,7 @@
 //! the current schema with their data, and upgraded chains verify.
 
 use super::*;
+use rusqlite::OptionalExtension;
 
 fn version(conn: &Connection) -> String {
     conn.query_row(
@@ -266,4 +267,28 @@ fn a_version_6_database_has_its_cccd_numbers_sealed_and_gone_from_the_file() {
             "{file} still holds the number in clear"
         );
     }
+}
+
+#[test]
+fn cached_statements_are_planned_once_whatever_is_bound() {
+    // The writer's statements come from rusqlite's cache, which clears a
+    // statement's bindings when it is returned; a statement whose plan
+    // depended on a bound value expired there and was parsed again at its
+    // next use (every answer paid for it under load).
+    let dir = tempfile::tempdir().unwrap();
+    let conn = open(&dir.path().join("db.sqlite3")).unwrap();
+    let sql = "SELECT seq, hash FROM events WHERE attempt_id = ?1 ORDER BY seq DESC LIMIT 1";
+    for attempt in [0_i64, 1, 7, 1, 0, 42] {
+        let mut stmt = conn.prepare_cached(sql).unwrap();
+        let _ = stmt
+            .query_row([attempt], |r| r.get::<_, i64>(0))
+            .optional()
+            .unwrap();
+    }
+    let stmt = conn.prepare_cached(sql).unwrap();
+    assert_eq!(
+        stmt.get_status(rusqlite::StatementStatus::RePrepare),
+        0,
+        "the statement was prepared again"
+    );
 }

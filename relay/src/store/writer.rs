@@ -19,9 +19,12 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
+use std::time::Instant;
 
 use rusqlite::{Connection, Transaction};
 use tokio::sync::oneshot;
+
+use crate::timings::{Histogram, Percentiles};
 
 /// Most jobs in one transaction; bounds the latency of the first one.
 const MAX_BATCH: usize = 512;
@@ -51,6 +54,15 @@ pub struct WriterStats {
     largest: AtomicU64,
     /// Batches of 1, 2–4, 5–16, 17–64, 65–256, 257–512 jobs.
     sizes: [AtomicU64; 6],
+    /// Per answer or control (the first lane, whose latency is an ack's):
+    /// from being handed to the writer until it began to run (its turn:
+    /// the batch before it and the jobs ahead of it in its own).
+    queued: Histogram,
+    /// Per batch: the commit alone (the WAL's write and fsync).
+    commit: Histogram,
+    /// Per answer or control: from the commit's outcome until the caller
+    /// ran again (the scheduler's share).
+    woken: Histogram,
 }
 
 /// Upper bounds of [`WriterStats`]' size classes.
@@ -62,10 +74,16 @@ pub struct WriterSnapshot {
     pub batches: u64,
     pub jobs: u64,
     pub failed_commits: u64,
+    /// Time in batches: their jobs and their commits.
     pub commit_ms: f64,
     pub largest_batch: u64,
     /// `[upper bound, batches]` per size class.
     pub batch_sizes: Vec<(usize, u64)>,
+    /// Where an answer's wait for the writer goes: waiting for its batch,
+    /// the commit, and its caller being scheduled again afterwards.
+    pub queued: Percentiles,
+    pub commit: Percentiles,
+    pub woken: Percentiles,
 }
 
 impl WriterStats {
@@ -97,6 +115,9 @@ impl WriterStats {
                 .zip(&self.sizes)
                 .map(|(b, n)| (*b, n.load(Ordering::Relaxed)))
                 .collect(),
+            queued: self.queued.percentiles(),
+            commit: self.commit.percentiles(),
+            woken: self.woken.percentiles(),
         }
     }
 }
@@ -212,8 +233,12 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
     {
-        let (tx, rx) = oneshot::channel::<Result<T, StoreError>>();
+        let (tx, rx) = oneshot::channel::<(Result<T, StoreError>, Instant)>();
+        let (stats, handed) = (self.stats.clone(), Instant::now());
         let job: Job = Box::new(move |txn| {
+            if lane == Lane::First {
+                stats.queued.record(handed.elapsed());
+            }
             let outcome = run_in_savepoint(txn, f);
             Box::new(move |commit: Result<(), &rusqlite::Error>| {
                 let result = match (outcome, commit) {
@@ -221,13 +246,17 @@ impl Store {
                     (Err(e), _) => Err(e),
                     (Ok(_), Err(e)) => Err(StoreError::Commit(e.to_string())),
                 };
-                let _ = tx.send(result);
+                let _ = tx.send((result, Instant::now()));
             })
         });
         self.jobs
             .send((lane, job))
             .map_err(|_| StoreError::WriterGone)?;
-        rx.await.map_err(|_| StoreError::WriterGone)?
+        let (result, answered) = rx.await.map_err(|_| StoreError::WriterGone)?;
+        if lane == Lane::First {
+            self.stats.woken.record(answered.elapsed());
+        }
+        result
     }
 }
 
@@ -235,14 +264,17 @@ fn run_in_savepoint<T>(
     txn: &Transaction<'_>,
     f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
 ) -> Result<T, StoreError> {
-    txn.execute_batch("SAVEPOINT job")?;
+    // Cached: two statements around every job, parsed once.
+    let run = |sql: &str| txn.prepare_cached(sql)?.execute([]).map(drop);
+    run("SAVEPOINT job")?;
     match f(txn) {
         Ok(v) => {
-            txn.execute_batch("RELEASE job")?;
+            run("RELEASE job")?;
             Ok(v)
         }
         Err(e) => {
-            txn.execute_batch("ROLLBACK TO job; RELEASE job")?;
+            run("ROLLBACK TO job")?;
+            run("RELEASE job")?;
             Err(e.into())
         }
     }
@@ -270,8 +302,8 @@ fn run_writer(mut conn: Connection, rx: mpsc::Receiver<(Lane, Job)>, stats: &Wri
         let (take_first, take_bulk) = batch_shape(first.len(), bulk.len());
         let mut batch: Vec<Job> = first.drain(..take_first).collect();
         batch.extend(bulk.drain(..take_bulk));
-        let (jobs, t0) = (batch.len(), std::time::Instant::now());
-        let ok = run_batch(&mut conn, batch);
+        let (jobs, t0) = (batch.len(), Instant::now());
+        let ok = run_batch(&mut conn, batch, stats);
         stats.record(jobs, t0.elapsed(), ok);
     }
 }
@@ -286,7 +318,7 @@ fn batch_shape(first: usize, bulk: usize) -> (usize, usize) {
 }
 
 /// Runs and commits one batch; whether the commit succeeded.
-fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> bool {
+fn run_batch(conn: &mut Connection, batch: Vec<Job>, stats: &WriterStats) -> bool {
     // IMMEDIATE: the write lock is taken (waiting out the busy timeout) when
     // the batch begins. A deferred transaction whose first statement reads
     // (a chain's previous hash) could not upgrade to writing while another
@@ -302,7 +334,9 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> bool {
         }
     };
     let completions: Vec<Completion> = batch.into_iter().map(|job| job(&txn)).collect();
+    let committing = Instant::now();
     let commit = txn.commit();
+    stats.commit.record(committing.elapsed());
     if let Err(e) = &commit {
         tracing::error!("database commit failed: {e}");
     }

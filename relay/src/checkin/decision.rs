@@ -1,6 +1,8 @@
 //! The proctor's side of a check-in: the photo, confirm or reject, release
 //! a seat; and the reader's long poll for that decision.
 
+use std::collections::HashMap;
+
 use examgate_shared::checkin::{
     CheckinCounts, CheckinPoll, CheckinStatus, CheckinView, Decision, SEAT_CODE_TTL_MS,
 };
@@ -281,35 +283,38 @@ impl AppState {
         .await
     }
 
-    /// Check-ins and counts of a room, for the proctor views.
-    pub fn room_checkins(&self, room: RoomId) -> (Vec<CheckinView>, CheckinCounts) {
-        let book = self.checkins.book();
-        let mut views: Vec<CheckinView> = book
-            .records
-            .values()
-            .filter(|r| r.code.room_id == room)
-            .map(|r| r.view.clone())
+    /// Check-ins and counts of each of `rooms`, for the proctor views: one
+    /// pass over the check-ins and one over the roster, however many rooms.
+    pub fn rooms_checkins(
+        &self,
+        rooms: &[RoomId],
+    ) -> HashMap<RoomId, (Vec<CheckinView>, CheckinCounts)> {
+        let mut out: HashMap<RoomId, (Vec<CheckinView>, CheckinCounts)> = rooms
+            .iter()
+            .map(|room| (*room, Default::default()))
             .collect();
-        views.sort_by_key(|v| v.checkin_id);
-        let roster = self
-            .catalog
-            .plan()
-            .roster
-            .values()
-            .filter(|e| e.room_id == room)
-            .count() as u32;
-        let counts = CheckinCounts {
-            roster,
-            awaiting: views
-                .iter()
-                .filter(|v| v.status == CheckinStatus::AwaitingProctor)
-                .count() as u32,
-            confirmed: views
-                .iter()
-                .filter(|v| v.status == CheckinStatus::Confirmed)
-                .count() as u32,
-            refused: book.refused.get(&room).copied().unwrap_or(0),
-        };
-        (views, counts)
+        // The roster first, under the plan's lock alone: check-ins are not
+        // held up by the scan, and the two locks are never nested.
+        for entry in self.catalog.plan().roster.values() {
+            if let Some((_, counts)) = out.get_mut(&entry.room_id) {
+                counts.roster += 1;
+            }
+        }
+        let book = self.checkins.book();
+        for r in book.records.values() {
+            if let Some((views, counts)) = out.get_mut(&r.code.room_id) {
+                match r.view.status {
+                    CheckinStatus::AwaitingProctor => counts.awaiting += 1,
+                    CheckinStatus::Confirmed => counts.confirmed += 1,
+                    _ => {}
+                }
+                views.push(r.view.clone());
+            }
+        }
+        for (room, (views, counts)) in &mut out {
+            views.sort_by_key(|v| v.checkin_id);
+            counts.refused = book.refused.get(room).copied().unwrap_or(0);
+        }
+        out
     }
 }

@@ -4,28 +4,22 @@
 //! second for the rooms that changed, so a province's central browser gets
 //! a few hundred small numbers a second instead of every row.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use examgate_shared::proctoring::{RoomSummary, StatusCounts};
 
 use crate::AppState;
 use crate::model::RoomId;
-use crate::roster::RoomFacts;
 
 /// How often changed summaries are sent.
 pub const SUMMARY_INTERVAL: Duration = Duration::from_secs(1);
 
 impl AppState {
-    /// Summaries of `rooms` (unknown rooms are skipped), in the given order.
+    /// Summaries of `rooms` (unknown rooms are skipped), in room order.
     pub fn room_summaries(&self, rooms: &[RoomId]) -> Vec<RoomSummary> {
-        let facts: Vec<RoomFacts> = {
-            let plan = self.catalog.plan();
-            rooms
-                .iter()
-                .filter_map(|id| plan.rooms.get(id))
-                .map(|room| RoomFacts::of(&plan, room))
-                .collect()
-        };
+        let wanted: HashSet<RoomId> = rooms.iter().copied().collect();
+        let facts = self.room_facts(|room| wanted.contains(&room));
         let pending = self.checkins.pending_by_room();
         facts
             .into_iter()
@@ -46,7 +40,7 @@ impl AppState {
                     site_id: facts.site_id,
                     site: facts.site,
                     name: facts.name,
-                    exam_title: self.exam_titles(room_id),
+                    exam_title: facts.exam_title,
                     requires_card: facts.requires_card,
                     counts,
                     warnings,

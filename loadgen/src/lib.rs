@@ -22,6 +22,7 @@ pub mod bench;
 pub mod chaos;
 pub mod coordinator;
 pub mod http1;
+pub mod priority;
 pub mod procstat;
 pub mod proctor;
 pub mod server;

@@ -107,9 +107,30 @@ fn workspace_dir() -> PathBuf {
         .to_path_buf()
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let args = Args::parse();
+    // A worker runs on one thread: several worker processes already spread
+    // the load over the cores, and one thread per process is the least the
+    // generator can take from the server it shares the machine with (no
+    // work stealing, no cross-thread wakeups).
+    let runtime = match &args.command {
+        Cmd::Worker { .. } => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        _ => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build(),
+    };
+    match runtime {
+        Ok(runtime) => runtime.block_on(run(args)),
+        Err(e) => {
+            eprintln!("examgate-loadgen: cannot start the runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> std::process::ExitCode {
     match args.command {
         Cmd::Worker { spec } => {
             let spec: worker::WorkerSpec = match serde_json::from_str(&spec) {

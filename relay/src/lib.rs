@@ -36,8 +36,8 @@
 //! - [`handin`]: the results hand-in workbook (.xlsx) and the inspection
 //!   package (zip with a SHA-256 manifest).
 //! - [`live`]: connected students and the proctor feed.
-//! - [`memory`]: one malloc arena and a trim after each burst of joins
-//!   (resident memory per connection).
+//! - [`memory`]: why mimalloc (and one glibc arena for SQLite), and a trim
+//!   of both after each burst of joins (resident memory per connection).
 //! - [`listen`]: the listening socket's backlog, the open-file limit and
 //!   the connection gate (503 `overloaded` past it).
 //! - [`roster`]: room tables for proctors.

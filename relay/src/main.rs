@@ -307,6 +307,11 @@ fn analyse(key: &Path, responses: &Path) -> Result<(), Box<dyn std::error::Error
     Ok(())
 }
 
+/// Rust's allocations go to mimalloc: per-thread heaps that stay cheap and
+/// small under a province's joins (`memory.rs` has the measurements).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     // Before any thread exists: threads take their malloc arena at their
     // first allocation (see `memory::one_arena`).

@@ -1,22 +1,24 @@
-//! Keeping resident memory near what is live.
+//! Keeping resident memory near what is live, and allocation cheap.
 //!
 //! Every student connection leaves long-lived small allocations (its
 //! attempt, its socket state) between short-lived large ones (the join's
 //! HTTP buffers, the welcome's paper), made on whichever thread ran the
-//! task. glibc gives each thread its own heap ("arena", up to 8 per core),
-//! and each kept the pages of its freed holes: resident memory grew by
-//! about twice what a connection really holds. Measured on this machine
-//! with 1,000 → 19,000 idle students (docs/load.md): 14.5 KiB per
-//! connection with the default arenas (10 to 14.5 KiB over several runs),
-//! about 7 KiB with one. So the relay uses one arena: two cores contend
-//! little for it, and allocation is not where its time goes.
+//! task. With glibc's malloc each thread took its own heap ("arena", up to
+//! 8 per core) and each kept the pages of its freed holes: 10 to 14.5 KiB
+//! per connection. One arena brought that to about 7 KiB, but then
+//! allocation was a quarter of the relay's CPU during the start-of-exam
+//! spike (`_int_malloc` searching one shared heap; measured with `perf`).
 //!
-//! A burst of joins still leaves its freed buffers' pages resident (how
-//! many depends on how the burst interleaved). `malloc_trim` gives them
-//! back, but it walks the heap under the arena's lock: every 2 s it
-//! stalled every thread for up to ~200 ms under a province's load. So it
-//! runs once after each burst of joins, when joins have stopped for a few
-//! seconds — at the start of an exam, before the answering begins.
+//! So the relay binary allocates with mimalloc (`main.rs`): per-thread
+//! heaps of small pages, which it returns to the system itself once they
+//! are empty. Measured on this machine with the other changes of the same
+//! commit (docs/load.md): 19,000 students in about 3.2 s instead of 5.1 to
+//! 6.4, ack p99 at 19,000 about 5 ms instead of 11 to 17, and 7.8 KB per
+//! idle connection. glibc's malloc still serves SQLite and other C code:
+//! it keeps one arena, and [`trim`] gives back what a burst left — but it
+//! walks the heap under the arena's lock (every 2 s it once stalled every
+//! thread for up to ~200 ms), so it runs once after each burst of joins,
+//! when joins have stopped for a few seconds.
 
 /// One malloc arena for the whole process. Call before any thread starts:
 /// a thread keeps the arena it took at its first allocation.
@@ -60,8 +62,16 @@ pub async fn trim_after_bursts(state: crate::AppState) {
     }
 }
 
-/// Returns free heap pages to the kernel.
+/// Returns free heap pages to the kernel: mimalloc's — the calling
+/// thread's heap, and every empty page mimalloc's arenas hold for the whole
+/// process (its own delayed purge waits for allocations an idle relay no
+/// longer makes) — and glibc's.
 pub fn trim() {
+    // SAFETY: mi_collect only frees mimalloc's own empty pages; it is a
+    // no-op where mimalloc holds nothing (a binary with another allocator).
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks the allocator's own free lists.
     unsafe {

@@ -164,14 +164,7 @@ impl BridgeDevice {
         {
             return Some(job);
         }
-        while let Some(decoded) = self.decoder.next_frame() {
-            let frame = match decoded {
-                Ok(frame) => frame,
-                Err(refusal) => {
-                    self.refuse(&refusal);
-                    continue;
-                }
-            };
+        while let Some(frame) = self.next_request() {
             if let Some(job) = self.answer(frame, now) {
                 return Some(job);
             }
@@ -185,14 +178,7 @@ impl BridgeDevice {
     /// any further one busy (the host keeps one request outstanding, so a
     /// second means it gave up on the first).
     pub fn hold(&mut self) {
-        while let Some(decoded) = self.decoder.next_frame() {
-            let frame = match decoded {
-                Ok(frame) => frame,
-                Err(refusal) => {
-                    self.refuse(&refusal);
-                    continue;
-                }
-            };
+        while let Some(frame) = self.next_request() {
             match frame.message {
                 HostMessage::GetInfo | HostMessage::GetSlotStatus => {
                     let _ = self.answer(frame, Duration::ZERO);
@@ -354,6 +340,17 @@ impl BridgeDevice {
 
     /// A request the bridge cannot read is answered with a failed
     /// SlotStatus under its own sequence number, as CCID does.
+    /// The next readable request received, refusing the unreadable ones
+    /// before it.
+    fn next_request(&mut self) -> Option<Frame<HostMessage>> {
+        loop {
+            match self.decoder.next_frame()? {
+                Ok(frame) => return Some(frame),
+                Err(refusal) => self.refuse(&refusal),
+            }
+        }
+    }
+
     fn refuse(&mut self, refusal: &FrameError) {
         let status = SlotStatus::failed(self.icc_state(), refusal.error_code());
         self.queue(refusal.seq(), BridgeMessage::SlotStatus(status));

@@ -188,6 +188,16 @@ fn issued(seed: u64) -> IssuedCard {
     IssuedCard::issue(&student, pki(), Some(AaKind::EcdsaP256), seed)
 }
 
+/// A rig whose reader holds card `seed`, found and powered on.
+fn rig_with_powered_card(seed: u64) -> (Rig, IssuedCard) {
+    let mut rig = Rig::new();
+    let card = issued(seed);
+    rig.pn532.put_card(Box::new(card.chip(seed)));
+    rig.run_for(Duration::from_millis(300));
+    rig.exchange(HostMessage::PowerOn);
+    (rig, card)
+}
+
 #[test]
 fn a_card_on_the_reader_is_announced_powered_and_read_with_pace() {
     let mut rig = Rig::new();
@@ -244,11 +254,7 @@ fn a_card_on_the_reader_is_announced_powered_and_read_with_pace() {
 
 #[test]
 fn power_on_resets_the_card_as_a_power_cycle_does() {
-    let mut rig = Rig::new();
-    let card = issued(4);
-    rig.pn532.put_card(Box::new(card.chip(4)));
-    rig.run_for(Duration::from_millis(300));
-    rig.exchange(HostMessage::PowerOn);
+    let (mut rig, card) = rig_with_powered_card(4);
     let (step, _) = rig.read(&card);
     assert!(matches!(step, Step::Read(_)));
     // The PACE session is gone after a PowerOn: a protected READ is refused.
@@ -260,11 +266,7 @@ fn power_on_resets_the_card_as_a_power_cycle_does() {
 
 #[test]
 fn a_card_pulled_out_mid_read_is_announced_before_the_failed_reply() {
-    let mut rig = Rig::new();
-    let card = issued(5);
-    rig.pn532.put_card(Box::new(card.chip(5)));
-    rig.run_for(Duration::from_millis(300));
-    rig.exchange(HostMessage::PowerOn);
+    let (mut rig, card) = rig_with_powered_card(5);
     rig.pn532.leave_after(6);
     let (step, _) = rig.read(&card);
     assert_eq!(step, Step::Failed(ReadError::CardRemoved));
@@ -294,11 +296,7 @@ fn a_card_pulled_out_mid_read_is_announced_before_the_failed_reply() {
 /// finds it announces it too.
 #[test]
 fn a_card_that_stopped_answering_is_found_again_without_being_lifted() {
-    let mut rig = Rig::new();
-    let card = issued(10);
-    rig.pn532.put_card(Box::new(card.chip(10)));
-    rig.run_for(Duration::from_millis(300));
-    rig.exchange(HostMessage::PowerOn);
+    let (mut rig, card) = rig_with_powered_card(10);
     rig.pn532.stall_next = true;
     let select_emrtd = [
         0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01,
@@ -358,11 +356,7 @@ fn a_card_taken_away_while_idle_is_noticed_within_300_ms() {
 
 #[test]
 fn a_slow_card_keeps_the_page_waiting_with_time_extensions() {
-    let mut rig = Rig::new();
-    let card = issued(7);
-    rig.pn532.put_card(Box::new(card.chip(7)));
-    rig.run_for(Duration::from_millis(300));
-    rig.exchange(HostMessage::PowerOn);
+    let (mut rig, _) = rig_with_powered_card(7);
     rig.pn532.card_time = Duration::from_millis(2_500);
     let select_emrtd = [
         0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01,

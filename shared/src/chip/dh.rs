@@ -237,11 +237,11 @@ fn strictly_inside(value: &[u8], p: &[u8]) -> bool {
     value > one.as_slice() && value < p_minus_one.as_slice()
 }
 
-// The RFC 5114 groups (p, g, q), as OpenSSL's `dh_rfc5114` parameters give
-// them; ICAO 9303-11 numbers them 0, 1 and 2.
 /// ICAO's standardized DH groups 0, 1 and 2, by their number.
 const STANDARD_GROUPS: [[&str; 3]; 3] = [RFC5114_1024_160, RFC5114_2048_224, RFC5114_2048_256];
 
+// The RFC 5114 groups (p, g, q), as OpenSSL's `dh_rfc5114` parameters give
+// them; ICAO 9303-11 numbers them 0, 1 and 2.
 const RFC5114_1024_160: [&str; 3] = [
     concat!(
         "B10B8F96A080E01DDE92DE5EAE5D54EC52C99FBCFB06A3C69A6A9DCA52D23B61",

@@ -166,10 +166,10 @@ impl Session {
 /// in the transaction that disables the account or resets its password, so
 /// the change and the end of its sessions stand or fall together.
 pub fn revoke_user_sessions(
-    txn: &rusqlite::Connection,
+    txn: crate::store::db::Db<'_>,
     username: &str,
     now: Millis,
-) -> rusqlite::Result<()> {
+) -> Result<(), crate::store::db::DbError> {
     let n = sessions::revoke_user(txn, username, now)?;
     if n > 0 {
         let detail = format!("user {username}: {n} session(s) ended");
@@ -413,12 +413,16 @@ mod tests {
         sessions.end_user(&store, "truong2", 102).await;
 
         let conn = rusqlite::Connection::open(&path).unwrap();
-        let again = Sessions::restore(crate::store::load::load_sessions(&conn, 200).unwrap());
+        let again = Sessions::restore(
+            crate::store::load::load_sessions(crate::store::db::Db::sqlite(&conn), 200).unwrap(),
+        );
         assert_eq!(again.get(&kept, 200), Some(session("p1")));
         assert_eq!(again.get(&logged_out, 200), None);
         assert_eq!(again.get(&revoked, 200), None);
         // Expired ones are not loaded either.
-        let later = crate::store::load::load_sessions(&conn, 10_000_000).unwrap();
+        let later =
+            crate::store::load::load_sessions(crate::store::db::Db::sqlite(&conn), 10_000_000)
+                .unwrap();
         assert!(later.is_empty());
         // Only hashes are stored.
         let stored: Vec<u8> = conn

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use examgate_relay::boot::{Start, boot};
+use examgate_relay::boot::{Database, Start, boot_on};
 use examgate_relay::office::retention::{Retention, purge};
 #[cfg(feature = "demo")]
 use examgate_relay::seed::DemoInfo;
@@ -26,9 +26,16 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Folder for the SQLite database (created if missing).
+    /// Folder for the SQLite database and the at-rest key (created if
+    /// missing).
     #[arg(long, default_value = "data")]
     data: PathBuf,
+    /// Where the record is kept: `sqlite` (DATA/examgate.sqlite3, the
+    /// default) or a PostgreSQL URL (`postgres://user@host:5432/examgate`)
+    /// that several relays share (docs/deployment.md; they need the same
+    /// DATA/secret.key).
+    #[arg(long, default_value = "sqlite", value_parser = Database::parse)]
+    database: Database,
     /// Folder with the built client (index.html, pkg/).
     #[arg(long, default_value = "www")]
     www: PathBuf,
@@ -423,7 +430,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         demo_routes: demo_routes(&args),
         max_connections: Some(max_connections),
     };
-    let booted = boot(&args.data, config, start(&args))?;
+    let booted = boot_on(&args.data, &args.database, config, start(&args))?;
     let credentials_file = args.data.join("credentials.txt");
     #[cfg(feature = "demo")]
     if let Some(info) = &booted.seeded {

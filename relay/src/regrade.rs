@@ -85,7 +85,7 @@ impl AppState {
             .write(move |txn| {
                 txn.execute(
                     "UPDATE exams SET definition = ?2 WHERE id = ?1",
-                    rusqlite::params![exam_db, json],
+                    crate::args![exam_db, json],
                 )?;
                 writes::audit(txn, now, &actor_db, "correct_exam", &detail)?;
                 writes::commit_exam(txn, now, &actor_db, &exam_db, &json)

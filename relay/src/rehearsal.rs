@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::hash_password;
 use crate::model::{Sitting, User};
+use crate::store::db::Db;
 use crate::store::{self, writes};
 
 /// The sample exam: Math questions in Vietnamese with TeX (the demo's).
@@ -60,9 +61,15 @@ pub enum RehearsalError {
     #[error("{0} already holds a database: a rehearsal needs a fresh folder")]
     NotFresh(String),
     #[error("database: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] crate::store::db::DbError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for RehearsalError {
+    fn from(e: rusqlite::Error) -> RehearsalError {
+        RehearsalError::Db(e.into())
+    }
 }
 
 /// Seeds `data` (created if missing; it must hold no database yet).
@@ -76,21 +83,26 @@ pub fn seed(data: &Path, r: &Rehearsal) -> Result<RehearsalInfo, RehearsalError>
     let exam = sample_exam();
     let closes_at = r.opens_at + r.duration_ms + 3_600_000;
     let txn = conn.transaction()?;
-    writes::insert_exam(&txn, &exam)?;
-    let site = writes::insert_site(&txn, "Diễn tập", "DT")?;
+    writes::insert_exam(Db::sqlite(&txn), &exam)?;
+    let site = writes::insert_site(Db::sqlite(&txn), "Diễn tập", "DT")?;
     let sitting = writes::insert_sitting(
-        &txn,
+        Db::sqlite(&txn),
         &Sitting::stand_alone(&exam.id, r.opens_at, closes_at, r.duration_ms),
     )?;
     let mut codes = Vec::with_capacity(r.rooms);
     for i in 1..=r.rooms {
-        let room = writes::insert_room(&txn, site, &format!("Phòng diễn tập {i:04}"), 40)?;
+        let room = writes::insert_room(
+            Db::sqlite(&txn),
+            site,
+            &format!("Phòng diễn tập {i:04}"),
+            40,
+        )?;
         let code = format!("DT{i:04}");
-        writes::insert_join_code(&txn, &code, sitting, room, false)?;
+        writes::insert_join_code(Db::sqlite(&txn), &code, sitting, room, false)?;
         codes.push(code);
     }
     writes::insert_user(
-        &txn,
+        Db::sqlite(&txn),
         &User {
             username: PROCTOR.into(),
             password_hash: hash_password(&r.password),
@@ -134,7 +146,11 @@ mod tests {
         let info = seed(dir.path(), &r).unwrap();
         assert_eq!(info.codes, ["DT0001", "DT0002", "DT0003"]);
         let conn = store::open(&dir.path().join(store::DB_FILE)).unwrap();
-        let loaded = store::load(&conn, &crate::at_rest::AtRest::with_key(&[1; 32])).unwrap();
+        let loaded = store::load(
+            crate::store::db::Db::sqlite(&conn),
+            &crate::at_rest::AtRest::with_key(&[1; 32]),
+        )
+        .unwrap();
         assert_eq!(loaded.rooms.len(), 3);
         assert_eq!(loaded.join_codes.len(), 3);
         assert_eq!(loaded.users.len(), 1);

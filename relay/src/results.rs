@@ -297,7 +297,7 @@ impl AppState {
             .write(move |txn| {
                 txn.execute(
                     "INSERT INTO results (sitting_id, computed_at, results) VALUES (?1, ?2, ?3)",
-                    rusqlite::params![sitting, now, json],
+                    crate::args![sitting, now, json],
                 )
                 .map(|_| ())
             })

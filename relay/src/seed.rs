@@ -2,11 +2,11 @@
 //! codes and proctor accounts. Run on first start so a fresh install can be
 //! tried at once; tests call it with a short duration.
 
+use crate::store::db::{Db, DbError};
 use examgate_cardsim::person::Student;
 use examgate_shared::Millis;
 use examgate_shared::exam::Exam;
 use examgate_shared::protocol::Role;
-use rusqlite::Connection;
 
 use crate::at_rest::AtRest;
 use crate::auth::{hash_password, random_password};
@@ -91,21 +91,17 @@ const ROOMS: [(&str, &str, [&str; 3]); 2] = [
     ),
 ];
 
-/// Writes the demo into an empty database, in one transaction.
-pub fn seed_demo(
-    conn: &mut Connection,
-    opts: &DemoOptions,
-    at_rest: &AtRest,
-) -> rusqlite::Result<DemoInfo> {
+/// Writes the demo into an empty database, inside the caller's transaction
+/// (so a start that stops half way seeds nothing).
+pub fn seed_demo(db: Db<'_>, opts: &DemoOptions, at_rest: &AtRest) -> Result<DemoInfo, DbError> {
     let exam = opts.exam.clone().unwrap_or_else(demo_exam);
     let duration = opts
         .duration_ms
         .unwrap_or(Millis::from(exam.duration_secs) * 1000);
-    let txn = conn.transaction()?;
-    writes::insert_exam(&txn, &exam)?;
-    let site = writes::insert_site(&txn, SITE, "")?;
+    writes::insert_exam(db, &exam)?;
+    let site = writes::insert_site(db, SITE, "")?;
     let sitting = writes::insert_sitting(
-        &txn,
+        db,
         &Sitting::stand_alone(&exam.id, opts.opens_at, opts.closes_at, duration),
     )?;
     let password = |fixed: &Option<String>| fixed.clone().unwrap_or_else(random_password);
@@ -113,13 +109,13 @@ pub fn seed_demo(
         join_codes: Vec::new(),
         credentials: Vec::new(),
     };
-    let mut add_user = |txn: &rusqlite::Transaction<'_>,
+    let mut add_user = |txn: Db<'_>,
                         username: &str,
                         role: Role,
                         room_id: Option<u64>,
                         display: &str,
                         scope: &str|
-     -> rusqlite::Result<()> {
+     -> Result<(), DbError> {
         let pw = password(&opts.fixed_password);
         writes::insert_user(
             txn,
@@ -148,7 +144,7 @@ pub fn seed_demo(
         Ok(())
     };
     add_user(
-        &txn,
+        db,
         "central",
         Role::CentralProctor,
         None,
@@ -157,15 +153,15 @@ pub fn seed_demo(
     )?;
     let mut codes = Vec::new();
     for (i, (room_name, code, names)) in ROOMS.iter().enumerate() {
-        let room = writes::insert_room(&txn, site, room_name, 24)?;
-        writes::insert_join_code(&txn, code, sitting, room, false)?;
+        let room = writes::insert_room(db, site, room_name, 24)?;
+        writes::insert_join_code(db, code, sitting, room, false)?;
         codes.push((code.to_string(), room_name.to_string()));
         for name in names {
-            writes::insert_candidate(&txn, sitting, room, name, &name_key(name), None)?;
+            writes::insert_candidate(db, sitting, room, name, &name_key(name), None)?;
         }
         let username = format!("phong{:02}", i + 1);
         add_user(
-            &txn,
+            db,
             &username,
             Role::RoomProctor,
             Some(room),
@@ -174,13 +170,13 @@ pub fn seed_demo(
         )?;
     }
     // The chip-ID room: no name joins, a roster of card holders.
-    let room = writes::insert_room(&txn, site, CARD_ROOM.0, 24)?;
-    writes::insert_join_code(&txn, CARD_ROOM.1, sitting, room, true)?;
+    let room = writes::insert_room(db, site, CARD_ROOM.0, 24)?;
+    writes::insert_join_code(db, CARD_ROOM.1, sitting, room, true)?;
     codes.push((CARD_ROOM.1.to_string(), CARD_ROOM.0.to_string()));
     for student in &opts.card_students {
         let b = student.birth;
         writes::insert_roster_entry(
-            &txn,
+            db,
             &RosterEntry {
                 sitting_id: sitting,
                 room_id: room,
@@ -194,7 +190,7 @@ pub fn seed_demo(
         // Registered card holders are rows before they check in, as an
         // office import makes them, so the room's table lists who is due.
         writes::insert_candidate(
-            &txn,
+            db,
             sitting,
             room,
             &student.full_name,
@@ -203,7 +199,7 @@ pub fn seed_demo(
         )?;
     }
     add_user(
-        &txn,
+        db,
         "phong03",
         Role::RoomProctor,
         Some(room),
@@ -211,7 +207,7 @@ pub fn seed_demo(
         CARD_ROOM.0,
     )?;
     add_user(
-        &txn,
+        db,
         "hoidong",
         Role::ExamOffice,
         None,
@@ -219,14 +215,13 @@ pub fn seed_demo(
         "the whole exam: plan, reopen attempts, hand in",
     )?;
     add_user(
-        &txn,
+        db,
         "giaovien",
         Role::Teacher,
         None,
         "Giáo viên Toán",
         "exams and results",
     )?;
-    txn.commit()?;
     info.join_codes = codes;
     Ok(info)
 }
@@ -251,13 +246,18 @@ mod tests {
     #[test]
     fn seeds_and_loads_back() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
-        assert!(crate::store::is_empty(&conn).unwrap());
+        let conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
+        assert!(crate::store::is_empty(Db::sqlite(&conn)).unwrap());
         let at_rest = AtRest::with_key(&[3; 32]);
-        let info = seed_demo(&mut conn, &DemoOptions::starting(1_000_000), &at_rest).unwrap();
+        let info = seed_demo(
+            Db::sqlite(&conn),
+            &DemoOptions::starting(1_000_000),
+            &at_rest,
+        )
+        .unwrap();
         assert_eq!(info.join_codes.len(), 3);
         assert_eq!(info.credentials.len(), 6);
-        let loaded = crate::store::load(&conn, &at_rest).unwrap();
+        let loaded = crate::store::load(Db::sqlite(&conn), &at_rest).unwrap();
         assert_eq!(loaded.rooms.len(), 3);
         assert_eq!(loaded.roster.len(), 4);
         assert_eq!(
@@ -268,6 +268,6 @@ mod tests {
         // card holders listed before they check in.
         assert_eq!(loaded.candidates.len(), 10);
         assert_eq!(loaded.users.len(), 6);
-        assert!(!crate::store::is_empty(&conn).unwrap());
+        assert!(!crate::store::is_empty(Db::sqlite(&conn)).unwrap());
     }
 }

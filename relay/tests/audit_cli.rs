@@ -40,22 +40,66 @@ fn data_folder(dir: &Path) {
          INSERT INTO attempts (id, candidate_id, token_hash) VALUES (1, 1, x'01');",
     )
     .unwrap();
-    writes::audit(&conn, 1, "user:central", "login", "").unwrap();
+    writes::audit(
+        examgate_relay::store::db::Db::sqlite(&conn),
+        1,
+        "user:central",
+        "login",
+        "",
+    )
+    .unwrap();
     let answer = StudentEvent::Answer {
         question: QuestionId(1),
         value: None,
     };
-    writes::insert_event(&conn, 1, 1, 10, &answer, None).unwrap();
-    writes::insert_event(&conn, 1, 2, 11, &StudentEvent::Submit, None).unwrap();
+    writes::insert_event(
+        examgate_relay::store::db::Db::sqlite(&conn),
+        1,
+        1,
+        10,
+        &answer,
+        None,
+    )
+    .unwrap();
+    writes::insert_event(
+        examgate_relay::store::db::Db::sqlite(&conn),
+        1,
+        2,
+        11,
+        &StudentEvent::Submit,
+        None,
+    )
+    .unwrap();
     conn.execute(
         "UPDATE attempts SET final_status = 'submitted' WHERE id = 1",
         [],
     )
     .unwrap();
-    writes::commit_events(&conn, 1, "submitted", 11, "relay").unwrap();
-    writes::audit(&conn, 12, "user:office", "export_xlsx", "event 1").unwrap();
+    writes::commit_events(
+        examgate_relay::store::db::Db::sqlite(&conn),
+        1,
+        "submitted",
+        11,
+        "relay",
+    )
+    .unwrap();
+    writes::audit(
+        examgate_relay::store::db::Db::sqlite(&conn),
+        12,
+        "user:office",
+        "export_xlsx",
+        "event 1",
+    )
+    .unwrap();
     // The exam was stored by hand above: committed as the relay does.
-    writes::commit_exam(&conn, 13, "relay", "e", "{}").unwrap();
+    writes::commit_exam(
+        examgate_relay::store::db::Db::sqlite(&conn),
+        13,
+        "relay",
+        "e",
+        "{}",
+    )
+    .unwrap();
 }
 
 #[test]

@@ -70,17 +70,28 @@ fn data_folder(days_ago: i64) -> tempfile::TempDir {
         examgate_relay::store::open(&dir.path().join(examgate_relay::store::DB_FILE)).unwrap();
     let at_rest = AtRest::load_or_create(dir.path()).unwrap();
     let exam = examgate_relay::rehearsal::sample_exam();
-    writes::insert_exam(&conn, &exam).unwrap();
-    let site = writes::insert_site(&conn, "THPT Phan Đình Phùng", "PDP").unwrap();
-    let room = writes::insert_room(&conn, site, "Phòng 01", 24).unwrap();
+    writes::insert_exam(examgate_relay::store::db::Db::sqlite(&conn), &exam).unwrap();
+    let site = writes::insert_site(
+        examgate_relay::store::db::Db::sqlite(&conn),
+        "THPT Phan Đình Phùng",
+        "PDP",
+    )
+    .unwrap();
+    let room = writes::insert_room(
+        examgate_relay::store::db::Db::sqlite(&conn),
+        site,
+        "Phòng 01",
+        24,
+    )
+    .unwrap();
     let closed = examgate_relay::clock::now_ms() - days_ago * 86_400_000;
     let sitting = writes::insert_sitting(
-        &conn,
+        examgate_relay::store::db::Db::sqlite(&conn),
         &Sitting::stand_alone(&exam.id, closed - 3_600_000, closed, 2_700_000),
     )
     .unwrap();
     writes::insert_roster_entry(
-        &conn,
+        examgate_relay::store::db::Db::sqlite(&conn),
         &RosterEntry {
             sitting_id: sitting,
             room_id: room,
@@ -92,7 +103,7 @@ fn data_folder(days_ago: i64) -> tempfile::TempDir {
     )
     .unwrap();
     writes::insert_checkin(
-        &conn,
+        examgate_relay::store::db::Db::sqlite(&conn),
         &writes::CheckinRecord {
             at: closed - 3_000_000,
             sitting_id: sitting,

@@ -325,7 +325,9 @@ async fn main() {
         opts.fixed_password = Some(PASSWORD.into());
         // The folder's key, which the relay then finds at start.
         let at_rest = examgate_relay::at_rest::AtRest::load_or_create(dir.path()).unwrap();
-        seed_demo(&mut conn, &opts, &at_rest).unwrap();
+        let txn = conn.transaction().unwrap();
+        seed_demo(examgate_relay::store::db::Db::sqlite(&txn), &opts, &at_rest).unwrap();
+        txn.commit().unwrap();
     }
     let t = Instant::now();
     let duration_ms = i64::from(exam.duration_secs) * 1000;

@@ -141,8 +141,11 @@ async fn a_teacher_builds_a_practice_exam_from_a_word_bank_and_the_bank_learns()
     assert_eq!(
         relay
             .db()
-            .query_row("SELECT COUNT(*) FROM bank_items", [], |r| r
-                .get::<_, i64>(0))
+            .query_row(
+                "SELECT COUNT(*) FROM bank_items",
+                examgate_relay::args![],
+                |r| r.get::<i64>(0)
+            )
             .unwrap(),
         0
     );

@@ -58,7 +58,7 @@ async fn a_student_checks_in_with_the_chip_card_and_the_proctor_confirms_the_pho
         .db()
         .query_row(
             "SELECT reasons FROM checkins ORDER BY id DESC LIMIT 1",
-            [],
+            examgate_relay::args![],
             |r| r.get(0),
         )
         .unwrap();

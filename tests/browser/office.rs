@@ -366,7 +366,7 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
             .db()
             .query_row(
                 "SELECT requires_card FROM join_codes WHERE code = ?1",
-                [&code],
+                examgate_relay::args![&code],
                 |r| r.get(0),
             )
             .unwrap()
@@ -404,7 +404,7 @@ async fn the_pilot_from_the_set_up_link_to_a_verified_package() {
             .db()
             .query_row(
                 "SELECT published_at FROM exam_events WHERE id = ?1",
-                [event.parse::<i64>().unwrap()],
+                examgate_relay::args![event.parse::<i64>().unwrap()],
                 |r| r.get(0),
             )
             .unwrap()

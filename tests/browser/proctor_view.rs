@@ -378,7 +378,7 @@ async fn a_row_action_with_a_reason_is_applied_and_in_the_timeline() {
         .db()
         .query_row(
             "SELECT COUNT(*) FROM audit WHERE detail LIKE '%Thí sinh bị mệt, nghỉ 7 phút%'",
-            [],
+            examgate_relay::args![],
             |r| r.get(0),
         )
         .unwrap();

@@ -8,7 +8,8 @@
 
 use examgate_relay::audit::export::{FileError, export_bytes, verify_file};
 use examgate_relay::audit::{Finding, VerifyError, verify_database};
-use examgate_relay::boot::{Start, boot};
+use examgate_relay::boot::Start;
+use examgate_relay::store::db::Conn;
 use examgate_shared::attempt::StudentEvent;
 use examgate_shared::audit_chain::{AuditBreak, ChainHead, EventBreak, Problem, to_hex};
 use examgate_shared::office::api::AccountChange;
@@ -18,8 +19,8 @@ use examgate_tests::{StudentWs, TestRelay, now_ms};
 
 const HOUR: i64 = 3_600_000;
 
-fn finding(conn: &rusqlite::Connection) -> Finding {
-    match verify_database(conn) {
+fn finding(conn: &Conn) -> Finding {
+    match verify_database(conn.db()) {
         Err(VerifyError::Broken(f)) => f,
         other => panic!("expected a broken entry, got {other:?}"),
     }
@@ -78,18 +79,20 @@ async fn a_run_verifies_and_one_edited_row_or_answer_is_named() {
     let relay = TestRelay::with_duration(HOUR, 1_000).await;
     let submitted = exam_run(&relay).await;
     let db = relay.db();
-    let report = verify_database(&db).unwrap();
+    let report = verify_database(db.db()).unwrap();
     assert!(report.audit.count >= 5, "{report:?}");
     assert_eq!(
         (report.attempts, report.events, report.committed),
         (2, 5, 1)
     );
     let actions: Vec<String> = db
-        .prepare("SELECT action FROM audit ORDER BY id")
+        .query_map(
+            "SELECT action FROM audit ORDER BY id",
+            examgate_relay::args![],
+            |r| r.get(0),
+        )
         .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
         .collect();
     for action in ["login", "attempt_final"] {
         assert!(actions.iter().any(|a| a == action), "{actions:?}");
@@ -101,7 +104,7 @@ async fn a_run_verifies_and_one_edited_row_or_answer_is_named() {
         .get("/api/audit/head")
         .await
         .json();
-    let report = verify_database(&db).unwrap();
+    let report = verify_database(db.db()).unwrap();
     assert_eq!(head.hash, to_hex(&report.audit.head));
     assert_eq!(
         (head.entries, head.id),
@@ -119,13 +122,13 @@ async fn a_run_verifies_and_one_edited_row_or_answer_is_named() {
     let (id, detail): (u64, String) = db
         .query_row(
             "SELECT id, detail FROM audit WHERE action = 'attempt_final'",
-            [],
+            examgate_relay::args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
     db.execute(
         "UPDATE audit SET detail = replace(detail, 'submitted', 'closed') WHERE id = ?1",
-        [id],
+        examgate_relay::args![id],
     )
     .unwrap();
     let broken = finding(&db);
@@ -142,16 +145,16 @@ async fn a_run_verifies_and_one_edited_row_or_answer_is_named() {
     );
     db.execute(
         "UPDATE audit SET detail = ?2 WHERE id = ?1",
-        rusqlite::params![id, detail],
+        examgate_relay::args![id, detail],
     )
     .unwrap();
-    verify_database(&db).unwrap();
+    verify_database(db.db()).unwrap();
 
     // One answer event's JSON edited: that attempt and event are named.
     db.execute(
         "UPDATE events SET event = replace(event, '\"question\":2', '\"question\":5')
          WHERE attempt_id = ?1 AND seq = 3",
-        [submitted],
+        examgate_relay::args![submitted],
     )
     .unwrap();
     assert_eq!(
@@ -169,22 +172,22 @@ async fn a_run_verifies_and_one_edited_row_or_answer_is_named() {
     db.execute(
         "UPDATE events SET event = replace(event, '\"question\":5', '\"question\":2')
          WHERE attempt_id = ?1 AND seq = 3",
-        [submitted],
+        examgate_relay::args![submitted],
     )
     .unwrap();
-    verify_database(&db).unwrap();
+    verify_database(db.db()).unwrap();
 
     // A mark changed in the attempts table: not what the answers give.
     let score: String = db
         .query_row(
             "SELECT score FROM attempts WHERE id = ?1",
-            [submitted],
+            examgate_relay::args![submitted],
             |r| r.get(0),
         )
         .unwrap();
     db.execute(
         "UPDATE attempts SET score = '10000/1', mark_tenths = 100 WHERE id = ?1",
-        [submitted],
+        examgate_relay::args![submitted],
     )
     .unwrap();
     assert_eq!(
@@ -197,21 +200,23 @@ async fn a_run_verifies_and_one_edited_row_or_answer_is_named() {
     );
     db.execute(
         "UPDATE attempts SET score = ?2 WHERE id = ?1",
-        rusqlite::params![submitted, score],
+        examgate_relay::args![submitted, score],
     )
     .unwrap();
-    verify_database(&db).unwrap();
+    verify_database(db.db()).unwrap();
 
     // The definition (key, points) changed in place without a correction:
     // the exam is named.
     let (exam, definition): (String, String) = db
-        .query_row("SELECT id, definition FROM exams LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, definition FROM exams LIMIT 1",
+            examgate_relay::args![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     db.execute(
         "UPDATE exams SET definition = ?2 WHERE id = ?1",
-        rusqlite::params![
+        examgate_relay::args![
             exam,
             definition.replacen("\"title\":\"", "\"title\":\"x", 1)
         ],
@@ -229,9 +234,9 @@ async fn the_exported_trail_verifies_until_a_line_changes() {
     let relay = TestRelay::with_duration(HOUR, 1_000).await;
     exam_run(&relay).await;
     let db = relay.db();
-    let bytes = export_bytes(&db).unwrap();
+    let bytes = export_bytes(db.db()).unwrap();
     let verified = verify_file(&bytes[..]).unwrap();
-    assert_eq!(verified, verify_database(&db).unwrap().audit);
+    assert_eq!(verified, verify_database(db.db()).unwrap().audit);
 
     let text = String::from_utf8(bytes).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
@@ -263,7 +268,13 @@ struct Restarted {
 impl Restarted {
     async fn start(relay: &TestRelay) -> Restarted {
         let data = relay.db_path.parent().unwrap();
-        let booted = boot(data, examgate_relay::Config::default(), Start::Empty).unwrap();
+        let booted = examgate_relay::boot::boot_on(
+            data,
+            &relay.database,
+            examgate_relay::Config::default(),
+            Start::Empty,
+        )
+        .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, rx) = tokio::sync::oneshot::channel();
@@ -344,11 +355,13 @@ async fn sessions_survive_a_restart_unless_logged_out_or_revoked() {
     // verifies.
     let db = relay.db();
     let stored: Vec<Vec<u8>> = db
-        .prepare("SELECT token_hash FROM sessions")
+        .query_map(
+            "SELECT token_hash FROM sessions",
+            examgate_relay::args![],
+            |r| r.get(0),
+        )
         .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
         .collect();
     assert_eq!(stored.len(), 4);
     assert!(stored.iter().all(|h| h.len() == 32));
@@ -359,11 +372,13 @@ async fn sessions_survive_a_restart_unless_logged_out_or_revoked() {
             .all(|h| tokens.iter().all(|t| h.as_slice() != t.as_bytes()))
     );
     let actions: Vec<(String, String)> = db
-        .prepare("SELECT actor, action FROM audit ORDER BY id")
+        .query_map(
+            "SELECT actor, action FROM audit ORDER BY id",
+            examgate_relay::args![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
         .collect();
     assert!(
         actions.contains(&("user:giamsat2".into(), "logout".into())),
@@ -373,5 +388,5 @@ async fn sessions_survive_a_restart_unless_logged_out_or_revoked() {
         actions.contains(&("relay".into(), "session_revoke".into())),
         "{actions:?}"
     );
-    verify_database(&db).unwrap();
+    verify_database(db.db()).unwrap();
 }

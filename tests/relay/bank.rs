@@ -127,7 +127,11 @@ fn urlencode(s: &str) -> String {
 fn bank_count(relay: &TestRelay) -> i64 {
     relay
         .db()
-        .query_row("SELECT COUNT(*) FROM bank_items", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM bank_items",
+            examgate_relay::args![],
+            |r| r.get(0),
+        )
         .unwrap()
 }
 
@@ -190,7 +194,7 @@ async fn imports_are_previewed_stored_once_and_refused_whole() {
         .db()
         .query_row(
             "SELECT COUNT(*) FROM audit WHERE action = 'bank_import'",
-            [],
+            examgate_relay::args![],
             |r| r.get(0),
         )
         .unwrap();
@@ -590,7 +594,7 @@ async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
         .db()
         .query_row(
             "SELECT COUNT(*) FROM audit WHERE action = 'practice_open'",
-            [],
+            examgate_relay::args![],
             |r| r.get(0),
         )
         .unwrap();
@@ -672,6 +676,10 @@ async fn a_blueprint_paper_runs_as_practice_and_the_bank_learns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_checks_converts_and_imports_beside_a_serving_relay() {
+    // `examgate-relay bank import` writes the SQLite file of a data folder.
+    if !examgate_tests::on_sqlite() {
+        return;
+    }
     use examgate_bank_formats::Format;
     use examgate_relay::bank::cli;
 
@@ -728,7 +736,7 @@ async fn the_command_line_checks_converts_and_imports_beside_a_serving_relay() {
         .db()
         .query_row(
             "SELECT COUNT(*) FROM audit WHERE action = 'bank_import' AND actor = 'user:gv.toan'",
-            [],
+            examgate_relay::args![],
             |r| r.get(0),
         )
         .unwrap();

@@ -27,7 +27,7 @@ fn accepted_reasons(relay: &TestRelay) -> String {
         .db()
         .query_row(
             "SELECT reasons FROM checkins WHERE verdict = 'accepted'",
-            [],
+            examgate_relay::args![],
             |r| r.get(0),
         )
         .unwrap()
@@ -139,7 +139,11 @@ async fn a_genuine_card_checks_in_and_the_proctors_confirmation_opens_the_attemp
     // DG15, EF.SOD) and, of DG13, only the fields the check-in compares.
     let stored: String = relay
         .db()
-        .query_row("SELECT evidence FROM checkins", [], |r| r.get(0))
+        .query_row(
+            "SELECT evidence FROM checkins",
+            examgate_relay::args![],
+            |r| r.get(0),
+        )
         .unwrap();
     // Sealed at rest: the database file alone shows no photo, no file.
     assert!(examgate_relay::at_rest::AtRest::is_sealed(&stored));
@@ -420,11 +424,9 @@ async fn cccd_numbers_are_sealed_at_rest_and_still_find_their_seat_after_a_resta
     );
     let db = relay.db();
     let keys: Vec<(String, String)> = db
-        .prepare("SELECT person_id, person_key FROM roster UNION ALL SELECT person_id, person_key FROM checkins WHERE person_id IS NOT NULL")
+        .query_map("SELECT person_id, person_key FROM roster UNION ALL SELECT person_id, person_key FROM checkins WHERE person_id IS NOT NULL", examgate_relay::args![], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
         .collect();
     assert_eq!(keys.len(), 4 + 1);
     for (sealed, key) in &keys {
@@ -434,7 +436,7 @@ async fn cccd_numbers_are_sealed_at_rest_and_still_find_their_seat_after_a_resta
     let card_keys: i64 = db
         .query_row(
             "SELECT COUNT(*) FROM candidates WHERE name_key = ?1",
-            [relay.state.at_rest.card_key(&s.id12)],
+            examgate_relay::args![relay.state.at_rest.card_key(&s.id12)],
             |r| r.get(0),
         )
         .unwrap();

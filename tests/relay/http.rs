@@ -190,7 +190,7 @@ async fn a_key_correction_regrades_final_attempts_and_is_audited() {
     let tenths: i64 = db
         .query_row(
             "SELECT mark_tenths FROM attempts WHERE id = ?1",
-            [joined.attempt_id],
+            examgate_relay::args![joined.attempt_id],
             |r| r.get(0),
         )
         .unwrap();
@@ -198,7 +198,7 @@ async fn a_key_correction_regrades_final_attempts_and_is_audited() {
     let (actor, detail): (String, String) = db
         .query_row(
             "SELECT actor, detail FROM audit WHERE action = 'correct_exam'",
-            [],
+            examgate_relay::args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
@@ -310,7 +310,7 @@ async fn results_with_item_analysis_for_teachers_only() {
         .db()
         .query_row(
             "SELECT COUNT(*) FROM results WHERE sitting_id = 1",
-            [],
+            examgate_relay::args![],
             |r| r.get(0),
         )
         .unwrap();

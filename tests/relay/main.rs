@@ -14,5 +14,6 @@ mod office;
 mod proctor;
 mod publish;
 mod roster_import;
+mod storage;
 mod usb_bridge;
 mod ws;

@@ -41,13 +41,14 @@ pub(crate) async fn roster(office: &Client, event: u64) -> BTreeMap<String, Rost
 
 pub(crate) fn audit_actions(relay: &TestRelay) -> Vec<(String, String)> {
     let db = relay.db();
-    let mut stmt = db
-        .prepare("SELECT actor, action FROM audit ORDER BY id")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    db.query_map(
+        "SELECT actor, action FROM audit ORDER BY id",
+        examgate_relay::args![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+    .into_iter()
+    .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -129,8 +130,10 @@ async fn the_set_up_link_works_once_and_a_real_relay_has_no_demo() {
 async fn the_pilot_three_schools_two_shifts_221_candidates_handed_in_and_verified() {
     let relay = TestRelay::empty().await;
     let office = set_up_office(&relay).await;
-    // Shift 2 opens at the next whole minute, at least 5 s from now.
-    let pilot = plan_pilot(&office, 2, now_ms() + 5_000).await;
+    // Shift 2 opens at the next whole minute, at least 25 s from now: the
+    // import, hand-in and checks below must all happen before it opens,
+    // on a loaded machine too.
+    let pilot = plan_pilot(&office, 2, now_ms() + 25_000).await;
     let pupils: Vec<Pupil> = pupils(221);
 
     // Dry run first: the report, nothing stored.

@@ -142,13 +142,14 @@ fn held(msg: &RelayToStudent) -> Option<u64> {
 /// The audit entries with `action`, as (actor, detail).
 fn audit(relay: &TestRelay, action: &str) -> Vec<(String, String)> {
     let db = relay.db();
-    let mut stmt = db
-        .prepare("SELECT actor, detail FROM audit WHERE action = ?1 ORDER BY id")
-        .unwrap();
-    stmt.query_map([action], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    db.query_map(
+        "SELECT actor, detail FROM audit WHERE action = ?1 ORDER BY id",
+        examgate_relay::args![action],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+    .into_iter()
+    .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -370,7 +371,7 @@ async fn end_and_reopen_only_by_the_office_and_graded_again() {
         .db()
         .query_row(
             "SELECT final_status FROM attempts WHERE id = ?1",
-            [s.attempt_id],
+            examgate_relay::args![s.attempt_id],
             |r| r.get(0),
         )
         .unwrap();
@@ -688,13 +689,14 @@ async fn a_page_reconnecting_over_its_own_connection_is_not_a_second_one() {
     let again = hello_as(&relay, &joined.token, "trang-1").await;
     let warnings = |relay: &TestRelay| -> Vec<String> {
         let db = relay.db();
-        let mut stmt = db
-            .prepare("SELECT signal FROM signals WHERE attempt_id = ?1 ORDER BY id")
-            .unwrap();
-        stmt.query_map([joined.attempt_id], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        db.query_map(
+            "SELECT signal FROM signals WHERE attempt_id = ?1 ORDER BY id",
+            examgate_relay::args![joined.attempt_id],
+            |r| r.get(0),
+        )
+        .unwrap()
+        .into_iter()
+        .collect()
     };
     assert!(
         !warnings(&relay)

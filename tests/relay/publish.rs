@@ -145,7 +145,7 @@ async fn published_results_change_only_through_a_correction() {
     let (actor, detail): (String, String) = db
         .query_row(
             "SELECT actor, detail FROM audit WHERE action = 'results_publish'",
-            [],
+            examgate_relay::args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use examgate_relay::store::db::Dialect;
 use examgate_shared::answer::AnswerValue;
 use examgate_shared::attempt::{AttemptStatus, StudentEvent};
 use examgate_shared::clock::ClockSync;
@@ -31,14 +32,21 @@ fn refused_code(msg: &RelayToStudent) -> ErrorCode {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ack_comes_only_after_the_answer_is_in_sqlite() {
+async fn ack_comes_only_after_the_answer_is_committed() {
     let relay = TestRelay::with_duration(HOUR, 1_000).await;
     let joined = relay.join(&relay.code(0), "Nguyễn Văn An").await.unwrap();
     let (mut s, _) = StudentWs::hello(&relay, &joined.token, now_ms()).await;
 
-    // Hold the database's write lock from outside: the relay cannot commit.
+    // Hold the database's write lock from outside (SQLite's one writer
+    // lock; PostgreSQL's lock on the events table): the relay cannot commit.
     let blocker = relay.db();
-    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let db = blocker.db();
+    match db.dialect() {
+        Dialect::Sqlite => db.execute_batch("BEGIN IMMEDIATE").unwrap(),
+        Dialect::Postgres => db
+            .execute_batch("BEGIN; LOCK TABLE events IN EXCLUSIVE MODE")
+            .unwrap(),
+    }
     s.answer(1, 1, 0).await;
     assert!(
         s.quiet_for(Duration::from_millis(800)).await,
@@ -46,7 +54,7 @@ async fn ack_comes_only_after_the_answer_is_in_sqlite() {
     );
     assert!(relay.stored_events(joined.attempt_id).is_empty());
 
-    blocker.execute_batch("COMMIT").unwrap();
+    db.execute_batch("COMMIT").unwrap();
     assert_eq!(acked(&s.recv().await), 1);
     // At the moment of the ack an independent reader sees the event.
     assert_eq!(relay.stored_events(joined.attempt_id), vec![(1, None)]);
@@ -206,13 +214,13 @@ async fn attempts_are_closed_and_graded_at_the_deadline_without_a_client() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let db = relay.db();
     let finals: Vec<(u64, String, u32)> = db
-        .prepare("SELECT id, final_status, mark_tenths FROM attempts ORDER BY id")
+        .query_map(
+            "SELECT id, final_status, mark_tenths FROM attempts ORDER BY id",
+            examgate_relay::args![],
+            |r| Ok((r.get::<i64>(0)? as u64, r.get(1)?, r.get(2)?)),
+        )
         .unwrap()
-        .query_map([], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
-        })
-        .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
         .collect();
     assert_eq!(
         finals,
@@ -480,11 +488,11 @@ async fn restart_keeps_every_acknowledged_answer() {
         s.answer(seq, q, 1).await;
         acked(&s.recv().await);
     }
-    // A second relay on the same database file (as after a crash) rebuilds
-    // the attempt by replaying its events.
-    let conn = examgate_relay::store::open(&relay.db_path).unwrap();
+    // A second relay on the same database (as after a crash) rebuilds the
+    // attempt by replaying its events.
+    let conn = relay.db();
     let at_rest = examgate_relay::at_rest::AtRest::load(relay.db_path.parent().unwrap()).unwrap();
-    let loaded = examgate_relay::store::load(&conn, &at_rest).unwrap();
+    let loaded = examgate_relay::store::load(conn.db(), &at_rest).unwrap();
     let stored = loaded
         .attempts
         .iter()

@@ -240,14 +240,13 @@ impl TestRelay {
     /// numbers opened: they are stored sealed).
     pub fn stored_checkins(&self) -> Vec<(String, Option<String>, Option<String>)> {
         let db = self.db();
-        let mut stmt = db
-            .prepare("SELECT verdict, person_id, decision FROM checkins ORDER BY id")
-            .unwrap();
-        stmt.query_map([], |r| {
-            Ok((r.get(0)?, r.get::<_, Option<String>>(1)?, r.get(2)?))
-        })
+        db.query_map(
+            "SELECT verdict, person_id, decision FROM checkins ORDER BY id",
+            examgate_relay::args![],
+            |r| Ok((r.get(0)?, r.get::<Option<String>>(1)?, r.get(2)?)),
+        )
         .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
         .map(|(verdict, person, decision)| {
             let person = person.map(|p| {
                 assert!(

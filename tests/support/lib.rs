@@ -6,13 +6,14 @@ pub mod card;
 pub mod firefox;
 pub mod office;
 pub mod proxy;
+pub mod servers;
 pub mod usb_bridge;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use examgate_relay::boot::{Booted, Start, boot};
+use examgate_relay::boot::{Booted, Database, Start, boot_on};
 use examgate_relay::seed::{DemoInfo, DemoOptions};
 use examgate_relay::{AppState, Config};
 use examgate_shared::Millis;
@@ -56,6 +57,27 @@ fn open_now(duration_ms: Millis, exam: Option<examgate_shared::exam::Exam>) -> D
     }
 }
 
+/// The store the relay tests run on: SQLite unless
+/// `EXAMGATE_TEST_DATABASE=postgres`, which gives each relay a fresh
+/// database of a real PostgreSQL server started for the tests
+/// (`servers.rs`). `cargo xtask test` runs the relay tests both ways.
+pub fn test_database() -> Database {
+    match std::env::var("EXAMGATE_TEST_DATABASE").as_deref() {
+        Ok("postgres") => Database::Postgres(servers::postgres().fresh_database()),
+        Ok("sqlite") | Err(_) => Database::Sqlite,
+        Ok(other) => panic!("EXAMGATE_TEST_DATABASE={other}: sqlite or postgres"),
+    }
+}
+
+/// Whether this run's relays keep their record in SQLite (tests of the
+/// file itself run only then).
+pub fn on_sqlite() -> bool {
+    !matches!(
+        std::env::var("EXAMGATE_TEST_DATABASE").as_deref(),
+        Ok("postgres")
+    )
+}
+
 /// A running relay with its own temporary database.
 pub struct TestRelay {
     pub addr: SocketAddr,
@@ -64,6 +86,8 @@ pub struct TestRelay {
     /// The one-time set-up token of a relay started empty.
     pub setup_token: Option<String>,
     pub db_path: PathBuf,
+    /// Its store (the SQLite file is `db_path`).
+    pub database: Database,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
@@ -118,10 +142,16 @@ impl TestRelay {
 
     pub async fn start_with_config(opts: DemoOptions, config: Config) -> TestRelay {
         let dir = tempfile::tempdir().unwrap();
-        let booted =
-            boot(dir.path(), config, Start::Demo(Some(Box::new(opts)))).expect("boot the relay");
+        let database = test_database();
+        let booted = boot_on(
+            dir.path(),
+            &database,
+            config,
+            Start::Demo(Some(Box::new(opts))),
+        )
+        .expect("boot the relay");
         let info = booted.seeded.clone().expect("a fresh database is seeded");
-        TestRelay::launch(dir, booted, info).await
+        TestRelay::launch(dir, database, booted, info).await
     }
 
     /// A relay for a real exam: no demo, only the set-up link.
@@ -134,15 +164,21 @@ impl TestRelay {
             max_connections: None,
         };
         let dir = tempfile::tempdir().unwrap();
-        let booted = boot(dir.path(), config, Start::Empty).expect("boot the relay");
+        let database = test_database();
+        let booted = boot_on(dir.path(), &database, config, Start::Empty).expect("boot the relay");
         let info = DemoInfo {
             join_codes: Vec::new(),
             credentials: Vec::new(),
         };
-        TestRelay::launch(dir, booted, info).await
+        TestRelay::launch(dir, database, booted, info).await
     }
 
-    async fn launch(dir: tempfile::TempDir, booted: Booted, info: DemoInfo) -> TestRelay {
+    async fn launch(
+        dir: tempfile::TempDir,
+        database: Database,
+        booted: Booted,
+        info: DemoInfo,
+    ) -> TestRelay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -156,6 +192,7 @@ impl TestRelay {
             info,
             setup_token: booted.setup_token,
             db_path: booted.db_path,
+            database,
             shutdown: Some(tx),
             _dir: dir,
         }
@@ -173,12 +210,13 @@ impl TestRelay {
         };
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
         let info = self.info.clone();
+        let database = self.database.clone();
         drop(self);
         // The old server's tasks end with its shutdown; give them a moment
         // so two writers never share the file.
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let booted = boot(dir.path(), config, Start::Demo(None)).expect("boot again");
-        TestRelay::launch(dir, booted, info).await
+        let booted = boot_on(dir.path(), &database, config, Start::Demo(None)).expect("boot again");
+        TestRelay::launch(dir, database, booted, info).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -230,41 +268,86 @@ impl TestRelay {
         resp.json().await.unwrap()
     }
 
-    /// A read-only look at the database, as an inspector would take it.
-    pub fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(&self.db_path).unwrap()
+    /// A look at the database from outside, as an inspector would take it
+    /// (a connection of its own, whichever the engine).
+    pub fn db(&self) -> examgate_relay::store::db::Conn {
+        let url = match &self.database {
+            Database::Postgres(url) => Some(url.as_str()),
+            Database::Sqlite => None,
+        };
+        examgate_relay::store::db::Conn::open(&self.db_path, url).unwrap()
     }
 
-    /// Which of `needles` a copy of the database's files (the main file
-    /// and its log, as bytes) would show.
+    /// Which of `needles` a copy of the database's files would show: the
+    /// SQLite file and its log, or (PostgreSQL, after a checkpoint) every
+    /// file of the cluster's data folder, its WAL included.
     pub fn found_in_files<'a>(&self, needles: &[&'a str]) -> Vec<&'a str> {
-        let wal = self.db_path.with_extension("sqlite3-wal");
-        let main = std::fs::read(&self.db_path).expect("the database file");
-        // The log may have been emptied (checkpointed) or never made.
-        let files: Vec<Vec<u8>> = std::iter::once(main)
-            .chain(std::fs::read(wal).ok())
-            .collect();
+        let files: Vec<Vec<u8>> = match &self.database {
+            Database::Sqlite => {
+                let wal = self.db_path.with_extension("sqlite3-wal");
+                let main = std::fs::read(&self.db_path).expect("the database file");
+                // The log may have been emptied (checkpointed) or never made.
+                std::iter::once(main)
+                    .chain(std::fs::read(wal).ok())
+                    .collect()
+            }
+            Database::Postgres(_) => {
+                // This database's own folder, and the WAL every change
+                // passes through first.
+                let conn = self.db();
+                conn.db().execute_batch("CHECKPOINT").unwrap();
+                let oid: i64 = conn
+                    .query_row(
+                        "SELECT oid::bigint FROM pg_database WHERE datname = current_database()",
+                        examgate_relay::args![],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                let data = servers::postgres().dir.join("data");
+                let mut files = Vec::new();
+                read_tree(&data.join("base").join(oid.to_string()), &mut files);
+                read_tree(&data.join("pg_wal"), &mut files);
+                files
+            }
+        };
+        // One pass over the files for every needle at once.
+        let matcher = aho_corasick::AhoCorasick::new(needles).expect("needles");
+        let mut found = vec![false; needles.len()];
+        for bytes in &files {
+            for m in matcher.find_overlapping_iter(bytes.as_slice()) {
+                found[m.pattern().as_usize()] = true;
+            }
+        }
         needles
             .iter()
-            .copied()
-            .filter(|n| {
-                files
-                    .iter()
-                    .any(|bytes| bytes.windows(n.len()).any(|w| w == n.as_bytes()))
-            })
+            .zip(found)
+            .filter_map(|(n, hit)| hit.then_some(*n))
             .collect()
     }
 
     /// Stored events of an attempt: (seq, refused code).
     pub fn stored_events(&self, attempt: u64) -> Vec<(u64, Option<String>)> {
         let db = self.db();
-        let mut stmt = db
-            .prepare("SELECT seq, refused FROM events WHERE attempt_id = ?1 ORDER BY seq")
-            .unwrap();
-        stmt.query_map([attempt], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        db.query_map(
+            "SELECT seq, refused FROM events WHERE attempt_id = ?1 ORDER BY seq",
+            examgate_relay::args![attempt],
+            |r| Ok((r.get::<i64>(0)? as u64, r.get(1)?)),
+        )
+        .unwrap()
+        .into_iter()
+        .collect()
+    }
+}
+
+/// Every file under `dir`, read.
+fn read_tree(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            read_tree(&path, out);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push(bytes);
+        }
     }
 }
 

@@ -6,9 +6,10 @@
 //!   with the demo (the README's quick start).
 //! - `cargo xtask build`: build the client into `www/pkg/` and report its size.
 //! - `cargo xtask test`: install what tests need (the wasm and firmware
-//!   targets, Debian's chromium, axe-core from npm), build the client and
-//!   the bridge firmware, run every test (the README's test command;
-//!   `.ci/run` calls it).
+//!   targets, Debian's chromium, postgresql and nats-server, axe-core from
+//!   npm), build the client and the bridge firmware, run every test (the
+//!   README's test command; `.ci/run` calls it), and the relay integration
+//!   tests a second time on PostgreSQL.
 //! - `cargo xtask firmware`: build the bridge firmware (`bridge/rp2040`)
 //!   for its target, lint it, and write the UF2 file to flash it with.
 //! - `cargo xtask size`: write the client size figures to
@@ -102,11 +103,24 @@ fn test(extra: &[String]) -> Result<()> {
     setup::ensure_chromium()?;
     setup::ensure_firefox()?;
     setup::ensure_axe()?;
+    setup::ensure_servers()?;
     let built = client::build()?;
     size::report(&built)?;
     let mut args: Vec<&str> = vec!["test", "--workspace"];
     args.extend(extra.iter().map(String::as_str));
     let tests = setup::cargo(&args);
+    // The test matrix: the relay's integration tests once more, each relay
+    // on a fresh database of a real PostgreSQL server (the workspace run
+    // above used SQLite).
+    eprintln!("xtask: the relay integration tests again, on PostgreSQL");
+    let on_postgres = setup::run(
+        Command::new(setup::cargo_bin())
+            // `--workspace` as above: the same features, so nothing is rebuilt.
+            .args(["test", "--workspace", "--test", "relay"])
+            .env("EXAMGATE_TEST_DATABASE", "postgres")
+            .current_dir(setup::root()),
+    );
+    let tests = tests.and(on_postgres);
     // The student module's download budget (issue #11) holds in CI too;
     // checked after the tests so a run shows both. Without npm (no wasm-opt,
     // no minifier) the module is larger by design: said, not failed.

@@ -74,6 +74,44 @@ pub fn ensure_chromium() -> Result<()> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// Installs Debian's postgresql and nats-server when missing: the storage
+/// tests start real servers of their own (`tests/support/servers.rs`) on
+/// loopback ports, in temporary folders, and stop them at the end.
+pub fn ensure_servers() -> Result<()> {
+    let mut missing = Vec::new();
+    if postgres_bin_dir().is_none() {
+        missing.push("postgresql");
+    }
+    if !Path::new("/usr/sbin/nats-server").exists() && !on_path("nats-server") {
+        missing.push("nats-server");
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    apt_install(&missing)
+}
+
+/// The newest `/usr/lib/postgresql/<major>/bin` holding `initdb` (Debian
+/// keeps the server's programs off `PATH`).
+fn postgres_bin_dir() -> Option<PathBuf> {
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let major = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((major, bin))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, bin)| bin)
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).exists()))
+}
+
 /// `apt-get update` and `apt-get install` of Debian's `packages` (CI runs as
 /// root; elsewhere the error says what to install).
 fn apt_install(packages: &[&str]) -> Result<()> {

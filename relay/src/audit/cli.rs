@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use examgate_shared::audit_chain::{Verified, to_hex};
 use rusqlite::{Connection, OpenFlags};
 
+use crate::store::db::Db;
+
 use super::export::{export, verify_file};
 use super::verify::verify_database;
 
@@ -41,7 +43,7 @@ fn head_text(v: &Verified) -> String {
 pub fn verify_data(data: &Path) -> Result<(), Box<dyn Error>> {
     let conn = read_only(data)?;
     let txn = conn.unchecked_transaction()?;
-    let report = verify_database(&txn)?;
+    let report = verify_database(Db::sqlite(&txn))?;
     txn.finish()?;
     println!(
         "verified: {} audit entries, {}",
@@ -74,9 +76,9 @@ pub fn export_to(data: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
     let file =
         std::fs::File::create(out).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let mut writer = BufWriter::new(file);
-    let count = export(&txn, &mut writer)?;
+    let count = export(Db::sqlite(&txn), &mut writer)?;
     writer.flush()?;
-    let head = super::read_head(&txn)?;
+    let head = super::read_head(Db::sqlite(&txn))?;
     txn.finish()?;
     println!(
         "wrote {count} audit entries to {} (last: entry {} {})",

@@ -7,9 +7,10 @@
 
 use std::io::{BufRead, Write};
 
+use crate::args;
+use crate::store::db::{Db, DbError};
 use examgate_shared::Millis;
 use examgate_shared::audit_chain::{AuditBreak, AuditChain, AuditEntry, Verified, parse_hex};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 /// One line of the file.
@@ -27,13 +28,13 @@ pub struct Line {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Db(#[from] DbError),
     #[error("writing: {0}")]
     Io(#[from] std::io::Error),
 }
 
 /// Writes every audit entry of `conn` to `out`; how many.
-pub fn export(conn: &Connection, out: &mut impl Write) -> Result<u64, ExportError> {
+pub fn export(conn: Db<'_>, out: &mut impl Write) -> Result<u64, ExportError> {
     each_line(conn, |line| {
         serde_json::to_writer(&mut *out, line).map_err(std::io::Error::other)?;
         out.write_all(b"\n")?;
@@ -42,36 +43,38 @@ pub fn export(conn: &Connection, out: &mut impl Write) -> Result<u64, ExportErro
 }
 
 /// The same lines in memory (the inspection package's `audit.jsonl`).
-pub fn export_bytes(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
+pub fn export_bytes(conn: Db<'_>) -> Result<Vec<u8>, DbError> {
     let mut out = Vec::new();
     each_line(conn, |line| {
         serde_json::to_writer(&mut out, line).expect("JSON of plain fields into a Vec");
         out.push(b'\n');
-        Ok::<_, rusqlite::Error>(())
+        Ok::<_, DbError>(())
     })?;
     Ok(out)
 }
 
 /// Every entry as a line, in id order; how many.
-fn each_line<E: From<rusqlite::Error>>(
-    conn: &Connection,
+fn each_line<E: From<DbError>>(
+    conn: Db<'_>,
     mut f: impl FnMut(&Line) -> Result<(), E>,
 ) -> Result<u64, E> {
-    let mut stmt =
-        conn.prepare("SELECT id, at, actor, action, detail, hash FROM audit ORDER BY id")?;
-    let mut rows = stmt.query([])?;
     let mut count = 0;
-    while let Some(r) = rows.next()? {
-        f(&Line {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            detail: r.get(4)?,
-            hash: r.get::<_, Option<Vec<u8>>>(5)?.map(|h| super::hex(&h)),
-        })?;
-        count += 1;
-    }
+    conn.try_each(
+        "SELECT id, at, actor, action, detail, hash FROM audit ORDER BY id",
+        args![],
+        |r| {
+            f(&Line {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                detail: r.get(4)?,
+                hash: r.get::<Option<Vec<u8>>>(5)?.map(|h| super::hex(&h)),
+            })?;
+            count += 1;
+            Ok::<_, E>(true)
+        },
+    )?;
     Ok(count)
 }
 

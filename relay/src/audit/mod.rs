@@ -17,25 +17,26 @@ pub mod cli;
 pub mod export;
 pub mod verify;
 
+use crate::args;
+use crate::store::db::{Db, DbError, OptionalRow};
 use examgate_shared::audit_chain::{ChainHead, audit_genesis, to_hex};
-use rusqlite::{Connection, OptionalExtension};
 
 pub use verify::{Finding, Report, VerifyError, verify_database};
 
 /// The chain's head as stored: the last entry's id, hash and time, and how
 /// many entries there are. Not a verification: what an inspector writes
 /// down to compare with a later `audit verify`.
-pub fn read_head(conn: &Connection) -> rusqlite::Result<ChainHead> {
-    let entries: u64 = conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?;
+pub fn read_head(conn: Db<'_>) -> Result<ChainHead, DbError> {
+    let entries: u64 = conn.query_row("SELECT COUNT(*) FROM audit", args![], |r| r.get(0))?;
     let last = conn
         .query_row(
             "SELECT id, at, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
+            args![],
             |r| {
                 Ok((
-                    r.get::<_, u64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Option<Vec<u8>>>(2)?,
+                    r.get::<u64>(0)?,
+                    r.get::<i64>(1)?,
+                    r.get::<Option<Vec<u8>>>(2)?,
                 ))
             },
         )

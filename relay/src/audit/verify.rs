@@ -16,6 +16,8 @@
 
 use std::collections::HashMap;
 
+use crate::args;
+use crate::store::db::{Db, DbError};
 use examgate_shared::attempt::{Attempt, StudentEvent};
 use examgate_shared::audit_chain::{
     ATTEMPT_FINAL, AnswerEvent, AuditBreak, AuditChain, AuditEntry, EXAM_DEFINITION, EventBreak,
@@ -23,7 +25,6 @@ use examgate_shared::audit_chain::{
 };
 use examgate_shared::exam::Exam;
 use examgate_shared::scoring::grade;
-use rusqlite::Connection;
 
 /// What a database that verified holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,38 +103,41 @@ pub enum VerifyError {
     )]
     Unchained,
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Db(#[from] DbError),
 }
 
 /// Verifies everything in `conn` (read-only; a running relay may keep
 /// writing — the check sees one consistent snapshot when run in a
 /// transaction).
-pub fn verify_database(conn: &Connection) -> Result<Report, VerifyError> {
+pub fn verify_database(conn: Db<'_>) -> Result<Report, VerifyError> {
     let chained = |table: &str| {
-        conn.prepare(&format!("SELECT hash FROM {table} LIMIT 0"))
-            .is_ok()
+        conn.query_map(
+            &format!("SELECT hash FROM {table} LIMIT 0"),
+            args![],
+            |_| Ok(()),
+        )
+        .is_ok()
     };
     if !chained("audit") || !chained("events") {
         return Err(VerifyError::Unchained);
     }
     let (audit, commits, exam_commits) = walk_audit(conn)?;
     let exams = check_exams(conn, &exam_commits)?;
-    let attempts: Vec<StoredAttempt> = conn
-        .prepare(
-            "SELECT a.id, a.final_status, a.score, s.exam_id
-             FROM attempts a JOIN candidates c ON c.id = a.candidate_id
-                             JOIN sittings s ON s.id = c.sitting_id
-             ORDER BY a.id",
-        )?
-        .query_map([], |r| {
+    let attempts: Vec<StoredAttempt> = conn.query_map(
+        "SELECT a.id, a.final_status, a.score, s.exam_id
+         FROM attempts a JOIN candidates c ON c.id = a.candidate_id
+                         JOIN sittings s ON s.id = c.sitting_id
+         ORDER BY a.id",
+        args![],
+        |r| {
             Ok(StoredAttempt {
                 id: r.get(0)?,
                 final_status: r.get(1)?,
                 score: r.get(2)?,
                 exam_id: r.get(3)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     let stored: HashMap<u64, bool> = attempts
         .iter()
         .map(|a| (a.id, a.final_status.is_some()))
@@ -150,7 +154,7 @@ pub fn verify_database(conn: &Connection) -> Result<Report, VerifyError> {
     }
     let orphan: Option<u64> = conn.query_row(
         "SELECT MIN(attempt_id) FROM events WHERE attempt_id NOT IN (SELECT id FROM attempts)",
-        [],
+        args![],
         |r| r.get(0),
     )?;
     if let Some(attempt) = orphan {
@@ -163,10 +167,6 @@ pub fn verify_database(conn: &Connection) -> Result<Report, VerifyError> {
         events: 0,
         committed: 0,
     };
-    let mut events = conn.prepare(
-        "SELECT seq, received_at, event, refused, hash FROM events
-         WHERE attempt_id = ?1 ORDER BY seq",
-    )?;
     let none = Vec::new();
     for stored in &attempts {
         let (attempt, final_status) = (&stored.id, &stored.final_status);
@@ -176,16 +176,21 @@ pub fn verify_database(conn: &Connection) -> Result<Report, VerifyError> {
             ended: final_status.is_some(),
             answers: Attempt::default(),
         };
-        let mut rows = events.query([attempt])?;
-        while let Some(r) = rows.next()? {
-            let event = AnswerEvent {
-                seq: r.get(0)?,
-                received_at: r.get(1)?,
-                event: r.get(2)?,
-                refused: r.get(3)?,
-            };
-            walk.push(&event, as_hash(r.get(4)?).as_ref())?;
-        }
+        conn.try_each(
+            "SELECT seq, received_at, event, refused, hash FROM events
+             WHERE attempt_id = ?1 ORDER BY seq",
+            args![attempt],
+            |r| {
+                let event = AnswerEvent {
+                    seq: r.get(0)?,
+                    received_at: r.get(1)?,
+                    event: r.get(2)?,
+                    refused: r.get(3)?,
+                };
+                walk.push(&event, as_hash(r.get(4)?).as_ref())?;
+                Ok::<_, VerifyError>(true)
+            },
+        )?;
         report.events += walk.chain.verified().count;
         walk.finish(final_status.as_deref())?;
         if let (Some(score), Some(exam)) = (&stored.score, exams.get(&stored.exam_id)) {
@@ -223,15 +228,14 @@ struct StoredAttempt {
 
 /// Every stored exam definition against its last commit; the definitions,
 /// read, for grading.
-fn check_exams(
-    conn: &Connection,
-    commits: &ExamCommits,
-) -> Result<HashMap<String, Exam>, VerifyError> {
+fn check_exams(conn: Db<'_>, commits: &ExamCommits) -> Result<HashMap<String, Exam>, VerifyError> {
     let mut exams = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, definition FROM exams ORDER BY id")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (id, definition): (String, String) = (r.get(0)?, r.get(1)?);
+    let stored = conn.query_map(
+        "SELECT id, definition FROM exams ORDER BY id",
+        args![],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
+    )?;
+    for (id, definition) in stored {
         let Some((entry, commit)) = commits.get(&id) else {
             return Err(Finding::ExamUncommitted { exam: id }.into());
         };
@@ -253,38 +257,40 @@ fn check_exams(
 
 /// Streams the audit rows through the chain, collecting the
 /// `attempt_final` commits of the entries that verified.
-fn walk_audit(conn: &Connection) -> Result<(Verified, Commits, ExamCommits), VerifyError> {
+fn walk_audit(conn: Db<'_>) -> Result<(Verified, Commits, ExamCommits), VerifyError> {
     let mut chain = AuditChain::default();
     let mut commits: Commits = HashMap::new();
     let mut exam_commits: ExamCommits = HashMap::new();
-    let mut stmt =
-        conn.prepare("SELECT id, at, actor, action, detail, hash FROM audit ORDER BY id")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let entry = AuditEntry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            detail: r.get(4)?,
-        };
-        chain
-            .push(&entry, as_hash(r.get(5)?).as_ref())
-            .map_err(Finding::from)?;
-        if entry.action == ATTEMPT_FINAL {
-            let commit = FinalCommit::parse(&entry.detail)
-                .ok_or(Finding::UnreadableCommit { entry: entry.id })?;
-            commits
-                .entry(commit.attempt_id)
-                .or_default()
-                .push((entry.id, commit));
-        }
-        if entry.action == EXAM_DEFINITION
-            && let Some(commit) = ExamCommit::parse(&entry.detail)
-        {
-            exam_commits.insert(commit.exam_id.clone(), (entry.id, commit));
-        }
-    }
+    conn.try_each(
+        "SELECT id, at, actor, action, detail, hash FROM audit ORDER BY id",
+        args![],
+        |r| {
+            let entry = AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                detail: r.get(4)?,
+            };
+            chain
+                .push(&entry, as_hash(r.get(5)?).as_ref())
+                .map_err(Finding::from)?;
+            if entry.action == ATTEMPT_FINAL {
+                let commit = FinalCommit::parse(&entry.detail)
+                    .ok_or(Finding::UnreadableCommit { entry: entry.id })?;
+                commits
+                    .entry(commit.attempt_id)
+                    .or_default()
+                    .push((entry.id, commit));
+            }
+            if entry.action == EXAM_DEFINITION
+                && let Some(commit) = ExamCommit::parse(&entry.detail)
+            {
+                exam_commits.insert(commit.exam_id.clone(), (entry.id, commit));
+            }
+            Ok::<_, VerifyError>(true)
+        },
+    )?;
     Ok((chain.verified(), commits, exam_commits))
 }
 

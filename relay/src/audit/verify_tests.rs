@@ -34,11 +34,34 @@ fn database() -> (tempfile::TempDir, Connection) {
          INSERT INTO attempts (id, candidate_id, token_hash) VALUES (1, 1, x'01'), (2, 2, x'02');",
     )
     .unwrap();
-    writes::audit(&conn, 1, "user:central", "login", "").unwrap();
-    writes::insert_event(&conn, 1, 1, 10, &answer(1), None).unwrap();
-    writes::insert_event(&conn, 2, 1, 11, &answer(2), None).unwrap();
+    writes::audit(
+        crate::store::db::Db::sqlite(&conn),
+        1,
+        "user:central",
+        "login",
+        "",
+    )
+    .unwrap();
     writes::insert_event(
-        &conn,
+        crate::store::db::Db::sqlite(&conn),
+        1,
+        1,
+        10,
+        &answer(1),
+        None,
+    )
+    .unwrap();
+    writes::insert_event(
+        crate::store::db::Db::sqlite(&conn),
+        2,
+        1,
+        11,
+        &answer(2),
+        None,
+    )
+    .unwrap();
+    writes::insert_event(
+        crate::store::db::Db::sqlite(&conn),
         1,
         2,
         12,
@@ -46,21 +69,43 @@ fn database() -> (tempfile::TempDir, Connection) {
         Some(ErrorCode::UnknownQuestion),
     )
     .unwrap();
-    writes::insert_event(&conn, 1, 3, 13, &StudentEvent::Submit, None).unwrap();
+    writes::insert_event(
+        crate::store::db::Db::sqlite(&conn),
+        1,
+        3,
+        13,
+        &StudentEvent::Submit,
+        None,
+    )
+    .unwrap();
     conn.execute(
         "UPDATE attempts SET final_status = 'submitted' WHERE id = 1",
         [],
     )
     .unwrap();
-    writes::commit_events(&conn, 1, "submitted", 13, "relay").unwrap();
-    writes::audit(&conn, 14, "relay", "close_at_deadline", "attempt 2").unwrap();
+    writes::commit_events(
+        crate::store::db::Db::sqlite(&conn),
+        1,
+        "submitted",
+        13,
+        "relay",
+    )
+    .unwrap();
+    writes::audit(
+        crate::store::db::Db::sqlite(&conn),
+        14,
+        "relay",
+        "close_at_deadline",
+        "attempt 2",
+    )
+    .unwrap();
     // The exam was stored by hand above: committed as the relay does.
-    writes::commit_exam(&conn, 15, "relay", "e", "{}").unwrap();
+    writes::commit_exam(crate::store::db::Db::sqlite(&conn), 15, "relay", "e", "{}").unwrap();
     (dir, conn)
 }
 
 fn finding(conn: &Connection) -> Finding {
-    match verify_database(conn) {
+    match verify_database(crate::store::db::Db::sqlite(conn)) {
         Err(VerifyError::Broken(f)) => f,
         other => panic!("expected a finding, got {other:?}"),
     }
@@ -97,13 +142,13 @@ fn rehash_events(conn: &Connection, attempt: u64) {
 #[test]
 fn what_the_relay_wrote_verifies() {
     let (_dir, conn) = database();
-    let report = verify_database(&conn).unwrap();
+    let report = verify_database(crate::store::db::Db::sqlite(&conn)).unwrap();
     assert_eq!(report.audit.count, 4);
     assert_eq!(
         (report.attempts, report.events, report.committed),
         (2, 4, 1)
     );
-    let head = crate::audit::read_head(&conn).unwrap();
+    let head = crate::audit::read_head(crate::store::db::Db::sqlite(&conn)).unwrap();
     assert_eq!(head.id, 4);
     assert_eq!(head.entries, 4);
     assert_eq!(
@@ -161,9 +206,25 @@ fn a_changed_answer_is_named_even_when_its_chain_is_rehashed() {
 #[test]
 fn after_the_end_only_refused_events_may_follow() {
     let (_dir, conn) = database();
-    writes::insert_event(&conn, 1, 4, 20, &answer(2), Some(ErrorCode::AttemptClosed)).unwrap();
-    verify_database(&conn).unwrap();
-    writes::insert_event(&conn, 1, 5, 21, &answer(2), None).unwrap();
+    writes::insert_event(
+        crate::store::db::Db::sqlite(&conn),
+        1,
+        4,
+        20,
+        &answer(2),
+        Some(ErrorCode::AttemptClosed),
+    )
+    .unwrap();
+    verify_database(crate::store::db::Db::sqlite(&conn)).unwrap();
+    writes::insert_event(
+        crate::store::db::Db::sqlite(&conn),
+        1,
+        5,
+        21,
+        &answer(2),
+        None,
+    )
+    .unwrap();
     assert_eq!(
         finding(&conn),
         Finding::AcceptedAfterEnd {
@@ -223,7 +284,7 @@ fn a_database_without_chains_says_so() {
     conn.execute_batch("ALTER TABLE events DROP COLUMN hash")
         .unwrap();
     assert!(matches!(
-        verify_database(&conn),
+        verify_database(crate::store::db::Db::sqlite(&conn)),
         Err(VerifyError::Unchained)
     ));
 }

@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::args;
+
 use examgate_bank_formats::{Format, Imported};
 use examgate_shared::bank::Level;
 
@@ -134,10 +136,10 @@ pub fn import(
         None => None,
     };
     let mut conn = crate::store::open(&db)?;
-    let account: Option<(String, Option<u64>, String, bool)> = conn
+    let account: Option<(String, Option<u64>, String, bool)> = crate::store::db::Db::sqlite(&conn)
         .query_row(
             "SELECT role, site_id, subject, disabled FROM users WHERE username = ?1",
-            [args.user],
+            args![args.user],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .ok();
@@ -183,7 +185,13 @@ pub fn import(
             format.name(),
             path.display().to_string()
         );
-        let ids = store_new(&txn, &items, &author, now_ms(), &label)?;
+        let ids = store_new(
+            crate::store::db::Db::sqlite(&txn),
+            &items,
+            &author,
+            now_ms(),
+            &label,
+        )?;
         txn.commit()?;
         println!(
             "{}: {} question(s) stored, {} already in the bank",

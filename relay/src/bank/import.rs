@@ -114,7 +114,7 @@ impl AppState {
             .read(move |conn| {
                 keys.iter()
                     .map(|item| rows::duplicate_of(conn, item, &|r| reader.may_read(r)))
-                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .collect::<Result<Vec<_>, crate::store::db::DbError>>()
             })
             .await
             .map_err(internal)?;
@@ -195,12 +195,12 @@ impl Filing {
 /// inside the transaction, so two imports of one file at once cannot both
 /// store it.
 pub fn store_new(
-    txn: &rusqlite::Connection,
+    txn: crate::store::db::Db<'_>,
     items: &[Item],
     author: &Author,
     now: i64,
     label: &str,
-) -> rusqlite::Result<Vec<u64>> {
+) -> Result<Vec<u64>, crate::store::db::DbError> {
     let mut seen = std::collections::HashSet::new();
     let mut ids = Vec::new();
     for item in items {

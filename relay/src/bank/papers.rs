@@ -277,7 +277,7 @@ impl AppState {
                 links
                     .iter()
                     .map(|(_, item)| rows::get(conn, *item))
-                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .collect::<Result<Vec<_>, crate::store::db::DbError>>()
             })
             .await
             .map_err(internal)?;

@@ -3,34 +3,34 @@
 //! evidence, proctors' controls, warnings, incidents, messages, and the
 //! hash-chained audit trail. One read transaction, so they agree.
 
-use rusqlite::{Connection, params};
 use serde_json::json;
 
+use crate::args;
 use crate::at_rest::AtRest;
 use crate::model::{SittingId, masked_id};
+use crate::store::db::{Db, DbError, Row};
 use crate::store::person_ids;
 
 /// The evidence tables of the given sittings as JSON lines.
 pub(super) fn evidence_tables(
-    conn: &Connection,
+    conn: Db<'_>,
     sittings: &[SittingId],
     at_rest: &AtRest,
-) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
+) -> Result<Vec<(String, Vec<u8>)>, DbError> {
     let list = sittings
         .iter()
         .map(u64::to_string)
         .collect::<Vec<_>>()
         .join(",");
     let lines = |sql: &str,
-                 f: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<serde_json::Value>|
-     -> rusqlite::Result<Vec<u8>> {
-        let mut stmt = conn.prepare(sql)?;
+                 f: &dyn Fn(&Row<'_>) -> Result<serde_json::Value, DbError>|
+     -> Result<Vec<u8>, DbError> {
         let mut out = Vec::new();
-        let mut rows = stmt.query(params![])?;
-        while let Some(r) = rows.next()? {
+        conn.each(sql, args![], |r| {
             serde_json::to_writer(&mut out, &f(r)?).expect("json");
             out.push(b'\n');
-        }
+            Ok(true)
+        })?;
         Ok(out)
     };
     let roster = lines(
@@ -41,11 +41,11 @@ pub(super) fn evidence_tables(
         ),
         &|r| {
             Ok(json!({
-                "sitting": r.get::<_, i64>(0)?, "room": r.get::<_, i64>(1)?,
-                "candidate_number": r.get::<_, Option<String>>(2)?, "name": r.get::<_, String>(3)?,
-                "birth": r.get::<_, Option<String>>(4)?, "class": r.get::<_, String>(5)?,
-                "school": r.get::<_, String>(6)?, "seat": r.get::<_, Option<i64>>(7)?,
-                "pupil_id": r.get::<_, Option<String>>(8)?,
+                "sitting": r.get::<i64>(0)?, "room": r.get::<i64>(1)?,
+                "candidate_number": r.get::<Option<String>>(2)?, "name": r.get::<String>(3)?,
+                "birth": r.get::<Option<String>>(4)?, "class": r.get::<String>(5)?,
+                "school": r.get::<String>(6)?, "seat": r.get::<Option<i64>>(7)?,
+                "pupil_id": r.get::<Option<String>>(8)?,
                 "person_id_last4": person_ids::masked(at_rest, r.get(9)?),
             }))
         },
@@ -59,12 +59,12 @@ pub(super) fn evidence_tables(
         ),
         &|r| {
             Ok(json!({
-                "attempt": r.get::<_, i64>(0)?, "sitting": r.get::<_, i64>(1)?,
-                "room": r.get::<_, i64>(2)?, "name": r.get::<_, String>(3)?,
-                "candidate_number": r.get::<_, Option<String>>(4)?,
-                "started_at": r.get::<_, Option<i64>>(5)?, "deadline_at": r.get::<_, Option<i64>>(6)?,
-                "final_status": r.get::<_, Option<String>>(7)?, "finished_at": r.get::<_, Option<i64>>(8)?,
-                "score_milli": r.get::<_, Option<String>>(9)?, "mark_tenths": r.get::<_, Option<i64>>(10)?,
+                "attempt": r.get::<i64>(0)?, "sitting": r.get::<i64>(1)?,
+                "room": r.get::<i64>(2)?, "name": r.get::<String>(3)?,
+                "candidate_number": r.get::<Option<String>>(4)?,
+                "started_at": r.get::<Option<i64>>(5)?, "deadline_at": r.get::<Option<i64>>(6)?,
+                "final_status": r.get::<Option<String>>(7)?, "finished_at": r.get::<Option<i64>>(8)?,
+                "score_milli": r.get::<Option<String>>(9)?, "mark_tenths": r.get::<Option<i64>>(10)?,
             }))
         },
     )?;
@@ -77,11 +77,11 @@ pub(super) fn evidence_tables(
         ),
         &|r| {
             Ok(json!({
-                "attempt": r.get::<_, i64>(0)?, "seq": r.get::<_, i64>(1)?,
-                "relay_time": r.get::<_, i64>(2)?,
-                "event": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(3)?).unwrap_or_default(),
-                "refused": r.get::<_, Option<String>>(4)?,
-                "hash": r.get::<_, Option<Vec<u8>>>(5)?.map(|h| crate::audit::hex(&h)),
+                "attempt": r.get::<i64>(0)?, "seq": r.get::<i64>(1)?,
+                "relay_time": r.get::<i64>(2)?,
+                "event": serde_json::from_str::<serde_json::Value>(&r.get::<String>(3)?).unwrap_or_default(),
+                "refused": r.get::<Option<String>>(4)?,
+                "hash": r.get::<Option<Vec<u8>>>(5)?.map(|h| crate::audit::hex(&h)),
             }))
         },
     )?;
@@ -93,13 +93,13 @@ pub(super) fn evidence_tables(
         ),
         &|r| {
             Ok(json!({
-                "checkin": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
-                "sitting": r.get::<_, i64>(2)?, "room": r.get::<_, i64>(3)?,
+                "checkin": r.get::<i64>(0)?, "at": r.get::<i64>(1)?,
+                "sitting": r.get::<i64>(2)?, "room": r.get::<i64>(3)?,
                 "person_id_last4": person_ids::masked(at_rest, r.get(4)?),
-                "verdict": r.get::<_, String>(5)?, "reasons": r.get::<_, String>(6)?,
-                "decision": r.get::<_, Option<String>>(7)?, "decided_by": r.get::<_, Option<String>>(8)?,
-                "decided_at": r.get::<_, Option<i64>>(9)?, "station": r.get::<_, String>(10)?,
-                "evidence": exported_evidence(at_rest, &r.get::<_, String>(11)?),
+                "verdict": r.get::<String>(5)?, "reasons": r.get::<String>(6)?,
+                "decision": r.get::<Option<String>>(7)?, "decided_by": r.get::<Option<String>>(8)?,
+                "decided_at": r.get::<Option<i64>>(9)?, "station": r.get::<String>(10)?,
+                "evidence": exported_evidence(at_rest, &r.get::<String>(11)?),
             }))
         },
     )?;
@@ -114,10 +114,10 @@ pub(super) fn evidence_tables(
         ),
         &|r| {
             Ok(json!({
-                "attempt": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
-                "after_seq": r.get::<_, i64>(2)?,
-                "control": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(3)?).unwrap_or_default(),
-                "by": r.get::<_, String>(4)?, "reason": r.get::<_, String>(5)?,
+                "attempt": r.get::<i64>(0)?, "at": r.get::<i64>(1)?,
+                "after_seq": r.get::<i64>(2)?,
+                "control": serde_json::from_str::<serde_json::Value>(&r.get::<String>(3)?).unwrap_or_default(),
+                "by": r.get::<String>(4)?, "reason": r.get::<String>(5)?,
             }))
         },
     )?;
@@ -130,8 +130,8 @@ pub(super) fn evidence_tables(
         ),
         &|r| {
             Ok(json!({
-                "attempt": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
-                "warning": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(2)?).unwrap_or_default(),
+                "attempt": r.get::<i64>(0)?, "at": r.get::<i64>(1)?,
+                "warning": serde_json::from_str::<serde_json::Value>(&r.get::<String>(2)?).unwrap_or_default(),
             }))
         },
     )?;
@@ -146,26 +146,27 @@ pub(super) fn evidence_tables(
         ),
         &|r| {
             Ok(json!({
-                "incident": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
-                "room": r.get::<_, i64>(2)?, "candidate": r.get::<_, Option<i64>>(3)?,
-                "category": r.get::<_, String>(4)?, "text": r.get::<_, String>(5)?,
-                "by": r.get::<_, String>(6)?,
+                "incident": r.get::<i64>(0)?, "at": r.get::<i64>(1)?,
+                "room": r.get::<i64>(2)?, "candidate": r.get::<Option<i64>>(3)?,
+                "category": r.get::<String>(4)?, "text": r.get::<String>(5)?,
+                "by": r.get::<String>(6)?,
             }))
         },
     )?;
     let messages = lines(
         &format!(
             "SELECT m.id, m.at, m.sitting_id, m.room_id, m.candidate_id, m.text, m.by_user,
-                    (SELECT group_concat(s.candidate_id) FROM message_seen s WHERE s.message_id = m.id)
+                    (SELECT string_agg(CAST(s.candidate_id AS TEXT), ',') FROM message_seen s
+                     WHERE s.message_id = m.id)
              FROM messages m WHERE m.sitting_id IN ({list}) ORDER BY m.id"
         ),
         &|r| {
             Ok(json!({
-                "message": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
-                "sitting": r.get::<_, i64>(2)?, "room": r.get::<_, i64>(3)?,
-                "candidate": r.get::<_, Option<i64>>(4)?, "text": r.get::<_, String>(5)?,
-                "by": r.get::<_, String>(6)?,
-                "seen_by": r.get::<_, Option<String>>(7)?.map(|ids| {
+                "message": r.get::<i64>(0)?, "at": r.get::<i64>(1)?,
+                "sitting": r.get::<i64>(2)?, "room": r.get::<i64>(3)?,
+                "candidate": r.get::<Option<i64>>(4)?, "text": r.get::<String>(5)?,
+                "by": r.get::<String>(6)?,
+                "seen_by": r.get::<Option<String>>(7)?.map(|ids| {
                     ids.split(',').filter_map(|id| id.parse::<i64>().ok()).collect::<Vec<_>>()
                 }).unwrap_or_default(),
             }))

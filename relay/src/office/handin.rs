@@ -6,10 +6,11 @@
 
 use std::collections::HashSet;
 
+use crate::args;
+use crate::store::db::{Db, DbError};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::office::api::{vietnam_iso, vietnam_text};
 use examgate_shared::office::names::split_name;
-use rusqlite::{Connection, params};
 use serde_json::json;
 
 use crate::AppState;
@@ -413,65 +414,64 @@ impl AppState {
     }
 }
 
+/// A candidate's answer events, check-ins and audit lines, as JSON.
+type CandidateTables = (
+    Vec<serde_json::Value>,
+    Vec<serde_json::Value>,
+    Vec<serde_json::Value>,
+);
+
 /// One candidate's answer events, check-ins and audit lines.
 fn candidate_tables(
-    conn: &Connection,
+    conn: Db<'_>,
     sitting: SittingId,
     attempt: Option<u64>,
     person_key: Option<&str>,
-) -> rusqlite::Result<(
-    Vec<serde_json::Value>,
-    Vec<serde_json::Value>,
-    Vec<serde_json::Value>,
-)> {
+) -> Result<CandidateTables, DbError> {
     let mut events = Vec::new();
     let mut audit = Vec::new();
     if let Some(a) = attempt {
-        let mut stmt = conn.prepare(
+        events = conn.query_map(
             "SELECT seq, received_at, event, refused FROM events WHERE attempt_id = ?1 ORDER BY seq",
+            args![a],
+            |r| Ok(json!({
+                "seq": r.get::<i64>(0)?,
+                "relay_time": r.get::<i64>(1)?,
+                "event": serde_json::from_str::<serde_json::Value>(&r.get::<String>(2)?).unwrap_or_default(),
+                "refused": r.get::<Option<String>>(3)?,
+            })),
         )?;
-        let mut rows = stmt.query([a])?;
-        while let Some(r) = rows.next()? {
-            events.push(json!({
-                "seq": r.get::<_, i64>(0)?,
-                "relay_time": r.get::<_, i64>(1)?,
-                "event": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(2)?).unwrap_or_default(),
-                "refused": r.get::<_, Option<String>>(3)?,
-            }));
-        }
         // The relay's audit details name an attempt as "attempt N",
         // "attempt N: …" or "…, attempt N".
-        let mut stmt = conn.prepare(
+        audit = conn.query_map(
             "SELECT at, actor, action, detail FROM audit
              WHERE detail = ?1 OR detail LIKE ?2 OR detail LIKE ?3 ORDER BY id",
+            args![
+                format!("attempt {a}"),
+                format!("attempt {a}:%"),
+                format!("%, attempt {a}")
+            ],
+            |r| {
+                Ok(json!({
+                    "at": r.get::<i64>(0)?, "actor": r.get::<String>(1)?,
+                    "action": r.get::<String>(2)?, "detail": r.get::<String>(3)?,
+                }))
+            },
         )?;
-        let mut rows = stmt.query(params![
-            format!("attempt {a}"),
-            format!("attempt {a}:%"),
-            format!("%, attempt {a}")
-        ])?;
-        while let Some(r) = rows.next()? {
-            audit.push(json!({
-                "at": r.get::<_, i64>(0)?, "actor": r.get::<_, String>(1)?,
-                "action": r.get::<_, String>(2)?, "detail": r.get::<_, String>(3)?,
-            }));
-        }
     }
     let mut checkins = Vec::new();
     if let Some(key) = person_key {
-        let mut stmt = conn.prepare(
+        checkins = conn.query_map(
             "SELECT id, at, verdict, reasons, decision, decided_by, decided_at, station
              FROM checkins WHERE sitting_id = ?1 AND person_key = ?2 ORDER BY id",
+            args![sitting, key],
+            |r| Ok(json!({
+                "checkin": r.get::<i64>(0)?, "at": r.get::<i64>(1)?,
+                "verdict": r.get::<String>(2)?, "reasons": r.get::<String>(3)?,
+                "decision": r.get::<Option<String>>(4)?, "decided_by": r.get::<Option<String>>(5)?,
+                "decided_at": r.get::<Option<i64>>(6)?, "station": r.get::<String>(7)?,
+            })),
         )?;
-        let mut rows = stmt.query(params![sitting, key])?;
-        while let Some(r) = rows.next()? {
-            checkins.push(json!({
-                "checkin": r.get::<_, i64>(0)?, "at": r.get::<_, i64>(1)?,
-                "verdict": r.get::<_, String>(2)?, "reasons": r.get::<_, String>(3)?,
-                "decision": r.get::<_, Option<String>>(4)?, "decided_by": r.get::<_, Option<String>>(5)?,
-                "decided_at": r.get::<_, Option<i64>>(6)?, "station": r.get::<_, String>(7)?,
-            }));
-        }
     }
     Ok((events, checkins, audit))
 }

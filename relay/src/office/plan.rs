@@ -177,12 +177,12 @@ impl AppState {
         let id = self
             .store
             .write(move |txn| {
-                txn.execute(
+                let id: EventId = txn.query_row(
                     "INSERT INTO exam_events (name, subject, created_at, created_by)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    rusqlite::params![n, s, now, actor],
+                     VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                    crate::args![n, s, now, actor],
+                    |r| r.get(0),
                 )?;
-                let id = txn.last_insert_rowid() as EventId;
                 writes::audit(
                     txn,
                     now,
@@ -485,7 +485,7 @@ impl AppState {
             .write(move |txn| {
                 txn.execute(
                     "UPDATE join_codes SET requires_card = ?2 WHERE code = ?1",
-                    rusqlite::params![stored, requires_card],
+                    crate::args![stored, requires_card],
                 )?;
                 writes::audit(
                     txn,

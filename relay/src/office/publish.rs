@@ -192,7 +192,7 @@ impl AppState {
             .write(move |txn| {
                 txn.execute(
                     "UPDATE exam_events SET published_at = ?2 WHERE id = ?1",
-                    rusqlite::params![event, now],
+                    crate::args![event, now],
                 )?;
                 writes::audit(txn, now, &actor, "results_publish", &detail)
             })

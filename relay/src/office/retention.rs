@@ -52,7 +52,7 @@ pub fn purge(
     retention: Retention,
     now: Millis,
     dry_run: bool,
-) -> rusqlite::Result<Purged> {
+) -> Result<Purged, crate::store::db::DbError> {
     let files_before = now - retention.card_files_days * DAY_MS;
     let ids_before = now - retention.person_ids_days * DAY_MS;
     let txn = conn.transaction()?;
@@ -129,7 +129,13 @@ pub fn purge(
              {id_rows} CCCD number(s) masked (older than {} days)",
             retention.card_files_days, retention.person_ids_days
         );
-        crate::store::writes::audit(&txn, now, "purge", "purge", &detail)?;
+        crate::store::writes::audit(
+            crate::store::db::Db::sqlite(&txn),
+            now,
+            "purge",
+            "purge",
+            &detail,
+        )?;
     }
     txn.commit()?;
     if !dry_run {
@@ -175,7 +181,14 @@ mod tests {
             6
         );
         // The exam was stored by hand: committed as the relay does.
-        crate::store::writes::commit_exam(&conn, 0, "relay", "e", "{}").unwrap();
+        crate::store::writes::commit_exam(
+            crate::store::db::Db::sqlite(&conn),
+            0,
+            "relay",
+            "e",
+            "{}",
+        )
+        .unwrap();
         (dir, conn, at_rest)
     }
 
@@ -278,6 +291,6 @@ mod tests {
             .unwrap();
         assert_eq!(audits, 3);
         // Chained like every entry.
-        crate::audit::verify_database(&conn).unwrap();
+        crate::audit::verify_database(crate::store::db::Db::sqlite(&conn)).unwrap();
     }
 }

@@ -3,10 +3,11 @@
 //! `meta`) and prints `/office?setup=TOKEN`; the first exam-office account
 //! is created with it, and the token is gone.
 
+use crate::args;
+use crate::store::db::{Db, DbError, OptionalRow};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::office::api::{MIN_PASSWORD_CHARS, SetupRequest};
 use examgate_shared::protocol::{LoginResponse, Role};
-use rusqlite::{Connection, OptionalExtension};
 
 use crate::AppState;
 use crate::attempts::internal;
@@ -19,27 +20,29 @@ const META_KEY: &str = "setup_token_sha256";
 
 /// With no account in the database, stores a fresh set-up token's hash
 /// (replacing an older one) and returns the token; otherwise `None`.
-pub fn issue_if_nobody_can_sign_in(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    let users: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?;
+pub fn issue_if_nobody_can_sign_in(conn: Db<'_>) -> Result<Option<String>, DbError> {
+    let users: i64 = conn.query_row("SELECT COUNT(*) FROM users", args![], |r| r.get(0))?;
     if users > 0 {
-        conn.execute("DELETE FROM meta WHERE key = ?1", [META_KEY])?;
+        conn.execute("DELETE FROM meta WHERE key = ?1", args![META_KEY])?;
         return Ok(None);
     }
     let token = new_token();
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [META_KEY, &hex(&hash_token(&token))],
+        args![META_KEY, hex(&hash_token(&token))],
     )?;
     Ok(Some(token))
 }
 
 /// The stored set-up token hash, if a link is outstanding.
-pub fn load_hash(conn: &Connection) -> rusqlite::Result<Option<TokenHash>> {
+pub fn load_hash(conn: Db<'_>) -> Result<Option<TokenHash>, DbError> {
     let hex_text: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [META_KEY], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            args![META_KEY],
+            |r| r.get(0),
+        )
         .optional()?;
     Ok(hex_text.and_then(|h| unhex(&h)))
 }
@@ -93,7 +96,7 @@ impl AppState {
         self.store
             .write(move |txn| {
                 writes::insert_user(txn, &stored)?;
-                txn.execute("DELETE FROM meta WHERE key = ?1", [META_KEY])?;
+                txn.execute("DELETE FROM meta WHERE key = ?1", args![META_KEY])?;
                 writes::audit(
                     txn,
                     now,
@@ -137,19 +140,35 @@ mod tests {
     fn a_token_while_nobody_can_sign_in_then_none() {
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::store::open(&dir.path().join("db.sqlite3")).unwrap();
-        let first = issue_if_nobody_can_sign_in(&conn).unwrap().unwrap();
-        assert_eq!(load_hash(&conn).unwrap(), Some(hash_token(&first)));
+        let first = issue_if_nobody_can_sign_in(crate::store::db::Db::sqlite(&conn))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            load_hash(crate::store::db::Db::sqlite(&conn)).unwrap(),
+            Some(hash_token(&first))
+        );
         // A restart before set-up replaces the link.
-        let second = issue_if_nobody_can_sign_in(&conn).unwrap().unwrap();
+        let second = issue_if_nobody_can_sign_in(crate::store::db::Db::sqlite(&conn))
+            .unwrap()
+            .unwrap();
         assert_ne!(first, second);
-        assert_eq!(load_hash(&conn).unwrap(), Some(hash_token(&second)));
+        assert_eq!(
+            load_hash(crate::store::db::Db::sqlite(&conn)).unwrap(),
+            Some(hash_token(&second))
+        );
         conn.execute(
             "INSERT INTO users (username, password_hash, role, display_name)
              VALUES ('x', 'h', 'exam_office', 'X')",
             [],
         )
         .unwrap();
-        assert_eq!(issue_if_nobody_can_sign_in(&conn).unwrap(), None);
-        assert_eq!(load_hash(&conn).unwrap(), None);
+        assert_eq!(
+            issue_if_nobody_can_sign_in(crate::store::db::Db::sqlite(&conn)).unwrap(),
+            None
+        );
+        assert_eq!(
+            load_hash(crate::store::db::Db::sqlite(&conn)).unwrap(),
+            None
+        );
     }
 }

@@ -3,13 +3,14 @@
 //! its value), warnings, proctors' actions with who and why, incidents,
 //! messages and whether they were read, the hand-in or close.
 
+use crate::args;
+use crate::store::db::{Db, DbError, OptionalRow};
 use examgate_shared::Millis;
 use examgate_shared::attempt::StudentEvent;
 use examgate_shared::control::Control;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::integrity::Warning;
 use examgate_shared::proctoring::{CandidateDetail, TimelineEntry, TimelineEvent};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::AppState;
 use crate::attempts::internal;
@@ -75,66 +76,71 @@ fn entry(at: Millis, event: TimelineEvent) -> TimelineEntry {
 }
 
 fn read_timeline(
-    conn: &Connection,
+    conn: Db<'_>,
     c: &Candidate,
     attempt: Option<AttemptId>,
-) -> rusqlite::Result<(Vec<TimelineEntry>, Vec<Warning>)> {
+) -> Result<(Vec<TimelineEntry>, Vec<Warning>), DbError> {
     let mut out = Vec::new();
     let mut warnings = Vec::new();
-    let mut stmt =
-        conn.prepare("SELECT at FROM audit WHERE actor = ?1 AND action = 'join' ORDER BY id")?;
-    for at in stmt.query_map([format!("candidate:{}", c.id)], |r| r.get(0))? {
-        out.push(entry(at?, TimelineEvent::Joined));
+    for at in conn.query_map(
+        "SELECT at FROM audit WHERE actor = ?1 AND action = 'join' ORDER BY id",
+        args![format!("candidate:{}", c.id)],
+        |r| r.get(0),
+    )? {
+        out.push(entry(at, TimelineEvent::Joined));
     }
     // A card holder's key is built from their number's keyed hash, which
     // is how their check-ins are found.
     if let Some(person_key) = c.key.strip_prefix(crate::at_rest::CARD_KEY_PREFIX) {
-        let mut stmt = conn.prepare(
+        for row in conn.query_map(
             "SELECT at, verdict, decision FROM checkins
              WHERE sitting_id = ?1 AND room_id = ?2 AND person_key = ?3 ORDER BY id",
-        )?;
-        for row in stmt.query_map(params![c.sitting_id, c.room_id, person_key], |r| {
-            Ok(entry(
-                r.get(0)?,
-                TimelineEvent::CheckIn {
-                    verdict: r.get(1)?,
-                    decision: r.get(2)?,
-                },
-            ))
-        })? {
-            out.push(row?);
+            args![c.sitting_id, c.room_id, person_key],
+            |r| {
+                Ok(entry(
+                    r.get(0)?,
+                    TimelineEvent::CheckIn {
+                        verdict: r.get(1)?,
+                        decision: r.get(2)?,
+                    },
+                ))
+            },
+        )? {
+            out.push(row);
         }
     }
-    let mut stmt = conn.prepare(
+    for row in conn.query_map(
         "SELECT at, category, text, by_user FROM incidents WHERE candidate_id = ?1 ORDER BY id",
-    )?;
-    for row in stmt.query_map([c.id], |r| {
-        let category: String = r.get(1)?;
-        Ok((r.get::<_, Millis>(0)?, category, r.get(2)?, r.get(3)?))
-    })? {
-        let (at, category, text, by) = row?;
+        args![c.id],
+        |r| {
+            let category: String = r.get(1)?;
+            Ok((r.get::<Millis>(0)?, category, r.get(2)?, r.get(3)?))
+        },
+    )? {
+        let (at, category, text, by) = row;
         let category = serde_json::from_value(serde_json::Value::String(category))
             .unwrap_or(examgate_shared::proctoring::IncidentCategory::Other);
         out.push(entry(at, TimelineEvent::Incident { category, text, by }));
     }
-    let mut stmt = conn.prepare(
+    for row in conn.query_map(
         "SELECT m.at, m.text, EXISTS (SELECT 1 FROM message_seen s
                                       WHERE s.message_id = m.id AND s.candidate_id = ?1)
          FROM messages m
          WHERE m.sitting_id = ?2 AND m.room_id = ?3
            AND (m.candidate_id = ?1 OR m.candidate_id IS NULL)
          ORDER BY m.id",
-    )?;
-    for row in stmt.query_map(params![c.id, c.sitting_id, c.room_id], |r| {
-        Ok(entry(
-            r.get(0)?,
-            TimelineEvent::Message {
-                text: r.get(1)?,
-                seen: r.get(2)?,
-            },
-        ))
-    })? {
-        out.push(row?);
+        args![c.id, c.sitting_id, c.room_id],
+        |r| {
+            Ok(entry(
+                r.get(0)?,
+                TimelineEvent::Message {
+                    text: r.get(1)?,
+                    seen: r.get(2)?,
+                },
+            ))
+        },
+    )? {
+        out.push(row);
     }
     let Some(attempt) = attempt else {
         return Ok((out, warnings));
@@ -142,7 +148,7 @@ fn read_timeline(
     let times = conn
         .query_row(
             "SELECT started_at, deadline_at, final_status, finished_at FROM attempts WHERE id = ?1",
-            [attempt],
+            args![attempt],
             |r| {
                 Ok(AttemptTimes {
                     started_at: r.get(0)?,
@@ -157,18 +163,19 @@ fn read_timeline(
     if let (Some(at), Some(deadline_ms)) = (times.started_at, times.deadline_at) {
         out.push(entry(at, TimelineEvent::Started { deadline_ms }));
     }
-    let mut stmt = conn.prepare(
+    for row in conn.query_map(
         "SELECT seq, received_at, event, refused FROM events WHERE attempt_id = ?1 ORDER BY seq",
-    )?;
-    for row in stmt.query_map([attempt], |r| {
-        Ok((
-            r.get::<_, u64>(0)?,
-            r.get::<_, Millis>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-        ))
-    })? {
-        let (seq, at, json, refused) = row?;
+        args![attempt],
+        |r| {
+            Ok((
+                r.get::<u64>(0)?,
+                r.get::<Millis>(1)?,
+                r.get::<String>(2)?,
+                r.get::<Option<String>>(3)?,
+            ))
+        },
+    )? {
+        let (seq, at, json, refused) = row;
         out.push(entry(
             at,
             match serde_json::from_str::<StudentEvent>(&json) {
@@ -186,30 +193,31 @@ fn read_timeline(
             },
         ));
     }
-    let mut stmt =
-        conn.prepare("SELECT at, signal FROM signals WHERE attempt_id = ?1 ORDER BY id")?;
-    for row in stmt.query_map([attempt], |r| {
-        Ok((r.get::<_, Millis>(0)?, r.get::<_, String>(1)?))
-    })? {
-        let (at, json) = row?;
+    for row in conn.query_map(
+        "SELECT at, signal FROM signals WHERE attempt_id = ?1 ORDER BY id",
+        args![attempt],
+        |r| Ok((r.get::<Millis>(0)?, r.get::<String>(1)?)),
+    )? {
+        let (at, json) = row;
         if let Ok(signal) = serde_json::from_str(&json) {
             let warning = Warning { at, signal };
             warnings.push(warning.clone());
             out.push(entry(at, TimelineEvent::Warning { warning }));
         }
     }
-    let mut stmt = conn.prepare(
+    for row in conn.query_map(
         "SELECT at, control, actor, reason FROM attempt_controls WHERE attempt_id = ?1 ORDER BY id",
-    )?;
-    for row in stmt.query_map([attempt], |r| {
-        Ok((
-            r.get::<_, Millis>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })? {
-        let (at, json, by, reason) = row?;
+        args![attempt],
+        |r| {
+            Ok((
+                r.get::<Millis>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+            ))
+        },
+    )? {
+        let (at, json, by, reason) = row;
         let control: Option<Control> = serde_json::from_str(&json).ok();
         let event = match control {
             Some(Control::DeadlineClose) => TimelineEvent::Closed,
@@ -226,23 +234,35 @@ fn read_timeline(
         };
         out.push(entry(at, event));
     }
-    let mut stmt = conn.prepare(
-        "SELECT at, actor, json_extract(detail, '$.reason') FROM audit
-         WHERE action = 'move' AND json_valid(detail) AND json_extract(detail, '$.attempt') = ?1
-         ORDER BY id",
+    // Moves are few; their detail is read here rather than with a JSON
+    // function, which each engine spells its own way.
+    let moves = conn.query_map(
+        "SELECT at, actor, detail FROM audit WHERE action = 'move' ORDER BY id",
+        args![],
+        |r| {
+            Ok((
+                r.get::<Millis>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+            ))
+        },
     )?;
-    for row in stmt.query_map([attempt], |r| {
-        Ok(entry(
-            r.get(0)?,
+    for (at, by, detail) in moves {
+        let Ok(detail) = serde_json::from_str::<serde_json::Value>(&detail) else {
+            continue;
+        };
+        if detail["attempt"].as_u64() != Some(attempt) {
+            continue;
+        }
+        out.push(entry(
+            at,
             TimelineEvent::Action {
                 action: "move".into(),
                 minutes: None,
-                by: r.get(1)?,
-                reason: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                by,
+                reason: detail["reason"].as_str().unwrap_or_default().to_owned(),
             },
-        ))
-    })? {
-        out.push(row?);
+        ));
     }
     // Closes from before controls were recorded.
     if let (Some("closed"), Some(at)) = (times.final_status.as_deref(), times.finished_at)

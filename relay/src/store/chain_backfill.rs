@@ -30,7 +30,13 @@ fn commit_exams(conn: &Connection) -> rusqlite::Result<()> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let now = crate::clock::now_ms();
     for (id, definition) in exams {
-        writes::commit_exam(conn, now, UPGRADE_ACTOR, &id, &definition)?;
+        writes::commit_exam(
+            crate::store::db::Db::sqlite(conn),
+            now,
+            UPGRADE_ACTOR,
+            &id,
+            &definition,
+        )?;
     }
     Ok(())
 }
@@ -119,7 +125,13 @@ fn commit_ended_attempts(conn: &Connection) -> rusqlite::Result<()> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (attempt, status, finished_at) in ended {
-        writes::commit_events(conn, attempt, &status, finished_at, UPGRADE_ACTOR)?;
+        writes::commit_events(
+            crate::store::db::Db::sqlite(conn),
+            attempt,
+            &status,
+            finished_at,
+            UPGRADE_ACTOR,
+        )?;
     }
     Ok(())
 }

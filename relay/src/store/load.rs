@@ -1,6 +1,7 @@
 //! Reading everything back at start-up.
 //!
-//! The relay keeps its working set in memory; SQLite is the durable record.
+//! The relay keeps its working set in memory; the database (SQLite or
+//! PostgreSQL) is the durable record.
 //! Attempts are rebuilt by replaying their stored events through the shared
 //! attempt state machine, so a restart reaches exactly the state the relay
 //! had acknowledged. Proctors' controls are replayed between the events
@@ -15,10 +16,11 @@ use examgate_shared::control::Control;
 use examgate_shared::error::ErrorCode;
 use examgate_shared::exam::Exam;
 use examgate_shared::paper::Arrangement;
-use rusqlite::Connection;
 
+use super::db::{Db, DbError, Row};
 use super::oversight::{LoadedOversight, StoredControl};
 use super::person_ids;
+use crate::args;
 use crate::at_rest::AtRest;
 use crate::auth::Session;
 use crate::model::{
@@ -63,17 +65,18 @@ pub struct Loaded {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error(transparent)]
-    Sqlite(#[from] rusqlite::Error),
+    Db(#[from] DbError),
     #[error("stored data is invalid: {0}")]
     Invalid(String),
 }
 
 /// Reads everything back; sealed CCCD numbers are opened with `at_rest`.
-pub fn load(conn: &Connection, at_rest: &AtRest) -> Result<Loaded, LoadError> {
+pub fn load(conn: Db<'_>, at_rest: &AtRest) -> Result<Loaded, LoadError> {
     let mut out = Loaded::default();
-    let mut stmt = conn.prepare("SELECT id, definition FROM exams")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (id, json) = row?;
+    let exams = query(conn, "SELECT id, definition FROM exams ORDER BY id", |r| {
+        Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+    })?;
+    for (id, json) in exams {
         let exam: Exam = serde_json::from_str(&json)
             .map_err(|e| LoadError::Invalid(format!("exam {id}: {e}")))?;
         exam.validate()
@@ -129,7 +132,7 @@ pub fn load(conn: &Connection, at_rest: &AtRest) -> Result<Loaded, LoadError> {
                 requires_card: r.get(7)?,
                 // Unreadable rules would be a bug; a single try is the safe reading.
                 practice: r
-                    .get::<_, Option<String>>(8)?
+                    .get::<Option<String>>(8)?
                     .map(|json| serde_json::from_str(&json).unwrap_or_default()),
                 hard_stop: r.get(9)?,
                 fullscreen: r.get(10)?,
@@ -202,7 +205,7 @@ pub fn load(conn: &Connection, at_rest: &AtRest) -> Result<Loaded, LoadError> {
          FROM users",
         |r| {
             Ok((
-                r.get::<_, String>(2)?,
+                r.get::<String>(2)?,
                 User {
                     username: r.get(0)?,
                     password_hash: r.get(1)?,
@@ -241,42 +244,38 @@ pub fn load(conn: &Connection, at_rest: &AtRest) -> Result<Loaded, LoadError> {
 }
 
 fn query<T>(
-    conn: &Connection,
+    conn: Db<'_>,
     sql: &str,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<Vec<T>> {
-    let mut stmt = conn.prepare(sql)?;
-    stmt.query_map([], f)?.collect()
+    f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
+) -> Result<Vec<T>, DbError> {
+    conn.query_map(sql, args![], f)
 }
 
 /// The staff sessions a restarted relay keeps: not expired at `now`, not
 /// revoked, and of an account that is not disabled (even if revoking its
 /// sessions was never recorded).
-pub fn load_sessions(
-    conn: &Connection,
-    now: Millis,
-) -> Result<Vec<(TokenHash, Session)>, LoadError> {
-    let mut stmt = conn.prepare(
+pub fn load_sessions(conn: Db<'_>, now: Millis) -> Result<Vec<(TokenHash, Session)>, LoadError> {
+    let rows = conn.query_map(
         "SELECT s.token_hash, s.username, s.role, s.room_id, s.site_id, s.expires_at
          FROM sessions s JOIN users u ON u.username = s.username
          WHERE s.revoked_at IS NULL AND s.expires_at > ?1 AND u.disabled = 0",
+        args![now],
+        |r| {
+            Ok((
+                r.get::<Vec<u8>>(0)?,
+                r.get::<String>(2)?,
+                Session {
+                    username: r.get(1)?,
+                    role: examgate_shared::protocol::Role::Teacher,
+                    room_id: r.get(3)?,
+                    site_id: r.get(4)?,
+                    expires_at: r.get(5)?,
+                },
+            ))
+        },
     )?;
-    let rows = stmt.query_map([now], |r| {
-        Ok((
-            r.get::<_, Vec<u8>>(0)?,
-            r.get::<_, String>(2)?,
-            Session {
-                username: r.get(1)?,
-                role: examgate_shared::protocol::Role::Teacher,
-                room_id: r.get(3)?,
-                site_id: r.get(4)?,
-                expires_at: r.get(5)?,
-            },
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (hash, role, mut session) = row?;
+    for (hash, role, mut session) in rows {
         let hash = TokenHash::try_from(hash.as_slice())
             .map_err(|_| LoadError::Invalid("a session's token hash is not 32 bytes".into()))?;
         session.role = parse_role(&role).ok_or_else(|| {
@@ -317,11 +316,11 @@ fn replay_control(
 }
 
 fn load_attempts(
-    conn: &Connection,
+    conn: Db<'_>,
     controls: &HashMap<AttemptId, Vec<StoredControl>>,
     hard_stop_of: &HashMap<CandidateId, Option<Millis>>,
 ) -> Result<Vec<StoredAttempt>, LoadError> {
-    struct Row {
+    struct Stored {
         id: AttemptId,
         candidate_id: CandidateId,
         token_hash: Vec<u8>,
@@ -337,7 +336,7 @@ fn load_attempts(
                 finished_at
          FROM attempts ORDER BY id",
         |r| {
-            Ok(Row {
+            Ok(Stored {
                 id: r.get(0)?,
                 candidate_id: r.get(1)?,
                 token_hash: r.get(2)?,
@@ -348,9 +347,6 @@ fn load_attempts(
                 finished_at: r.get(7)?,
             })
         },
-    )?;
-    let mut events = conn.prepare(
-        "SELECT seq, received_at, event, refused FROM events WHERE attempt_id = ?1 ORDER BY seq",
     )?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -378,16 +374,19 @@ fn load_attempts(
             attempt.deadline_ms = Some(deadline);
             attempt.last_activity_ms = Some(started);
         }
-        let replay = events.query_map([row.id], |r| {
-            Ok((
-                r.get::<_, u64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })?;
-        for ev in replay {
-            let (seq, at, json, refused) = ev?;
+        let replay = conn.query_map(
+            "SELECT seq, received_at, event, refused FROM events WHERE attempt_id = ?1 ORDER BY seq",
+            args![row.id],
+            |r| {
+                Ok((
+                    r.get::<u64>(0)?,
+                    r.get::<i64>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<Option<String>>(3)?,
+                ))
+            },
+        )?;
+        for (seq, at, json, refused) in replay {
             while let Some((c, rest)) = pending.split_first()
                 && c.after_seq < seq
             {

@@ -17,9 +17,11 @@
 
 pub mod chain_backfill;
 pub mod checkpoint;
+pub mod db;
 pub mod load;
 pub mod oversight;
 pub mod person_ids;
+pub mod pg_schema;
 pub mod schema;
 pub mod sessions;
 pub mod writer;

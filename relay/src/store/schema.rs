@@ -13,7 +13,7 @@ use rusqlite::config::DbConfig;
 /// Bumped when the schema changes; stored in `meta`.
 pub const SCHEMA_VERSION: i64 = 7;
 
-const SCHEMA: &str = r#"
+pub(crate) const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -320,7 +320,7 @@ CREATE INDEX IF NOT EXISTS audit_by_action ON audit (action, actor);
 
 /// Indexes on columns that older schemas lack: made after [`migrate`] has
 /// added them.
-const INDEXES: &str = "
+pub(crate) const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS checkins_by_person ON checkins (sitting_id, person_key);
 ";
 
@@ -489,8 +489,8 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// True when nothing has been set up yet (no exam at all).
-pub fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM exams", [], |r| r.get(0))?;
+pub fn is_empty(db: super::db::Db<'_>) -> Result<bool, super::db::DbError> {
+    let n: i64 = db.query_row("SELECT COUNT(*) FROM exams", crate::args![], |r| r.get(0))?;
     Ok(n == 0)
 }
 

@@ -130,7 +130,7 @@ fn a_version_5_database_is_chained_and_verifies() {
     }
     let conn = open(&path).unwrap();
     assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
-    let report = crate::audit::verify_database(&conn).unwrap();
+    let report = crate::audit::verify_database(crate::store::db::Db::sqlite(&conn)).unwrap();
     // The three entries, one committing the exam's definition, then one
     // committing the ended attempt's events.
     assert_eq!(report.audit.count, 5);
@@ -147,8 +147,21 @@ fn a_version_5_database_is_chained_and_verifies() {
         "{detail}"
     );
     // The relay chains on from the backfilled head.
-    super::super::writes::audit(&conn, 60, "relay", "close_at_deadline", "attempt 2").unwrap();
-    assert_eq!(crate::audit::verify_database(&conn).unwrap().audit.count, 6);
+    super::super::writes::audit(
+        crate::store::db::Db::sqlite(&conn),
+        60,
+        "relay",
+        "close_at_deadline",
+        "attempt 2",
+    )
+    .unwrap();
+    assert_eq!(
+        crate::audit::verify_database(crate::store::db::Db::sqlite(&conn))
+            .unwrap()
+            .audit
+            .count,
+        6
+    );
 }
 
 #[test]
@@ -202,7 +215,7 @@ fn a_version_6_database_has_its_cccd_numbers_sealed_and_gone_from_the_file() {
         // check-ins and a card holder's candidate key in clear too.
         let conn = open(&path).unwrap();
         let exam = crate::rehearsal::sample_exam();
-        super::super::writes::insert_exam(&conn, &exam).unwrap();
+        super::super::writes::insert_exam(crate::store::db::Db::sqlite(&conn), &exam).unwrap();
         conn.execute_batch(&format!(
             "DROP INDEX checkins_by_person;
              ALTER TABLE checkins DROP COLUMN person_key;
@@ -242,7 +255,7 @@ fn a_version_6_database_has_its_cccd_numbers_sealed_and_gone_from_the_file() {
         0,
         "sealed once"
     );
-    let loaded = super::super::load(&conn, &at_rest).unwrap();
+    let loaded = super::super::load(crate::store::db::Db::sqlite(&conn), &at_rest).unwrap();
     let thu = loaded.roster.iter().find(|e| e.id == 7).unwrap();
     assert_eq!(thu.person_id.as_deref(), Some(person));
     assert_eq!(

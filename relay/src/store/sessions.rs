@@ -3,21 +3,22 @@
 //! record; loading them back is [`super::load::load_sessions`].
 
 use examgate_shared::Millis;
-use rusqlite::{Connection, params};
 
+use super::db::{Db, DbError};
+use crate::args;
 use crate::auth::Session;
 use crate::model::{TokenHash, role_name};
 
 pub fn insert(
-    conn: &Connection,
+    conn: Db<'_>,
     token_hash: &TokenHash,
     s: &Session,
     created_at: Millis,
-) -> rusqlite::Result<()> {
+) -> Result<(), DbError> {
     conn.execute(
         "INSERT INTO sessions (token_hash, username, role, room_id, site_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+        args![
             &token_hash[..],
             s.username,
             role_name(s.role),
@@ -31,19 +32,19 @@ pub fn insert(
 }
 
 /// Revokes one session (logout).
-pub fn revoke(conn: &Connection, token_hash: &TokenHash, at: Millis) -> rusqlite::Result<()> {
+pub fn revoke(conn: Db<'_>, token_hash: &TokenHash, at: Millis) -> Result<(), DbError> {
     conn.execute(
         "UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
-        params![&token_hash[..], at],
+        args![&token_hash[..], at],
     )?;
     Ok(())
 }
 
 /// Revokes every live session of `username`; how many there were.
-pub fn revoke_user(conn: &Connection, username: &str, at: Millis) -> rusqlite::Result<usize> {
+pub fn revoke_user(conn: Db<'_>, username: &str, at: Millis) -> Result<usize, DbError> {
     conn.execute(
         "UPDATE sessions SET revoked_at = ?2
          WHERE username = ?1 AND revoked_at IS NULL AND expires_at > ?2",
-        params![username, at],
+        args![username, at],
     )
 }

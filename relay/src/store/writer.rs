@@ -1,7 +1,10 @@
 //! The single writer thread, with group commit.
 //!
 //! rusqlite is synchronous, and SQLite allows one writer at a time anyway, so
-//! all writes go through one dedicated thread fed by a channel. The thread
+//! all writes go through one dedicated thread fed by a channel. On
+//! PostgreSQL the same thread holds one connection: each relay commits its
+//! writes in groups, one round trip and one WAL flush per batch, and the
+//! server orders the batches of several relays by their row locks. The thread
 //! takes every job that is waiting, runs them in one transaction (each in its
 //! own savepoint, so one failing job does not undo the others), commits once
 //! — one fsync for the whole batch — and only then answers each job. Callers
@@ -21,9 +24,10 @@ use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Instant;
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use super::db::{Db, DbError, Dialect, PgConn};
 use crate::timings::{Histogram, Percentiles};
 
 /// Most jobs in one transaction; bounds the latency of the first one.
@@ -40,8 +44,8 @@ pub const MIN_BULK: usize = 16;
 /// A job runs inside the batch and returns its completion, which is called
 /// with the commit's outcome: results are held back until then, so no caller
 /// ever sees a success that was not committed.
-type Job = Box<dyn FnOnce(&Transaction<'_>) -> Completion + Send>;
-type Completion = Box<dyn FnOnce(Result<(), &rusqlite::Error>) + Send>;
+type Job = Box<dyn FnOnce(Db<'_>) -> Completion + Send>;
+type Completion = Box<dyn FnOnce(Result<(), &DbError>) + Send>;
 
 /// What the writer has done: batches, their sizes, commit time. Read by
 /// `GET /api/metrics` (durable throughput and group-commit batch sizes).
@@ -134,19 +138,78 @@ enum Lane {
 pub struct Store {
     jobs: mpsc::Sender<(Lane, Job)>,
     stats: Arc<WriterStats>,
-    /// The database file, for read-only connections (exports); `None` for
-    /// an in-memory database.
-    path: Option<std::path::PathBuf>,
+    /// Where [`Store::read`] gets a connection of its own.
+    readers: Readers,
+}
+
+/// Read connections: a SQLite file opened read-only per read, or pooled
+/// PostgreSQL connections.
+#[derive(Clone)]
+enum Readers {
+    /// An in-memory SQLite database (tests): nothing else can open it.
+    None,
+    SqliteFile(std::path::PathBuf),
+    Postgres(Arc<PgPool>),
+}
+
+/// Idle PostgreSQL connections for reads, opened on demand.
+struct PgPool {
+    url: String,
+    idle: std::sync::Mutex<Vec<PgConn>>,
+}
+
+/// Connections a pool keeps idle; more are opened when needed and closed
+/// after use.
+const POOL_IDLE: usize = 8;
+
+impl PgPool {
+    fn take(&self) -> Result<PgConn, DbError> {
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        match idle {
+            Some(conn) => Ok(conn),
+            None => PgConn::connect(&self.url),
+        }
+    }
+
+    fn give_back(&self, conn: PgConn) {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < POOL_IDLE {
+            idle.push(conn);
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Db(#[from] DbError),
     #[error("the commit failed: {0}")]
     Commit(String),
     #[error("the database writer has stopped")]
     WriterGone,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Db(e.into())
+    }
+}
+
+/// The writer thread's own connection, of either engine. One lives per
+/// relay, so the size difference between them does not matter.
+#[allow(clippy::large_enum_variant)]
+enum WriterConn {
+    Sqlite(Connection),
+    Postgres(PgConn),
+}
+
+impl WriterConn {
+    fn db(&self) -> Db<'_> {
+        match self {
+            WriterConn::Sqlite(conn) => Db::sqlite(conn),
+            WriterConn::Postgres(conn) => conn.db(),
+        }
+    }
 }
 
 impl Store {
@@ -156,9 +219,6 @@ impl Store {
             .path()
             .filter(|p| !p.is_empty())
             .map(std::path::PathBuf::from);
-        let (jobs, rx) = mpsc::channel::<(Lane, Job)>();
-        let stats = Arc::new(WriterStats::default());
-        let counted = stats.clone();
         let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
         if let Some(path) = &path {
             let _ = conn.pragma_update(
@@ -168,14 +228,42 @@ impl Store {
             );
             super::checkpoint::spawn(path.clone(), alive.clone());
         }
+        let readers = path.map_or(Readers::None, Readers::SqliteFile);
+        Store::start(WriterConn::Sqlite(conn), readers, alive)
+    }
+
+    /// A writer on the PostgreSQL database at `url` (created or checked by
+    /// `pg_schema::open`), and a pool of read connections beside it.
+    pub fn spawn_postgres(url: &str) -> Result<Store, DbError> {
+        let conn = super::pg_schema::open(url)?;
+        let readers = Readers::Postgres(Arc::new(PgPool {
+            url: url.to_owned(),
+            idle: std::sync::Mutex::new(Vec::new()),
+        }));
+        let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        Ok(Store::start(WriterConn::Postgres(conn), readers, alive))
+    }
+
+    fn start(
+        conn: WriterConn,
+        readers: Readers,
+        alive: Arc<std::sync::atomic::AtomicBool>,
+    ) -> Store {
+        let (jobs, rx) = mpsc::channel::<(Lane, Job)>();
+        let stats = Arc::new(WriterStats::default());
+        let counted = stats.clone();
         thread::Builder::new()
-            .name("sqlite-writer".into())
+            .name("db-writer".into())
             .spawn(move || {
                 run_writer(conn, rx, &counted);
                 alive.store(false, Ordering::Release);
             })
             .expect("spawn the database writer thread");
-        Store { jobs, stats, path }
+        Store {
+            jobs,
+            stats,
+            readers,
+        }
     }
 
     /// What the writer has done so far.
@@ -183,26 +271,42 @@ impl Store {
         self.stats.snapshot()
     }
 
-    /// Runs `f` on a fresh read-only connection on a blocking thread: long
-    /// reads (exports, inspection packages) see a consistent snapshot (WAL)
-    /// without holding up the writer and the acks it owes.
+    /// Runs `f` on a read connection of its own, on a blocking thread, in
+    /// one snapshot: long reads (exports, inspection packages) see a
+    /// consistent state without holding up the writer and the acks it owes.
     pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+        F: FnOnce(Db<'_>) -> Result<T, DbError> + Send + 'static,
     {
-        let path = self.path.clone().ok_or(StoreError::WriterGone)?;
-        tokio::task::spawn_blocking(move || {
-            let conn = Connection::open_with_flags(
-                &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            conn.busy_timeout(std::time::Duration::from_secs(5))?;
-            let txn = conn.unchecked_transaction()?;
-            let out = f(&txn)?;
-            txn.finish()?;
-            Ok(out)
+        let readers = self.readers.clone();
+        tokio::task::spawn_blocking(move || match readers {
+            Readers::None => Err(StoreError::WriterGone),
+            Readers::SqliteFile(path) => {
+                let conn = Connection::open_with_flags(
+                    &path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                let txn = conn.unchecked_transaction()?;
+                let out = f(Db::sqlite(&txn))?;
+                txn.finish()?;
+                Ok(out)
+            }
+            Readers::Postgres(pool) => {
+                let conn = pool.take()?;
+                let db = conn.db();
+                db.execute_batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+                let out = f(db);
+                let end = db.execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+                if end.is_ok() {
+                    pool.give_back(conn);
+                }
+                let out = out?;
+                end?;
+                Ok(out)
+            }
         })
         .await
         .map_err(|_| StoreError::WriterGone)?
@@ -213,7 +317,7 @@ impl Store {
     pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+        F: FnOnce(Db<'_>) -> Result<T, DbError> + Send + 'static,
     {
         self.write_in(Lane::First, f).await
     }
@@ -223,7 +327,7 @@ impl Store {
     pub async fn write_bulk<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+        F: FnOnce(Db<'_>) -> Result<T, DbError> + Send + 'static,
     {
         self.write_in(Lane::Bulk, f).await
     }
@@ -231,16 +335,16 @@ impl Store {
     async fn write_in<T, F>(&self, lane: Lane, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+        F: FnOnce(Db<'_>) -> Result<T, DbError> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel::<(Result<T, StoreError>, Instant)>();
         let (stats, handed) = (self.stats.clone(), Instant::now());
-        let job: Job = Box::new(move |txn| {
+        let job: Job = Box::new(move |db| {
             if lane == Lane::First {
                 stats.queued.record(handed.elapsed());
             }
-            let outcome = run_in_savepoint(txn, f);
-            Box::new(move |commit: Result<(), &rusqlite::Error>| {
+            let outcome = run_in_savepoint(db, f);
+            Box::new(move |commit: Result<(), &DbError>| {
                 let result = match (outcome, commit) {
                     (Ok(v), Ok(())) => Ok(v),
                     (Err(e), _) => Err(e),
@@ -260,27 +364,34 @@ impl Store {
     }
 }
 
+/// A transaction-control statement: cached on SQLite (two of them around
+/// every job), a simple query on PostgreSQL.
+fn control(db: Db<'_>, sql: &str) -> Result<(), DbError> {
+    match db.dialect() {
+        Dialect::Sqlite => db.execute(sql, crate::args![]).map(drop),
+        Dialect::Postgres => db.execute_batch(sql),
+    }
+}
+
 fn run_in_savepoint<T>(
-    txn: &Transaction<'_>,
-    f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
+    db: Db<'_>,
+    f: impl FnOnce(Db<'_>) -> Result<T, DbError>,
 ) -> Result<T, StoreError> {
-    // Cached: two statements around every job, parsed once.
-    let run = |sql: &str| txn.prepare_cached(sql)?.execute([]).map(drop);
-    run("SAVEPOINT job")?;
-    match f(txn) {
+    control(db, "SAVEPOINT job")?;
+    match f(db) {
         Ok(v) => {
-            run("RELEASE job")?;
+            control(db, "RELEASE job")?;
             Ok(v)
         }
         Err(e) => {
-            run("ROLLBACK TO job")?;
-            run("RELEASE job")?;
+            control(db, "ROLLBACK TO job")?;
+            control(db, "RELEASE job")?;
             Err(e.into())
         }
     }
 }
 
-fn run_writer(mut conn: Connection, rx: mpsc::Receiver<(Lane, Job)>, stats: &WriterStats) {
+fn run_writer(conn: WriterConn, rx: mpsc::Receiver<(Lane, Job)>, stats: &WriterStats) {
     let mut first: VecDeque<Job> = VecDeque::new();
     let mut bulk: VecDeque<Job> = VecDeque::new();
     let take = |(lane, job): (Lane, Job), first: &mut VecDeque<Job>, bulk: &mut VecDeque<Job>| {
@@ -303,7 +414,7 @@ fn run_writer(mut conn: Connection, rx: mpsc::Receiver<(Lane, Job)>, stats: &Wri
         let mut batch: Vec<Job> = first.drain(..take_first).collect();
         batch.extend(bulk.drain(..take_bulk));
         let (jobs, t0) = (batch.len(), Instant::now());
-        let ok = run_batch(&mut conn, batch, stats);
+        let ok = run_batch(conn.db(), batch, stats);
         stats.record(jobs, t0.elapsed(), ok);
     }
 }
@@ -318,27 +429,32 @@ fn batch_shape(first: usize, bulk: usize) -> (usize, usize) {
 }
 
 /// Runs and commits one batch; whether the commit succeeded.
-fn run_batch(conn: &mut Connection, batch: Vec<Job>, stats: &WriterStats) -> bool {
-    // IMMEDIATE: the write lock is taken (waiting out the busy timeout) when
-    // the batch begins. A deferred transaction whose first statement reads
-    // (a chain's previous hash) could not upgrade to writing while another
-    // connection writes, and would fail at once instead of waiting.
-    let txn = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!("cannot begin a transaction: {e}");
-            // Dropping the jobs drops their reply channels: every caller
-            // gets `WriterGone` instead of waiting forever.
-            drop(batch);
-            return false;
-        }
+fn run_batch(db: Db<'_>, batch: Vec<Job>, stats: &WriterStats) -> bool {
+    // IMMEDIATE (SQLite): the write lock is taken (waiting out the busy
+    // timeout) when the batch begins. A deferred transaction whose first
+    // statement reads (a chain's previous hash) could not upgrade to
+    // writing while another connection writes, and would fail at once
+    // instead of waiting.
+    let begin = match db.dialect() {
+        Dialect::Sqlite => "BEGIN IMMEDIATE",
+        Dialect::Postgres => "BEGIN",
     };
-    let completions: Vec<Completion> = batch.into_iter().map(|job| job(&txn)).collect();
+    if let Err(e) = control(db, begin) {
+        tracing::error!("cannot begin a transaction: {e}");
+        // Dropping the jobs drops their reply channels: every caller
+        // gets `WriterGone` instead of waiting forever.
+        drop(batch);
+        return false;
+    }
+    let completions: Vec<Completion> = batch.into_iter().map(|job| job(db)).collect();
     let committing = Instant::now();
-    let commit = txn.commit();
+    let commit = control(db, "COMMIT");
     stats.commit.record(committing.elapsed());
     if let Err(e) = &commit {
         tracing::error!("database commit failed: {e}");
+        // Whatever is left of the transaction goes: the next batch begins
+        // from a clean connection.
+        let _ = db.execute_batch("ROLLBACK");
     }
     for done in completions {
         done(commit.as_ref().map(|_| ()));

@@ -1,0 +1,240 @@
+//! PostgreSQL's side of [`super::Db`]: one connection used blocking, its
+//! statements prepared once each, and values converted to and from the
+//! types the server inferred.
+//!
+//! tokio-postgres splits a connection into a client and a task that does
+//! the socket I/O. The task runs on a small runtime of its own thread, so a
+//! caller may block on the client anywhere: on the writer thread, on a
+//! blocking reader, or at start-up inside the relay's runtime (where the
+//! `postgres` crate's own `block_on` would refuse to run).
+//!
+//! The portable schema keeps to BIGINT, DOUBLE PRECISION, TEXT and BYTEA,
+//! the four types SQLite's integers, reals, text and blobs map to; a
+//! parameter's type is whatever the server inferred from its place in the
+//! statement, and a mismatch is a clear error, never a silent cast.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::error::Error;
+
+use bytes::{BufMut, BytesMut};
+use futures_executor::block_on;
+use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::{Client, NoTls, Statement};
+
+use super::placeholders::to_dollar;
+use super::{Db, DbError, Param, ValueRef};
+
+type BoxError = Box<dyn Error + Sync + Send>;
+
+/// One connection to PostgreSQL, used from one thread at a time.
+pub struct PgConn {
+    client: Client,
+    /// Prepared statements by their SQLite spelling.
+    statements: RefCell<HashMap<String, Statement>>,
+}
+
+impl PgConn {
+    /// Connects to `url` (`postgres://user@host:port/database`).
+    pub fn connect(url: &str) -> Result<PgConn, DbError> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let url = url.to_owned();
+        std::thread::Builder::new()
+            .name("pg-connection".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = tx.send(Err(DbError::Conversion(format!(
+                            "cannot start the PostgreSQL connection's runtime: {e}"
+                        ))));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    match tokio_postgres::connect(&url, NoTls).await {
+                        Ok((client, connection)) => {
+                            let _ = tx.send(Ok(client));
+                            // Ends when the client is dropped or the server
+                            // goes away; the client then reports errors.
+                            if let Err(e) = connection.await {
+                                tracing::warn!("PostgreSQL connection ended: {e}");
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(DbError::from(e)));
+                        }
+                    }
+                });
+            })
+            .map_err(|e| DbError::Conversion(format!("cannot start a connection thread: {e}")))?;
+        let client = rx.recv().map_err(|_| {
+            DbError::Conversion("the PostgreSQL connection thread stopped".into())
+        })??;
+        Ok(PgConn {
+            client,
+            statements: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// This connection as a [`Db`].
+    pub fn db(&self) -> Db<'_> {
+        Db::postgres(self)
+    }
+
+    fn statement(&self, sql: &str) -> Result<Statement, DbError> {
+        if let Some(stmt) = self.statements.borrow().get(sql) {
+            return Ok(stmt.clone());
+        }
+        let stmt = block_on(self.client.prepare(&to_dollar(sql)))?;
+        self.statements
+            .borrow_mut()
+            .insert(sql.to_owned(), stmt.clone());
+        Ok(stmt)
+    }
+
+    pub(super) fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<usize, DbError> {
+        let stmt = self.statement(sql)?;
+        let values = values(params)?;
+        let refs = refs(&values);
+        let changed = block_on(self.client.execute(&stmt, &refs))?;
+        Ok(changed as usize)
+    }
+
+    pub(super) fn execute_batch(&self, sql: &str) -> Result<(), DbError> {
+        Ok(block_on(self.client.batch_execute(sql))?)
+    }
+
+    pub(super) fn query(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+    ) -> Result<Vec<tokio_postgres::Row>, DbError> {
+        let stmt = self.statement(sql)?;
+        let values = values(params)?;
+        let refs = refs(&values);
+        Ok(block_on(self.client.query(&stmt, &refs))?)
+    }
+}
+
+fn values<'p>(params: &'p [&'p dyn Param]) -> Result<Vec<Bind<'p>>, DbError> {
+    params.iter().map(|p| p.value().map(Bind)).collect()
+}
+
+fn refs<'v>(values: &'v [Bind<'_>]) -> Vec<&'v (dyn ToSql + Sync)> {
+    values.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
+}
+
+/// A parameter, written as the type the server expects in its place.
+#[derive(Debug)]
+struct Bind<'a>(ValueRef<'a>);
+
+impl ToSql for Bind<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        match (self.0, ty) {
+            (ValueRef::Null, _) => Ok(IsNull::Yes),
+            (ValueRef::Int(i), &Type::INT8) => i.to_sql(ty, out),
+            (ValueRef::Int(i), &Type::INT4) => i32::try_from(i)?.to_sql(ty, out),
+            (ValueRef::Int(i), &Type::INT2) => i16::try_from(i)?.to_sql(ty, out),
+            (ValueRef::Int(i), &Type::BOOL) => (i != 0).to_sql(ty, out),
+            (ValueRef::Int(i), &Type::FLOAT8) => (i as f64).to_sql(ty, out),
+            (ValueRef::Int(i), &Type::TEXT) => i.to_string().as_str().to_sql(ty, out),
+            (ValueRef::Real(r), &Type::FLOAT8) => r.to_sql(ty, out),
+            (ValueRef::Real(r), &Type::FLOAT4) => (r as f32).to_sql(ty, out),
+            (ValueRef::Text(s), &Type::JSONB) => {
+                // jsonb's binary form: a version byte, then the text.
+                out.put_u8(1);
+                out.put_slice(s.as_bytes());
+                Ok(IsNull::No)
+            }
+            (ValueRef::Text(s), t) if is_text(t) => {
+                out.put_slice(s.as_bytes());
+                Ok(IsNull::No)
+            }
+            (ValueRef::Blob(b), &Type::BYTEA) => {
+                out.put_slice(b);
+                Ok(IsNull::No)
+            }
+            (v, ty) => Err(format!("cannot bind {v:?} where the statement wants {ty}").into()),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+fn is_text(ty: &Type) -> bool {
+    matches!(
+        *ty,
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::JSON
+    )
+}
+
+/// A column, read as whichever of the five kinds its type is.
+struct Column<'a>(ValueRef<'a>);
+
+impl<'a> FromSql<'a> for Column<'a> {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Ok(Column(match *ty {
+            Type::INT8 => ValueRef::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => ValueRef::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => ValueRef::Int(i16::from_sql(ty, raw)?.into()),
+            Type::OID => ValueRef::Int(u32::from_sql(ty, raw)?.into()),
+            Type::BOOL => ValueRef::Int(bool::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => ValueRef::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => ValueRef::Real(f32::from_sql(ty, raw)?.into()),
+            Type::BYTEA => ValueRef::Blob(raw),
+            Type::JSONB => match raw.split_first() {
+                Some((1, text)) => ValueRef::Text(std::str::from_utf8(text)?),
+                _ => return Err("jsonb of an unknown version".into()),
+            },
+            ref t if is_text(t) => ValueRef::Text(std::str::from_utf8(raw)?),
+            ref t => {
+                return Err(format!(
+                    "a {t} column has no place in the portable schema (cast it in the query)"
+                )
+                .into());
+            }
+        }))
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
+        Ok(Column(ValueRef::Null))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+pub(super) fn column(row: &tokio_postgres::Row, idx: usize) -> Result<ValueRef<'_>, DbError> {
+    row.try_get::<_, Column<'_>>(idx)
+        .map(|c| c.0)
+        .map_err(DbError::from)
+}
+
+/// The server's own words for an error: severity, SQLSTATE, message and
+/// detail (the client's `Display` says only "db error").
+pub(super) fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+            if let Some(detail) = db.detail() {
+                s.push_str(" (");
+                s.push_str(detail);
+                s.push(')');
+            }
+            s
+        }
+        None => match e.source() {
+            Some(source) => format!("{e}: {source}"),
+            None => e.to_string(),
+        },
+    }
+}

@@ -1,0 +1,236 @@
+//! The storage layer on both engines: the embedded SQLite file and a real
+//! PostgreSQL server started for the tests (support/servers.rs). The same
+//! statements run on each; the PostgreSQL schema is the SQLite one, table
+//! for table and column for column.
+
+use std::collections::BTreeMap;
+
+use examgate_relay::args;
+use examgate_relay::store::db::{Db, DbError, Dialect, OptionalRow, PgConn};
+use examgate_relay::store::pg_schema;
+use examgate_relay::store::schema::SCHEMA_VERSION;
+use examgate_tests::servers;
+
+/// A fresh, migrated database of each engine, handed to `check` in turn.
+fn on_both_engines(check: impl Fn(Db<'_>)) {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = examgate_relay::store::open(&dir.path().join("t.sqlite3")).unwrap();
+    check(Db::sqlite(&sqlite));
+    let pg = pg_schema::open(&servers::postgres().fresh_database()).unwrap();
+    check(pg.db());
+}
+
+/// table → its columns in order, as each engine reports them.
+fn sqlite_tables(conn: &rusqlite::Connection) -> BTreeMap<String, Vec<String>> {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let columns = conn
+                .prepare(&format!("PRAGMA table_info({t})"))
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>(1))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (t, columns)
+        })
+        .collect()
+}
+
+fn postgres_tables(db: Db<'_>) -> BTreeMap<String, Vec<String>> {
+    let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    db.each(
+        "SELECT table_name::text, column_name::text FROM information_schema.columns
+         WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
+        args![],
+        |r| {
+            tables.entry(r.get(0)?).or_default().push(r.get(1)?);
+            Ok(true)
+        },
+    )
+    .unwrap();
+    tables
+}
+
+#[test]
+fn the_postgres_schema_has_every_table_and_column_of_the_sqlite_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = examgate_relay::store::open(&dir.path().join("t.sqlite3")).unwrap();
+    let pg = pg_schema::open(&servers::postgres().fresh_database()).unwrap();
+    let (lite, post) = (sqlite_tables(&sqlite), postgres_tables(pg.db()));
+    assert!(lite.len() >= 26, "{lite:?}");
+    assert_eq!(lite, post);
+    let version: String = pg
+        .db()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            args![],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION.to_string());
+}
+
+#[test]
+fn relays_starting_together_on_one_postgres_create_the_schema_once() {
+    let url = servers::postgres().fresh_database();
+    let opened: Vec<Result<PgConn, DbError>> = std::thread::scope(|s| {
+        let starts: Vec<_> = (0..4).map(|_| s.spawn(|| pg_schema::open(&url))).collect();
+        starts.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for conn in &opened {
+        assert!(conn.is_ok(), "{:?}", conn.as_ref().err());
+    }
+    let conn = opened.into_iter().next().unwrap().unwrap();
+    let versions: i64 = conn
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM meta WHERE key = 'schema_version'",
+            args![],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(versions, 1);
+    // And a later start finds it as it is.
+    drop(conn);
+    pg_schema::open(&url).unwrap();
+}
+
+#[test]
+fn a_database_from_a_newer_relay_is_refused_not_used() {
+    let url = servers::postgres().fresh_database();
+    let conn = pg_schema::open(&url).unwrap();
+    conn.db()
+        .execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+            args![(SCHEMA_VERSION + 1).to_string()],
+        )
+        .unwrap();
+    let err = pg_schema::open(&url).err().expect("refused").to_string();
+    assert!(err.contains("run the newer relay"), "{err}");
+}
+
+#[test]
+fn every_kind_of_value_goes_in_and_comes_back_out_the_same_on_both_engines() {
+    on_both_engines(|db| {
+        let hash = [7u8; 32];
+        let id: i64 = db
+            .query_row(
+                "INSERT INTO sessions (token_hash, username, role, room_id, site_id,
+                                       created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6) RETURNING length(username)",
+                args![
+                    hash,
+                    "cô giáo Hà",
+                    "proctor",
+                    3u64,
+                    1_700_000_000_000i64,
+                    i64::MAX
+                ],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(id, "cô giáo Hà".chars().count() as i64);
+        let (name, room, site, expires, stored): (String, u64, Option<u64>, i64, [u8; 32]) = db
+            .query_row(
+                "SELECT username, room_id, site_id, expires_at, token_hash FROM sessions
+                 WHERE token_hash = ?1",
+                args![hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), room, site, expires, stored),
+            ("cô giáo Hà", 3, None, i64::MAX, hash)
+        );
+        // Flags are 0 and 1, reals are reals, a missing row is a None.
+        db.execute(
+            "INSERT INTO users (username, password_hash, role, display_name, disabled)
+             VALUES (?1, 'x', 'teacher', ?1, ?2)",
+            args!["ha", true],
+        )
+        .unwrap();
+        let disabled: bool = db
+            .query_row(
+                "SELECT disabled FROM users WHERE username = 'ha'",
+                args![],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(disabled);
+        let half: f64 = db
+            .query_row(
+                "SELECT CAST(?1 AS DOUBLE PRECISION) / 2",
+                args![1.0f64],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(half, 0.5);
+        let none = db
+            .query_row(
+                "SELECT username FROM users WHERE username = ?1",
+                args!["nobody"],
+                |r| r.get::<String>(0),
+            )
+            .optional()
+            .unwrap();
+        assert_eq!(none, None);
+        // Rows come back in order, and `each` stops when told.
+        for n in 0..5 {
+            db.execute(
+                "INSERT INTO sites (name, code) VALUES (?1, ?2)",
+                args![format!("Trường {n}"), n.to_string()],
+            )
+            .unwrap();
+        }
+        let codes = db
+            .query_map("SELECT code FROM sites ORDER BY id", args![], |r| {
+                r.get::<String>(0)
+            })
+            .unwrap();
+        assert_eq!(codes, ["0", "1", "2", "3", "4"]);
+        let mut seen = 0;
+        db.each("SELECT id FROM sites ORDER BY id", args![], |_| {
+            seen += 1;
+            Ok(seen < 2)
+        })
+        .unwrap();
+        assert_eq!(seen, 2);
+    });
+}
+
+#[test]
+fn a_duplicate_key_and_a_value_of_the_wrong_kind_are_told_apart_on_both_engines() {
+    on_both_engines(|db| {
+        let insert = "INSERT INTO meta (key, value) VALUES (?1, ?2)";
+        db.execute(insert, args!["k", "v"]).unwrap();
+        let dup = db.execute(insert, args!["k", "w"]).unwrap_err();
+        assert!(dup.is_unique_violation(), "{dup}");
+        assert!(!dup.is_retryable(), "{dup}");
+        if db.dialect() == Dialect::Postgres {
+            // The failed statement aborted PostgreSQL's implicit
+            // transaction only; the connection goes on.
+            assert!(dup.to_string().contains("23505"), "{dup}");
+        }
+        let count: i64 = db
+            .query_row("SELECT COUNT(*) FROM meta WHERE key = 'k'", args![], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(count, 1);
+        let wrong = db
+            .query_row("SELECT value FROM meta WHERE key = 'k'", args![], |r| {
+                r.get::<i64>(0)
+            })
+            .unwrap_err();
+        assert!(matches!(wrong, DbError::Conversion(_)), "{wrong}");
+        assert!(!wrong.is_unique_violation());
+    });
+}

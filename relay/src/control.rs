@@ -72,7 +72,9 @@ impl AppState {
             .write(move |txn| {
                 oversight::insert_control(txn, id, now, after_seq, &stored, &actor_s, &reason_s)?;
                 match (&to_store, effect) {
-                    (Some(g), _) => writes::finish_attempt(txn, id, status, now, g)?,
+                    (Some(g), _) => {
+                        writes::finish_attempt(txn, id, status, now, g)?;
+                    }
                     (None, Effect::Reopened) => oversight::reopen_attempt(txn, id)?,
                     _ => {}
                 }

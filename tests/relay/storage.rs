@@ -234,3 +234,113 @@ fn a_duplicate_key_and_a_value_of_the_wrong_kind_are_told_apart_on_both_engines(
         assert!(!wrong.is_unique_violation());
     });
 }
+
+/// Two relays' writers on one PostgreSQL database, racing on the same
+/// attempts: every event number is stored exactly once (the database
+/// decides duplicates), each attempt becomes final once, and the audit
+/// trail and every attempt's event chain still verify end to end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_writers_on_one_postgres_store_each_event_once_and_keep_every_chain_whole() {
+    use examgate_relay::store::{Store, writes};
+    use examgate_shared::attempt::{Attempt, AttemptStatus, StudentEvent};
+    use examgate_shared::exam::QuestionId;
+
+    const ATTEMPTS: u64 = 12;
+    const EVENTS: u64 = 25;
+    let url = servers::postgres().fresh_database();
+    let (a, b) = (
+        Store::spawn_postgres(&url).unwrap(),
+        Store::spawn_postgres(&url).unwrap(),
+    );
+    let exam = examgate_relay::seed::demo_exam();
+    let at_rest = examgate_relay::at_rest::AtRest::with_key(&[9; 32]);
+    let opts = examgate_relay::seed::DemoOptions::starting(0);
+    let attempts: Vec<u64> = a
+        .write(move |db| {
+            examgate_relay::seed::seed_demo(db, &opts, &at_rest)?;
+            (0..ATTEMPTS)
+                .map(|i| {
+                    let name = format!("Thí sinh {i}");
+                    let c = writes::insert_candidate(db, 1, 1, &name, &name, None)?;
+                    writes::insert_attempt(db, c, &[i as u8; 32], &Default::default())
+                })
+                .collect()
+        })
+        .await
+        .unwrap();
+    let answer = |seq: u64| StudentEvent::Answer {
+        question: QuestionId((seq % 3 + 1) as u32),
+        value: None,
+    };
+    for seq in 1..=EVENTS {
+        // Both writers offer every attempt's next event at once.
+        let offers = attempts.iter().flat_map(|&id| {
+            [&a, &b].map(|store| {
+                let event = answer(seq);
+                store.write(move |db| writes::insert_event(db, id, seq, seq as i64, &event, None))
+            })
+        });
+        let results = futures_util::future::join_all(offers).await;
+        for pair in results.chunks(2) {
+            let stored = pair.iter().filter(|r| r.is_ok()).count();
+            assert_eq!(stored, 1, "{pair:?}");
+            let refused = pair.iter().find_map(|r| r.as_ref().err()).unwrap();
+            assert!(
+                matches!(refused, examgate_relay::store::StoreError::Db(e)
+                    if matches!(e, DbError::OutOfSequence { .. }) || e.is_unique_violation()),
+                "{refused:?}"
+            );
+        }
+    }
+    // A gap is refused too, whoever offers it.
+    let gap = a
+        .write({
+            let id = attempts[0];
+            move |db| writes::insert_event(db, id, EVENTS + 2, 0, &StudentEvent::Submit, None)
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        gap.to_string().contains("does not follow the stored"),
+        "{gap}"
+    );
+    // Both close every attempt at its deadline: it becomes final once.
+    let mut replayed = Attempt::default();
+    for seq in 1..=EVENTS {
+        replayed.apply(seq, &answer(seq), seq as i64);
+    }
+    let g = examgate_shared::scoring::grade(&exam, &replayed.answers);
+    let closes = attempts.iter().flat_map(|&id| {
+        [&a, &b].map(|store| {
+            let g = g.clone();
+            store.write(move |db| writes::finish_attempt(db, id, AttemptStatus::Closed, 99, &g))
+        })
+    });
+    let firsts = futures_util::future::join_all(closes).await;
+    for pair in firsts.chunks(2) {
+        let made_final: Vec<bool> = pair.iter().map(|r| *r.as_ref().unwrap()).collect();
+        assert_eq!(
+            made_final.iter().filter(|f| **f).count(),
+            1,
+            "{made_final:?}"
+        );
+    }
+    // Meanwhile-style audit entries from both, then one verification of it all.
+    let audits = (0..40).map(|i| {
+        let store = if i % 2 == 0 { &a } else { &b };
+        store.write(move |db| writes::audit(db, i, "relay", "test", &format!("entry {i}")))
+    });
+    for r in futures_util::future::join_all(audits).await {
+        r.unwrap();
+    }
+    let report = a
+        .read(|db| {
+            examgate_relay::audit::verify_database(db)
+                .map_err(|e| DbError::Conversion(e.to_string()))
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.attempts, ATTEMPTS);
+    assert_eq!(report.committed, ATTEMPTS);
+    assert_eq!(report.events, ATTEMPTS * EVENTS);
+}

@@ -24,6 +24,19 @@ const SCHEMA_LOCK: i64 = 0x6578_616d_6761_7465;
 /// (seeding the demo, the set-up link) among relays starting together.
 const SETUP_LOCK: i64 = SCHEMA_LOCK + 1;
 
+/// The transaction-level advisory lock that keeps the audit trail one
+/// chain when several relays append to it.
+const AUDIT_LOCK: i64 = SCHEMA_LOCK + 2;
+
+/// Holds [`AUDIT_LOCK`] until the current transaction ends.
+pub fn lock_audit(db: Db<'_>) -> Result<(), DbError> {
+    db.query_row(
+        "SELECT pg_advisory_xact_lock(?1)",
+        args![AUDIT_LOCK],
+        |_| Ok(()),
+    )
+}
+
 /// Holds [`SETUP_LOCK`] until the current transaction ends.
 pub fn lock_setup(db: Db<'_>) -> Result<(), DbError> {
     db.query_row(

@@ -10,7 +10,7 @@ use examgate_shared::exam::Exam;
 use examgate_shared::paper::Arrangement;
 use examgate_shared::scoring::Grade;
 
-use super::db::{Db, DbError, OptionalRow};
+use super::db::{Db, DbError, Dialect, OptionalRow};
 use super::person_ids::StoredPerson;
 use crate::args;
 use crate::at_rest::AtRest;
@@ -277,10 +277,13 @@ pub fn start_attempt(
 }
 
 /// Records event `seq`; `refused` is the code it was refused with, if any.
-/// The primary key (attempt, seq) makes a second insert of the same number
-/// fail rather than silently duplicate. The event is chained to the
-/// attempt's previous one (`shared::audit_chain`); the writer thread runs
-/// one job at a time, so the previous hash read here is the last written.
+/// The event is chained to the attempt's previous one
+/// (`shared::audit_chain`). The database decides duplicates and gaps: the
+/// attempt's row is locked first (PostgreSQL; SQLite's one writer already
+/// excludes every other), so the head read here is the last committed by
+/// any relay, and anything but its successor is refused
+/// ([`DbError::OutOfSequence`]). The primary key (attempt, seq) stays the
+/// backstop.
 pub fn insert_event(
     conn: Db<'_>,
     attempt: AttemptId,
@@ -291,13 +294,30 @@ pub fn insert_event(
 ) -> Result<(), DbError> {
     let json = serde_json::to_string(event).expect("events serialise");
     let refused = refused.map(ErrorCode::as_str);
-    let (_, prev) = events_head(conn, attempt)?;
+    lock_attempt(conn, attempt)?;
+    let (head, prev) = events_head(conn, attempt)?;
+    if seq != head + 1 {
+        return Err(DbError::OutOfSequence { attempt, seq, head });
+    }
     let hash = audit_chain::event_link(&prev, attempt, seq, received_at, &json, refused);
     conn.execute(
         "INSERT INTO events (attempt_id, seq, received_at, event, refused, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         args![attempt, seq, received_at, json, refused, &hash[..]],
     )?;
+    Ok(())
+}
+
+/// Holds the attempt's row until the commit, on an engine where other
+/// relays write too.
+fn lock_attempt(conn: Db<'_>, attempt: AttemptId) -> Result<(), DbError> {
+    if conn.dialect() == Dialect::Postgres {
+        conn.query_row(
+            "SELECT id FROM attempts WHERE id = ?1 FOR UPDATE",
+            args![attempt],
+            |_| Ok(()),
+        )?;
+    }
     Ok(())
 }
 
@@ -323,43 +343,52 @@ fn as_hash(stored: Option<Vec<u8>>) -> Option<Hash> {
     stored.and_then(|bytes| Hash::try_from(bytes.as_slice()).ok())
 }
 
-/// Marks the attempt final with its grade. The first time it becomes final
-/// (not on a regrade) an `attempt_final` audit entry commits the head of
-/// its answer events, tying them into the audit chain.
+/// Marks the attempt final with its grade; whether this call made it
+/// final. Only the first final write (the row's `final_status` still NULL,
+/// decided under its row lock) sets the status and time and commits the
+/// head of its answer events into the audit chain (`attempt_final`);
+/// a later one (a regrade, or a second relay closing the same attempt)
+/// rewrites only the grade, which the same answers give alike.
 pub fn finish_attempt(
     conn: Db<'_>,
     attempt: AttemptId,
     status: AttemptStatus,
     finished_at: Millis,
     grade: &Grade,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     let status = match status {
         AttemptStatus::Submitted => "submitted",
         AttemptStatus::Closed => "closed",
         other => unreachable!("finish_attempt with non-final status {other:?}"),
     };
-    let was_final: bool = conn.query_row(
-        "SELECT final_status IS NOT NULL FROM attempts WHERE id = ?1",
-        args![attempt],
-        |r| r.get(0),
-    )?;
     let (num, den) = grade.score.fraction();
-    conn.execute(
+    let score = format!("{num}/{den}");
+    let first = conn.execute(
         "UPDATE attempts SET final_status = ?2, finished_at = ?3, score = ?4, score_milli = ?5,
-         mark_tenths = ?6 WHERE id = ?1",
+         mark_tenths = ?6 WHERE id = ?1 AND final_status IS NULL",
         args![
             attempt,
             status,
             finished_at,
-            format!("{num}/{den}"),
+            score,
             grade.score.milli_rounded(),
             grade.mark.tenths()
         ],
-    )?;
-    if was_final {
-        return Ok(());
+    )? == 1;
+    if !first {
+        conn.execute(
+            "UPDATE attempts SET score = ?2, score_milli = ?3, mark_tenths = ?4 WHERE id = ?1",
+            args![
+                attempt,
+                score,
+                grade.score.milli_rounded(),
+                grade.mark.tenths()
+            ],
+        )?;
+        return Ok(false);
     }
-    commit_events(conn, attempt, status, finished_at, "relay")
+    commit_events(conn, attempt, status, finished_at, "relay")?;
+    Ok(true)
 }
 
 /// Writes the `attempt_final` audit entry naming the attempt's events as
@@ -383,8 +412,11 @@ pub fn commit_events(
 
 /// Appends to the audit trail, chained to the last entry
 /// (`shared::audit_chain`): the new entry takes the next id and commits to
-/// the previous entry's hash. The writer thread runs one job at a time, so
-/// nothing slips in between the read and the insert.
+/// the previous entry's hash. Nothing slips in between the read and the
+/// insert: on SQLite the writer thread runs one job at a time; on
+/// PostgreSQL, where several relays write, the chain's lock is held until
+/// the commit (so audited writes of all relays take turns, a batch at a
+/// time).
 pub fn audit(
     conn: Db<'_>,
     at: Millis,
@@ -392,6 +424,9 @@ pub fn audit(
     action: &str,
     detail: &str,
 ) -> Result<(), DbError> {
+    if conn.dialect() == Dialect::Postgres {
+        super::pg_schema::lock_audit(conn)?;
+    }
     let last = conn
         .query_row(
             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",

@@ -115,6 +115,11 @@ pub enum DbError {
     Postgres(#[from] tokio_postgres::Error),
     #[error("the query returned no row")]
     NoRow,
+    /// An event that is not the next of its attempt as stored: a
+    /// duplicate (`seq <= head`) or a gap. The database decides this, so
+    /// two relays writing one attempt cannot both store a number.
+    #[error("attempt {attempt}: event {seq} does not follow the stored {head}")]
+    OutOfSequence { attempt: u64, seq: u64, head: u64 },
     #[error("{0}")]
     Conversion(String),
 }

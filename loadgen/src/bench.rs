@@ -47,6 +47,8 @@ pub struct BenchOpts {
     pub memory_steps: Vec<usize>,
     pub baseline: bool,
     pub per_room: usize,
+    /// The relay on a PostgreSQL server this run starts (`run_postgres`).
+    pub postgres: bool,
 }
 
 const PASSWORD: &str = "load-rehearsal-password";
@@ -66,9 +68,23 @@ async fn fresh(opts: &BenchOpts, target: Target, name: &str, students: usize) ->
     match target {
         Target::Relay => {
             let data = opts.work.join(name);
-            let r = server::seed_rehearsal(&opts.relay_bin, &data, rooms_needed, 7200, PASSWORD)
-                .expect("seed the rehearsal");
-            let server = server::start_relay(&opts.relay_bin, &data, server::free_port(), &[])
+            let url = opts
+                .postgres
+                .then(|| examgate_servers::postgres().fresh_database());
+            let r = server::seed_rehearsal(
+                &opts.relay_bin,
+                &data,
+                url.as_deref(),
+                rooms_needed,
+                7200,
+                PASSWORD,
+            )
+            .expect("seed the rehearsal");
+            let extra: Vec<&str> = url
+                .iter()
+                .flat_map(|u| ["--database", u.as_str()])
+                .collect();
+            let server = server::start_relay(&opts.relay_bin, &data, server::free_port(), &extra)
                 .await
                 .expect("start the relay");
             Fresh {
@@ -442,6 +458,55 @@ pub async fn run(opts: BenchOpts) -> Value {
         } else {
             Value::Null
         },
+    });
+    write(&opts, &report);
+    report
+}
+
+/// The relay on PostgreSQL (one server this run starts: Debian's package,
+/// `fsync` and `synchronous_commit` on, as in production): the steady
+/// scenarios at `mid` and `students`, with the server's commits per second.
+/// Writes `opts.out` (`target/bench/load-postgres.json`).
+pub async fn run_postgres(opts: BenchOpts) -> Value {
+    let _ = std::fs::create_dir_all(&opts.work);
+    let pg = examgate_servers::postgres();
+    let mut report = json!({
+        "machine": {
+            "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+            "open_files_per_process": crate::procstat::open_file_limit(),
+        },
+        "settings": {
+            "students": opts.students, "mid": opts.mid, "interval_s": opts.interval_s,
+            "seconds": opts.seconds, "workers": opts.workers, "per_room": opts.per_room,
+            "store": "PostgreSQL (one relay, its writer's group commit; fsync and synchronous_commit on)",
+            "postgres": pg.psql("postgres", "SHOW server_version"),
+            "generator": "examgate-loadgen worker processes (one thread each), one source address each (127.0.0.x), on the same 2 cores as the relay and PostgreSQL",
+        },
+    });
+    let commits = || -> u64 {
+        pg.psql("postgres", "SELECT sum(xact_commit) FROM pg_stat_database")
+            .parse()
+            .unwrap_or(0)
+    };
+    let mut part = json!({});
+    for n in [opts.mid, opts.students] {
+        let (c0, t0) = (commits(), Instant::now());
+        let mut scenario = steady(&opts, Target::Relay, n, Sharing::Fair).await;
+        scenario["postgres_commits_per_s"] =
+            json!((commits().saturating_sub(c0)) as f64 / t0.elapsed().as_secs_f64());
+        part[format!("steady_{n}")] = scenario;
+        report["relay_on_postgres"] = part.clone();
+        write(&opts, &report);
+    }
+    let f = |v: &Value| v.as_f64().unwrap_or(f64::MAX);
+    let all = [
+        format!("steady_{}", opts.mid),
+        format!("steady_{}", opts.students),
+    ];
+    report["goals"] = json!({
+        "zero_errors": all.iter().all(|k| part[k]["error_count"] == json!(0)),
+        "ack_p99_under_50ms": all.iter().all(|k| f(&part[k]["latency"]["ack"]["p99_ms"]) < 50.0),
+        "proctor_p99_under_100ms": all.iter().all(|k| f(&part[k]["latency"]["answer_to_proctor"]["p99_ms"]) < 100.0),
     });
     write(&opts, &report);
     report

@@ -89,8 +89,9 @@ pub async fn run(opts: ChaosOpts) -> ChaosReport {
     let rooms_n = opts.students.div_ceil(opts.per_room);
     // Working time: the answering, then time for the last resends.
     let working_s = opts.answering.as_secs() as u32 + 20;
-    let rehearsal = server::seed_rehearsal(&opts.relay_bin, &data, rooms_n, working_s, PASSWORD)
-        .expect("seed the rehearsal");
+    let rehearsal =
+        server::seed_rehearsal(&opts.relay_bin, &data, None, rooms_n, working_s, PASSWORD)
+            .expect("seed the rehearsal");
     let rooms = rehearsal.rooms();
     let port = server::free_port();
     let mut relay = server::start_relay(&opts.relay_bin, &data, port, &[])

@@ -77,6 +77,10 @@ enum Cmd {
         /// Skip the Socket.IO baseline.
         #[arg(long)]
         no_baseline: bool,
+        /// Run the relay on a PostgreSQL server started for the run
+        /// (steady scenarios only; no baseline).
+        #[arg(long)]
+        postgres: bool,
     },
     /// The long chaos run; writes target/bench/chaos.json.
     Chaos {
@@ -216,6 +220,7 @@ async fn run(args: Args) -> std::process::ExitCode {
             relay_bin,
             out,
             no_baseline,
+            postgres,
         } => {
             let mut steps: Vec<usize> = [1000, 5000, 10_000, 15_000]
                 .into_iter()
@@ -233,10 +238,15 @@ async fn run(args: Args) -> std::process::ExitCode {
                 seconds,
                 workers,
                 memory_steps: steps,
-                baseline: !no_baseline,
+                baseline: !no_baseline && !postgres,
                 per_room: 40,
+                postgres,
             };
-            let report = bench::run(opts.clone()).await;
+            let report = if postgres {
+                bench::run_postgres(opts.clone()).await
+            } else {
+                bench::run(opts.clone()).await
+            };
             eprintln!(
                 "{}",
                 serde_json::to_string_pretty(&report["goals"]).expect("json")

@@ -56,16 +56,24 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// Seeds `data` for a rehearsal of `rooms` rooms.
+/// Seeds `data` for a rehearsal of `rooms` rooms (in `database`, a
+/// PostgreSQL URL, when given; else the folder's SQLite file).
 pub fn seed_rehearsal(
     relay_bin: &Path,
     data: &Path,
+    database: Option<&str>,
     rooms: usize,
     seconds: u32,
     password: &str,
 ) -> std::io::Result<Rehearsal> {
     let _ = std::fs::remove_dir_all(data);
     let out = std::process::Command::new(relay_bin)
+        .args(
+            database
+                .map(|url| ["--database", url])
+                .into_iter()
+                .flatten(),
+        )
         .args(["rehearsal", "--data"])
         .arg(data)
         .args(["--rooms", &rooms.to_string()])

@@ -362,7 +362,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                     .clone()
                     .unwrap_or_else(examgate_relay::auth::random_password),
             };
-            let info = examgate_relay::rehearsal::seed(data, &rehearsal)?;
+            let info = examgate_relay::rehearsal::seed_on(data, &args.database, &rehearsal)?;
             println!(
                 "rehearsal: {} rooms ({} … {}), central proctor {} — {}",
                 info.codes.len(),

@@ -17,8 +17,9 @@ use examgate_shared::protocol::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::hash_password;
+use crate::boot::Database;
 use crate::model::{Sitting, User};
-use crate::store::db::Db;
+use crate::store::db::{Db, DbError};
 use crate::store::{self, writes};
 
 /// The sample exam: Math questions in Vietnamese with TeX (the demo's).
@@ -74,47 +75,42 @@ impl From<rusqlite::Error> for RehearsalError {
 
 /// Seeds `data` (created if missing; it must hold no database yet).
 pub fn seed(data: &Path, r: &Rehearsal) -> Result<RehearsalInfo, RehearsalError> {
+    seed_on(data, &Database::Sqlite, r)
+}
+
+/// Like [`seed`], on the store `database` names: a PostgreSQL database must
+/// hold no exam yet (the data folder still gets `rehearsal.json`).
+pub fn seed_on(
+    data: &Path,
+    database: &Database,
+    r: &Rehearsal,
+) -> Result<RehearsalInfo, RehearsalError> {
     std::fs::create_dir_all(data)?;
-    let db = data.join(store::DB_FILE);
-    if db.exists() {
-        return Err(RehearsalError::NotFresh(data.display().to_string()));
-    }
-    let mut conn = store::open(&db)?;
-    let exam = sample_exam();
     let closes_at = r.opens_at + r.duration_ms + 3_600_000;
-    let txn = conn.transaction()?;
-    writes::insert_exam(Db::sqlite(&txn), &exam)?;
-    let site = writes::insert_site(Db::sqlite(&txn), "Diễn tập", "DT")?;
-    let sitting = writes::insert_sitting(
-        Db::sqlite(&txn),
-        &Sitting::stand_alone(&exam.id, r.opens_at, closes_at, r.duration_ms),
-    )?;
-    let mut codes = Vec::with_capacity(r.rooms);
-    for i in 1..=r.rooms {
-        let room = writes::insert_room(
-            Db::sqlite(&txn),
-            site,
-            &format!("Phòng diễn tập {i:04}"),
-            40,
-        )?;
-        let code = format!("DT{i:04}");
-        writes::insert_join_code(Db::sqlite(&txn), &code, sitting, room, false)?;
-        codes.push(code);
-    }
-    writes::insert_user(
-        Db::sqlite(&txn),
-        &User {
-            username: PROCTOR.into(),
-            password_hash: hash_password(&r.password),
-            role: Role::CentralProctor,
-            room_id: None,
-            site_id: None,
-            display_name: "Diễn tập — giám sát".into(),
-            disabled: false,
-            subject: String::new(),
-        },
-    )?;
-    txn.commit()?;
+    let codes = match database {
+        Database::Sqlite => {
+            let db = data.join(store::DB_FILE);
+            if db.exists() {
+                return Err(RehearsalError::NotFresh(data.display().to_string()));
+            }
+            let mut conn = store::open(&db)?;
+            let txn = conn.transaction()?;
+            let codes = write_rehearsal(Db::sqlite(&txn), r, closes_at)?;
+            txn.commit()?;
+            codes
+        }
+        Database::Postgres(url) => {
+            let conn = store::pg_schema::open(url)?;
+            let db = conn.db();
+            if !store::is_empty(db)? {
+                return Err(RehearsalError::NotFresh(url.clone()));
+            }
+            db.execute_batch("BEGIN")?;
+            let codes = write_rehearsal(db, r, closes_at)?;
+            db.execute_batch("COMMIT")?;
+            codes
+        }
+    };
     let info = RehearsalInfo {
         codes,
         proctor: PROCTOR.into(),
@@ -128,6 +124,39 @@ pub fn seed(data: &Path, r: &Rehearsal) -> Result<RehearsalInfo, RehearsalError>
         serde_json::to_vec_pretty(&info).expect("plain data"),
     )?;
     Ok(info)
+}
+
+/// The rehearsal's exam, site, rooms with their codes and central
+/// proctor, inside the caller's transaction; the codes.
+fn write_rehearsal(db: Db<'_>, r: &Rehearsal, closes_at: Millis) -> Result<Vec<String>, DbError> {
+    let exam = sample_exam();
+    writes::insert_exam(db, &exam)?;
+    let site = writes::insert_site(db, "Diễn tập", "DT")?;
+    let sitting = writes::insert_sitting(
+        db,
+        &Sitting::stand_alone(&exam.id, r.opens_at, closes_at, r.duration_ms),
+    )?;
+    let mut codes = Vec::with_capacity(r.rooms);
+    for i in 1..=r.rooms {
+        let room = writes::insert_room(db, site, &format!("Phòng diễn tập {i:04}"), 40)?;
+        let code = format!("DT{i:04}");
+        writes::insert_join_code(db, &code, sitting, room, false)?;
+        codes.push(code);
+    }
+    writes::insert_user(
+        db,
+        &User {
+            username: PROCTOR.into(),
+            password_hash: hash_password(&r.password),
+            role: Role::CentralProctor,
+            room_id: None,
+            site_id: None,
+            display_name: "Diễn tập — giám sát".into(),
+            disabled: false,
+            subject: String::new(),
+        },
+    )?;
+    Ok(codes)
 }
 
 #[cfg(test)]

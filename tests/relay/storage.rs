@@ -1,5 +1,5 @@
 //! The storage layer on both engines: the embedded SQLite file and a real
-//! PostgreSQL server started for the tests (support/servers.rs). The same
+//! PostgreSQL server started for the tests (crate examgate-servers). The same
 //! statements run on each; the PostgreSQL schema is the SQLite one, table
 //! for table and column for column.
 
@@ -9,7 +9,7 @@ use examgate_relay::args;
 use examgate_relay::store::db::{Db, DbError, Dialect, OptionalRow, PgConn};
 use examgate_relay::store::pg_schema;
 use examgate_relay::store::schema::SCHEMA_VERSION;
-use examgate_tests::servers;
+use examgate_servers as servers;
 
 /// A fresh, migrated database of each engine, handed to `check` in turn.
 fn on_both_engines(check: impl Fn(Db<'_>)) {

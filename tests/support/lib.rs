@@ -6,7 +6,7 @@ pub mod card;
 pub mod firefox;
 pub mod office;
 pub mod proxy;
-pub mod servers;
+pub use examgate_servers as servers;
 pub mod usb_bridge;
 
 use std::net::SocketAddr;
@@ -60,7 +60,8 @@ fn open_now(duration_ms: Millis, exam: Option<examgate_shared::exam::Exam>) -> D
 /// The store the relay tests run on: SQLite unless
 /// `EXAMGATE_TEST_DATABASE=postgres`, which gives each relay a fresh
 /// database of a real PostgreSQL server started for the tests
-/// (`servers.rs`). `cargo xtask test` runs the relay tests both ways.
+/// (the `examgate-servers` crate). `cargo xtask test` runs the relay tests
+/// both ways.
 pub fn test_database() -> Database {
     match std::env::var("EXAMGATE_TEST_DATABASE").as_deref() {
         Ok("postgres") => Database::Postgres(servers::postgres().fresh_database()),

@@ -18,7 +18,8 @@
 //! - `cargo xtask bench`: every benchmark, each writing JSON under
 //!   `target/bench/` (installs numpy from PyPI for the analysis baseline,
 //!   Node's Socket.IO from npm for the load baseline). `cargo xtask bench
-//!   load` runs only the load benchmark and the long chaos run.
+//!   load` runs only the load benchmarks (SQLite with the Socket.IO
+//!   baseline, then the relay on PostgreSQL) and the long chaos run.
 //! - `cargo xtask fuzz [seconds]`: every cargo-fuzz target in `fuzz/` for
 //!   `seconds` each (default 60), installing cargo-fuzz from crates.io if
 //!   missing.
@@ -229,6 +230,19 @@ fn bench_load() -> Result<()> {
     setup::run(
         std::process::Command::new(&bin)
             .arg("bench")
+            .current_dir(setup::root()),
+    )?;
+    // The same steady scenarios with the relay on PostgreSQL (a server the
+    // run starts itself): target/bench/load-postgres.json.
+    setup::ensure_servers()?;
+    setup::run(
+        std::process::Command::new(&bin)
+            .args([
+                "bench",
+                "--postgres",
+                "--out",
+                "target/bench/load-postgres.json",
+            ])
             .current_dir(setup::root()),
     )?;
     setup::run(

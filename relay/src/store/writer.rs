@@ -364,28 +364,19 @@ impl Store {
     }
 }
 
-/// A transaction-control statement: cached on SQLite (two of them around
-/// every job), a simple query on PostgreSQL.
-fn control(db: Db<'_>, sql: &str) -> Result<(), DbError> {
-    match db.dialect() {
-        Dialect::Sqlite => db.execute(sql, crate::args![]).map(drop),
-        Dialect::Postgres => db.execute_batch(sql),
-    }
-}
-
 fn run_in_savepoint<T>(
     db: Db<'_>,
     f: impl FnOnce(Db<'_>) -> Result<T, DbError>,
 ) -> Result<T, StoreError> {
-    control(db, "SAVEPOINT job")?;
+    db.control("SAVEPOINT job")?;
     match f(db) {
         Ok(v) => {
-            control(db, "RELEASE job")?;
+            db.control("RELEASE job")?;
             Ok(v)
         }
         Err(e) => {
-            control(db, "ROLLBACK TO job")?;
-            control(db, "RELEASE job")?;
+            db.control("ROLLBACK TO job")?;
+            db.control("RELEASE job")?;
             Err(e.into())
         }
     }
@@ -439,7 +430,7 @@ fn run_batch(db: Db<'_>, batch: Vec<Job>, stats: &WriterStats) -> bool {
         Dialect::Sqlite => "BEGIN IMMEDIATE",
         Dialect::Postgres => "BEGIN",
     };
-    if let Err(e) = control(db, begin) {
+    if let Err(e) = db.control(begin) {
         tracing::error!("cannot begin a transaction: {e}");
         // Dropping the jobs drops their reply channels: every caller
         // gets `WriterGone` instead of waiting forever.
@@ -448,7 +439,8 @@ fn run_batch(db: Db<'_>, batch: Vec<Job>, stats: &WriterStats) -> bool {
     }
     let completions: Vec<Completion> = batch.into_iter().map(|job| job(db)).collect();
     let committing = Instant::now();
-    let commit = control(db, "COMMIT");
+    // The last job's RELEASE goes with it.
+    let commit = db.execute_batch("COMMIT");
     stats.commit.record(committing.elapsed());
     if let Err(e) = &commit {
         tracing::error!("database commit failed: {e}");

@@ -294,8 +294,7 @@ pub fn insert_event(
 ) -> Result<(), DbError> {
     let json = serde_json::to_string(event).expect("events serialise");
     let refused = refused.map(ErrorCode::as_str);
-    lock_attempt(conn, attempt)?;
-    let (head, prev) = events_head(conn, attempt)?;
+    let (head, prev) = locked_events_head(conn, attempt)?;
     if seq != head + 1 {
         return Err(DbError::OutOfSequence { attempt, seq, head });
     }
@@ -308,17 +307,24 @@ pub fn insert_event(
     Ok(())
 }
 
-/// Holds the attempt's row until the commit, on an engine where other
-/// relays write too.
-fn lock_attempt(conn: Db<'_>, attempt: AttemptId) -> Result<(), DbError> {
-    if conn.dialect() == Dialect::Postgres {
-        conn.query_row(
-            "SELECT id FROM attempts WHERE id = ?1 FOR UPDATE",
-            args![attempt],
-            |_| Ok(()),
-        )?;
+/// [`events_head`], with the attempt's row held until the commit where
+/// other relays write too (PostgreSQL: one round trip for both).
+fn locked_events_head(conn: Db<'_>, attempt: AttemptId) -> Result<(u64, Hash), DbError> {
+    if conn.dialect() == Dialect::Sqlite {
+        return events_head(conn, attempt);
     }
-    Ok(())
+    let (seq, hash) = conn.query_row(
+        "SELECT e.seq, e.hash FROM attempts a
+         LEFT JOIN LATERAL (SELECT seq, hash FROM events WHERE attempt_id = a.id
+                            ORDER BY seq DESC LIMIT 1) e ON TRUE
+         WHERE a.id = ?1 FOR UPDATE OF a",
+        args![attempt],
+        |r| Ok((r.get::<Option<u64>>(0)?, r.get::<Option<Vec<u8>>>(1)?)),
+    )?;
+    Ok(match seq {
+        Some(seq) => (seq, as_hash(hash).unwrap_or_default()),
+        None => (0, audit_chain::events_genesis(attempt)),
+    })
 }
 
 /// The number and hash of an attempt's last event (0 and the attempt's

@@ -229,6 +229,20 @@ impl<'a> Db<'a> {
         }
     }
 
+    /// A transaction-control statement (`BEGIN`, `SAVEPOINT`, `RELEASE`,
+    /// `ROLLBACK TO`) that may wait to travel with the next statement:
+    /// PostgreSQL sends it then (no round trip of its own); SQLite runs it
+    /// at once, cached.
+    pub fn control(&self, sql: &str) -> Result<(), DbError> {
+        match self.0 {
+            Engine::Sqlite(conn) => sqlite::execute(conn, sql, &[]).map(drop),
+            Engine::Postgres(conn) => {
+                conn.defer(sql);
+                Ok(())
+            }
+        }
+    }
+
     /// Runs statements without parameters (schema, transaction control).
     pub fn execute_batch(&self, sql: &str) -> Result<(), DbError> {
         match self.0 {

@@ -32,7 +32,14 @@ pub struct PgConn {
     client: Client,
     /// Prepared statements by their SQLite spelling.
     statements: RefCell<HashMap<String, Statement>>,
+    /// Transaction-control statements not sent yet ([`PgConn::defer`]).
+    deferred: RefCell<String>,
 }
+
+/// Most prepared statements a connection keeps: statements built with
+/// their lists inline (the inspection package's `IN (…)`) would otherwise
+/// pile up.
+const MAX_STATEMENTS: usize = 512;
 
 impl PgConn {
     /// Connects to `url` (`postgres://user@host:port/database`).
@@ -77,6 +84,7 @@ impl PgConn {
         Ok(PgConn {
             client,
             statements: RefCell::new(HashMap::new()),
+            deferred: RefCell::new(String::new()),
         })
     }
 
@@ -90,22 +98,56 @@ impl PgConn {
             return Ok(stmt.clone());
         }
         let stmt = block_on(self.client.prepare(&to_dollar(sql)))?;
-        self.statements
-            .borrow_mut()
-            .insert(sql.to_owned(), stmt.clone());
+        let mut statements = self.statements.borrow_mut();
+        if statements.len() >= MAX_STATEMENTS {
+            statements.clear();
+        }
+        statements.insert(sql.to_owned(), stmt.clone());
         Ok(stmt)
+    }
+
+    /// Queues a statement without parameters or result (`SAVEPOINT`,
+    /// `RELEASE`, `BEGIN`) to go out with the next one: the two travel in
+    /// one round trip (tokio-postgres pipelines requests polled together),
+    /// and in order. The writer's savepoint around every job costs no
+    /// round trip of its own.
+    pub(super) fn defer(&self, sql: &str) {
+        let mut deferred = self.deferred.borrow_mut();
+        deferred.push_str(sql);
+        deferred.push(';');
+    }
+
+    /// Waits for `request`, sent right behind whatever was deferred; an
+    /// error of the deferred statements comes first.
+    fn send<T>(
+        &self,
+        request: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, DbError> {
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        if deferred.is_empty() {
+            return Ok(block_on(request)?);
+        }
+        let (before, result) = block_on(futures_util::future::join(
+            self.client.batch_execute(&deferred),
+            request,
+        ));
+        before?;
+        Ok(result?)
     }
 
     pub(super) fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<usize, DbError> {
         let stmt = self.statement(sql)?;
         let values = values(params)?;
         let refs = refs(&values);
-        let changed = block_on(self.client.execute(&stmt, &refs))?;
+        let changed = self.send(self.client.execute(&stmt, &refs))?;
         Ok(changed as usize)
     }
 
     pub(super) fn execute_batch(&self, sql: &str) -> Result<(), DbError> {
-        Ok(block_on(self.client.batch_execute(sql))?)
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        Ok(block_on(
+            self.client.batch_execute(&format!("{deferred}{sql}")),
+        )?)
     }
 
     pub(super) fn query(
@@ -116,7 +158,7 @@ impl PgConn {
         let stmt = self.statement(sql)?;
         let values = values(params)?;
         let refs = refs(&values);
-        Ok(block_on(self.client.query(&stmt, &refs))?)
+        self.send(self.client.query(&stmt, &refs))
     }
 }
 

@@ -1,6 +1,7 @@
-//! Real PostgreSQL and nats-server processes for the tests: Debian's
-//! packages (`cargo xtask test` installs them when missing), each started
-//! once per test process on a free loopback port in a temporary folder.
+//! Real PostgreSQL and nats-server processes for the tests and the load
+//! benchmark: Debian's packages (`cargo xtask test` installs them when
+//! missing), each started once per process on a free loopback port in a
+//! temporary folder.
 //!
 //! Nothing is mocked. PostgreSQL refuses to run as root, and CI runs as
 //! root: there the cluster belongs to the `postgres` account the package
@@ -22,6 +23,8 @@ pub struct Postgres {
     pub port: u16,
     /// The folder holding the cluster, its socket and its log.
     pub dir: PathBuf,
+    /// The server's programs (`/usr/lib/postgresql/<major>/bin`).
+    pub bin: PathBuf,
     next_database: AtomicU32,
 }
 
@@ -100,6 +103,7 @@ impl Postgres {
         Ok(Postgres {
             port,
             dir,
+            bin,
             next_database: AtomicU32::new(0),
         })
     }
@@ -117,13 +121,47 @@ impl Postgres {
     pub fn fresh_database(&self) -> String {
         let n = self.next_database.fetch_add(1, Ordering::Relaxed);
         let name = format!("t{}_{n}", std::process::id());
-        let admin = examgate_relay::store::db::PgConn::connect(&self.admin_url())
-            .expect("connect to the test cluster");
-        admin
-            .db()
-            .execute_batch(&format!("CREATE DATABASE {name}"))
-            .expect("create a test database");
+        let out = Command::new(self.bin.join("createdb"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                PG_USER,
+            ])
+            .arg(&name)
+            .output()
+            .expect("run createdb");
+        assert!(
+            out.status.success(),
+            "createdb {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.url_of(&name)
+    }
+
+    /// Runs one SQL statement as the cluster's superuser (settings,
+    /// statistics), returning what psql printed.
+    pub fn psql(&self, database: &str, sql: &str) -> String {
+        let out = Command::new(self.bin.join("psql"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                PG_USER,
+            ])
+            .args(["-d", database, "-At", "-c", sql])
+            .output()
+            .expect("run psql");
+        assert!(
+            out.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 }
 

@@ -104,7 +104,7 @@ pub fn boot_on(
             // A new key is made only for a database that holds nothing
             // sealed: one made beside sealed values would open none of them.
             let key_path = data_dir.join(crate::at_rest::KEY_FILE);
-            if !key_path.exists() && store::person_ids::holds_sealed(&conn)? {
+            if !key_path.exists() && store::person_ids::holds_sealed(Db::sqlite(&conn))? {
                 return Err(crate::at_rest::AtRestError::KeyMissing(
                     key_path.display().to_string(),
                 )
@@ -131,8 +131,17 @@ pub fn boot_on(
         }
         Database::Postgres(url) => {
             let conn = store::pg_schema::open(url)?;
-            let at_rest = crate::at_rest::AtRest::load_or_create(data_dir)?;
             let db = conn.db();
+            // As for SQLite: a relay without the key the database's sealed
+            // values were sealed with must not make a new one.
+            let key_path = data_dir.join(crate::at_rest::KEY_FILE);
+            if !key_path.exists() && store::person_ids::holds_sealed(db)? {
+                return Err(crate::at_rest::AtRestError::KeyMissing(
+                    key_path.display().to_string(),
+                )
+                .into());
+            }
+            let at_rest = crate::at_rest::AtRest::load_or_create(data_dir)?;
             db.execute_batch("BEGIN")?;
             // Relays started together on an empty database: one seeds, the
             // others wait for its commit and find it seeded.

@@ -102,12 +102,16 @@ pub fn seed_on(
         Database::Postgres(url) => {
             let conn = store::pg_schema::open(url)?;
             let db = conn.db();
+            db.execute_batch("BEGIN")?;
+            // Under the first-start lock: a relay booting meanwhile does
+            // not seed beside the rehearsal.
+            store::pg_schema::lock_setup(db)?;
             if !store::is_empty(db)? {
+                let _ = db.execute_batch("ROLLBACK");
                 return Err(RehearsalError::NotFresh(url.clone()));
             }
-            db.execute_batch("BEGIN")?;
             let codes = write_rehearsal(db, r, closes_at)?;
-            db.execute_batch("COMMIT")?;
+            db.commit()?;
             codes
         }
     };

@@ -121,44 +121,28 @@ impl Postgres {
     pub fn fresh_database(&self) -> String {
         let n = self.next_database.fetch_add(1, Ordering::Relaxed);
         let name = format!("t{}_{n}", std::process::id());
-        let out = Command::new(self.bin.join("createdb"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                PG_USER,
-            ])
-            .arg(&name)
-            .output()
-            .expect("run createdb");
-        assert!(
-            out.status.success(),
-            "createdb {name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        self.client("createdb", &[&name]);
         self.url_of(&name)
     }
 
     /// Runs one SQL statement as the cluster's superuser (settings,
     /// statistics), returning what psql printed.
     pub fn psql(&self, database: &str, sql: &str) -> String {
-        let out = Command::new(self.bin.join("psql"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                PG_USER,
-            ])
-            .args(["-d", database, "-At", "-c", sql])
+        self.client("psql", &["-d", database, "-At", "-c", sql])
+    }
+
+    /// Runs one of PostgreSQL's client programs against this cluster as
+    /// its superuser; what it printed.
+    fn client(&self, program: &str, args: &[&str]) -> String {
+        let port = self.port.to_string();
+        let out = Command::new(self.bin.join(program))
+            .args(["-h", "127.0.0.1", "-p", &port, "-U", PG_USER])
+            .args(args)
             .output()
-            .expect("run psql");
+            .unwrap_or_else(|e| panic!("run {program}: {e}"));
         assert!(
             out.status.success(),
-            "psql {sql}: {}",
+            "{program} {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
@@ -191,8 +175,9 @@ impl Nats {
     }
 }
 
-/// The newest `/usr/lib/postgresql/<major>/bin` with `initdb` in it.
-fn postgres_bin_dir() -> Option<PathBuf> {
+/// The newest `/usr/lib/postgresql/<major>/bin` with `initdb` in it
+/// (Debian keeps the server's programs off `PATH`).
+pub fn postgres_bin_dir() -> Option<PathBuf> {
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
         .flatten()

@@ -284,10 +284,13 @@ async fn two_writers_on_one_postgres_store_each_event_once_and_keep_every_chain_
         for pair in results.chunks(2) {
             let stored = pair.iter().filter(|r| r.is_ok()).count();
             assert_eq!(stored, 1, "{pair:?}");
+            // The loser waited for the winner's commit and then read its
+            // event as the head: refused by the sequence rule, not by the
+            // primary key.
             let refused = pair.iter().find_map(|r| r.as_ref().err()).unwrap();
             assert!(
-                matches!(refused, examgate_relay::store::StoreError::Db(e)
-                    if matches!(e, DbError::OutOfSequence { .. }) || e.is_unique_violation()),
+                matches!(refused, examgate_relay::store::StoreError::Db(
+                    DbError::OutOfSequence { head, .. }) if *head == seq),
                 "{refused:?}"
             );
         }
@@ -343,4 +346,51 @@ async fn two_writers_on_one_postgres_store_each_event_once_and_keep_every_chain_
     assert_eq!(report.attempts, ATTEMPTS);
     assert_eq!(report.committed, ATTEMPTS);
     assert_eq!(report.events, ATTEMPTS * EVENTS);
+}
+
+/// A job that fails on PostgreSQL leaves the transaction aborted until its
+/// savepoint is rolled back: the next job of the batch (with a statement
+/// never prepared before) still succeeds; and a job that swallowed a
+/// server error cannot make the batch's silent rollback pass for a commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_failed_job_the_batch_goes_on_and_an_aborted_batch_is_not_acked() {
+    use examgate_relay::store::{Store, StoreError};
+    let store = Store::spawn_postgres(&servers::postgres().fresh_database()).unwrap();
+    let put = |key: &'static str| {
+        move |db: Db<'_>| db.execute("INSERT INTO meta (key, value) VALUES (?1, 'v')", args![key])
+    };
+    store.write(put("taken")).await.unwrap();
+    let (dup, fresh) = tokio::join!(
+        store.write(put("taken")),
+        store.write(|db| {
+            db.execute(
+                "INSERT INTO sites (name, code) VALUES (?1, 'never prepared before')",
+                args!["Trường mới"],
+            )
+        })
+    );
+    assert!(
+        matches!(&dup, Err(StoreError::Db(e)) if e.is_unique_violation()),
+        "{dup:?}"
+    );
+    assert_eq!(fresh.unwrap(), 1);
+    // A job that hides its error: the transaction is aborted, so nothing
+    // of the batch was kept, and nobody is told otherwise.
+    let hidden = store
+        .write(|db| {
+            let _ = db.execute(
+                "INSERT INTO meta (key, value) VALUES ('taken', 'v')",
+                args![],
+            );
+            Ok(())
+        })
+        .await;
+    assert!(matches!(hidden, Err(StoreError::Commit(_))), "{hidden:?}");
+    let sites: i64 = store
+        .read(|db| db.query_row("SELECT COUNT(*) FROM sites", args![], |r| r.get(0)))
+        .await
+        .unwrap();
+    assert_eq!(sites, 1);
+    // And the writer goes on.
+    store.write(put("after")).await.unwrap();
 }

@@ -182,6 +182,15 @@ impl TestRelay {
     ) -> TestRelay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        if let Database::Postgres(url) = &database {
+            // Evidence is long enough for PostgreSQL to compress it, which
+            // would hide from `found_in_files` what it must not hold.
+            examgate_relay::store::db::PgConn::connect(url)
+                .unwrap()
+                .db()
+                .execute_batch("ALTER TABLE checkins ALTER COLUMN evidence SET STORAGE EXTERNAL")
+                .unwrap();
+        }
         let (tx, rx) = tokio::sync::oneshot::channel();
         let state = booted.state.clone();
         tokio::spawn(examgate_relay::serve(listener, booted.state, async {

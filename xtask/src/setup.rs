@@ -79,7 +79,7 @@ pub fn ensure_chromium() -> Result<()> {
 /// loopback ports, in temporary folders, and stop them at the end.
 pub fn ensure_servers() -> Result<()> {
     let mut missing = Vec::new();
-    if postgres_bin_dir().is_none() {
+    if examgate_servers::postgres_bin_dir().is_none() {
         missing.push("postgresql");
     }
     if !Path::new("/usr/sbin/nats-server").exists() && !on_path("nats-server") {
@@ -89,22 +89,6 @@ pub fn ensure_servers() -> Result<()> {
         return Ok(());
     }
     apt_install(&missing)
-}
-
-/// The newest `/usr/lib/postgresql/<major>/bin` holding `initdb` (Debian
-/// keeps the server's programs off `PATH`).
-fn postgres_bin_dir() -> Option<PathBuf> {
-    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .flatten()
-        .filter_map(|e| {
-            let major = e.file_name().to_str()?.parse().ok()?;
-            let bin = e.path().join("bin");
-            bin.join("initdb").exists().then_some((major, bin))
-        })
-        .collect();
-    found.sort();
-    found.pop().map(|(_, bin)| bin)
 }
 
 fn on_path(program: &str) -> bool {

@@ -106,14 +106,14 @@ pub fn seal_clear(conn: &mut Connection, at_rest: &AtRest) -> rusqlite::Result<u
 }
 
 /// Whether anything in the database was sealed with a data folder's key.
-pub fn holds_sealed(conn: &Connection) -> rusqlite::Result<bool> {
+pub fn holds_sealed(conn: super::db::Db<'_>) -> Result<bool, super::db::DbError> {
     conn.query_row(
         &format!(
             "SELECT EXISTS (SELECT 1 FROM roster WHERE person_id LIKE '{SEALED_PREFIX}%')
                  OR EXISTS (SELECT 1 FROM checkins WHERE person_id LIKE '{SEALED_PREFIX}%'
                                                       OR evidence LIKE '{SEALED_PREFIX}%')"
         ),
-        [],
+        crate::args![],
         |r| r.get(0),
     )
 }

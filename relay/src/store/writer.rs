@@ -3,8 +3,10 @@
 //! rusqlite is synchronous, and SQLite allows one writer at a time anyway, so
 //! all writes go through one dedicated thread fed by a channel. On
 //! PostgreSQL the same thread holds one connection: each relay commits its
-//! writes in groups, one round trip and one WAL flush per batch, and the
-//! server orders the batches of several relays by their row locks. The thread
+//! writes in groups (one WAL flush per batch; the savepoints around each
+//! job travel with its statements, so a job costs only its own round
+//! trips), and the server orders the batches of several relays by their
+//! row locks. The thread
 //! takes every job that is waiting, runs them in one transaction (each in its
 //! own savepoint, so one failing job does not undo the others), commits once
 //! — one fsync for the whole batch — and only then answers each job. Callers
@@ -440,7 +442,7 @@ fn run_batch(db: Db<'_>, batch: Vec<Job>, stats: &WriterStats) -> bool {
     let completions: Vec<Completion> = batch.into_iter().map(|job| job(db)).collect();
     let committing = Instant::now();
     // The last job's RELEASE goes with it.
-    let commit = db.execute_batch("COMMIT");
+    let commit = db.commit();
     stats.commit.record(committing.elapsed());
     if let Err(e) = &commit {
         tracing::error!("database commit failed: {e}");

@@ -308,23 +308,18 @@ pub fn insert_event(
 }
 
 /// [`events_head`], with the attempt's row held until the commit where
-/// other relays write too (PostgreSQL: one round trip for both).
+/// other relays write too. On PostgreSQL the lock is its own statement,
+/// sent in the same round trip as the read: the read then takes its
+/// snapshot after the lock was granted, so it sees whatever the relay that
+/// held the lock before committed (one statement locking and reading would
+/// read from before its wait).
 fn locked_events_head(conn: Db<'_>, attempt: AttemptId) -> Result<(u64, Hash), DbError> {
-    if conn.dialect() == Dialect::Sqlite {
-        return events_head(conn, attempt);
+    if conn.dialect() == Dialect::Postgres {
+        conn.control(&format!(
+            "SELECT 1 FROM attempts WHERE id = {attempt} FOR UPDATE"
+        ))?;
     }
-    let (seq, hash) = conn.query_row(
-        "SELECT e.seq, e.hash FROM attempts a
-         LEFT JOIN LATERAL (SELECT seq, hash FROM events WHERE attempt_id = a.id
-                            ORDER BY seq DESC LIMIT 1) e ON TRUE
-         WHERE a.id = ?1 FOR UPDATE OF a",
-        args![attempt],
-        |r| Ok((r.get::<Option<u64>>(0)?, r.get::<Option<Vec<u8>>>(1)?)),
-    )?;
-    Ok(match seq {
-        Some(seq) => (seq, as_hash(hash).unwrap_or_default()),
-        None => (0, audit_chain::events_genesis(attempt)),
-    })
+    events_head(conn, attempt)
 }
 
 /// The number and hash of an attempt's last event (0 and the attempt's

@@ -229,10 +229,10 @@ impl<'a> Db<'a> {
         }
     }
 
-    /// A transaction-control statement (`BEGIN`, `SAVEPOINT`, `RELEASE`,
-    /// `ROLLBACK TO`) that may wait to travel with the next statement:
-    /// PostgreSQL sends it then (no round trip of its own); SQLite runs it
-    /// at once, cached.
+    /// A statement without parameters or result (`BEGIN`, `SAVEPOINT`,
+    /// `RELEASE`, `ROLLBACK TO`, a row lock) that may wait to travel with
+    /// the next statement: PostgreSQL sends it then, in order (no round
+    /// trip of its own); SQLite runs it at once, cached.
     pub fn control(&self, sql: &str) -> Result<(), DbError> {
         match self.0 {
             Engine::Sqlite(conn) => sqlite::execute(conn, sql, &[]).map(drop),
@@ -240,6 +240,15 @@ impl<'a> Db<'a> {
                 conn.defer(sql);
                 Ok(())
             }
+        }
+    }
+
+    /// Commits the transaction its owner opened; an error means nothing of
+    /// it was kept.
+    pub fn commit(&self) -> Result<(), DbError> {
+        match self.0 {
+            Engine::Sqlite(conn) => Ok(conn.execute_batch("COMMIT")?),
+            Engine::Postgres(conn) => conn.commit(),
         }
     }
 

@@ -97,7 +97,9 @@ impl PgConn {
         if let Some(stmt) = self.statements.borrow().get(sql) {
             return Ok(stmt.clone());
         }
-        let stmt = block_on(self.client.prepare(&to_dollar(sql)))?;
+        // Behind what was deferred: a `ROLLBACK TO` after a failed job must
+        // reach the server before anything else is asked of it.
+        let stmt = self.send(self.client.prepare(&to_dollar(sql)))?;
         let mut statements = self.statements.borrow_mut();
         if statements.len() >= MAX_STATEMENTS {
             statements.clear();
@@ -141,6 +143,20 @@ impl PgConn {
         let refs = refs(&values);
         let changed = self.send(self.client.execute(&stmt, &refs))?;
         Ok(changed as usize)
+    }
+
+    /// Commits the open transaction, and fails when it could not: a
+    /// transaction some error left aborted answers `COMMIT` with a silent
+    /// rollback, so a `SELECT 1` goes first (in the same round trip) and
+    /// its error is the commit's.
+    pub(super) fn commit(&self) -> Result<(), DbError> {
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        let (check, commit) = block_on(futures_util::future::join(
+            self.client.batch_execute(&format!("{deferred}SELECT 1")),
+            self.client.batch_execute("COMMIT"),
+        ));
+        check?;
+        Ok(commit?)
     }
 
     pub(super) fn execute_batch(&self, sql: &str) -> Result<(), DbError> {

@@ -394,3 +394,51 @@ async fn after_a_failed_job_the_batch_goes_on_and_an_aborted_batch_is_not_acked(
     // And the writer goes on.
     store.write(put("after")).await.unwrap();
 }
+
+/// A burst of long reads (exports, inspection packages) holds at most
+/// `POOL_MAX` connections of PostgreSQL's, beside the writer's one: the
+/// rest wait their turn, and all of them are answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_reads_holds_a_bounded_number_of_connections() {
+    use examgate_relay::store::Store;
+    use examgate_relay::store::writer::POOL_MAX;
+    let url = servers::postgres().fresh_database();
+    let database = url.rsplit('/').next().unwrap().to_owned();
+    let store = Store::spawn_postgres(&url).unwrap();
+    let watching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watcher = std::thread::spawn({
+        let (watching, database) = (watching.clone(), database.clone());
+        move || {
+            let mut most = 0usize;
+            while watching.load(std::sync::atomic::Ordering::Relaxed) {
+                let n: usize = servers::postgres()
+                    .psql(
+                        "postgres",
+                        &format!(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}'"
+                        ),
+                    )
+                    .parse()
+                    .unwrap();
+                most = most.max(n);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            most
+        }
+    });
+    let reads = (0..3 * POOL_MAX).map(|_| {
+        store.read(|db| {
+            db.query_row(
+                "SELECT 1 FROM (SELECT pg_sleep(0.3)) AS waited",
+                args![],
+                |r| r.get::<i64>(0),
+            )
+        })
+    });
+    let answered = futures_util::future::join_all(reads).await;
+    watching.store(false, std::sync::atomic::Ordering::Relaxed);
+    let most = watcher.join().unwrap();
+    assert!(answered.iter().all(|r| matches!(r, Ok(1))), "{answered:?}");
+    // The pool's connections and the writer's.
+    assert!(most > 1 && most <= POOL_MAX + 1, "{most} connections");
+}

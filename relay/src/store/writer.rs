@@ -154,15 +154,22 @@ enum Readers {
     Postgres(Arc<PgPool>),
 }
 
-/// Idle PostgreSQL connections for reads, opened on demand.
+/// PostgreSQL connections for reads, opened on demand, at most
+/// [`POOL_MAX`] at once.
 struct PgPool {
     url: String,
     idle: std::sync::Mutex<Vec<PgConn>>,
+    /// A permit per connection in use: a burst of exports waits its turn
+    /// rather than taking the server's `max_connections`.
+    permits: tokio::sync::Semaphore,
 }
 
 /// Connections a pool keeps idle; more are opened when needed and closed
 /// after use.
 const POOL_IDLE: usize = 8;
+
+/// Most read connections a relay holds at once.
+pub const POOL_MAX: usize = 16;
 
 impl PgPool {
     fn take(&self) -> Result<PgConn, DbError> {
@@ -241,6 +248,7 @@ impl Store {
         let readers = Readers::Postgres(Arc::new(PgPool {
             url: url.to_owned(),
             idle: std::sync::Mutex::new(Vec::new()),
+            permits: tokio::sync::Semaphore::new(POOL_MAX),
         }));
         let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
         Ok(Store::start(WriterConn::Postgres(conn), readers, alive))
@@ -282,7 +290,16 @@ impl Store {
         F: FnOnce(Db<'_>) -> Result<T, DbError> + Send + 'static,
     {
         let readers = self.readers.clone();
-        tokio::task::spawn_blocking(move || match readers {
+        let permit = match &self.readers {
+            Readers::Postgres(pool) => Some(
+                pool.permits
+                    .acquire()
+                    .await
+                    .map_err(|_| StoreError::WriterGone)?,
+            ),
+            _ => None,
+        };
+        let read = tokio::task::spawn_blocking(move || match readers {
             Readers::None => Err(StoreError::WriterGone),
             Readers::SqliteFile(path) => {
                 let conn = Connection::open_with_flags(
@@ -311,7 +328,9 @@ impl Store {
             }
         })
         .await
-        .map_err(|_| StoreError::WriterGone)?
+        .map_err(|_| StoreError::WriterGone)?;
+        drop(permit);
+        read
     }
 
     /// Runs `f` in the next batch and returns its result once the batch is

@@ -101,16 +101,7 @@ pub fn boot_on(
     match database {
         Database::Sqlite => {
             let mut conn = store::open(&db_path)?;
-            // A new key is made only for a database that holds nothing
-            // sealed: one made beside sealed values would open none of them.
-            let key_path = data_dir.join(crate::at_rest::KEY_FILE);
-            if !key_path.exists() && store::person_ids::holds_sealed(Db::sqlite(&conn))? {
-                return Err(crate::at_rest::AtRestError::KeyMissing(
-                    key_path.display().to_string(),
-                )
-                .into());
-            }
-            let at_rest = crate::at_rest::AtRest::load_or_create(data_dir)?;
+            let at_rest = at_rest_for(data_dir, Db::sqlite(&conn))?;
             // An older version's CCCD numbers, in clear until now.
             let sealed = store::person_ids::seal_clear(&mut conn, &at_rest)?;
             if sealed > 0 {
@@ -132,16 +123,7 @@ pub fn boot_on(
         Database::Postgres(url) => {
             let conn = store::pg_schema::open(url)?;
             let db = conn.db();
-            // As for SQLite: a relay without the key the database's sealed
-            // values were sealed with must not make a new one.
-            let key_path = data_dir.join(crate::at_rest::KEY_FILE);
-            if !key_path.exists() && store::person_ids::holds_sealed(db)? {
-                return Err(crate::at_rest::AtRestError::KeyMissing(
-                    key_path.display().to_string(),
-                )
-                .into());
-            }
-            let at_rest = crate::at_rest::AtRest::load_or_create(data_dir)?;
+            let at_rest = at_rest_for(data_dir, db)?;
             db.execute_batch("BEGIN")?;
             // Relays started together on an empty database: one seeds, the
             // others wait for its commit and find it seeded.
@@ -150,12 +132,11 @@ pub fn boot_on(
                 .and_then(|()| prepare(db, start, &at_rest));
             match prepared {
                 Ok(prepared) => {
-                    db.execute_batch("COMMIT")?;
+                    db.commit()?;
                     let loaded = store::load(db, &at_rest)?;
-                    drop(conn);
                     finish(
                         loaded,
-                        Store::spawn_postgres(url)?,
+                        Store::on_postgres(conn, url),
                         config,
                         at_rest,
                         prepared,
@@ -169,6 +150,16 @@ pub fn boot_on(
             }
         }
     }
+}
+
+/// The data folder's at-rest key, made only for a database that holds
+/// nothing sealed: a key made beside sealed values would open none of them.
+fn at_rest_for(data_dir: &Path, db: Db<'_>) -> Result<crate::at_rest::AtRest, BootError> {
+    let key_path = data_dir.join(crate::at_rest::KEY_FILE);
+    if !key_path.exists() && store::person_ids::holds_sealed(db)? {
+        return Err(crate::at_rest::AtRestError::KeyMissing(key_path.display().to_string()).into());
+    }
+    Ok(crate::at_rest::AtRest::load_or_create(data_dir)?)
 }
 
 /// What [`prepare`] did to a fresh database.

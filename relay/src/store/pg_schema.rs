@@ -30,20 +30,16 @@ const AUDIT_LOCK: i64 = SCHEMA_LOCK + 2;
 
 /// Holds [`AUDIT_LOCK`] until the current transaction ends.
 pub fn lock_audit(db: Db<'_>) -> Result<(), DbError> {
-    db.query_row(
-        "SELECT pg_advisory_xact_lock(?1)",
-        args![AUDIT_LOCK],
-        |_| Ok(()),
-    )
+    hold_until_commit(db, AUDIT_LOCK)
 }
 
 /// Holds [`SETUP_LOCK`] until the current transaction ends.
 pub fn lock_setup(db: Db<'_>) -> Result<(), DbError> {
-    db.query_row(
-        "SELECT pg_advisory_xact_lock(?1)",
-        args![SETUP_LOCK],
-        |_| Ok(()),
-    )
+    hold_until_commit(db, SETUP_LOCK)
+}
+
+fn hold_until_commit(db: Db<'_>, key: i64) -> Result<(), DbError> {
+    db.query_row("SELECT pg_advisory_xact_lock(?1)", args![key], |_| Ok(()))
 }
 
 /// [`SCHEMA`] and its indexes in PostgreSQL's spelling.
@@ -113,7 +109,7 @@ fn prepare(db: Db<'_>) -> Result<(), DbError> {
         Ok(())
     })();
     match done {
-        Ok(()) => db.execute_batch("COMMIT"),
+        Ok(()) => db.commit(),
         Err(e) => {
             let _ = db.execute_batch("ROLLBACK");
             Err(e)

@@ -29,7 +29,7 @@ use std::time::Instant;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::db::{Db, DbError, Dialect, PgConn};
+use super::db::{Conn, Db, DbError, Dialect, PgConn};
 use crate::timings::{Histogram, Percentiles};
 
 /// Most jobs in one transaction; bounds the latency of the first one.
@@ -204,23 +204,6 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// The writer thread's own connection, of either engine. One lives per
-/// relay, so the size difference between them does not matter.
-#[allow(clippy::large_enum_variant)]
-enum WriterConn {
-    Sqlite(Connection),
-    Postgres(PgConn),
-}
-
-impl WriterConn {
-    fn db(&self) -> Db<'_> {
-        match self {
-            WriterConn::Sqlite(conn) => Db::sqlite(conn),
-            WriterConn::Postgres(conn) => conn.db(),
-        }
-    }
-}
-
 impl Store {
     /// Moves `conn` into a new writer thread.
     pub fn spawn(conn: Connection) -> Store {
@@ -238,27 +221,28 @@ impl Store {
             super::checkpoint::spawn(path.clone(), alive.clone());
         }
         let readers = path.map_or(Readers::None, Readers::SqliteFile);
-        Store::start(WriterConn::Sqlite(conn), readers, alive)
+        Store::start(Conn::Sqlite(conn), readers, alive)
     }
 
     /// A writer on the PostgreSQL database at `url` (created or checked by
     /// `pg_schema::open`), and a pool of read connections beside it.
     pub fn spawn_postgres(url: &str) -> Result<Store, DbError> {
-        let conn = super::pg_schema::open(url)?;
+        Ok(Store::on_postgres(super::pg_schema::open(url)?, url))
+    }
+
+    /// Like [`Store::spawn_postgres`], with `conn` (opened by
+    /// `pg_schema::open` on `url`) as the writer's connection.
+    pub fn on_postgres(conn: PgConn, url: &str) -> Store {
         let readers = Readers::Postgres(Arc::new(PgPool {
             url: url.to_owned(),
             idle: std::sync::Mutex::new(Vec::new()),
             permits: tokio::sync::Semaphore::new(POOL_MAX),
         }));
         let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        Ok(Store::start(WriterConn::Postgres(conn), readers, alive))
+        Store::start(Conn::Postgres(conn), readers, alive)
     }
 
-    fn start(
-        conn: WriterConn,
-        readers: Readers,
-        alive: Arc<std::sync::atomic::AtomicBool>,
-    ) -> Store {
+    fn start(conn: Conn, readers: Readers, alive: Arc<std::sync::atomic::AtomicBool>) -> Store {
         let (jobs, rx) = mpsc::channel::<(Lane, Job)>();
         let stats = Arc::new(WriterStats::default());
         let counted = stats.clone();
@@ -403,7 +387,7 @@ fn run_in_savepoint<T>(
     }
 }
 
-fn run_writer(conn: WriterConn, rx: mpsc::Receiver<(Lane, Job)>, stats: &WriterStats) {
+fn run_writer(conn: Conn, rx: mpsc::Receiver<(Lane, Job)>, stats: &WriterStats) {
     let mut first: VecDeque<Job> = VecDeque::new();
     let mut bulk: VecDeque<Job> = VecDeque::new();
     let take = |(lane, job): (Lane, Job), first: &mut VecDeque<Job>, bulk: &mut VecDeque<Job>| {

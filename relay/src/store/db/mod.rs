@@ -57,8 +57,10 @@ enum Engine<'a> {
     Postgres(&'a PgConn),
 }
 
-/// An owned connection of either engine (tools and tests that look at a
-/// store from outside the relay).
+/// An owned connection of either engine: the writer thread's, and tools'
+/// and tests' that look at a store from outside the relay. One lives per
+/// holder, so the size difference between the two does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Conn {
     Sqlite(rusqlite::Connection),
     Postgres(PgConn),

@@ -119,13 +119,17 @@ impl PgConn {
         deferred.push(';');
     }
 
+    fn take_deferred(&self) -> String {
+        std::mem::take(&mut *self.deferred.borrow_mut())
+    }
+
     /// Waits for `request`, sent right behind whatever was deferred; an
     /// error of the deferred statements comes first.
     fn send<T>(
         &self,
         request: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
     ) -> Result<T, DbError> {
-        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        let deferred = self.take_deferred();
         if deferred.is_empty() {
             return Ok(block_on(request)?);
         }
@@ -150,7 +154,7 @@ impl PgConn {
     /// rollback, so a `SELECT 1` goes first (in the same round trip) and
     /// its error is the commit's.
     pub(super) fn commit(&self) -> Result<(), DbError> {
-        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        let deferred = self.take_deferred();
         let (check, commit) = block_on(futures_util::future::join(
             self.client.batch_execute(&format!("{deferred}SELECT 1")),
             self.client.batch_execute("COMMIT"),
@@ -160,7 +164,7 @@ impl PgConn {
     }
 
     pub(super) fn execute_batch(&self, sql: &str) -> Result<(), DbError> {
-        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        let deferred = self.take_deferred();
         Ok(block_on(
             self.client.batch_execute(&format!("{deferred}{sql}")),
         )?)

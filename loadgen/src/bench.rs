@@ -49,12 +49,15 @@ pub struct BenchOpts {
     pub per_room: usize,
     /// The relay on a PostgreSQL server this run starts (`run_postgres`).
     pub postgres: bool,
+    /// Relays of one deployment on PostgreSQL and NATS
+    /// (`bench_cluster::run_cluster`); 0: not this run.
+    pub cluster: usize,
 }
 
-const PASSWORD: &str = "load-rehearsal-password";
+pub(crate) const PASSWORD: &str = "load-rehearsal-password";
 
 /// Seconds between the first join and the first answer in `steady`.
-const WARMUP_S: f64 = 15.0;
+pub(crate) const WARMUP_S: f64 = 15.0;
 
 /// One target's server, fresh for each scenario.
 struct Fresh {
@@ -116,6 +119,7 @@ fn template(target: Target, f: &Fresh, opts: &BenchOpts) -> WorkerSpec {
     WorkerSpec {
         target,
         server: f.server.addr,
+        servers: Vec::new(),
         source: None,
         rooms: Vec::new(),
         per_room: opts.per_room,
@@ -133,7 +137,7 @@ fn template(target: Target, f: &Fresh, opts: &BenchOpts) -> WorkerSpec {
     }
 }
 
-fn exe() -> PathBuf {
+pub(crate) fn exe() -> PathBuf {
     std::env::current_exe().expect("own path")
 }
 
@@ -223,7 +227,7 @@ async fn memory(opts: &BenchOpts, target: Target) -> Value {
     })
 }
 
-fn latency_json(s: &Stats) -> Value {
+pub(crate) fn latency_json(s: &Stats) -> Value {
     json!({
         "join": s.join.summary(),
         "connect": s.connect.summary(),
@@ -512,7 +516,7 @@ pub async fn run_postgres(opts: BenchOpts) -> Value {
     report
 }
 
-fn write(opts: &BenchOpts, report: &Value) {
+pub(crate) fn write(opts: &BenchOpts, report: &Value) {
     if let Some(dir) = opts.out.parent() {
         let _ = std::fs::create_dir_all(dir);
     }

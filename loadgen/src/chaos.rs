@@ -17,7 +17,7 @@
 //!   are exactly what the student last had acknowledged or resent;
 //! - every attempt closed and graded once, at (not before) its deadline.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -65,7 +65,7 @@ const PASSWORD: &str = "chaos-proctor-password";
 
 /// Distinct questions answered by the first `k` events (random answers are
 /// never clears, so this only grows with `k`).
-fn answered(events: &[StudentEvent], k: usize) -> u32 {
+pub(crate) fn answered(events: &[StudentEvent], k: usize) -> u32 {
     let mut q: HashSet<QuestionId> = HashSet::new();
     for e in events.iter().take(k) {
         if let StudentEvent::Answer {
@@ -111,6 +111,7 @@ pub async fn run(opts: ChaosOpts) -> ChaosReport {
         let room = &rooms[i / opts.per_room];
         let plan = student::Plan {
             server: addr,
+            also: Vec::new(),
             source: None,
             code: room.code.clone(),
             name: format!("Chaos {i:05}"),
@@ -219,134 +220,22 @@ pub async fn run(opts: ChaosOpts) -> ChaosReport {
 
 async fn wait_all_closed(data: &std::path::Path, expected: usize, until: Instant) -> usize {
     let db = data.join("examgate.sqlite3");
-    loop {
-        let closed =
-            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .and_then(|c| {
-                    c.query_row(
-                        "SELECT count(*) FROM attempts WHERE final_status IS NOT NULL",
-                        [],
-                        |r| r.get::<_, i64>(0),
-                    )
-                })
-                .unwrap_or(0) as usize;
-        if closed >= expected || Instant::now() > until {
-            return closed;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    crate::record::wait_closed(expected, until, || async {
+        crate::record::Record::read_sqlite(&db)
+            .map(|r| r.closed())
+            .unwrap_or(0)
+    })
+    .await
 }
 
 fn verify_store(data: &std::path::Path, outcomes: &[Outcome], report: &mut ChaosReport) {
-    let db = data.join("examgate.sqlite3");
-    let conn = match rusqlite::Connection::open_with_flags(
-        &db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    ) {
-        Ok(c) => c,
-        Err(e) => {
-            report.violations.push(format!("open the database: {e}"));
-            return;
+    match crate::record::Record::read_sqlite(&data.join("examgate.sqlite3")) {
+        Ok(record) => {
+            let check = record.check(outcomes);
+            report.events_numbered += check.events_numbered;
+            report.events_stored += check.events_stored;
+            report.violations.extend(check.violations);
         }
-    };
-    for o in outcomes {
-        report.events_numbered += o.events.len() as u64;
-        report.violations.extend(o.mismatches.iter().cloned());
-        let Some(attempt) = o.attempt_id else {
-            report.violations.push(format!("{}: never joined", o.name));
-            continue;
-        };
-        if o.unsent > 0 {
-            report.violations.push(format!(
-                "{}: {} events never acknowledged",
-                o.name, o.unsent
-            ));
-        }
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT seq, event, refused FROM events WHERE attempt_id = ?1 ORDER BY seq",
-            )
-            .expect("query");
-        let rows: Vec<(u64, String, Option<String>)> = stmt
-            .query_map([attempt], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .and_then(|rows| rows.collect())
-            .unwrap_or_default();
-        report.events_stored += rows.len() as u64;
-        let stored: BTreeMap<u64, (String, Option<String>)> = rows
-            .iter()
-            .map(|(s, e, r)| (*s, (e.clone(), r.clone())))
-            .collect();
-        if stored.len() != rows.len() {
-            report
-                .violations
-                .push(format!("{}: a sequence number stored twice", o.name));
-        }
-        let expected: Vec<u64> = (1..=o.events.len() as u64).collect();
-        let got: Vec<u64> = stored.keys().copied().collect();
-        if got != expected {
-            report.violations.push(format!(
-                "{}: stored numbers {}..{} ({} of them), numbered {}",
-                o.name,
-                got.first().unwrap_or(&0),
-                got.last().unwrap_or(&0),
-                got.len(),
-                o.events.len()
-            ));
-            continue;
-        }
-        for (seq, event) in &o.events {
-            let (json, refused) = &stored[seq];
-            let same = serde_json::from_str::<StudentEvent>(json).ok().as_ref() == Some(event);
-            if !same {
-                report
-                    .violations
-                    .push(format!("{}: event {seq} stored differently", o.name));
-            }
-            if refused.is_some() != o.refused.contains(seq) {
-                report.violations.push(format!(
-                    "{}: event {seq} refused {:?} in the store, the student saw {}",
-                    o.name,
-                    refused,
-                    if o.refused.contains(seq) {
-                        "a refusal"
-                    } else {
-                        "an ack"
-                    }
-                ));
-            }
-        }
-        let closes: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM attempt_controls WHERE attempt_id = ?1 AND control LIKE '%deadline_close%'",
-                [attempt],
-                |r| r.get(0),
-            )
-            .unwrap_or(-1);
-        let (status, score, deadline, finished): (
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            Option<i64>,
-        ) = conn
-            .query_row(
-                "SELECT final_status, score, deadline_at, finished_at FROM attempts WHERE id = ?1",
-                [attempt],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .unwrap_or((None, None, None, None));
-        if status.as_deref() != Some("closed") || score.is_none() || closes != 1 {
-            report.violations.push(format!(
-                "{}: status {status:?}, score {score:?}, {closes} deadline closes (want closed, graded, 1)",
-                o.name
-            ));
-        }
-        if let (Some(d), Some(f)) = (deadline, finished)
-            && f < d
-        {
-            report.violations.push(format!(
-                "{}: closed at {f}, before its deadline {d}",
-                o.name
-            ));
-        }
+        Err(e) => report.violations.push(format!("open the database: {e}")),
     }
 }

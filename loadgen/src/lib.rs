@@ -19,12 +19,15 @@
 //!   that nothing acknowledged was lost.
 
 pub mod bench;
+pub mod bench_cluster;
 pub mod chaos;
 pub mod coordinator;
+pub mod failover;
 pub mod http1;
 pub mod priority;
 pub mod procstat;
 pub mod proctor;
+pub mod record;
 pub mod server;
 pub mod socketio;
 pub mod stats;

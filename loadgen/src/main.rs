@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use examgate_loadgen::{bench, chaos, coordinator, server, worker};
+use examgate_loadgen::{bench, bench_cluster, chaos, coordinator, server, worker};
 
 #[derive(Parser)]
 #[command(version, about = "Load generator for the examgate relay")]
@@ -81,6 +81,11 @@ enum Cmd {
         /// (steady scenarios only; no baseline).
         #[arg(long)]
         postgres: bool,
+        /// Run N relays of one deployment on a PostgreSQL server and a
+        /// nats-server started for the run (steady scenarios; writes
+        /// target/bench/load-cluster.json unless --out says otherwise).
+        #[arg(long, default_value_t = 0)]
+        cluster: usize,
     },
     /// The long chaos run; writes target/bench/chaos.json.
     Chaos {
@@ -173,6 +178,7 @@ async fn run(args: Args) -> std::process::ExitCode {
             let spec = worker::WorkerSpec {
                 target: worker::Target::Relay,
                 server,
+                servers: Vec::new(),
                 source: None,
                 rooms: Vec::new(),
                 per_room,
@@ -221,6 +227,7 @@ async fn run(args: Args) -> std::process::ExitCode {
             out,
             no_baseline,
             postgres,
+            cluster,
         } => {
             let mut steps: Vec<usize> = [1000, 5000, 10_000, 15_000]
                 .into_iter()
@@ -238,11 +245,14 @@ async fn run(args: Args) -> std::process::ExitCode {
                 seconds,
                 workers,
                 memory_steps: steps,
-                baseline: !no_baseline && !postgres,
+                baseline: !no_baseline && !postgres && cluster == 0,
                 per_room: 40,
                 postgres,
+                cluster,
             };
-            let report = if postgres {
+            let report = if cluster > 0 {
+                bench_cluster::run_cluster(opts.clone()).await
+            } else if postgres {
                 bench::run_postgres(opts.clone()).await
             } else {
                 bench::run(opts.clone()).await

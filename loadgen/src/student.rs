@@ -40,6 +40,10 @@ const WELCOME_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub server: SocketAddr,
+    /// Other relays of the same deployment: each reconnect goes to the
+    /// next one, round the list (what a load balancer does when a relay
+    /// dies or a connection drops).
+    pub also: Vec<SocketAddr>,
     pub source: Option<IpAddr>,
     pub code: String,
     pub name: String,
@@ -199,6 +203,11 @@ impl Student {
                         break;
                     }
                     self.stats().reconnects += 1;
+                    if !self.plan.also.is_empty() {
+                        let next = self.plan.also.remove(0);
+                        let left = std::mem::replace(&mut self.plan.server, next);
+                        self.plan.also.push(left);
+                    }
                     let jitter = Duration::from_millis(self.rng.below(200));
                     tokio::time::sleep(backoff + jitter).await;
                     backoff = (backoff * 2).min(Duration::from_secs(2));

@@ -36,6 +36,12 @@ pub struct Room {
 pub struct WorkerSpec {
     pub target: Target,
     pub server: SocketAddr,
+    /// Several relays of one deployment (`bench --cluster`): students are
+    /// spread over them (a room's students over all of them), each proctor
+    /// connection on another relay than the room's first students, and a
+    /// reconnect goes to the next relay. Empty: everyone on `server`.
+    #[serde(default)]
+    pub servers: Vec<SocketAddr>,
     pub source: Option<IpAddr>,
     pub rooms: Vec<Room>,
     pub per_room: usize,
@@ -63,6 +69,22 @@ pub struct WorkerSpec {
     pub seed: u64,
 }
 
+impl WorkerSpec {
+    /// The relay for the `k`-th student or proctor connection.
+    fn relay_for(&self, k: usize) -> SocketAddr {
+        match self.servers.len() {
+            0 => self.server,
+            n => self.servers[k % n],
+        }
+    }
+
+    /// The other relays, in the order a reconnect tries them.
+    fn others_after(&self, k: usize) -> Vec<SocketAddr> {
+        let n = self.servers.len();
+        (1..n).map(|j| self.servers[(k + j) % n]).collect()
+    }
+}
+
 /// Runs the spec; prints `ready` and returns the stats.
 pub async fn run(spec: WorkerSpec) -> Stats {
     let start = Instant::now();
@@ -79,7 +101,7 @@ pub async fn run(spec: WorkerSpec) -> Stats {
         match (spec.target, &spec.proctor) {
             (Target::Relay, Some((user, password))) => {
                 let plan = proctor::Plan {
-                    server: spec.server,
+                    server: spec.relay_for(i + 1),
                     source: spec.source,
                     username: user.clone(),
                     password: password.clone(),
@@ -115,7 +137,7 @@ pub async fn run(spec: WorkerSpec) -> Stats {
     let joins_from = Instant::now();
     let answer_from = joins_from + Duration::from_secs_f64(spec.warmup_s);
     let mut n = 0usize;
-    for room in &spec.rooms {
+    for (r, room) in spec.rooms.iter().enumerate() {
         for i in 0..spec.per_room {
             if spec.join_rate > 0.0 {
                 let due = joins_from + Duration::from_secs_f64(n as f64 / spec.join_rate);
@@ -137,7 +159,8 @@ pub async fn run(spec: WorkerSpec) -> Stats {
             );
             let interval = spec.interval_s.map(Duration::from_secs_f64);
             let target = spec.target;
-            let (server, source, code) = (spec.server, spec.source, room.code.clone());
+            let (server, source, code) = (spec.relay_for(r + i), spec.source, room.code.clone());
+            let also = spec.others_after(r + i);
             let submit = spec.submit;
             tasks.push(tokio::spawn(async move {
                 let done = move || {
@@ -149,6 +172,7 @@ pub async fn run(spec: WorkerSpec) -> Stats {
                     Target::Relay => {
                         let plan = student::Plan {
                             server,
+                            also,
                             source,
                             code,
                             name,

@@ -9,6 +9,7 @@ use examgate_shared::Millis;
 use examgate_shared::attempt::{Decision, StartError, StudentEvent};
 use examgate_shared::control::Control;
 use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::exam::Exam;
 use examgate_shared::exam::Versioning;
 use examgate_shared::paper::Arrangement;
 use examgate_shared::protocol::{AttemptView, JoinRequest, JoinResponse, RelayToStudent};
@@ -20,6 +21,7 @@ use crate::clock::now_ms;
 use crate::control::ControlFailure;
 use crate::model::{AttemptId, Candidate, JoinCode, SittingId, name_key, number_key};
 use crate::state::{AttemptCell, AttemptSlot};
+use crate::store::db::DbError;
 use crate::store::{StoreError, writes};
 
 /// Longest accepted candidate name, in characters.
@@ -248,6 +250,9 @@ impl AppState {
             .join_locks
             .lock((code.sitting_id, code.room_id, who.key.clone()))
             .await;
+        self.learn_candidate(code.sitting_id, code.room_id, &who.key)
+            .await
+            .map_err(internal)?;
         // In a practice exam, a student whose try is final may start the
         // next one (decided under the candidate's join lock, so two clicks
         // make one).
@@ -420,7 +425,7 @@ impl AppState {
             people.by_token.retain(|_, id| *id != attempt_id);
             people.by_token.insert(token_hash, attempt_id);
         }
-        self.live.close_student(
+        self.close_student_anywhere(
             attempt_id,
             ErrorBody::new(
                 ErrorCode::Replaced,
@@ -529,68 +534,22 @@ impl AppState {
         let exam = self.exam_for(&slot.candidate);
         let mut cell = slot.cell.lock().await;
         self.timings.event_lock.record(arrived.elapsed());
-        let now = now_ms();
-        let id = slot.id;
-        let replies = match cell
-            .attempt
-            .decide(&exam, seq, &event, now, self.config.grace_ms)
-        {
-            Decision::Duplicate => vec![RelayToStudent::Ack {
-                seq: cell.attempt.acked_seq,
-            }],
-            Decision::OutOfOrder { expected } => vec![RelayToStudent::Error {
-                error: ErrorBody::new(
-                    ErrorCode::OutOfOrder,
-                    format!("got event {seq}, expected {expected}; resend from {expected}"),
-                ),
-                expected: Some(expected),
-            }],
-            Decision::Paused { expected } => vec![RelayToStudent::Error {
-                error: ErrorBody::new(
-                    ErrorCode::Paused,
-                    format!(
-                        "the attempt is paused: event {seq} was not stored; resend from {expected} after the resume"
-                    ),
-                ),
-                expected: Some(expected),
-            }],
-            Decision::Refuse(code) => {
-                let asked = std::time::Instant::now();
-                self.store
-                    .write(move |txn| writes::insert_event(txn, id, seq, now, &event, Some(code)))
-                    .await
-                    .map_err(internal)?;
-                self.timings.event_commit.record(asked.elapsed());
-                cell.attempt.record_refusal(seq, code);
-                vec![RelayToStudent::Refused {
-                    seq,
-                    error: ErrorBody::new(code, refusal_message(code, seq)),
-                }]
-            }
-            Decision::Accept => {
-                let mut next = cell.attempt.clone();
-                next.apply(seq, &event, now);
-                let final_grade = next.status.is_final().then(|| grade(&exam, &next.answers));
-                let (status, to_store) = (next.status, final_grade.clone());
-                let asked = std::time::Instant::now();
-                self.store
-                    .write(move |txn| {
-                        writes::insert_event(txn, id, seq, now, &event, None)?;
-                        if let Some(g) = &to_store {
-                            writes::finish_attempt(txn, id, status, now, g)?;
-                        }
-                        Ok(())
-                    })
-                    .await
-                    .map_err(internal)?;
-                self.timings.event_commit.record(asked.elapsed());
-                cell.attempt = next;
-                let mut replies = vec![RelayToStudent::Ack { seq }];
-                if let Some(g) = final_grade {
-                    slot.set_grade(&mut cell, Some(g.clone()));
-                    replies.push(RelayToStudent::Result { status, grade: g });
+        let mut stale = 0;
+        let replies = loop {
+            match self
+                .decide_and_store(slot, &mut cell, &exam, seq, &event)
+                .await
+            {
+                // Another relay stored an event of this attempt first (the
+                // student's older connection): read the attempt again and
+                // decide again.
+                Err(StoreError::Db(DbError::OutOfSequence { .. }))
+                    if self.clustered() && stale < crate::cluster::STALE_RETRIES =>
+                {
+                    stale += 1;
+                    self.refresh_cell(slot, &mut cell).await.map_err(internal)?;
                 }
-                replies
+                outcome => break outcome.map_err(internal)?,
             }
         };
         self.publish_row(&slot.candidate, Some((slot.id, &cell)));
@@ -606,15 +565,104 @@ impl AppState {
         Ok(replies)
     }
 
+    /// Decides one event on the attempt as this relay holds it, stores it
+    /// (refused or accepted), and applies it once committed.
+    async fn decide_and_store(
+        &self,
+        slot: &AttemptSlot,
+        cell: &mut AttemptCell,
+        exam: &Exam,
+        seq: u64,
+        event: &StudentEvent,
+    ) -> Result<Vec<RelayToStudent>, StoreError> {
+        let now = now_ms();
+        let id = slot.id;
+        let event = event.clone();
+        Ok(
+            match cell
+                .attempt
+                .decide(exam, seq, &event, now, self.config.grace_ms)
+            {
+                Decision::Duplicate => vec![RelayToStudent::Ack {
+                    seq: cell.attempt.acked_seq,
+                }],
+                Decision::OutOfOrder { expected } => vec![RelayToStudent::Error {
+                    error: ErrorBody::new(
+                        ErrorCode::OutOfOrder,
+                        format!("got event {seq}, expected {expected}; resend from {expected}"),
+                    ),
+                    expected: Some(expected),
+                }],
+                Decision::Paused { expected } => vec![RelayToStudent::Error {
+                    error: ErrorBody::new(
+                        ErrorCode::Paused,
+                        format!(
+                            "the attempt is paused: event {seq} was not stored; resend from {expected} after the resume"
+                        ),
+                    ),
+                    expected: Some(expected),
+                }],
+                Decision::Refuse(code) => {
+                    let asked = std::time::Instant::now();
+                    self.store
+                        .write(move |txn| {
+                            writes::insert_event(txn, id, seq, now, &event, Some(code))
+                        })
+                        .await?;
+                    self.timings.event_commit.record(asked.elapsed());
+                    cell.attempt.record_refusal(seq, code);
+                    vec![RelayToStudent::Refused {
+                        seq,
+                        error: ErrorBody::new(code, refusal_message(code, seq)),
+                    }]
+                }
+                Decision::Accept => {
+                    let mut next = cell.attempt.clone();
+                    next.apply(seq, &event, now);
+                    let final_grade = next.status.is_final().then(|| grade(exam, &next.answers));
+                    let (status, to_store) = (next.status, final_grade.clone());
+                    let asked = std::time::Instant::now();
+                    self.store
+                        .write(move |txn| {
+                            writes::insert_event(txn, id, seq, now, &event, None)?;
+                            if let Some(g) = &to_store {
+                                writes::finish_attempt(txn, id, status, now, g)?;
+                            }
+                            Ok(())
+                        })
+                        .await?;
+                    self.timings.event_commit.record(asked.elapsed());
+                    cell.attempt = next;
+                    let mut replies = vec![RelayToStudent::Ack { seq }];
+                    if let Some(g) = final_grade {
+                        slot.set_grade(cell, Some(g.clone()));
+                        replies.push(RelayToStudent::Result { status, grade: g });
+                    }
+                    replies
+                }
+            },
+        )
+    }
+
     /// Closes and grades the attempt if its deadline (plus grace), or the
     /// office's hard stop, has passed. Called by the deadline task; safe to
     /// call at any time (an attempt not due, paused or final is left alone).
     /// Returns the attempt's sitting when it closed it: the caller checks
     /// once whether that sitting is done.
     pub async fn close_if_due(&self, id: AttemptId) -> Result<Option<SittingId>, StoreError> {
-        let Some(slot) = self.people().attempts.get(&id).cloned() else {
-            return Ok(None);
+        let known = self.people().attempts.get(&id).cloned();
+        let slot = match known {
+            Some(slot) => slot,
+            // Scheduled by another relay's news, or due in the database.
+            None if self.clustered() => match self.reread_attempt(id).await? {
+                Some(slot) => slot,
+                None => return Ok(None),
+            },
+            None => return Ok(None),
         };
+        if self.copy_may_be_stale(id) && self.defer_close(&slot).await {
+            return Ok(None);
+        }
         match self
             .apply_control(&slot, &Control::DeadlineClose, "relay", "deadline")
             .await

@@ -266,6 +266,20 @@ impl Sessions {
             .retain(|_, s| s.username != username);
     }
 
+    /// Keeps a session read from the database (signed in on another relay).
+    pub fn remember(&self, token_hash: TokenHash, session: Session) {
+        self.by_token
+            .lock()
+            .expect("sessions lock")
+            .insert(token_hash, session);
+    }
+
+    /// Forgets every session held in memory: another relay ended one, and
+    /// the database says which are still valid when they are next used.
+    pub fn forget_all(&self) {
+        self.by_token.lock().expect("sessions lock").clear();
+    }
+
     pub fn get(&self, token: &str, now: Millis) -> Option<Session> {
         let map = self.by_token.lock().expect("sessions lock");
         map.get(&hash_token(token))

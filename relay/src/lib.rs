@@ -56,8 +56,10 @@ pub mod audit;
 pub mod auth;
 pub mod bank;
 pub mod boot;
+pub mod bus;
 pub mod checkin;
 pub mod clock;
+pub mod cluster;
 pub mod control;
 pub mod deadlines;
 #[cfg(feature = "demo")]
@@ -203,6 +205,10 @@ pub fn app(state: AppState) -> Router {
         .route("/ws/proctor", get(ws::proctor::upgrade))
         .merge(static_files)
         .layer(DefaultBodyLimit::max(http::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cluster::tell_changes,
+        ))
         .with_state(state)
         .merge(demo);
     web::harden(router)
@@ -218,6 +224,11 @@ pub async fn serve(
     let closer = tokio::spawn(deadlines::run_closer(state.clone()));
     let summaries = tokio::spawn(oversight::summaries::run_summaries(state.clone()));
     let trim = tokio::spawn(memory::trim_after_bursts(state.clone()));
+    // With other relays: attempts due that no live relay knows (started on
+    // one that died) are found in the database.
+    let overdue = state
+        .clustered()
+        .then(|| tokio::spawn(cluster::run_overdue_sweep(state.clone())));
     let warm = state.clone();
     tokio::spawn(async move { warm.warm_results().await });
     let listener = listen::GatedListener::new(listener, state.gate.clone());
@@ -230,5 +241,8 @@ pub async fn serve(
     closer.abort();
     summaries.abort();
     trim.abort();
+    if let Some(overdue) = overdue {
+        overdue.abort();
+    }
     result
 }

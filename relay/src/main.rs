@@ -36,6 +36,12 @@ struct Args {
     /// DATA/secret.key).
     #[arg(long, default_value = "sqlite", value_parser = Database::parse)]
     database: Database,
+    /// A NATS server (`nats://host:4222`) joining this relay to the others
+    /// on the same PostgreSQL database: any relay then serves any student
+    /// and any proctor (docs/deployment.md). Without it the relay serves
+    /// alone.
+    #[arg(long)]
+    bus: Option<String>,
     /// Folder with the built client (index.html, pkg/).
     #[arg(long, default_value = "www")]
     www: PathBuf,
@@ -430,7 +436,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         demo_routes: demo_routes(&args),
         max_connections: Some(max_connections),
     };
+    if args.bus.is_some() && matches!(args.database, Database::Sqlite) {
+        return Err(
+            "--bus joins relays on one PostgreSQL database: give --database postgres://…".into(),
+        );
+    }
     let booted = boot_on(&args.data, &args.database, config, start(&args))?;
+    if let Some(url) = &args.bus {
+        examgate_relay::bus::attach(&booted.state, url)
+            .await
+            .map_err(|e| format!("--bus {url}: {e}"))?;
+    }
     let credentials_file = args.data.join("credentials.txt");
     #[cfg(feature = "demo")]
     if let Some(info) = &booted.seeded {

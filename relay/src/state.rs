@@ -138,6 +138,28 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The plan as loaded (taking its parts out of `loaded`).
+    pub fn from_loaded(loaded: &mut Loaded) -> Plan {
+        let mut plan = Plan {
+            events: take(&mut loaded.events, |e| e.id),
+            sites: take(&mut loaded.sites, |s| s.id),
+            rooms: take(&mut loaded.rooms, |r| r.id),
+            sittings: std::mem::take(&mut loaded.sittings)
+                .into_iter()
+                .map(|s| (s.id, s))
+                .collect(),
+            join_codes: std::mem::take(&mut loaded.join_codes)
+                .into_iter()
+                .map(|c| (c.code.to_uppercase(), c))
+                .collect(),
+            ..Plan::default()
+        };
+        for entry in std::mem::take(&mut loaded.roster) {
+            plan.add_roster_entry(entry);
+        }
+        plan
+    }
+
     pub fn site_name(&self, room: &Room) -> &str {
         self.sites
             .get(&room.site_id)
@@ -196,6 +218,13 @@ impl Plan {
     }
 }
 
+fn take<K: Ord, T>(from: &mut Vec<T>, key: impl Fn(&T) -> K) -> BTreeMap<K, T> {
+    std::mem::take(from)
+        .into_iter()
+        .map(|v| (key(&v), v))
+        .collect()
+}
+
 /// The exams and the plan. Exams change as a whole (key corrections):
 /// readers keep the `Arc` they took.
 #[derive(Default)]
@@ -224,6 +253,15 @@ impl Catalog {
 
     pub fn exam(&self, id: &str) -> Option<Arc<Exam>> {
         self.exams.read().expect("exams lock").get(id).cloned()
+    }
+
+    /// Replaces every exam and the whole plan (another relay changed them).
+    pub fn replace_all(&self, exams: Vec<Exam>, plan: Plan) {
+        *self.exams.write().expect("exams lock") = exams
+            .into_iter()
+            .map(|e| (e.id.clone(), Arc::new(e)))
+            .collect();
+        *self.plan_mut() = plan;
     }
 
     /// Adds or replaces an exam (a new paper, or after a correction).
@@ -285,6 +323,9 @@ pub struct Inner {
     pub gate: Arc<crate::listen::Gate>,
     /// Where events' and joins' time goes (`/api/metrics`).
     pub timings: crate::timings::Timings,
+    /// The bus to the other relays on the same database (`--bus`), once
+    /// attached ([`crate::bus::attach`]); unset for a relay alone.
+    pub bus: std::sync::OnceLock<crate::bus::Bus>,
 }
 
 impl std::ops::Deref for AppState {
@@ -298,34 +339,16 @@ impl AppState {
     /// Builds the state from what was loaded, schedules the open attempts'
     /// deadlines and fills the proctor rows.
     pub fn new(
-        loaded: Loaded,
+        mut loaded: Loaded,
         store: Store,
         config: Config,
         at_rest: crate::at_rest::AtRest,
     ) -> AppState {
-        let mut catalog = Catalog::default();
-        for exam in loaded.exams {
-            catalog
-                .exams
-                .get_mut()
-                .expect("exams lock")
-                .insert(exam.id.clone(), Arc::new(exam));
-        }
-        {
-            let plan = catalog.plan.get_mut().expect("plan lock");
-            plan.events = loaded.events.into_iter().map(|e| (e.id, e)).collect();
-            plan.sites = loaded.sites.into_iter().map(|s| (s.id, s)).collect();
-            plan.rooms = loaded.rooms.into_iter().map(|r| (r.id, r)).collect();
-            plan.sittings = loaded.sittings.into_iter().map(|s| (s.id, s)).collect();
-            plan.join_codes = loaded
-                .join_codes
-                .into_iter()
-                .map(|c| (c.code.to_uppercase(), c))
-                .collect();
-            for entry in loaded.roster {
-                plan.add_roster_entry(entry);
-            }
-        }
+        let catalog = Catalog::default();
+        catalog.replace_all(
+            std::mem::take(&mut loaded.exams),
+            Plan::from_loaded(&mut loaded),
+        );
 
         let mut people = People::default();
         for c in loaded.candidates {
@@ -361,6 +384,7 @@ impl AppState {
                     .unwrap_or_else(|| crate::listen::capacity(crate::listen::open_file_limit())),
             ),
             timings: Default::default(),
+            bus: std::sync::OnceLock::new(),
             config,
             catalog,
         }));
@@ -492,7 +516,7 @@ impl AppState {
                     name: candidate.name.clone(),
                     status: RowStatus::derive(
                         attempt.status,
-                        self.live.is_connected(id),
+                        self.student_connected(id),
                         attempt.paused_at.is_some(),
                     ),
                     answered: attempt.answered() as u32,
@@ -507,6 +531,12 @@ impl AppState {
                 }
             }
         };
+        if self.clustered() {
+            self.tell(crate::bus::News::Row {
+                room: candidate.room_id,
+                row: row.clone(),
+            });
+        }
         self.live.publish(candidate.room_id, row);
         self.oversight.touch(candidate.room_id);
     }

@@ -8,6 +8,7 @@
 mod audit;
 mod bank;
 mod checkin;
+mod cluster;
 mod faults;
 mod http;
 mod office;

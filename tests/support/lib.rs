@@ -155,6 +155,45 @@ impl TestRelay {
         TestRelay::launch(dir, database, booted, info).await
     }
 
+    /// `n` relays of one deployment: one fresh PostgreSQL database, one
+    /// nats-server between them (`--bus`), the same at-rest key. The first
+    /// seeds the demo (window open now, attempts of `duration_ms`); the
+    /// others start on the database it made. Each listens on its own port,
+    /// with nothing in front: a test chooses which relay each client uses.
+    pub async fn cluster(n: usize, duration_ms: Millis) -> Vec<TestRelay> {
+        let database = Database::Postgres(servers::postgres().fresh_database());
+        let nats = servers::nats().url();
+        let mut relays: Vec<TestRelay> = Vec::new();
+        let mut info = None;
+        for i in 0..n {
+            let dir = tempfile::tempdir().unwrap();
+            if let Some(first) = relays.first() {
+                let key = examgate_relay::at_rest::KEY_FILE;
+                std::fs::copy(first._dir.path().join(key), dir.path().join(key)).unwrap();
+            }
+            let config = Config {
+                www_dir: workspace_root().join("www"),
+                grace_ms: 1_000,
+                trust: std::sync::Arc::new(card::trust_list()),
+                demo_routes: None,
+                max_connections: None,
+            };
+            let start = match i {
+                0 => Start::Demo(Some(Box::new(open_now(duration_ms, None)))),
+                _ => Start::Demo(None),
+            };
+            let booted = boot_on(dir.path(), &database, config, start).expect("boot a relay");
+            examgate_relay::bus::attach(&booted.state, &nats)
+                .await
+                .expect("join the bus");
+            let info = info
+                .get_or_insert_with(|| booted.seeded.clone().expect("the first relay seeds"))
+                .clone();
+            relays.push(TestRelay::launch(dir, database.clone(), booted, info).await);
+        }
+        relays
+    }
+
     /// A relay for a real exam: no demo, only the set-up link.
     pub async fn empty() -> TestRelay {
         let config = Config {

@@ -11,7 +11,6 @@ use examgate_shared::protocol::Role;
 use super::error::ApiError;
 use crate::AppState;
 use crate::auth::Session;
-use crate::clock::now_ms;
 
 /// The token of `Authorization: Bearer <token>`, if any.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -35,16 +34,12 @@ impl FromRequestParts<AppState> for Staff {
                 "sign in first (Bearer token)",
             ))
         })?;
-        state
-            .sessions
-            .get(token, now_ms())
-            .map(Staff)
-            .ok_or_else(|| {
-                ApiError(ErrorBody::new(
-                    ErrorCode::Unauthorized,
-                    "unknown or expired session; sign in again",
-                ))
-            })
+        state.session(token).await.map(Staff).ok_or_else(|| {
+            ApiError(ErrorBody::new(
+                ErrorCode::Unauthorized,
+                "unknown or expired session; sign in again",
+            ))
+        })
     }
 }
 

@@ -16,7 +16,6 @@ use super::ApiJson;
 use super::auth::{Staff, bearer};
 use super::error::ApiError;
 use crate::AppState;
-use crate::clock::now_ms;
 
 pub async fn challenge(
     State(state): State<AppState>,
@@ -32,7 +31,10 @@ pub async fn check_in(
     headers: HeaderMap,
     ApiJson(req): ApiJson<CheckinRequest>,
 ) -> Result<Json<CheckinAccepted>, ApiError> {
-    let station = bearer(&headers).and_then(|t| state.sessions.get(t, now_ms()));
+    let station = match bearer(&headers) {
+        Some(token) => state.session(token).await,
+        None => None,
+    };
     Ok(Json(state.check_in(req, station).await?))
 }
 

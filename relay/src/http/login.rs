@@ -123,11 +123,15 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let ended = match bearer(&headers) {
-        Some(token) => state
-            .sessions
-            .end(&state.store, token, now_ms())
-            .await
-            .map_err(internal)?,
+        Some(token) => {
+            // Signed in on another relay: read it in, then end it.
+            let _ = state.session(token).await;
+            state
+                .sessions
+                .end(&state.store, token, now_ms())
+                .await
+                .map_err(internal)?
+        }
         None => None,
     };
     match ended {

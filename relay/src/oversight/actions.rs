@@ -66,6 +66,7 @@ impl AppState {
         if matches!(req.action, Action::Reopen { .. }) && staff.role != Role::ExamOffice {
             return Err(forbidden("only the exam office reopens an ended attempt"));
         }
+        self.learn_target(req.target).await.map_err(internal)?;
         let (room, candidates) = match req.target {
             Target::Candidate { candidate_id } => {
                 let room = self
@@ -207,7 +208,7 @@ impl AppState {
             people.by_token.retain(|_, a| *a != id);
             people.by_token.insert(locked_out, id);
         }
-        self.live.close_student(
+        self.close_student_anywhere(
             id,
             ErrorBody::new(
                 ErrorCode::Replaced,

@@ -13,7 +13,6 @@ use crate::AppState;
 use crate::attempts::internal;
 use crate::auth::Session;
 use crate::clock::now_ms;
-use crate::live::Outgoing;
 use crate::model::{CandidateId, RoomId, SittingId};
 use crate::state::AttemptSlot;
 use crate::store::{oversight, writes};
@@ -87,6 +86,7 @@ impl AppState {
     ) -> Result<Vec<SentMessage>, ErrorBody> {
         let text = check_note(&req.text).map_err(|why| invalid("text", why))?;
         let now = now_ms();
+        self.learn_target(req.target).await.map_err(internal)?;
         let (room_id, to): (RoomId, Vec<(SittingId, Option<CandidateId>)>) = match req.target {
             Target::Candidate { candidate_id } => {
                 let c = self
@@ -137,16 +137,16 @@ impl AppState {
                 .await
                 .map_err(internal)?;
             self.oversight.add_message(sitting, message.clone());
-            let for_student = Outgoing::text(encode(&RelayToStudent::Message {
+            let for_student = encode(&RelayToStudent::Message {
                 message: StudentMessage {
                     id: message.id,
                     at: message.at,
                     text: message.text.clone(),
                     to_room: candidate.is_none(),
                 },
-            }));
+            });
             for attempt in self.attempts_reached(room_id, sitting, candidate) {
-                self.live.send_to_student(attempt, for_student.clone());
+                self.send_to_student_anywhere(attempt, vec![for_student.clone()], false);
             }
             self.live.send_room(
                 room_id,

@@ -15,6 +15,7 @@ use examgate_shared::attempt::{Attempt, AttemptStatus, StudentEvent};
 use examgate_shared::control::Control;
 use examgate_shared::error::ErrorCode;
 use examgate_shared::exam::Exam;
+use examgate_shared::integrity::Warning;
 use examgate_shared::paper::Arrangement;
 
 use super::db::{Db, DbError, Row};
@@ -70,8 +71,66 @@ pub enum LoadError {
     Invalid(String),
 }
 
+impl From<LoadError> for DbError {
+    fn from(e: LoadError) -> DbError {
+        match e {
+            LoadError::Db(e) => e,
+            LoadError::Invalid(why) => DbError::Conversion(why),
+        }
+    }
+}
+
 /// Reads everything back; sealed CCCD numbers are opened with `at_rest`.
 pub fn load(conn: Db<'_>, at_rest: &AtRest) -> Result<Loaded, LoadError> {
+    let mut out = load_catalog(conn, at_rest)?;
+    // Seats confirmed and not released: a restarted relay still knows who
+    // sits where.
+    out.seats = query(
+        conn,
+        "SELECT id, sitting_id, person_id FROM checkins
+         WHERE decision = 'confirmed' AND person_id IS NOT NULL ORDER BY id",
+        |r| {
+            let person = person_ids::open(at_rest, r.get(2)?).map_err(person_ids::sealed_error)?;
+            Ok((r.get(0)?, r.get(1)?, person.unwrap_or_default()))
+        },
+    )?;
+    out.candidates = query(
+        conn,
+        "SELECT id, sitting_id, room_id, name, name_key, candidate_number FROM candidates
+         ORDER BY id",
+        |r| {
+            Ok(Candidate {
+                id: r.get(0)?,
+                sitting_id: r.get(1)?,
+                room_id: r.get(2)?,
+                name: r.get(3)?,
+                key: r.get(4)?,
+                candidate_number: r.get(5)?,
+            })
+        },
+    )?;
+    out.setup_hash = crate::office::setup::load_hash(conn)?;
+    out.sessions = load_sessions(conn, crate::clock::now_ms())?;
+    out.oversight = super::oversight::load(conn)?;
+    let mut controls: HashMap<AttemptId, Vec<StoredControl>> = HashMap::new();
+    for c in std::mem::take(&mut out.oversight.controls) {
+        controls.entry(c.attempt_id).or_default().push(c);
+    }
+    let hard_stops: HashMap<SittingId, Option<Millis>> =
+        out.sittings.iter().map(|s| (s.id, s.hard_stop)).collect();
+    let hard_stop_of: HashMap<CandidateId, Option<Millis>> = out
+        .candidates
+        .iter()
+        .map(|c| (c.id, hard_stops.get(&c.sitting_id).copied().flatten()))
+        .collect();
+    out.attempts = load_attempts(conn, None, &controls, &hard_stop_of)?;
+    Ok(out)
+}
+
+/// What the exam office and the bank change while relays run: exams, the
+/// plan (events, sites, rooms, shifts, join codes, the roster) and staff
+/// accounts. The rest of [`Loaded`] is left empty.
+pub fn load_catalog(conn: Db<'_>, at_rest: &AtRest) -> Result<Loaded, LoadError> {
     let mut out = Loaded::default();
     let exams = query(conn, "SELECT id, definition FROM exams ORDER BY id", |r| {
         Ok((r.get::<String>(0)?, r.get::<String>(1)?))
@@ -173,32 +232,6 @@ pub fn load(conn: Db<'_>, at_rest: &AtRest) -> Result<Loaded, LoadError> {
             })
         },
     )?;
-    // Seats confirmed and not released: a restarted relay still knows who
-    // sits where.
-    out.seats = query(
-        conn,
-        "SELECT id, sitting_id, person_id FROM checkins
-         WHERE decision = 'confirmed' AND person_id IS NOT NULL ORDER BY id",
-        |r| {
-            let person = person_ids::open(at_rest, r.get(2)?).map_err(person_ids::sealed_error)?;
-            Ok((r.get(0)?, r.get(1)?, person.unwrap_or_default()))
-        },
-    )?;
-    out.candidates = query(
-        conn,
-        "SELECT id, sitting_id, room_id, name, name_key, candidate_number FROM candidates
-         ORDER BY id",
-        |r| {
-            Ok(Candidate {
-                id: r.get(0)?,
-                sitting_id: r.get(1)?,
-                room_id: r.get(2)?,
-                name: r.get(3)?,
-                key: r.get(4)?,
-                candidate_number: r.get(5)?,
-            })
-        },
-    )?;
     let users = query(
         conn,
         "SELECT username, password_hash, role, room_id, display_name, site_id, disabled, subject
@@ -225,22 +258,80 @@ pub fn load(conn: Db<'_>, at_rest: &AtRest) -> Result<Loaded, LoadError> {
         })?;
         out.users.push(user);
     }
-    out.setup_hash = crate::office::setup::load_hash(conn)?;
-    out.sessions = load_sessions(conn, crate::clock::now_ms())?;
-    out.oversight = super::oversight::load(conn)?;
-    let mut controls: HashMap<AttemptId, Vec<StoredControl>> = HashMap::new();
-    for c in std::mem::take(&mut out.oversight.controls) {
-        controls.entry(c.attempt_id).or_default().push(c);
-    }
-    let hard_stops: HashMap<SittingId, Option<Millis>> =
-        out.sittings.iter().map(|s| (s.id, s.hard_stop)).collect();
-    let hard_stop_of: HashMap<CandidateId, Option<Millis>> = out
-        .candidates
-        .iter()
-        .map(|c| (c.id, hard_stops.get(&c.sitting_id).copied().flatten()))
-        .collect();
-    out.attempts = load_attempts(conn, &controls, &hard_stop_of)?;
     Ok(out)
+}
+
+/// How [`load_attempt`] finds its attempt.
+#[derive(Debug, Clone, Copy)]
+pub enum Which<'a> {
+    Id(AttemptId),
+    Token(&'a TokenHash),
+}
+
+/// One attempt as stored now, replayed, with its candidate and its
+/// integrity warnings: what a relay reads when another relay may have
+/// changed the attempt (or created it).
+#[derive(Debug, Clone)]
+pub struct AttemptNow {
+    pub candidate: Candidate,
+    pub stored: StoredAttempt,
+    pub warnings: Vec<Warning>,
+}
+
+pub fn load_attempt(conn: Db<'_>, which: Which<'_>) -> Result<Option<AttemptNow>, LoadError> {
+    let id = match which {
+        Which::Id(id) => conn
+            .query_map("SELECT id FROM attempts WHERE id = ?1", args![id], |r| {
+                r.get::<AttemptId>(0)
+            })?
+            .pop(),
+        Which::Token(hash) => conn
+            .query_map(
+                "SELECT id FROM attempts WHERE token_hash = ?1",
+                args![&hash[..]],
+                |r| r.get::<AttemptId>(0),
+            )?
+            .pop(),
+    };
+    let Some(id) = id else { return Ok(None) };
+    let candidates = conn.query_map(
+        "SELECT c.id, c.sitting_id, c.room_id, c.name, c.name_key, c.candidate_number,
+                s.hard_stop
+         FROM attempts a JOIN candidates c ON c.id = a.candidate_id
+                         JOIN sittings s ON s.id = c.sitting_id
+         WHERE a.id = ?1",
+        args![id],
+        |r| {
+            Ok((
+                Candidate {
+                    id: r.get(0)?,
+                    sitting_id: r.get(1)?,
+                    room_id: r.get(2)?,
+                    name: r.get(3)?,
+                    key: r.get(4)?,
+                    candidate_number: r.get(5)?,
+                },
+                r.get::<Option<Millis>>(6)?,
+            ))
+        },
+    )?;
+    let Some((candidate, hard_stop)) = candidates.into_iter().next() else {
+        return Err(LoadError::Invalid(format!("attempt {id} has no candidate")));
+    };
+    let controls = HashMap::from([(id, super::oversight::controls(conn, Some(id))?)]);
+    let hard_stop_of = HashMap::from([(candidate.id, hard_stop)]);
+    let stored = load_attempts(conn, Some(id), &controls, &hard_stop_of)?
+        .pop()
+        .ok_or_else(|| LoadError::Invalid(format!("attempt {id} vanished while read")))?;
+    let warnings = super::oversight::warnings(conn, Some(id))?
+        .into_iter()
+        .map(|(_, w)| w)
+        .collect();
+    Ok(Some(AttemptNow {
+        candidate,
+        stored,
+        warnings,
+    }))
 }
 
 fn query<T>(
@@ -255,11 +346,43 @@ fn query<T>(
 /// revoked, and of an account that is not disabled (even if revoking its
 /// sessions was never recorded).
 pub fn load_sessions(conn: Db<'_>, now: Millis) -> Result<Vec<(TokenHash, Session)>, LoadError> {
+    sessions_where(conn, now, None)
+}
+
+/// One session by its token's hash, if it is still valid: what a relay
+/// reads for a token signed in on another relay.
+pub fn load_session(
+    conn: Db<'_>,
+    now: Millis,
+    token_hash: &TokenHash,
+) -> Result<Option<Session>, LoadError> {
+    Ok(sessions_where(conn, now, Some(token_hash))?
+        .pop()
+        .map(|(_, session)| session))
+}
+
+fn sessions_where(
+    conn: Db<'_>,
+    now: Millis,
+    token_hash: Option<&TokenHash>,
+) -> Result<Vec<(TokenHash, Session)>, LoadError> {
+    const VALID: &str = "SELECT s.token_hash, s.username, s.role, s.room_id, s.site_id,
+                                s.expires_at
+                         FROM sessions s JOIN users u ON u.username = s.username
+                         WHERE s.revoked_at IS NULL AND s.expires_at > ?1 AND u.disabled = 0";
+    let sql = match token_hash {
+        Some(_) => format!("{VALID} AND s.token_hash = ?2"),
+        None => VALID.to_owned(),
+    };
+    let hash: &[u8] = token_hash.map_or(&[], |h| &h[..]);
+    let with_hash = args![now, hash];
     let rows = conn.query_map(
-        "SELECT s.token_hash, s.username, s.role, s.room_id, s.site_id, s.expires_at
-         FROM sessions s JOIN users u ON u.username = s.username
-         WHERE s.revoked_at IS NULL AND s.expires_at > ?1 AND u.disabled = 0",
-        args![now],
+        &sql,
+        if token_hash.is_some() {
+            with_hash
+        } else {
+            &with_hash[..1]
+        },
         |r| {
             Ok((
                 r.get::<Vec<u8>>(0)?,
@@ -317,6 +440,7 @@ fn replay_control(
 
 fn load_attempts(
     conn: Db<'_>,
+    only: Option<AttemptId>,
     controls: &HashMap<AttemptId, Vec<StoredControl>>,
     hard_stop_of: &HashMap<CandidateId, Option<Millis>>,
 ) -> Result<Vec<StoredAttempt>, LoadError> {
@@ -330,24 +454,24 @@ fn load_attempts(
         final_status: Option<String>,
         finished_at: Option<i64>,
     }
-    let rows = query(
-        conn,
-        "SELECT id, candidate_id, token_hash, arrangement, started_at, deadline_at, final_status,
-                finished_at
-         FROM attempts ORDER BY id",
-        |r| {
-            Ok(Stored {
-                id: r.get(0)?,
-                candidate_id: r.get(1)?,
-                token_hash: r.get(2)?,
-                arrangement: r.get(3)?,
-                started_at: r.get(4)?,
-                deadline_at: r.get(5)?,
-                final_status: r.get(6)?,
-                finished_at: r.get(7)?,
-            })
-        },
-    )?;
+    let read = |r: &Row<'_>| {
+        Ok(Stored {
+            id: r.get(0)?,
+            candidate_id: r.get(1)?,
+            token_hash: r.get(2)?,
+            arrangement: r.get(3)?,
+            started_at: r.get(4)?,
+            deadline_at: r.get(5)?,
+            final_status: r.get(6)?,
+            finished_at: r.get(7)?,
+        })
+    };
+    const COLUMNS: &str = "SELECT id, candidate_id, token_hash, arrangement, started_at,
+                                  deadline_at, final_status, finished_at FROM attempts";
+    let rows = match only {
+        None => conn.query_map(&format!("{COLUMNS} ORDER BY id"), args![], read)?,
+        Some(id) => conn.query_map(&format!("{COLUMNS} WHERE id = ?1"), args![id], read)?,
+    };
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let token_hash: TokenHash = row.token_hash.as_slice().try_into().map_err(|_| {

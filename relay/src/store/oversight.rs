@@ -119,49 +119,77 @@ fn category(name: &str) -> IncidentCategory {
         .unwrap_or(IncidentCategory::Other)
 }
 
+/// The stored controls in the order they were taken: every attempt's, or
+/// one attempt's (a relay re-reading an attempt another relay changed).
+pub fn controls(conn: Db<'_>, of: Option<AttemptId>) -> Result<Vec<StoredControl>, DbError> {
+    const COLUMNS: &str = "SELECT attempt_id, at, after_seq, control FROM attempt_controls";
+    let read = |r: &super::db::Row<'_>| {
+        Ok((
+            r.get::<AttemptId>(0)?,
+            r.get::<Millis>(1)?,
+            r.get::<u64>(2)?,
+            r.get::<String>(3)?,
+        ))
+    };
+    let rows = match of {
+        None => conn.query_map(&format!("{COLUMNS} ORDER BY id"), args![], read)?,
+        Some(id) => conn.query_map(
+            &format!("{COLUMNS} WHERE attempt_id = ?1 ORDER BY id"),
+            args![id],
+            read,
+        )?,
+    };
+    rows.into_iter()
+        .map(|(attempt_id, at, after_seq, json)| {
+            let control = serde_json::from_str(&json).map_err(|e| {
+                DbError::Conversion(format!("attempt {attempt_id}: a stored control: {e}"))
+            })?;
+            Ok(StoredControl {
+                attempt_id,
+                at,
+                after_seq,
+                control,
+            })
+        })
+        .collect()
+}
+
+/// The integrity warnings in the order they came: every attempt's, or one
+/// attempt's.
+pub fn warnings(conn: Db<'_>, of: Option<AttemptId>) -> Result<Vec<(AttemptId, Warning)>, DbError> {
+    const COLUMNS: &str = "SELECT attempt_id, at, signal FROM signals";
+    let read = |r: &super::db::Row<'_>| {
+        Ok((
+            r.get::<AttemptId>(0)?,
+            r.get::<Millis>(1)?,
+            r.get::<String>(2)?,
+        ))
+    };
+    let rows = match of {
+        None => conn.query_map(&format!("{COLUMNS} ORDER BY id"), args![], read)?,
+        Some(id) => conn.query_map(
+            &format!("{COLUMNS} WHERE attempt_id = ?1 ORDER BY id"),
+            args![id],
+            read,
+        )?,
+    };
+    // A signal this relay cannot read is skipped: warnings inform, they
+    // decide nothing.
+    Ok(rows
+        .into_iter()
+        .filter_map(|(attempt, at, json)| {
+            let signal = serde_json::from_str(&json).ok()?;
+            Some((attempt, Warning { at, signal }))
+        })
+        .collect())
+}
+
 pub fn load(conn: Db<'_>) -> Result<LoadedOversight, DbError> {
-    let mut out = LoadedOversight::default();
-    let controls = conn.query_map(
-        "SELECT attempt_id, at, after_seq, control FROM attempt_controls ORDER BY id",
-        args![],
-        |r| {
-            Ok((
-                r.get::<AttemptId>(0)?,
-                r.get::<Millis>(1)?,
-                r.get::<u64>(2)?,
-                r.get::<String>(3)?,
-            ))
-        },
-    )?;
-    for (attempt_id, at, after_seq, json) in controls {
-        let control = serde_json::from_str(&json).map_err(|e| {
-            DbError::Conversion(format!("attempt {attempt_id}: a stored control: {e}"))
-        })?;
-        out.controls.push(StoredControl {
-            attempt_id,
-            at,
-            after_seq,
-            control,
-        });
-    }
-    let signals = conn.query_map(
-        "SELECT attempt_id, at, signal FROM signals ORDER BY id",
-        args![],
-        |r| {
-            Ok((
-                r.get::<AttemptId>(0)?,
-                r.get::<Millis>(1)?,
-                r.get::<String>(2)?,
-            ))
-        },
-    )?;
-    for (attempt, at, json) in signals {
-        // A signal this relay cannot read is skipped: warnings inform, they
-        // decide nothing.
-        if let Ok(signal) = serde_json::from_str(&json) {
-            out.warnings.push((attempt, Warning { at, signal }));
-        }
-    }
+    let mut out = LoadedOversight {
+        controls: controls(conn, None)?,
+        warnings: warnings(conn, None)?,
+        ..LoadedOversight::default()
+    };
     out.incidents = conn.query_map(
         "SELECT id, at, room_id, candidate_id, category, text, by_user FROM incidents ORDER BY id",
         args![],

@@ -80,6 +80,15 @@ pub fn open(url: &str) -> Result<PgConn, DbError> {
     Ok(conn)
 }
 
+/// The deployment's name on the bus: made once, with the schema.
+pub fn deployment(db: Db<'_>) -> Result<String, DbError> {
+    db.query_row(
+        "SELECT value FROM meta WHERE key = 'deployment'",
+        args![],
+        |r| r.get(0),
+    )
+}
+
 fn prepare(db: Db<'_>) -> Result<(), DbError> {
     db.execute_batch("BEGIN")?;
     let done = (|| {
@@ -106,6 +115,12 @@ fn prepare(db: Db<'_>) -> Result<(), DbError> {
                 )));
             }
         }
+        // The name relays on this database share on the bus (crate::bus):
+        // two deployments on one NATS server never hear each other.
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('deployment', ?1) ON CONFLICT DO NOTHING",
+            args![format!("{:016x}", crate::auth::random_u64())],
+        )?;
         Ok(())
     })();
     match done {

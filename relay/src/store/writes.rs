@@ -307,6 +307,31 @@ pub fn insert_event(
     Ok(())
 }
 
+/// Checks, under the attempt's row lock, that the attempt is still as the
+/// relay read it when it decided a control: `after_seq` its last event,
+/// and final or not as `final_then`. A change by another relay since
+/// ([`DbError::Stale`]) sends the relay to read it again and decide anew,
+/// so two relays closing one attempt at its deadline close it once.
+pub fn claim_attempt(
+    conn: Db<'_>,
+    attempt: AttemptId,
+    after_seq: u64,
+    final_then: bool,
+) -> Result<(), DbError> {
+    let (head, _) = locked_events_head(conn, attempt)?;
+    let final_now = conn
+        .query_row(
+            "SELECT final_status FROM attempts WHERE id = ?1",
+            args![attempt],
+            |r| r.get::<Option<String>>(0),
+        )?
+        .is_some();
+    if head != after_seq || final_now != final_then {
+        return Err(DbError::Stale { attempt });
+    }
+    Ok(())
+}
+
 /// [`events_head`], with the attempt's row held until the commit where
 /// other relays write too. On PostgreSQL the lock is its own statement,
 /// sent in the same round trip as the read: the read then takes its

@@ -70,13 +70,15 @@ async fn run(socket: Socket, state: AppState) {
     // Hello first.
     let session = match tokio::time::timeout(HELLO_TIMEOUT, stream.next()).await {
         Ok(Some(Ok(Message::Text(text)))) => match decode::<ProctorToRelay>(text.as_str()) {
-            Ok(ProctorToRelay::Hello { v, token, sent_at }) => match authorise(&state, v, &token) {
-                Ok(s) => Some((s, sent_at, token)),
-                Err(e) => {
-                    fatal(e).await;
-                    None
+            Ok(ProctorToRelay::Hello { v, token, sent_at }) => {
+                match authorise(&state, v, &token).await {
+                    Ok(s) => Some((s, sent_at, token)),
+                    Err(e) => {
+                        fatal(e).await;
+                        None
+                    }
                 }
-            },
+            }
             Ok(_) => {
                 fatal(ErrorBody::new(
                     ErrorCode::HelloExpected,
@@ -128,7 +130,7 @@ async fn run(socket: Socket, state: AppState) {
         tokio::select! {
             _ = &mut idle => break,
             _ = recheck.tick() => {
-                if state.sessions.get(&token, now_ms()).is_none() {
+                if state.session(&token).await.is_none() {
                     fatal(ErrorBody::new(ErrorCode::Unauthorized, "the session ended; sign in again")).await;
                     break;
                 }
@@ -239,14 +241,14 @@ impl Drop for Unwatch {
     }
 }
 
-fn authorise(state: &AppState, v: u16, token: &str) -> Result<Session, ErrorBody> {
+async fn authorise(state: &AppState, v: u16, token: &str) -> Result<Session, ErrorBody> {
     if v != PROTOCOL_VERSION {
         return Err(ErrorBody::new(
             ErrorCode::UnsupportedVersion,
             format!("protocol version {v} is not supported; this relay speaks {PROTOCOL_VERSION}"),
         ));
     }
-    state.sessions.get(token, now_ms()).ok_or_else(|| {
+    state.session(token).await.ok_or_else(|| {
         ErrorBody::new(
             ErrorCode::Unauthorized,
             "unknown or expired session; sign in again",

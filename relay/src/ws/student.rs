@@ -136,6 +136,7 @@ async fn run(socket: Socket, state: AppState, origin: Origin) {
     if let Some((slot, conn_id)) = conn.attempt.take()
         && conn.state.live.disconnect_student(slot.id, conn_id)
     {
+        conn.state.released_connection(slot.id);
         conn.state.connection_lost(&slot).await;
         conn.state.refresh_row(&slot).await;
     }
@@ -248,18 +249,34 @@ impl Conn {
             .await;
             return Flow::Stop;
         }
-        let Some(slot) = self.state.attempt_by_token(&hash_token(token)) else {
-            self.fatal(ErrorBody::new(
-                ErrorCode::Unauthorized,
-                "unknown attempt token; join again",
-            ))
-            .await;
-            return Flow::Stop;
+        let slot = match self.state.attempt_for_token(&hash_token(token)).await {
+            Ok(Some(slot)) => slot,
+            Ok(None) => {
+                self.fatal(ErrorBody::new(
+                    ErrorCode::Unauthorized,
+                    "unknown attempt token; join again",
+                ))
+                .await;
+                return Flow::Stop;
+            }
+            Err(e) => {
+                self.fatal(crate::attempts::internal(e)).await;
+                return Flow::Stop;
+            }
         };
+        // Another relay's connection for this attempt counts as a second
+        // connection as much as one here.
+        let elsewhere = self
+            .state
+            .bus
+            .get()
+            .is_some_and(|bus| bus.held_by_another_page(slot.id, tab.as_deref()));
+        self.state.took_connection(slot.id, tab.clone());
         let (conn_id, replaced) =
             self.state
                 .live
                 .connect_student(slot.id, tab, self.tx.clone(), self.kill.clone());
+        let replaced = replaced || elsewhere;
         self.attempt = Some((slot.clone(), conn_id));
         self.state
             .observe_connection(&slot, self.origin.clone(), replaced)

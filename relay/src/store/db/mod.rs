@@ -122,6 +122,10 @@ pub enum DbError {
     /// two relays writing one attempt cannot both store a number.
     #[error("attempt {attempt}: event {seq} does not follow the stored {head}")]
     OutOfSequence { attempt: u64, seq: u64, head: u64 },
+    /// An attempt changed (by another relay) since this relay read the
+    /// state it decided a control on.
+    #[error("attempt {attempt} changed since it was read")]
+    Stale { attempt: u64 },
     #[error("{0}")]
     Conversion(String),
 }

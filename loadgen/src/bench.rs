@@ -52,6 +52,9 @@ pub struct BenchOpts {
     /// Relays of one deployment on PostgreSQL and NATS
     /// (`bench_cluster::run_cluster`); 0: not this run.
     pub cluster: usize,
+    /// Students arriving per second, all workers together (`--cluster`
+    /// only); 0: everyone at once.
+    pub join_rate: f64,
 }
 
 pub(crate) const PASSWORD: &str = "load-rehearsal-password";

@@ -5,8 +5,9 @@
 //! Students are spread over the relays — a room's students over all of
 //! them — and every proctor connection watches its rooms from another relay
 //! than the rooms' first students, so nearly every answer → proctor row
-//! crosses the bus. Everyone joins at once, then one answer per student
-//! every `interval` seconds for `seconds`; the figures are the generator's
+//! crosses the bus. Everyone joins at once (or arrives at `join_rate` per
+//! second), then one answer per student every `interval` seconds for
+//! `seconds`; the figures are the generator's
 //! (ack and answer → proctor latencies, errors) and the servers' (relay CPU
 //! and memory per process, PostgreSQL commits per second).
 
@@ -32,6 +33,7 @@ pub async fn run_cluster(opts: BenchOpts) -> Value {
         "settings": {
             "relays": opts.cluster, "students": opts.students, "mid": opts.mid,
             "interval_s": opts.interval_s, "seconds": opts.seconds, "workers": opts.workers,
+            "join_rate_per_s": opts.join_rate,
             "per_room": opts.per_room,
             "store": "one PostgreSQL database shared by every relay (each relay's writer group-commits; fsync and synchronous_commit on)",
             "bus": "one nats-server (core NATS, one subject per deployment)",
@@ -87,6 +89,14 @@ async fn steady(opts: &BenchOpts, students: usize) -> Value {
     }
     let rooms = rehearsal.rooms();
     let rooms = &rooms[..rooms_needed.min(rooms.len())];
+    // Arrivals paced at `join_rate` (shared by the workers), or all at
+    // once; answering starts 15 s after the last arrival is due.
+    let workers = opts.workers.clamp(1, rooms.len().max(1));
+    let (join_rate, arriving_s) = match opts.join_rate {
+        r if r > 0.0 => (r / workers as f64, students as f64 / r),
+        _ => (0.0, 0.0),
+    };
+    let warmup_s = WARMUP_S + arriving_s;
     let spec = WorkerSpec {
         target: Target::Relay,
         server: relays[0].addr,
@@ -96,11 +106,10 @@ async fn steady(opts: &BenchOpts, students: usize) -> Value {
         per_room: opts.per_room,
         name_prefix: "LG".into(),
         interval_s: Some(opts.interval_s),
-        join_rate: 0.0,
-        // Everyone joins at once; answering starts after the spike.
-        warmup_s: WARMUP_S,
-        answer_s: WARMUP_S + opts.interval_s + opts.seconds,
-        hold_s: WARMUP_S + opts.interval_s + opts.seconds + 3.0,
+        join_rate,
+        warmup_s,
+        answer_s: warmup_s + opts.interval_s + opts.seconds,
+        hold_s: warmup_s + opts.interval_s + opts.seconds + 3.0,
         churn: 0.0,
         submit: false,
         proctor: Some((rehearsal.proctor.clone(), rehearsal.password.clone())),
@@ -147,6 +156,7 @@ async fn steady(opts: &BenchOpts, students: usize) -> Value {
     json!({
         "students": students,
         "relays": relays.len(),
+        "join_rate_per_s": opts.join_rate,
         "joined": stats.joined,
         "all_in_s": all_in,
         "workers_ready_wall_s": ready_wall,

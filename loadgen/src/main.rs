@@ -86,6 +86,11 @@ enum Cmd {
         /// target/bench/load-cluster.json unless --out says otherwise).
         #[arg(long, default_value_t = 0)]
         cluster: usize,
+        /// With --cluster: students arriving per second, all workers
+        /// together (0: everyone at once); answering starts 15 s after the
+        /// last has arrived.
+        #[arg(long, default_value_t = 0.0)]
+        join_rate: f64,
     },
     /// The long chaos run; writes target/bench/chaos.json.
     Chaos {
@@ -228,6 +233,7 @@ async fn run(args: Args) -> std::process::ExitCode {
             no_baseline,
             postgres,
             cluster,
+            join_rate,
         } => {
             let mut steps: Vec<usize> = [1000, 5000, 10_000, 15_000]
                 .into_iter()
@@ -249,6 +255,7 @@ async fn run(args: Args) -> std::process::ExitCode {
                 per_room: 40,
                 postgres,
                 cluster,
+                join_rate,
             };
             let report = if cluster > 0 {
                 bench_cluster::run_cluster(opts.clone()).await

@@ -244,15 +244,25 @@ impl AppState {
         who: &Who,
         admission: Admission,
     ) -> Result<JoinResponse, ErrorBody> {
-        let exam = self.exam_of_sitting(code.sitting_id);
-        let now = now_ms();
         let _guard = self
             .join_locks
             .lock((code.sitting_id, code.room_id, who.key.clone()))
             .await;
-        self.learn_candidate(code.sitting_id, code.room_id, &who.key)
-            .await
-            .map_err(internal)?;
+        self.admit_locked(code, who, admission, false).await
+    }
+
+    /// [`AppState::admit_now`] under the candidate's join lock. `learnt`:
+    /// the candidate was read from the database after another relay was
+    /// found to have created it.
+    async fn admit_locked(
+        &self,
+        code: &JoinCode,
+        who: &Who,
+        admission: Admission,
+        learnt: bool,
+    ) -> Result<JoinResponse, ErrorBody> {
+        let exam = self.exam_of_sitting(code.sitting_id);
+        let now = now_ms();
         // In a practice exam, a student whose try is final may start the
         // next one (decided under the candidate's join lock, so two clicks
         // make one).
@@ -345,7 +355,7 @@ impl AppState {
             who.candidate_number.clone(),
             code.code.clone(),
         );
-        let (candidate_id, attempt_id) = self
+        let written = self
             .store
             .write_bulk(move |txn| {
                 let candidate_id = match existing_id {
@@ -370,8 +380,20 @@ impl AppState {
                 )?;
                 Ok((candidate_id, attempt_id))
             })
-            .await
-            .map_err(internal)?;
+            .await;
+        let (candidate_id, attempt_id) = match written {
+            Ok(ids) => ids,
+            // Another relay created this candidate (one per name per room)
+            // or its attempt first: read them, and decide again as that
+            // relay would (resume with the token, or refuse).
+            Err(StoreError::Db(e)) if e.is_unique_violation() && self.clustered() && !learnt => {
+                self.learn_candidate(code.sitting_id, code.room_id, &who.key)
+                    .await
+                    .map_err(internal)?;
+                return Box::pin(self.admit_locked(code, who, admission, true)).await;
+            }
+            Err(e) => return Err(internal(e)),
+        };
         let candidate = existing.unwrap_or(Candidate {
             id: candidate_id,
             sitting_id,

@@ -14,6 +14,8 @@
 //!   older one closes it as replaced, and rows show the student connected;
 //! - messages for a student on another relay (a proctor's control, a
 //!   message), with "read the attempt again first" when its state changed;
+//! - what proctors of a room see besides rows: incidents, messages,
+//!   check-ins;
 //! - "the plan, papers or accounts changed" and "a staff session ended":
 //!   the others read them again from the database;
 //! - a heartbeat, so a relay that died (SIGKILL, power) is noticed and its
@@ -29,6 +31,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use examgate_shared::error::{ErrorBody, ErrorCode};
+use examgate_shared::protocol::RelayToProctor;
 use examgate_shared::roster::CandidateRow;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -58,6 +61,12 @@ pub const DEAD_AFTER: Duration = Duration::from_secs(5);
 pub enum News {
     /// A candidate's proctor row changed.
     Row { room: RoomId, row: CandidateRow },
+    /// For the proctors watching a room: an incident, a message, a
+    /// check-in.
+    Room {
+        room: RoomId,
+        message: RelayToProctor,
+    },
     /// The sender now holds the attempt's student connection, opened by
     /// the page load `tab`.
     Taken {
@@ -155,7 +164,8 @@ pub enum AttachError {
     Store(#[from] crate::store::StoreError),
 }
 
-/// Connects to NATS at `url` and starts this relay's bus tasks; `state`
+/// Connects to NATS at `url` (one server, or a cluster's servers separated
+/// by commas) and starts this relay's bus tasks; `state`
 /// gets its [`Bus`]. Fails when the server cannot be reached, or the relay
 /// is not on PostgreSQL.
 pub async fn attach(state: &AppState, url: &str) -> Result<(), AttachError> {
@@ -168,7 +178,9 @@ pub async fn attach(state: &AppState, url: &str) -> Result<(), AttachError> {
         .name("examgate-relay")
         // A relay's own news is not for itself.
         .no_echo()
-        .connect(url)
+        // A NATS cluster's servers, comma-separated: any one that answers
+        // will do (the client learns the rest and reconnects by itself).
+        .connect(url.split(',').map(str::trim).collect::<Vec<_>>())
         .await?;
     let subscriber = client.subscribe(subject.clone()).await?;
     let (out, mut queue) = mpsc::unbounded_channel::<News>();
@@ -255,6 +267,17 @@ impl AppState {
         }
     }
 
+    /// Sends to the proctors watching `room`, on every relay.
+    pub fn send_room_anywhere(&self, room: RoomId, message: RelayToProctor) {
+        if self.clustered() {
+            self.tell(News::Room {
+                room,
+                message: message.clone(),
+            });
+        }
+        self.live.send_room(room, message);
+    }
+
     /// Ends the attempt's student connection, here or on another relay.
     pub fn close_student_anywhere(&self, attempt: AttemptId, why: ErrorBody) {
         self.tell(News::End {
@@ -276,6 +299,7 @@ impl AppState {
                 self.live.publish(room, row);
                 self.oversight.touch(room);
             }
+            News::Room { room, message } => self.live.send_room(room, message),
             News::Taken { attempt, tab } => {
                 bus.held_elsewhere
                     .lock()

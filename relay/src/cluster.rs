@@ -46,6 +46,12 @@ use crate::store::load::{self, AttemptNow, Which};
 /// not in memory (started on a relay that has since died).
 pub const OVERDUE_SWEEP: Duration = Duration::from_secs(1);
 
+/// How long past its due time an attempt must be still open before a relay
+/// that does not know it takes it over: the relay that holds it closes it
+/// at its due time, and a whole shift's deadline must not send every
+/// other relay to read every attempt.
+pub const OVERDUE_MARGIN_MS: Millis = 10_000;
+
 /// A relay that does not hold an attempt's connection closes it this long
 /// after its due time, so the relay that holds it (and knows it best) is
 /// normally first, and the others find it closed.
@@ -65,6 +71,13 @@ impl AppState {
     ) -> Result<Option<Arc<AttemptSlot>>, StoreError> {
         if !self.clustered() {
             return Ok(self.attempt_by_token(token_hash));
+        }
+        // Most hellos come back to the relay that has the attempt as
+        // stored: one statement tells, and the full read is spared.
+        if let Some(slot) = self.attempt_by_token(token_hash)
+            && self.copy_is_current(&slot, token_hash).await?
+        {
+            return Ok(Some(slot));
         }
         let hash = *token_hash;
         let found = self
@@ -138,16 +151,48 @@ impl AppState {
             .store
             .read(move |db| db.query_map(sql, crate::args![key], |r| r.get::<AttemptId>(0)))
             .await?;
+        self.adopt_unknown(ids).await?;
+        Ok(())
+    }
+
+    /// Reads into memory those of `ids` this relay does not know; returns
+    /// how many.
+    async fn adopt_unknown(&self, ids: Vec<AttemptId>) -> Result<usize, StoreError> {
         let unknown: Vec<AttemptId> = {
             let people = self.people();
             ids.into_iter()
                 .filter(|id| !people.attempts.contains_key(id))
                 .collect()
         };
-        for id in unknown {
+        for &id in &unknown {
             self.reread_attempt(id).await?;
         }
-        Ok(())
+        Ok(unknown.len())
+    }
+
+    /// Whether this relay's copy of the attempt is the stored one
+    /// ([`load::AttemptVersion`]), with `token_hash` still its token.
+    async fn copy_is_current(
+        &self,
+        slot: &AttemptSlot,
+        token_hash: &TokenHash,
+    ) -> Result<bool, StoreError> {
+        let id = slot.id;
+        let Some(stored) = self
+            .store
+            .read_one(move |db| load::attempt_version(db, id))
+            .await?
+        else {
+            return Ok(false);
+        };
+        let cell = slot.cell.lock().await;
+        let mine = load::AttemptVersion {
+            token_hash: token_hash.to_vec(),
+            head: cell.attempt.acked_seq,
+            is_final: cell.attempt.status.is_final(),
+            controls: cell.controls,
+        };
+        Ok(mine == stored)
     }
 
     /// Reads the attempt again from the database into memory (adding it
@@ -289,6 +334,7 @@ impl AppState {
             .is_final()
             .then(|| grade(&self.exam_for(&slot.candidate), &stored.attempt.answers));
         cell.attempt = stored.attempt;
+        cell.controls = stored.controls;
         slot.set_grade(cell, final_grade);
         let hard_stop = self
             .catalog
@@ -351,7 +397,7 @@ impl AppState {
     /// open in the database and unknown here — started on a relay that
     /// died — so this relay's closer closes them. Returns how many.
     pub async fn adopt_overdue(&self) -> Result<usize, StoreError> {
-        let before = now_ms() - self.config.grace_ms;
+        let before = now_ms() - self.config.grace_ms - OVERDUE_MARGIN_MS;
         let ids = self
             .store
             .read(move |db| {
@@ -363,16 +409,7 @@ impl AppState {
                 )
             })
             .await?;
-        let unknown: Vec<AttemptId> = {
-            let people = self.people();
-            ids.into_iter()
-                .filter(|id| !people.attempts.contains_key(id))
-                .collect()
-        };
-        for &id in &unknown {
-            self.reread_attempt(id).await?;
-        }
-        Ok(unknown.len())
+        self.adopt_unknown(ids).await
     }
 }
 

@@ -75,6 +75,7 @@ impl AppState {
         };
         let (id, status) = (slot.id, next.status);
         cell.attempt = next;
+        cell.controls += 1;
         match effect {
             Effect::Ended => slot.set_grade(&mut cell, final_grade.clone()),
             Effect::Reopened => {

@@ -17,7 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use examgate_shared::checkin::CheckinView;
 use examgate_shared::error::ErrorBody;
 use examgate_shared::proctoring::RoomSummary;
 use examgate_shared::protocol::{RelayToProctor, encode};
@@ -249,11 +248,6 @@ impl Live {
             rooms: summaries,
             all,
         }));
-    }
-
-    /// Tells the room's proctors about a check-in (new or decided).
-    pub fn publish_checkin(&self, view: CheckinView) {
-        self.send_room(view.room_id, RelayToProctor::Checkin { checkin: view });
     }
 
     /// A new proctor feed with nothing open yet, and its queue's receiving

@@ -36,10 +36,10 @@ struct Args {
     /// DATA/secret.key).
     #[arg(long, default_value = "sqlite", value_parser = Database::parse)]
     database: Database,
-    /// A NATS server (`nats://host:4222`) joining this relay to the others
-    /// on the same PostgreSQL database: any relay then serves any student
-    /// and any proctor (docs/deployment.md). Without it the relay serves
-    /// alone.
+    /// A NATS server (`nats://host:4222`, or a cluster's servers separated
+    /// by commas) joining this relay to the others on the same PostgreSQL
+    /// database: any relay then serves any student and any proctor
+    /// (docs/deployment.md). Without it the relay serves alone.
     #[arg(long)]
     bus: Option<String>,
     /// Folder with the built client (index.html, pkg/).

@@ -69,6 +69,9 @@ pub struct AttemptCell {
     pub warnings: Tally,
     /// What the page may still report this minute (a flood is dropped).
     pub page_signals: SignalBudget,
+    /// How many stored controls `attempt` has had (a relay compares it with
+    /// the database's count to know its copy is current).
+    pub controls: u64,
     /// The address and browser of the attempt's latest connection, to see
     /// a change (not kept across a restart: the first connection after one
     /// sets it again).
@@ -421,6 +424,7 @@ impl AppState {
                 stored.arrangement,
                 AttemptCell {
                     attempt: stored.attempt,
+                    controls: stored.controls,
                     grade,
                     warnings: warnings.remove(&stored.id).unwrap_or_default(),
                     ..AttemptCell::default()

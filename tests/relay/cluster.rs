@@ -16,11 +16,14 @@
 use std::time::Duration;
 
 use examgate_shared::control::Control;
+use examgate_shared::error::ErrorCode;
 use examgate_shared::proctoring::{Action, ActionRequest, ActionResponse, MessageRequest, Target};
-use examgate_shared::protocol::{RelayToProctor, RelayToStudent, StudentToRelay, close_code};
+use examgate_shared::protocol::{
+    JoinRequest, RelayToProctor, RelayToStudent, StudentToRelay, close_code,
+};
 use examgate_shared::roster::{CandidateRow, RowStatus};
 use examgate_tests::office::Client;
-use examgate_tests::{ProctorWs, StudentWs, TestRelay, now_ms, on_sqlite};
+use examgate_tests::{ProctorWs, StudentWs, TestRelay, acked, now_ms, on_sqlite};
 
 /// Reads proctor messages until a row of `candidate` that `pick` accepts.
 async fn row_until(
@@ -35,23 +38,6 @@ async fn row_until(
         {
             return row;
         }
-    }
-}
-
-/// Reads student messages until one `pick` accepts.
-async fn student_until<T>(ws: &mut StudentWs, pick: impl Fn(&RelayToStudent) -> Option<T>) -> T {
-    loop {
-        let msg = ws.recv().await;
-        if let Some(t) = pick(&msg) {
-            return t;
-        }
-    }
-}
-
-fn acked(msg: &RelayToStudent) -> Option<u64> {
-    match msg {
-        RelayToStudent::Ack { seq } => Some(*seq),
-        _ => None,
     }
 }
 
@@ -92,17 +78,34 @@ async fn three_relays_serve_one_exam_as_one() {
         unreachable!()
     };
     assert_eq!(attempt.acked_seq, 0);
+    // The page reloads and joins again through c with its token: c finds
+    // the candidate a created and resumes the same attempt; someone else
+    // typing the same name on b is refused.
+    let again = c
+        .join_with(JoinRequest {
+            code: a.code(0),
+            name: "Nguyễn Văn Cụm".into(),
+            resume_token: Some(joined.token.clone()),
+            seat_code: None,
+            candidate_number: None,
+            birth: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(again.attempt_id, joined.attempt_id);
+    let (status, error) = b.join(&b.code(0), "nguyễn văn cụm").await.unwrap_err();
+    assert_eq!((status, error.code), (409, ErrorCode::AlreadyJoined));
     // c holds no student, yet its feed shows the row, working and online.
     row_until(&mut feed, candidate, |r| r.status == RowStatus::Working).await;
     ws.answer(1, 1, 0).await;
-    assert_eq!(student_until(&mut ws, acked).await, 1);
+    assert_eq!(ws.until(acked).await, 1);
     let row = row_until(&mut feed, candidate, |r| r.answered == 1).await;
     assert_eq!(row.status, RowStatus::Working);
 
     // The network drops after event 2 left but before its ack arrived; the
     // page reconnects through a (another relay) and resends it.
     ws.answer(2, 2, 1).await;
-    assert_eq!(student_until(&mut ws, acked).await, 2);
+    assert_eq!(ws.until(acked).await, 2);
     ws.close().await;
     let (mut ws, welcome) = StudentWs::hello(a, &joined.token, now_ms()).await;
     let RelayToStudent::Welcome { attempt, .. } = welcome else {
@@ -111,12 +114,12 @@ async fn three_relays_serve_one_exam_as_one() {
     assert_eq!(attempt.acked_seq, 2, "a knows what b committed");
     ws.answer(2, 2, 1).await;
     assert_eq!(
-        student_until(&mut ws, acked).await,
+        ws.until(acked).await,
         2,
         "a resent event is acknowledged, not stored again"
     );
     ws.answer(3, 3, 2).await;
-    assert_eq!(student_until(&mut ws, acked).await, 3);
+    assert_eq!(ws.until(acked).await, 3);
     let stored: Vec<u64> = a
         .stored_events(joined.attempt_id)
         .into_iter()
@@ -147,16 +150,17 @@ async fn three_relays_serve_one_exam_as_one() {
         String::from_utf8_lossy(&reply.body)
     );
     assert_eq!(reply.json::<ActionResponse>().applied, 1);
-    let control = student_until(&mut ws, |m| match m {
-        RelayToStudent::Control { control, clock } => Some((control.clone(), clock.clone())),
-        _ => None,
-    })
-    .await;
+    let control = ws
+        .until(|m| match m {
+            RelayToStudent::Control { control, clock } => Some((control.clone(), clock.clone())),
+            _ => None,
+        })
+        .await;
     assert_eq!(control.0, Control::ExtraTime { minutes: 5 });
     assert_eq!(control.1.extra_ms, 5 * 60_000);
     // a read the attempt again: its next event is decided on the new clock.
     ws.answer(4, 4, 0).await;
-    assert_eq!(student_until(&mut ws, acked).await, 4);
+    assert_eq!(ws.until(acked).await, 4);
     row_until(&mut feed, candidate, |r| {
         r.extra_ms == 5 * 60_000 && r.answered == 4
     })
@@ -180,11 +184,12 @@ async fn three_relays_serve_one_exam_as_one() {
         "{}",
         String::from_utf8_lossy(&reply.body)
     );
-    let text = student_until(&mut ws, |m| match m {
-        RelayToStudent::Message { message } => Some(message.text.clone()),
-        _ => None,
-    })
-    .await;
+    let text = ws
+        .until(|m| match m {
+            RelayToStudent::Message { message } => Some(message.text.clone()),
+            _ => None,
+        })
+        .await;
     assert_eq!(text, "Em kiểm tra lại câu 4");
 
     // Another computer opens the attempt through c: a's connection is
@@ -193,7 +198,7 @@ async fn three_relays_serve_one_exam_as_one() {
     let (_, closed) = ws.until_closed().await;
     assert_eq!(closed.code, close_code::REPLACED, "{closed:?}");
     other.answer(5, 5, 1).await;
-    assert_eq!(student_until(&mut other, acked).await, 5);
+    assert_eq!(other.until(acked).await, 5);
 
     // Logging out on a ends the session on b and c too.
     let out = Client::new(a, Some(&central.token))
@@ -242,7 +247,7 @@ async fn every_attempt_is_closed_once_at_its_deadline_by_whichever_relay_is_aliv
         let joined = join.join(&join.code(0), &format!("Hạn {i}")).await.unwrap();
         let (mut ws, _) = StudentWs::hello(open, &joined.token, now_ms()).await;
         ws.answer(1, 1, 0).await;
-        assert_eq!(student_until(&mut ws, acked).await, 1);
+        assert_eq!(ws.until(acked).await, 1);
         if i % 3 == 0 || i >= 9 {
             ws.close().await;
         } else {
@@ -261,7 +266,8 @@ async fn every_attempt_is_closed_once_at_its_deadline_by_whichever_relay_is_aliv
         )
         .unwrap()
     };
-    let until = std::time::Instant::now() + Duration::from_secs(20);
+    // Relay 0's three are taken over once 10 s overdue (OVERDUE_MARGIN_MS).
+    let until = std::time::Instant::now() + Duration::from_secs(40);
     while closed() < 12 && std::time::Instant::now() < until {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -289,7 +295,7 @@ async fn every_attempt_is_closed_once_at_its_deadline_by_whichever_relay_is_aliv
     }
     // The students still connected got their result.
     for mut ws in sockets {
-        student_until(&mut ws, |m| match m {
+        ws.until(|m| match m {
             RelayToStudent::Result { .. } => Some(()),
             _ => None,
         })

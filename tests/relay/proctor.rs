@@ -21,7 +21,7 @@ use examgate_shared::protocol::{
 };
 use examgate_shared::roster::RowStatus;
 use examgate_tests::office::{Answer, Client};
-use examgate_tests::{PASSWORD, ProctorWs, StudentWs, TestRelay, now_ms};
+use examgate_tests::{PASSWORD, ProctorWs, StudentWs, TestRelay, acked, now_ms};
 
 const MIN: Millis = 60_000;
 const HOUR: Millis = 3_600_000;
@@ -95,36 +95,9 @@ struct Student {
     token: String,
 }
 
-/// Reads student messages until one `pick` accepts.
-async fn student_until<T>(ws: &mut StudentWs, pick: impl Fn(&RelayToStudent) -> Option<T>) -> T {
-    loop {
-        let msg = ws.recv().await;
-        if let Some(t) = pick(&msg) {
-            return t;
-        }
-    }
-}
-
-/// Reads proctor messages until one `pick` accepts.
-async fn proctor_until<T>(ws: &mut ProctorWs, pick: impl Fn(&RelayToProctor) -> Option<T>) -> T {
-    loop {
-        let msg = ws.recv().await;
-        if let Some(t) = pick(&msg) {
-            return t;
-        }
-    }
-}
-
 fn clock_of(msg: &RelayToStudent) -> Option<(Control, examgate_shared::control::AttemptClock)> {
     match msg {
         RelayToStudent::Control { control, clock } => Some((control.clone(), clock.clone())),
-        _ => None,
-    }
-}
-
-fn acked(msg: &RelayToStudent) -> Option<u64> {
-    match msg {
-        RelayToStudent::Ack { seq } => Some(*seq),
         _ => None,
     }
 }
@@ -172,7 +145,7 @@ async fn extra_time_runs_past_the_windows_close_and_is_audited() {
         String::from_utf8_lossy(&reply.body)
     );
     assert_eq!(reply.json::<ActionResponse>().applied, 1);
-    let (control, clock) = student_until(&mut ws, clock_of).await;
+    let (control, clock) = ws.until(clock_of).await;
     assert_eq!(control, Control::ExtraTime { minutes: 10 });
     let closes_at = relay.state.catalog.sitting(1).unwrap().closes_at;
     let deadline = clock.deadline_ms.unwrap();
@@ -187,7 +160,7 @@ async fn extra_time_runs_past_the_windows_close_and_is_audited() {
     ))
     .await;
     ws.answer(1, 1, 0).await;
-    assert_eq!(student_until(&mut ws, acked).await, 1);
+    assert_eq!(ws.until(acked).await, 1);
     let entries = audit(&relay, "extra_time");
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].0, "room_proctor:phong01");
@@ -208,7 +181,7 @@ async fn a_pause_stops_the_clock_across_the_deadline() {
         "{}",
         String::from_utf8_lossy(&reply.body)
     );
-    let (_, clock) = student_until(&mut ws, clock_of).await;
+    let (_, clock) = ws.until(clock_of).await;
     assert!(clock.paused);
     let left = clock.remaining_ms.unwrap();
     assert!(left > 1_000 && left <= 3_000, "frozen time left {left}");
@@ -216,7 +189,7 @@ async fn a_pause_stops_the_clock_across_the_deadline() {
     // stored, the number not spent).
     tokio::time::sleep(Duration::from_millis(4_500)).await;
     ws.answer(1, 1, 0).await;
-    assert_eq!(student_until(&mut ws, held).await, 1);
+    assert_eq!(ws.until(held).await, 1);
     assert!(relay.stored_events(s.attempt_id).is_empty());
     let slot = relay.state.people().attempts[&s.attempt_id].clone();
     let status = slot.cell.lock().await.attempt.status;
@@ -229,7 +202,7 @@ async fn a_pause_stops_the_clock_across_the_deadline() {
             .status,
         200
     );
-    let (_, clock) = student_until(&mut ws, clock_of).await;
+    let (_, clock) = ws.until(clock_of).await;
     assert!(!clock.paused);
     let deadline = clock.deadline_ms.unwrap();
     assert!(
@@ -240,13 +213,14 @@ async fn a_pause_stops_the_clock_across_the_deadline() {
     // The held answer goes again under its own number, and one more.
     ws.answer(1, 1, 0).await;
     ws.answer(2, 2, 1).await;
-    assert_eq!(student_until(&mut ws, acked).await, 1);
-    assert_eq!(student_until(&mut ws, acked).await, 2);
-    let (status, grade) = student_until(&mut ws, |m| match m {
-        RelayToStudent::Result { status, grade } => Some((*status, grade.clone())),
-        _ => None,
-    })
-    .await;
+    assert_eq!(ws.until(acked).await, 1);
+    assert_eq!(ws.until(acked).await, 2);
+    let (status, grade) = ws
+        .until(|m| match m {
+            RelayToStudent::Result { status, grade } => Some((*status, grade.clone())),
+            _ => None,
+        })
+        .await;
     assert_eq!(status, AttemptStatus::Closed);
     assert_eq!(grade.items.iter().filter(|i| i.answer.is_some()).count(), 2);
     assert_eq!(audit(&relay, "pause").len(), 1);
@@ -259,7 +233,7 @@ async fn a_pause_survives_a_relay_restart() {
     let relay = relay_with(HOUR, 45 * MIN).await;
     let (s, mut ws) = student(&relay, 0, "Khởi động lại").await;
     ws.answer(1, 1, 2).await;
-    assert_eq!(student_until(&mut ws, acked).await, 1);
+    assert_eq!(ws.until(acked).await, 1);
     let proctor = staff(&relay, "phong01").await;
     assert_eq!(
         act(
@@ -283,7 +257,7 @@ async fn a_pause_survives_a_relay_restart() {
         .status,
         200
     );
-    let (_, before) = student_until(&mut ws, |m| clock_of(m).filter(|(_, c)| c.paused)).await;
+    let (_, before) = ws.until(|m| clock_of(m).filter(|(_, c)| c.paused)).await;
     ws.close().await;
     let relay = relay.restart().await;
     tokio::time::sleep(Duration::from_millis(1_200)).await;
@@ -299,7 +273,7 @@ async fn a_pause_survives_a_relay_restart() {
     assert_eq!(attempt.extra_ms, 5 * MIN);
     assert_eq!(attempt.answers.len(), 1);
     ws.answer(2, 2, 0).await;
-    assert_eq!(student_until(&mut ws, held).await, 2);
+    assert_eq!(ws.until(held).await, 2);
     let proctor = staff(&relay, "phong01").await;
     assert_eq!(
         act(
@@ -313,7 +287,7 @@ async fn a_pause_survives_a_relay_restart() {
         200
     );
     ws.answer(2, 2, 0).await;
-    assert_eq!(student_until(&mut ws, acked).await, 2);
+    assert_eq!(ws.until(acked).await, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -321,7 +295,7 @@ async fn end_and_reopen_only_by_the_office_and_graded_again() {
     let relay = relay_with(HOUR, 45 * MIN).await;
     let (s, mut ws) = student(&relay, 0, "Kết thúc sớm").await;
     ws.answer(1, 1, 0).await;
-    assert_eq!(student_until(&mut ws, acked).await, 1);
+    assert_eq!(ws.until(acked).await, 1);
     let proctor = staff(&relay, "phong01").await;
     assert_eq!(
         act(
@@ -334,11 +308,12 @@ async fn end_and_reopen_only_by_the_office_and_graded_again() {
         .status,
         200
     );
-    let status = student_until(&mut ws, |m| match m {
-        RelayToStudent::Result { status, .. } => Some(*status),
-        _ => None,
-    })
-    .await;
+    let status = ws
+        .until(|m| match m {
+            RelayToStudent::Result { status, .. } => Some(*status),
+            _ => None,
+        })
+        .await;
     assert_eq!(status, AttemptStatus::Closed);
     // Ended: a second end is a conflict; reopening is the office's.
     let again = act(&proctor, candidate(s.candidate_id), Action::End, "lần nữa").await;
@@ -363,7 +338,7 @@ async fn end_and_reopen_only_by_the_office_and_graded_again() {
     )
     .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    let (control, clock) = student_until(&mut ws, clock_of).await;
+    let (control, clock) = ws.until(clock_of).await;
     assert_eq!(control, Control::Reopen { minutes: 10 });
     assert_eq!(clock.status, AttemptStatus::Working);
     assert!(clock.deadline_ms.unwrap() > now_ms() + 9 * MIN);
@@ -380,17 +355,18 @@ async fn end_and_reopen_only_by_the_office_and_graded_again() {
         "the grade is dropped until it ends again"
     );
     ws.answer(2, 2, 1).await;
-    assert_eq!(student_until(&mut ws, acked).await, 2);
+    assert_eq!(ws.until(acked).await, 2);
     ws.send(&StudentToRelay::Event {
         seq: 3,
         event: examgate_shared::attempt::StudentEvent::Submit,
     })
     .await;
-    let grade = student_until(&mut ws, |m| match m {
-        RelayToStudent::Result { grade, .. } => Some(grade.clone()),
-        _ => None,
-    })
-    .await;
+    let grade = ws
+        .until(|m| match m {
+            RelayToStudent::Result { grade, .. } => Some(grade.clone()),
+            _ => None,
+        })
+        .await;
     assert_eq!(grade.items.iter().filter(|i| i.answer.is_some()).count(), 2);
     let reopen = audit(&relay, "reopen");
     assert_eq!(reopen.len(), 1);
@@ -412,7 +388,7 @@ async fn a_moved_student_continues_the_same_attempt_on_another_computer() {
     let relay = relay_with(HOUR, 45 * MIN).await;
     let (s, mut old) = student(&relay, 0, "Đổi máy").await;
     old.answer(1, 1, 3).await;
-    assert_eq!(student_until(&mut old, acked).await, 1);
+    assert_eq!(old.until(acked).await, 1);
     let proctor = staff(&relay, "phong01").await;
     let r = act(
         &proctor,
@@ -493,11 +469,12 @@ async fn messages_reach_students_and_their_acknowledgement_reaches_proctors() {
     let sent: Vec<SentMessage> = r.json();
     assert_eq!(sent.len(), 1);
     for ws in [&mut ws_a, &mut ws_b] {
-        let m = student_until(ws, |m| match m {
-            RelayToStudent::Message { message } => Some(message.clone()),
-            _ => None,
-        })
-        .await;
+        let m = ws
+            .until(|m| match m {
+                RelayToStudent::Message { message } => Some(message.clone()),
+                _ => None,
+            })
+            .await;
         assert_eq!(m.id, sent[0].id);
         assert!(m.to_room);
     }
@@ -505,13 +482,14 @@ async fn messages_reach_students_and_their_acknowledgement_reaches_proctors() {
         message: sent[0].id,
     })
     .await;
-    let seen = proctor_until(&mut feed, |m| match m {
-        RelayToProctor::Message { message } if !message.seen_by.is_empty() => {
-            Some(message.seen_by.clone())
-        }
-        _ => None,
-    })
-    .await;
+    let seen = feed
+        .until(|m| match m {
+            RelayToProctor::Message { message } if !message.seen_by.is_empty() => {
+                Some(message.seen_by.clone())
+            }
+            _ => None,
+        })
+        .await;
     assert_eq!(seen, vec![a.candidate_id]);
     // B had not read it: a reload shows it again; A's does not.
     ws_b.close().await;
@@ -559,11 +537,12 @@ async fn incidents_are_recorded_shown_and_audited() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    let shown = proctor_until(&mut feed, |m| match m {
-        RelayToProctor::Incident { incident } => Some(incident.clone()),
-        _ => None,
-    })
-    .await;
+    let shown = feed
+        .until(|m| match m {
+            RelayToProctor::Incident { incident } => Some(incident.clone()),
+            _ => None,
+        })
+        .await;
     assert_eq!(shown.category, IncidentCategory::Health);
     assert_eq!(shown.by, "room_proctor:phong01");
     let entries = audit(&relay, "incident");
@@ -606,11 +585,12 @@ async fn warnings_from_the_page_and_the_relay_reach_the_row_and_timeline() {
         signal: Signal::TabHidden { ms: None },
     })
     .await;
-    let row = proctor_until(&mut feed, |m| match m {
-        RelayToProctor::Row { row, .. } if row.warnings > 0 => Some(row.clone()),
-        _ => None,
-    })
-    .await;
+    let row = feed
+        .until(|m| match m {
+            RelayToProctor::Row { row, .. } if row.warnings > 0 => Some(row.clone()),
+            _ => None,
+        })
+        .await;
     assert_eq!(row.warnings, 1);
     assert_eq!(
         row.last_warning.unwrap().signal,
@@ -621,26 +601,28 @@ async fn warnings_from_the_page_and_the_relay_reach_the_row_and_timeline() {
         signal: Signal::TabHidden { ms: Some(4_000) },
     })
     .await;
-    let row = proctor_until(&mut feed, |m| match m {
-        RelayToProctor::Row { row, .. }
-            if row
-                .last_warning
-                .as_ref()
-                .is_some_and(|w| w.signal.is_follow_up()) =>
-        {
-            Some(row.clone())
-        }
-        _ => None,
-    })
-    .await;
+    let row = feed
+        .until(|m| match m {
+            RelayToProctor::Row { row, .. }
+                if row
+                    .last_warning
+                    .as_ref()
+                    .is_some_and(|w| w.signal.is_follow_up()) =>
+            {
+                Some(row.clone())
+            }
+            _ => None,
+        })
+        .await;
     assert_eq!(row.warnings, 1);
     // A second connection with the same token is the relay's own warning.
     let (_second, _) = StudentWs::hello(&relay, &s.token, now_ms()).await;
-    let row = proctor_until(&mut feed, |m| match m {
-        RelayToProctor::Row { row, .. } if row.warnings >= 2 => Some(row.clone()),
-        _ => None,
-    })
-    .await;
+    let row = feed
+        .until(|m| match m {
+            RelayToProctor::Row { row, .. } if row.warnings >= 2 => Some(row.clone()),
+            _ => None,
+        })
+        .await;
     assert_eq!(row.last_warning.unwrap().signal, Signal::SecondConnection);
     // A page may not claim what only the relay sees.
     let (mut liar, _) = StudentWs::hello(&relay, &s.token, now_ms()).await;
@@ -745,13 +727,14 @@ async fn the_central_feed_carries_summaries_and_rows_of_open_rooms_only() {
         rooms: vec![room_b],
     })
     .await;
-    let open = proctor_until(&mut feed, |m| match m {
-        RelayToProctor::Snapshot { rooms, .. } => {
-            Some(rooms.iter().map(|r| r.room_id).collect::<Vec<_>>())
-        }
-        _ => None,
-    })
-    .await;
+    let open = feed
+        .until(|m| match m {
+            RelayToProctor::Snapshot { rooms, .. } => {
+                Some(rooms.iter().map(|r| r.room_id).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .await;
     assert_eq!(open, vec![room_b]);
     // A join in room A: a summary, not a row.
     let (_s, mut ws) = student(&relay, 0, "Ở phòng A").await;
@@ -759,17 +742,18 @@ async fn the_central_feed_carries_summaries_and_rows_of_open_rooms_only() {
         signal: Signal::Reloaded,
     })
     .await;
-    let summary = proctor_until(&mut feed, |m| match m {
-        RelayToProctor::Row { room_id, .. } if *room_id == room_a => {
-            panic!("a row of a room that is not open")
-        }
-        RelayToProctor::Summaries { summaries } => summaries
-            .iter()
-            .find(|s| s.room_id == room_a && s.warned == 1)
-            .cloned(),
-        _ => None,
-    })
-    .await;
+    let summary = feed
+        .until(|m| match m {
+            RelayToProctor::Row { room_id, .. } if *room_id == room_a => {
+                panic!("a row of a room that is not open")
+            }
+            RelayToProctor::Summaries { summaries } => summaries
+                .iter()
+                .find(|s| s.room_id == room_a && s.warned == 1)
+                .cloned(),
+            _ => None,
+        })
+        .await;
     assert_eq!(summary.counts.working, 1);
     assert_eq!(summary.warnings, 1);
     // Rooms outside the scope cannot be opened.
@@ -780,11 +764,12 @@ async fn the_central_feed_carries_summaries_and_rows_of_open_rooms_only() {
             rooms: vec![room_b],
         })
         .await;
-    let error = proctor_until(&mut room_feed, |m| match m {
-        RelayToProctor::Error { error } => Some(error.code),
-        _ => None,
-    })
-    .await;
+    let error = room_feed
+        .until(|m| match m {
+            RelayToProctor::Error { error } => Some(error.code),
+            _ => None,
+        })
+        .await;
     assert_eq!(error, ErrorCode::Forbidden);
 }
 

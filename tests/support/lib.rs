@@ -417,6 +417,14 @@ pub struct Closed {
     pub reason: String,
 }
 
+/// The number an `ack` acknowledges (for [`StudentWs::until`]).
+pub fn acked(msg: &RelayToStudent) -> Option<u64> {
+    match msg {
+        RelayToStudent::Ack { seq } => Some(*seq),
+        _ => None,
+    }
+}
+
 /// A student's browser, reduced to the protocol.
 pub struct StudentWs {
     ws: Ws,
@@ -453,6 +461,16 @@ impl StudentWs {
             "{welcome:?}"
         );
         (s, welcome)
+    }
+
+    /// Reads messages until one `pick` accepts.
+    pub async fn until<T>(&mut self, pick: impl Fn(&RelayToStudent) -> Option<T>) -> T {
+        loop {
+            let msg = self.recv().await;
+            if let Some(t) = pick(&msg) {
+                return t;
+            }
+        }
     }
 
     pub async fn send(&mut self, msg: &StudentToRelay) {
@@ -580,6 +598,16 @@ impl ProctorWs {
         p.ws.send(Message::text(encode(&hello))).await.unwrap();
         let first = p.recv().await;
         (p, first)
+    }
+
+    /// Reads messages until one `pick` accepts.
+    pub async fn until<T>(&mut self, pick: impl Fn(&RelayToProctor) -> Option<T>) -> T {
+        loop {
+            let msg = self.recv().await;
+            if let Some(t) = pick(&msg) {
+                return t;
+            }
+        }
     }
 
     pub async fn ws_send(&mut self, msg: &ProctorToRelay) {

@@ -245,6 +245,45 @@ fn bench_load() -> Result<()> {
             ])
             .current_dir(setup::root()),
     )?;
+    // Three relays of one deployment on PostgreSQL and NATS (#10): 20,000
+    // students all at once, then 50,000 arriving at 1,000 a second:
+    // target/bench/load-cluster.json and load-cluster-50k.json.
+    setup::run(
+        std::process::Command::new(&bin)
+            .args([
+                "bench",
+                "--cluster",
+                "3",
+                "--mid",
+                "20000",
+                "--students",
+                "20000",
+                "--workers",
+                "6",
+                "--out",
+                "target/bench/load-cluster.json",
+            ])
+            .current_dir(setup::root()),
+    )?;
+    setup::run(
+        std::process::Command::new(&bin)
+            .args([
+                "bench",
+                "--cluster",
+                "3",
+                "--mid",
+                "50000",
+                "--students",
+                "50000",
+                "--workers",
+                "6",
+                "--join-rate",
+                "1000",
+                "--out",
+                "target/bench/load-cluster-50k.json",
+            ])
+            .current_dir(setup::root()),
+    )?;
     setup::run(
         std::process::Command::new(&bin)
             .arg("chaos")

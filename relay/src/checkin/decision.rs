@@ -7,7 +7,7 @@ use examgate_shared::checkin::{
     CheckinCounts, CheckinPoll, CheckinStatus, CheckinView, Decision, SEAT_CODE_TTL_MS,
 };
 use examgate_shared::error::{ErrorBody, ErrorCode};
-use examgate_shared::protocol::{JoinResponse, Role};
+use examgate_shared::protocol::{JoinResponse, RelayToProctor, Role};
 
 use super::seat_code::new_seat_code;
 use super::{POLL_WAIT, Seat, SeatCode, refusal};
@@ -252,7 +252,12 @@ impl AppState {
             }
             view
         };
-        self.live.publish_checkin(view.clone());
+        self.send_room_anywhere(
+            view.room_id,
+            RelayToProctor::Checkin {
+                checkin: view.clone(),
+            },
+        );
         Ok(view)
     }
 

@@ -5,7 +5,7 @@
 use examgate_shared::Millis;
 use examgate_shared::checkin::{CheckinAccepted, CheckinRequest, CheckinStatus, CheckinView};
 use examgate_shared::error::{ErrorBody, ErrorCode};
-use examgate_shared::protocol::Role;
+use examgate_shared::protocol::{RelayToProctor, Role};
 use tokio::sync::watch;
 
 use super::judge::{self, Refusal};
@@ -268,7 +268,7 @@ impl AppState {
                 },
             );
         }
-        self.live.publish_checkin(view);
+        self.send_room_anywhere(view.room_id, RelayToProctor::Checkin { checkin: view });
         Ok(CheckinAccepted {
             checkin_id: id,
             poll_token,

@@ -68,7 +68,7 @@ impl AppState {
             .map_err(internal)?;
         self.oversight.add_incident(incident.clone());
         self.oversight.touch(incident.room_id);
-        self.live.send_room(
+        self.send_room_anywhere(
             incident.room_id,
             RelayToProctor::Incident {
                 incident: incident.clone(),
@@ -148,7 +148,7 @@ impl AppState {
             for attempt in self.attempts_reached(room_id, sitting, candidate) {
                 self.send_to_student_anywhere(attempt, vec![for_student.clone()], false);
             }
-            self.live.send_room(
+            self.send_room_anywhere(
                 room_id,
                 RelayToProctor::Message {
                     message: message.clone(),

@@ -37,6 +37,8 @@ pub struct StoredAttempt {
     pub token_hash: TokenHash,
     pub arrangement: Arrangement,
     pub attempt: Attempt,
+    /// How many stored controls were replayed into `attempt`.
+    pub controls: u64,
 }
 
 /// Everything the relay needs in memory.
@@ -261,6 +263,37 @@ pub fn load_catalog(conn: Db<'_>, at_rest: &AtRest) -> Result<Loaded, LoadError>
     Ok(out)
 }
 
+/// What tells whether a relay's copy of an attempt is the stored one: its
+/// token, its last event's number, whether it is final and how many
+/// controls it has had. Every change of an attempt changes one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptVersion {
+    pub token_hash: Vec<u8>,
+    pub head: u64,
+    pub is_final: bool,
+    pub controls: u64,
+}
+
+/// The attempt's [`AttemptVersion`] in one statement.
+pub fn attempt_version(conn: Db<'_>, id: AttemptId) -> Result<Option<AttemptVersion>, DbError> {
+    let found = conn.query_map(
+        "SELECT a.token_hash, a.final_status,
+                (SELECT max(e.seq) FROM events e WHERE e.attempt_id = a.id),
+                (SELECT count(*) FROM attempt_controls c WHERE c.attempt_id = a.id)
+         FROM attempts a WHERE a.id = ?1",
+        args![id],
+        |r| {
+            Ok(AttemptVersion {
+                token_hash: r.get(0)?,
+                is_final: r.get::<Option<String>>(1)?.is_some(),
+                head: r.get::<Option<u64>>(2)?.unwrap_or(0),
+                controls: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(found.into_iter().next())
+}
+
 /// How [`load_attempt`] finds its attempt.
 #[derive(Debug, Clone, Copy)]
 pub enum Which<'a> {
@@ -482,6 +515,7 @@ fn load_attempts(
         let mut attempt = Attempt::default();
         let hard_stop = hard_stop_of.get(&row.candidate_id).copied().flatten();
         let mut pending = controls.get(&row.id).map_or(&[][..], Vec::as_slice);
+        let control_count = pending.len() as u64;
         // Controls taken before the start (extra time) are in the start's
         // stored deadline already; replaying them keeps `extra_ms` right.
         let pre_start = match row.started_at {
@@ -546,6 +580,7 @@ fn load_attempts(
             token_hash,
             arrangement,
             attempt,
+            controls: control_count,
         });
     }
     Ok(out)

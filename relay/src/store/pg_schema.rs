@@ -29,6 +29,14 @@ const SETUP_LOCK: i64 = SCHEMA_LOCK + 1;
 const AUDIT_LOCK: i64 = SCHEMA_LOCK + 2;
 
 /// Holds [`AUDIT_LOCK`] until the current transaction ends.
+/// The transaction-level advisory lock key of one attempt: its events and
+/// controls are written one transaction at a time, whichever relay writes
+/// them. (Far below the keys above; attempt ids stay under 2^40.)
+pub fn attempt_lock(attempt: u64) -> i64 {
+    const ATTEMPT_LOCKS: i64 = 1 << 40;
+    ATTEMPT_LOCKS + (attempt as i64 & ((1 << 40) - 1))
+}
+
 pub fn lock_audit(db: Db<'_>) -> Result<(), DbError> {
     hold_until_commit(db, AUDIT_LOCK)
 }

@@ -317,6 +317,38 @@ impl Store {
         read
     }
 
+    /// Like [`Store::read`], for one statement: on PostgreSQL it runs on its
+    /// own (a statement is its own snapshot), sparing the two round trips
+    /// of a transaction around it.
+    pub async fn read_one<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Db<'_>) -> Result<T, DbError> + Send + 'static,
+    {
+        let Readers::Postgres(pool) = &self.readers else {
+            return self.read(f).await;
+        };
+        let pool = pool.clone();
+        let _permit = pool
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        let reader = pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = reader.take()?;
+            let out = f(conn.db());
+            // A failed statement leaves no transaction open here, but the
+            // connection may be what failed: only a good one goes back.
+            if out.is_ok() {
+                reader.give_back(conn);
+            }
+            Ok(out?)
+        })
+        .await
+        .map_err(|_| StoreError::WriterGone)?
+    }
+
     /// Runs `f` in the next batch and returns its result once the batch is
     /// committed. An error from `f` rolls back only `f`'s own changes.
     pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>

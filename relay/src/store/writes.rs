@@ -279,8 +279,9 @@ pub fn start_attempt(
 /// Records event `seq`; `refused` is the code it was refused with, if any.
 /// The event is chained to the attempt's previous one
 /// (`shared::audit_chain`). The database decides duplicates and gaps: the
-/// attempt's row is locked first (PostgreSQL; SQLite's one writer already
-/// excludes every other), so the head read here is the last committed by
+/// attempt is locked first (PostgreSQL, [`crate::store::pg_schema::attempt_lock`];
+/// SQLite's one writer already excludes every other), so the head read
+/// here is the last committed by
 /// any relay, and anything but its successor is refused
 /// ([`DbError::OutOfSequence`]). The primary key (attempt, seq) stays the
 /// backstop.
@@ -307,7 +308,7 @@ pub fn insert_event(
     Ok(())
 }
 
-/// Checks, under the attempt's row lock, that the attempt is still as the
+/// Checks, under the attempt's lock, that the attempt is still as the
 /// relay read it when it decided a control: `after_seq` its last event,
 /// and final or not as `final_then`. A change by another relay since
 /// ([`DbError::Stale`]) sends the relay to read it again and decide anew,
@@ -332,16 +333,20 @@ pub fn claim_attempt(
     Ok(())
 }
 
-/// [`events_head`], with the attempt's row held until the commit where
-/// other relays write too. On PostgreSQL the lock is its own statement,
+/// [`events_head`], with the attempt locked until the commit where other
+/// relays write too. On PostgreSQL the lock is its own statement,
 /// sent in the same round trip as the read: the read then takes its
 /// snapshot after the lock was granted, so it sees whatever the relay that
 /// held the lock before committed (one statement locking and reading would
 /// read from before its wait).
 fn locked_events_head(conn: Db<'_>, attempt: AttemptId) -> Result<(u64, Hash), DbError> {
     if conn.dialect() == Dialect::Postgres {
+        // An advisory lock, not `SELECT … FOR UPDATE`: a row lock writes
+        // the attempt's tuple (and WAL, and after each checkpoint a whole
+        // page) for every answer; this one lives in the lock table only.
         conn.control(&format!(
-            "SELECT 1 FROM attempts WHERE id = {attempt} FOR UPDATE"
+            "SELECT pg_advisory_xact_lock({})",
+            crate::store::pg_schema::attempt_lock(attempt)
         ))?;
     }
     events_head(conn, attempt)
@@ -371,7 +376,7 @@ fn as_hash(stored: Option<Vec<u8>>) -> Option<Hash> {
 
 /// Marks the attempt final with its grade; whether this call made it
 /// final. Only the first final write (the row's `final_status` still NULL,
-/// decided under its row lock) sets the status and time and commits the
+/// decided under the attempt's lock) sets the status and time and commits the
 /// head of its answer events into the audit chain (`attempt_final`);
 /// a later one (a regrade, or a second relay closing the same attempt)
 /// rewrites only the grade, which the same answers give alike.

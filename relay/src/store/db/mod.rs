@@ -28,15 +28,6 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// What follows a `SELECT` that must hold its rows until the commit:
-    /// nothing on SQLite, whose one writer already excludes every other.
-    pub fn for_update(self) -> &'static str {
-        match self {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => " FOR UPDATE",
-        }
-    }
-
     /// A condition true when `column` holds the text of parameter `n`
     /// (case and all, no wildcards).
     pub fn contains(self, column: &str, n: usize) -> String {

@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::auth::{hash_token, new_token, random_u64};
 use crate::clock::now_ms;
 use crate::control::ControlFailure;
-use crate::model::{AttemptId, Candidate, JoinCode, SittingId, name_key, number_key};
+use crate::model::{AttemptId, Candidate, JoinCode, SittingId, TokenHash, name_key, number_key};
 use crate::state::{AttemptCell, AttemptSlot};
 use crate::store::db::DbError;
 use crate::store::{StoreError, writes};
@@ -387,7 +387,7 @@ impl AppState {
             // or its attempt first: read them, and decide again as that
             // relay would (resume with the token, or refuse).
             Err(StoreError::Db(e)) if e.is_unique_violation() && self.clustered() && !learnt => {
-                self.learn_candidate(code.sitting_id, code.room_id, &who.key)
+                self.learn_candidate(code.sitting_id, code.room_id, &key)
                     .await
                     .map_err(internal)?;
                 return Box::pin(self.admit_locked(code, who, admission, true)).await;
@@ -496,16 +496,23 @@ impl AppState {
                 }
             };
             let id = slot.id;
-            self.store
+            let started = self
+                .store
                 .write_bulk(move |txn| writes::start_attempt(txn, id, now, deadline))
                 .await
                 .map_err(internal)?;
-            cell.attempt = next;
-            if let Some(due) = cell
-                .attempt
-                .next_due(self.config.grace_ms, sitting.hard_stop)
-            {
-                self.deadlines.schedule(due, slot.id);
+            if started {
+                cell.attempt = next;
+                if let Some(due) = cell
+                    .attempt
+                    .next_due(self.config.grace_ms, sitting.hard_stop)
+                {
+                    self.deadlines.schedule(due, slot.id);
+                }
+            } else {
+                // Another relay started it a moment before: its start (and
+                // deadline) is the stored one.
+                self.refresh_cell(slot, &mut cell).await.map_err(internal)?;
             }
         }
         let attempt = &cell.attempt;
@@ -549,6 +556,7 @@ impl AppState {
     pub async fn take_event(
         &self,
         slot: &AttemptSlot,
+        token_hash: &TokenHash,
         seq: u64,
         event: StudentEvent,
     ) -> Result<Vec<RelayToStudent>, ErrorBody> {
@@ -558,18 +566,29 @@ impl AppState {
         self.timings.event_lock.record(arrived.elapsed());
         let mut stale = 0;
         let replies = loop {
-            match self
-                .decide_and_store(slot, &mut cell, &exam, seq, &event)
-                .await
-            {
+            // In a cluster the store also checks that nothing else changed
+            // the attempt since this relay read it.
+            let as_read = self.clustered().then(|| writes::AsRead {
+                controls: cell.controls,
+                is_final: cell.attempt.status.is_final(),
+                token_hash: *token_hash,
+            });
+            let decided = self.decide_and_store(slot, &mut cell, &exam, seq, &event, as_read);
+            match decided.await {
                 // Another relay stored an event of this attempt first (the
-                // student's older connection): read the attempt again and
-                // decide again.
-                Err(StoreError::Db(DbError::OutOfSequence { .. }))
+                // student's older connection) or changed it (a proctor's
+                // control): read the attempt again and decide again.
+                Err(StoreError::Db(DbError::OutOfSequence { .. } | DbError::Stale { .. }))
                     if self.clustered() && stale < crate::cluster::STALE_RETRIES =>
                 {
                     stale += 1;
                     self.refresh_cell(slot, &mut cell).await.map_err(internal)?;
+                    if self.people().by_token.get(token_hash) != Some(&slot.id) {
+                        return Err(ErrorBody::new(
+                            ErrorCode::Replaced,
+                            "this attempt continues on another computer",
+                        ));
+                    }
                 }
                 outcome => break outcome.map_err(internal)?,
             }
@@ -596,6 +615,7 @@ impl AppState {
         exam: &Exam,
         seq: u64,
         event: &StudentEvent,
+        as_read: Option<writes::AsRead>,
     ) -> Result<Vec<RelayToStudent>, StoreError> {
         let now = now_ms();
         let id = slot.id;
@@ -628,7 +648,15 @@ impl AppState {
                     let asked = std::time::Instant::now();
                     self.store
                         .write(move |txn| {
-                            writes::insert_event(txn, id, seq, now, &event, Some(code))
+                            writes::insert_event_as_read(
+                                txn,
+                                id,
+                                seq,
+                                now,
+                                &event,
+                                Some(code),
+                                as_read.as_ref(),
+                            )
                         })
                         .await?;
                     self.timings.event_commit.record(asked.elapsed());
@@ -646,7 +674,15 @@ impl AppState {
                     let asked = std::time::Instant::now();
                     self.store
                         .write(move |txn| {
-                            writes::insert_event(txn, id, seq, now, &event, None)?;
+                            writes::insert_event_as_read(
+                                txn,
+                                id,
+                                seq,
+                                now,
+                                &event,
+                                None,
+                                as_read.as_ref(),
+                            )?;
                             if let Some(g) = &to_store {
                                 writes::finish_attempt(txn, id, status, now, g)?;
                             }

@@ -186,6 +186,9 @@ pub fn revoke_user_sessions(
 #[derive(Default)]
 pub struct Sessions {
     by_token: Mutex<HashMap<TokenHash, Session>>,
+    /// When each session signed in on another relay was read from the
+    /// database (those signed in here are not in it).
+    read_at: Mutex<HashMap<TokenHash, Millis>>,
 }
 
 impl Sessions {
@@ -193,6 +196,7 @@ impl Sessions {
     pub fn restore(loaded: Vec<(TokenHash, Session)>) -> Sessions {
         Sessions {
             by_token: Mutex::new(loaded.into_iter().collect()),
+            read_at: Mutex::default(),
         }
     }
 
@@ -266,18 +270,46 @@ impl Sessions {
             .retain(|_, s| s.username != username);
     }
 
-    /// Keeps a session read from the database (signed in on another relay).
-    pub fn remember(&self, token_hash: TokenHash, session: Session) {
+    /// Keeps a session read from the database at `now` (signed in on
+    /// another relay).
+    pub fn remember(&self, token_hash: TokenHash, session: Session, now: Millis) {
         self.by_token
             .lock()
             .expect("sessions lock")
             .insert(token_hash, session);
+        self.read_at
+            .lock()
+            .expect("sessions lock")
+            .insert(token_hash, now);
+    }
+
+    /// Whether the session was read from the database before `before`
+    /// (and so is read again before it is trusted).
+    pub fn remembered_before(&self, token_hash: &TokenHash, before: Millis) -> bool {
+        self.read_at
+            .lock()
+            .expect("sessions lock")
+            .get(token_hash)
+            .is_some_and(|at| *at < before)
+    }
+
+    /// Forgets one session held in memory (the database no longer has it).
+    pub fn forget(&self, token_hash: &TokenHash) {
+        self.by_token
+            .lock()
+            .expect("sessions lock")
+            .remove(token_hash);
+        self.read_at
+            .lock()
+            .expect("sessions lock")
+            .remove(token_hash);
     }
 
     /// Forgets every session held in memory: another relay ended one, and
     /// the database says which are still valid when they are next used.
     pub fn forget_all(&self) {
         self.by_token.lock().expect("sessions lock").clear();
+        self.read_at.lock().expect("sessions lock").clear();
     }
 
     pub fn get(&self, token: &str, now: Millis) -> Option<Session> {

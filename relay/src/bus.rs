@@ -55,6 +55,13 @@ pub const ALIVE_EVERY: Duration = Duration::from_secs(1);
 /// connections it held are shown disconnected.
 pub const DEAD_AFTER: Duration = Duration::from_secs(5);
 
+/// Attempts read again at once after a relay died.
+const REREADS_AT_ONCE: usize = 8;
+
+/// News queued for the bus before more are dropped (NATS unreachable): a
+/// dropped row is stale until its next change, never an answer lost.
+const QUEUE: usize = 65_536;
+
 /// What relays tell each other.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "t", rename_all = "snake_case")]
@@ -105,7 +112,9 @@ struct Envelope {
 pub struct Bus {
     /// This relay's id on the bus (random per process).
     pub relay: u64,
-    out: mpsc::UnboundedSender<News>,
+    out: mpsc::Sender<News>,
+    /// News dropped because the queue was full.
+    dropped: std::sync::atomic::AtomicU64,
     /// Other relays, with when each was last heard.
     peers: Mutex<HashMap<u64, Instant>>,
     /// Attempts whose student connection another relay holds: which relay,
@@ -117,7 +126,14 @@ impl Bus {
     /// Sends `news` to every other relay. Never waits: a publisher task
     /// drains the queue into the NATS connection.
     pub fn tell(&self, news: News) {
-        let _ = self.out.send(news);
+        if self.out.try_send(news).is_err()
+            && self
+                .dropped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                .is_power_of_two()
+        {
+            tracing::warn!("bus: the queue to NATS is full; news dropped");
+        }
     }
 
     /// Whether another (live) relay holds the attempt's student connection.
@@ -183,10 +199,11 @@ pub async fn attach(state: &AppState, url: &str) -> Result<(), AttachError> {
         .connect(url.split(',').map(str::trim).collect::<Vec<_>>())
         .await?;
     let subscriber = client.subscribe(subject.clone()).await?;
-    let (out, mut queue) = mpsc::unbounded_channel::<News>();
+    let (out, mut queue) = mpsc::channel::<News>(QUEUE);
     let bus = Bus {
         relay: crate::auth::random_u64(),
         out,
+        dropped: Default::default(),
         peers: Mutex::default(),
         held_elsewhere: Mutex::default(),
     };
@@ -214,13 +231,22 @@ pub async fn attach(state: &AppState, url: &str) -> Result<(), AttachError> {
         }
         tracing::error!("bus: the subscription ended");
     });
+    // The heartbeat never waits on anything else: a relay busy reading
+    // attempts again must not look dead to the others.
     let pulse = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(ALIVE_EVERY);
         loop {
             tick.tick().await;
             pulse.bus().tell(News::Alive);
-            pulse.bury_silent_peers().await;
+        }
+    });
+    let sexton = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(ALIVE_EVERY);
+        loop {
+            tick.tick().await;
+            sexton.bury_silent_peers().await;
         }
     });
     tracing::info!("bus: relay {relay:016x} on {url}, deployment {deployment}");
@@ -327,18 +353,26 @@ impl AppState {
                 if !self.live.is_connected(attempt) {
                     return;
                 }
-                if reread && let Err(e) = self.reread_attempt(attempt).await {
-                    tracing::error!("bus: attempt {attempt} could not be read again: {e}");
-                }
-                for text in texts {
-                    self.live.send_to_student(attempt, Outgoing::text(text));
-                }
+                // Read off the listener: the news behind this one (and the
+                // heartbeats) do not wait for the database.
+                let state = self.clone();
+                tokio::spawn(async move {
+                    if reread && let Err(e) = state.reread_attempt(attempt).await {
+                        tracing::error!("bus: attempt {attempt} could not be read again: {e}");
+                    }
+                    for text in texts {
+                        state.live.send_to_student(attempt, Outgoing::text(text));
+                    }
+                });
             }
             News::End { attempt, why } => self.live.close_student(attempt, why),
             News::Catalog => {
-                if let Err(e) = self.reload_catalog().await {
-                    tracing::error!("bus: the plan could not be read again: {e}");
-                }
+                let state = self.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = state.reload_catalog().await {
+                        tracing::error!("bus: the plan could not be read again: {e}");
+                    }
+                });
             }
             News::Sessions => self.sessions.forget_all(),
             News::Alive => {}
@@ -380,11 +414,20 @@ impl AppState {
             "bus: relay(s) {dead:x?} silent for {DEAD_AFTER:?}; {} student(s) shown disconnected",
             orphans.len()
         );
-        for attempt in orphans {
-            if let Err(e) = self.reread_attempt(attempt).await {
-                tracing::error!("bus: attempt {attempt} could not be read again: {e}");
-            }
-        }
+        // Their rows are read again a few at a time, off the heartbeat.
+        let state = self.clone();
+        tokio::spawn(async move {
+            futures_util::stream::iter(orphans)
+                .for_each_concurrent(REREADS_AT_ONCE, |attempt| {
+                    let state = state.clone();
+                    async move {
+                        if let Err(e) = state.reread_attempt(attempt).await {
+                            tracing::error!("bus: attempt {attempt} could not be read again: {e}");
+                        }
+                    }
+                })
+                .await;
+        });
     }
 }
 

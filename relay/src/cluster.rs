@@ -27,6 +27,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
+
 use examgate_shared::Millis;
 use examgate_shared::integrity::Tally;
 use examgate_shared::proctoring::Target;
@@ -56,6 +58,13 @@ pub const OVERDUE_MARGIN_MS: Millis = 10_000;
 /// after its due time, so the relay that holds it (and knows it best) is
 /// normally first, and the others find it closed.
 pub const CLOSE_DEFERRAL_MS: Millis = 2_000;
+
+/// Attempts read at once when a sitting's results are brought up to date.
+const SYNC_READS_AT_ONCE: usize = 8;
+
+/// How long a staff session read from the database (signed in on another
+/// relay) is trusted before it is read again.
+pub const SESSION_RECHECK_MS: Millis = 30_000;
 
 /// How many times an operation refused as stale is read again and retried
 /// before it fails.
@@ -290,38 +299,78 @@ impl AppState {
             }
         }
         let id = now.stored.id;
-        let slot = {
-            let mut people = self.people.write().expect("people lock");
-            if !people.candidates.contains_key(&candidate.id) {
-                people.add_candidate(candidate.clone());
+        let known = self.people().attempts.get(&id).cloned();
+        let slot = match known {
+            // Known: read again under its lock. What was read before the
+            // lock may be older than what this relay applied meanwhile, and
+            // a copy never moves backwards.
+            Some(slot) => {
+                let mut cell = slot.cell.lock().await;
+                self.refresh_cell(&slot, &mut cell).await?;
+                self.publish_row(&slot.candidate, Some((id, &cell)));
+                drop(cell);
+                slot
             }
-            let slot = people
-                .attempts
-                .entry(id)
-                .or_insert_with(|| {
-                    Arc::new(AttemptSlot::new(
-                        id,
-                        candidate.clone(),
-                        now.stored.arrangement,
-                        AttemptCell::default(),
-                    ))
-                })
-                .clone();
-            people.attempt_of.insert(candidate.id, id);
-            people.by_token.retain(|_, a| *a != id);
-            people.by_token.insert(now.stored.token_hash, id);
-            slot
+            // New here: the slot goes in with the stored state already in
+            // it, so nobody can see it empty.
+            None => {
+                let token_hash = now.stored.token_hash;
+                let arrangement = now.stored.arrangement;
+                let mut cell = AttemptCell::default();
+                self.stored_into(&candidate, &mut cell, now);
+                let slot = {
+                    let mut people = self.people.write().expect("people lock");
+                    if !people.candidates.contains_key(&candidate.id) {
+                        people.add_candidate(candidate.clone());
+                    }
+                    let slot = people
+                        .attempts
+                        .entry(id)
+                        .or_insert_with(|| {
+                            Arc::new(AttemptSlot::new(id, candidate.clone(), arrangement, cell))
+                        })
+                        .clone();
+                    people.attempt_of.insert(candidate.id, id);
+                    people.by_token.retain(|_, a| *a != id);
+                    people.by_token.insert(token_hash, id);
+                    slot
+                };
+                let cell = slot.cell.lock().await;
+                self.schedule_due(&slot, &cell);
+                self.publish_row(&slot.candidate, Some((id, &cell)));
+                drop(cell);
+                slot
+            }
         };
-        let mut cell = slot.cell.lock().await;
-        self.take_stored(&slot, &mut cell, now);
-        self.publish_row(&slot.candidate, Some((id, &cell)));
-        drop(cell);
         Ok(slot)
     }
 
-    /// Replaces the cell's attempt and warnings by the stored ones, with
-    /// its grade and its deadline scheduled.
+    /// Replaces the cell's attempt, warnings and token by the stored ones,
+    /// with its grade and its deadline scheduled.
     fn take_stored(&self, slot: &AttemptSlot, cell: &mut AttemptCell, now: AttemptNow) {
+        let token_hash = now.stored.token_hash;
+        let final_grade = self.stored_into(&slot.candidate, cell, now);
+        slot.set_grade(cell, final_grade);
+        {
+            // The token may have been replaced on another relay.
+            let mut people = self.people.write().expect("people lock");
+            if people.by_token.get(&token_hash) != Some(&slot.id) {
+                people.by_token.retain(|_, a| *a != slot.id);
+                people.by_token.insert(token_hash, slot.id);
+            }
+        }
+        self.schedule_due(slot, cell);
+    }
+
+    /// Puts the stored attempt, warnings and count of controls into
+    /// `cell`; returns its grade when it is final (set by the caller:
+    /// [`AttemptSlot::set_grade`] keeps the slot's flag in step).
+    fn stored_into(
+        &self,
+        candidate: &crate::model::Candidate,
+        cell: &mut AttemptCell,
+        now: AttemptNow,
+    ) -> Option<examgate_shared::scoring::Grade> {
         let stored = now.stored;
         let mut warnings = Tally::default();
         for w in now.warnings {
@@ -332,10 +381,15 @@ impl AppState {
             .attempt
             .status
             .is_final()
-            .then(|| grade(&self.exam_for(&slot.candidate), &stored.attempt.answers));
+            .then(|| grade(&self.exam_for(candidate), &stored.attempt.answers));
         cell.attempt = stored.attempt;
         cell.controls = stored.controls;
-        slot.set_grade(cell, final_grade);
+        cell.grade = final_grade.clone();
+        final_grade
+    }
+
+    /// Schedules the attempt's next due time, if it has one.
+    fn schedule_due(&self, slot: &AttemptSlot, cell: &AttemptCell) {
         let hard_stop = self
             .catalog
             .sitting(slot.candidate.sitting_id)
@@ -349,23 +403,32 @@ impl AppState {
     /// from the database when it was signed in on another relay.
     pub async fn session(&self, token: &str) -> Option<Session> {
         let now = now_ms();
-        if let Some(session) = self.sessions.get(token, now) {
+        let hash = hash_token(token);
+        // A session read from the database is kept for a short while only:
+        // another relay may end it, and its news may be lost.
+        if let Some(session) = self.sessions.get(token, now)
+            && !self
+                .sessions
+                .remembered_before(&hash, now - SESSION_RECHECK_MS)
+        {
             return Some(session);
         }
         if !self.clustered() {
             return None;
         }
-        let hash = hash_token(token);
         let found = self
             .store
             .read(move |db| Ok(load::load_session(db, now, &hash)?))
             .await;
         match found {
             Ok(Some(session)) => {
-                self.sessions.remember(hash, session.clone());
+                self.sessions.remember(hash, session.clone(), now);
                 Some(session)
             }
-            Ok(None) => None,
+            Ok(None) => {
+                self.sessions.forget(&hash);
+                None
+            }
             Err(e) => {
                 tracing::error!("reading a session failed: {e}");
                 None
@@ -376,13 +439,22 @@ impl AppState {
     /// Reads exams, the plan and accounts again (another relay changed
     /// them).
     pub async fn reload_catalog(&self) -> Result<(), StoreError> {
+        // Under the plan's lock from before the read: a change this relay
+        // commits meanwhile is in what is read, never overwritten by an
+        // older copy.
+        let plan_lock = self.plan_lock.lock().await;
         let at_rest = self.at_rest.clone();
         let mut loaded = self
             .store
             .read(move |db| Ok(load::load_catalog(db, &at_rest)?))
             .await?;
-        let _plan = self.plan_lock.lock().await;
         let plan = Plan::from_loaded(&mut loaded);
+        let corrected: Vec<String> = loaded
+            .exams
+            .iter()
+            .filter(|e| self.catalog.exam(&e.id).is_some_and(|old| *old != **e))
+            .map(|e| e.id.clone())
+            .collect();
         self.catalog
             .replace_all(std::mem::take(&mut loaded.exams), plan);
         *self.users.write().expect("users lock") = loaded
@@ -390,7 +462,33 @@ impl AppState {
             .into_iter()
             .map(|u| (u.username.clone(), u))
             .collect();
+        drop(plan_lock);
+        if !corrected.is_empty() {
+            self.regrade_in_memory(&corrected).await;
+        }
         Ok(())
+    }
+
+    /// Another relay corrected these exams' keys (and stored the new
+    /// grades): the grades this relay holds are computed again, and its
+    /// cached results are stale.
+    async fn regrade_in_memory(&self, exams: &[String]) {
+        self.results_cache.corrected();
+        let slots: Vec<Arc<AttemptSlot>> = self.people().attempts.values().cloned().collect();
+        for slot in slots {
+            let Some(exam) = self.catalog.exam_of(slot.candidate.sitting_id) else {
+                continue;
+            };
+            if !exams.contains(&exam.id) {
+                continue;
+            }
+            let mut cell = slot.cell.lock().await;
+            if cell.grade.is_some() {
+                let regraded = grade(&exam, &cell.attempt.answers);
+                slot.set_grade(&mut cell, Some(regraded));
+                self.publish_row(&slot.candidate, Some((slot.id, &cell)));
+            }
+        }
     }
 
     /// Brings into memory the attempts past their deadline that are still
@@ -409,7 +507,74 @@ impl AppState {
                 )
             })
             .await?;
-        self.adopt_unknown(ids).await
+        // Unknown here, or known but held by no one here (a copy that says
+        // "paused" may be stale): read them.
+        let stale: Vec<AttemptId> = {
+            let people = self.people();
+            ids.into_iter()
+                .filter(|id| !people.attempts.contains_key(id) || !self.live.is_connected(*id))
+                .collect()
+        };
+        for &id in &stale {
+            self.reread_attempt(id).await?;
+        }
+        Ok(stale.len())
+    }
+
+    /// In a cluster, brings this relay's copies of `sitting`'s attempts to
+    /// the database's state before its results are computed, published or
+    /// stored from memory: unknown ones are read in, and those whose
+    /// stored version differs (another relay stored events, a control, a
+    /// final) are read again. One statement when nothing changed.
+    pub async fn sync_sitting(&self, sitting: SittingId) -> Result<(), StoreError> {
+        if !self.clustered() {
+            return Ok(());
+        }
+        let stored = self
+            .store
+            .read_one(move |db| load::sitting_versions(db, sitting))
+            .await?;
+        let mut stale = Vec::new();
+        for (id, head, is_final, controls) in stored {
+            let slot = self.people().attempts.get(&id).cloned();
+            let current = match slot {
+                Some(slot) => {
+                    let cell = slot.cell.lock().await;
+                    (
+                        cell.attempt.acked_seq,
+                        cell.attempt.status.is_final(),
+                        cell.controls,
+                    ) == (head, is_final, controls)
+                }
+                None => false,
+            };
+            if !current {
+                stale.push(id);
+            }
+        }
+        let read: Vec<Result<_, StoreError>> = futures_util::stream::iter(stale)
+            .map(|id| self.reread_attempt(id))
+            .buffer_unordered(SYNC_READS_AT_ONCE)
+            .collect()
+            .await;
+        read.into_iter().try_for_each(|r| r.map(|_| ()))
+    }
+
+    /// In a cluster, whether any attempt of `sitting` is still working, as
+    /// stored (this relay's memory knows only some of them).
+    pub async fn sitting_still_working(&self, sitting: SittingId) -> Result<bool, StoreError> {
+        self.store
+            .read_one(move |db| {
+                db.query_row(
+                    "SELECT count(*) FROM attempts a JOIN candidates c ON c.id = a.candidate_id
+                     WHERE c.sitting_id = ?1 AND a.started_at IS NOT NULL
+                       AND a.final_status IS NULL",
+                    crate::args![sitting],
+                    |r| r.get::<u64>(0),
+                )
+            })
+            .await
+            .map(|n| n > 0)
     }
 }
 

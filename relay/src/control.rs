@@ -144,7 +144,7 @@ impl AppState {
             .map_err(ControlFailure::Refused)?;
         let final_grade = (effect == Effect::Ended).then(|| grade(exam, &next.answers));
         let (id, after_seq, status) = (slot.id, next.acked_seq, next.status);
-        let final_then = cell.attempt.status.is_final();
+        let (final_then, controls_then) = (cell.attempt.status.is_final(), cell.controls);
         let (stored, actor_s, reason_s, to_store) = (
             control.clone(),
             actor.to_string(),
@@ -153,7 +153,7 @@ impl AppState {
         );
         self.store
             .write(move |txn| {
-                writes::claim_attempt(txn, id, after_seq, final_then)?;
+                writes::claim_attempt(txn, id, after_seq, final_then, controls_then)?;
                 oversight::insert_control(txn, id, now, after_seq, &stored, &actor_s, &reason_s)?;
                 match (&to_store, effect) {
                     (Some(g), _) => {

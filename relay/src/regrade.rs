@@ -57,8 +57,20 @@ impl AppState {
                 .map_err(|e| ErrorBody::new(ErrorCode::InvalidAnswer, e.to_string()))?;
         }
 
-        // Every final attempt of this exam, locked one at a time while its
-        // new grade is computed and stored.
+        // Every final attempt of this exam (with other relays, read from
+        // the database first), locked one at a time while its new grade is
+        // computed and stored.
+        let sittings: Vec<_> = self
+            .catalog
+            .plan()
+            .sittings
+            .values()
+            .filter(|s| s.exam_id == exam_id)
+            .map(|s| s.id)
+            .collect();
+        for sitting in sittings {
+            self.sync_sitting(sitting).await.map_err(internal)?;
+        }
         let slots: Vec<_> = self
             .people()
             .attempts

@@ -15,6 +15,7 @@ use examgate_shared::results::{Results, results};
 use examgate_shared::scoring::Grade;
 
 use crate::AppState;
+use crate::attempts::internal;
 use crate::clock::now_ms;
 use crate::model::{RoomId, SittingId};
 use crate::practice::{Tries, Try, chosen};
@@ -132,6 +133,7 @@ impl AppState {
         let Some(exam) = self.catalog.exam_of(sitting) else {
             return Err(ErrorBody::new(ErrorCode::NotFound, "no such sitting"));
         };
+        self.sync_sitting(sitting).await.map_err(internal)?;
         let slots = self.slots_of(sitting);
         let rooms: HashMap<RoomId, String> = self
             .catalog
@@ -223,6 +225,7 @@ impl AppState {
         &self,
         sitting: SittingId,
     ) -> Result<Arc<Vec<u8>>, ErrorBody> {
+        self.sync_sitting(sitting).await.map_err(internal)?;
         let key = self.results_key(sitting).await;
         if let Some(json) = self.results_cache.get(sitting, key) {
             return Ok(json);
@@ -254,17 +257,30 @@ impl AppState {
     /// still working, computes the results and stores the snapshot (not for
     /// practice exams), and lets the bank learn from them.
     pub async fn snapshot_if_sitting_done(&self, sitting: SittingId) {
-        let working = self
-            .people()
-            .attempts
-            .values()
-            .filter(|a| a.candidate.sitting_id == sitting)
-            // A held cell counts as working: it may be a reopen on its way.
-            .any(|a| {
-                a.cell.try_lock().map_or(true, |c| {
-                    c.grade.is_none() && c.attempt.started_ms.is_some()
-                })
-            });
+        // With other relays, this one's memory holds only some of the
+        // sitting's attempts: the database says whether any still works.
+        if self.clustered() {
+            match self.sitting_still_working(sitting).await {
+                Ok(false) => {}
+                Ok(true) => return,
+                Err(e) => {
+                    tracing::error!("results of sitting {sitting}: {e}");
+                    return;
+                }
+            }
+        }
+        let working = !self.clustered()
+            && self
+                .people()
+                .attempts
+                .values()
+                .filter(|a| a.candidate.sitting_id == sitting)
+                // A held cell counts as working: it may be a reopen on its way.
+                .any(|a| {
+                    a.cell.try_lock().map_or(true, |c| {
+                        c.grade.is_none() && c.attempt.started_ms.is_some()
+                    })
+                });
         if working {
             return;
         }

@@ -302,3 +302,70 @@ async fn every_attempt_is_closed_once_at_its_deadline_by_whichever_relay_is_aliv
         .await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_control_whose_news_never_arrived_is_still_caught_by_the_database() {
+    if !on_sqlite() {
+        return; // run once; see the module doc
+    }
+    let relays = TestRelay::cluster(2, 45 * 60_000).await;
+    let (a, b) = (&relays[0], &relays[1]);
+    let joined = a.join(&a.code(0), "Tin lạc").await.unwrap();
+    let (mut ws, _) = StudentWs::hello(b, &joined.token, now_ms()).await;
+    ws.answer(1, 1, 0).await;
+    assert_eq!(ws.until(acked).await, 1);
+    // Another relay paused the attempt, and its news was lost: the pause
+    // is in the database only (as a relay writes it, after event 1).
+    let pause = serde_json::to_string(&Control::Pause).unwrap();
+    a.db()
+        .execute(
+            "INSERT INTO attempt_controls (attempt_id, at, after_seq, control, actor, reason)
+             VALUES (?1, ?2, 1, ?3, 'user:central', 'tin nhắn bị mất')",
+            examgate_relay::args![joined.attempt_id, now_ms(), pause],
+        )
+        .unwrap();
+    // (Past the grace a pause leaves a click made just before it.)
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // b holds the student and believes the attempt works; the database
+    // refuses the answer as decided on a stale copy, b reads it again and
+    // answers as the pause says: nothing stored.
+    ws.answer(2, 2, 1).await;
+    let expected = ws
+        .until(|m| match m {
+            RelayToStudent::Error { error, expected } if error.code == ErrorCode::Paused => {
+                Some(*expected)
+            }
+            RelayToStudent::Ack { seq } => panic!("event {seq} acknowledged while paused"),
+            _ => None,
+        })
+        .await;
+    assert_eq!(expected, Some(2));
+    let stored: Vec<u64> = b
+        .stored_events(joined.attempt_id)
+        .into_iter()
+        .map(|(seq, _)| seq)
+        .collect();
+    assert_eq!(stored, [1]);
+
+    // The same for a token replaced on another relay (a move whose news
+    // was lost): the old computer's next answer ends its connection.
+    let joined = a.join(&a.code(0), "Máy cũ").await.unwrap();
+    let (mut ws, _) = StudentWs::hello(b, &joined.token, now_ms()).await;
+    ws.answer(1, 1, 0).await;
+    assert_eq!(ws.until(acked).await, 1);
+    a.db()
+        .execute(
+            "UPDATE attempts SET token_hash = ?2 WHERE id = ?1",
+            examgate_relay::args![joined.attempt_id, vec![7u8; 32]],
+        )
+        .unwrap();
+    ws.answer(2, 2, 1).await;
+    let (msgs, closed) = ws.until_closed().await;
+    assert!(
+        msgs.iter()
+            .all(|m| !matches!(m, RelayToStudent::Ack { .. })),
+        "{msgs:?}"
+    );
+    assert_eq!(closed.code, close_code::REPLACED, "{closed:?}");
+    assert_eq!(b.stored_events(joined.attempt_id).len(), 1);
+}

@@ -140,6 +140,10 @@ impl AppState {
         sittings: &[(SittingId, Millis)],
         now: Millis,
     ) -> Result<Published, ErrorBody> {
+        // Every attempt of the event, as stored, not only this relay's.
+        for (sitting, _) in sittings {
+            self.sync_sitting(*sitting).await.map_err(internal)?;
+        }
         let slots: Vec<_> = {
             let people = self.people();
             let mut slots: Vec<_> = people

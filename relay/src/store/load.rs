@@ -294,6 +294,28 @@ pub fn attempt_version(conn: Db<'_>, id: AttemptId) -> Result<Option<AttemptVers
     Ok(found.into_iter().next())
 }
 
+/// Every attempt of a sitting as (id, last event, final, controls).
+pub fn sitting_versions(
+    conn: Db<'_>,
+    sitting: SittingId,
+) -> Result<Vec<(AttemptId, u64, bool, u64)>, DbError> {
+    conn.query_map(
+        "SELECT a.id, (SELECT max(e.seq) FROM events e WHERE e.attempt_id = a.id),
+                a.final_status,
+                (SELECT count(*) FROM attempt_controls k WHERE k.attempt_id = a.id)
+         FROM attempts a JOIN candidates c ON c.id = a.candidate_id WHERE c.sitting_id = ?1",
+        args![sitting],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<Option<u64>>(1)?.unwrap_or(0),
+                r.get::<Option<String>>(2)?.is_some(),
+                r.get(3)?,
+            ))
+        },
+    )
+}
+
 /// How [`load_attempt`] finds its attempt.
 #[derive(Debug, Clone, Copy)]
 pub enum Which<'a> {

@@ -266,14 +266,19 @@ pub fn insert_attempt(
     conn.query_row("INSERT INTO attempts (candidate_id, token_hash, arrangement) VALUES (?1, ?2, ?3) RETURNING id", args![candidate, token_hash.as_slice(), arrangement], |r| r.get::<AttemptId>(0))
 }
 
+/// Starts the attempt unless it has started; whether this call started it
+/// (another relay may have, a moment before).
 pub fn start_attempt(
     conn: Db<'_>,
     attempt: AttemptId,
     started_at: Millis,
     deadline_at: Millis,
-) -> Result<(), DbError> {
-    conn.execute("UPDATE attempts SET started_at = ?2, deadline_at = ?3 WHERE id = ?1 AND started_at IS NULL", args![attempt, started_at, deadline_at])?;
-    Ok(())
+) -> Result<bool, DbError> {
+    let changed = conn.execute(
+        "UPDATE attempts SET started_at = ?2, deadline_at = ?3 WHERE id = ?1 AND started_at IS NULL",
+        args![attempt, started_at, deadline_at],
+    )?;
+    Ok(changed == 1)
 }
 
 /// Records event `seq`; `refused` is the code it was refused with, if any.
@@ -293,11 +298,39 @@ pub fn insert_event(
     event: &StudentEvent,
     refused: Option<ErrorCode>,
 ) -> Result<(), DbError> {
+    insert_event_as_read(conn, attempt, seq, received_at, event, refused, None)
+}
+
+/// What a relay that shares its database read of an attempt when it
+/// decided an event: anything else stored (another relay's control, a
+/// token replaced) makes the event [`DbError::Stale`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsRead {
+    pub controls: u64,
+    pub is_final: bool,
+    pub token_hash: crate::model::TokenHash,
+}
+
+/// [`insert_event`], refused as stale unless the attempt is still `as_read`.
+pub fn insert_event_as_read(
+    conn: Db<'_>,
+    attempt: AttemptId,
+    seq: u64,
+    received_at: Millis,
+    event: &StudentEvent,
+    refused: Option<ErrorCode>,
+    as_read: Option<&AsRead>,
+) -> Result<(), DbError> {
     let json = serde_json::to_string(event).expect("events serialise");
     let refused = refused.map(ErrorCode::as_str);
     let (head, prev) = locked_events_head(conn, attempt)?;
     if seq != head + 1 {
         return Err(DbError::OutOfSequence { attempt, seq, head });
+    }
+    if let Some(as_read) = as_read
+        && stored_as_read(conn, attempt)?.as_ref() != Some(as_read)
+    {
+        return Err(DbError::Stale { attempt });
     }
     let hash = audit_chain::event_link(&prev, attempt, seq, received_at, &json, refused);
     conn.execute(
@@ -318,19 +351,37 @@ pub fn claim_attempt(
     attempt: AttemptId,
     after_seq: u64,
     final_then: bool,
+    controls_then: u64,
 ) -> Result<(), DbError> {
     let (head, _) = locked_events_head(conn, attempt)?;
-    let final_now = conn
-        .query_row(
-            "SELECT final_status FROM attempts WHERE id = ?1",
-            args![attempt],
-            |r| r.get::<Option<String>>(0),
-        )?
-        .is_some();
-    if head != after_seq || final_now != final_then {
+    let now = stored_as_read(conn, attempt)?;
+    let same = now.is_some_and(|n| n.is_final == final_then && n.controls == controls_then);
+    if head != after_seq || !same {
         return Err(DbError::Stale { attempt });
     }
     Ok(())
+}
+
+/// The attempt's stored controls count, final flag and token.
+fn stored_as_read(conn: Db<'_>, attempt: AttemptId) -> Result<Option<AsRead>, DbError> {
+    conn.query_row(
+        "SELECT a.final_status, a.token_hash,
+                (SELECT count(*) FROM attempt_controls c WHERE c.attempt_id = a.id)
+         FROM attempts a WHERE a.id = ?1",
+        args![attempt],
+        |r| {
+            let token: Vec<u8> = r.get(1)?;
+            Ok(AsRead {
+                is_final: r.get::<Option<String>>(0)?.is_some(),
+                token_hash: token
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| DbError::Conversion("a token hash is not 32 bytes".into()))?,
+                controls: r.get(2)?,
+            })
+        },
+    )
+    .optional()
 }
 
 /// [`events_head`], with the attempt locked until the commit where other

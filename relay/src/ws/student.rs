@@ -64,6 +64,9 @@ struct Conn {
     kill: Arc<Notify>,
     /// Set once the hello is accepted.
     attempt: Option<(Arc<AttemptSlot>, u64)>,
+    /// The hash of the token the hello came with (a relay sharing its
+    /// database checks it is still the attempt's with every event).
+    token_hash: crate::model::TokenHash,
     /// Where the connection comes from (integrity warnings).
     origin: Origin,
 }
@@ -83,6 +86,7 @@ async fn run(socket: Socket, state: AppState, origin: Origin) {
         tx,
         kill: Arc::new(Notify::new()),
         attempt: None,
+        token_hash: [0; 32],
         origin,
     };
     loop {
@@ -220,7 +224,11 @@ impl Conn {
                 Flow::Continue
             }
             (StudentToRelay::Event { seq, event }, Some((slot, _))) => {
-                match self.state.take_event(&slot, seq, event).await {
+                match self
+                    .state
+                    .take_event(&slot, &self.token_hash, seq, event)
+                    .await
+                {
                     Ok(replies) => {
                         for r in &replies {
                             self.send(r).await;
@@ -249,7 +257,8 @@ impl Conn {
             .await;
             return Flow::Stop;
         }
-        let slot = match self.state.attempt_for_token(&hash_token(token)).await {
+        self.token_hash = hash_token(token);
+        let slot = match self.state.attempt_for_token(&self.token_hash).await {
             Ok(Some(slot)) => slot,
             Ok(None) => {
                 self.fatal(ErrorBody::new(

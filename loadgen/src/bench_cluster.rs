@@ -90,11 +90,14 @@ async fn steady(opts: &BenchOpts, students: usize) -> Value {
     let rooms = rehearsal.rooms();
     let rooms = &rooms[..rooms_needed.min(rooms.len())];
     // Arrivals paced at `join_rate` (shared by the workers), or all at
-    // once; answering starts 15 s after the last arrival is due.
+    // once; answering starts 15 s after the last arrival is due (all at
+    // once: 30 s after the first join, since three relays on two cores
+    // take longer than one to let everyone in, and answers given during
+    // the spike wait for it).
     let workers = opts.workers.clamp(1, rooms.len().max(1));
     let (join_rate, arriving_s) = match opts.join_rate {
         r if r > 0.0 => (r / workers as f64, students as f64 / r),
-        _ => (0.0, 0.0),
+        _ => (0.0, WARMUP_S),
     };
     let warmup_s = WARMUP_S + arriving_s;
     let spec = WorkerSpec {

@@ -323,14 +323,18 @@ pub fn insert_event_as_read(
 ) -> Result<(), DbError> {
     let json = serde_json::to_string(event).expect("events serialise");
     let refused = refused.map(ErrorCode::as_str);
-    let (head, prev) = locked_events_head(conn, attempt)?;
+    let (head, prev) = match as_read {
+        None => locked_events_head(conn, attempt)?,
+        Some(as_read) => {
+            let (head, prev, now) = locked_state(conn, attempt)?;
+            if head + 1 == seq && now.as_ref() != Some(as_read) {
+                return Err(DbError::Stale { attempt });
+            }
+            (head, prev)
+        }
+    };
     if seq != head + 1 {
         return Err(DbError::OutOfSequence { attempt, seq, head });
-    }
-    if let Some(as_read) = as_read
-        && stored_as_read(conn, attempt)?.as_ref() != Some(as_read)
-    {
-        return Err(DbError::Stale { attempt });
     }
     let hash = audit_chain::event_link(&prev, attempt, seq, received_at, &json, refused);
     conn.execute(
@@ -353,8 +357,7 @@ pub fn claim_attempt(
     final_then: bool,
     controls_then: u64,
 ) -> Result<(), DbError> {
-    let (head, _) = locked_events_head(conn, attempt)?;
-    let now = stored_as_read(conn, attempt)?;
+    let (head, _, now) = locked_state(conn, attempt)?;
     let same = now.is_some_and(|n| n.is_final == final_then && n.controls == controls_then);
     if head != after_seq || !same {
         return Err(DbError::Stale { attempt });
@@ -362,26 +365,42 @@ pub fn claim_attempt(
     Ok(())
 }
 
-/// The attempt's stored controls count, final flag and token.
-fn stored_as_read(conn: Db<'_>, attempt: AttemptId) -> Result<Option<AsRead>, DbError> {
-    conn.query_row(
-        "SELECT a.final_status, a.token_hash,
-                (SELECT count(*) FROM attempt_controls c WHERE c.attempt_id = a.id)
-         FROM attempts a WHERE a.id = ?1",
-        args![attempt],
-        |r| {
-            let token: Vec<u8> = r.get(1)?;
-            Ok(AsRead {
-                is_final: r.get::<Option<String>>(0)?.is_some(),
-                token_hash: token
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| DbError::Conversion("a token hash is not 32 bytes".into()))?,
-                controls: r.get(2)?,
-            })
-        },
-    )
-    .optional()
+/// [`locked_events_head`] and the attempt's stored controls count, final
+/// flag and token, read in one statement (one round trip per answer, as
+/// for a relay alone).
+fn locked_state(conn: Db<'_>, attempt: AttemptId) -> Result<(u64, Hash, Option<AsRead>), DbError> {
+    lock_attempt(conn, attempt)?;
+    let row = conn
+        .query_row(
+            "SELECT (SELECT seq FROM events WHERE attempt_id = ?1 ORDER BY seq DESC LIMIT 1),
+                    (SELECT hash FROM events WHERE attempt_id = ?1 ORDER BY seq DESC LIMIT 1),
+                    a.final_status, a.token_hash,
+                    (SELECT count(*) FROM attempt_controls c WHERE c.attempt_id = ?1)
+             FROM attempts a WHERE a.id = ?1",
+            args![attempt],
+            |r| {
+                let token: Vec<u8> = r.get(3)?;
+                Ok((
+                    r.get::<Option<u64>>(0)?,
+                    r.get::<Option<Vec<u8>>>(1)?,
+                    AsRead {
+                        is_final: r.get::<Option<String>>(2)?.is_some(),
+                        token_hash: token.as_slice().try_into().map_err(|_| {
+                            DbError::Conversion("a token hash is not 32 bytes".into())
+                        })?,
+                        controls: r.get(4)?,
+                    },
+                ))
+            },
+        )
+        .optional()?;
+    Ok(match row {
+        // As in `events_head`: a missing or malformed hash chains on as if
+        // from nothing; `audit verify` names that event.
+        Some((Some(seq), hash, now)) => (seq, as_hash(hash).unwrap_or_default(), Some(now)),
+        Some((None, _, now)) => (0, audit_chain::events_genesis(attempt), Some(now)),
+        None => (0, audit_chain::events_genesis(attempt), None),
+    })
 }
 
 /// [`events_head`], with the attempt locked until the commit where other
@@ -391,6 +410,13 @@ fn stored_as_read(conn: Db<'_>, attempt: AttemptId) -> Result<Option<AsRead>, Db
 /// held the lock before committed (one statement locking and reading would
 /// read from before its wait).
 fn locked_events_head(conn: Db<'_>, attempt: AttemptId) -> Result<(u64, Hash), DbError> {
+    lock_attempt(conn, attempt)?;
+    events_head(conn, attempt)
+}
+
+/// Holds the attempt until the commit where other relays write too (sent
+/// with the next statement).
+fn lock_attempt(conn: Db<'_>, attempt: AttemptId) -> Result<(), DbError> {
     if conn.dialect() == Dialect::Postgres {
         // An advisory lock, not `SELECT … FOR UPDATE`: a row lock writes
         // the attempt's tuple (and WAL, and after each checkpoint a whole
@@ -400,7 +426,7 @@ fn locked_events_head(conn: Db<'_>, attempt: AttemptId) -> Result<(u64, Hash), D
             crate::store::pg_schema::attempt_lock(attempt)
         ))?;
     }
-    events_head(conn, attempt)
+    Ok(())
 }
 
 /// The number and hash of an attempt's last event (0 and the attempt's

@@ -5,24 +5,29 @@
 //! state machine, as a relay alone does. With other relays beside it, its
 //! copy of an attempt is trusted only while it holds the attempt's student
 //! connection: the events arrive here, so nothing else changes the
-//! attempt but a proctor's control taken on another relay, which comes with
-//! news to read it again ([`crate::bus::News::Student`]). Every other use
-//! first reads the attempt again from the database, under the attempt's
-//! lock:
+//! attempt but a proctor's control (or a move) taken on another relay,
+//! which comes with news to read it again ([`crate::bus::News::Student`]).
+//! News can be lost, so every answer is also stored only on the version
+//! it was decided on (`writes::AsRead`: controls, final, token). Every
+//! other use first reads the attempt again from the database, under the
+//! attempt's lock:
 //!
 //! - a hello: the token may have been issued (or replaced) by another
-//!   relay, and the attempt changed there until this moment;
+//!   relay, and the attempt changed there until this moment (one statement
+//!   tells whether the copy is current);
 //! - a control from a proctor on this relay for a student on another;
 //! - the deadline close;
-//! - an event the database refused as out of sequence (the student's older
-//!   connection on another relay stored one first).
+//! - an event the database refused as out of sequence or stale (the
+//!   student's older connection on another relay stored one first, or a
+//!   control whose news was lost);
+//! - a sitting's results, publication or regrade ([`AppState::sync_sitting`]).
 //!
 //! The database decides what a stale copy would get wrong: an event is
 //! stored only as the successor of the attempt's stored head, a control
 //! only on the state it was decided on, an attempt becomes final once
 //! ([`crate::store::writes`]). Staff sessions signed in on another relay
-//! are read on first use; the plan, exams and accounts are read again when
-//! another relay says they changed.
+//! are read on first use and again after [`SESSION_RECHECK_MS`]; the plan,
+//! exams and accounts are read again when another relay says they changed.
 
 use std::sync::Arc;
 use std::time::Duration;

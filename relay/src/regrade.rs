@@ -68,20 +68,14 @@ impl AppState {
             .filter(|s| s.exam_id == exam_id)
             .map(|s| s.id)
             .collect();
-        for sitting in sittings {
+        for &sitting in &sittings {
             self.sync_sitting(sitting).await.map_err(internal)?;
         }
         let slots: Vec<_> = self
             .people()
             .attempts
             .values()
-            .filter(|s| {
-                self.catalog
-                    .plan()
-                    .sittings
-                    .get(&s.candidate.sitting_id)
-                    .is_some_and(|sit| sit.exam_id == exam_id)
-            })
+            .filter(|s| sittings.contains(&s.candidate.sitting_id))
             .cloned()
             .collect();
         let now = now_ms();
@@ -145,14 +139,6 @@ impl AppState {
         }
         // The bank's statistics of these sittings were computed with the
         // old key: computed again, in the background.
-        let sittings: Vec<_> = self
-            .catalog
-            .plan()
-            .sittings
-            .values()
-            .filter(|s| s.exam_id == exam_id)
-            .map(|s| s.id)
-            .collect();
         let state = self.clone();
         tokio::spawn(async move {
             for sitting in sittings {

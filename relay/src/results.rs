@@ -115,12 +115,16 @@ impl AppState {
     /// it is now (after any correction); of a practice exam, each student's
     /// counted try.
     pub async fn sitting_results(&self, sitting: SittingId) -> Result<Results, ErrorBody> {
-        let tries = self
-            .catalog
+        self.sitting_results_of(sitting, self.counted_tries(sitting))
+            .await
+    }
+
+    /// Of a practice exam, the tries its results count.
+    fn counted_tries(&self, sitting: SittingId) -> Option<Tries> {
+        self.catalog
             .sitting(sitting)
             .and_then(|s| s.practice)
-            .map(|rules| Tries::Counted(rules.counted));
-        self.sitting_results_of(sitting, tries).await
+            .map(|rules| Tries::Counted(rules.counted))
     }
 
     /// [`Self::sitting_results`] over the tries `tries` picks (`None`:
@@ -130,10 +134,20 @@ impl AppState {
         sitting: SittingId,
         tries: Option<Tries>,
     ) -> Result<Results, ErrorBody> {
+        self.sync_sitting(sitting).await.map_err(internal)?;
+        self.results_in_memory(sitting, tries).await
+    }
+
+    /// [`Self::sitting_results_of`] from this relay's copies as they are
+    /// (brought to the stored state by the caller).
+    async fn results_in_memory(
+        &self,
+        sitting: SittingId,
+        tries: Option<Tries>,
+    ) -> Result<Results, ErrorBody> {
         let Some(exam) = self.catalog.exam_of(sitting) else {
             return Err(ErrorBody::new(ErrorCode::NotFound, "no such sitting"));
         };
-        self.sync_sitting(sitting).await.map_err(internal)?;
         let slots = self.slots_of(sitting);
         let rooms: HashMap<RoomId, String> = self
             .catalog
@@ -230,7 +244,10 @@ impl AppState {
         if let Some(json) = self.results_cache.get(sitting, key) {
             return Ok(json);
         }
-        let results = self.sitting_results(sitting).await?;
+        // Brought to the stored state above, once.
+        let results = self
+            .results_in_memory(sitting, self.counted_tries(sitting))
+            .await?;
         let json = Arc::new(serde_json::to_vec(&results).expect("results serialise"));
         self.results_cache.put(sitting, key, json.clone());
         Ok(json)

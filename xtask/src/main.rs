@@ -227,68 +227,51 @@ fn bench_load() -> Result<()> {
         "examgate-loadgen",
     ])?;
     let bin = setup::root().join("target/release/examgate-loadgen");
-    setup::run(
-        std::process::Command::new(&bin)
-            .arg("bench")
-            .current_dir(setup::root()),
-    )?;
+    let loadgen = |args: &[&str]| {
+        setup::run(
+            std::process::Command::new(&bin)
+                .args(args)
+                .current_dir(setup::root()),
+        )
+    };
+    loadgen(&["bench"])?;
     // The same steady scenarios with the relay on PostgreSQL (a server the
     // run starts itself): target/bench/load-postgres.json.
     setup::ensure_servers()?;
-    setup::run(
-        std::process::Command::new(&bin)
-            .args([
-                "bench",
-                "--postgres",
-                "--out",
-                "target/bench/load-postgres.json",
-            ])
-            .current_dir(setup::root()),
-    )?;
+    loadgen(&[
+        "bench",
+        "--postgres",
+        "--out",
+        "target/bench/load-postgres.json",
+    ])?;
     // Three relays of one deployment on PostgreSQL and NATS (#10): 20,000
     // students all at once, then 50,000 arriving at 1,000 a second:
     // target/bench/load-cluster.json and load-cluster-50k.json.
-    setup::run(
-        std::process::Command::new(&bin)
-            .args([
-                "bench",
-                "--cluster",
-                "3",
-                "--mid",
-                "20000",
-                "--students",
-                "20000",
-                "--workers",
-                "6",
-                "--out",
-                "target/bench/load-cluster.json",
-            ])
-            .current_dir(setup::root()),
+    let cluster = ["bench", "--cluster", "3", "--workers", "6"];
+    loadgen(
+        &[
+            &cluster[..],
+            &["--mid", "20000", "--students", "20000"],
+            &["--out", "target/bench/load-cluster.json"],
+        ]
+        .concat(),
     )?;
-    setup::run(
-        std::process::Command::new(&bin)
-            .args([
-                "bench",
-                "--cluster",
-                "3",
+    loadgen(
+        &[
+            &cluster[..],
+            &[
                 "--mid",
                 "50000",
                 "--students",
                 "50000",
-                "--workers",
-                "6",
                 "--join-rate",
                 "1000",
-                "--out",
-                "target/bench/load-cluster-50k.json",
-            ])
-            .current_dir(setup::root()),
+            ],
+            &["--out", "target/bench/load-cluster-50k.json"],
+        ]
+        .concat(),
     )?;
-    setup::run(
-        std::process::Command::new(&bin)
-            .arg("chaos")
-            .current_dir(setup::root()),
-    )
+    loadgen(&["chaos"])
 }
 
 /// The fuzz targets, in the order `fuzz/Cargo.toml` lists them.

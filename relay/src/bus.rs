@@ -74,6 +74,8 @@ pub enum News {
         room: RoomId,
         message: RelayToProctor,
     },
+    /// A card read was refused in `room` (its count in proctors' views).
+    Refused { room: RoomId },
     /// The sender now holds the attempt's student connection, opened by
     /// the page load `tab`.
     Taken {
@@ -325,7 +327,15 @@ impl AppState {
                 self.live.publish(room, row);
                 self.oversight.touch(room);
             }
-            News::Room { room, message } => self.live.send_room(room, message),
+            News::Room { room, message } => {
+                // A check-in judged or decided there: the copy here learns
+                // it, and a reader waiting here for it is woken.
+                if let RelayToProctor::Checkin { checkin } = &message {
+                    self.checkins.learn(checkin.clone());
+                }
+                self.live.send_room(room, message);
+            }
+            News::Refused { room } => self.checkins.count_refusal(room),
             News::Taken { attempt, tab } => {
                 bus.held_elsewhere
                     .lock()

@@ -357,7 +357,7 @@ impl AppState {
         for c in loaded.candidates {
             people.add_candidate(c);
         }
-        let seats = loaded.seats;
+        let (desks, refused) = (loaded.desks, loaded.refused);
         let oversight = loaded.oversight;
         let state = AppState(Arc::new(Inner {
             store,
@@ -391,7 +391,7 @@ impl AppState {
             config,
             catalog,
         }));
-        state.checkins.restore_seats(&seats);
+        state.checkins.restore(desks, refused, &state.at_rest);
         let mut warnings: HashMap<AttemptId, Tally> = HashMap::new();
         for (attempt, w) in oversight.warnings {
             warnings.entry(attempt).or_default().add(w);

@@ -9,6 +9,7 @@ mod audit;
 mod bank;
 mod checkin;
 mod cluster;
+mod cluster_checkin;
 mod faults;
 mod http;
 mod office;

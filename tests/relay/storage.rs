@@ -117,6 +117,75 @@ fn a_database_from_a_newer_relay_is_refused_not_used() {
     assert!(err.contains("run the newer relay"), "{err}");
 }
 
+/// A PostgreSQL database of schema 7 (before the check-in desk moved to
+/// the store) is brought to 8 at the next start: the desk's columns and
+/// tables appear, the check-ins the old relays held in memory only are
+/// released, and one card holds one seat from then on.
+#[test]
+fn a_version_7_postgres_database_is_migrated_to_the_shared_check_in_desk() {
+    let url = servers::postgres().fresh_database();
+    let conn = pg_schema::open(&url).unwrap();
+    conn.db()
+        .execute_batch(
+            "DROP INDEX checkins_one_seat;
+             DROP TABLE checkin_challenges;
+             DROP TABLE seat_codes;
+             ALTER TABLE checkins DROP COLUMN poll_hash, DROP COLUMN at_station,
+                                  DROP COLUMN desk, DROP COLUMN outcome;
+             UPDATE meta SET value = '7' WHERE key = 'schema_version';
+             INSERT INTO exams (id, definition) VALUES ('e', '{}');
+             INSERT INTO sites (id, name) VALUES (1, 's');
+             INSERT INTO rooms (id, site_id, name) VALUES (1, 1, 'r');
+             INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
+                 VALUES (1, 'e', 0, 1, 1);
+             INSERT INTO checkins (at, sitting_id, room_id, person_key, verdict, reasons,
+                                   station, evidence, decision)
+                 VALUES (5, 1, 1, 'k1', 'accepted', '', 'reader', '{}', NULL),
+                        (6, 1, 1, 'k1', 'accepted', '', 'reader', '{}', NULL),
+                        (7, 1, 1, 'k2', 'accepted', '', 'reader', '{}', 'confirmed');",
+        )
+        .unwrap();
+    drop(conn);
+    let conn = pg_schema::open(&url).unwrap();
+    let db = conn.db();
+    let version: String = db
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            args![],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION.to_string());
+    let decisions: Vec<Option<String>> = db
+        .query_map("SELECT decision FROM checkins ORDER BY id", args![], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        decisions,
+        [
+            Some("released".into()),
+            Some("released".into()),
+            Some("confirmed".into())
+        ]
+    );
+    let pending = "INSERT INTO checkins (at, sitting_id, room_id, person_key, verdict, reasons,
+                                         station, evidence, poll_hash, at_station, desk)
+                   VALUES (8, 1, 1, ?1, 'accepted', '', 'reader', '{}', ?2, 0, 'sealed')";
+    db.execute(pending, args!["k1", vec![1u8; 32]]).unwrap();
+    let twice = db.execute(pending, args!["k1", vec![2u8; 32]]);
+    assert!(
+        twice.as_ref().is_err_and(DbError::is_unique_violation),
+        "{twice:?}"
+    );
+    db.execute(
+        "INSERT INTO checkin_challenges (id_hash, challenge, sitting_id, room_id, expires_at)
+         VALUES (?1, '00', 1, 1, 9)",
+        args![vec![3u8; 32]],
+    )
+    .unwrap();
+}
+
 #[test]
 fn every_kind_of_value_goes_in_and_comes_back_out_the_same_on_both_engines() {
     on_both_engines(|db| {

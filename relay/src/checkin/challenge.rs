@@ -1,7 +1,9 @@
 //! Challenges: fresh, single-use, short-lived bytes for the chip to sign,
 //! so that an answer copied from an earlier check-in is worth nothing; and,
 //! when the chip's DG14 offers Chip Authentication, the relay's side of that
-//! exchange (its ephemeral key never leaves the relay).
+//! exchange (its ephemeral key never leaves the relay; the session keys it
+//! agreed are stored sealed with the challenge, for whichever relay judges
+//! the answer).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -11,11 +13,14 @@ use examgate_shared::chip::verify::chip_authentication_key;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 
 use super::anti_clone::PendingChipAuth;
-use super::{Challenge, MAX_OPEN_CHALLENGES, refusal};
+use super::sealed::seal_chip_auth;
+use super::{MAX_OPEN_CHALLENGES, refusal};
 use crate::AppState;
-use crate::auth::new_token;
+use crate::attempts::internal;
+use crate::auth::{hash_token, new_token};
 use crate::clock::now_ms;
 use crate::model::JoinCode;
+use crate::store::desk::{self, StoredChallenge};
 
 impl AppState {
     pub(super) fn card_code(&self, code: &str) -> Result<JoinCode, ErrorBody> {
@@ -31,14 +36,13 @@ impl AppState {
 
     /// A fresh, single-use challenge for the chip to sign, and the Chip
     /// Authentication commands when `dg14` (base64, as read) offers it.
-    pub fn issue_challenge(
+    /// Stored, so the answer may come through any relay.
+    pub async fn issue_challenge(
         &self,
         code: &str,
         dg14: Option<&str>,
     ) -> Result<ChallengeResponse, ErrorBody> {
         let code = self.card_code(code)?;
-        // Refuse a flood before doing any elliptic-curve work for it.
-        room_for_one_more(&mut self.checkins.book().challenges, now_ms())?;
         let (chip_auth, commands) = match dg14 {
             Some(dg14) => start_chip_auth(dg14)?,
             None => (None, None),
@@ -48,18 +52,28 @@ impl AppState {
         let id = new_token();
         let now = now_ms();
         let expires_at = now + CHALLENGE_TTL_MS;
-        let mut book = self.checkins.book();
-        room_for_one_more(&mut book.challenges, now)?;
-        book.challenges.insert(
-            id.clone(),
-            Challenge {
-                bytes,
-                sitting_id: code.sitting_id,
-                room_id: code.room_id,
-                expires_at,
-                chip_auth,
-            },
-        );
+        let stored = StoredChallenge {
+            challenge: to_hex(&bytes),
+            sitting_id: code.sitting_id,
+            room_id: code.room_id,
+            expires_at,
+            chip_auth: chip_auth.map(|c| seal_chip_auth(&self.at_rest, &c)),
+        };
+        let id_hash = hash_token(&id);
+        let stored_now = self
+            .store
+            .write(move |txn| {
+                desk::insert_challenge(txn, &id_hash, &stored, now, MAX_OPEN_CHALLENGES)
+            })
+            .await
+            .map_err(internal)?;
+        // A flood within one lifetime is refused rather than stored.
+        if !stored_now {
+            return Err(refusal(
+                ErrorCode::TooManyAttempts,
+                "too many card checks in progress; try again in a minute",
+            ));
+        }
         Ok(ChallengeResponse {
             challenge_id: id,
             challenge: to_hex(&bytes),
@@ -67,22 +81,6 @@ impl AppState {
             chip_auth: commands,
         })
     }
-}
-
-/// Forgets what expired, so unanswered challenges cannot pile up; a flood
-/// within one lifetime is refused rather than stored.
-fn room_for_one_more<K>(
-    challenges: &mut std::collections::HashMap<K, Challenge>,
-    now: examgate_shared::Millis,
-) -> Result<(), ErrorBody> {
-    challenges.retain(|_, c| c.expires_at > now);
-    if challenges.len() >= MAX_OPEN_CHALLENGES {
-        return Err(refusal(
-            ErrorCode::TooManyAttempts,
-            "too many card checks in progress; try again in a minute",
-        ));
-    }
-    Ok(())
 }
 
 /// The largest DG14 accepted with a challenge request, base64 (4 KiB of

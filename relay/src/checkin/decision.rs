@@ -9,40 +9,33 @@ use examgate_shared::checkin::{
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{JoinResponse, RelayToProctor, Role};
 
+use super::sealed::{Desk, open_outcome, seal_outcome};
 use super::seat_code::new_seat_code;
-use super::{POLL_WAIT, Seat, SeatCode, refusal};
+use super::{POLL_WAIT, refusal, unreadable};
 use crate::AppState;
 use crate::attempts::{Admission, Who, internal};
 use crate::auth::{Session, hash_token};
 use crate::clock::now_ms;
-use crate::model::{JoinCode, RoomId};
+use crate::model::{JoinCode, RoomId, SittingId};
+use crate::store::desk::{self, DeskRow, Seat};
 use crate::store::writes;
 
 impl AppState {
-    /// The reader waits (up to [`POLL_WAIT`]) for the proctor's decision.
+    /// The reader waits (up to [`POLL_WAIT`]) for the proctor's decision,
+    /// which may be taken on any relay: the store has it, and the bus
+    /// wakes the wait.
     pub async fn poll_checkin(&self, id: u64, poll_token: &str) -> Result<CheckinPoll, ErrorBody> {
-        let (mut changed, sitting_id) = {
-            let book = self.checkins.book();
-            let record = book
-                .records
-                .get(&id)
-                .filter(|r| r.poll_hash == hash_token(poll_token))
-                .ok_or_else(|| {
-                    refusal(
-                        ErrorCode::Unauthorized,
-                        "unknown check-in or wrong poll token",
-                    )
-                })?;
-            (record.changed.subscribe(), record.code.sitting_id)
-        };
-        let decided = |book: &super::Book| book.records[&id].outcome.clone();
-        // Its own statement: the book's lock must not live across the wait.
-        let already = decided(&self.checkins.book());
-        let outcome = match already {
+        // Listening before reading: a decision between the two still wakes.
+        let waiter = self.checkins.waiter(id);
+        let woken = waiter.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        let row = self.polled_row(id, poll_token).await?;
+        let outcome = match self.outcome_of(&row)? {
             Some(outcome) => Some(outcome),
             None => {
-                let _ = tokio::time::timeout(POLL_WAIT, changed.changed()).await;
-                decided(&self.checkins.book())
+                let _ = tokio::time::timeout(POLL_WAIT, woken).await;
+                self.outcome_of(&self.polled_row(id, poll_token).await?)?
             }
         };
         let Some(outcome) = outcome else {
@@ -57,7 +50,7 @@ impl AppState {
         // Confirmed before the exam opens (students check in at the door):
         // hold the attempt token until it opens, so the exam page never
         // meets a closed door. The reader keeps polling meanwhile.
-        let opens_at = self.catalog.plan().sittings[&sitting_id].opens_at;
+        let opens_at = self.catalog.plan().sittings[&row.sitting_id].opens_at;
         if outcome.join.is_some() && now_ms() < opens_at {
             let wait = (opens_at - now_ms()).clamp(0, POLL_WAIT.as_millis() as i64);
             tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
@@ -74,133 +67,216 @@ impl AppState {
         Ok(outcome)
     }
 
-    fn staff_record(
+    /// The check-in's desk as stored, if `poll_token` is its reader's.
+    async fn polled_row(&self, id: u64, poll_token: &str) -> Result<DeskRow, ErrorBody> {
+        let row = self
+            .store
+            .read_one(move |db| desk::desk(db, id))
+            .await
+            .map_err(internal)?;
+        row.filter(|r| r.poll_hash.as_deref() == Some(&hash_token(poll_token)[..]))
+            .ok_or_else(|| {
+                refusal(
+                    ErrorCode::Unauthorized,
+                    "unknown check-in or wrong poll token",
+                )
+            })
+    }
+
+    /// What the reader gets, once decided.
+    fn outcome_of(&self, row: &DeskRow) -> Result<Option<CheckinPoll>, ErrorBody> {
+        row.outcome
+            .as_deref()
+            .map(|sealed| open_outcome(&self.at_rest, sealed))
+            .transpose()
+            .map_err(unreadable)
+    }
+
+    /// The check-in `id` as stored, for a proctor who watches its room: its
+    /// view (with the stored status), desk and row.
+    async fn staff_desk(
         &self,
         id: u64,
         staff: &Session,
-    ) -> Result<(CheckinView, JoinCode, bool), ErrorBody> {
+    ) -> Result<(CheckinView, Desk, DeskRow), ErrorBody> {
         if !matches!(staff.role, Role::RoomProctor | Role::CentralProctor) {
             return Err(refusal(
                 ErrorCode::Forbidden,
                 "only proctors decide check-ins",
             ));
         }
-        let book = self.checkins.book();
-        let record = book
-            .records
-            .get(&id)
+        let row = self
+            .store
+            .read_one(move |db| desk::desk(db, id))
+            .await
+            .map_err(internal)?
             .ok_or_else(|| refusal(ErrorCode::NotFound, "no such check-in"))?;
-        if !self.may_watch(staff, record.code.room_id) {
+        if !self.may_watch(staff, row.room_id) {
             return Err(refusal(
                 ErrorCode::Forbidden,
                 "this check-in is in another room",
             ));
         }
-        Ok((record.view.clone(), record.code.clone(), record.station))
+        let desk = row
+            .desk
+            .as_deref()
+            .ok_or_else(|| {
+                refusal(
+                    ErrorCode::NotFound,
+                    "this check-in's card data is no longer kept",
+                )
+            })
+            .and_then(|sealed| Desk::open(&self.at_rest, sealed).map_err(unreadable))?;
+        let view = CheckinView {
+            status: status_of(row.decision.as_deref()),
+            ..desk.view.clone()
+        };
+        Ok((view, desk, row))
     }
 
     /// The chip photo, for the proctor who decides.
-    pub fn checkin_photo(
+    pub async fn checkin_photo(
         &self,
         id: u64,
         staff: &Session,
     ) -> Result<(&'static str, Vec<u8>), ErrorBody> {
-        self.staff_record(id, staff)?;
-        let book = self.checkins.book();
-        let photo = &book.records[&id].photo;
-        Ok((photo.mime, photo.bytes.clone()))
+        let (_, desk, _) = self.staff_desk(id, staff).await?;
+        desk.photo().map_err(unreadable)
     }
 
-    /// The proctor compared the chip photo with the person.
+    /// The proctor compared the chip photo with the person. The first
+    /// decision stored wins, whichever relay it was taken on.
     pub async fn decide_checkin(
         &self,
         id: u64,
         staff: &Session,
         decision: Decision,
     ) -> Result<CheckinView, ErrorBody> {
-        let (view, code, station) = self.staff_record(id, staff)?;
+        let (view, _, row) = self.staff_desk(id, staff).await?;
         if decision.confirm {
             // A check-in still waiting when the results were published
             // would add a candidate to them.
-            self.ensure_unpublished(code.sitting_id)?;
+            self.ensure_unpublished(row.sitting_id)?;
         }
         if view.status != CheckinStatus::AwaitingProctor {
-            return Err(refusal(
-                ErrorCode::Malformed,
-                format!("this check-in is already {}", view.status.as_str()),
-            ));
+            return Err(already(view.status));
         }
         let actor = staff.actor();
         let now = now_ms();
-        let (status, outcome) = if decision.confirm {
-            if station {
-                let seat_code = new_seat_code();
-                let mut book = self.checkins.book();
-                // Codes nobody typed in time are forgotten here.
-                book.seat_codes.retain(|_, s| s.expires_at > now);
-                book.seat_codes.insert(
-                    hash_token(&seat_code),
-                    SeatCode {
-                        seat: Seat::Checkin(id),
-                        expires_at: now + SEAT_CODE_TTL_MS,
-                    },
-                );
-                drop(book);
-                (
-                    CheckinStatus::Confirmed,
-                    CheckinPoll {
-                        status: CheckinStatus::Confirmed,
-                        join: None,
-                        seat_code: Some(seat_code),
-                        reason: None,
-                        opens_at: None,
-                    },
-                )
-            } else {
-                let join = self.admit_card_holder(&code, &view, &actor).await?;
-                (
-                    CheckinStatus::Confirmed,
-                    CheckinPoll {
-                        status: CheckinStatus::Confirmed,
-                        join: Some(join),
-                        seat_code: None,
-                        reason: None,
-                        opens_at: None,
-                    },
-                )
-            }
-        } else {
-            (
-                CheckinStatus::Rejected,
-                CheckinPoll {
-                    status: CheckinStatus::Rejected,
-                    join: None,
-                    seat_code: None,
-                    reason: decision.reason.clone(),
-                    opens_at: None,
-                },
-            )
-        };
         let word = if decision.confirm {
             "confirmed"
         } else {
             "rejected"
         };
-        let (by, why) = (actor.clone(), decision.reason.unwrap_or_default());
-        self.store
+        let why = decision.reason.clone().unwrap_or_default();
+        // What the reader gets when it is known now: a refusal, or a
+        // station's seat code; a student computer's attempt is made below.
+        let (outcome, seat_code) = match (decision.confirm, row.at_station) {
+            (false, _) => (
+                Some(CheckinPoll {
+                    status: CheckinStatus::Rejected,
+                    join: None,
+                    seat_code: None,
+                    reason: decision.reason.clone(),
+                    opens_at: None,
+                }),
+                None,
+            ),
+            (true, true) => {
+                let seat_code = new_seat_code();
+                (
+                    Some(CheckinPoll {
+                        status: CheckinStatus::Confirmed,
+                        join: None,
+                        seat_code: Some(seat_code.clone()),
+                        reason: None,
+                        opens_at: None,
+                    }),
+                    Some(seat_code),
+                )
+            }
+            (true, false) => (None, None),
+        };
+        let sealed = outcome.map(|o| seal_outcome(&self.at_rest, &o));
+        let by = actor.clone();
+        let claimed = self
+            .store
             .write(move |txn| {
-                writes::decide_checkin(txn, id, word, &by, now)?;
+                if !desk::claim_decision(txn, id, word, &by, now)? {
+                    return Ok(false);
+                }
+                if let Some(sealed) = &sealed {
+                    desk::set_outcome(txn, id, sealed)?;
+                }
+                if let Some(code) = &seat_code {
+                    desk::insert_seat_code(
+                        txn,
+                        &hash_token(code),
+                        Seat::Checkin(id),
+                        now,
+                        now + SEAT_CODE_TTL_MS,
+                    )?;
+                }
                 writes::audit(
                     txn,
                     now,
                     &by,
                     &format!("checkin_{word}"),
                     &format!("check-in {id} {why}"),
-                )
+                )?;
+                Ok(true)
             })
             .await
             .map_err(internal)?;
-        self.finish_record(id, status, Some(outcome))
+        if !claimed {
+            return Err(self.decided_meanwhile(id, staff).await);
+        }
+        if decision.confirm && !row.at_station {
+            let code = self.code_of(row.sitting_id, row.room_id)?;
+            match self.admit_card_holder(&code, &view, &actor).await {
+                Ok(join) => {
+                    let sealed = seal_outcome(
+                        &self.at_rest,
+                        &CheckinPoll {
+                            status: CheckinStatus::Confirmed,
+                            join: Some(join),
+                            seat_code: None,
+                            reason: None,
+                            opens_at: None,
+                        },
+                    );
+                    self.store
+                        .write(move |txn| desk::set_outcome(txn, id, &sealed))
+                        .await
+                        .map_err(internal)?;
+                }
+                Err(refused) => {
+                    // Not let in after all: the proctor may decide again,
+                    // and the trail says why the confirmation did not hold.
+                    let (by, why) = (actor.clone(), refused.message.clone());
+                    self.store
+                        .write(move |txn| {
+                            desk::unclaim_decision(txn, id)?;
+                            writes::audit(
+                                txn,
+                                now_ms(),
+                                &by,
+                                "checkin_confirm_undone",
+                                &format!("check-in {id}: {why}"),
+                            )
+                        })
+                        .await
+                        .map_err(internal)?;
+                    return Err(refused);
+                }
+            }
+        }
+        let status = if decision.confirm {
+            CheckinStatus::Confirmed
+        } else {
+            CheckinStatus::Rejected
+        };
+        Ok(self.tell_decided(CheckinView { status, ..view }))
     }
 
     /// Frees a confirmed card's seat (the student moves to another computer
@@ -210,7 +286,7 @@ impl AppState {
         id: u64,
         staff: &Session,
     ) -> Result<CheckinView, ErrorBody> {
-        let (view, ..) = self.staff_record(id, staff)?;
+        let (view, ..) = self.staff_desk(id, staff).await?;
         if view.status != CheckinStatus::Confirmed {
             return Err(refusal(
                 ErrorCode::Malformed,
@@ -219,46 +295,66 @@ impl AppState {
         }
         let by = staff.actor();
         let now = now_ms();
-        self.store
+        let released = self
+            .store
             .write(move |txn| {
-                writes::decide_checkin(txn, id, "released", &by, now)?;
-                writes::audit(txn, now, &by, "checkin_released", &format!("check-in {id}"))
+                if !desk::release_seat(txn, id, &by, now)? {
+                    return Ok(false);
+                }
+                writes::audit(txn, now, &by, "checkin_released", &format!("check-in {id}"))?;
+                Ok(true)
             })
             .await
             .map_err(internal)?;
-        self.finish_record(id, CheckinStatus::Released, None)
+        if !released {
+            return Err(self.decided_meanwhile(id, staff).await);
+        }
+        Ok(self.tell_decided(CheckinView {
+            status: CheckinStatus::Released,
+            ..view
+        }))
     }
 
-    fn finish_record(
-        &self,
-        id: u64,
-        status: CheckinStatus,
-        outcome: Option<CheckinPoll>,
-    ) -> Result<CheckinView, ErrorBody> {
-        let view = {
-            let mut book = self.checkins.book();
-            let record = book.records.get_mut(&id).expect("checked by staff_record");
-            record.view.status = status;
-            if outcome.is_some() {
-                record.outcome = outcome;
+    /// Another proctor decided first (on this relay or another): the
+    /// refusal says what stands.
+    async fn decided_meanwhile(&self, id: u64, staff: &Session) -> ErrorBody {
+        match self.staff_desk(id, staff).await {
+            Ok((view, ..)) => {
+                let status = view.status;
+                self.checkins.learn(view);
+                already(status)
             }
-            let _ = record.changed.send(status);
-            let view = record.view.clone();
-            if matches!(status, CheckinStatus::Rejected | CheckinStatus::Released) {
-                let key = (record.code.sitting_id, view.person_id.clone());
-                if book.seats.get(&key) == Some(&id) {
-                    book.seats.remove(&key);
-                }
-            }
-            view
-        };
+            Err(e) => e,
+        }
+    }
+
+    /// The decided view to this relay's copy (waking its reader) and to
+    /// the room's proctors on every relay (waking readers there).
+    fn tell_decided(&self, view: CheckinView) -> CheckinView {
+        self.checkins.learn(view.clone());
         self.send_room_anywhere(
             view.room_id,
             RelayToProctor::Checkin {
                 checkin: view.clone(),
             },
         );
-        Ok(view)
+        view
+    }
+
+    /// The room's join code for `sitting` (what an admission is made by).
+    fn code_of(&self, sitting: SittingId, room: RoomId) -> Result<JoinCode, ErrorBody> {
+        self.catalog
+            .plan()
+            .join_codes
+            .values()
+            .find(|c| c.sitting_id == sitting && c.room_id == room)
+            .cloned()
+            .ok_or_else(|| {
+                refusal(
+                    ErrorCode::ExamClosed,
+                    "this room no longer has a join code for the sitting",
+                )
+            })
     }
 
     pub(super) async fn admit_card_holder(
@@ -306,14 +402,14 @@ impl AppState {
             }
         }
         let book = self.checkins.book();
-        for r in book.records.values() {
-            if let Some((views, counts)) = out.get_mut(&r.code.room_id) {
-                match r.view.status {
+        for view in book.views.values() {
+            if let Some((views, counts)) = out.get_mut(&view.room_id) {
+                match view.status {
                     CheckinStatus::AwaitingProctor => counts.awaiting += 1,
                     CheckinStatus::Confirmed => counts.confirmed += 1,
                     _ => {}
                 }
-                views.push(r.view.clone());
+                views.push(view.clone());
             }
         }
         for (room, (views, counts)) in &mut out {
@@ -322,4 +418,21 @@ impl AppState {
         }
         out
     }
+}
+
+/// A check-in's status from its stored decision.
+pub(super) fn status_of(decision: Option<&str>) -> CheckinStatus {
+    match decision {
+        None => CheckinStatus::AwaitingProctor,
+        Some("confirmed") => CheckinStatus::Confirmed,
+        Some("rejected") => CheckinStatus::Rejected,
+        Some(_) => CheckinStatus::Released,
+    }
+}
+
+fn already(status: CheckinStatus) -> ErrorBody {
+    refusal(
+        ErrorCode::Malformed,
+        format!("this check-in is already {}", status.as_str()),
+    )
 }

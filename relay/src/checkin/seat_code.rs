@@ -2,14 +2,18 @@
 //! moved a student to another computer; the student types the code on the
 //! new browser to open their attempt there.
 
+use examgate_shared::checkin::SEAT_CODE_TTL_MS;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::JoinResponse;
 
-use super::{SEAT_ALPHABET, SEAT_CODE_LEN, Seat, refusal};
+use super::sealed::Desk;
+use super::{SEAT_ALPHABET, SEAT_CODE_LEN, refusal, unreadable};
 use crate::AppState;
+use crate::attempts::internal;
 use crate::auth::hash_token;
 use crate::clock::now_ms;
 use crate::model::JoinCode;
+use crate::store::desk::{self, Seat};
 
 impl AppState {
     /// A student types the seat code a proctor station gave them.
@@ -25,48 +29,53 @@ impl AppState {
             .to_uppercase();
         let now = now_ms();
         let hash = hash_token(&normalised);
+        let peeked = hash;
         let kind = self
-            .checkins
-            .book()
-            .seat_codes
-            .get(&hash)
-            .filter(|s| s.expires_at > now)
-            .map(|s| s.seat);
+            .store
+            .read_one(move |db| desk::peek_seat_code(db, &peeked, now))
+            .await
+            .map_err(internal)?;
         // A card holder's first entry: content is never served outside the
         // window, and a code typed too early still works at the opening. A
         // moved student's attempt keeps its own clock, past the window too.
         if let Some(Seat::Checkin(_)) = kind {
             self.check_window(code, now)?;
         }
-        let seat = {
-            let mut book = self.checkins.book();
-            let taken = book.seat_codes.remove(&hash);
-            taken.filter(|s| s.expires_at > now).map(|s| s.seat)
-        };
-        if let Some(Seat::Attempt(attempt)) = seat {
-            return self.join_moved_attempt(code, attempt).await;
-        }
-        let found = seat.and_then(|seat| match seat {
-            Seat::Checkin(id) => self
-                .checkins
-                .book()
-                .records
-                .get(&id)
-                .map(|r| (r.view.clone(), r.code.clone())),
-            Seat::Attempt(_) => None,
-        });
-        let Some((view, record_code)) = found else {
-            return Err(refusal(
+        // Single use, whichever relay the code is typed on.
+        let seat = self
+            .store
+            .write(move |txn| desk::take_seat_code(txn, &hash, now))
+            .await
+            .map_err(internal)?;
+        let invalid = || {
+            refusal(
                 ErrorCode::SeatCodeInvalid,
                 "unknown, expired or used seat code",
-            ));
+            )
         };
-        if record_code.room_id != code.room_id || record_code.sitting_id != code.sitting_id {
+        let checkin = match seat {
+            None => return Err(invalid()),
+            Some(Seat::Attempt(attempt)) => return self.join_moved_attempt(code, attempt).await,
+            Some(Seat::Checkin(id)) => id,
+        };
+        let row = self
+            .store
+            .read_one(move |db| desk::desk(db, checkin))
+            .await
+            .map_err(internal)?
+            .ok_or_else(invalid)?;
+        if row.room_id != code.room_id || row.sitting_id != code.sitting_id {
             return Err(refusal(
                 ErrorCode::SeatCodeInvalid,
                 "this seat code is for another room",
             ));
         }
+        let view = row
+            .desk
+            .as_deref()
+            .ok_or_else(invalid)
+            .and_then(|sealed| Desk::open(&self.at_rest, sealed).map_err(unreadable))?
+            .view;
         self.admit_card_holder(code, &view, &format!("seat-code:{}", view.checkin_id))
             .await
     }
@@ -79,7 +88,12 @@ impl AppState {
         code: &JoinCode,
         attempt: crate::model::AttemptId,
     ) -> Result<JoinResponse, ErrorBody> {
-        let slot = self.people().attempts.get(&attempt).cloned();
+        // Moved on another relay, perhaps: in a cluster the store has it.
+        let slot = if self.clustered() {
+            self.reread_attempt(attempt).await.map_err(internal)?
+        } else {
+            self.people().attempts.get(&attempt).cloned()
+        };
         let Some(slot) = slot.filter(|s| {
             s.candidate.room_id == code.room_id && s.candidate.sitting_id == code.sitting_id
         }) else {
@@ -92,6 +106,32 @@ impl AppState {
             .reissue_token(attempt, &format!("seat-code:attempt:{attempt}"))
             .await?;
         Ok(self.join_response(code, token, slot.id))
+    }
+}
+
+impl AppState {
+    /// A one-time code that opens `attempt` on another computer (typed on
+    /// any relay).
+    pub(crate) async fn seat_code_for_attempt(
+        &self,
+        attempt: crate::model::AttemptId,
+        now: examgate_shared::Millis,
+    ) -> Result<String, ErrorBody> {
+        let code = new_seat_code();
+        let hash = hash_token(&code);
+        self.store
+            .write(move |txn| {
+                desk::insert_seat_code(
+                    txn,
+                    &hash,
+                    Seat::Attempt(attempt),
+                    now,
+                    now + SEAT_CODE_TTL_MS,
+                )
+            })
+            .await
+            .map_err(internal)?;
+        Ok(code)
     }
 }
 

@@ -3,18 +3,23 @@
 //! tell the room's proctors.
 
 use examgate_shared::Millis;
-use examgate_shared::checkin::{CheckinAccepted, CheckinRequest, CheckinStatus, CheckinView};
+use examgate_shared::checkin::{
+    CheckinAccepted, CheckinRequest, CheckinStatus, CheckinView, from_hex,
+};
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{RelayToProctor, Role};
-use tokio::sync::watch;
 
+use super::anti_clone::PendingChipAuth;
 use super::judge::{self, Refusal};
-use super::{Record, refusal};
+use super::sealed::{Desk, open_chip_auth};
+use super::{refusal, unreadable};
 use crate::AppState;
 use crate::attempts::internal;
 use crate::auth::{Session, hash_token, new_token};
 use crate::clock::now_ms;
 use crate::model::{JoinCode, RosterEntry, masked_id};
+use crate::store::StoreError;
+use crate::store::desk::{self, StoredChallenge};
 use crate::store::writes::{self, CheckinRecord};
 
 impl AppState {
@@ -48,8 +53,14 @@ impl AppState {
         };
         let now = now_ms();
         // Single use: taken out whatever the verdict, so an answer can never
-        // be replayed against the same challenge.
-        let challenge = self.checkins.book().challenges.remove(&req.challenge_id);
+        // be replayed against the same challenge; by whichever relay the
+        // answer came through.
+        let id_hash = hash_token(&req.challenge_id);
+        let challenge = self
+            .store
+            .write(move |txn| desk::take_challenge(txn, &id_hash))
+            .await
+            .map_err(internal)?;
         let submitted = judge::decode(&req);
         let verdict = match (challenge, submitted) {
             (_, Err(r)) => Err(r),
@@ -67,54 +78,137 @@ impl AppState {
                     "the challenge was issued for another room",
                 ))
             }
-            (Some(c), Ok(sub)) => judge::judge(
-                &sub,
-                &c.bytes,
-                c.chip_auth.as_ref(),
-                &self.config.trust,
-                now / 1000,
-            )
-            .and_then(|card| self.place(&code, card))
-            .map(|placed| Placed {
-                access: judge::reported_access(&req.access),
-                ..placed
-            }),
+            (Some(c), Ok(sub)) => {
+                let (bytes, chip_auth) = self.opened_challenge(&c)?;
+                match judge::judge(
+                    &sub,
+                    &bytes,
+                    chip_auth.as_ref(),
+                    &self.config.trust,
+                    now / 1000,
+                )
+                .and_then(|card| self.place(&code, card))
+                {
+                    Ok(placed) => self.seat_free(&code, placed).await?,
+                    Err(r) => Err(r),
+                }
+                .map(|placed| Placed {
+                    access: judge::reported_access(&req.access),
+                    ..placed
+                })
+            }
         };
         let evidence = self.at_rest.seal(&super::evidence::evidence_json(&req));
         match verdict {
             Err(r) => {
-                let record = CheckinRecord {
-                    at: now,
-                    sitting_id: code.sitting_id,
-                    room_id: code.room_id,
-                    person_id: r.person_id.clone(),
-                    verdict: r.code.as_str().to_string(),
-                    reasons: r.reason.clone(),
-                    station: station_name,
-                    evidence,
-                };
-                let at_rest = self.at_rest.clone();
-                self.store
-                    .write(move |txn| writes::insert_checkin(txn, &record, &at_rest).map(|_| ()))
-                    .await
-                    .map_err(internal)?;
-                *self
-                    .checkins
-                    .book()
-                    .refused
-                    .entry(code.room_id)
-                    .or_default() += 1;
-                tracing::info!("check-in refused: {} ({})", r.code.as_str(), r.reason);
+                self.record_refused(&code, r.clone(), station_name, evidence, now)
+                    .await?;
                 Err(ErrorBody::new(r.code, r.reason))
             }
             Ok(placed) => {
-                self.record_accepted(code, placed, req.station, station_name, evidence, now)
-                    .await
+                let accepted = self
+                    .record_accepted(
+                        code.clone(),
+                        placed,
+                        req.station,
+                        station_name.clone(),
+                        evidence.clone(),
+                        now,
+                    )
+                    .await?;
+                match accepted {
+                    Ok(accepted) => Ok(accepted),
+                    // Two readers raced with the same card (on two relays,
+                    // perhaps); the store's seat index let the first one in.
+                    Err(r) => {
+                        self.record_refused(&code, r.clone(), station_name, evidence, now)
+                            .await?;
+                        Err(ErrorBody::new(r.code, r.reason))
+                    }
+                }
             }
         }
     }
 
-    /// Roster and seat checks for a genuine card.
+    /// The stored challenge's bytes and Chip Authentication, opened.
+    fn opened_challenge(
+        &self,
+        c: &StoredChallenge,
+    ) -> Result<([u8; 8], Option<PendingChipAuth>), ErrorBody> {
+        let bytes: [u8; 8] = from_hex(&c.challenge)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| unreadable("a stored challenge is not 8 bytes of hex"))?;
+        let chip_auth = c
+            .chip_auth
+            .as_deref()
+            .map(|sealed| open_chip_auth(&self.at_rest, sealed))
+            .transpose()
+            .map_err(unreadable)?;
+        Ok((bytes, chip_auth))
+    }
+
+    /// A refused read goes to the audit trail, and its count to the room's
+    /// proctors on every relay.
+    async fn record_refused(
+        &self,
+        code: &JoinCode,
+        r: Refusal,
+        station_name: String,
+        evidence: String,
+        now: Millis,
+    ) -> Result<(), ErrorBody> {
+        let record = CheckinRecord {
+            at: now,
+            sitting_id: code.sitting_id,
+            room_id: code.room_id,
+            person_id: r.person_id.clone(),
+            verdict: r.code.as_str().to_string(),
+            reasons: r.reason.clone(),
+            station: station_name,
+            evidence,
+        };
+        let at_rest = self.at_rest.clone();
+        self.store
+            .write(move |txn| writes::insert_checkin(txn, &record, &at_rest).map(|_| ()))
+            .await
+            .map_err(internal)?;
+        self.checkins.count_refusal(code.room_id);
+        if self.clustered() {
+            self.tell(crate::bus::News::Refused { room: code.room_id });
+        }
+        tracing::info!("check-in refused: {} ({})", r.code.as_str(), r.reason);
+        Ok(())
+    }
+
+    /// Refuses a card that already holds a seat in the sitting, wherever
+    /// it was checked in.
+    async fn seat_free(
+        &self,
+        code: &JoinCode,
+        placed: Placed,
+    ) -> Result<Result<Placed, Refusal>, ErrorBody> {
+        let (sitting, key) = (
+            code.sitting_id,
+            self.at_rest.person_key(&placed.card.person_id),
+        );
+        let holder = self
+            .store
+            .read_one(move |db| desk::seat_holder(db, sitting, &key))
+            .await
+            .map_err(internal)?;
+        Ok(match holder {
+            Some(other) => Err(Refusal {
+                code: ErrorCode::AlreadyCheckedIn,
+                reason: format!(
+                    "this card already holds a seat (check-in {other}); the proctor can release it"
+                ),
+                person_id: Some(placed.card.person_id),
+            }),
+            None => Ok(placed),
+        })
+    }
+
+    /// Roster checks for a genuine card (the seat is the store's).
     fn place(&self, code: &JoinCode, card: judge::GenuineCard) -> Result<Placed, Refusal> {
         let with_id = |c: ErrorCode, m: String| Refusal {
             code: c,
@@ -162,17 +256,6 @@ impl AppState {
             ));
         }
         drop(plan);
-        let seat = (code.sitting_id, card.person_id.clone());
-        let book = self.checkins.book();
-        if let Some(other) = book.seats.get(&seat) {
-            return Err(with_id(
-                ErrorCode::AlreadyCheckedIn,
-                format!(
-                    "this card already holds a seat (check-in {other}); the proctor can release it"
-                ),
-            ));
-        }
-        drop(book);
         let photo = crate::photo::displayable(&card.face).map_err(|e| {
             with_id(
                 ErrorCode::CardMalformed,
@@ -187,6 +270,9 @@ impl AppState {
         })
     }
 
+    /// Records an accepted card and opens its desk (in one write, so no
+    /// accepted row is ever without one); a seat taken meanwhile is the
+    /// inner refusal.
     async fn record_accepted(
         &self,
         code: JoinCode,
@@ -195,7 +281,7 @@ impl AppState {
         station_name: String,
         evidence: String,
         now: Millis,
-    ) -> Result<CheckinAccepted, ErrorBody> {
+    ) -> Result<Result<CheckinAccepted, Refusal>, ErrorBody> {
         let Placed {
             entry,
             card,
@@ -221,16 +307,10 @@ impl AppState {
             station: station_name,
             evidence,
         };
-        let at_rest = self.at_rest.clone();
-        let id = self
-            .store
-            .write(move |txn| writes::insert_checkin(txn, &record, &at_rest))
-            .await
-            .map_err(internal)?;
-        let seat = (code.sitting_id, card.person_id.clone());
         let poll_token = new_token();
-        let view = CheckinView {
-            checkin_id: id,
+        let mut view = CheckinView {
+            // Numbered by the store below.
+            checkin_id: 0,
             room_id: code.room_id,
             status: CheckinStatus::AwaitingProctor,
             roster_name: entry.name.clone(),
@@ -241,40 +321,50 @@ impl AppState {
                 card.birth.year, card.birth.month, card.birth.day
             ),
             person_id: card.person_id.clone(),
-            photo_url: format!("/api/checkins/{id}/photo"),
+            photo_url: String::new(),
             at: now,
             reseat: self.has_attempt(&code, &card.person_id),
         };
-        {
-            let mut book = self.checkins.book();
-            if let Some(other) = book.seats.get(&seat) {
-                // Two readers raced with the same card; the first one won.
-                return Err(ErrorBody::new(
-                    ErrorCode::AlreadyCheckedIn,
-                    format!("this card already holds a seat (check-in {other})"),
-                ));
+        let at_rest = self.at_rest.clone();
+        let poll_hash = hash_token(&poll_token);
+        let template = view.clone();
+        let written = self
+            .store
+            .write(move |txn| {
+                let id = writes::insert_checkin(txn, &record, &at_rest)?;
+                let view = CheckinView {
+                    checkin_id: id,
+                    photo_url: format!("/api/checkins/{id}/photo"),
+                    ..template
+                };
+                let sealed = Desk::new(view, &photo).seal(&at_rest);
+                desk::open_desk(txn, id, &poll_hash, station, &sealed)?;
+                Ok(id)
+            })
+            .await;
+        let id = match written {
+            Ok(id) => id,
+            Err(StoreError::Db(e)) if e.is_unique_violation() => {
+                return Ok(Err(Refusal {
+                    code: ErrorCode::AlreadyCheckedIn,
+                    reason: "this card already holds a seat (checked in at the same moment \
+                             elsewhere); the proctor can release it"
+                        .into(),
+                    person_id: Some(card.person_id),
+                }));
             }
-            book.seats.insert(seat, id);
-            book.records.insert(
-                id,
-                Record {
-                    view: view.clone(),
-                    code,
-                    poll_hash: hash_token(&poll_token),
-                    station,
-                    photo,
-                    outcome: None,
-                    changed: watch::channel(CheckinStatus::AwaitingProctor).0,
-                },
-            );
-        }
+            Err(e) => return Err(internal(e)),
+        };
+        view.checkin_id = id;
+        view.photo_url = format!("/api/checkins/{id}/photo");
+        self.checkins.learn(view.clone());
         self.send_room_anywhere(view.room_id, RelayToProctor::Checkin { checkin: view });
-        Ok(CheckinAccepted {
+        Ok(Ok(CheckinAccepted {
             checkin_id: id,
             poll_token,
             name: entry.name,
             status: CheckinStatus::AwaitingProctor,
-        })
+        }))
     }
 
     fn has_attempt(&self, code: &JoinCode, person_id: &str) -> bool {

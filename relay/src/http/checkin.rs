@@ -21,7 +21,11 @@ pub async fn challenge(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ChallengeRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
-    Ok(Json(state.issue_challenge(&req.code, req.dg14.as_deref())?))
+    Ok(Json(
+        state
+            .issue_challenge(&req.code, req.dg14.as_deref())
+            .await?,
+    ))
 }
 
 /// A student's computer posts without a token; a proctor station posts with
@@ -57,7 +61,7 @@ pub async fn photo(
     staff: Staff,
     Path(id): Path<u64>,
 ) -> Result<Response, ApiError> {
-    let (mime, bytes) = state.checkin_photo(id, &staff.0)?;
+    let (mime, bytes) = state.checkin_photo(id, &staff.0).await?;
     // Personal data: never cached by the browser or anything between.
     Ok((
         [

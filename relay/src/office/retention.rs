@@ -78,7 +78,8 @@ pub fn purge(
         txn.execute(
             &format!(
                 "UPDATE checkins SET evidence = json_object('purged_at', ?2, 'kept',
-                     'verdict, reasons, decision; card files removed after the retention period')
+                     'verdict, reasons, decision; card files removed after the retention period'),
+                     desk = NULL, outcome = NULL, poll_hash = NULL
                  WHERE {over} AND evidence NOT LIKE '{{\"purged_at\"%'"
             ),
             params![files_before, now],
@@ -168,9 +169,12 @@ mod tests {
              INSERT INTO roster (sitting_id, room_id, person_id, birth, name)
                  VALUES (1, 1, '001206012345', '2006-03-04', 'A'),
                         (2, 1, '079208000111', '2008-01-01', 'B');
-             INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence)
-                 VALUES (0, 1, 1, '001206012345', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}'),
-                        (0, 2, 1, '079208000111', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}');
+             INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence,
+                                   desk, outcome, poll_hash)
+                 VALUES (0, 1, 1, '001206012345', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}',
+                         'desk', 'outcome', x'01'),
+                        (0, 2, 1, '079208000111', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}',
+                         'desk', 'outcome', x'01');
              INSERT INTO candidates (sitting_id, room_id, name, name_key)
                  VALUES (1, 1, 'A', 'cccd:001206012345'), (2, 1, 'B', 'cccd:079208000111');",
         )
@@ -224,6 +228,16 @@ mod tests {
             counted
         );
         assert!(evidence(&conn, 1).starts_with("{\"purged_at\""));
+        // The desk's copy of the chip photo and ID, and the reader's
+        // outcome, go with the files.
+        let desks: Vec<bool> = conn
+            .prepare("SELECT desk IS NULL AND outcome IS NULL AND poll_hash IS NULL FROM checkins ORDER BY sitting_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(desks, [true, false]);
         assert!(
             evidence(&conn, 2).contains("photo"),
             "the recent sitting keeps its files"

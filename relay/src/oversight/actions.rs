@@ -215,7 +215,7 @@ impl AppState {
                 "the proctor moved this attempt to another computer",
             ),
         );
-        let seat_code = self.checkins.seat_code_for_attempt(id, now);
+        let seat_code = self.seat_code_for_attempt(id, now).await?;
         Ok(ActionResponse {
             applied: 1,
             outcomes: vec![ActionOutcome {

@@ -51,8 +51,10 @@ pub struct Loaded {
     pub sittings: Vec<Sitting>,
     pub join_codes: Vec<JoinCode>,
     pub roster: Vec<RosterEntry>,
-    /// Confirmed check-ins: (checkin id, sitting, person ID).
-    pub seats: Vec<(u64, SittingId, String)>,
+    /// Accepted check-ins of the sittings still open, for proctors' views.
+    pub desks: Vec<super::desk::DeskRow>,
+    /// Refused card reads per room in the sittings still open.
+    pub refused: Vec<(crate::model::RoomId, u32)>,
     pub candidates: Vec<Candidate>,
     pub attempts: Vec<StoredAttempt>,
     pub users: Vec<User>,
@@ -85,17 +87,10 @@ impl From<LoadError> for DbError {
 /// Reads everything back; sealed CCCD numbers are opened with `at_rest`.
 pub fn load(conn: Db<'_>, at_rest: &AtRest) -> Result<Loaded, LoadError> {
     let mut out = load_catalog(conn, at_rest)?;
-    // Seats confirmed and not released: a restarted relay still knows who
-    // sits where.
-    out.seats = query(
-        conn,
-        "SELECT id, sitting_id, person_id FROM checkins
-         WHERE decision = 'confirmed' AND person_id IS NOT NULL ORDER BY id",
-        |r| {
-            let person = person_ids::open(at_rest, r.get(2)?).map_err(person_ids::sealed_error)?;
-            Ok((r.get(0)?, r.get(1)?, person.unwrap_or_default()))
-        },
-    )?;
+    // The check-in desk (seats are the store's; this is what proctors see).
+    let now = crate::clock::now_ms();
+    out.desks = super::desk::open_desks(conn, now)?;
+    out.refused = super::desk::refused_by_room(conn, now)?;
     out.candidates = query(
         conn,
         "SELECT id, sitting_id, room_id, name, name_key, candidate_number FROM candidates

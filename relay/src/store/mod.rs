@@ -7,6 +7,8 @@
 //!   messages: their writes and reading them back.
 //! - [`writes`]: the writes the relay makes, as plain functions on a
 //!   transaction (the audit trail and answer events hash-chained).
+//! - [`desk`]: the check-in desk (challenges, accepted check-ins' desks,
+//!   seat codes), shared by every relay on the store.
 //! - [`sessions`]: staff sessions kept across restarts (token hashes).
 //! - [`chain_backfill`]: hashes for what an older schema stored unchained.
 //! - [`person_ids`]: CCCD numbers sealed with their keyed hash, opened on
@@ -18,6 +20,7 @@
 pub mod chain_backfill;
 pub mod checkpoint;
 pub mod db;
+pub mod desk;
 pub mod load;
 pub mod oversight;
 pub mod person_ids;

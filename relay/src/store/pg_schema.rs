@@ -8,12 +8,13 @@
 //!
 //! A new PostgreSQL database starts at the current [`SCHEMA_VERSION`]: the
 //! older SQLite layouts [`super::schema`] migrates from never existed there.
+//! Only the steps since PostgreSQL came (7 → 8) are migrated here.
 //! Several relays may start at once against one database; a session-level
 //! advisory lock lets one create or migrate while the others wait, then
 //! find the work done.
 
 use super::db::{Db, DbError, OptionalRow, PgConn};
-use super::schema::{INDEXES, SCHEMA, SCHEMA_VERSION};
+use super::schema::{INDEXES, RELEASE_FORGOTTEN_CHECKINS, SCHEMA, SCHEMA_VERSION};
 use crate::args;
 
 /// The advisory lock key that serializes schema work ("examgate" in ASCII,
@@ -52,7 +53,12 @@ fn hold_until_commit(db: Db<'_>, key: i64) -> Result<(), DbError> {
 
 /// [`SCHEMA`] and its indexes in PostgreSQL's spelling.
 pub fn ddl() -> String {
-    format!("{SCHEMA}\n{INDEXES}")
+    spelled(&format!("{SCHEMA}\n{INDEXES}"))
+}
+
+/// `sql` from [`super::schema`] in PostgreSQL's types.
+fn spelled(sql: &str) -> String {
+    sql
         // The audit trail numbers its entries itself (each hash commits
         // to its id): a plain key, no identity sequence to fall behind.
         .replace(
@@ -100,7 +106,9 @@ pub fn deployment(db: Db<'_>) -> Result<String, DbError> {
 fn prepare(db: Db<'_>) -> Result<(), DbError> {
     db.execute_batch("BEGIN")?;
     let done = (|| {
-        db.execute_batch(&ddl())?;
+        // Tables first; indexes after the steps below, which may add the
+        // columns they cover.
+        db.execute_batch(&spelled(SCHEMA))?;
         let stored: Option<String> = db
             .query_row(
                 "SELECT value FROM meta WHERE key = 'schema_version'",
@@ -116,6 +124,21 @@ fn prepare(db: Db<'_>) -> Result<(), DbError> {
                 )?;
             }
             Some(Ok(v)) if v == SCHEMA_VERSION => {}
+            Some(Ok(7)) => {
+                // Version 8: the check-in desk in the store, shared by the
+                // relays (its tables are created above).
+                db.execute_batch(
+                    "ALTER TABLE checkins ADD COLUMN IF NOT EXISTS poll_hash BYTEA;
+                     ALTER TABLE checkins ADD COLUMN IF NOT EXISTS at_station BIGINT NOT NULL DEFAULT 0;
+                     ALTER TABLE checkins ADD COLUMN IF NOT EXISTS desk TEXT;
+                     ALTER TABLE checkins ADD COLUMN IF NOT EXISTS outcome TEXT;",
+                )?;
+                db.execute_batch(RELEASE_FORGOTTEN_CHECKINS)?;
+                db.execute(
+                    "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+                    args![SCHEMA_VERSION.to_string()],
+                )?;
+            }
             Some(v) => {
                 return Err(DbError::Conversion(format!(
                     "the database's schema version is {v:?}; this relay knows {SCHEMA_VERSION}: \
@@ -123,6 +146,7 @@ fn prepare(db: Db<'_>) -> Result<(), DbError> {
                 )));
             }
         }
+        db.execute_batch(&spelled(INDEXES))?;
         // The name relays on this database share on the bus (crate::bus):
         // two deployments on one NATS server never hear each other.
         db.execute(

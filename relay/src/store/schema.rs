@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use rusqlite::config::DbConfig;
 
 /// Bumped when the schema changes; stored in `meta`.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 pub(crate) const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
@@ -123,7 +123,36 @@ CREATE TABLE IF NOT EXISTS checkins (
     decided_at  INTEGER,
     station     TEXT NOT NULL,
     -- The card's files as read (JSON: base64 EF.COM, groups, EF.SOD).
-    evidence    TEXT NOT NULL
+    evidence    TEXT NOT NULL,
+    -- The check-in desk, shared by every relay (schema 8). An accepted
+    -- card's reader polls with a token whose hash is kept here; `desk` is
+    -- what the proctor sees (the view and the chip photo) and `outcome`
+    -- what the reader gets once decided (a seat code or the attempt's
+    -- token), both sealed.
+    poll_hash   BLOB,
+    at_station  INTEGER NOT NULL DEFAULT 0,
+    desk        TEXT,
+    outcome     TEXT
+);
+-- Outstanding challenges: single use (taken with DELETE … RETURNING by
+-- whichever relay the reader answers through), short-lived. `chip_auth`
+-- is the relay's side of Chip Authentication (the secure channel the chip
+-- will answer under and the DG14 it was made for), sealed.
+CREATE TABLE IF NOT EXISTS checkin_challenges (
+    id_hash    BLOB PRIMARY KEY,
+    challenge  TEXT NOT NULL,
+    sitting_id INTEGER NOT NULL,
+    room_id    INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    chip_auth  TEXT
+);
+-- One-time seat codes (by hash): a proctor station's confirmed card, or an
+-- attempt a proctor moved to another computer.
+CREATE TABLE IF NOT EXISTS seat_codes (
+    code_hash  BLOB PRIMARY KEY,
+    checkin_id INTEGER,
+    attempt_id INTEGER,
+    expires_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS candidates (
     id         INTEGER PRIMARY KEY,
@@ -322,7 +351,20 @@ CREATE INDEX IF NOT EXISTS audit_by_action ON audit (action, actor);
 /// added them.
 pub(crate) const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS checkins_by_person ON checkins (sitting_id, person_key);
+-- One card, one seat per sitting: an accepted check-in holds it until the
+-- proctor rejects it or releases the seat, whichever relay judged it.
+CREATE UNIQUE INDEX IF NOT EXISTS checkins_one_seat ON checkins (sitting_id, person_key)
+    WHERE verdict = 'accepted' AND (decision IS NULL OR decision = 'confirmed');
+CREATE INDEX IF NOT EXISTS checkin_challenges_by_expiry ON checkin_challenges (expires_at);
 ";
+
+/// The upgrade to schema 8 on either engine: a check-in still awaiting the
+/// proctor was held only in the old relay's memory, which the upgrade's
+/// restart forgot (its reader had to read the card again). Released, so
+/// the seat index below holds one row per card.
+pub(crate) const RELEASE_FORGOTTEN_CHECKINS: &str =
+    "UPDATE checkins SET decision = 'released', decided_by = 'upgrade'
+     WHERE verdict = 'accepted' AND decision IS NULL";
 
 /// Opens (creating if needed) the database at `path` and brings the schema
 /// up to date.
@@ -447,6 +489,22 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             )?;
         }
         version = 7;
+    }
+    if version == 7 {
+        // Version 8: the check-in desk in the store (its tables are created
+        // above), shared by every relay.
+        for (column, decl) in [
+            ("poll_hash", "BLOB"),
+            ("at_station", "INTEGER NOT NULL DEFAULT 0"),
+            ("desk", "TEXT"),
+            ("outcome", "TEXT"),
+        ] {
+            if !column_exists(conn, "checkins", column)? {
+                conn.execute_batch(&format!("ALTER TABLE checkins ADD COLUMN {column} {decl}"))?;
+            }
+        }
+        conn.execute_batch(RELEASE_FORGOTTEN_CHECKINS)?;
+        version = 8;
     }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)

@@ -189,21 +189,6 @@ pub fn insert_checkin(conn: Db<'_>, r: &CheckinRecord, at_rest: &AtRest) -> Resu
     Ok(id)
 }
 
-/// The proctor's decision on a check-in (or a seat released).
-pub fn decide_checkin(
-    conn: Db<'_>,
-    id: u64,
-    decision: &str,
-    by: &str,
-    at: Millis,
-) -> Result<(), DbError> {
-    conn.execute(
-        "UPDATE checkins SET decision = ?2, decided_by = ?3, decided_at = ?4 WHERE id = ?1",
-        args![id, decision, by, at],
-    )?;
-    Ok(())
-}
-
 pub fn insert_user(conn: Db<'_>, user: &User) -> Result<(), DbError> {
     conn.execute("INSERT INTO users (username, password_hash, role, room_id, display_name, site_id, disabled,
                             subject)

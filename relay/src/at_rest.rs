@@ -145,6 +145,19 @@ impl AtRest {
         hex
     }
 
+    /// The keyed hash a seat code is stored by: six characters of a
+    /// 31-letter alphabet are too few to hide behind a plain hash from
+    /// whoever holds a copy of the database.
+    pub fn seat_code_key(&self, code: &str) -> crate::model::TokenHash {
+        self.person_mac
+            .clone()
+            .chain_update(b"seat-code\0")
+            .chain_update(code.as_bytes())
+            .finalize()
+            .into_bytes()
+            .into()
+    }
+
     /// A card holder's candidate key (unique per room, like a name key).
     pub fn card_key(&self, person_id: &str) -> String {
         format!("{CARD_KEY_PREFIX}{}", self.person_key(person_id))

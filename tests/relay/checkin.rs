@@ -753,6 +753,63 @@ async fn a_restart_forgets_no_pending_check_in_challenge_or_seat_code() {
     assert!(late.is_ok(), "{late:?}");
 }
 
+/// A student computer's confirmation is stored in two steps (the attempt
+/// is made between them). A relay that stopped between the two leaves the
+/// check-in "confirming": the seat stays held and nobody decides or
+/// releases it meanwhile, and a minute later a proctor may decide again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmation_left_half_way_is_decided_again_after_a_minute() {
+    let relay = relay().await;
+    let proctor = relay.login("phong03").await;
+    let accepted = relay
+        .check_in_with(
+            CARD_ROOM,
+            &mut genuine_card(0).chip(1),
+            student(0).bac_input(),
+        )
+        .await
+        .unwrap();
+    let left_at = |at: i64| {
+        relay
+            .db()
+            .execute(
+                "UPDATE checkins SET decision = 'confirming', decided_by = 'user:gone',
+                                     decided_at = ?2 WHERE id = ?1",
+                examgate_relay::args![accepted.checkin_id, at],
+            )
+            .unwrap();
+    };
+    left_at(now_ms());
+    let busy = relay
+        .decide(accepted.checkin_id, &proctor.token, false)
+        .await;
+    assert_eq!(busy.unwrap_err().0, 409);
+    refused_with(
+        relay.release(accepted.checkin_id, &proctor.token).await,
+        ErrorCode::Malformed,
+    );
+    refused_with(
+        relay
+            .check_in_with(
+                CARD_ROOM,
+                &mut genuine_card(0).chip(2),
+                student(0).bac_input(),
+            )
+            .await,
+        ErrorCode::AlreadyCheckedIn,
+    );
+    left_at(now_ms() - 61_000);
+    relay
+        .decide(accepted.checkin_id, &proctor.token, true)
+        .await
+        .expect("decided again");
+    let polled = relay
+        .poll(accepted.checkin_id, &accepted.poll_token)
+        .await
+        .unwrap();
+    assert!(polled.join.is_some(), "{polled:?}");
+}
+
 /// The room proctor's station uploads `req`, confirms the photo, and gets
 /// the seat code for the student.
 async fn confirm_at_station(relay: &TestRelay, token: &str, req: &CheckinRequest) -> String {

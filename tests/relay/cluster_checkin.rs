@@ -145,7 +145,7 @@ async fn the_check_in_desk_is_one_across_relays() {
         .await
         .unwrap_err();
     assert!(again.1.message.contains("confirmed"), "{:?}", again.1);
-    card_room_until(a, |r| r.checkin_counts.confirmed == 1).await;
+    card_room_until(b, |r| r.checkin_counts.confirmed == 1).await;
 
     // The seated card read again on a: refused, and the refusals (this one
     // and c's replay above) counted in the views of b, which saw neither.
@@ -166,13 +166,10 @@ async fn the_check_in_desk_is_one_across_relays() {
         .signed_request(CARD_ROOM, &mut card2.chip(2), s2.bac_input(), false)
         .await;
     let (one, two) = tokio::join!(a.post_checkin(&first, None), b.post_checkin(&second, None));
-    let outcomes = [one.map(|_| ()), two.map(|_| ())];
-    assert_eq!(
-        outcomes.iter().filter(|o| o.is_ok()).count(),
-        1,
-        "{outcomes:?}"
-    );
-    let loser = outcomes.iter().find_map(|o| o.clone().err()).unwrap();
+    let (accepted2, loser) = match (one, two) {
+        (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
+        other => panic!("one seat, one refusal: {other:?}"),
+    };
     assert_eq!(loser.1.code, ErrorCode::AlreadyCheckedIn);
     let verdicts: Vec<String> = a
         .stored_checkins()
@@ -181,6 +178,43 @@ async fn the_check_in_desk_is_one_across_relays() {
         .map(|(verdict, ..)| verdict)
         .collect();
     assert_eq!(verdicts, ["accepted", "already_checked_in"]);
+
+    // Two proctors decide it at the same moment on two relays: one
+    // decision stands, the other is told so; released on the third, the
+    // seat is free for the card again.
+    let (yes, no) = tokio::join!(
+        a.decide(accepted2.checkin_id, &proctor.token, true),
+        c.decide(accepted2.checkin_id, &proctor.token, false)
+    );
+    let status = match (yes, no) {
+        (Ok(view), Err(_)) | (Err(_), Ok(view)) => view.status,
+        other => panic!("exactly one decision: {other:?}"),
+    };
+    let stored: Vec<Option<String>> = a
+        .stored_checkins()
+        .into_iter()
+        .filter(|(verdict, person, _)| {
+            verdict == "accepted" && person.as_deref() == Some(s2.id12.as_str())
+        })
+        .map(|(.., decision)| decision)
+        .collect();
+    assert_eq!(stored, [Some(status.as_str().to_string())]);
+    if status == CheckinStatus::Confirmed {
+        let released = b
+            .release(accepted2.checkin_id, &proctor.token)
+            .await
+            .unwrap();
+        assert_eq!(released.status, CheckinStatus::Released);
+        card_room_until(c, |r| {
+            r.checkins.iter().any(|v| {
+                v.checkin_id == accepted2.checkin_id && v.status == CheckinStatus::Released
+            })
+        })
+        .await;
+    }
+    a.check_in_with(CARD_ROOM, &mut card2.chip(3), s2.bac_input())
+        .await
+        .expect("a rejected or released card checks in again");
 
     // A proctor station on b (the session c issued), decided on a: the
     // seat code is read on c and typed on a, once.

@@ -120,7 +120,9 @@ fn a_database_from_a_newer_relay_is_refused_not_used() {
 /// A PostgreSQL database of schema 7 (before the check-in desk moved to
 /// the store) is brought to 8 at the next start: the desk's columns and
 /// tables appear, the check-ins the old relays held in memory only are
-/// released, and one card holds one seat from then on.
+/// released, so is all but the newest of a card's two confirmed seats
+/// (relays that each kept their own), and one card holds one seat from
+/// then on.
 #[test]
 fn a_version_7_postgres_database_is_migrated_to_the_shared_check_in_desk() {
     let url = servers::postgres().fresh_database();
@@ -131,7 +133,7 @@ fn a_version_7_postgres_database_is_migrated_to_the_shared_check_in_desk() {
              DROP TABLE checkin_challenges;
              DROP TABLE seat_codes;
              ALTER TABLE checkins DROP COLUMN poll_hash, DROP COLUMN at_station,
-                                  DROP COLUMN desk, DROP COLUMN outcome;
+                                  DROP COLUMN desk, DROP COLUMN photo, DROP COLUMN outcome;
              UPDATE meta SET value = '7' WHERE key = 'schema_version';
              INSERT INTO exams (id, definition) VALUES ('e', '{}');
              INSERT INTO sites (id, name) VALUES (1, 's');
@@ -142,7 +144,9 @@ fn a_version_7_postgres_database_is_migrated_to_the_shared_check_in_desk() {
                                    station, evidence, decision)
                  VALUES (5, 1, 1, 'k1', 'accepted', '', 'reader', '{}', NULL),
                         (6, 1, 1, 'k1', 'accepted', '', 'reader', '{}', NULL),
-                        (7, 1, 1, 'k2', 'accepted', '', 'reader', '{}', 'confirmed');",
+                        (7, 1, 1, 'k2', 'accepted', '', 'reader', '{}', 'confirmed'),
+                        (8, 1, 1, 'k3', 'accepted', '', 'reader', '{}', 'confirmed'),
+                        (9, 1, 1, 'k3', 'accepted', '', 'reader', '{}', 'confirmed');",
         )
         .unwrap();
     drop(conn);
@@ -165,6 +169,8 @@ fn a_version_7_postgres_database_is_migrated_to_the_shared_check_in_desk() {
         decisions,
         [
             Some("released".into()),
+            Some("released".into()),
+            Some("confirmed".into()),
             Some("released".into()),
             Some("confirmed".into())
         ]

@@ -43,6 +43,16 @@ impl AppState {
         dg14: Option<&str>,
     ) -> Result<ChallengeResponse, ErrorBody> {
         let code = self.card_code(code)?;
+        // Refuse a flood before doing any elliptic-curve work for it.
+        let now = now_ms();
+        let open = self
+            .store
+            .read_one(move |db| desk::open_challenges(db, now))
+            .await
+            .map_err(internal)?;
+        if open >= MAX_OPEN_CHALLENGES as u64 {
+            return Err(flooded());
+        }
         let (chip_auth, commands) = match dg14 {
             Some(dg14) => start_chip_auth(dg14)?,
             None => (None, None),
@@ -69,10 +79,7 @@ impl AppState {
             .map_err(internal)?;
         // A flood within one lifetime is refused rather than stored.
         if !stored_now {
-            return Err(refusal(
-                ErrorCode::TooManyAttempts,
-                "too many card checks in progress; try again in a minute",
-            ));
+            return Err(flooded());
         }
         Ok(ChallengeResponse {
             challenge_id: id,
@@ -81,6 +88,13 @@ impl AppState {
             chip_auth: commands,
         })
     }
+}
+
+fn flooded() -> ErrorBody {
+    refusal(
+        ErrorCode::TooManyAttempts,
+        "too many card checks in progress; try again in a minute",
+    )
 }
 
 /// The largest DG14 accepted with a challenge request, base64 (4 KiB of

@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 
+use examgate_shared::Millis;
 use examgate_shared::checkin::{
     CheckinCounts, CheckinPoll, CheckinStatus, CheckinView, Decision, SEAT_CODE_TTL_MS,
 };
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{JoinResponse, RelayToProctor, Role};
 
-use super::sealed::{Desk, open_outcome, seal_outcome};
+use super::sealed::{open_outcome, open_photo, open_view, seal_outcome};
 use super::seat_code::new_seat_code;
 use super::{POLL_WAIT, refusal, unreadable};
 use crate::AppState;
@@ -17,7 +18,7 @@ use crate::attempts::{Admission, Who, internal};
 use crate::auth::{Session, hash_token};
 use crate::clock::now_ms;
 use crate::model::{JoinCode, RoomId, SittingId};
-use crate::store::desk::{self, DeskRow, Seat};
+use crate::store::desk::{self, DeskRow, Polled, Seat};
 use crate::store::writes;
 
 impl AppState {
@@ -25,19 +26,21 @@ impl AppState {
     /// which may be taken on any relay: the store has it, and the bus
     /// wakes the wait.
     pub async fn poll_checkin(&self, id: u64, poll_token: &str) -> Result<CheckinPoll, ErrorBody> {
-        // Listening before reading: a decision between the two still wakes.
-        let waiter = self.checkins.waiter(id);
-        let woken = waiter.notified();
-        tokio::pin!(woken);
-        woken.as_mut().enable();
-        let row = self.polled_row(id, poll_token).await?;
-        let outcome = match self.outcome_of(&row)? {
-            Some(outcome) => Some(outcome),
-            None => {
+        let polled = self.polled(id, poll_token).await?;
+        let mut outcome = self.outcome_of(&polled)?;
+        if outcome.is_none() {
+            // Listening, then reading again: a decision between the first
+            // read and now still wakes the wait.
+            let waiter = self.checkins.waiter(id);
+            let woken = waiter.notify.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            outcome = self.outcome_of(&self.polled(id, poll_token).await?)?;
+            if outcome.is_none() {
                 let _ = tokio::time::timeout(POLL_WAIT, woken).await;
-                self.outcome_of(&self.polled_row(id, poll_token).await?)?
+                outcome = self.outcome_of(&self.polled(id, poll_token).await?)?;
             }
-        };
+        }
         let Some(outcome) = outcome else {
             return Ok(CheckinPoll {
                 status: CheckinStatus::AwaitingProctor,
@@ -50,7 +53,12 @@ impl AppState {
         // Confirmed before the exam opens (students check in at the door):
         // hold the attempt token until it opens, so the exam page never
         // meets a closed door. The reader keeps polling meanwhile.
-        let opens_at = self.catalog.plan().sittings[&row.sitting_id].opens_at;
+        let opens_at = self
+            .catalog
+            .plan()
+            .sittings
+            .get(&polled.sitting_id)
+            .map_or(0, |s| s.opens_at);
         if outcome.join.is_some() && now_ms() < opens_at {
             let wait = (opens_at - now_ms()).clamp(0, POLL_WAIT.as_millis() as i64);
             tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
@@ -67,14 +75,16 @@ impl AppState {
         Ok(outcome)
     }
 
-    /// The check-in's desk as stored, if `poll_token` is its reader's.
-    async fn polled_row(&self, id: u64, poll_token: &str) -> Result<DeskRow, ErrorBody> {
-        let row = self
+    /// What the reader's poll needs of the check-in, if `poll_token` is its
+    /// reader's.
+    async fn polled(&self, id: u64, poll_token: &str) -> Result<Polled, ErrorBody> {
+        let polled = self
             .store
-            .read_one(move |db| desk::desk(db, id))
+            .read_one(move |db| desk::polled(db, id))
             .await
             .map_err(internal)?;
-        row.filter(|r| r.poll_hash.as_deref() == Some(&hash_token(poll_token)[..]))
+        polled
+            .filter(|p| p.poll_hash.as_deref() == Some(&hash_token(poll_token)[..]))
             .ok_or_else(|| {
                 refusal(
                     ErrorCode::Unauthorized,
@@ -84,8 +94,9 @@ impl AppState {
     }
 
     /// What the reader gets, once decided.
-    fn outcome_of(&self, row: &DeskRow) -> Result<Option<CheckinPoll>, ErrorBody> {
-        row.outcome
+    fn outcome_of(&self, polled: &Polled) -> Result<Option<CheckinPoll>, ErrorBody> {
+        polled
+            .outcome
             .as_deref()
             .map(|sealed| open_outcome(&self.at_rest, sealed))
             .transpose()
@@ -93,12 +104,12 @@ impl AppState {
     }
 
     /// The check-in `id` as stored, for a proctor who watches its room: its
-    /// view (with the stored status), desk and row.
+    /// view (with the stored status) and row.
     async fn staff_desk(
         &self,
         id: u64,
         staff: &Session,
-    ) -> Result<(CheckinView, Desk, DeskRow), ErrorBody> {
+    ) -> Result<(CheckinView, DeskRow), ErrorBody> {
         if !matches!(staff.role, Role::RoomProctor | Role::CentralProctor) {
             return Err(refusal(
                 ErrorCode::Forbidden,
@@ -117,7 +128,7 @@ impl AppState {
                 "this check-in is in another room",
             ));
         }
-        let desk = row
+        let view = row
             .desk
             .as_deref()
             .ok_or_else(|| {
@@ -126,12 +137,12 @@ impl AppState {
                     "this check-in's card data is no longer kept",
                 )
             })
-            .and_then(|sealed| Desk::open(&self.at_rest, sealed).map_err(unreadable))?;
+            .and_then(|sealed| open_view(&self.at_rest, sealed).map_err(unreadable))?;
         let view = CheckinView {
             status: status_of(row.decision.as_deref()),
-            ..desk.view.clone()
+            ..view
         };
-        Ok((view, desk, row))
+        Ok((view, row))
     }
 
     /// The chip photo, for the proctor who decides.
@@ -140,8 +151,19 @@ impl AppState {
         id: u64,
         staff: &Session,
     ) -> Result<(&'static str, Vec<u8>), ErrorBody> {
-        let (_, desk, _) = self.staff_desk(id, staff).await?;
-        desk.photo().map_err(unreadable)
+        self.staff_desk(id, staff).await?;
+        let sealed = self
+            .store
+            .read_one(move |db| desk::photo(db, id))
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| {
+                refusal(
+                    ErrorCode::NotFound,
+                    "this check-in's photo is no longer kept",
+                )
+            })?;
+        open_photo(&self.at_rest, &sealed).map_err(unreadable)
     }
 
     /// The proctor compared the chip photo with the person. The first
@@ -152,7 +174,7 @@ impl AppState {
         staff: &Session,
         decision: Decision,
     ) -> Result<CheckinView, ErrorBody> {
-        let (view, _, row) = self.staff_desk(id, staff).await?;
+        let (view, row) = self.staff_desk(id, staff).await?;
         if decision.confirm {
             // A check-in still waiting when the results were published
             // would add a candidate to them.
@@ -163,16 +185,12 @@ impl AppState {
         }
         let actor = staff.actor();
         let now = now_ms();
-        let word = if decision.confirm {
-            "confirmed"
-        } else {
-            "rejected"
-        };
-        let why = decision.reason.clone().unwrap_or_default();
         // What the reader gets when it is known now: a refusal, or a
-        // station's seat code; a student computer's attempt is made below.
-        let (outcome, seat_code) = match (decision.confirm, row.at_station) {
+        // station's seat code. A student computer's confirmation makes the
+        // attempt first (`confirming`, then `confirmed` with its token).
+        let (word, outcome, seat_code) = match (decision.confirm, row.at_station) {
             (false, _) => (
+                "rejected",
                 Some(CheckinPoll {
                     status: CheckinStatus::Rejected,
                     join: None,
@@ -185,6 +203,7 @@ impl AppState {
             (true, true) => {
                 let seat_code = new_seat_code();
                 (
+                    "confirmed",
                     Some(CheckinPoll {
                         status: CheckinStatus::Confirmed,
                         join: None,
@@ -195,33 +214,39 @@ impl AppState {
                     Some(seat_code),
                 )
             }
-            (true, false) => (None, None),
+            (true, false) => ("confirming", None, None),
         };
+        // Known before anything is claimed: nothing below fails half way
+        // for want of it.
+        let code = self.code_of(row.sitting_id, row.room_id)?;
         let sealed = outcome.map(|o| seal_outcome(&self.at_rest, &o));
-        let by = actor.clone();
+        let seat_key = seat_code.as_deref().map(|c| self.at_rest.seat_code_key(c));
+        let (by, why) = (actor.clone(), decision.reason.clone().unwrap_or_default());
         let claimed = self
             .store
             .write(move |txn| {
-                if !desk::claim_decision(txn, id, word, &by, now)? {
+                if !desk::claim_decision(txn, id, word, sealed.as_deref(), &by, now)? {
                     return Ok(false);
                 }
-                if let Some(sealed) = &sealed {
-                    desk::set_outcome(txn, id, sealed)?;
-                }
-                if let Some(code) = &seat_code {
+                if let Some(key) = &seat_key {
                     desk::insert_seat_code(
                         txn,
-                        &hash_token(code),
+                        key,
                         Seat::Checkin(id),
                         now,
                         now + SEAT_CODE_TTL_MS,
                     )?;
                 }
+                let action = if word == "confirming" {
+                    "confirmed"
+                } else {
+                    word
+                };
                 writes::audit(
                     txn,
                     now,
                     &by,
-                    &format!("checkin_{word}"),
+                    &format!("checkin_{action}"),
                     &format!("check-in {id} {why}"),
                 )?;
                 Ok(true)
@@ -231,45 +256,8 @@ impl AppState {
         if !claimed {
             return Err(self.decided_meanwhile(id, staff).await);
         }
-        if decision.confirm && !row.at_station {
-            let code = self.code_of(row.sitting_id, row.room_id)?;
-            match self.admit_card_holder(&code, &view, &actor).await {
-                Ok(join) => {
-                    let sealed = seal_outcome(
-                        &self.at_rest,
-                        &CheckinPoll {
-                            status: CheckinStatus::Confirmed,
-                            join: Some(join),
-                            seat_code: None,
-                            reason: None,
-                            opens_at: None,
-                        },
-                    );
-                    self.store
-                        .write(move |txn| desk::set_outcome(txn, id, &sealed))
-                        .await
-                        .map_err(internal)?;
-                }
-                Err(refused) => {
-                    // Not let in after all: the proctor may decide again,
-                    // and the trail says why the confirmation did not hold.
-                    let (by, why) = (actor.clone(), refused.message.clone());
-                    self.store
-                        .write(move |txn| {
-                            desk::unclaim_decision(txn, id)?;
-                            writes::audit(
-                                txn,
-                                now_ms(),
-                                &by,
-                                "checkin_confirm_undone",
-                                &format!("check-in {id}: {why}"),
-                            )
-                        })
-                        .await
-                        .map_err(internal)?;
-                    return Err(refused);
-                }
-            }
+        if word == "confirming" {
+            self.admit_confirmed(id, now, &code, &view, &actor).await?;
         }
         let status = if decision.confirm {
             CheckinStatus::Confirmed
@@ -279,6 +267,63 @@ impl AppState {
         Ok(self.tell_decided(CheckinView { status, ..view }))
     }
 
+    /// A student computer's confirmation, claimed at `claimed_at`: the
+    /// attempt is made (or a card holder's reopened) and its token stored
+    /// for the reader; if it cannot be, the claim is given back.
+    async fn admit_confirmed(
+        &self,
+        id: u64,
+        claimed_at: Millis,
+        code: &JoinCode,
+        view: &CheckinView,
+        actor: &str,
+    ) -> Result<(), ErrorBody> {
+        let refused = match self.admit_card_holder(code, view, actor).await {
+            Ok(join) => {
+                let sealed = seal_outcome(
+                    &self.at_rest,
+                    &CheckinPoll {
+                        status: CheckinStatus::Confirmed,
+                        join: Some(join),
+                        seat_code: None,
+                        reason: None,
+                        opens_at: None,
+                    },
+                );
+                let confirmed = self
+                    .store
+                    .write(move |txn| desk::confirm(txn, id, claimed_at, &sealed))
+                    .await
+                    .map_err(internal)?;
+                if confirmed {
+                    return Ok(());
+                }
+                refusal(
+                    ErrorCode::Conflict,
+                    "this confirmation took too long and was taken over; decide again",
+                )
+            }
+            Err(refused) => refused,
+        };
+        // Not let in after all: a proctor may decide again, and the trail
+        // says why the confirmation did not hold.
+        let (by, why) = (actor.to_string(), refused.message.clone());
+        self.store
+            .write(move |txn| {
+                desk::unclaim_decision(txn, id, claimed_at)?;
+                writes::audit(
+                    txn,
+                    now_ms(),
+                    &by,
+                    "checkin_confirm_undone",
+                    &format!("check-in {id}: {why}"),
+                )
+            })
+            .await
+            .map_err(internal)?;
+        Err(refused)
+    }
+
     /// Frees a confirmed card's seat (the student moves to another computer
     /// and checks in there; the attempt continues).
     pub async fn release_checkin(
@@ -286,7 +331,7 @@ impl AppState {
         id: u64,
         staff: &Session,
     ) -> Result<CheckinView, ErrorBody> {
-        let (view, ..) = self.staff_desk(id, staff).await?;
+        let (view, _) = self.staff_desk(id, staff).await?;
         if view.status != CheckinStatus::Confirmed {
             return Err(refusal(
                 ErrorCode::Malformed,
@@ -319,7 +364,11 @@ impl AppState {
     /// refusal says what stands.
     async fn decided_meanwhile(&self, id: u64, staff: &Session) -> ErrorBody {
         match self.staff_desk(id, staff).await {
-            Ok((view, ..)) => {
+            Ok((view, _)) if view.status == CheckinStatus::AwaitingProctor => refusal(
+                ErrorCode::Conflict,
+                "another proctor is confirming this check-in; look again in a moment",
+            ),
+            Ok((view, _)) => {
                 let status = view.status;
                 self.checkins.learn(view);
                 already(status)
@@ -424,6 +473,9 @@ impl AppState {
 pub(super) fn status_of(decision: Option<&str>) -> CheckinStatus {
     match decision {
         None => CheckinStatus::AwaitingProctor,
+        // A student computer's confirmation making the attempt is still
+        // awaiting to everyone else (no release, no second decision).
+        Some("confirming") => CheckinStatus::AwaitingProctor,
         Some("confirmed") => CheckinStatus::Confirmed,
         Some("rejected") => CheckinStatus::Rejected,
         Some(_) => CheckinStatus::Released,

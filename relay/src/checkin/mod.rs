@@ -26,6 +26,7 @@ pub mod evidence;
 pub mod judge;
 mod sealed;
 mod seat_code;
+pub(crate) use seat_code::new_seat_code;
 mod verdict;
 
 use std::collections::HashMap;
@@ -81,11 +82,11 @@ impl Checkins {
             let Some(desk) = row.desk.as_deref() else {
                 continue;
             };
-            match sealed::Desk::open(at_rest, desk) {
-                Ok(desk) => {
+            match sealed::open_view(at_rest, desk) {
+                Ok(view) => {
                     let view = CheckinView {
                         status: decision::status_of(row.decision.as_deref()),
-                        ..desk.view
+                        ..view
                     };
                     book.views.insert(row.id, view);
                 }
@@ -99,12 +100,20 @@ impl Checkins {
     /// kept, and a reader waiting here for its decision is woken.
     pub fn learn(&self, view: CheckinView) {
         let mut book = self.book();
-        if view.status != CheckinStatus::AwaitingProctor
-            && let Some(waiting) = book.waiting.remove(&view.checkin_id)
+        let id = view.checkin_id;
+        let decided = |v: &CheckinView| v.status != CheckinStatus::AwaitingProctor;
+        // News may pass each other on the bus: a decided check-in is never
+        // taken back to awaiting (a confirmation given back is one that was
+        // never told as confirmed).
+        if !decided(&view) && book.views.get(&id).is_some_and(decided) {
+            return;
+        }
+        if decided(&view)
+            && let Some(waiting) = book.waiting.remove(&id)
         {
             waiting.notify_waiters();
         }
-        book.views.insert(view.checkin_id, view);
+        book.views.insert(id, view);
     }
 
     /// A card read refused in `room`, here or on another relay.
@@ -112,9 +121,15 @@ impl Checkins {
         *self.book().refused.entry(room).or_default() += 1;
     }
 
-    /// What a reader waiting for check-in `id` is woken by.
-    fn waiter(&self, id: u64) -> Arc<Notify> {
-        self.book().waiting.entry(id).or_default().clone()
+    /// What a reader waiting for check-in `id` is woken by (only a reader
+    /// whose poll token was checked: the map grows by real check-ins only).
+    fn waiter(&self, id: u64) -> Waiter<'_> {
+        let notify = self.book().waiting.entry(id).or_default().clone();
+        Waiter {
+            checkins: self,
+            id,
+            notify,
+        }
     }
 
     /// Check-ins waiting for a proctor's decision, per room.
@@ -126,6 +141,29 @@ impl Checkins {
             }
         }
         pending
+    }
+}
+
+/// A reader waiting on this relay; the last one to stop waiting for a
+/// check-in takes its entry out.
+struct Waiter<'a> {
+    checkins: &'a Checkins,
+    id: u64,
+    notify: Arc<Notify>,
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        let mut book = self.checkins.book();
+        // The map's reference and this one: nobody else waits.
+        if Arc::strong_count(&self.notify) == 2
+            && book
+                .waiting
+                .get(&self.id)
+                .is_some_and(|w| Arc::ptr_eq(w, &self.notify))
+        {
+            book.waiting.remove(&self.id);
+        }
     }
 }
 

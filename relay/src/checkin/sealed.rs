@@ -1,7 +1,7 @@
 //! What the check-in desk keeps in the shared store, and how it is sealed:
 //! the relay's side of a Chip Authentication (session keys), an accepted
-//! check-in's desk (the person's ID, names and chip photo) and the reader's
-//! outcome (an attempt token or a seat code). All three are secrets or
+//! check-in's view (the person's ID and names) and chip photo, and the
+//! reader's outcome (an attempt token or a seat code). All are secrets or
 //! personal data, so they are stored sealed with the deployment's at-rest
 //! key, which every relay of one deployment shares.
 
@@ -38,45 +38,45 @@ pub fn open_chip_auth(at_rest: &AtRest, sealed: &str) -> Result<PendingChipAuth,
     })
 }
 
-/// What the proctor who decides sees: the view and the chip photo.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Desk {
-    pub view: CheckinView,
-    pub photo_mime: String,
-    /// Base64.
-    pub photo: String,
+/// What the proctor sees of an accepted check-in (names, the CCCD number).
+pub fn seal_view(at_rest: &AtRest, view: &CheckinView) -> String {
+    at_rest.seal(&serde_json::to_string(view).expect("a view serializes"))
 }
 
-impl Desk {
-    pub fn new(view: CheckinView, photo: &Displayable) -> Desk {
-        Desk {
-            view,
-            photo_mime: photo.mime.to_string(),
-            photo: BASE64.encode(&photo.bytes),
-        }
-    }
+pub fn open_view(at_rest: &AtRest, sealed: &str) -> Result<CheckinView, Unreadable> {
+    let json = at_rest.open(sealed).map_err(|_| Unreadable("view"))?;
+    serde_json::from_str(&json).map_err(|_| Unreadable("view"))
+}
 
-    pub fn seal(&self, at_rest: &AtRest) -> String {
-        at_rest.seal(&serde_json::to_string(self).expect("a desk serializes"))
-    }
+/// The chip photo as the proctor's browser shows it.
+#[derive(Serialize, Deserialize)]
+struct StoredPhoto {
+    mime: String,
+    /// Base64.
+    bytes: String,
+}
 
-    pub fn open(at_rest: &AtRest, sealed: &str) -> Result<Desk, Unreadable> {
-        let json = at_rest.open(sealed).map_err(|_| Unreadable("desk"))?;
-        serde_json::from_str(&json).map_err(|_| Unreadable("desk"))
-    }
+pub fn seal_photo(at_rest: &AtRest, photo: &Displayable) -> String {
+    let stored = StoredPhoto {
+        mime: photo.mime.to_string(),
+        bytes: BASE64.encode(&photo.bytes),
+    };
+    at_rest.seal(&serde_json::to_string(&stored).expect("a photo serializes"))
+}
 
-    /// The photo's type (one the relay made) and bytes.
-    pub fn photo(&self) -> Result<(&'static str, Vec<u8>), Unreadable> {
-        let mime = match self.photo_mime.as_str() {
-            "image/jpeg" => "image/jpeg",
-            "image/png" => "image/png",
-            _ => return Err(Unreadable("photo type")),
-        };
-        let bytes = BASE64
-            .decode(&self.photo)
-            .map_err(|_| Unreadable("photo"))?;
-        Ok((mime, bytes))
-    }
+/// The photo's type (one the relay made) and bytes.
+pub fn open_photo(at_rest: &AtRest, sealed: &str) -> Result<(&'static str, Vec<u8>), Unreadable> {
+    let json = at_rest.open(sealed).map_err(|_| Unreadable("photo"))?;
+    let stored: StoredPhoto = serde_json::from_str(&json).map_err(|_| Unreadable("photo"))?;
+    let mime = match stored.mime.as_str() {
+        "image/jpeg" => "image/jpeg",
+        "image/png" => "image/png",
+        _ => return Err(Unreadable("photo type")),
+    };
+    let bytes = BASE64
+        .decode(&stored.bytes)
+        .map_err(|_| Unreadable("photo"))?;
+    Ok((mime, bytes))
 }
 
 pub fn seal_outcome(at_rest: &AtRest, outcome: &CheckinPoll) -> String {

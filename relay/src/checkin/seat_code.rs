@@ -2,15 +2,13 @@
 //! moved a student to another computer; the student types the code on the
 //! new browser to open their attempt there.
 
-use examgate_shared::checkin::SEAT_CODE_TTL_MS;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::JoinResponse;
 
-use super::sealed::Desk;
+use super::sealed::open_view;
 use super::{SEAT_ALPHABET, SEAT_CODE_LEN, refusal, unreadable};
 use crate::AppState;
 use crate::attempts::internal;
-use crate::auth::hash_token;
 use crate::clock::now_ms;
 use crate::model::JoinCode;
 use crate::store::desk::{self, Seat};
@@ -28,7 +26,7 @@ impl AppState {
             .collect::<String>()
             .to_uppercase();
         let now = now_ms();
-        let hash = hash_token(&normalised);
+        let hash = self.at_rest.seat_code_key(&normalised);
         let peeked = hash;
         let kind = self
             .store
@@ -64,6 +62,10 @@ impl AppState {
             .await
             .map_err(internal)?
             .ok_or_else(invalid)?;
+        // A released check-in's code opens nothing any more.
+        if row.decision.as_deref() != Some("confirmed") {
+            return Err(invalid());
+        }
         if row.room_id != code.room_id || row.sitting_id != code.sitting_id {
             return Err(refusal(
                 ErrorCode::SeatCodeInvalid,
@@ -74,8 +76,7 @@ impl AppState {
             .desk
             .as_deref()
             .ok_or_else(invalid)
-            .and_then(|sealed| Desk::open(&self.at_rest, sealed).map_err(unreadable))?
-            .view;
+            .and_then(|sealed| open_view(&self.at_rest, sealed).map_err(unreadable))?;
         self.admit_card_holder(code, &view, &format!("seat-code:{}", view.checkin_id))
             .await
     }
@@ -109,33 +110,7 @@ impl AppState {
     }
 }
 
-impl AppState {
-    /// A one-time code that opens `attempt` on another computer (typed on
-    /// any relay).
-    pub(crate) async fn seat_code_for_attempt(
-        &self,
-        attempt: crate::model::AttemptId,
-        now: examgate_shared::Millis,
-    ) -> Result<String, ErrorBody> {
-        let code = new_seat_code();
-        let hash = hash_token(&code);
-        self.store
-            .write(move |txn| {
-                desk::insert_seat_code(
-                    txn,
-                    &hash,
-                    Seat::Attempt(attempt),
-                    now,
-                    now + SEAT_CODE_TTL_MS,
-                )
-            })
-            .await
-            .map_err(internal)?;
-        Ok(code)
-    }
-}
-
-pub(super) fn new_seat_code() -> String {
+pub(crate) fn new_seat_code() -> String {
     let mut bytes = [0u8; SEAT_CODE_LEN];
     getrandom::fill(&mut bytes).expect("the OS random source works");
     bytes

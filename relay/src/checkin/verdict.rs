@@ -11,7 +11,7 @@ use examgate_shared::protocol::{RelayToProctor, Role};
 
 use super::anti_clone::PendingChipAuth;
 use super::judge::{self, Refusal};
-use super::sealed::{Desk, open_chip_auth};
+use super::sealed::{open_chip_auth, seal_photo, seal_view};
 use super::{refusal, unreadable};
 use crate::AppState;
 use crate::attempts::internal;
@@ -92,9 +92,9 @@ impl AppState {
                     Ok(placed) => self.seat_free(&code, placed).await?,
                     Err(r) => Err(r),
                 }
-                .map(|placed| Placed {
-                    access: judge::reported_access(&req.access),
-                    ..placed
+                .and_then(|(entry, card)| {
+                    // The photo last: a seated card costs no decoding.
+                    with_photo(entry, card, judge::reported_access(&req.access))
                 })
             }
         };
@@ -185,11 +185,11 @@ impl AppState {
     async fn seat_free(
         &self,
         code: &JoinCode,
-        placed: Placed,
-    ) -> Result<Result<Placed, Refusal>, ErrorBody> {
+        placed: (RosterEntry, judge::GenuineCard),
+    ) -> Result<Result<(RosterEntry, judge::GenuineCard), Refusal>, ErrorBody> {
         let (sitting, key) = (
             code.sitting_id,
-            self.at_rest.person_key(&placed.card.person_id),
+            self.at_rest.person_key(&placed.1.person_id),
         );
         let holder = self
             .store
@@ -202,14 +202,18 @@ impl AppState {
                 reason: format!(
                     "this card already holds a seat (check-in {other}); the proctor can release it"
                 ),
-                person_id: Some(placed.card.person_id),
+                person_id: Some(placed.1.person_id),
             }),
             None => Ok(placed),
         })
     }
 
     /// Roster checks for a genuine card (the seat is the store's).
-    fn place(&self, code: &JoinCode, card: judge::GenuineCard) -> Result<Placed, Refusal> {
+    fn place(
+        &self,
+        code: &JoinCode,
+        card: judge::GenuineCard,
+    ) -> Result<(RosterEntry, judge::GenuineCard), Refusal> {
         let with_id = |c: ErrorCode, m: String| Refusal {
             code: c,
             reason: m,
@@ -256,18 +260,7 @@ impl AppState {
             ));
         }
         drop(plan);
-        let photo = crate::photo::displayable(&card.face).map_err(|e| {
-            with_id(
-                ErrorCode::CardMalformed,
-                format!("the chip photo cannot be shown: {e}"),
-            )
-        })?;
-        Ok(Placed {
-            entry,
-            card,
-            photo,
-            access: String::new(),
-        })
+        Ok((entry, card))
     }
 
     /// Records an accepted card and opens its desk (in one write, so no
@@ -308,6 +301,12 @@ impl AppState {
             evidence,
         };
         let poll_token = new_token();
+        // Whether the card holder already has an attempt (a new computer):
+        // made through another relay, perhaps, so read in first.
+        let card_key = self.at_rest.card_key(&card.person_id);
+        self.learn_candidate(code.sitting_id, code.room_id, &card_key)
+            .await
+            .map_err(internal)?;
         let mut view = CheckinView {
             // Numbered by the store below.
             checkin_id: 0,
@@ -337,8 +336,14 @@ impl AppState {
                     photo_url: format!("/api/checkins/{id}/photo"),
                     ..template
                 };
-                let sealed = Desk::new(view, &photo).seal(&at_rest);
-                desk::open_desk(txn, id, &poll_hash, station, &sealed)?;
+                desk::open_desk(
+                    txn,
+                    id,
+                    &poll_hash,
+                    station,
+                    &seal_view(&at_rest, &view),
+                    &seal_photo(&at_rest, &photo),
+                )?;
                 Ok(id)
             })
             .await;
@@ -377,6 +382,27 @@ impl AppState {
                 self.at_rest.card_key(person_id),
             ))
             .is_some_and(|c| people.attempt_of.contains_key(c))
+    }
+}
+
+/// The chip photo as a browser shows it, for the proctor.
+fn with_photo(
+    entry: RosterEntry,
+    card: judge::GenuineCard,
+    access: String,
+) -> Result<Placed, Refusal> {
+    match crate::photo::displayable(&card.face) {
+        Ok(photo) => Ok(Placed {
+            entry,
+            card,
+            photo,
+            access,
+        }),
+        Err(e) => Err(Refusal {
+            code: ErrorCode::CardMalformed,
+            reason: format!("the chip photo cannot be shown: {e}"),
+            person_id: Some(card.person_id),
+        }),
     }
 }
 

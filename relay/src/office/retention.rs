@@ -79,7 +79,7 @@ pub fn purge(
             &format!(
                 "UPDATE checkins SET evidence = json_object('purged_at', ?2, 'kept',
                      'verdict, reasons, decision; card files removed after the retention period'),
-                     desk = NULL, outcome = NULL, poll_hash = NULL
+                     desk = NULL, photo = NULL, outcome = NULL, poll_hash = NULL
                  WHERE {over} AND evidence NOT LIKE '{{\"purged_at\"%'"
             ),
             params![files_before, now],
@@ -170,11 +170,11 @@ mod tests {
                  VALUES (1, 1, '001206012345', '2006-03-04', 'A'),
                         (2, 1, '079208000111', '2008-01-01', 'B');
              INSERT INTO checkins (at, sitting_id, room_id, person_id, verdict, reasons, station, evidence,
-                                   desk, outcome, poll_hash)
+                                   desk, photo, outcome, poll_hash)
                  VALUES (0, 1, 1, '001206012345', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}',
-                         'desk', 'outcome', x'01'),
+                         'desk', 'photo', 'outcome', x'01'),
                         (0, 2, 1, '079208000111', 'accepted', '', '', '{\"groups\":{\"2\":\"photo\"}}',
-                         'desk', 'outcome', x'01');
+                         'desk', 'photo', 'outcome', x'01');
              INSERT INTO candidates (sitting_id, room_id, name, name_key)
                  VALUES (1, 1, 'A', 'cccd:001206012345'), (2, 1, 'B', 'cccd:079208000111');",
         )
@@ -231,7 +231,7 @@ mod tests {
         // The desk's copy of the chip photo and ID, and the reader's
         // outcome, go with the files.
         let desks: Vec<bool> = conn
-            .prepare("SELECT desk IS NULL AND outcome IS NULL AND poll_hash IS NULL FROM checkins ORDER BY sitting_id")
+            .prepare("SELECT desk IS NULL AND photo IS NULL AND outcome IS NULL AND poll_hash IS NULL FROM checkins ORDER BY sitting_id")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()

@@ -8,6 +8,7 @@
 //! the others; a candidate action that does not apply is a conflict.
 
 use examgate_shared::Millis;
+use examgate_shared::checkin::SEAT_CODE_TTL_MS;
 use examgate_shared::control::MAX_CONTROL_MINUTES;
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::proctoring::{
@@ -22,7 +23,7 @@ use crate::auth::{Session, hash_token, new_token};
 use crate::clock::now_ms;
 use crate::control::ControlFailure;
 use crate::model::{CandidateId, RoomId, SittingId};
-use crate::store::writes;
+use crate::store::{desk, writes};
 
 fn forbidden(message: impl Into<String>) -> ErrorBody {
     ErrorBody::new(ErrorCode::Forbidden, message)
@@ -192,10 +193,21 @@ impl AppState {
         // Nobody knows this token: the old computer is out until the seat
         // code is typed on the new one.
         let locked_out = hash_token(&new_token());
+        // The code that opens it on the new computer (typed on any relay),
+        // stored with the lock-out: never one without the other.
+        let seat_code = crate::checkin::new_seat_code();
+        let seat_key = self.at_rest.seat_code_key(&seat_code);
         let (id, actor_s, reason_s) = (slot.id, actor.to_string(), reason.to_string());
         self.store
             .write(move |txn| {
                 writes::replace_token(txn, id, &locked_out)?;
+                desk::insert_seat_code(
+                    txn,
+                    &seat_key,
+                    desk::Seat::Attempt(id),
+                    now,
+                    now + SEAT_CODE_TTL_MS,
+                )?;
                 let detail = serde_json::json!({
                     "attempt": id, "action": "move", "reason": reason_s,
                 });
@@ -215,7 +227,6 @@ impl AppState {
                 "the proctor moved this attempt to another computer",
             ),
         );
-        let seat_code = self.seat_code_for_attempt(id, now).await?;
         Ok(ActionResponse {
             applied: 1,
             outcomes: vec![ActionOutcome {

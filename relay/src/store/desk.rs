@@ -8,13 +8,46 @@
 //! seat code is taken with `DELETE … RETURNING` (one relay gets it), a
 //! decision is claimed with `UPDATE … WHERE decision IS NULL`, and the
 //! unique index `checkins_one_seat` keeps one seat per card and sitting.
-//! Secrets are sealed by the caller before they reach these functions.
+//! Secrets are sealed, and seat codes hashed with a key, by the caller
+//! before they reach these functions.
+//!
+//! A student computer's confirmation takes two writes (the attempt is made
+//! between them): the decision is first `confirming` (the seat held, the
+//! check-in still awaiting to everyone else, no release), then `confirmed`
+//! with the reader's outcome. A relay that died between the two leaves a
+//! `confirming` row that a proctor may decide again after
+//! [`CONFIRMING_EXPIRES_MS`].
 
 use examgate_shared::Millis;
 
-use super::db::{Db, DbError, OptionalRow};
+use super::db::{Db, DbError, Dialect, OptionalRow};
 use crate::args;
 use crate::model::{AttemptId, RoomId, SittingId, TokenHash};
+
+/// A `confirming` decision older than this was left by a relay that
+/// stopped half way: a proctor may decide again.
+pub const CONFIRMING_EXPIRES_MS: Millis = 60_000;
+
+/// How many expired rows one write sweeps at most.
+const SWEEP: usize = 64;
+
+/// Removes up to [`SWEEP`] expired rows of `table` (keyed by `key`). On
+/// PostgreSQL rows another relay's batch is sweeping are skipped, not
+/// waited for: two relays' batches never queue behind each other's sweep.
+fn sweep_expired(db: Db<'_>, table: &str, key: &str, now: Millis) -> Result<(), DbError> {
+    let skip_locked = match db.dialect() {
+        Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    db.execute(
+        &format!(
+            "DELETE FROM {table} WHERE {key} IN
+                 (SELECT {key} FROM {table} WHERE expires_at <= ?1 LIMIT {SWEEP} {skip_locked})"
+        ),
+        args![now],
+    )?;
+    Ok(())
+}
 
 /// An outstanding challenge as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +61,17 @@ pub struct StoredChallenge {
     pub chip_auth: Option<String>,
 }
 
+/// Unexpired challenges outstanding.
+pub fn open_challenges(db: Db<'_>, now: Millis) -> Result<u64, DbError> {
+    db.query_row(
+        "SELECT COUNT(*) FROM checkin_challenges WHERE expires_at > ?1",
+        args![now],
+        |r| r.get(0),
+    )
+}
+
 /// Stores a challenge unless `max_open` unexpired ones are outstanding
-/// already (then `false`); the expired ones go first.
+/// already (then `false`); some expired ones go first.
 pub fn insert_challenge(
     db: Db<'_>,
     id_hash: &TokenHash,
@@ -37,14 +79,8 @@ pub fn insert_challenge(
     now: Millis,
     max_open: usize,
 ) -> Result<bool, DbError> {
-    db.execute(
-        "DELETE FROM checkin_challenges WHERE expires_at <= ?1",
-        args![now],
-    )?;
-    let open: u64 = db.query_row("SELECT COUNT(*) FROM checkin_challenges", args![], |r| {
-        r.get(0)
-    })?;
-    if open >= max_open as u64 {
+    sweep_expired(db, "checkin_challenges", "id_hash", now)?;
+    if open_challenges(db, now)? >= max_open as u64 {
         return Ok(false);
     }
     db.execute(
@@ -82,22 +118,24 @@ pub fn take_challenge(db: Db<'_>, id_hash: &TokenHash) -> Result<Option<StoredCh
     .optional()
 }
 
-/// The desk of an accepted check-in, written with its verdict.
+/// The desk of an accepted check-in, written with its verdict: the view
+/// and the photo sealed.
 pub fn open_desk(
     db: Db<'_>,
     checkin: u64,
     poll_hash: &TokenHash,
     at_station: bool,
-    sealed_desk: &str,
+    sealed_view: &str,
+    sealed_photo: &str,
 ) -> Result<(), DbError> {
     db.execute(
-        "UPDATE checkins SET poll_hash = ?2, at_station = ?3, desk = ?4 WHERE id = ?1",
-        args![checkin, poll_hash, at_station, sealed_desk],
+        "UPDATE checkins SET poll_hash = ?2, at_station = ?3, desk = ?4, photo = ?5 WHERE id = ?1",
+        args![checkin, poll_hash, at_station, sealed_view, sealed_photo],
     )?;
     Ok(())
 }
 
-/// An accepted check-in's desk as stored.
+/// An accepted check-in's desk as stored (without its photo).
 #[derive(Debug, Clone)]
 pub struct DeskRow {
     pub id: u64,
@@ -105,16 +143,13 @@ pub struct DeskRow {
     pub room_id: RoomId,
     /// `None` while the proctor has not decided.
     pub decision: Option<String>,
-    pub poll_hash: Option<Vec<u8>>,
     pub at_station: bool,
-    /// Sealed; `None` once purged (or for a check-in from before schema 8).
+    /// The view, sealed; `None` once purged (or for a check-in from before
+    /// schema 8).
     pub desk: Option<String>,
-    /// Sealed; written once decided.
-    pub outcome: Option<String>,
 }
 
-const DESK_COLUMNS: &str =
-    "id, sitting_id, room_id, decision, poll_hash, at_station, desk, outcome";
+const DESK_COLUMNS: &str = "id, sitting_id, room_id, decision, at_station, desk";
 
 fn desk_row(r: &super::db::Row<'_>) -> Result<DeskRow, DbError> {
     Ok(DeskRow {
@@ -122,10 +157,8 @@ fn desk_row(r: &super::db::Row<'_>) -> Result<DeskRow, DbError> {
         sitting_id: r.get(1)?,
         room_id: r.get(2)?,
         decision: r.get(3)?,
-        poll_hash: r.get(4)?,
-        at_station: r.get(5)?,
-        desk: r.get(6)?,
-        outcome: r.get(7)?,
+        at_station: r.get(4)?,
+        desk: r.get(5)?,
     })
 }
 
@@ -135,6 +168,42 @@ pub fn desk(db: Db<'_>, id: u64) -> Result<Option<DeskRow>, DbError> {
         &format!("SELECT {DESK_COLUMNS} FROM checkins WHERE id = ?1 AND verdict = 'accepted'"),
         args![id],
         desk_row,
+    )
+    .optional()
+}
+
+/// The sealed chip photo of accepted check-in `id` (`None` once purged).
+pub fn photo(db: Db<'_>, id: u64) -> Result<Option<String>, DbError> {
+    Ok(db
+        .query_row(
+            "SELECT photo FROM checkins WHERE id = ?1 AND verdict = 'accepted'",
+            args![id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// What a reader's poll needs of an accepted check-in: its poll token's
+/// hash and what it gets once decided (sealed).
+#[derive(Debug, Clone)]
+pub struct Polled {
+    pub sitting_id: SittingId,
+    pub poll_hash: Option<Vec<u8>>,
+    pub outcome: Option<String>,
+}
+
+pub fn polled(db: Db<'_>, id: u64) -> Result<Option<Polled>, DbError> {
+    db.query_row(
+        "SELECT sitting_id, poll_hash, outcome FROM checkins WHERE id = ?1 AND verdict = 'accepted'",
+        args![id],
+        |r| {
+            Ok(Polled {
+                sitting_id: r.get(0)?,
+                poll_hash: r.get(1)?,
+                outcome: r.get(2)?,
+            })
+        },
     )
     .optional()
 }
@@ -176,47 +245,57 @@ pub fn seat_holder(
     db.query_row(
         "SELECT id FROM checkins
          WHERE sitting_id = ?1 AND person_key = ?2 AND verdict = 'accepted'
-           AND (decision IS NULL OR decision = 'confirmed')",
+           AND (decision IS NULL OR decision IN ('confirming', 'confirmed'))",
         args![sitting, person_key],
         |r| r.get(0),
     )
     .optional()
 }
 
-/// Records the proctor's decision (`confirmed` or `rejected`) if nobody
-/// decided first; `false` when someone did.
+/// Records the proctor's decision (`confirming`, `confirmed` or
+/// `rejected`) with what the reader gets (sealed; `None` while
+/// confirming), if nobody decided first; `false` when someone did.
 pub fn claim_decision(
     db: Db<'_>,
     id: u64,
     decision: &str,
+    outcome: Option<&str>,
     by: &str,
     at: Millis,
 ) -> Result<bool, DbError> {
     let changed = db.execute(
-        "UPDATE checkins SET decision = ?2, decided_by = ?3, decided_at = ?4
-         WHERE id = ?1 AND verdict = 'accepted' AND decision IS NULL",
-        args![id, decision, by, at],
+        "UPDATE checkins SET decision = ?2, outcome = ?3, decided_by = ?4, decided_at = ?5
+         WHERE id = ?1 AND verdict = 'accepted'
+           AND (decision IS NULL OR (decision = 'confirming' AND decided_at <= ?6))",
+        args![id, decision, outcome, by, at, at - CONFIRMING_EXPIRES_MS],
     )?;
     Ok(changed == 1)
 }
 
-/// Gives a claimed decision back (the admission it led to failed), so the
-/// proctor can decide again.
-pub fn unclaim_decision(db: Db<'_>, id: u64) -> Result<(), DbError> {
-    db.execute(
-        "UPDATE checkins SET decision = NULL, decided_by = NULL, decided_at = NULL,
-                             outcome = NULL
-         WHERE id = ?1 AND decision = 'confirmed'",
-        args![id],
+/// The `confirming` decision claimed at `claimed_at` made good:
+/// `confirmed`, with what the reader gets; `false` if it was given back or
+/// taken over meanwhile.
+pub fn confirm(
+    db: Db<'_>,
+    id: u64,
+    claimed_at: Millis,
+    sealed_outcome: &str,
+) -> Result<bool, DbError> {
+    let changed = db.execute(
+        "UPDATE checkins SET decision = 'confirmed', outcome = ?3
+         WHERE id = ?1 AND decision = 'confirming' AND decided_at = ?2",
+        args![id, claimed_at, sealed_outcome],
     )?;
-    Ok(())
+    Ok(changed == 1)
 }
 
-/// What the reader gets, sealed.
-pub fn set_outcome(db: Db<'_>, id: u64, sealed: &str) -> Result<(), DbError> {
+/// Gives the `confirming` decision claimed at `claimed_at` back (the
+/// admission it led to failed), so a proctor can decide again.
+pub fn unclaim_decision(db: Db<'_>, id: u64, claimed_at: Millis) -> Result<(), DbError> {
     db.execute(
-        "UPDATE checkins SET outcome = ?2 WHERE id = ?1",
-        args![id, sealed],
+        "UPDATE checkins SET decision = NULL, decided_by = NULL, decided_at = NULL
+         WHERE id = ?1 AND decision = 'confirming' AND decided_at = ?2",
+        args![id, claimed_at],
     )?;
     Ok(())
 }
@@ -240,7 +319,8 @@ pub enum Seat {
     Attempt(AttemptId),
 }
 
-/// Stores a seat code (by hash); codes nobody typed in time go first.
+/// Stores a seat code (by its keyed hash); some codes nobody typed in time
+/// go first.
 pub fn insert_seat_code(
     db: Db<'_>,
     code_hash: &TokenHash,
@@ -248,7 +328,7 @@ pub fn insert_seat_code(
     now: Millis,
     expires_at: Millis,
 ) -> Result<(), DbError> {
-    db.execute("DELETE FROM seat_codes WHERE expires_at <= ?1", args![now])?;
+    sweep_expired(db, "seat_codes", "code_hash", now)?;
     let (checkin, attempt) = match seat {
         Seat::Checkin(id) => (Some(id), None),
         Seat::Attempt(id) => (None, Some(id)),

@@ -131,6 +131,7 @@ fn prepare(db: Db<'_>) -> Result<(), DbError> {
                     "ALTER TABLE checkins ADD COLUMN IF NOT EXISTS poll_hash BYTEA;
                      ALTER TABLE checkins ADD COLUMN IF NOT EXISTS at_station BIGINT NOT NULL DEFAULT 0;
                      ALTER TABLE checkins ADD COLUMN IF NOT EXISTS desk TEXT;
+                     ALTER TABLE checkins ADD COLUMN IF NOT EXISTS photo TEXT;
                      ALTER TABLE checkins ADD COLUMN IF NOT EXISTS outcome TEXT;",
                 )?;
                 db.execute_batch(RELEASE_FORGOTTEN_CHECKINS)?;

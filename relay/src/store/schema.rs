@@ -126,12 +126,14 @@ CREATE TABLE IF NOT EXISTS checkins (
     evidence    TEXT NOT NULL,
     -- The check-in desk, shared by every relay (schema 8). An accepted
     -- card's reader polls with a token whose hash is kept here; `desk` is
-    -- what the proctor sees (the view and the chip photo) and `outcome`
-    -- what the reader gets once decided (a seat code or the attempt's
-    -- token), both sealed.
+    -- what the proctor sees of it (names, ID), `photo` the chip photo, and
+    -- `outcome` what the reader gets once decided (a seat code or the
+    -- attempt's token), all three sealed. While a student computer's
+    -- confirmation makes the attempt, `decision` is 'confirming'.
     poll_hash   BLOB,
     at_station  INTEGER NOT NULL DEFAULT 0,
     desk        TEXT,
+    photo       TEXT,
     outcome     TEXT
 );
 -- Outstanding challenges: single use (taken with DELETE … RETURNING by
@@ -354,17 +356,25 @@ CREATE INDEX IF NOT EXISTS checkins_by_person ON checkins (sitting_id, person_ke
 -- One card, one seat per sitting: an accepted check-in holds it until the
 -- proctor rejects it or releases the seat, whichever relay judged it.
 CREATE UNIQUE INDEX IF NOT EXISTS checkins_one_seat ON checkins (sitting_id, person_key)
-    WHERE verdict = 'accepted' AND (decision IS NULL OR decision = 'confirmed');
+    WHERE verdict = 'accepted' AND (decision IS NULL OR decision IN ('confirming', 'confirmed'));
 CREATE INDEX IF NOT EXISTS checkin_challenges_by_expiry ON checkin_challenges (expires_at);
 ";
 
-/// The upgrade to schema 8 on either engine: a check-in still awaiting the
-/// proctor was held only in the old relay's memory, which the upgrade's
-/// restart forgot (its reader had to read the card again). Released, so
-/// the seat index below holds one row per card.
+/// The upgrade to schema 8 on either engine, so that the seat index
+/// (`checkins_one_seat`) holds one row per card and sitting: a check-in
+/// still awaiting the proctor was held only in the old relay's memory,
+/// which the upgrade's restart forgot (its reader had to read the card
+/// again), so it is released; and should a card hold two confirmed seats
+/// (relays of a cluster each kept their own seats), all but the newest are.
 pub(crate) const RELEASE_FORGOTTEN_CHECKINS: &str =
     "UPDATE checkins SET decision = 'released', decided_by = 'upgrade'
-     WHERE verdict = 'accepted' AND decision IS NULL";
+     WHERE verdict = 'accepted' AND decision IS NULL;
+     UPDATE checkins SET decision = 'released', decided_by = 'upgrade'
+     WHERE verdict = 'accepted' AND decision = 'confirmed' AND person_key IS NOT NULL
+       AND id < (SELECT MAX(newer.id) FROM checkins newer
+                 WHERE newer.sitting_id = checkins.sitting_id
+                   AND newer.person_key = checkins.person_key
+                   AND newer.verdict = 'accepted' AND newer.decision = 'confirmed');";
 
 /// Opens (creating if needed) the database at `path` and brings the schema
 /// up to date.
@@ -497,6 +507,7 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             ("poll_hash", "BLOB"),
             ("at_station", "INTEGER NOT NULL DEFAULT 0"),
             ("desk", "TEXT"),
+            ("photo", "TEXT"),
             ("outcome", "TEXT"),
         ] {
             if !column_exists(conn, "checkins", column)? {

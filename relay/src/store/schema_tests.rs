@@ -265,7 +265,11 @@ fn a_version_6_database_has_its_cccd_numbers_sealed_and_gone_from_the_file() {
     );
     assert_eq!(loaded.roster.len(), 2);
     // The pending check-in was in the old relay's memory only: the
-    // upgrade released it (schema 8), so no proctor is shown it.
+    // upgrade released it (schema 8).
+    let decision: String = conn
+        .query_row("SELECT decision FROM checkins", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(decision, "released");
     assert!(loaded.desks.is_empty());
     assert_eq!(loaded.candidates[0].key, at_rest.card_key(person));
     // Unique by the keyed hash now: the same number again is refused.
@@ -314,10 +318,11 @@ fn a_version_7_database_releases_forgotten_check_ins_and_keeps_one_seat_per_card
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v7.sqlite3");
     {
-        // A version-7 database: no desk columns or tables, and two accepted
+        // A version-7 database: no desk columns or tables; two accepted
         // check-ins of one card left undecided (each relay restart forgot
-        // the pending one and the reader read the card again), one
-        // confirmed card of another person.
+        // the pending one and the reader read the card again); a confirmed
+        // card of another person; and a third person's card confirmed
+        // twice (two relays each kept their own seats).
         let conn = open(&path).unwrap();
         let exam = crate::rehearsal::sample_exam();
         super::super::writes::insert_exam(crate::store::db::Db::sqlite(&conn), &exam).unwrap();
@@ -329,6 +334,7 @@ fn a_version_7_database_releases_forgotten_check_ins_and_keeps_one_seat_per_card
              ALTER TABLE checkins DROP COLUMN poll_hash;
              ALTER TABLE checkins DROP COLUMN at_station;
              ALTER TABLE checkins DROP COLUMN desk;
+             ALTER TABLE checkins DROP COLUMN photo;
              ALTER TABLE checkins DROP COLUMN outcome;
              UPDATE meta SET value = '7' WHERE key = 'schema_version';
              INSERT INTO sites (id, name) VALUES (1, 's');
@@ -339,14 +345,16 @@ fn a_version_7_database_releases_forgotten_check_ins_and_keeps_one_seat_per_card
                                    evidence, decision)
                  VALUES (5, 1, 1, 'k1', 'accepted', '', 'reader', '{{}}', NULL),
                         (6, 1, 1, 'k1', 'accepted', '', 'reader', '{{}}', NULL),
-                        (7, 1, 1, 'k2', 'accepted', '', 'reader', '{{}}', 'confirmed');",
+                        (7, 1, 1, 'k2', 'accepted', '', 'reader', '{{}}', 'confirmed'),
+                        (8, 1, 1, 'k3', 'accepted', '', 'reader', '{{}}', 'confirmed'),
+                        (9, 1, 1, 'k3', 'accepted', '', 'reader', '{{}}', 'confirmed');",
             exam.id
         ))
         .unwrap();
     }
     let conn = open(&path).unwrap();
     assert_eq!(version(&conn), SCHEMA_VERSION.to_string());
-    for column in ["poll_hash", "at_station", "desk", "outcome"] {
+    for column in ["poll_hash", "at_station", "desk", "photo", "outcome"] {
         assert!(has_column(&conn, "checkins", column), "{column}");
     }
     let decisions: Vec<(String, Option<String>)> = conn
@@ -362,6 +370,8 @@ fn a_version_7_database_releases_forgotten_check_ins_and_keeps_one_seat_per_card
             ("k1".into(), Some("released".into())),
             ("k1".into(), Some("released".into())),
             ("k2".into(), Some("confirmed".into())),
+            ("k3".into(), Some("released".into())),
+            ("k3".into(), Some("confirmed".into())),
         ]
     );
     // One seat per card and sitting from now on: the released card may

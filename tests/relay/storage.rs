@@ -117,6 +117,59 @@ fn a_database_from_a_newer_relay_is_refused_not_used() {
     assert!(err.contains("run the newer relay"), "{err}");
 }
 
+/// The server ends the writer's session (as a restart or a failover to
+/// the replica does): the writes of that moment fail with an error, none
+/// hangs, and the writer connects again by itself and goes on writing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_writer_connects_again_when_postgres_ends_its_session() {
+    use examgate_relay::store::Store;
+    let url = servers::postgres().fresh_database();
+    let store = Store::spawn_postgres(&url).unwrap();
+    let put = |key: &'static str| {
+        store.write(move |db| {
+            db.execute("INSERT INTO meta (key, value) VALUES (?1, 'x')", args![key])
+        })
+    };
+    put("before").await.unwrap();
+    let admin = PgConn::connect(&url).unwrap();
+    let ended: u64 = admin
+        .db()
+        .query_row(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            args![],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(ended >= 1, "the writer's session was ended");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut failed = 0;
+    loop {
+        let tried = tokio::time::timeout(std::time::Duration::from_secs(10), put("after"))
+            .await
+            .expect("a write never hangs");
+        match tried {
+            Ok(_) => break,
+            Err(_) => failed += 1,
+        }
+        assert!(std::time::Instant::now() < deadline, "never wrote again");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        failed >= 1,
+        "the write of the moment the session ended failed"
+    );
+    let kept: Vec<String> = admin
+        .db()
+        .query_map(
+            "SELECT key FROM meta WHERE key IN ('before', 'after') ORDER BY key DESC",
+            args![],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, ["before", "after"]);
+}
+
 /// A PostgreSQL database of schema 7 (before the check-in desk moved to
 /// the store) is brought to 8 at the next start: the desk's columns and
 /// tables appear, the check-ins the old relays held in memory only are

@@ -13,6 +13,11 @@
 //! therefore learn of success only once their write is durable: the relay
 //! acknowledges an answer after `write` returns, never before.
 //!
+//! On PostgreSQL a connection the server ended (a restart, a failover to
+//! the replica behind the same address) is made again: the batch it failed
+//! is answered with errors, jobs arriving while the server is away are
+//! refused at once, and writing resumes when it is back.
+//!
 //! Two lanes: answers and controls ([`Store::write`]) go first into every
 //! batch; joins and attempt starts ([`Store::write_bulk`]) fill the rest, at
 //! most [`MAX_BULK`] a batch and at least [`MIN_BULK`] when any wait. At the start of an exam a province's joins
@@ -221,7 +226,7 @@ impl Store {
             super::checkpoint::spawn(path.clone(), alive.clone());
         }
         let readers = path.map_or(Readers::None, Readers::SqliteFile);
-        Store::start(Conn::Sqlite(conn), readers, alive)
+        Store::start(Conn::Sqlite(conn), readers, alive, None)
     }
 
     /// A writer on the PostgreSQL database at `url` (created or checked by
@@ -239,17 +244,24 @@ impl Store {
             permits: tokio::sync::Semaphore::new(POOL_MAX),
         }));
         let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        Store::start(Conn::Postgres(conn), readers, alive)
+        Store::start(Conn::Postgres(conn), readers, alive, Some(url.to_owned()))
     }
 
-    fn start(conn: Conn, readers: Readers, alive: Arc<std::sync::atomic::AtomicBool>) -> Store {
+    /// `reconnect`: PostgreSQL's URL, to connect again when the server
+    /// goes away.
+    fn start(
+        conn: Conn,
+        readers: Readers,
+        alive: Arc<std::sync::atomic::AtomicBool>,
+        reconnect: Option<String>,
+    ) -> Store {
         let (jobs, rx) = mpsc::channel::<(Lane, Job)>();
         let stats = Arc::new(WriterStats::default());
         let counted = stats.clone();
         thread::Builder::new()
             .name("db-writer".into())
             .spawn(move || {
-                run_writer(conn, rx, &counted);
+                run_writer(conn, rx, &counted, reconnect.as_deref());
                 alive.store(false, Ordering::Release);
             })
             .expect("spawn the database writer thread");
@@ -419,7 +431,12 @@ fn run_in_savepoint<T>(
     }
 }
 
-fn run_writer(conn: Conn, rx: mpsc::Receiver<(Lane, Job)>, stats: &WriterStats) {
+fn run_writer(
+    mut conn: Conn,
+    rx: mpsc::Receiver<(Lane, Job)>,
+    stats: &WriterStats,
+    reconnect: Option<&str>,
+) {
     let mut first: VecDeque<Job> = VecDeque::new();
     let mut bulk: VecDeque<Job> = VecDeque::new();
     let take = |(lane, job): (Lane, Job), first: &mut VecDeque<Job>, bulk: &mut VecDeque<Job>| {
@@ -444,8 +461,57 @@ fn run_writer(conn: Conn, rx: mpsc::Receiver<(Lane, Job)>, stats: &WriterStats) 
         let (jobs, t0) = (batch.len(), Instant::now());
         let ok = run_batch(conn.db(), batch, stats);
         stats.record(jobs, t0.elapsed(), ok);
+        if let (Conn::Postgres(pg), Some(url)) = (&conn, reconnect)
+            && pg.is_closed()
+        {
+            match connect_again(url, &rx, &mut first, &mut bulk) {
+                Some(pg) => conn = Conn::Postgres(pg),
+                None => return,
+            }
+        }
     }
 }
+
+/// The PostgreSQL server went away (a restart, a failover to the replica
+/// behind the same address): connects again, waiting longer each time up
+/// to [`RECONNECT_MAX`]. Meanwhile jobs are refused at once, not queued:
+/// their callers answer with an error (a page resends its answers later),
+/// and nothing piles up in memory however long the database is gone.
+/// `None` once the relay has dropped its store.
+fn connect_again(
+    url: &str,
+    rx: &mpsc::Receiver<(Lane, Job)>,
+    first: &mut VecDeque<Job>,
+    bulk: &mut VecDeque<Job>,
+) -> Option<PgConn> {
+    tracing::error!("PostgreSQL connection lost: the writer connects again");
+    let mut wait = RECONNECT_FIRST;
+    loop {
+        // Dropped jobs drop their reply channels: `WriterGone` for each.
+        first.clear();
+        bulk.clear();
+        loop {
+            match rx.try_recv() {
+                Ok(_) => {}
+                Err(mpsc::TryRecvError::Empty) => break,
+                Err(mpsc::TryRecvError::Disconnected) => return None,
+            }
+        }
+        match PgConn::connect(url) {
+            Ok(pg) => {
+                tracing::warn!("PostgreSQL connection back: writing again");
+                return Some(pg);
+            }
+            Err(e) => tracing::warn!("PostgreSQL still unreachable ({e}); next try in {wait:?}"),
+        }
+        thread::sleep(wait);
+        wait = (wait * 2).min(RECONNECT_MAX);
+    }
+}
+
+/// The first wait before connecting again, and the longest.
+const RECONNECT_FIRST: std::time::Duration = std::time::Duration::from_millis(100);
+const RECONNECT_MAX: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How many jobs of each lane the next batch takes: answers first, at
 /// least [`MIN_BULK`] and at most [`MAX_BULK`] joins, [`MAX_BATCH`] in all.

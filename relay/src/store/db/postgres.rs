@@ -93,6 +93,12 @@ impl PgConn {
         Db::postgres(self)
     }
 
+    /// Whether the server went away (restarted, failed over, ended this
+    /// session): nothing more can be done on this connection.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     fn statement(&self, sql: &str) -> Result<Statement, DbError> {
         if let Some(stmt) = self.statements.borrow().get(sql) {
             return Ok(stmt.clone());

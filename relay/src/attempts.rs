@@ -337,16 +337,10 @@ impl AppState {
 
         let token = new_token();
         let token_hash = hash_token(&token);
-        // Numbered papers are dealt out in joining order within the sitting.
-        let ordinal = match exam.versioning {
-            Versioning::Numbered { .. } => self
-                .people
-                .write()
-                .expect("people lock")
-                .deal(code.sitting_id),
-            _ => 0,
-        };
-        let arrangement = Arrangement::for_new_attempt(&exam, random_u64(), ordinal);
+        // Numbered papers are dealt out in joining order within the sitting,
+        // counted by the store: relays sharing it deal in one order.
+        let numbered = matches!(exam.versioning, Versioning::Numbered { .. });
+        let (paper, seed) = (exam.clone(), random_u64());
         let (sitting_id, room_id) = (code.sitting_id, code.room_id);
         let existing_id = existing.as_ref().map(|c| c.id);
         let (name_for_db, key_for_db, number_for_db, code_for_audit) = (
@@ -369,6 +363,12 @@ impl AppState {
                         number_for_db.as_deref(),
                     )?,
                 };
+                let ordinal = if numbered {
+                    writes::deal(txn, sitting_id)?
+                } else {
+                    0
+                };
+                let arrangement = Arrangement::for_new_attempt(&paper, seed, ordinal);
                 let attempt_id =
                     writes::insert_attempt(txn, candidate_id, &token_hash, &arrangement)?;
                 writes::audit(
@@ -378,10 +378,10 @@ impl AppState {
                     "join",
                     &format!("code {code_for_audit}, attempt {attempt_id}"),
                 )?;
-                Ok((candidate_id, attempt_id))
+                Ok((candidate_id, attempt_id, arrangement))
             })
             .await;
-        let (candidate_id, attempt_id) = match written {
+        let (candidate_id, attempt_id, arrangement) = match written {
             Ok(ids) => ids,
             // Another relay created this candidate (one per name per room)
             // or its attempt first: read them, and decide again as that

@@ -286,8 +286,6 @@ pub struct People {
     pub by_token: HashMap<TokenHash, AttemptId>,
     /// Candidates of each room, in id order.
     pub in_room: BTreeMap<RoomId, Vec<CandidateId>>,
-    /// Attempts dealt per sitting: numbered papers go out in joining order.
-    pub dealt: HashMap<SittingId, u64>,
 }
 
 #[derive(Clone)]
@@ -547,20 +545,6 @@ impl AppState {
 }
 
 impl People {
-    /// The next joining ordinal of `sitting` (0 for its first attempt).
-    pub fn deal(&mut self, sitting: SittingId) -> u64 {
-        let dealt = match self.dealt.get(&sitting) {
-            Some(n) => *n,
-            None => self
-                .attempts
-                .values()
-                .filter(|a| a.candidate.sitting_id == sitting)
-                .count() as u64,
-        };
-        self.dealt.insert(sitting, dealt + 1);
-        dealt
-    }
-
     pub fn add_candidate(&mut self, c: Candidate) {
         self.by_name
             .insert((c.sitting_id, c.room_id, c.key.clone()), c.id);

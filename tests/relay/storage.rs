@@ -170,6 +170,65 @@ async fn the_writer_connects_again_when_postgres_ends_its_session() {
     assert_eq!(kept, ["before", "after"]);
 }
 
+/// Numbered papers go out in joining order, counted by the store: the
+/// count starts from the attempts already made, and two relays' writers
+/// dealing at the same moment get different numbers (the second waits for
+/// the first's commit).
+#[test]
+fn numbered_papers_are_dealt_in_one_order_by_every_relay() {
+    use examgate_relay::store::writes::deal;
+    let setup = "INSERT INTO exams (id, definition) VALUES ('e', '{}');
+                 INSERT INTO sites (id, name) VALUES (1, 's');
+                 INSERT INTO rooms (id, site_id, name) VALUES (1, 1, 'r');
+                 INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
+                     VALUES (1, 'e', 0, 1, 1), (2, 'e', 0, 1, 1);
+                 INSERT INTO candidates (id, sitting_id, room_id, name, name_key)
+                     VALUES (1, 2, 1, 'A', 'a'), (2, 2, 1, 'B', 'b');";
+    let attempts = |db: Db<'_>| {
+        for candidate in [1u64, 2] {
+            db.execute(
+                "INSERT INTO attempts (candidate_id, token_hash) VALUES (?1, ?2)",
+                args![candidate, vec![candidate as u8; 32]],
+            )
+            .unwrap();
+        }
+    };
+    on_both_engines(|db| {
+        db.execute_batch(setup).unwrap();
+        attempts(db);
+        let dealt: Vec<u64> = (0..3).map(|_| deal(db, 1).unwrap()).collect();
+        assert_eq!(dealt, [0, 1, 2]);
+        // Sitting 2 had two attempts before its counter: the third is 2.
+        assert_eq!(deal(db, 2).unwrap(), 2);
+    });
+    let url = servers::postgres().fresh_database();
+    let pg = pg_schema::open(&url).unwrap();
+    pg.db().execute_batch(setup).unwrap();
+    attempts(pg.db());
+    let dealt: Vec<u64> = std::thread::scope(|s| {
+        let relays: Vec<_> = (0..2u64)
+            .map(|i| {
+                let url = url.clone();
+                s.spawn(move || {
+                    let conn = PgConn::connect(&url).unwrap();
+                    let db = conn.db();
+                    std::thread::sleep(std::time::Duration::from_millis(i * 50));
+                    db.execute_batch("BEGIN").unwrap();
+                    let n = deal(db, 1).unwrap();
+                    // The first holds its count while the second asks.
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    db.commit().unwrap();
+                    n
+                })
+            })
+            .collect();
+        relays.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    let mut sorted = dealt.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [0, 1], "{dealt:?}");
+}
+
 /// A PostgreSQL database of schema 7 (before the check-in desk moved to
 /// the store) is brought to 8 at the next start: the desk's columns and
 /// tables appear, the check-ins the old relays held in memory only are

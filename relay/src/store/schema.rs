@@ -136,6 +136,12 @@ CREATE TABLE IF NOT EXISTS checkins (
     photo       TEXT,
     outcome     TEXT
 );
+-- Numbered papers dealt per sitting (schema 8): the next joiner's ordinal,
+-- one counter however many relays deal.
+CREATE TABLE IF NOT EXISTS sitting_deals (
+    sitting_id INTEGER NOT NULL PRIMARY KEY REFERENCES sittings(id),
+    dealt      INTEGER NOT NULL
+);
 -- Outstanding challenges: single use (taken with DELETE … RETURNING by
 -- whichever relay the reader answers through), short-lived. `chip_auth`
 -- is the relay's side of Chip Authentication (the secure channel the chip

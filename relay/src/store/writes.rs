@@ -241,6 +241,34 @@ pub fn insert_candidate(
     )
 }
 
+/// The next joining ordinal of `sitting` (0 for its first attempt): the
+/// numbered paper an attempt gets. Counted in the store (its row locked
+/// until the commit), so relays sharing it deal in one order; the count
+/// starts from the attempts already made (a database from before it).
+pub fn deal(conn: Db<'_>, sitting: SittingId) -> Result<u64, DbError> {
+    let next = conn
+        .query_row(
+            "UPDATE sitting_deals SET dealt = dealt + 1 WHERE sitting_id = ?1
+             RETURNING dealt - 1",
+            args![sitting],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(next) = next {
+        return Ok(next);
+    }
+    conn.query_row(
+        "INSERT INTO sitting_deals (sitting_id, dealt)
+         VALUES (?1, 1 + (SELECT COUNT(*) FROM attempts a
+                          JOIN candidates c ON c.id = a.candidate_id
+                          WHERE c.sitting_id = ?1))
+         ON CONFLICT (sitting_id) DO UPDATE SET dealt = sitting_deals.dealt + 1
+         RETURNING dealt - 1",
+        args![sitting],
+        |r| r.get(0),
+    )
+}
+
 pub fn insert_attempt(
     conn: Db<'_>,
     candidate: CandidateId,

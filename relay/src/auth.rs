@@ -6,7 +6,7 @@
 //! Staff sessions are stored (hashed, with expiry) so they survive a
 //! restart, and can be revoked: logout, account disabled, password reset.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use argon2::Argon2;
@@ -189,7 +189,15 @@ pub struct Sessions {
     /// When each session signed in on another relay was read from the
     /// database (those signed in here are not in it).
     read_at: Mutex<HashMap<TokenHash, Millis>>,
+    /// Bearer tokens the database did not know (in a cluster): asked once.
+    /// Safe to keep: a token is random and new when issued, so one that
+    /// was unknown never becomes a session later.
+    unknown: Mutex<HashSet<TokenHash>>,
 }
+
+/// Unknown tokens remembered at most; past it the set starts again (a
+/// flood of invented tokens costs one read each, never memory).
+const MAX_UNKNOWN: usize = 65_536;
 
 impl Sessions {
     /// The sessions loaded at start-up.
@@ -197,6 +205,7 @@ impl Sessions {
         Sessions {
             by_token: Mutex::new(loaded.into_iter().collect()),
             read_at: Mutex::default(),
+            unknown: Mutex::default(),
         }
     }
 
@@ -307,6 +316,22 @@ impl Sessions {
 
     /// Forgets every session held in memory: another relay ended one, and
     /// the database says which are still valid when they are next used.
+    /// Whether the database was asked about this token and did not know it.
+    pub fn known_unknown(&self, token_hash: &TokenHash) -> bool {
+        self.unknown
+            .lock()
+            .expect("sessions lock")
+            .contains(token_hash)
+    }
+
+    pub fn note_unknown(&self, token_hash: TokenHash) {
+        let mut unknown = self.unknown.lock().expect("sessions lock");
+        if unknown.len() >= MAX_UNKNOWN {
+            unknown.clear();
+        }
+        unknown.insert(token_hash);
+    }
+
     pub fn forget_all(&self) {
         self.by_token.lock().expect("sessions lock").clear();
         self.read_at.lock().expect("sessions lock").clear();
@@ -323,6 +348,21 @@ impl Sessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_tokens_are_remembered_within_a_bound() {
+        let sessions = Sessions::restore(Vec::new());
+        let (a, b) = (hash_token("invented"), hash_token("also invented"));
+        assert!(!sessions.known_unknown(&a));
+        sessions.note_unknown(a);
+        assert!(sessions.known_unknown(&a) && !sessions.known_unknown(&b));
+        for i in 0..MAX_UNKNOWN {
+            sessions.note_unknown(hash_token(&i.to_string()));
+        }
+        // Full: the set started again rather than grow.
+        assert!(sessions.unknown.lock().unwrap().len() <= MAX_UNKNOWN);
+        assert!(!sessions.known_unknown(&a));
+    }
 
     #[test]
     fn passwords_verify_and_unknown_users_fail() {

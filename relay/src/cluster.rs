@@ -418,7 +418,7 @@ impl AppState {
         {
             return Some(session);
         }
-        if !self.clustered() {
+        if !self.clustered() || self.sessions.known_unknown(&hash) {
             return None;
         }
         let found = self
@@ -432,6 +432,7 @@ impl AppState {
             }
             Ok(None) => {
                 self.sessions.forget(&hash);
+                self.sessions.note_unknown(hash);
                 None
             }
             Err(e) => {

@@ -77,10 +77,13 @@ pub enum News {
     /// A card read was refused in `room` (its count in proctors' views).
     Refused { room: RoomId },
     /// The sender now holds the attempt's student connection, opened by
-    /// the page load `tab`.
+    /// the page load `tab` at `at` (the sender's clock; relays keep NTP
+    /// time): a connection elsewhere opened later is newer and stays.
     Taken {
         attempt: AttemptId,
         tab: Option<String>,
+        #[serde(default)]
+        at: Option<examgate_shared::Millis>,
     },
     /// The sender's connection for the attempt ended.
     Released { attempt: AttemptId },
@@ -233,6 +236,11 @@ pub async fn attach(state: &AppState, url: &str) -> Result<(), AttachError> {
         }
         tracing::error!("bus: the subscription ended");
     });
+    // What other relays' check-ins did between this relay's start and its
+    // subscription is read now (their news went by unheard).
+    if let Err(e) = state.reload_desk().await {
+        tracing::error!("bus: the check-in desk could not be read again: {e}");
+    }
     // The heartbeat never waits on anything else: a relay busy reading
     // attempts again must not look dead to the others.
     let pulse = state.clone();
@@ -336,18 +344,26 @@ impl AppState {
                 self.live.send_room(room, message);
             }
             News::Refused { room } => self.checkins.count_refusal(room),
-            News::Taken { attempt, tab } => {
-                bus.held_elsewhere
-                    .lock()
-                    .expect("held lock")
-                    .insert(attempt, (from, tab));
-                self.live.close_student(
-                    attempt,
-                    ErrorBody::new(
-                        ErrorCode::Replaced,
-                        "a newer connection took over this attempt on another relay",
-                    ),
+            News::Taken { attempt, tab, at } => {
+                let why = ErrorBody::new(
+                    ErrorCode::Replaced,
+                    "a newer connection took over this attempt on another relay",
                 );
+                // News that arrives late must not end a newer connection
+                // here (this relay's own news ends the sender's).
+                let closed = match at {
+                    Some(at) => self.live.close_student_opened_by(attempt, at, why),
+                    None => {
+                        self.live.close_student(attempt, why);
+                        true
+                    }
+                };
+                if closed {
+                    bus.held_elsewhere
+                        .lock()
+                        .expect("held lock")
+                        .insert(attempt, (from, tab));
+                }
             }
             News::Released { attempt } => {
                 let mut held = bus.held_elsewhere.lock().expect("held lock");

@@ -279,7 +279,11 @@ impl AppState {
     pub(crate) fn took_connection(&self, attempt: AttemptId, tab: Option<String>) {
         if let Some(bus) = self.bus.get() {
             bus.not_held_elsewhere(attempt);
-            bus.tell(News::Taken { attempt, tab });
+            bus.tell(News::Taken {
+                attempt,
+                tab,
+                at: Some(now_ms()),
+            });
         }
     }
 
@@ -504,14 +508,7 @@ impl AppState {
         let before = now_ms() - self.config.grace_ms - OVERDUE_MARGIN_MS;
         let ids = self
             .store
-            .read(move |db| {
-                db.query_map(
-                    "SELECT id FROM attempts
-                     WHERE final_status IS NULL AND deadline_at IS NOT NULL AND deadline_at < ?1",
-                    crate::args![before],
-                    |r| r.get::<AttemptId>(0),
-                )
-            })
+            .read_one(move |db| load::overdue(db, before))
             .await?;
         // Unknown here, or known but held by no one here (a copy that says
         // "paused" may be stale): read them.

@@ -92,6 +92,8 @@ struct StudentConn {
     conn_id: u64,
     /// The page load that opened it (its hello's `tab`).
     tab: Option<String>,
+    /// When it was registered (this relay's clock).
+    opened_at: examgate_shared::Millis,
     tx: crate::ws::queue::Sender<Outgoing>,
     /// Ends the connection's read loop when its queue cannot take a close.
     kill: Arc<Notify>,
@@ -149,6 +151,7 @@ impl Live {
             StudentConn {
                 conn_id,
                 tab: tab.clone(),
+                opened_at: crate::clock::now_ms(),
                 tx,
                 kill,
             },
@@ -164,6 +167,27 @@ impl Live {
     }
 
     /// Ends the attempt's connection, if any: its token was replaced.
+    /// Ends the attempt's connection if it was opened at or before `at`
+    /// (another relay took the attempt then); `false` when the one here is
+    /// newer and stays (its own news ends the other).
+    pub fn close_student_opened_by(
+        &self,
+        attempt: AttemptId,
+        at: examgate_shared::Millis,
+        why: ErrorBody,
+    ) -> bool {
+        let newer = self
+            .students
+            .lock()
+            .expect("students lock")
+            .get(&attempt)
+            .is_some_and(|conn| conn.opened_at > at);
+        if !newer {
+            self.close_student(attempt, why);
+        }
+        !newer
+    }
+
     pub fn close_student(&self, attempt: AttemptId, why: ErrorBody) {
         let old = self
             .students
@@ -344,6 +368,25 @@ mod tests {
         live.unwatch(&b);
         live.send_room(2, pong(5));
         assert!(b_rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn late_news_of_a_takeover_closes_only_an_older_connection() {
+        let live = Live::default();
+        let (tx, mut rx) = crate::ws::queue::queue(8);
+        let before = crate::clock::now_ms() - 1;
+        live.connect_student(7, None, tx, Arc::default());
+        let why = || ErrorBody::new(examgate_shared::error::ErrorCode::Replaced, "taken");
+        // Taken elsewhere before this connection opened: the news is late.
+        assert!(!live.close_student_opened_by(7, before, why()));
+        assert!(live.is_connected(7));
+        // Taken elsewhere after it opened: this one is the older.
+        assert!(live.close_student_opened_by(7, crate::clock::now_ms() + 1, why()));
+        assert!(!live.is_connected(7));
+        assert!(matches!(
+            futures_executor::block_on(rx.recv()),
+            Some(Outgoing::Close(..))
+        ));
     }
 
     #[test]

@@ -74,26 +74,23 @@ impl Checkins {
         self.book.lock().expect("checkins lock")
     }
 
-    /// What the store held at start: the open sittings' check-ins and
-    /// refusals.
+    /// What the store holds: the open sittings' check-ins and refusals
+    /// (at start, and again once the bus listens, for what other relays
+    /// did in between).
     pub fn restore(&self, desks: Vec<DeskRow>, refused: Vec<(RoomId, u32)>, at_rest: &AtRest) {
-        let mut book = self.book();
         for row in desks {
             let Some(desk) = row.desk.as_deref() else {
                 continue;
             };
             match sealed::open_view(at_rest, desk) {
-                Ok(view) => {
-                    let view = CheckinView {
-                        status: decision::status_of(row.decision.as_deref()),
-                        ..view
-                    };
-                    book.views.insert(row.id, view);
-                }
+                Ok(view) => self.learn(CheckinView {
+                    status: decision::status_of(row.decision.as_deref()),
+                    ..view
+                }),
                 Err(e) => tracing::warn!("check-in {}: {e}", row.id),
             }
         }
-        book.refused.extend(refused);
+        self.book().refused.extend(refused);
     }
 
     /// A check-in judged or decided, here or on another relay: its view is
@@ -141,6 +138,25 @@ impl Checkins {
             }
         }
         pending
+    }
+}
+
+impl crate::AppState {
+    /// Reads the open sittings' check-ins and refusals again (see
+    /// [`Checkins::restore`]).
+    pub async fn reload_desk(&self) -> Result<(), crate::store::StoreError> {
+        let now = crate::clock::now_ms();
+        let (desks, refused) = self
+            .store
+            .read(move |db| {
+                Ok((
+                    crate::store::desk::open_desks(db, now)?,
+                    crate::store::desk::refused_by_room(db, now)?,
+                ))
+            })
+            .await?;
+        self.checkins.restore(desks, refused, &self.at_rest);
+        Ok(())
     }
 }
 

@@ -84,6 +84,15 @@ impl From<LoadError> for DbError {
     }
 }
 
+/// The open attempts whose deadline passed before `before` (by the index
+/// `attempts_open_by_deadline`).
+pub(crate) const OVERDUE: &str = "SELECT id FROM attempts
+     WHERE final_status IS NULL AND deadline_at IS NOT NULL AND deadline_at < ?1";
+
+pub fn overdue(db: Db<'_>, before: Millis) -> Result<Vec<AttemptId>, DbError> {
+    db.query_map(OVERDUE, args![before], |r| r.get(0))
+}
+
 /// Reads everything back; sealed CCCD numbers are opened with `at_rest`.
 pub fn load(conn: Db<'_>, at_rest: &AtRest) -> Result<Loaded, LoadError> {
     let mut out = load_catalog(conn, at_rest)?;

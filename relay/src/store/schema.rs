@@ -364,6 +364,10 @@ CREATE INDEX IF NOT EXISTS checkins_by_person ON checkins (sitting_id, person_ke
 CREATE UNIQUE INDEX IF NOT EXISTS checkins_one_seat ON checkins (sitting_id, person_key)
     WHERE verdict = 'accepted' AND (decision IS NULL OR decision IN ('confirming', 'confirmed'));
 CREATE INDEX IF NOT EXISTS checkin_challenges_by_expiry ON checkin_challenges (expires_at);
+-- The open attempts by deadline: every relay of a cluster looks, once a
+-- second, for attempts overdue that nobody closed (cluster::adopt_overdue).
+CREATE INDEX IF NOT EXISTS attempts_open_by_deadline ON attempts (deadline_at)
+    WHERE final_status IS NULL;
 ";
 
 /// The upgrade to schema 8 on either engine, so that the seat index

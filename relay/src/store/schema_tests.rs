@@ -393,3 +393,24 @@ fn a_version_7_database_releases_forgotten_check_ins_and_keeps_one_seat_per_card
     )
     .unwrap();
 }
+
+#[test]
+fn the_overdue_sweep_reads_the_open_attempts_by_their_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = open(&dir.path().join("t.sqlite3")).unwrap();
+    let plan: Vec<String> = conn
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            super::super::load::OVERDUE
+        ))
+        .unwrap()
+        .query_map([1_i64], |r| r.get(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("attempts_open_by_deadline")),
+        "{plan:?}"
+    );
+}

@@ -58,6 +58,8 @@ pub enum AtRestError {
 /// What the person key is derived under: a key of its own, so the sealing
 /// key is never used for two purposes.
 const PERSON_KEY_LABEL: &[u8] = b"examgate person key v1";
+/// Derives the key seat codes are hashed with (a key of its own).
+const SEAT_CODE_KEY_LABEL: &[u8] = b"examgate seat code key v1";
 
 /// Hex digits of a person key (128 bits of the HMAC).
 const PERSON_KEY_HEX: usize = 32;
@@ -67,6 +69,7 @@ pub struct AtRest {
     cipher: Aes256Gcm,
     /// HMAC-SHA-256 keyed for [`AtRest::person_key`], ready to clone.
     person_mac: Hmac<Sha256>,
+    seat_code_mac: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for AtRest {
@@ -108,15 +111,18 @@ impl AtRest {
     }
 
     pub fn with_key(key: &[u8; 32]) -> AtRest {
-        let derived = <Hmac<Sha256> as Mac>::new_from_slice(key)
-            .expect("HMAC takes any key length")
-            .chain_update(PERSON_KEY_LABEL)
-            .finalize()
-            .into_bytes();
+        let mac_for = |label: &[u8]| {
+            let derived = <Hmac<Sha256> as Mac>::new_from_slice(key)
+                .expect("HMAC takes any key length")
+                .chain_update(label)
+                .finalize()
+                .into_bytes();
+            <Hmac<Sha256> as Mac>::new_from_slice(&derived).expect("HMAC takes any key length")
+        };
         AtRest {
             cipher: Aes256Gcm::new(key.into()),
-            person_mac: <Hmac<Sha256> as Mac>::new_from_slice(&derived)
-                .expect("HMAC takes any key length"),
+            person_mac: mac_for(PERSON_KEY_LABEL),
+            seat_code_mac: mac_for(SEAT_CODE_KEY_LABEL),
         }
     }
 
@@ -149,9 +155,8 @@ impl AtRest {
     /// 31-letter alphabet are too few to hide behind a plain hash from
     /// whoever holds a copy of the database.
     pub fn seat_code_key(&self, code: &str) -> crate::model::TokenHash {
-        self.person_mac
+        self.seat_code_mac
             .clone()
-            .chain_update(b"seat-code\0")
             .chain_update(code.as_bytes())
             .finalize()
             .into_bytes()

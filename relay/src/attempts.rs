@@ -352,6 +352,7 @@ impl AppState {
         let written = self
             .store
             .write_bulk(move |txn| {
+                writes::audit_first(txn)?;
                 let candidate_id = match existing_id {
                     Some(id) => id,
                     None => writes::insert_candidate(
@@ -431,6 +432,7 @@ impl AppState {
         let actor = actor.to_string();
         self.store
             .write(move |txn| {
+                writes::audit_first(txn)?;
                 writes::replace_token(txn, attempt_id, &token_hash)?;
                 writes::audit(
                     txn,

@@ -314,8 +314,6 @@ impl Sessions {
             .remove(token_hash);
     }
 
-    /// Forgets every session held in memory: another relay ended one, and
-    /// the database says which are still valid when they are next used.
     /// Whether the database was asked about this token and did not know it.
     pub fn known_unknown(&self, token_hash: &TokenHash) -> bool {
         self.unknown
@@ -332,6 +330,8 @@ impl Sessions {
         unknown.insert(token_hash);
     }
 
+    /// Forgets every session held in memory: another relay ended one, and
+    /// the database says which are still valid when they are next used.
     pub fn forget_all(&self) {
         self.by_token.lock().expect("sessions lock").clear();
         self.read_at.lock().expect("sessions lock").clear();

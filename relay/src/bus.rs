@@ -181,6 +181,8 @@ pub enum AttachError {
     Connect(#[from] async_nats::ConnectError),
     #[error("NATS: {0}")]
     Subscribe(#[from] async_nats::SubscribeError),
+    #[error("NATS: {0}")]
+    Flush(#[from] async_nats::error::Error<async_nats::client::FlushErrorKind>),
     #[error("the bus joins relays on one PostgreSQL database; this relay's store: {0}")]
     Store(#[from] crate::store::StoreError),
 }
@@ -204,6 +206,9 @@ pub async fn attach(state: &AppState, url: &str) -> Result<(), AttachError> {
         .connect(url.split(',').map(str::trim).collect::<Vec<_>>())
         .await?;
     let subscriber = client.subscribe(subject.clone()).await?;
+    // The server has the subscription once this returns: the desk read
+    // below then misses nothing that is not also heard.
+    client.flush().await?;
     let (out, mut queue) = mpsc::channel::<News>(QUEUE);
     let bus = Bus {
         relay: crate::auth::random_u64(),

@@ -166,34 +166,41 @@ impl Live {
         (conn_id, replaced)
     }
 
-    /// Ends the attempt's connection, if any: its token was replaced.
     /// Ends the attempt's connection if it was opened at or before `at`
     /// (another relay took the attempt then); `false` when the one here is
-    /// newer and stays (its own news ends the other).
+    /// newer and stays (its own news ends the other). One look under the
+    /// lock: a connection registered meanwhile is never the one ended.
     pub fn close_student_opened_by(
         &self,
         attempt: AttemptId,
         at: examgate_shared::Millis,
         why: ErrorBody,
     ) -> bool {
-        let newer = self
-            .students
-            .lock()
-            .expect("students lock")
-            .get(&attempt)
-            .is_some_and(|conn| conn.opened_at > at);
-        if !newer {
-            self.close_student(attempt, why);
-        }
-        !newer
+        let old = {
+            let mut students = self.students.lock().expect("students lock");
+            if students
+                .get(&attempt)
+                .is_some_and(|conn| conn.opened_at > at)
+            {
+                return false;
+            }
+            students.remove(&attempt)
+        };
+        Self::end(old, &why);
+        true
     }
 
+    /// Ends the attempt's connection, if any: its token was replaced.
     pub fn close_student(&self, attempt: AttemptId, why: ErrorBody) {
         let old = self
             .students
             .lock()
             .expect("students lock")
             .remove(&attempt);
+        Self::end(old, &why);
+    }
+
+    fn end(old: Option<StudentConn>, why: &ErrorBody) {
         if let Some(old) = old {
             old.send_or_kill(Outgoing::Close(
                 examgate_shared::protocol::close_code::REPLACED,

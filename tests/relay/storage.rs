@@ -229,6 +229,55 @@ fn numbered_papers_are_dealt_in_one_order_by_every_relay() {
     assert_eq!(sorted, [0, 1], "{dealt:?}");
 }
 
+/// Two relays' batches on PostgreSQL: one audited a join (holding the
+/// audit trail's lock) and deals a numbered paper next; the other deals
+/// first. Because a join takes the audit lock before the dealing counter
+/// (`audit_first`), the second waits for the first instead of each holding
+/// one lock and waiting for the other (a deadlock PostgreSQL would break
+/// after a second by failing a write).
+#[test]
+fn a_join_takes_the_audit_lock_before_the_dealing_counter() {
+    use examgate_relay::store::writes::{audit, audit_first, deal};
+    let url = servers::postgres().fresh_database();
+    let pg = pg_schema::open(&url).unwrap();
+    pg.db()
+        .execute_batch(
+            "INSERT INTO exams (id, definition) VALUES ('e', '{}');
+             INSERT INTO sittings (id, exam_id, opens_at, closes_at, duration_ms)
+                 VALUES (1, 'e', 0, 1, 1);",
+        )
+        .unwrap();
+    let join = |db: Db<'_>, who: &str| -> Result<u64, DbError> {
+        audit_first(db)?;
+        let n = deal(db, 1)?;
+        audit(db, 0, who, "join", "numbered")?;
+        Ok(n)
+    };
+    let dealt: Vec<u64> = std::thread::scope(|s| {
+        let a = s.spawn(|| {
+            let conn = PgConn::connect(&url).unwrap();
+            let db = conn.db();
+            db.execute_batch("BEGIN").unwrap();
+            audit(db, 0, "a", "join", "another sitting").unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            let n = join(db, "a").unwrap();
+            db.commit().unwrap();
+            n
+        });
+        let b = s.spawn(|| {
+            let conn = PgConn::connect(&url).unwrap();
+            let db = conn.db();
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            db.execute_batch("BEGIN").unwrap();
+            let n = join(db, "b").unwrap();
+            db.commit().unwrap();
+            n
+        });
+        vec![a.join().unwrap(), b.join().unwrap()]
+    });
+    assert_eq!(dealt, [0, 1], "a, which held the audit lock, dealt first");
+}
+
 /// A PostgreSQL database of schema 7 (before the check-in desk moved to
 /// the store) is brought to 8 at the next start: the desk's columns and
 /// tables appear, the check-ins the old relays held in memory only are

@@ -216,15 +216,19 @@ impl AppState {
             }
             (true, false) => ("confirming", None, None),
         };
-        // Known before anything is claimed: nothing below fails half way
-        // for want of it.
-        let code = self.code_of(row.sitting_id, row.room_id)?;
+        // What an admission is made by, known before anything is claimed:
+        // nothing below fails half way for want of it.
+        let code = match word {
+            "confirming" => Some(self.code_of(row.sitting_id, row.room_id)?),
+            _ => None,
+        };
         let sealed = outcome.map(|o| seal_outcome(&self.at_rest, &o));
         let seat_key = seat_code.as_deref().map(|c| self.at_rest.seat_code_key(c));
         let (by, why) = (actor.clone(), decision.reason.clone().unwrap_or_default());
         let claimed = self
             .store
             .write(move |txn| {
+                writes::audit_first(txn)?;
                 if !desk::claim_decision(txn, id, word, sealed.as_deref(), &by, now)? {
                     return Ok(false);
                 }
@@ -256,8 +260,8 @@ impl AppState {
         if !claimed {
             return Err(self.decided_meanwhile(id, staff).await);
         }
-        if word == "confirming" {
-            self.admit_confirmed(id, now, &code, &view, &actor).await?;
+        if let Some(code) = &code {
+            self.admit_confirmed(id, now, code, &view, &actor).await?;
         }
         let status = if decision.confirm {
             CheckinStatus::Confirmed
@@ -292,16 +296,23 @@ impl AppState {
                 );
                 let confirmed = self
                     .store
-                    .write(move |txn| desk::confirm(txn, id, claimed_at, &sealed))
-                    .await
-                    .map_err(internal)?;
-                if confirmed {
-                    return Ok(());
+                    .write(move |txn| {
+                        writes::audit_first(txn)?;
+                        desk::confirm(txn, id, claimed_at, &sealed)
+                    })
+                    .await;
+                match confirmed {
+                    Ok(true) => return Ok(()),
+                    // Another proctor took the check-in over meanwhile (the
+                    // claim had gone stale): theirs stands, nothing to undo.
+                    Ok(false) => {
+                        return Err(refusal(
+                            ErrorCode::Conflict,
+                            "this confirmation took too long and was taken over; look again",
+                        ));
+                    }
+                    Err(e) => internal(e),
                 }
-                refusal(
-                    ErrorCode::Conflict,
-                    "this confirmation took too long and was taken over; decide again",
-                )
             }
             Err(refused) => refused,
         };
@@ -310,14 +321,17 @@ impl AppState {
         let (by, why) = (actor.to_string(), refused.message.clone());
         self.store
             .write(move |txn| {
-                desk::unclaim_decision(txn, id, claimed_at)?;
-                writes::audit(
-                    txn,
-                    now_ms(),
-                    &by,
-                    "checkin_confirm_undone",
-                    &format!("check-in {id}: {why}"),
-                )
+                writes::audit_first(txn)?;
+                if desk::unclaim_decision(txn, id, claimed_at)? {
+                    writes::audit(
+                        txn,
+                        now_ms(),
+                        &by,
+                        "checkin_confirm_undone",
+                        &format!("check-in {id}: {why}"),
+                    )?;
+                }
+                Ok(())
             })
             .await
             .map_err(internal)?;
@@ -343,6 +357,7 @@ impl AppState {
         let released = self
             .store
             .write(move |txn| {
+                writes::audit_first(txn)?;
                 if !desk::release_seat(txn, id, &by, now)? {
                     return Ok(false);
                 }

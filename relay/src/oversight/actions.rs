@@ -200,6 +200,7 @@ impl AppState {
         let (id, actor_s, reason_s) = (slot.id, actor.to_string(), reason.to_string());
         self.store
             .write(move |txn| {
+                writes::audit_first(txn)?;
                 writes::replace_token(txn, id, &locked_out)?;
                 desk::insert_seat_code(
                     txn,

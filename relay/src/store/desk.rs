@@ -6,8 +6,10 @@
 //!
 //! What must be decided once is decided by a statement: a challenge or a
 //! seat code is taken with `DELETE … RETURNING` (one relay gets it), a
-//! decision is claimed with `UPDATE … WHERE decision IS NULL`, and the
-//! unique index `checkins_one_seat` keeps one seat per card and sitting.
+//! decision is claimed with `UPDATE … WHERE decision IS NULL` (or a stale
+//! `confirming`, below), and the unique index `checkins_one_seat` keeps one
+//! seat per card and sitting. Jobs that lock check-in rows and write the
+//! audit trail take its lock first (`writes::audit_first`).
 //! Secrets are sealed, and seat codes hashed with a key, by the caller
 //! before they reach these functions.
 //!
@@ -99,11 +101,26 @@ pub fn insert_challenge(
     Ok(true)
 }
 
+/// `WHERE {key} = ?1`, on PostgreSQL skipping a row another relay's batch
+/// holds (a sweep of expired rows, or a take of the same one): that
+/// batch takes it, and waiting for it could close a circle of waits.
+fn the_one_unlocked(db: Db<'_>, table: &str, key: &str) -> String {
+    match db.dialect() {
+        Dialect::Postgres => {
+            format!("{key} IN (SELECT {key} FROM {table} WHERE {key} = ?1 FOR UPDATE SKIP LOCKED)")
+        }
+        Dialect::Sqlite => format!("{key} = ?1"),
+    }
+}
+
 /// Takes the challenge out (single use, whatever comes of the answer).
 pub fn take_challenge(db: Db<'_>, id_hash: &TokenHash) -> Result<Option<StoredChallenge>, DbError> {
     db.query_row(
-        "DELETE FROM checkin_challenges WHERE id_hash = ?1
-         RETURNING challenge, sitting_id, room_id, expires_at, chip_auth",
+        &format!(
+            "DELETE FROM checkin_challenges WHERE {}
+             RETURNING challenge, sitting_id, room_id, expires_at, chip_auth",
+            the_one_unlocked(db, "checkin_challenges", "id_hash")
+        ),
         args![id_hash],
         |r| {
             Ok(StoredChallenge {
@@ -291,13 +308,14 @@ pub fn confirm(
 
 /// Gives the `confirming` decision claimed at `claimed_at` back (the
 /// admission it led to failed), so a proctor can decide again.
-pub fn unclaim_decision(db: Db<'_>, id: u64, claimed_at: Millis) -> Result<(), DbError> {
-    db.execute(
+/// `false` if it was taken over meanwhile.
+pub fn unclaim_decision(db: Db<'_>, id: u64, claimed_at: Millis) -> Result<bool, DbError> {
+    let changed = db.execute(
         "UPDATE checkins SET decision = NULL, decided_by = NULL, decided_at = NULL
          WHERE id = ?1 AND decision = 'confirming' AND decided_at = ?2",
         args![id, claimed_at],
     )?;
-    Ok(())
+    Ok(changed == 1)
 }
 
 /// Frees a confirmed seat; `false` when it is not confirmed (any more).
@@ -374,8 +392,11 @@ pub fn take_seat_code(
 ) -> Result<Option<Seat>, DbError> {
     let taken = db
         .query_row(
-            "DELETE FROM seat_codes WHERE code_hash = ?1
-             RETURNING checkin_id, attempt_id, expires_at",
+            &format!(
+                "DELETE FROM seat_codes WHERE {}
+                 RETURNING checkin_id, attempt_id, expires_at",
+                the_one_unlocked(db, "seat_codes", "code_hash")
+            ),
             args![code_hash],
             |r| Ok((seat_of(r.get(0)?, r.get(1)?)?, r.get::<Millis>(2)?)),
         )

@@ -364,6 +364,7 @@ CREATE INDEX IF NOT EXISTS checkins_by_person ON checkins (sitting_id, person_ke
 CREATE UNIQUE INDEX IF NOT EXISTS checkins_one_seat ON checkins (sitting_id, person_key)
     WHERE verdict = 'accepted' AND (decision IS NULL OR decision IN ('confirming', 'confirmed'));
 CREATE INDEX IF NOT EXISTS checkin_challenges_by_expiry ON checkin_challenges (expires_at);
+CREATE INDEX IF NOT EXISTS seat_codes_by_expiry ON seat_codes (expires_at);
 -- The open attempts by deadline: every relay of a cluster looks, once a
 -- second, for attempts overdue that nobody closed (cluster::adopt_overdue).
 CREATE INDEX IF NOT EXISTS attempts_open_by_deadline ON attempts (deadline_at)

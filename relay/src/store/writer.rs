@@ -178,10 +178,14 @@ pub const POOL_MAX: usize = 16;
 
 impl PgPool {
     fn take(&self) -> Result<PgConn, DbError> {
-        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        match idle {
-            Some(conn) => Ok(conn),
-            None => PgConn::connect(&self.url),
+        loop {
+            let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            match idle {
+                // One the server ended meanwhile (a failover) is dropped.
+                Some(conn) if conn.is_closed() => continue,
+                Some(conn) => return Ok(conn),
+                None => return PgConn::connect(&self.url),
+            }
         }
     }
 

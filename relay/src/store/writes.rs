@@ -155,6 +155,8 @@ pub struct CheckinRecord {
 /// Records a judged check-in (the CCCD number sealed, with its keyed hash)
 /// and chains its verdict into the audit trail.
 pub fn insert_checkin(conn: Db<'_>, r: &CheckinRecord, at_rest: &AtRest) -> Result<u64, DbError> {
+    // The seat index may wait on another relay's check-in of the card.
+    audit_first(conn)?;
     let person = r.person_id.as_deref().map(|p| StoredPerson::of(at_rest, p));
     let id: u64 = conn.query_row("INSERT INTO checkins (at, sitting_id, room_id, person_id, person_key, verdict, reasons, station, evidence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id", args![
@@ -538,6 +540,19 @@ pub fn commit_events(
 /// PostgreSQL, where several relays write, the chain's lock is held until
 /// the commit (so audited writes of all relays take turns, a batch at a
 /// time).
+/// For a job that writes the audit trail and also locks rows another
+/// relay's batch may lock (a join's candidate and dealing counter, a
+/// check-in, a decision, a moved attempt): takes the audit trail's lock
+/// first (PostgreSQL). Every batch that audits takes that lock anyway, so
+/// two batches can then never each hold one of the two and wait for the
+/// other.
+pub fn audit_first(conn: Db<'_>) -> Result<(), DbError> {
+    if conn.dialect() == Dialect::Postgres {
+        super::pg_schema::lock_audit(conn)?;
+    }
+    Ok(())
+}
+
 pub fn audit(
     conn: Db<'_>,
     at: Millis,

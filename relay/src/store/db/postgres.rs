@@ -36,6 +36,25 @@ pub struct PgConn {
     deferred: RefCell<String>,
 }
 
+/// A server that vanished without closing the connection (its host died,
+/// its address moved to the replica) is noticed in seconds, not after the
+/// kernel's quarter of an hour of retransmissions: a connection attempt
+/// gives up after 5 s, an idle connection is probed after 10 s, and data
+/// left unacknowledged for 20 s ends it. What the URL sets itself stays.
+fn watchful(mut config: tokio_postgres::Config) -> tokio_postgres::Config {
+    use std::time::Duration;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(5));
+    }
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(Duration::from_secs(20));
+    }
+    config
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(10));
+    config
+}
+
 /// Most prepared statements a connection keeps: statements built with
 /// their lists inline (the inspection package's `IN (…)`) would otherwise
 /// pile up.
@@ -62,7 +81,14 @@ impl PgConn {
                     }
                 };
                 runtime.block_on(async move {
-                    match tokio_postgres::connect(&url, NoTls).await {
+                    let config = match url.parse::<tokio_postgres::Config>() {
+                        Ok(config) => watchful(config),
+                        Err(e) => {
+                            let _ = tx.send(Err(DbError::from(e)));
+                            return;
+                        }
+                    };
+                    match config.connect(NoTls).await {
                         Ok((client, connection)) => {
                             let _ = tx.send(Ok(client));
                             // Ends when the client is dropped or the server

@@ -10,8 +10,7 @@ use examgate_cardsim::person::Student;
 use examgate_shared::checkin::{CheckinRequest, CheckinStatus};
 use examgate_shared::chip::session::{ReadError, ReadOptions, ReadSession, Step};
 use examgate_shared::error::ErrorCode;
-use examgate_shared::protocol::JoinRequest;
-use examgate_shared::protocol::{PROTOCOL_VERSION, RelayToStudent, StudentToRelay};
+use examgate_shared::protocol::{JoinRequest, PROTOCOL_VERSION, RelayToStudent, StudentToRelay};
 use examgate_tests::card::{self, answer, genuine_card, read, request, rogue_pki, student};
 use examgate_tests::{StudentWs, TestRelay, now_ms};
 
@@ -828,14 +827,7 @@ async fn confirm_at_station(relay: &TestRelay, token: &str, req: &CheckinRequest
 
 /// What a student types on any browser with a seat code.
 fn with_seat_code(code: &str) -> JoinRequest {
-    JoinRequest {
-        code: CARD_ROOM.into(),
-        name: String::new(),
-        resume_token: None,
-        seat_code: Some(code.into()),
-        candidate_number: None,
-        birth: None,
-    }
+    examgate_tests::seat_code_join(CARD_ROOM, code)
 }
 
 /// `GET /api/trust` tells staff what check-in trusts; nobody else.
@@ -952,7 +944,9 @@ async fn a_card_folder_answers_chip_authentication_with_its_stored_key() {
     let relay = relay().await;
     let s = student(3);
     let proctor = relay.login("phong03").await;
-    let dir = std::env::temp_dir().join(format!("examgate-ca-folder-{}", std::process::id()));
+    // Removed when the test ends, passed or not.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ca-folder");
     genuine_card(3).folder().save(&dir).unwrap();
     assert!(dir.join(CA_KEY_FILE).exists());
 
@@ -977,7 +971,6 @@ async fn a_card_folder_answers_chip_authentication_with_its_stored_key() {
     let error = LdsFolder::load(&dir).unwrap().chip(8).unwrap_err();
     assert!(error.to_string().contains("CA.key"), "{error}");
     assert!(dir.join(AA_KEY_FILE).exists());
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Chip Authentication with a DH key (older passports; ICAO 9303-11 allows

@@ -16,11 +16,11 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use examgate_shared::checkin::{CheckinPoll, CheckinStatus};
 use examgate_shared::error::ErrorCode;
 use examgate_shared::proctoring::{Action, ActionRequest, ActionResponse, Target};
-use examgate_shared::protocol::{JoinRequest, RelayToStudent};
+use examgate_shared::protocol::RelayToStudent;
 use examgate_shared::roster::RoomView;
 use examgate_tests::card::{self, genuine_card, read, request, student};
 use examgate_tests::office::Client;
-use examgate_tests::{StudentWs, TestRelay, now_ms, on_sqlite};
+use examgate_tests::{StudentWs, TestRelay, now_ms, on_sqlite, seat_code_join};
 
 const CARD_ROOM: &str = "TOAN-P03";
 
@@ -40,17 +40,6 @@ async fn card_room_until(relay: &TestRelay, pick: impl Fn(&RoomView) -> bool) ->
         }
         assert!(Instant::now() < deadline, "never came: {room:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn seat_code_join(room: &str, code: &str) -> JoinRequest {
-    JoinRequest {
-        code: room.into(),
-        name: String::new(),
-        resume_token: None,
-        seat_code: Some(code.into()),
-        candidate_number: None,
-        birth: None,
     }
 }
 

@@ -16,9 +16,7 @@ use examgate_shared::proctoring::{
     Action, ActionRequest, ActionResponse, CandidateDetail, IncidentCategory, IncidentRequest,
     MessageRequest, SearchHit, SentMessage, Target, TimelineEvent,
 };
-use examgate_shared::protocol::{
-    JoinRequest, ProctorToRelay, RelayToProctor, RelayToStudent, StudentToRelay,
-};
+use examgate_shared::protocol::{ProctorToRelay, RelayToProctor, RelayToStudent, StudentToRelay};
 use examgate_shared::roster::RowStatus;
 use examgate_tests::office::{Answer, Client};
 use examgate_tests::{PASSWORD, ProctorWs, StudentWs, TestRelay, acked, now_ms};
@@ -416,14 +414,7 @@ async fn a_moved_student_continues_the_same_attempt_on_another_computer() {
         RelayToStudent::Error { error, .. } if error.code == ErrorCode::Unauthorized
     ));
     let joined = relay
-        .join_with(JoinRequest {
-            code: relay.code(0),
-            name: String::new(),
-            resume_token: None,
-            seat_code: Some(seat_code.clone()),
-            candidate_number: None,
-            birth: None,
-        })
+        .join_with(examgate_tests::seat_code_join(&relay.code(0), &seat_code))
         .await
         .unwrap();
     assert_eq!(joined.attempt_id, s.attempt_id, "the same attempt");
@@ -434,14 +425,7 @@ async fn a_moved_student_continues_the_same_attempt_on_another_computer() {
     assert_eq!(attempt.acked_seq, 1);
     // A seat code works once.
     let again = relay
-        .join_with(JoinRequest {
-            code: relay.code(0),
-            name: String::new(),
-            resume_token: None,
-            seat_code: Some(seat_code),
-            candidate_number: None,
-            birth: None,
-        })
+        .join_with(examgate_tests::seat_code_join(&relay.code(0), &seat_code))
         .await
         .unwrap_err();
     assert_eq!(again.1.code, ErrorCode::SeatCodeInvalid);

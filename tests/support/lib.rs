@@ -70,6 +70,19 @@ pub fn test_database() -> Database {
     }
 }
 
+/// What a student types on any browser with a seat code (a proctor
+/// station's, or a move's) in the room of join code `room`.
+pub fn seat_code_join(room: &str, seat_code: &str) -> JoinRequest {
+    JoinRequest {
+        code: room.into(),
+        name: String::new(),
+        resume_token: None,
+        seat_code: Some(seat_code.into()),
+        candidate_number: None,
+        birth: None,
+    }
+}
+
 /// Whether this run's relays keep their record in SQLite (tests of the
 /// file itself run only then).
 pub fn on_sqlite() -> bool {

@@ -170,6 +170,18 @@ async fn the_writer_connects_again_when_postgres_ends_its_session() {
     assert_eq!(kept, ["before", "after"]);
 }
 
+/// `f` as one relay's writer batch: on a connection of its own to `url`,
+/// `delay_ms` after connecting, in one transaction committed after it.
+fn as_a_relay<T>(url: &str, delay_ms: u64, f: impl FnOnce(Db<'_>) -> T) -> T {
+    let conn = PgConn::connect(url).unwrap();
+    let db = conn.db();
+    std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+    db.execute_batch("BEGIN").unwrap();
+    let out = f(db);
+    db.commit().unwrap();
+    out
+}
+
 /// Numbered papers go out in joining order, counted by the store: the
 /// count starts from the attempts already made, and two relays' writers
 /// dealing at the same moment get different numbers (the second waits for
@@ -208,17 +220,14 @@ fn numbered_papers_are_dealt_in_one_order_by_every_relay() {
     let dealt: Vec<u64> = std::thread::scope(|s| {
         let relays: Vec<_> = (0..2u64)
             .map(|i| {
-                let url = url.clone();
+                let url = &url;
                 s.spawn(move || {
-                    let conn = PgConn::connect(&url).unwrap();
-                    let db = conn.db();
-                    std::thread::sleep(std::time::Duration::from_millis(i * 50));
-                    db.execute_batch("BEGIN").unwrap();
-                    let n = deal(db, 1).unwrap();
-                    // The first holds its count while the second asks.
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                    db.commit().unwrap();
-                    n
+                    as_a_relay(url, i * 50, |db| {
+                        let n = deal(db, 1).unwrap();
+                        // The first holds its count while the second asks.
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                        n
+                    })
                 })
             })
             .collect();
@@ -255,24 +264,13 @@ fn a_join_takes_the_audit_lock_before_the_dealing_counter() {
     };
     let dealt: Vec<u64> = std::thread::scope(|s| {
         let a = s.spawn(|| {
-            let conn = PgConn::connect(&url).unwrap();
-            let db = conn.db();
-            db.execute_batch("BEGIN").unwrap();
-            audit(db, 0, "a", "join", "another sitting").unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(300));
-            let n = join(db, "a").unwrap();
-            db.commit().unwrap();
-            n
+            as_a_relay(&url, 0, |db| {
+                audit(db, 0, "a", "join", "another sitting").unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                join(db, "a").unwrap()
+            })
         });
-        let b = s.spawn(|| {
-            let conn = PgConn::connect(&url).unwrap();
-            let db = conn.db();
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            db.execute_batch("BEGIN").unwrap();
-            let n = join(db, "b").unwrap();
-            db.commit().unwrap();
-            n
-        });
+        let b = s.spawn(|| as_a_relay(&url, 100, |db| join(db, "b").unwrap()));
         vec![a.join().unwrap(), b.join().unwrap()]
     });
     assert_eq!(dealt, [0, 1], "a, which held the audit lock, dealt first");

@@ -10,7 +10,7 @@ use examgate_shared::checkin::{
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::{JoinResponse, RelayToProctor, Role};
 
-use super::sealed::{open_outcome, open_photo, open_view, seal_outcome};
+use super::sealed::{open_outcome, open_photo, seal_outcome, stored_view};
 use super::seat_code::new_seat_code;
 use super::{POLL_WAIT, refusal, unreadable};
 use crate::AppState;
@@ -110,38 +110,22 @@ impl AppState {
         id: u64,
         staff: &Session,
     ) -> Result<(CheckinView, DeskRow), ErrorBody> {
-        if !matches!(staff.role, Role::RoomProctor | Role::CentralProctor) {
-            return Err(refusal(
-                ErrorCode::Forbidden,
-                "only proctors decide check-ins",
-            ));
-        }
+        only_proctors(staff)?;
         let row = self
             .store
             .read_one(move |db| desk::desk(db, id))
             .await
             .map_err(internal)?
-            .ok_or_else(|| refusal(ErrorCode::NotFound, "no such check-in"))?;
-        if !self.may_watch(staff, row.room_id) {
-            return Err(refusal(
-                ErrorCode::Forbidden,
-                "this check-in is in another room",
-            ));
-        }
-        let view = row
-            .desk
-            .as_deref()
+            .ok_or_else(no_such_checkin)?;
+        self.watched_by(staff, row.room_id)?;
+        let view = stored_view(&self.at_rest, &row)
             .ok_or_else(|| {
                 refusal(
                     ErrorCode::NotFound,
                     "this check-in's card data is no longer kept",
                 )
-            })
-            .and_then(|sealed| open_view(&self.at_rest, sealed).map_err(unreadable))?;
-        let view = CheckinView {
-            status: status_of(row.decision.as_deref()),
-            ..view
-        };
+            })?
+            .map_err(unreadable)?;
         Ok((view, row))
     }
 
@@ -151,19 +135,33 @@ impl AppState {
         id: u64,
         staff: &Session,
     ) -> Result<(&'static str, Vec<u8>), ErrorBody> {
-        self.staff_desk(id, staff).await?;
-        let sealed = self
+        only_proctors(staff)?;
+        let (room, sealed) = self
             .store
             .read_one(move |db| desk::photo(db, id))
             .await
             .map_err(internal)?
-            .ok_or_else(|| {
-                refusal(
-                    ErrorCode::NotFound,
-                    "this check-in's photo is no longer kept",
-                )
-            })?;
+            .ok_or_else(no_such_checkin)?;
+        self.watched_by(staff, room)?;
+        let sealed = sealed.ok_or_else(|| {
+            refusal(
+                ErrorCode::NotFound,
+                "this check-in's photo is no longer kept",
+            )
+        })?;
         open_photo(&self.at_rest, &sealed).map_err(unreadable)
+    }
+
+    /// Refuses a proctor who does not watch `room`.
+    fn watched_by(&self, staff: &Session, room: RoomId) -> Result<(), ErrorBody> {
+        if self.may_watch(staff, room) {
+            Ok(())
+        } else {
+            Err(refusal(
+                ErrorCode::Forbidden,
+                "this check-in is in another room",
+            ))
+        }
     }
 
     /// The proctor compared the chip photo with the person. The first
@@ -484,17 +482,20 @@ impl AppState {
     }
 }
 
-/// A check-in's status from its stored decision.
-pub(super) fn status_of(decision: Option<&str>) -> CheckinStatus {
-    match decision {
-        None => CheckinStatus::AwaitingProctor,
-        // A student computer's confirmation making the attempt is still
-        // awaiting to everyone else (no release, no second decision).
-        Some("confirming") => CheckinStatus::AwaitingProctor,
-        Some("confirmed") => CheckinStatus::Confirmed,
-        Some("rejected") => CheckinStatus::Rejected,
-        Some(_) => CheckinStatus::Released,
+/// Only proctors see check-ins and decide them.
+fn only_proctors(staff: &Session) -> Result<(), ErrorBody> {
+    if matches!(staff.role, Role::RoomProctor | Role::CentralProctor) {
+        Ok(())
+    } else {
+        Err(refusal(
+            ErrorCode::Forbidden,
+            "only proctors decide check-ins",
+        ))
     }
+}
+
+fn no_such_checkin() -> ErrorBody {
+    refusal(ErrorCode::NotFound, "no such check-in")
 }
 
 fn already(status: CheckinStatus) -> ErrorBody {

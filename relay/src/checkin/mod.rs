@@ -79,15 +79,10 @@ impl Checkins {
     /// did in between).
     pub fn restore(&self, desks: Vec<DeskRow>, refused: Vec<(RoomId, u32)>, at_rest: &AtRest) {
         for row in desks {
-            let Some(desk) = row.desk.as_deref() else {
-                continue;
-            };
-            match sealed::open_view(at_rest, desk) {
-                Ok(view) => self.learn(CheckinView {
-                    status: decision::status_of(row.decision.as_deref()),
-                    ..view
-                }),
-                Err(e) => tracing::warn!("check-in {}: {e}", row.id),
+            match sealed::stored_view(at_rest, &row) {
+                Some(Ok(view)) => self.learn(view),
+                Some(Err(e)) => tracing::warn!("check-in {}: {e}", row.id),
+                None => {}
             }
         }
         self.book().refused.extend(refused);

@@ -7,13 +7,14 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use examgate_shared::checkin::{CheckinPoll, CheckinView, from_hex, to_hex};
+use examgate_shared::checkin::{CheckinPoll, CheckinStatus, CheckinView, from_hex, to_hex};
 use examgate_shared::chip::sm::SecureChannel;
 use serde::{Deserialize, Serialize};
 
 use super::anti_clone::PendingChipAuth;
 use crate::at_rest::AtRest;
 use crate::photo::Displayable;
+use crate::store::desk::DeskRow;
 
 /// Why something the desk stored cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -43,9 +44,33 @@ pub fn seal_view(at_rest: &AtRest, view: &CheckinView) -> String {
     at_rest.seal(&serde_json::to_string(view).expect("a view serializes"))
 }
 
-pub fn open_view(at_rest: &AtRest, sealed: &str) -> Result<CheckinView, Unreadable> {
+fn open_view(at_rest: &AtRest, sealed: &str) -> Result<CheckinView, Unreadable> {
     let json = at_rest.open(sealed).map_err(|_| Unreadable("view"))?;
     serde_json::from_str(&json).map_err(|_| Unreadable("view"))
+}
+
+/// The view an accepted check-in's row keeps, opened, with the row's
+/// decision as its status; `None` when the row keeps none (purged, or from
+/// before schema 8).
+pub fn stored_view(at_rest: &AtRest, row: &DeskRow) -> Option<Result<CheckinView, Unreadable>> {
+    let sealed = row.desk.as_deref()?;
+    Some(open_view(at_rest, sealed).map(|view| CheckinView {
+        status: status_of(row.decision.as_deref()),
+        ..view
+    }))
+}
+
+/// A check-in's status from its stored decision.
+fn status_of(decision: Option<&str>) -> CheckinStatus {
+    match decision {
+        None => CheckinStatus::AwaitingProctor,
+        // A student computer's confirmation making the attempt is still
+        // awaiting to everyone else (no release, no second decision).
+        Some("confirming") => CheckinStatus::AwaitingProctor,
+        Some("confirmed") => CheckinStatus::Confirmed,
+        Some("rejected") => CheckinStatus::Rejected,
+        Some(_) => CheckinStatus::Released,
+    }
 }
 
 /// The chip photo as the proctor's browser shows it.

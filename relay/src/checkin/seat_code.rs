@@ -5,7 +5,7 @@
 use examgate_shared::error::{ErrorBody, ErrorCode};
 use examgate_shared::protocol::JoinResponse;
 
-use super::sealed::open_view;
+use super::sealed::stored_view;
 use super::{SEAT_ALPHABET, SEAT_CODE_LEN, refusal, unreadable};
 use crate::AppState;
 use crate::attempts::internal;
@@ -72,11 +72,9 @@ impl AppState {
                 "this seat code is for another room",
             ));
         }
-        let view = row
-            .desk
-            .as_deref()
-            .ok_or_else(invalid)
-            .and_then(|sealed| open_view(&self.at_rest, sealed).map_err(unreadable))?;
+        let view = stored_view(&self.at_rest, &row)
+            .ok_or_else(invalid)?
+            .map_err(unreadable)?;
         self.admit_card_holder(code, &view, &format!("seat-code:{}", view.checkin_id))
             .await
     }

@@ -307,7 +307,7 @@ impl AppState {
         self.learn_candidate(code.sitting_id, code.room_id, &card_key)
             .await
             .map_err(internal)?;
-        let mut view = CheckinView {
+        let unnumbered = CheckinView {
             // Numbered by the store below.
             checkin_id: 0,
             room_id: code.room_id,
@@ -326,7 +326,6 @@ impl AppState {
         };
         let at_rest = self.at_rest.clone();
         let poll_hash = hash_token(&poll_token);
-        let template = view.clone();
         let written = self
             .store
             .write(move |txn| {
@@ -334,7 +333,7 @@ impl AppState {
                 let view = CheckinView {
                     checkin_id: id,
                     photo_url: format!("/api/checkins/{id}/photo"),
-                    ..template
+                    ..unnumbered
                 };
                 desk::open_desk(
                     txn,
@@ -344,11 +343,11 @@ impl AppState {
                     &seal_view(&at_rest, &view),
                     &seal_photo(&at_rest, &photo),
                 )?;
-                Ok(id)
+                Ok(view)
             })
             .await;
-        let id = match written {
-            Ok(id) => id,
+        let view = match written {
+            Ok(view) => view,
             Err(StoreError::Db(e)) if e.is_unique_violation() => {
                 return Ok(Err(Refusal {
                     code: ErrorCode::AlreadyCheckedIn,
@@ -360,12 +359,11 @@ impl AppState {
             }
             Err(e) => return Err(internal(e)),
         };
-        view.checkin_id = id;
-        view.photo_url = format!("/api/checkins/{id}/photo");
+        let checkin_id = view.checkin_id;
         self.checkins.learn(view.clone());
         self.send_room_anywhere(view.room_id, RelayToProctor::Checkin { checkin: view });
         Ok(Ok(CheckinAccepted {
-            checkin_id: id,
+            checkin_id,
             poll_token,
             name: entry.name,
             status: CheckinStatus::AwaitingProctor,

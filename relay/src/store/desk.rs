@@ -189,16 +189,15 @@ pub fn desk(db: Db<'_>, id: u64) -> Result<Option<DeskRow>, DbError> {
     .optional()
 }
 
-/// The sealed chip photo of accepted check-in `id` (`None` once purged).
-pub fn photo(db: Db<'_>, id: u64) -> Result<Option<String>, DbError> {
-    Ok(db
-        .query_row(
-            "SELECT photo FROM checkins WHERE id = ?1 AND verdict = 'accepted'",
-            args![id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten())
+/// The room of accepted check-in `id` and its sealed chip photo (`None`
+/// once purged).
+pub fn photo(db: Db<'_>, id: u64) -> Result<Option<(RoomId, Option<String>)>, DbError> {
+    db.query_row(
+        "SELECT room_id, photo FROM checkins WHERE id = ?1 AND verdict = 'accepted'",
+        args![id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
 }
 
 /// What a reader's poll needs of an accepted check-in: its poll token's

@@ -1,7 +1,7 @@
 //! The same tables on PostgreSQL, for relays that share one store.
 //!
 //! There is one schema, [`super::schema::SCHEMA`]; PostgreSQL gets it
-//! spelled in its own types ([`ddl`]): an `INTEGER PRIMARY KEY` (SQLite's
+//! spelled in its own types (`spelled`): an `INTEGER PRIMARY KEY` (SQLite's
 //! row id) becomes a BIGINT identity, other integers BIGINT, blobs BYTEA,
 //! reals DOUBLE PRECISION. So a column added once is added to both engines,
 //! and the relay's statements read the same values from either.
@@ -49,11 +49,6 @@ pub fn lock_setup(db: Db<'_>) -> Result<(), DbError> {
 
 fn hold_until_commit(db: Db<'_>, key: i64) -> Result<(), DbError> {
     db.query_row("SELECT pg_advisory_xact_lock(?1)", args![key], |_| Ok(()))
-}
-
-/// [`SCHEMA`] and its indexes in PostgreSQL's spelling.
-pub fn ddl() -> String {
-    spelled(&format!("{SCHEMA}\n{INDEXES}"))
 }
 
 /// `sql` from [`super::schema`] in PostgreSQL's types.
@@ -167,11 +162,11 @@ fn prepare(db: Db<'_>) -> Result<(), DbError> {
 
 #[cfg(test)]
 mod tests {
-    use super::ddl;
+    use super::{INDEXES, SCHEMA, spelled};
 
     #[test]
     fn no_sqlite_only_type_is_left_in_the_postgres_schema() {
-        let ddl = ddl();
+        let ddl = spelled(&format!("{SCHEMA}\n{INDEXES}"));
         for sqlite_only in ["INTEGER", "BLOB", "WITHOUT ROWID", " REAL"] {
             assert!(!ddl.contains(sqlite_only), "{sqlite_only} in {ddl}");
         }
